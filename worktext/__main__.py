@@ -1,0 +1,3 @@
+from worktext.cli import main
+
+main()

@@ -1,0 +1,259 @@
+"""Schema-driven reading of one file's front matter into typed values, with a diagnostic for
+every key that is of the wrong type, unparseable or unknown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Diagnostic
+from .schema import ID_PATTERN, Field
+from .source import SourceFile
+from .values import ValueError_, parse_date, parse_duration
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Units:
+    """What the workspace's configuration says about values."""
+
+    hours_per_day: float = 8.0
+    days_per_week: float = 5.0
+    priorities: tuple[str, ...] = ("low", "medium", "high", "urgent")
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of keys"
+    return f"'{value}'"
+
+
+EXPECTED = {
+    "string": "text",
+    "id": "an id",
+    "ids": "an id or a list of ids",
+    "strings": "text or a list of text",
+    "date": "a date (YYYY-MM-DD)",
+    "duration": "a duration such as 4h or 2d",
+    "enum": "one of the allowed values",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "record": "a set of keys",
+    "records": "a list of entries",
+    "map": "a set of keys",
+}
+
+
+@dataclass
+class Converter:
+    source: SourceFile
+    units: Units
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(
+        self,
+        path: Path,
+        code: str,
+        message: str,
+        hint: str = "",
+        severity: str = "error",
+        at_key: bool = False,
+    ) -> None:
+        span = self.source.key_span(*path) if at_key else self.source.value_span(*path)
+        self.diagnostics.append(
+            Diagnostic(
+                self.source.path, span[0], span[1], severity, code, message, hint, span[2], span[3]
+            )
+        )
+
+    def record(
+        self, fields: Mapping[str, Field], data: Mapping[str, Any], path: Path = ()
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Typed values of the known keys, and the unknown keys as they are."""
+        values: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for key, raw in data.items():
+            spec = fields.get(key)
+            if spec is None:
+                extra[key] = raw
+                self.unknown_key((*path, key), key, fields)
+                continue
+            value = self.value(spec, raw, (*path, key), key)
+            if value is not None:
+                values[key] = value
+        for key, spec in fields.items():
+            if spec.required and data.get(key) is None:
+                self.report(
+                    path,
+                    "missing-field",
+                    f"'{key}' is required here",
+                    f"add '{key}:' ({spec.doc.rstrip('.')})",
+                    at_key=True,
+                )
+        return values, extra
+
+    def unknown_key(self, path: Path, key: str, fields: Mapping[str, Field]) -> None:
+        close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.7)
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+        elif len(path) == 1:
+            hint = "declare it under 'fields:' in worktext.yml if it is a custom key"
+        else:
+            hint = "known keys here: " + ", ".join(fields)
+        self.report(
+            path, "unknown-key", f"unknown key '{key}'", hint, severity="warning", at_key=True
+        )
+
+    def value(self, spec: Field, raw: Any, path: Path, name: str) -> Any:
+        if raw is None:
+            return None
+        kind = spec.type
+        if kind == "any":
+            return raw
+        if kind in ("string", "id", "enum"):
+            return self.scalar(spec, raw, path, name)
+        if kind in ("ids", "strings"):
+            items = raw if isinstance(raw, list) else [raw]
+            out = []
+            for index, item in enumerate(items):
+                item_path = (*path, index) if isinstance(raw, list) else path
+                one = Field("id" if kind == "ids" else "string", spec.doc)
+                value = self.scalar(one, item, item_path, name)
+                if value is not None:
+                    out.append(value)
+            return tuple(out)
+        if kind == "date":
+            return self.date(raw, path, name)
+        if kind == "duration":
+            return self.duration(raw, path, name)
+        if kind in ("integer", "number"):
+            return self.number(spec, raw, path, name)
+        if kind == "boolean":
+            if isinstance(raw, bool):
+                return raw
+            return self.wrong_type(spec, raw, path, name)
+        if kind == "record":
+            if not isinstance(raw, dict):
+                return self.wrong_type(spec, raw, path, name)
+            values, _extra = self.record(spec.fields or {}, raw, path)
+            return values
+        if kind == "records":
+            if not isinstance(raw, list):
+                return self.wrong_type(spec, raw, path, name)
+            out_records = []
+            for index, item in enumerate(raw):
+                if not isinstance(item, dict):
+                    self.wrong_type(Field("record", ""), item, (*path, index), f"{name} entry")
+                    continue
+                values, _extra = self.record(spec.fields or {}, item, (*path, index))
+                values["_path"] = (*path, index)
+                out_records.append(values)
+            return out_records
+        if kind == "map":
+            if not isinstance(raw, dict):
+                return self.wrong_type(spec, raw, path, name)
+            out_map = {}
+            for key, item in raw.items():
+                value = self.value(spec.item, item, (*path, key), key) if spec.item else item
+                if value is not None:
+                    out_map[key] = value
+            return out_map
+        raise AssertionError(f"unknown field type {kind}")  # a bug in schema.py, not input
+
+    def wrong_type(self, spec: Field, raw: Any, path: Path, name: str) -> None:
+        expected = EXPECTED.get(spec.type, spec.type)
+        self.report(
+            path,
+            "wrong-type",
+            f"'{name}' must be {expected}, not {describe(raw)}",
+            spec.doc,
+        )
+        return None
+
+    def scalar(self, spec: Field, raw: Any, path: Path, name: str) -> str | None:
+        if isinstance(raw, bool | list | dict):
+            return self.wrong_type(spec, raw, path, name)
+        if isinstance(raw, float):
+            self.report(
+                path,
+                "wrong-type",
+                f"'{name}' must be {EXPECTED[spec.type]}, not {describe(raw)}",
+                f'quote it so it stays text: "{raw}"',
+            )
+            return None
+        text = str(raw)
+        if spec.type == "id" and not ID_PATTERN.match(text):
+            self.report(
+                path,
+                "invalid-id",
+                f"'{text}' is not a valid id",
+                "an id starts with a letter or digit and holds only letters, digits, "
+                "'.', '_' and '-' (at most 100)",
+            )
+            return None
+        if spec.type == "enum":
+            choices = spec.choices or (self.units.priorities if name == "priority" else None)
+            if choices and text not in choices:
+                close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.report(
+                    path,
+                    "invalid-value",
+                    f"'{text}' is not a valid {name}",
+                    f"{hint}allowed: {', '.join(choices)}",
+                )
+                return None
+        return text
+
+    def date(self, raw: Any, path: Path, name: str) -> dt.date | None:
+        if not isinstance(raw, str):
+            return self.wrong_type(Field("date", "Write it as YYYY-MM-DD."), raw, path, name)
+        try:
+            return parse_date(raw)
+        except ValueError_ as exc:
+            self.report(path, "invalid-date", f"'{name}': {exc}", "write it as YYYY-MM-DD")
+            return None
+
+    def duration(self, raw: Any, path: Path, name: str) -> float | None:
+        if not isinstance(raw, str):
+            hint = f"write it with a unit, such as {raw}h" if isinstance(raw, int) else ""
+            self.report(
+                path,
+                "invalid-duration",
+                f"'{name}' must be a duration such as 30m, 4h, 2d or 1w, not {describe(raw)}",
+                hint or "write it like 30m, 4h, 2d or 1w",
+            )
+            return None
+        try:
+            return parse_duration(raw, self.units.hours_per_day, self.units.days_per_week)
+        except ValueError_ as exc:
+            self.report(path, "invalid-duration", f"'{name}': {exc}", "m, h, d and w are units")
+            return None
+
+    def number(self, spec: Field, raw: Any, path: Path, name: str) -> float | int | None:
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            return self.wrong_type(spec, raw, path, name)
+        if spec.type == "integer" and not isinstance(raw, int):
+            return self.wrong_type(spec, raw, path, name)
+        if spec.minimum is not None and raw < spec.minimum:
+            self.report(
+                path,
+                "invalid-value",
+                f"'{name}' must be at least {spec.minimum}, not {raw}",
+                f"use a number of {spec.minimum} or more, or remove the key",
+            )
+            return None
+        return raw

@@ -1,0 +1,293 @@
+"""The resolved workspace: every item by id, relations in both directions, derived fields.
+
+``Workspace`` is what the CLI, the site, the history and the MkDocs plugin read. Items stay
+frozen; relations and derived values are answered by the workspace, computed once here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .config import Config
+from .model import (
+    CLOSED_CATEGORIES,
+    Diagnostic,
+    Goal,
+    Item,
+    Milestone,
+    Person,
+    Project,
+    State,
+    Task,
+    Template,
+    Workflow,
+)
+from .source import SourceFile
+from .values import as_day
+
+
+def id_key(item_id: str) -> str:
+    """The form in which two ids are the same: Unicode NFC, case-folded."""
+    if item_id.isascii():
+        return item_id.lower()
+    return unicodedata.normalize("NFC", item_id).casefold()
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    kind: str
+    item: Item
+    first: Item
+
+
+class Registry:
+    """Items of one kind by id, first file wins; later files with the same id are duplicates."""
+
+    def __init__(self, kind: str, items: Iterable[Item], duplicates: list[Duplicate]) -> None:
+        self.kind = kind
+        self.by_key: dict[str, Any] = {}
+        for item in items:
+            key = id_key(item.id)
+            first = self.by_key.get(key)
+            if first is not None:
+                duplicates.append(Duplicate(kind, item, first))
+                continue
+            self.by_key[key] = item
+        self._sorted = sorted(self.by_key.values(), key=lambda item: item.id)
+
+    def get(self, item_id: str | None) -> Any:
+        return self.by_key.get(id_key(item_id)) if item_id else None
+
+    def __contains__(self, item_id: object) -> bool:
+        return isinstance(item_id, str) and id_key(item_id) in self.by_key
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._sorted)
+
+    def __len__(self) -> int:
+        return len(self.by_key)
+
+    def ids(self) -> list[str]:
+        return [item.id for item in self._sorted]
+
+
+class Workspace:
+    """Everything in a workspace, resolved, as of ``today``."""
+
+    def __init__(
+        self,
+        config: Config,
+        today: dt.date,
+        items: dict[str, list[Item]],
+        sources: dict[str, SourceFile],
+        default_workflow: Workflow,
+        default_area: Project,
+    ) -> None:
+        self.config = config
+        self.today = today
+        self.sources = sources  # by file path, for positions of keys
+        self.diagnostics: list[Diagnostic] = []
+        self.file_count = 0
+        self.duplicates: list[Duplicate] = []
+        self.tasks = Registry("task", items["task"], self.duplicates)
+        self.projects = Registry("project", items["project"], self.duplicates)
+        self.workflows = Registry("workflow", items["workflow"], self.duplicates)
+        self.templates = Registry("template", items["template"], self.duplicates)
+        self.people = Registry("person", items["person"], self.duplicates)
+        self.goals = Registry("goal", items["goal"], self.duplicates)
+        self.default_workflow = default_workflow
+        self.default_area = self.projects.get(default_area.id) or default_area
+        self._resolve()
+
+    # -- resolution, once -------------------------------------------------------------------
+
+    def _resolve(self) -> None:
+        self._project: dict[str, Project] = {}
+        self._state: dict[str, State | None] = {}
+        self._workflow: dict[str, Workflow] = {}
+        self._children: dict[str, list[Task]] = defaultdict(list)
+        self._dependents: dict[str, list[Task]] = defaultdict(list)
+        self._by_project: dict[str, list[Task]] = defaultdict(list)
+        self._by_person: dict[str, list[Task]] = defaultdict(list)
+        self._by_goal: dict[str, list[Task]] = defaultdict(list)
+        workflow_of_project: dict[str, Workflow] = {}
+        for task in self.tasks:
+            project = self.projects.get(task.project) if task.project else self.default_area
+            if project is None:  # a dangling reference, reported by validation
+                project = self.default_area
+            self._project[task.id] = project
+            workflow = workflow_of_project.get(project.id)
+            if workflow is None:
+                workflow = self.workflows.get(project.workflow) or self.default_workflow
+                workflow_of_project[project.id] = workflow
+            self._workflow[task.id] = workflow
+            status = task.status if task.status is not None else workflow.initial.id
+            self._state[task.id] = workflow.state(status)
+            self._by_project[id_key(project.id)].append(task)
+            for person in task.assignees:
+                self._by_person[id_key(person)].append(task)
+            for goal in task.goals:
+                self._by_goal[id_key(goal)].append(task)
+            if task.parent:
+                self._children[id_key(task.parent)].append(task)
+            for dependency in task.depends_on:
+                self._dependents[id_key(dependency)].append(task)
+
+    # -- relations --------------------------------------------------------------------------
+
+    def project_of(self, task: Task) -> Project:
+        return self._project[task.id]
+
+    def workflow_of(self, task: Task) -> Workflow:
+        return self._workflow[task.id]
+
+    def workflow_of_project(self, project: Project) -> Workflow:
+        return self.workflows.get(project.workflow) or self.default_workflow
+
+    def state_of(self, task: Task) -> State | None:
+        return self._state[task.id]
+
+    def status_of(self, task: Task) -> str:
+        state = self._state[task.id]
+        return state.id if state else (task.status or "")
+
+    def assignees_of(self, task: Task) -> list[Person]:
+        return [p for p in (self.people.get(a) for a in task.assignees) if p is not None]
+
+    def dependencies(self, task: Task) -> list[Task]:
+        return [t for t in (self.tasks.get(d) for d in task.depends_on) if t is not None]
+
+    def dependents(self, task: Task) -> list[Task]:
+        return list(self._dependents.get(id_key(task.id), ()))
+
+    def parent_of(self, task: Task) -> Task | None:
+        return self.tasks.get(task.parent)
+
+    def children(self, task: Task) -> list[Task]:
+        return list(self._children.get(id_key(task.id), ()))
+
+    def milestone_of(self, task: Task) -> Milestone | None:
+        if not task.milestone:
+            return None
+        for milestone in self.project_of(task).milestones:
+            if id_key(milestone.id) == id_key(task.milestone):
+                return milestone
+        return None
+
+    def goals_of(self, item: Task | Project) -> list[Goal]:
+        return [g for g in (self.goals.get(i) for i in item.goals) if g is not None]
+
+    def tasks_of_project(self, project: Project) -> list[Task]:
+        return list(self._by_project.get(id_key(project.id), ()))
+
+    def tasks_of_person(self, person: Person) -> list[Task]:
+        return list(self._by_person.get(id_key(person.id), ()))
+
+    def tasks_of_goal(self, goal: Goal) -> list[Task]:
+        return list(self._by_goal.get(id_key(goal.id), ()))
+
+    def all_projects(self) -> list[Project]:
+        """Project files, plus the default area when tasks live in it."""
+        projects = list(self.projects)
+        if self.default_area.synthetic and self._by_project.get(id_key(self.default_area.id)):
+            projects.append(self.default_area)
+        return projects
+
+    def source_of(self, item: Item) -> SourceFile | None:
+        return self.sources.get(item.path)
+
+    # -- derived fields ---------------------------------------------------------------------
+
+    def category(self, task: Task) -> str:
+        state = self._state[task.id]
+        return state.category if state else "todo"
+
+    def is_open(self, task: Task) -> bool:
+        return self.category(task) not in CLOSED_CATEGORIES
+
+    def is_overdue(self, task: Task) -> bool:
+        return task.due is not None and self.is_open(task) and as_day(task.due) < self.today
+
+    def is_blocked(self, task: Task) -> bool:
+        if not self.is_open(task):
+            return False
+        if self.category(task) == "blocked":
+            return True
+        return any(self.is_open(dep) for dep in self.dependencies(task))
+
+    def priority_rank(self, task: Task) -> int:
+        """Position in the configured priorities; -1 when unset."""
+        priorities = self.config.priorities
+        return priorities.index(task.priority) if task.priority in priorities else -1
+
+    def progress(self, tasks: Iterable[Task]) -> tuple[int, int]:
+        """(done, total) of the tasks that are not cancelled."""
+        done = total = 0
+        for task in tasks:
+            category = self.category(task)
+            if category == "cancelled":
+                continue
+            total += 1
+            done += category == "done"
+        return done, total
+
+    def goal_progress(self, goal: Goal) -> tuple[int, int]:
+        """Done/total of the work linked to a goal, its projects' tasks and its sub-goals'."""
+        seen: dict[str, Task] = {}
+        stack, visited = [goal], set()
+        while stack:
+            current = stack.pop()
+            if current.id in visited:
+                continue
+            visited.add(current.id)
+            for task in self.tasks_of_goal(current):
+                seen[task.id] = task
+            for project in self.projects:
+                if any(id_key(g) == id_key(current.id) for g in project.goals):
+                    for task in self.tasks_of_project(project):
+                        seen[task.id] = task
+            stack.extend(
+                g for g in self.goals if g.parent and id_key(g.parent) == id_key(current.id)
+            )
+        return self.progress(seen.values())
+
+    def items(self) -> Iterator[tuple[str, Item]]:
+        for kind, registry in self.registries():
+            for item in registry:
+                yield kind, item
+
+    def registries(self) -> list[tuple[str, Registry]]:
+        return [
+            ("task", self.tasks),
+            ("project", self.projects),
+            ("workflow", self.workflows),
+            ("template", self.templates),
+            ("person", self.people),
+            ("goal", self.goals),
+        ]
+
+    def find(self, item_id: str) -> tuple[str, Item] | None:
+        """An item of any kind by id (tasks first)."""
+        for kind, registry in self.registries():
+            item = registry.get(item_id)
+            if item is not None:
+                return kind, item
+        if id_key(item_id) == id_key(self.default_area.id):
+            return "project", self.default_area
+        return None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+__all__ = ["Duplicate", "Registry", "Template", "Workspace", "id_key"]

@@ -1,0 +1,72 @@
+"""load → validate → index: the one call that every command, the site and the MkDocs plugin
+use to read a workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from .config import Config, find_root, load_config
+from .index import Workspace
+from .items import BUILTIN_WORKFLOW, build_kind, default_area
+from .loader import load_sources
+from .model import KINDS, Diagnostic, Item
+from .source import SourceFile
+from .validate import apply_severities, check_workspace
+
+
+def open_workspace(
+    path: str | os.PathLike[str] | None = None,
+    today: dt.date | None = None,
+    use_cache: bool = True,
+) -> Workspace:
+    """Read, validate and index the workspace at or above ``path``.
+
+    Raises WorkspaceNotFound or ConfigError (both WorktextError) when it cannot be read at all;
+    every problem in an item file becomes a diagnostic on the result instead.
+    """
+    root = find_root(path)
+    config, config_diagnostics = load_config(root)
+    return build_workspace(config, today or dt.date.today(), use_cache, config_diagnostics)
+
+
+def build_workspace(
+    config: Config,
+    today: dt.date,
+    use_cache: bool = True,
+    config_diagnostics: list[Diagnostic] | None = None,
+) -> Workspace:
+    loaded = load_sources(config, use_cache=use_cache)
+    diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics]
+    items: dict[str, list[Item]] = {}
+    sources: dict[str, SourceFile] = {}
+    for kind in KINDS:
+        built = build_kind(kind, loaded.sources[kind], config)
+        items[kind] = built.items
+        sources.update(built.sources)
+        diagnostics.extend(built.diagnostics)
+    default_workflow = BUILTIN_WORKFLOW
+    workflows = {w.id: w for w in items["workflow"]}
+    if config.default_workflow and config.default_workflow in workflows:
+        default_workflow = workflows[config.default_workflow]  # type: ignore[assignment]
+    elif not config.default_workflow and "default" in workflows:
+        default_workflow = workflows["default"]  # type: ignore[assignment]
+    ws = Workspace(config, today, items, sources, default_workflow, default_area(config))
+    diagnostics.extend(check_workspace(ws))
+    diagnostics = apply_severities(diagnostics, dict(config.rules))
+    ws.diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
+    ws.file_count = sum(len(files) for files in loaded.sources.values())
+    return ws
+
+
+def relative_paths(ws: Workspace, paths: list[str]) -> set[str]:
+    """Workspace-relative forms of paths given on the command line."""
+    out = set()
+    for given in paths:
+        absolute = Path(given).resolve()
+        try:
+            out.add(absolute.relative_to(ws.config.root).as_posix())
+        except ValueError:
+            out.add(given.replace(os.sep, "/"))
+    return out

@@ -1,0 +1,328 @@
+"""What keys each kind of item has: one declaration that drives type checks, "did you mean"
+hints for unknown keys, the JSON Schemas of ``worktext schema`` and the format reference."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
+ID_PATTERN_TEXT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+DURATION_PATTERN_TEXT = r"^\s*(\d+(\.\d+)?\s*[wdhm]\s*)+$"
+DATE_PATTERN_TEXT = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key. ``type`` is one of: string, id, ids, strings, date, duration, enum, integer,
+    number, boolean, record (a mapping with ``fields``), records (a list of them), map (keys
+    of the user's choosing, each value an ``item``), any."""
+
+    type: str
+    doc: str
+    ref: str | None = None  # the kind an id refers to
+    choices: tuple[str, ...] | None = None
+    fields: Mapping[str, Field] | None = None
+    item: Field | None = None
+    required: bool = False
+    minimum: int | None = None
+
+
+def _f(type_: str, doc: str, **kw: Any) -> Field:
+    return Field(type_, doc, **kw)
+
+
+STATE_CATEGORIES = ("backlog", "todo", "active", "blocked", "done", "cancelled")
+
+TASK: dict[str, Field] = {
+    "id": _f("id", "The task's id; defaults to the file name without `.md`."),
+    "title": _f("string", "Short title; defaults to the body's first `# heading`, then the id."),
+    "status": _f("string", "A state id of the task's workflow; defaults to its first state."),
+    "project": _f("id", "The project or ongoing area the task belongs to.", ref="project"),
+    "assignee": _f("ids", "A person id, or a list of them.", ref="person"),
+    "priority": _f("enum", "One of the workspace's priorities (default low/medium/high/urgent)."),
+    "labels": _f("strings", "A list of free-form labels."),
+    "created": _f("date", "When the task was created (ISO date or datetime)."),
+    "start": _f("date", "When work is planned to start."),
+    "due": _f("date", "When the task is due."),
+    "estimate": _f("duration", "Estimated effort, such as `30m`, `4h`, `2d`, `1w`."),
+    "depends_on": _f("ids", "Task ids that must be done before this one.", ref="task"),
+    "parent": _f("id", "The task this one is a sub-task of.", ref="task"),
+    "milestone": _f("id", "A milestone id of the task's project.", ref="milestone"),
+    "goal": _f("ids", "A goal id, or a list of them.", ref="goal"),
+    "repeat": _f("string", "Recurrence: daily, weekly, monthly, yearly, or an RFC 5545 RRULE."),
+    "log": _f(
+        "records",
+        "Time spent: a list of `{date, duration, who, note}` entries.",
+        fields={
+            "date": _f("date", "The day the time was spent.", required=True),
+            "duration": _f("duration", "How long.", required=True),
+            "who": _f("id", "Who spent it.", ref="person"),
+            "note": _f("string", "What was done."),
+        },
+    ),
+}
+
+PROJECT: dict[str, Field] = {
+    "id": _f("id", "The project's id; defaults to the file name."),
+    "title": _f("string", "The project's name."),
+    "kind": _f(
+        "enum",
+        "`project` (temporary, with a deadline) or `ongoing` (an operational area).",
+        choices=("project", "ongoing"),
+    ),
+    "status": _f(
+        "enum",
+        "proposed, active, paused, done or cancelled.",
+        choices=("proposed", "active", "paused", "done", "cancelled"),
+    ),
+    "owner": _f("id", "The person accountable for it.", ref="person"),
+    "start": _f("date", "When it starts."),
+    "deadline": _f("date", "When it must be finished."),
+    "workflow": _f("id", "The workflow its tasks follow.", ref="workflow"),
+    "milestones": _f(
+        "records",
+        "A list of `{id, title, date}`.",
+        fields={
+            "id": _f("id", "Unique within the project.", required=True),
+            "title": _f("string", "What is reached."),
+            "date": _f("date", "When."),
+        },
+    ),
+    "goal": _f("ids", "A goal id, or a list of them, that this project serves.", ref="goal"),
+    "budget": _f("duration", "Total effort budget, such as `40d`."),
+}
+
+WORKFLOW: dict[str, Field] = {
+    "id": _f("id", "The workflow's id; defaults to the file name."),
+    "title": _f("string", "The workflow's name."),
+    "states": _f(
+        "records",
+        "The states in board order.",
+        required=True,
+        fields={
+            "id": _f("id", "The state id used in tasks' `status`.", required=True),
+            "title": _f("string", "A display name."),
+            "category": _f(
+                "enum",
+                "backlog, todo, active, blocked, done or cancelled.",
+                choices=STATE_CATEGORIES,
+                required=True,
+            ),
+            "wip": _f("integer", "Work-in-progress limit per board.", minimum=1),
+            "requires": _f("strings", "Task keys that must be set in this state."),
+        },
+    ),
+    "transitions": _f(
+        "map",
+        "Allowed moves: state → list of next states. A state not listed may move anywhere.",
+        item=_f("ids", "Next states."),
+    ),
+}
+
+TEMPLATE: dict[str, Field] = {
+    "id": _f("id", "The template's id; defaults to the file name."),
+    "title": _f("string", "The title of what it creates; may hold `{placeholders}`."),
+    "params": _f(
+        "records",
+        "Parameters filled in when it is used.",
+        fields={
+            "name": _f("id", "The placeholder's name.", required=True),
+            "required": _f("boolean", "Whether it must be given."),
+            "default": _f("string", "The value when not given."),
+        },
+    ),
+    "tasks": _f(
+        "records",
+        "The tasks it creates.",
+        required=True,
+        fields={
+            "key": _f("id", "Used by `depends_on` within the template.", required=True),
+            "title": _f("string", "The task title; may hold `{placeholders}`.", required=True),
+            "assignee": _f("string", "A person id or a `{placeholder}`."),
+            "offset": _f("duration", "When it starts, after the start date (such as `3d`)."),
+            "duration": _f("duration", "How long it runs, from start to due."),
+            "estimate": _f("duration", "Estimated effort."),
+            "depends_on": _f("ids", "Keys of tasks in this template."),
+            "labels": _f("strings", "Labels."),
+        },
+    ),
+}
+
+PERSON: dict[str, Field] = {
+    "id": _f("id", "The person's id (a handle); defaults to the file name."),
+    "name": _f("string", "Full name."),
+    "email": _f("string", "Email address."),
+    "capacity": _f("duration", "Working time per week, such as `32h`; default from config."),
+    "teams": _f("strings", "Teams they belong to."),
+    "away": _f(
+        "records",
+        "Time off: a list of `{from, to, note}`.",
+        fields={
+            "from": _f("date", "First day away.", required=True),
+            "to": _f("date", "Last day away.", required=True),
+            "note": _f("string", "Why."),
+        },
+    ),
+}
+
+GOAL: dict[str, Field] = {
+    "id": _f("id", "The goal's id; defaults to the file name."),
+    "title": _f("string", "What is to be achieved."),
+    "owner": _f("id", "Who is accountable.", ref="person"),
+    "due": _f("date", "When it should be achieved."),
+    "status": _f(
+        "enum",
+        "proposed, active, at-risk, achieved, missed or cancelled.",
+        choices=("proposed", "active", "at-risk", "achieved", "missed", "cancelled"),
+    ),
+    "parent": _f("id", "A broader goal this one contributes to.", ref="goal"),
+}
+
+KIND_FIELDS: dict[str, dict[str, Field]] = {
+    "task": TASK,
+    "project": PROJECT,
+    "workflow": WORKFLOW,
+    "template": TEMPLATE,
+    "person": PERSON,
+    "goal": GOAL,
+}
+
+CUSTOM_FIELD_TYPES = (
+    "string",
+    "strings",
+    "integer",
+    "number",
+    "boolean",
+    "date",
+    "duration",
+    "enum",
+    "id",
+)
+
+CONFIG: dict[str, Field] = {
+    "name": _f("string", "The workspace's name, shown on the site."),
+    "folders": _f(
+        "record",
+        "Where each kind of item lives, relative to `worktext.yml`.",
+        fields={
+            kind: _f("string", f"Folder of {kind} files (default `{folder}`).")
+            for kind, folder in (
+                ("tasks", "tasks"),
+                ("projects", "projects"),
+                ("workflows", "workflows"),
+                ("templates", "templates"),
+                ("people", "people"),
+                ("goals", "goals"),
+            )
+        },
+    ),
+    "default_workflow": _f("id", "The workflow of tasks whose project names none."),
+    "default_area": _f(
+        "record",
+        "The ongoing area that tasks without a project belong to.",
+        fields={
+            "id": _f("id", "Its id (default `general`)."),
+            "title": _f("string", "Its title (default `General`)."),
+        },
+    ),
+    "priorities": _f("strings", "Priorities from lowest to highest."),
+    "hours_per_day": _f("number", "Working hours in a day, for `d` in durations (default 8)."),
+    "days_per_week": _f("number", "Working days in a week, for `w` (default 5)."),
+    "capacity": _f("duration", "Default weekly capacity of a person (default `40h`)."),
+    "repo_url": _f("string", "Web address of the repository, for links to files."),
+    "branch": _f("string", "The main branch, for links to files (default `main`)."),
+    "ids": _f(
+        "record",
+        "How `worktext new` makes ids.",
+        fields={
+            "scheme": _f("enum", "sequential or random.", choices=("sequential", "random")),
+            "prefix": _f("string", "Prefix of new task ids, such as `WEB`."),
+        },
+    ),
+    "fields": _f(
+        "map",
+        "Custom task keys: name → `{type, values, doc}`.",
+        item=_f(
+            "record",
+            "A custom key.",
+            fields={
+                "type": _f("enum", "The value's type.", choices=CUSTOM_FIELD_TYPES, required=True),
+                "values": _f("strings", "Allowed values, for `enum`."),
+                "doc": _f("string", "What it means."),
+            },
+        ),
+    ),
+    "rules": _f(
+        "map",
+        "Severity per rule code: error, warning or off.",
+        item=_f("enum", "Severity.", choices=("error", "warning", "off")),
+    ),
+    "site": _f("any", "Settings of the static site (see `worktext build`)."),
+}
+
+
+def json_schema(kind: str, custom: Mapping[str, Field] | None = None) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one kind's front matter."""
+    fields = dict(KIND_FIELDS[kind] if kind != "config" else CONFIG)
+    if custom:
+        fields.update(custom)
+    schema = _object_schema(fields)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://worktext.dev/schema/{kind}.json"
+    schema["title"] = f"worktext {kind}"
+    schema["additionalProperties"] = True
+    return schema
+
+
+def _object_schema(fields: Mapping[str, Field]) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {name: _field_schema(spec) for name, spec in fields.items()},
+    }
+    required = [name for name, spec in fields.items() if spec.required]
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _field_schema(spec: Field) -> dict[str, Any]:
+    out: dict[str, Any]
+    id_schema = {"type": "string", "pattern": ID_PATTERN_TEXT}
+    if spec.type == "string":
+        out = {"type": "string"}
+    elif spec.type == "id":
+        out = dict(id_schema)
+    elif spec.type == "ids":
+        out = {"oneOf": [id_schema, {"type": "array", "items": id_schema}]}
+    elif spec.type == "strings":
+        out = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+    elif spec.type == "date":
+        out = {"type": "string", "pattern": DATE_PATTERN_TEXT}
+    elif spec.type == "duration":
+        out = {"type": "string", "pattern": DURATION_PATTERN_TEXT}
+    elif spec.type == "enum":
+        out = {"type": "string"}
+        if spec.choices:
+            out["enum"] = list(spec.choices)
+    elif spec.type == "integer":
+        out = {"type": "integer"}
+        if spec.minimum is not None:
+            out["minimum"] = spec.minimum
+    elif spec.type == "number":
+        out = {"type": "number"}
+    elif spec.type == "boolean":
+        out = {"type": "boolean"}
+    elif spec.type == "record":
+        out = _object_schema(spec.fields or {})
+    elif spec.type == "records":
+        out = {"type": "array", "items": _object_schema(spec.fields or {})}
+    elif spec.type == "map":
+        item = _field_schema(spec.item) if spec.item else {}
+        out = {"type": "object", "additionalProperties": item}
+    else:
+        out = {}
+    out["description"] = spec.doc
+    return out

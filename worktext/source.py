@@ -1,0 +1,228 @@
+"""One item file on disk: bytes → text → front matter block + body, with file positions.
+
+The splitter is ours (not python-frontmatter's) so that YAML errors and key positions are
+reported at real file lines, the BOM and newline style are remembered for lossless edits, and a
+broken file becomes a diagnostic instead of an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import yamlpos
+from .yamlpos import Path, Span
+
+MAX_FILE_BYTES = 1024 * 1024
+FENCE = re.compile(r"---[ \t]*\Z")
+CLOSING_FENCE = re.compile(r"(---|\.\.\.)[ \t]*\Z")
+CONFLICT_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>)(?: |$)", re.MULTILINE)
+CHECKBOX = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[([ xX])\]", re.MULTILINE)
+HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+CODE_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1", re.MULTILINE | re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceProblem:
+    code: str
+    message: str
+    hint: str
+    span: Span
+    severity: str = "error"
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """A parsed item file. ``data`` is None when the front matter could not be read."""
+
+    path: str  # relative to the workspace root, with forward slashes
+    data: dict[str, Any] | None = None
+    keys: dict[Path, Span] = field(default_factory=dict)
+    values: dict[Path, Span] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    heading: str | None = None
+    checklist: tuple[int, int] = (0, 0)
+    bom: bool = False
+    newline: str = "\n"
+    problems: list[SourceProblem] = field(default_factory=list)
+
+    def key_span(self, *path: str | int) -> Span:
+        return self.keys.get(path) or self.values.get(path) or (1, 1, 1, 1)
+
+    def value_span(self, *path: str | int) -> Span:
+        return self.values.get(path) or self.keys.get(path) or (1, 1, 1, 1)
+
+    def to_cache(self) -> tuple:
+        problems = [(p.code, p.message, p.hint, p.span, p.severity) for p in self.problems]
+        return (
+            self.path,
+            self.data,
+            self.keys,
+            self.values,
+            self.body,
+            self.body_line,
+            self.heading,
+            self.checklist,
+            self.bom,
+            self.newline,
+            problems,
+        )
+
+    @classmethod
+    def from_cache(cls, row: tuple) -> SourceFile:
+        *head, problems = row
+        source = cls(*head)
+        source.problems = [SourceProblem(*p) for p in problems]
+        return source
+
+
+def read_file(abspath: str, relpath: str) -> SourceFile:
+    """Read and parse one file; every failure is recorded on the result, never raised."""
+    source = SourceFile(relpath)
+    try:
+        with open(abspath, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                source.problems.append(
+                    SourceProblem(
+                        "file-too-large",
+                        f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                        "split it into several items, or move large content out of the workspace",
+                        (0, 0, 0, 0),
+                    )
+                )
+                return source
+            raw = handle.read()
+    except OSError as exc:
+        source.problems.append(
+            SourceProblem(
+                "file-unreadable",
+                f"cannot read the file: {exc.strerror or exc}",
+                "check the file's permissions",
+                (0, 0, 0, 0),
+            )
+        )
+        return source
+    return parse_bytes(raw, relpath)
+
+
+def parse_bytes(raw: bytes, relpath: str) -> SourceFile:
+    source = SourceFile(relpath)
+    if raw.startswith(codecs.BOM_UTF8):
+        source.bom = True
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        source.problems.append(
+            SourceProblem(
+                "encoding",
+                f"the file is not valid UTF-8 (byte {exc.start} on line {line})",
+                "save the file as UTF-8",
+                (line, 1, line, 1),
+            )
+        )
+        return source
+    return parse_text(text, source)
+
+
+def parse_text(text: str, source: SourceFile) -> SourceFile:
+    if "\r\n" in text:
+        source.newline = "\r\n"
+        text = text.replace("\r\n", "\n")
+    conflict_lines = _conflict_lines(text)
+    for line in conflict_lines:
+        source.problems.append(
+            SourceProblem(
+                "conflict-marker",
+                "git conflict marker",
+                "resolve the merge conflict: keep the right lines and delete the markers",
+                (line, 1, line, 8),
+            )
+        )
+    lines = text.split("\n")
+    if not lines or not FENCE.match(lines[0]):
+        source.problems.append(
+            SourceProblem(
+                "no-front-matter",
+                "the file does not start with a front matter block",
+                "start the file with a line '---', the item's keys, and another '---' line",
+                (1, 1, 1, 1),
+            )
+        )
+        _read_body(source, text, 1)
+        return source
+    closing = next((i for i in range(1, len(lines)) if CLOSING_FENCE.match(lines[i])), None)
+    if closing is None:
+        source.problems.append(
+            SourceProblem(
+                "unclosed-front-matter",
+                "the front matter block starting on line 1 is never closed",
+                "add a line '---' after the last key",
+                (1, 1, 1, 4),
+            )
+        )
+        return source
+    block = "\n".join(lines[1:closing])
+    body_start = closing + 1
+    _read_body(source, "\n".join(lines[body_start:]), body_start + 1)
+    if any(1 < line <= closing for line in conflict_lines):
+        return source  # the YAML cannot be read meaningfully; the markers are reported
+    parsed = yamlpos.parse(block, first_line=2)
+    for problem in parsed.problems:
+        source.problems.append(
+            SourceProblem(
+                problem.code, problem.message, problem.hint, problem.span, problem.severity
+            )
+        )
+    if not parsed.ok:
+        return source
+    if parsed.data is None:
+        parsed.data = {}
+    if not isinstance(parsed.data, dict):
+        span = parsed.values.get((), (2, 1, 2, 1))
+        source.problems.append(
+            SourceProblem(
+                "front-matter-not-mapping",
+                f"the front matter is a {_yaml_type(parsed.data)}, not a set of keys",
+                "write the front matter as 'key: value' lines",
+                span,
+            )
+        )
+        return source
+    source.data = parsed.data
+    source.keys = parsed.keys
+    source.values = parsed.values
+    return source
+
+
+def _conflict_lines(text: str) -> list[int]:
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return []
+    return [text.count("\n", 0, m.start()) + 1 for m in CONFLICT_MARKER.finditer(text)]
+
+
+def _read_body(source: SourceFile, body: str, first_line: int) -> None:
+    source.body = body
+    source.body_line = first_line
+    if "#" in body or "[" in body:
+        prose = CODE_FENCE.sub("", body) if "```" in body or "~~~" in body else body
+        heading = HEADING.search(prose)
+        source.heading = heading.group(1).strip() if heading else None
+        marks = CHECKBOX.findall(prose)
+        if marks:
+            done = sum(1 for mark in marks if mark != " ")
+            source.checklist = (done, len(marks))
+
+
+def _yaml_type(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "single text value"
+    return type(value).__name__

@@ -1,0 +1,77 @@
+"""Parsing of the scalar value types of the format: dates and durations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?\Z"
+)
+_DURATION_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([wdhm])\s*")
+UNIT_NAMES = {"w": "week", "d": "day", "h": "hour", "m": "minute"}
+
+
+class ValueError_(ValueError):
+    """A value that does not parse; the message says why in the user's terms."""
+
+
+def parse_date(text: str) -> dt.date:
+    """An ISO date (``2026-03-01``) or datetime (``2026-03-01T09:30``, optional zone)."""
+    text = text.strip()
+    match = _DATE.match(text)
+    try:
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+        match = _DATETIME.match(text)
+        if match:
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
+    except ValueError as exc:
+        raise ValueError_(f"'{text}' is not a real date: {exc}") from None
+    raise ValueError_(f"'{text}' is not a date; write it as YYYY-MM-DD")
+
+
+def as_day(value: dt.date) -> dt.date:
+    """The calendar day of a date or datetime."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def parse_duration(text: str, hours_per_day: float = 8, days_per_week: float = 5) -> float:
+    """A duration such as ``30m``, ``4h``, ``1.5d``, ``1w 2d`` → hours."""
+    pos = 0
+    hours = 0.0
+    text = text.strip()
+    if not text:
+        raise ValueError_("an empty duration; write it like 30m, 4h, 2d or 1w")
+    while pos < len(text):
+        match = _DURATION_PART.match(text, pos)
+        if not match:
+            raise ValueError_(f"'{text}' is not a duration; write it like 30m, 4h, 2d or 1w")
+        amount, unit = float(match.group(1)), match.group(2)
+        if unit == "m":
+            hours += amount / 60
+        elif unit == "h":
+            hours += amount
+        elif unit == "d":
+            hours += amount * hours_per_day
+        else:
+            hours += amount * hours_per_day * days_per_week
+        pos = match.end()
+    return hours
+
+
+def format_hours(hours: float, hours_per_day: float = 8) -> str:
+    """Hours as the shortest readable duration: ``30m``, ``4h``, ``2d``, ``1d 4h``."""
+    if hours < 1:
+        return f"{round(hours * 60)}m"
+    days, rest = divmod(round(hours * 60), round(hours_per_day * 60))
+    rest_hours = rest / 60
+    parts = []
+    if days:
+        parts.append(f"{days}d")
+    if rest_hours:
+        parts.append(f"{rest_hours:g}h")
+    return " ".join(parts) or "0h"

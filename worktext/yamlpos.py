@@ -1,0 +1,321 @@
+"""Safe YAML with positions: YAML 1.2 core-schema data plus the file span of every key and value.
+
+libyaml's event parser does the scanning; this module builds plain Python data from the events.
+It never constructs arbitrary objects, reads no tags, anchors or aliases (they are refused), does
+not turn ``yes``/``no``/``on``/``off`` into booleans or ``0755`` into an octal, and leaves dates
+as strings: the schema decides where a string must be a date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+try:  # libyaml, shipped in PyYAML's wheels
+    from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - pure-Python fallback, same events
+    _Parser = yaml.SafeLoader
+
+Path = tuple[str | int, ...]
+Span = tuple[int, int, int, int]  # line, column, end line, end column; 1-based, file-relative
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    ".nan": float("nan"),
+}
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+# Plain scalars that YAML 1.1 tools (and PyYAML's default loaders) read differently.
+_YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class YamlProblem:
+    code: str
+    message: str
+    hint: str
+    span: Span
+    severity: str = "error"
+
+
+@dataclass(slots=True)
+class YamlDoc:
+    """The data of one YAML block, with the span of every key and value by path."""
+
+    data: Any = None
+    keys: dict[Path, Span] = field(default_factory=dict)
+    values: dict[Path, Span] = field(default_factory=dict)
+    problems: list[YamlProblem] = field(default_factory=list)
+    ok: bool = True
+
+
+def resolve_plain(text: str) -> Any:
+    """The YAML 1.2 core-schema value of a plain (unquoted) scalar."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _INT.match(text):
+            return int(text)
+        if _FLOAT.match(text):
+            return float(text)
+        if text.lower() in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[text.lower()]
+        if _OCT.match(text):
+            return int(text[2:], 8)
+        if _HEX.match(text):
+            return int(text[2:], 16)
+    return text
+
+
+def ambiguity(text: str) -> str | None:
+    """Why a plain scalar would be read differently by a YAML 1.1 tool, or None."""
+    if text.lower() in _YAML11_BOOLS:
+        return "YAML 1.1 tools read it as a boolean"
+    if _LEADING_ZERO.match(text):
+        return "YAML 1.1 tools read it as an octal number"
+    if _SEXAGESIMAL.match(text):
+        return "YAML 1.1 tools read it as a base-60 number"
+    return None
+
+
+class _Builder:
+    """Turns a stream of parser events into data, spans and problems."""
+
+    __slots__ = ("doc", "first_line", "stack")
+
+    def __init__(self, first_line: int) -> None:
+        self.doc = YamlDoc()
+        self.first_line = first_line
+        # Each frame: [container, path, pending key or None, key span, seen keys]
+        self.stack: list[list[Any]] = []
+
+    def span(self, event: Any) -> Span:
+        start, end = event.start_mark, event.end_mark
+        return (
+            start.line + self.first_line,
+            start.column + 1,
+            end.line + self.first_line,
+            end.column + 1,
+        )
+
+    def problem(self, code: str, message: str, hint: str, span: Span, severity: str = "error"):
+        self.doc.problems.append(YamlProblem(code, message, hint, span, severity))
+
+    def refuse_features(self, event: Any, span: Span) -> None:
+        if getattr(event, "anchor", None) is not None:
+            self.problem(
+                "yaml-refused",
+                f"YAML anchor '&{event.anchor}' is not allowed",
+                "write the value out in full; anchors and aliases are refused",
+                span,
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            tag = tag.replace("tag:yaml.org,2002:", "!!")
+            self.problem(
+                "yaml-refused",
+                f"explicit YAML tag '{tag}' is not allowed",
+                "remove the tag; quote the value if it must stay a string",
+                span,
+            )
+
+    def add(self, value: Any, span: Span, is_key_candidate: bool, raw: Any = None) -> None:
+        """Attach a finished value to the container on top of the stack."""
+        if not self.stack:
+            self.doc.data = value
+            self.doc.values[()] = span
+            return
+        frame = self.stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            path = (*frame[1], len(container))
+            container.append(value)
+            self.doc.values[path] = span
+            return
+        if frame[2] is None:  # this value is a key
+            if not is_key_candidate:
+                self.problem(
+                    "yaml-complex-key",
+                    "a mapping key must be a plain value, not a list or mapping",
+                    "use a simple word as the key",
+                    span,
+                )
+                frame[2] = ("", span, True)
+                return
+            key = "" if raw is None else str(raw)
+            frame[2] = (key, span, False)
+            return
+        key, key_span, invalid = frame[2]
+        frame[2] = None
+        if invalid:
+            return
+        seen: dict[str, Span] = frame[4]
+        if key in seen:
+            first = seen[key]
+            self.problem(
+                "duplicate-key",
+                f"duplicate key '{key}' (also on line {first[0]}); only the last one counts",
+                "remove one of the two lines",
+                key_span,
+            )
+        seen[key] = key_span
+        path = (*frame[1], key)
+        container[key] = value
+        self.doc.keys[path] = key_span
+        self.doc.values[path] = span
+
+    def current_path(self) -> Path:
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame[0], list):
+            return (*frame[1], len(frame[0]))
+        return (*frame[1], frame[2][0]) if frame[2] else frame[1]
+
+    def scalar(self, event: Any) -> None:
+        span = self.span(event)
+        self.refuse_features(event, span)
+        text = event.value
+        if not event.style and (event.tag is None or event.tag == "!"):
+            value = resolve_plain(text) if event.tag is None else text
+            if isinstance(value, str) and value:
+                reason = ambiguity(value)
+                if reason:
+                    self.problem(
+                        "yaml-ambiguous",
+                        f"'{value}' is read as text here, but {reason}",
+                        f'quote it: "{value}"',
+                        span,
+                        "warning",
+                    )
+        else:
+            value = text
+        self.add(value, span, True, value)
+
+    def start(self, event: Any, container: Any) -> None:
+        span = self.span(event)
+        self.refuse_features(event, span)
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame[0], dict) and frame[2] is None:
+            # A collection used as a mapping key.
+            self.add(container, span, False)
+            self.stack.append([container, (*frame[1], "?"), None, None, {}, span, True])
+            return
+        path = self.current_path()
+        self.stack.append([container, path, None, None, {}, span, False])
+
+    def end(self, event: Any) -> None:
+        frame = self.stack.pop()
+        start_span = frame[5]
+        end = self.span(event)
+        span = (start_span[0], start_span[1], end[2], end[3])
+        if frame[6]:  # was a complex key: already reported, drop it
+            return
+        self.add(frame[0], span, False)
+
+    def alias(self, event: Any) -> None:
+        span = self.span(event)
+        self.problem(
+            "yaml-refused",
+            f"YAML alias '*{event.anchor}' is not allowed",
+            "write the value out in full; anchors and aliases are refused",
+            span,
+        )
+        self.add(None, span, True, "")
+
+
+def parse(text: str, first_line: int = 1) -> YamlDoc:
+    """Parse one YAML document; ``first_line`` is the file line of the text's first line."""
+    builder = _Builder(first_line)
+    parser = _Parser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            cls = event.__class__
+            if cls is ScalarEvent:
+                builder.scalar(event)
+            elif cls is MappingStartEvent:
+                builder.start(event, {})
+            elif cls is SequenceStartEvent:
+                builder.start(event, [])
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                builder.end(event)
+            elif cls is AliasEvent:
+                builder.alias(event)
+            elif cls is StreamEndEvent:
+                break
+            elif cls.__name__ == "DocumentStartEvent" and builder.doc.values:
+                mark = event.start_mark
+                line = mark.line + first_line
+                builder.problem(
+                    "yaml-syntax",
+                    "more than one YAML document in the front matter",
+                    "keep a single block of keys between the two '---' lines",
+                    (line, mark.column + 1, line, mark.column + 1),
+                )
+                builder.doc.ok = False
+                break
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line if mark else 0) + first_line
+        column = (mark.column if mark else 0) + 1
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        builder.problem(
+            "yaml-syntax",
+            f"YAML syntax error: {problem}{context}",
+            _syntax_hint(problem),
+            (line, column, line, column),
+        )
+        builder.doc.ok = False
+    except yaml.YAMLError as exc:  # reader errors: bad characters
+        builder.problem(
+            "yaml-syntax",
+            f"YAML error: {exc}",
+            "remove control characters from the front matter",
+            (first_line, 1, first_line, 1),
+        )
+        builder.doc.ok = False
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+    return builder.doc
+
+
+def _syntax_hint(problem: str) -> str:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "quote a value that contains ': ' (for example title: \"Fix: login\")"
+    if "found character '@'" in problem or "found character '`'" in problem:
+        return "quote a value that starts with @ or `"
+    if "could not find expected ':'" in problem:
+        return "each line of front matter is 'key: value'; check the line above too"
+    return "check indentation and quoting near this line"
