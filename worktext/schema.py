@@ -269,12 +269,13 @@ def json_schema(kind: str, custom: Mapping[str, Field] | None = None) -> dict[st
     fields = dict(KIND_FIELDS[kind] if kind != "config" else CONFIG)
     if custom:
         fields.update(custom)
-    schema = _object_schema(fields)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://worktext.dev/schema/{kind}.json"
-    schema["title"] = f"worktext {kind}"
-    schema["additionalProperties"] = True
-    return schema
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://worktext.dev/schema/{kind}.json",
+        "title": f"worktext {kind}",
+        **_object_schema(fields),
+        "additionalProperties": True,
+    }
 
 
 def _object_schema(fields: Mapping[str, Field]) -> dict[str, Any]:

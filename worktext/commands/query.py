@@ -2,6 +2,285 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from .. import export, schema
+from ..config import find_root, load_config
+from ..errors import NotFound, WorktextError
+from ..index import Workspace
+from ..model import Task
+from ..query import select
+from ..values import as_day, format_hours
+from .common import Context, styler
+
+LS_FORMATS = ("table", "json", "csv", "ids")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "category",
+    "project",
+    "assignees",
+    "priority",
+    "labels",
+    "start",
+    "due",
+    "estimate_hours",
+    "milestone",
+    "path",
+)
+
+
+def write_atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@click.command("index")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Where to write it; '-' for standard output (default: .worktext/index.json).",
+)
+@click.pass_obj
+def index_command(obj: Context, output: str | None) -> None:
+    """Write the whole workspace, resolved, as a versioned index.json.
+
+    \b
+    Example:
+      worktext index -o - | jq '.tasks[] | select(.is_overdue) | .id'
+    """
+    ws = obj.workspace()
+    text = json.dumps(export.index_document(ws), indent=1, ensure_ascii=False) + "\n"
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    path = Path(output) if output else ws.config.root / ".worktext" / "index.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic_text(path, text)
+    click.echo(f"Wrote {path} ({len(ws.tasks)} tasks).", err=True)
+
+
+def _table(ws: Workspace, tasks: list[Task], color: bool) -> str:
+    style = styler(color)
+    rows = []
+    for task in tasks:
+        due = as_day(task.due).isoformat() if task.due else ""
+        rows.append(
+            (
+                task.id,
+                ws.status_of(task),
+                task.priority or "",
+                due,
+                ",".join(task.assignees),
+                task.title,
+                ws.is_overdue(task),
+            )
+        )
+    headers = ("ID", "STATUS", "PRIORITY", "DUE", "ASSIGNEE", "TITLE")
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers[:-1])]
+    width = shutil.get_terminal_size((120, 20)).columns
+    title_width = max(20, width - sum(widths) - 2 * len(widths))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, [*widths, 0], strict=True)).rstrip()]
+    lines[0] = style(lines[0], bold=True)
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(len(widths))]
+        if row[6]:
+            cells[3] = style(cells[3], fg="red")
+        title = row[5] if len(row[5]) <= title_width else row[5][: title_width - 1] + "…"
+        lines.append("  ".join([*cells, title]))
+    lines.append(style(f"{len(rows)} task{'s' * (len(rows) != 1)}", dim=True))
+    return "\n".join(lines)
+
+
+def _csv(ws: Workspace, tasks: list[Task]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for task in tasks:
+        record = export.task_record(ws, task)
+        writer.writerow(
+            ";".join(v) if isinstance(v, list) else ("" if v is None else v)
+            for v in (record[c] for c in CSV_COLUMNS)
+        )
+    return buffer.getvalue().rstrip("\n")
+
+
+@click.command("ls")
+@click.argument("query", nargs=-1)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(LS_FORMATS), default="table", show_default=True
+)
+@click.option("-n", "--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@click.option("--color/--no-color", default=None, help="Colour the table.")
+@click.pass_obj
+def ls_command(
+    obj: Context, query: tuple[str, ...], fmt: str, limit: int | None, color: bool | None
+) -> None:
+    """List tasks that match a query.
+
+    \b
+    Query terms (ANDed; a,b means either; a leading - negates):
+      status:doing  assignee:ana  project:web  label:ops  milestone:beta  goal:g1
+      priority:>=high  due:<2026-12-01  due:<today+7d  start:2026-01-01..2026-03-31
+      is:open|closed|overdue|blocked|unassigned|recurring  has:estimate  no:assignee
+      kind:ongoing  "free text"  sort:due  -sort:priority
+    Example:
+      worktext ls is:open assignee:ana sort:due
+      worktext ls is:overdue --format csv > overdue.csv
+    """
+    ws = obj.workspace()
+    tasks = select(ws, " ".join(query))
+    if limit:
+        tasks = tasks[:limit]
+    if fmt == "ids":
+        for task in tasks:
+            click.echo(task.id)
+    elif fmt == "json":
+        records = [export.task_record(ws, t) for t in tasks]
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(_csv(ws, tasks))
+    else:
+        use_color = color if color is not None else sys.stdout.isatty()
+        click.echo(_table(ws, tasks, use_color))
+
+
+def _show_task(ws: Workspace, task: Task) -> list[str]:
+    units = ws.config.units
+    state = ws.state_of(task)
+    milestone = ws.milestone_of(task)
+    fields = [
+        ("status", f"{ws.status_of(task)} ({state.category if state else 'unknown state'})"),
+        ("project", f"{ws.project_of(task).id} — {ws.project_of(task).title}"),
+        ("workflow", ws.workflow_of(task).id),
+        ("assignee", ", ".join(f"{p.id} ({p.name})" for p in ws.assignees_of(task))),
+        ("priority", task.priority or ""),
+        ("labels", ", ".join(task.labels)),
+        ("start", as_day(task.start).isoformat() if task.start else ""),
+        ("due", (as_day(task.due).isoformat() if task.due else "")),
+        ("estimate", format_hours(task.estimate, units.hours_per_day) if task.estimate else ""),
+        ("spent", format_hours(task.spent, units.hours_per_day) if task.log else ""),
+        ("milestone", f"{milestone.id} — {milestone.title}" if milestone else ""),
+        ("goals", ", ".join(f"{g.id} — {g.title}" for g in ws.goals_of(task))),
+        ("parent", task.parent or ""),
+        ("children", ", ".join(t.id for t in ws.children(task))),
+        ("depends on", ", ".join(f"{t.id} ({ws.status_of(t)})" for t in ws.dependencies(task))),
+        ("blocks", ", ".join(t.id for t in ws.dependents(task))),
+        (
+            "checklist",
+            f"{task.checklist.done}/{task.checklist.total}" if task.checklist.total else "",
+        ),
+    ]
+    flags = [
+        f for f, on in (("overdue", ws.is_overdue(task)), ("blocked", ws.is_blocked(task))) if on
+    ]
+    lines = [f"{task.id}: {task.title}" + (f"  [{', '.join(flags)}]" if flags else "")]
+    lines.append(task.path)
+    lines += [f"  {name:<11} {value}" for name, value in fields if value]
+    for key, value in task.extra.items():
+        lines.append(f"  {key:<11} {value}")
+    if task.body.strip():
+        lines += ["", task.body.strip()]
+    return lines
+
+
+@click.command("show")
+@click.argument("item_id", metavar="ID")
+@click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text")
+@click.pass_obj
+def show_command(obj: Context, item_id: str, fmt: str) -> None:
+    """Show one item (task, project, person, goal, workflow, template) with its relations.
+
+    \b
+    Example:
+      worktext show WEB-12
+      worktext show web --format json
+    """
+    ws = obj.workspace()
+    found = ws.find(item_id)
+    if found is None:
+        raise NotFound(f"no item with id '{item_id}'; try 'worktext ls {item_id}'")
+    kind, item = found
+    record = _record(ws, kind, item)
+    diagnostics = [d for d in ws.diagnostics if d.path == getattr(item, "path", None)]
+    if fmt == "json":
+        record = {"kind": kind, **record}
+        if kind == "task":
+            record["body"] = item.body  # type: ignore[union-attr]
+        click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    if kind == "task":
+        lines = _show_task(ws, item)  # type: ignore[arg-type]
+    else:
+        lines = [f"{kind} {item.id}: {record.get('title') or record.get('name')}"]
+        lines += [f"  {k:<11} {v}" for k, v in record.items() if v not in (None, [], {}, "")]
+        if kind == "project":
+            tasks = ws.tasks_of_project(item)  # type: ignore[arg-type]
+            lines.append(f"  {'tasks':<11} {len(tasks)} ({sum(ws.is_open(t) for t in tasks)} open)")
+    for d in diagnostics:
+        lines.append(f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.code}]")
+    click.echo("\n".join(lines))
+
+
+def _record(ws: Workspace, kind: str, item: object) -> dict:
+    if kind == "task":
+        return export.task_record(ws, item)  # type: ignore[arg-type]
+    if kind == "project":
+        return export.project_record(ws, item)  # type: ignore[arg-type]
+    if kind == "person":
+        return export.person_record(ws, item)  # type: ignore[arg-type]
+    if kind == "goal":
+        return export.goal_record(ws, item)  # type: ignore[arg-type]
+    if kind == "workflow":
+        return export.workflow_record(item)  # type: ignore[arg-type]
+    return export.template_record(ws, item)  # type: ignore[arg-type]
+
+
+@click.command("schema")
+@click.argument("kind", required=False, type=click.Choice([*schema.KIND_FIELDS, "config"]))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    help="Write one <kind>.schema.json per kind into this folder.",
+)
+@click.pass_obj
+def schema_command(obj: Context, kind: str | None, output: str | None) -> None:
+    """Print the JSON Schema of a kind's front matter (for editors and other tools).
+
+    Custom task keys declared in worktext.yml are included when run inside a workspace.
+
+    \b
+    Example:
+      worktext schema task > task.schema.json
+      worktext schema -o .vscode/schemas
+    """
+    custom = {}
+    try:
+        config, _ = load_config(find_root(obj.workspace_path))
+        custom = dict(config.custom_fields)
+    except WorktextError:
+        pass  # outside a workspace: the built-in keys only
+    kinds = [kind] if kind else [*schema.KIND_FIELDS, "config"]
+    documents = {k: schema.json_schema(k, custom if k == "task" else None) for k in kinds}
+    if output:
+        folder = Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, document in documents.items():
+            write_atomic_text(folder / f"{name}.schema.json", json.dumps(document, indent=2) + "\n")
+        click.echo(f"Wrote {len(documents)} schema(s) to {folder}.", err=True)
+        return
+    click.echo(json.dumps(documents[kind] if kind else documents, indent=2))
+
+
+COMMANDS: list[click.Command] = [index_command, ls_command, show_command, schema_command]
