@@ -1,0 +1,1 @@
+"""Benchmarks of worktext against named peers; each prints its figures, none asserts."""
