@@ -1,0 +1,226 @@
+"""Running git safely: a fixed argument list, never a shell, ``--end-of-options`` before
+revisions and ``--`` before paths, so no user string can ever become an option.
+
+Every failure becomes a ``GitError`` (a WorktextError) with a message that says what to do:
+git missing, not a repository, a revision that does not exist. Repository facts that are not
+failures (a shallow clone, a detached HEAD, no commit yet) are reported by ``repo_state`` as
+data, for the caller to turn into warnings.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import WorktextError
+
+GIT = "git"
+# Quoted paths and localised messages would make the output unparseable.
+BASE_ARGS = ("-c", "core.quotepath=off", "-c", "color.ui=never", "-c", "log.showSignature=false")
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+class GitError(WorktextError):
+    """git cannot answer: it is missing, the folder is not a repository, a revision is unknown."""
+
+
+class GitMissing(GitError):
+    pass
+
+
+class NotARepository(GitError):
+    pass
+
+
+def git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "GIT_TERMINAL_PROMPT": "0",
+            "LC_ALL": "C",
+            "LANG": "C",
+            "GIT_PAGER": "cat",
+            "GIT_OPTIONAL_LOCKS": "0",  # reading must never take the index lock of a busy repo
+        }
+    )
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        env.pop(name, None)  # an inherited setting would point git at another repository
+    return env
+
+
+def _argv(args: Sequence[str]) -> list[str]:
+    return [GIT, *BASE_ARGS, *args]
+
+
+def run(cwd: Path, args: Sequence[str], check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run git with a fixed argument list in ``cwd``; bytes out, no shell."""
+    try:
+        result = subprocess.run(
+            _argv(args),
+            cwd=cwd,
+            env=git_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitMissing(
+            "git is not installed or not on PATH; install git to use history, log, stats, "
+            "diff and check --since"
+        ) from None
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc}") from None
+    if check and result.returncode != 0:
+        raise GitError(_explain(args, result.stderr))
+    return result
+
+
+def text(cwd: Path, args: Sequence[str]) -> str:
+    return run(cwd, args).stdout.decode("utf-8", "surrogateescape").strip()
+
+
+def _explain(args: Sequence[str], stderr: bytes) -> str:
+    message = stderr.decode("utf-8", "replace").strip().splitlines()
+    first = message[-1] if message else "no message"
+    if "not a git repository" in first:
+        return "this workspace is not in a git repository; run 'git init' and commit the files"
+    if "unknown revision" in first or "bad revision" in first or "Needed a single" in first:
+        return (
+            f"git does not know that revision ({first}); fetch it first, e.g. "
+            "'git fetch origin' or 'git fetch --unshallow'"
+        )
+    return f"git {args[0]} failed: {first}"
+
+
+def stream(cwd: Path, args: Sequence[str]) -> bytes:
+    """The whole standard output of a git command (for ``git log``)."""
+    return run(cwd, args).stdout
+
+
+@dataclass(frozen=True)
+class RepoState:
+    toplevel: Path
+    prefix: str  # the workspace's folder inside the repository, '' or 'sub/dir/'
+    head: str | None  # None before the first commit
+    branch: str | None  # None when HEAD is detached
+    shallow: tuple[str, ...]  # the commits where a shallow clone's history is cut
+
+
+def repo_state(root: Path) -> RepoState:
+    """Where the repository is and what HEAD is; raises NotARepository or GitMissing."""
+    result = run(
+        root,
+        ["rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "shallow"],
+        check=False,
+    )
+    if result.returncode != 0:
+        raise NotARepository(
+            f"{root} is not in a git repository, so it has no history; "
+            "run 'git init' and commit the workspace to start one"
+        )
+    lines = result.stdout.decode("utf-8", "surrogateescape").splitlines()
+    toplevel, prefix, shallow_path = Path(lines[0]), lines[1] if len(lines) > 2 else "", lines[-1]
+    head_result = run(
+        root, ["rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD"], check=False
+    )
+    head = head_result.stdout.decode().strip() or None if head_result.returncode == 0 else None
+    branch_result = run(root, ["symbolic-ref", "--quiet", "--short", "HEAD"], check=False)
+    branch = branch_result.stdout.decode().strip() if branch_result.returncode == 0 else None
+    shallow_file = Path(shallow_path) if os.path.isabs(shallow_path) else root / shallow_path
+    try:
+        shallow = tuple(shallow_file.read_text(encoding="ascii").split())
+    except OSError:
+        shallow = ()
+    return RepoState(toplevel, prefix, head, branch, shallow)
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The commit id of a revision given by a user; a GitError when it does not exist."""
+    result = run(
+        root,
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        check=False,
+    )
+    if result.returncode != 0:
+        raise GitError(
+            f"git does not know the revision '{rev}'; fetch it first "
+            "(e.g. 'git fetch origin', or with actions/checkout set 'fetch-depth: 0')"
+        )
+    return result.stdout.decode().strip()
+
+
+def rev_list(root: Path, spec: Sequence[str]) -> list[str]:
+    """Commit ids of ``git rev-list SPEC``; SPEC entries are revisions, never options."""
+    out = text(root, ["rev-list", "--end-of-options", *spec])
+    return out.split()
+
+
+class BlobReader:
+    """One ``git cat-file --batch`` process that answers many blob reads.
+
+    ``read_many`` writes the requests from a thread while the answers are read, so neither
+    pipe can fill up and stall the other.
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        try:
+            self._proc = subprocess.Popen(
+                _argv(["cat-file", "--batch"]),
+                cwd=cwd,
+                env=git_env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except FileNotFoundError:
+            raise GitMissing("git is not installed or not on PATH") from None
+
+    def read_many(self, shas: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+        wanted = list(shas)
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+
+        def feed() -> None:
+            try:
+                for start in range(0, len(wanted), 512):
+                    proc.stdin.write(
+                        "".join(f"{s}\n" for s in wanted[start : start + 512]).encode("ascii")
+                    )
+                proc.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        out = proc.stdout
+        for sha in wanted:
+            header = out.readline()
+            if not header:
+                raise GitError("git cat-file stopped unexpectedly")
+            parts = header.split()
+            if len(parts) < 3 or parts[-1] == b"missing":
+                yield sha, None
+                continue
+            size = int(parts[2])
+            data = out.read(size)
+            out.read(1)  # the newline after each object
+            yield sha, data
+        writer.join()
+
+    def close(self) -> None:
+        if self._proc.stdin:
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass
+        self._proc.wait()
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

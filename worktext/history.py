@@ -1,0 +1,567 @@
+"""Git is the audit log: one pass over the first-parent history rebuilds every change of every
+task's front matter.
+
+One ``git log --raw -z`` stream names the file versions; one ``git cat-file --batch`` process
+reads them; each distinct blob is parsed once. Tasks are followed by id, not by path, so
+renames and moves between folders keep a task's history. Working-tree changes are a final
+pseudo-commit named ``uncommitted``. The reconstruction is cached under ``.worktext/`` keyed by
+the commit it was built for; deleting the cache changes no result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import cache, gitio
+from .config import Config
+from .index import id_key
+from .loader import SKIPPED_NAMES
+from .model import KINDS
+from .schema import ID_PATTERN
+from .source import parse_bytes
+
+CACHE_NAME = "history.marshal"
+FORMAT = 1
+UNCOMMITTED = "uncommitted"
+LOG_FORMAT = "%x01%H%x00%an%x00%ae%x00%aI%x00%B"
+MENTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+CLOSING_WORDS = re.compile(r"\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\s*:?\s+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str  # "uncommitted" for the working tree's changes
+    author: str
+    email: str
+    date: dt.datetime
+    message: str
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+    @property
+    def short(self) -> str:
+        return self.sha if self.sha == UNCOMMITTED else self.sha[:7]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    old: Any  # None: the key was not set
+    new: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What one commit did to one task. ``action``: created, present (already there where a
+    shallow clone's history is cut), changed, moved, deleted or restored."""
+
+    task_id: str
+    commit: Commit
+    action: str
+    path: str
+    old_path: str | None
+    changes: tuple[FieldChange, ...]
+    fields: Mapping[str, Any]  # the front matter after the commit; {} when deleted
+
+    def change(self, name: str) -> FieldChange | None:
+        return next((c for c in self.changes if c.field == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    commit: Commit
+    closes: bool  # "Closes WEB-12", "fixes WEB-12"
+
+
+@dataclass
+class TaskHistory:
+    id: str
+    events: list[Event] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.events) and self.events[-1].action != "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file version that could not be parsed, so that version is left out."""
+
+    commit: Commit
+    path: str
+    reason: str
+
+
+@dataclass
+class History:
+    available: bool = True  # False: no git, or not a repository
+    head: str | None = None
+    branch: str | None = None
+    commits: list[Commit] = field(default_factory=list)  # oldest first
+    tasks: dict[str, TaskHistory] = field(default_factory=dict)  # by id_key
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    shallow: tuple[str, ...] = ()
+    from_cache: bool = False
+
+    def task(self, task_id: str) -> TaskHistory | None:
+        return self.tasks.get(id_key(task_id))
+
+    def events(self) -> list[Event]:
+        """Every event of every task, oldest first (stable within a commit)."""
+        order = {c.sha: i for i, c in enumerate(self.commits)}
+        out = [e for t in self.tasks.values() for e in t.events]
+        out.sort(key=lambda e: (order.get(e.commit.sha, len(order)), id_key(e.task_id)))
+        return out
+
+
+# -- which files are task files ------------------------------------------------------------
+
+
+def folder_prefixes(config: Config) -> dict[str, str]:
+    """Each kind's folder relative to the workspace root, with a trailing slash."""
+    out = {}
+    for kind in KINDS:
+        rel = os.path.relpath(config.folder(kind), config.root).replace(os.sep, "/")
+        out[kind] = "" if rel == "." else rel.rstrip("/") + "/"
+    return out
+
+
+def kind_of_path(rel: str, prefixes: Mapping[str, str]) -> str | None:
+    """The kind of item a workspace-relative path holds, by the loader's rules; else None."""
+    name = rel.rsplit("/", 1)[-1]
+    if not name.endswith(".md") or name in SKIPPED_NAMES:
+        return None
+    for kind in KINDS:
+        prefix = prefixes[kind]
+        if rel.startswith(prefix):
+            below = rel[len(prefix) :].split("/")
+            if not any(part.startswith((".", "_")) or not part for part in below):
+                return kind
+    return None
+
+
+def item_id(fields: Mapping[str, Any], rel: str) -> str | None:
+    value = fields.get("id")
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        value = str(value)
+        return value if ID_PATTERN.match(value) else None
+    stem = rel.rsplit("/", 1)[-1][:-3]
+    return stem if ID_PATTERN.match(stem) else None
+
+
+def parse_front_matter(raw: bytes, rel: str) -> tuple[dict[str, Any] | None, str]:
+    """(front matter, '') or (None, why it cannot be read)."""
+    source = parse_bytes(raw, rel)
+    if source.data is None:
+        problem = next((p for p in source.problems if p.severity == "error"), None)
+        where = f" (line {problem.span[0]})" if problem and problem.span[0] else ""
+        return None, (problem.message if problem else "unreadable front matter") + where
+    return source.data, ""
+
+
+# -- replaying changes by id ---------------------------------------------------------------
+
+
+class Replay:
+    """The state of every task file while the commits are applied in order."""
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+        self.at_path: dict[str, tuple[str, dict[str, Any]]] = {}  # path → (id, fields)
+        self.paths_of: dict[str, list[str]] = {}  # id_key → paths holding that id
+
+    def apply(
+        self,
+        commit: Commit,
+        removed: Iterable[str],
+        written: Iterable[tuple[str, dict[str, Any] | None, str]],
+        present: bool = False,
+    ) -> None:
+        """Apply one commit: removed paths, and (path, fields or None, why) written ones."""
+        before: dict[str, tuple[str, dict[str, Any]] | None] = {}
+        touched: list[str] = []
+
+        def remember(key: str) -> None:
+            if key not in before:
+                touched.append(key)
+                before[key] = self._current(key)
+
+        for path in removed:
+            old = self.at_path.get(path)
+            if old is not None:
+                remember(id_key(old[0]))
+                self._drop(path)
+        for path, fields, why in written:
+            if fields is None:
+                self.history.skipped.append(Skipped(commit, path, why))
+                continue  # the earlier version stands
+            task_id = item_id(fields, path)
+            old = self.at_path.get(path)
+            if old is not None:
+                remember(id_key(old[0]))
+                self._drop(path)
+            if task_id is None:
+                self.history.skipped.append(Skipped(commit, path, "no valid id"))
+                continue
+            remember(id_key(task_id))
+            self.at_path[path] = (task_id, fields)
+            self.paths_of.setdefault(id_key(task_id), []).append(path)
+        for key in touched:
+            self._record(commit, key, before[key], self._current(key), present)
+
+    def _drop(self, path: str) -> None:
+        task_id, _ = self.at_path.pop(path)
+        paths = self.paths_of.get(id_key(task_id), [])
+        if path in paths:
+            paths.remove(path)
+
+    def _current(self, key: str) -> tuple[str, dict[str, Any]] | None:
+        paths = self.paths_of.get(key)
+        if not paths:
+            return None
+        path = min(paths)  # with duplicate ids, the first file wins, as in the index
+        return path, self.at_path[path][1]
+
+    def _record(
+        self,
+        commit: Commit,
+        key: str,
+        old: tuple[str, dict[str, Any]] | None,
+        new: tuple[str, dict[str, Any]] | None,
+        present: bool,
+    ) -> None:
+        if old is None and new is None:
+            return
+        tasks = self.history.tasks
+        if new is None:
+            assert old is not None
+            task = tasks[key]
+            task.events.append(Event(task.id, commit, "deleted", old[0], None, (), {}))
+            return
+        path, fields = new
+        task_id = self.at_path[path][0]
+        task = tasks.get(key)
+        if task is None:
+            task = tasks[key] = TaskHistory(task_id)
+        task.id = task_id
+        if old is None:
+            action = "present" if present else ("restored" if task.events else "created")
+            changes = diff_fields({}, fields)
+            task.events.append(Event(task_id, commit, action, path, None, changes, fields))
+            return
+        changes = diff_fields(old[1], fields)
+        if old[0] == path and not changes:
+            return  # only the body changed
+        action = "changed" if old[0] == path else "moved"
+        old_path = None if old[0] == path else old[0]
+        task.events.append(Event(task_id, commit, action, path, old_path, changes, fields))
+
+    def snapshot(self) -> tuple:
+        return tuple((p, i, f) for p, (i, f) in self.at_path.items())
+
+    def restore(self, rows: Iterable[tuple]) -> None:
+        for path, task_id, fields in rows:
+            self.at_path[path] = (task_id, fields)
+            self.paths_of.setdefault(id_key(task_id), []).append(path)
+
+
+def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+    keys = list(old) + [k for k in new if k not in old]
+    return tuple(FieldChange(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k))
+
+
+# -- reading git ---------------------------------------------------------------------------
+
+
+def parse_log(raw: bytes) -> Iterator[tuple[Commit, list[tuple[str, str, str]]]]:
+    """Commits of ``git log -z --raw --format=LOG_FORMAT`` with (status, new blob, path)."""
+    tokens = raw.split(b"\0")
+    i, n = 0, len(tokens)
+    commit: Commit | None = None
+    entries: list[tuple[str, str, str]] = []
+    while i < n:
+        token = tokens[i].lstrip(b"\n")
+        if token.startswith(b"\x01"):
+            if commit is not None:
+                yield commit, entries
+            sha = token[1:].decode("ascii")
+            name, email, date, message = (
+                t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 5]
+            )
+            commit = Commit(sha, name, email, dt.datetime.fromisoformat(date), message.strip())
+            entries = []
+            i += 5
+        elif token.startswith(b":"):
+            meta = token.split()
+            path = tokens[i + 1].decode("utf-8", "surrogateescape")
+            entries.append((meta[4][:1].decode("ascii"), meta[3].decode("ascii"), path))
+            i += 2
+        else:
+            i += 1
+    if commit is not None:
+        yield commit, entries
+
+
+def _read_blobs(root: Path, shas: Iterable[str], paths: Mapping[str, str]) -> dict[str, Any]:
+    parsed: dict[str, tuple[dict[str, Any] | None, str]] = {}
+    with gitio.BlobReader(root) as reader:
+        for sha, data in reader.read_many(shas):
+            if data is None:
+                parsed[sha] = (None, "the file version is missing from the clone")
+            else:
+                parsed[sha] = parse_front_matter(data, paths[sha])
+    return parsed
+
+
+def _reconstruct(root: Path, config: Config, state: gitio.RepoState, rev: str) -> tuple:
+    history = History(head=state.head, branch=state.branch, shallow=state.shallow)
+    raw = gitio.stream(
+        root,
+        [
+            "log",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--reverse",
+            "--raw",
+            "-z",
+            "--no-renames",
+            "--no-abbrev",
+            f"--format={LOG_FORMAT}",
+            "--end-of-options",
+            rev,
+            "--",
+        ],
+    )
+    prefixes = folder_prefixes(config)
+    prefix = state.prefix
+    commits: list[tuple[Commit, list[tuple[str, str, str]]]] = []
+    blob_paths: dict[str, str] = {}
+    for commit, entries in parse_log(raw):
+        mine = []
+        for status, blob, path in entries:
+            if not path.startswith(prefix):
+                continue
+            rel = path[len(prefix) :]
+            if kind_of_path(rel, prefixes) != "task":
+                continue
+            mine.append((status, blob, rel))
+            if status != "D":
+                blob_paths.setdefault(blob, rel)
+        commits.append((commit, mine))
+    blobs = _read_blobs(root, blob_paths, blob_paths)
+    replay = Replay(history)
+    for commit, entries in commits:
+        history.commits.append(commit)
+        if not entries:
+            continue
+        removed = [rel for status, _, rel in entries if status == "D"]
+        written = [(rel, *blobs[blob]) for status, blob, rel in entries if status != "D"]
+        replay.apply(commit, removed, written, present=commit.sha in state.shallow)
+    return history, replay
+
+
+# -- mentions, the working tree, the cache -------------------------------------------------
+
+
+def link_mentions(history: History) -> None:
+    for task in history.tasks.values():
+        task.mentions.clear()
+    for commit in history.commits:
+        seen: set[str] = set()
+        for match in MENTION.finditer(commit.message):
+            word = match.group(0).rstrip("._-")
+            if not any(c.isdigit() or c == "-" for c in word):
+                continue  # plain words are not task ids
+            key = id_key(word)
+            task = history.tasks.get(key)
+            if task is None or key in seen:
+                continue
+            seen.add(key)
+            closes = bool(CLOSING_WORDS.search(commit.message[: match.start()]))
+            task.mentions.append(Mention(commit, closes))
+
+
+def apply_uncommitted(
+    root: Path, config: Config, state: gitio.RepoState, replay: Replay, now: dt.datetime
+) -> None:
+    prefixes = folder_prefixes(config)
+    task_folder = prefixes["task"] or "."
+    out = gitio.run(
+        root,
+        [
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--no-renames",
+            "--",
+            task_folder,
+        ],
+    ).stdout
+    removed, written = [], []
+    for entry in out.split(b"\0"):
+        if len(entry) < 4:
+            continue
+        path = entry[3:].decode("utf-8", "surrogateescape")
+        if not path.startswith(state.prefix):
+            continue
+        rel = path[len(state.prefix) :]
+        if kind_of_path(rel, prefixes) != "task":
+            continue
+        try:
+            raw = (root / rel).read_bytes()
+        except FileNotFoundError:
+            removed.append(rel)
+            continue
+        except OSError as exc:
+            written.append((rel, None, f"cannot read: {exc}"))
+            continue
+        written.append((rel, *parse_front_matter(raw, rel)))
+    if removed or written:
+        commit = Commit(UNCOMMITTED, "", "", now, "Changes not yet committed")
+        replay.history.commits.append(commit)
+        replay.apply(commit, removed, written)
+
+
+def load_history(
+    config: Config,
+    rev: str = "HEAD",
+    now: dt.datetime | None = None,
+    use_cache: bool = True,
+    uncommitted: bool = True,
+) -> History:
+    """Every task's changes up to ``rev`` (plus, for HEAD, the working tree's).
+
+    Without git or outside a repository the result has ``available=False`` and a warning;
+    a revision that does not exist raises GitError.
+    """
+    root = config.root
+    try:
+        state = gitio.repo_state(root)
+    except gitio.GitError as exc:
+        return History(available=False, warnings=[str(exc.message)])
+    warnings = _repo_warnings(state, rev)
+    commit = gitio.resolve(root, rev) if state.head else None
+    if commit is None:
+        history, replay = History(head=None, branch=state.branch), None
+    else:
+        history, replay = _cached(root, config, state, rev, commit, use_cache)
+    replay = replay or Replay(history)
+    if uncommitted and rev == "HEAD":
+        now = now or dt.datetime.now(dt.timezone.utc)
+        apply_uncommitted(root, config, state, replay, now)
+    link_mentions(history)
+    history.warnings = warnings
+    for skipped in history.skipped:
+        history.warnings.append(
+            f"{skipped.path} at {skipped.commit.short} could not be read and that version is "
+            f"skipped: {skipped.reason}"
+        )
+    return history
+
+
+def _repo_warnings(state: gitio.RepoState, rev: str) -> list[str]:
+    warnings = []
+    if state.head is None:
+        warnings.append("the repository has no commits yet; only uncommitted changes are shown")
+    elif state.branch is None and rev == "HEAD":
+        warnings.append(f"HEAD is detached at {state.head[:7]}; history follows its first parents")
+    if state.shallow:
+        cut = ", ".join(sha[:7] for sha in state.shallow)
+        warnings.append(
+            f"this is a shallow clone: history is cut at {cut}, so tasks seem to appear there; "
+            "run 'git fetch --unshallow' (or set 'fetch-depth: 0' in actions/checkout) to "
+            "fetch all of it"
+        )
+    return warnings
+
+
+def _cached(
+    root: Path, config: Config, state: gitio.RepoState, rev: str, commit: str, use_cache: bool
+) -> tuple[History, Replay]:
+    key = repr(
+        (
+            FORMAT,
+            _code_stamp(),
+            commit,
+            state.prefix,
+            sorted(folder_prefixes(config).items()),
+            state.shallow,
+        )
+    )
+    entries = cache.read(root, CACHE_NAME) if use_cache else {}
+    if key in entries:
+        history, replay = decode(entries[key], state)
+        history.from_cache = True
+        return history, replay
+    history, replay = _reconstruct(root, config, state, rev)
+    if use_cache:
+        kept = dict(list(entries.items())[-3:])  # the last few revisions: HEAD, a PR's base
+        kept[key] = encode(history, replay)
+        cache.write(root, CACHE_NAME, kept)
+    return history, replay
+
+
+def _code_stamp() -> int:
+    return os.stat(__file__).st_mtime_ns
+
+
+def encode(history: History, replay: Replay) -> tuple:
+    index = {c.sha: i for i, c in enumerate(history.commits)}
+    commits = tuple(
+        (c.sha, c.author, c.email, c.date.isoformat(), c.message) for c in history.commits
+    )
+    tasks = tuple(
+        (
+            t.id,
+            tuple(
+                (
+                    index[e.commit.sha],
+                    e.task_id,
+                    e.action,
+                    e.path,
+                    e.old_path,
+                    tuple((c.field, c.old, c.new) for c in e.changes),
+                    e.fields,
+                )
+                for e in t.events
+            ),
+        )
+        for t in history.tasks.values()
+    )
+    skipped = tuple((index[s.commit.sha], s.path, s.reason) for s in history.skipped)
+    return (commits, tasks, skipped, replay.snapshot())
+
+
+def decode(data: tuple, state: gitio.RepoState) -> tuple[History, Replay]:
+    commits_raw, tasks_raw, skipped_raw, snapshot = data
+    commits = [Commit(s, a, e, dt.datetime.fromisoformat(d), m) for s, a, e, d, m in commits_raw]
+    history = History(head=state.head, branch=state.branch, commits=commits, shallow=state.shallow)
+    for task_id, events in tasks_raw:
+        task = history.tasks[id_key(task_id)] = TaskHistory(task_id)
+        task.events = [
+            Event(
+                tid,
+                commits[ci],
+                action,
+                path,
+                old_path,
+                tuple(FieldChange(*c) for c in changes),
+                fields,
+            )
+            for ci, tid, action, path, old_path, changes, fields in events
+        ]
+    history.skipped = [Skipped(commits[ci], p, r) for ci, p, r in skipped_raw]
+    replay = Replay(history)
+    replay.restore(snapshot)
+    return history, replay
