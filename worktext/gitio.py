@@ -9,6 +9,7 @@ data, for the caller to turn into warnings.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import threading
@@ -213,10 +214,8 @@ class BlobReader:
 
     def close(self) -> None:
         if self._proc.stdin:
-            try:
+            with contextlib.suppress(OSError):
                 self._proc.stdin.close()
-            except OSError:
-                pass
         self._proc.wait()
 
     def __enter__(self) -> BlobReader:

@@ -40,4 +40,8 @@ RULE_DOCS: dict[str, str] = {
     # configuration
     "config-folder": "A folder setting points outside the workspace.",
     "config-not-mapping": "worktext.yml is not a set of settings.",
+    # two revisions (check --since REV)
+    "transition-not-allowed": "A status change after REV that the task's workflow does not allow.",
+    "deleted-with-dependents": "A task deleted after REV while other tasks depend on it.",
+    "id-reused": "A new task takes the id of a task deleted earlier in history.",
 }

@@ -7,7 +7,11 @@ import sys
 import click
 
 from .. import report
+from ..history import load_history
+from ..model import Diagnostic
 from ..pipeline import relative_paths
+from ..since import since_diagnostics
+from ..validate import apply_severities
 from .common import Context, styler
 
 
@@ -24,8 +28,22 @@ from .common import Context, styler
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--color/--no-color", default=None, help="Colour the text output.")
+@click.option(
+    "--since",
+    "since",
+    metavar="REV",
+    help="Also check what changed after REV (e.g. origin/main): allowed status transitions, "
+    "no deleted task that others depend on, no reused ids.",
+)
 @click.pass_obj
-def check(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool, color: bool | None) -> None:
+def check(
+    obj: Context,
+    paths: tuple[str, ...],
+    fmt: str,
+    strict: bool,
+    color: bool | None,
+    since: str | None,
+) -> None:
     """Validate every file of the workspace.
 
     With PATHS, the whole workspace is still loaded (references need it), but only problems in
@@ -35,10 +53,13 @@ def check(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool, color: b
     Example:
       worktext check --format github      annotations in a GitHub Actions job
       worktext check tasks/web/WEB-12.md  only this file's problems
+      worktext check --since origin/main  in a pull request: the changes since main too
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration error.
     """
     ws = obj.workspace()
     diagnostics = ws.diagnostics
+    if since:
+        diagnostics = _with_since(obj, since)
     files = ws.file_count
     if paths:
         wanted = relative_paths(ws, list(paths))
@@ -48,6 +69,16 @@ def check(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool, color: b
     click.echo(report.render(fmt, diagnostics, files, styler(use_color)))
     failing = any(d.severity == "error" or strict for d in diagnostics)
     sys.exit(1 if failing else 0)
+
+
+def _with_since(obj: Context, rev: str) -> list[Diagnostic]:
+    ws = obj.workspace()
+    history = load_history(ws.config, use_cache=obj.use_cache)
+    for warning in history.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    extra = since_diagnostics(ws.config, ws, rev, history if history.available else None)
+    extra = apply_severities(extra, dict(ws.config.rules))
+    return sorted(set(ws.diagnostics) | set(extra), key=Diagnostic.sort_key)
 
 
 COMMANDS = [check]

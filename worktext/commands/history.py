@@ -1,7 +1,361 @@
-"""Commands of the history area; filled in by its issue."""
+"""``worktext history``, ``log``, ``stats`` and ``diff``: what git says about the work."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from .. import gitio, metrics
+from ..errors import NotFound, WorktextError
+from ..history import UNCOMMITTED, Event, History, load_history
+from ..prdiff import diff_markdown
+from ..values import ValueError_, parse_date
+from .common import Context
+
+JSON_VERSION = 1
+
+
+def _history(obj: Context, rev: str = "HEAD") -> History:
+    ws = obj.workspace()
+    now = None
+    if obj.today is not None:  # a fixed --today dates uncommitted changes too, reproducibly
+        now = dt.datetime.combine(obj.today, dt.time(12, 0), tzinfo=dt.timezone.utc)
+    history = load_history(ws.config, rev=rev, now=now, use_cache=obj.use_cache)
+    for warning in history.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return history
+
+
+def show_value(value: Any) -> str:
+    if value is None:
+        return "(unset)"
+    if isinstance(value, list):
+        return ", ".join(show_value(v) for v in value) or "[]"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    commit = event.commit
+    return {
+        "task": event.task_id,
+        "commit": commit.sha,
+        "author": commit.author,
+        "email": commit.email,
+        "date": commit.date.isoformat(),
+        "message": commit.message,
+        "action": event.action,
+        "path": event.path,
+        "old_path": event.old_path,
+        "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in event.changes],
+    }
+
+
+def event_lines(event: Event, with_id: bool = False) -> list[str]:
+    commit = event.commit
+    who = commit.author or "-"
+    head = f"{commit.date:%Y-%m-%d %H:%M}  {commit.short:<11} {who}"
+    what = event.action
+    if event.old_path:
+        what += f" from {event.old_path} to {event.path}"
+    if with_id:
+        what = f"{event.task_id} {what}"
+    lines = [f"{head}  {what}"]
+    for change in event.changes:
+        if event.action in ("created", "present", "restored"):
+            lines.append(f"    {change.field}: {show_value(change.new)}")
+        else:
+            lines.append(f"    {change.field}: {show_value(change.old)} → {show_value(change.new)}")
+    if commit.sha != UNCOMMITTED and commit.subject:
+        lines.append(f"    “{commit.subject}”")
+    return lines
+
+
+FORMAT_OPTION = click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+
+
+@click.command()
+@click.argument("task_id")
+@FORMAT_OPTION
+@click.pass_obj
+def history(obj: Context, task_id: str, fmt: str) -> None:
+    """Show every change of one task's front matter, from git, through renames and moves.
+
+    \b
+    Example:
+      worktext history WEB-12
+      worktext history WEB-12 --format json
+    """
+    found = _history(obj)
+    task = found.task(task_id)
+    if task is None:
+        if not found.available:
+            raise NotFound(f"no history for '{task_id}': the workspace has no git history")
+        raise NotFound(f"git history has no task '{task_id}'; check the id with 'worktext ls'")
+    if fmt == "json":
+        payload = {
+            "version": JSON_VERSION,
+            "id": task.id,
+            "events": [event_json(e) for e in task.events],
+            "mentions": [
+                {"commit": m.commit.sha, "subject": m.commit.subject, "closes": m.closes}
+                for m in task.mentions
+            ],
+            "warnings": found.warnings,
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        return
+    click.echo(f"{task.id}: {len(task.events)} change(s)")
+    for event in task.events:
+        click.echo("\n".join(event_lines(event)))
+    if task.mentions:
+        click.echo("Mentioned in:")
+        for mention in task.mentions:
+            closes = " (closes)" if mention.closes else ""
+            click.echo(f"  {mention.commit.short}  {mention.commit.subject}{closes}")
+
+
+def _since_filter(obj: Context, since: str | None) -> tuple[dt.date | None, set[str] | None]:
+    """A date, or the commits after a revision (from ``--since``)."""
+    if not since:
+        return None, None
+    try:
+        return parse_date(since), None
+    except ValueError_:
+        pass
+    root = obj.workspace().config.root
+    newer = set(gitio.rev_list(root, [f"{gitio.resolve(root, since)}..HEAD"]))
+    return None, newer | {UNCOMMITTED}
+
+
+@click.command()
+@click.option("--since", metavar="DATE|REV", help="Only changes on or after DATE, or after REV.")
+@click.option("-n", "--limit", type=int, default=0, help="Show at most this many changes.")
+@FORMAT_OPTION
+@click.pass_obj
+def log(obj: Context, since: str | None, limit: int, fmt: str) -> None:
+    """The activity feed: every task change, newest first.
+
+    \b
+    Example:
+      worktext log --since 2026-11-01
+      worktext log --since origin/main --format json
+    """
+    found = _history(obj)
+    day, commits = _since_filter(obj, since)
+    events = list(reversed(found.events()))
+    if day is not None:
+        events = [e for e in events if e.commit.date.date() >= day]
+    if commits is not None:
+        events = [e for e in events if e.commit.sha in commits]
+    if limit > 0:
+        events = events[:limit]
+    if fmt == "json":
+        payload = {
+            "version": JSON_VERSION,
+            "events": [event_json(e) for e in events],
+            "warnings": found.warnings,
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        return
+    for event in events:
+        click.echo("\n".join(event_lines(event, with_id=True)))
+    if not events:
+        click.echo("No task changes.")
+
+
+def _days(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}d"
+
+
+def _summary_text(summary: metrics.Summary) -> list[str]:
+    burn = summary.burn
+    recent = summary.throughput[-4:]
+    lines = [
+        f"== {summary.name}",
+        f"  finished: {summary.finished}   reopened: {summary.reopens}   "
+        f"in progress now: {summary.wip[-1] if summary.wip else 0}",
+        "  cycle time p50/p85/p95: " + " / ".join(_days(v) for v in summary.cycle.values()),
+        "  lead time  p50/p85/p95: " + " / ".join(_days(v) for v in summary.lead.values()),
+        "  throughput (last weeks): " + (", ".join(f"{w:%Y-%m-%d}: {n}" for w, n in recent) or "-"),
+    ]
+    if burn.scope:
+        lines.append(
+            f"  scope: {burn.scope[-1]} tasks, {burn.done[-1]} done, {burn.remaining[-1]} left; "
+            f"{burn.scope_hours[-1]:g}h estimated, {burn.remaining_hours[-1]:g}h left"
+        )
+    states = ", ".join(f"{k}: {v[-1]}" for k, v in summary.flow.items() if v and v[-1])
+    lines.append(f"  now: {states or 'no tasks'}")
+    oldest = summary.ageing[:5]
+    if oldest:
+        lines.append(
+            "  oldest open work: "
+            + ", ".join(f"{a.id} ({a.status}, {a.days:.0f}d)" for a in oldest)
+        )
+    return lines
+
+
+def summary_json(summary: metrics.Summary) -> dict[str, Any]:
+    burn = summary.burn
+    return {
+        "name": summary.name,
+        "finished": summary.finished,
+        "reopens": summary.reopens,
+        "cycle_time_days": {f"p{p}": v for p, v in summary.cycle.items()},
+        "lead_time_days": {f"p{p}": v for p, v in summary.lead.items()},
+        "throughput": [{"week": w.isoformat(), "finished": n} for w, n in summary.throughput],
+        "days": [d.isoformat() for d in summary.days],
+        "wip": summary.wip,
+        "cumulative_flow": summary.flow,
+        "burn": {
+            "scope": burn.scope,
+            "done": burn.done,
+            "scope_hours": burn.scope_hours,
+            "done_hours": burn.done_hours,
+        },
+        "ageing": [
+            {"id": a.id, "status": a.status, "category": a.category, "days": a.days}
+            for a in summary.ageing
+        ],
+    }
+
+
+def _task_row(flow: metrics.TaskFlow) -> dict[str, Any]:
+    def iso(value: dt.datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": flow.id,
+        "project": flow.project,
+        "workflow": flow.workflow,
+        "status": flow.status,
+        "created": iso(flow.created),
+        "started": iso(flow.started),
+        "finished": iso(flow.finished),
+        "lead_days": flow.lead_days,
+        "cycle_days": flow.cycle_days,
+        "reopens": flow.reopens,
+        "time_in_state": flow.time_in_state,
+    }
+
+
+@click.command()
+@click.option("--project", help="Only this project's tasks.")
+@click.option("--workflow", help="Only tasks that follow this workflow.")
+@click.option("--milestone", help="Only this milestone's tasks (with --project).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="Output format; csv gives one row per task.",
+)
+@click.pass_obj
+def stats(
+    obj: Context, project: str | None, workflow: str | None, milestone: str | None, fmt: str
+) -> None:
+    """Flow metrics from git history: throughput, WIP, cycle and lead time, burnup, ageing.
+
+    Without options: the workspace, then each project and each workflow.
+
+    \b
+    Example:
+      worktext stats
+      worktext stats --project web --milestone beta --format json
+      worktext stats --format csv > tasks.csv
+    """
+    ws = obj.workspace()
+    found = _history(obj)
+    today = ws.today
+    flows = metrics.task_flows(found, ws, today)
+    chosen = metrics.select(flows, project, workflow, milestone)
+    if fmt == "csv":
+        out = io.StringIO()
+        names = sorted({s for f in chosen for s in f.time_in_state})
+        writer = csv.writer(out, lineterminator="\n")
+        head = ["id", "project", "workflow", "status", "created", "started", "finished"]
+        writer.writerow(
+            [*head, "lead_days", "cycle_days", "reopens", *[f"days_{n}" for n in names]]
+        )
+        for flow in chosen:
+            row = _task_row(flow)
+            writer.writerow(
+                [row[k] or "" for k in head]
+                + [row["lead_days"] if row["lead_days"] is not None else ""]
+                + [row["cycle_days"] if row["cycle_days"] is not None else ""]
+                + [flow.reopens]
+                + [flow.time_in_state.get(n, 0) for n in names]
+            )
+        click.echo(out.getvalue(), nl=False)
+        return
+    days = metrics.day_range(chosen, today)
+    summaries = []
+    if project or workflow or milestone:
+        name = " / ".join(x for x in (project, workflow, milestone) if x)
+        summaries.append(metrics.summarize(name, chosen, today, project, milestone, days))
+    else:
+        summaries.append(metrics.summarize(ws.config.name, flows, today, days=days))
+        for p in ws.all_projects():
+            mine = metrics.select(flows, project=p.id)
+            if mine:
+                summaries.append(
+                    metrics.summarize(f"project {p.id}", mine, today, p.id, None, days)
+                )
+        for w in sorted({f.workflow for f in flows}):
+            mine = metrics.select(flows, workflow=w)
+            summaries.append(metrics.summarize(f"workflow {w}", mine, today, days=days))
+    if fmt == "json":
+        payload = {
+            "version": JSON_VERSION,
+            "today": today.isoformat(),
+            "summaries": [summary_json(s) for s in summaries],
+            "tasks": [_task_row(f) for f in chosen],
+            "warnings": found.warnings,
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        return
+    for summary in summaries:
+        click.echo("\n".join(_summary_text(summary)))
+
+
+@click.command()
+@click.argument("rev")
+@click.argument("rev2", required=False)
+@click.pass_obj
+def diff(obj: Context, rev: str, rev2: str | None) -> None:
+    """Summarise the work changes from REV to REV2 (default: the working tree) as Markdown.
+
+    New and removed tasks, status moves, reassignments, date slips and finished milestones,
+    ready to post as a pull-request comment.
+
+    \b
+    Example:
+      worktext diff origin/main
+      worktext diff v1.0 v1.1 > changes.md
+    """
+    ws = obj.workspace()
+    try:
+        click.echo(diff_markdown(ws, rev, rev2))
+    except gitio.GitError:
+        raise
+    except OSError as exc:
+        raise WorktextError(f"cannot compare revisions: {exc}") from None
+
+
+COMMANDS: list[click.Command] = [history, log, stats, diff]

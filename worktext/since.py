@@ -1,0 +1,194 @@
+"""The rules that need two revisions, for ``worktext check --since REV``.
+
+* ``transition-not-allowed``: every status change after REV must be a move that the task's
+  workflow allows (each commit's change is checked, then the working tree's);
+* ``deleted-with-dependents``: a task may not be deleted while others depend on it;
+* ``id-reused``: a new task may not take the id of a task deleted earlier in history.
+
+``workspace_at`` reads the workspace as it was at a revision straight from git objects, with
+no checkout and nothing written to disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import gitio
+from .config import Config
+from .history import UNCOMMITTED, History, folder_prefixes, kind_of_path
+from .index import Workspace, id_key
+from .items import BUILTIN_WORKFLOW, build_kind, default_area
+from .model import KINDS, Diagnostic, Item, Task
+from .source import SourceFile, parse_bytes
+from .validate import check_workspace
+
+
+def workspace_at(config: Config, rev: str, today: dt.date) -> Workspace:
+    """The workspace as committed at ``rev``, read with the current configuration."""
+    root = config.root
+    state = gitio.repo_state(root)
+    commit = gitio.resolve(root, rev)
+    listing = gitio.run(
+        root, ["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit]
+    ).stdout
+    prefixes = folder_prefixes(config)
+    wanted: dict[str, tuple[str, str]] = {}  # blob → (kind, path); a blob may recur
+    files: list[tuple[str, str, str]] = []
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, raw_path = entry.partition(b"\t")
+        mode, kind_name, blob = meta.split()
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if kind_name != b"blob" or mode == b"120000" or not path.startswith(state.prefix):
+            continue
+        rel = path[len(state.prefix) :]
+        kind = kind_of_path(rel, prefixes)
+        if kind is not None:
+            files.append((kind, rel, blob.decode("ascii")))
+            wanted.setdefault(blob.decode("ascii"), (kind, rel))
+    contents: dict[str, bytes] = {}
+    with gitio.BlobReader(root) as reader:
+        for sha, data in reader.read_many(wanted):
+            contents[sha] = data or b""
+    sources: dict[str, list[SourceFile]] = {kind: [] for kind in KINDS}
+    for kind, rel, blob in sorted(files, key=lambda f: f[1]):
+        sources[kind].append(parse_bytes(contents[blob], rel))
+    return _build(config, today, sources)
+
+
+def _build(config: Config, today: dt.date, sources: dict[str, list[SourceFile]]) -> Workspace:
+    # The same steps as pipeline.build_workspace, from sources read out of git objects.
+    items: dict[str, list[Item]] = {}
+    parsed: dict[str, SourceFile] = {}
+    diagnostics: list[Diagnostic] = []
+    for kind in KINDS:
+        built = build_kind(kind, sources[kind], config)
+        items[kind] = built.items
+        parsed.update(built.sources)
+        diagnostics.extend(built.diagnostics)
+    workflows = {w.id: w for w in items["workflow"]}
+    default_workflow = workflows.get(config.default_workflow or "default", BUILTIN_WORKFLOW)
+    ws = Workspace(config, today, items, parsed, default_workflow, default_area(config))  # type: ignore[arg-type]
+    diagnostics.extend(check_workspace(ws))
+    ws.diagnostics = diagnostics
+    ws.file_count = sum(len(files) for files in sources.values())
+    return ws
+
+
+def _at(ws: Workspace, task: Task, key: str, code: str, message: str, hint: str) -> Diagnostic:
+    source = ws.sources.get(task.path)
+    span = source.value_span(key) if source is not None else (1, 1, 1, 1)
+    if source is not None and (key,) not in source.values and (key,) not in source.keys:
+        span = (1, 1, 1, 1)
+    return Diagnostic(task.path, span[0], span[1], "error", code, message, hint, span[2], span[3])
+
+
+def status_steps(
+    old: Task, new: Task, new_ws: Workspace, history: History | None, newer: set[str]
+) -> list[tuple[str, str]]:
+    """The status moves of a task after REV: one per commit when history has them."""
+    initial = new_ws.workflow_of(new).initial.id
+    before = old.status or initial
+    after = new.status or initial
+    steps: list[tuple[str, str]] = []
+    found = history.task(new.id) if history is not None else None
+    for event in found.events if found else ():
+        change = event.change("status")
+        if event.commit.sha in newer and change is not None and event.action != "created":
+            steps.append((str(change.old or initial), str(change.new or initial)))
+    if not steps or steps[0][0] != before or steps[-1][1] != after:
+        steps = [(before, after)] if before != after else []  # fall back to the two ends
+    return [(a, b) for a, b in steps if a != b]
+
+
+def transitions(
+    old_ws: Workspace, new_ws: Workspace, history: History | None, newer: set[str]
+) -> Iterator[Diagnostic]:
+    for task in new_ws.tasks:
+        old = old_ws.tasks.get(task.id)
+        if old is None:
+            continue
+        workflow = new_ws.workflow_of(task)
+        for src, dst in status_steps(old, task, new_ws, history, newer):
+            if workflow.state(src) is None or workflow.state(dst) is None:
+                continue  # unknown states are reported by the normal check
+            if workflow.allows(src, dst):
+                continue
+            allowed = ", ".join((workflow.transitions or {}).get(src, ())) or "nowhere"
+            yield _at(
+                new_ws,
+                task,
+                "status",
+                "transition-not-allowed",
+                f"status moved from '{src}' to '{dst}', which workflow '{workflow.id}' "
+                "does not allow",
+                f"from '{src}' a task may move to: {allowed}; move it through those states",
+            )
+
+
+def deleted_with_dependents(old_ws: Workspace, new_ws: Workspace) -> Iterator[Diagnostic]:
+    for old in old_ws.tasks:
+        if old.id in new_ws.tasks:
+            continue
+        for task in new_ws.tasks:
+            key = id_key(old.id)
+            if any(id_key(d) == key for d in task.depends_on):
+                field, relation = "depends_on", "depends on"
+            elif task.parent and id_key(task.parent) == key:
+                field, relation = "parent", "is a sub-task of"
+            else:
+                continue
+            yield _at(
+                new_ws,
+                task,
+                field,
+                "deleted-with-dependents",
+                f"task '{old.id}' ({old.path}) is deleted, but {task.id} {relation} it",
+                f"keep '{old.id}' (set its status to a cancelled state instead), or remove it "
+                f"from {task.id}'s '{field}' first",
+            )
+
+
+def ids_reused(
+    old_ws: Workspace, new_ws: Workspace, history: History | None, newer: set[str]
+) -> Iterator[Diagnostic]:
+    if history is None:
+        return
+    for task in new_ws.tasks:
+        if task.id in old_ws.tasks:
+            continue
+        past = history.task(task.id)
+        if past is None:
+            continue
+        earlier = [e for e in past.events if e.commit.sha not in newer]
+        deleted = next((e for e in reversed(earlier) if e.action == "deleted"), None)
+        if deleted is None:
+            continue
+        yield _at(
+            new_ws,
+            task,
+            "id",
+            "id-reused",
+            f"the id '{task.id}' belonged to a task deleted in {deleted.commit.short} "
+            f"({deleted.commit.date:%Y-%m-%d}, {deleted.path}); ids are never reused",
+            "give the new task a new id ('worktext new' picks the next free one)",
+        )
+
+
+def since_diagnostics(
+    config: Config, new_ws: Workspace, rev: str, history: History | None
+) -> list[Diagnostic]:
+    """The two-revision diagnostics between ``rev`` and the working tree."""
+    root: Path = config.root
+    old_ws = workspace_at(config, rev, new_ws.today)
+    commit = gitio.resolve(root, rev)
+    newer = set(gitio.rev_list(root, [f"{commit}..HEAD"])) | {UNCOMMITTED}
+    out = [
+        *transitions(old_ws, new_ws, history, newer),
+        *deleted_with_dependents(old_ws, new_ws),
+        *ids_reused(old_ws, new_ws, history, newer),
+    ]
+    return sorted(set(out), key=Diagnostic.sort_key)
