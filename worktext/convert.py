@@ -72,7 +72,12 @@ class Converter:
         severity: str = "error",
         at_key: bool = False,
     ) -> None:
-        span = self.source.key_span(*path) if at_key else self.source.value_span(*path)
+        if not path:  # the file as a whole
+            span = (1, 1, 1, 1)
+        elif at_key:
+            span = self.source.key_span(*path)
+        else:
+            span = self.source.value_span(*path)
         self.diagnostics.append(
             Diagnostic(
                 self.source.path, span[0], span[1], severity, code, message, hint, span[2], span[3]
@@ -126,6 +131,8 @@ class Converter:
         if kind in ("string", "id", "enum"):
             return self.scalar(spec, raw, path, name)
         if kind in ("ids", "strings"):
+            if isinstance(raw, dict):
+                return self.wrong_type(spec, raw, path, name)
             items = raw if isinstance(raw, list) else [raw]
             out = []
             for index, item in enumerate(items):

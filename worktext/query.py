@@ -64,8 +64,9 @@ class Query:
         return " ".join(parts)
 
 
-def _quote(value: str) -> str:
-    if value and _SAFE_WORD.match(value) and not value.startswith("-"):
+def _quote(value: str, free_text: bool = False) -> str:
+    bare = value and _SAFE_WORD.match(value) and not value.startswith("-") and ".." not in value
+    if bare and not (free_text and ":" in value):
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -73,7 +74,7 @@ def _quote(value: str) -> str:
 def _format_term(term: Term) -> str:
     sign = "-" if term.negated else ""
     if term.key is None:
-        return sign + _quote(term.values[0])
+        return sign + _quote(term.values[0], free_text=True)
     op = "" if term.op == "=" else term.op
     if term.op == "..":
         return f"{sign}{term.key}:{_quote(term.values[0])}..{_quote(term.values[1])}"

@@ -204,16 +204,16 @@ class _Builder:
         text = event.value
         if not event.style and (event.tag is None or event.tag == "!"):
             value = resolve_plain(text) if event.tag is None else text
-            if isinstance(value, str) and value:
-                reason = ambiguity(value)
-                if reason:
-                    self.problem(
-                        "yaml-ambiguous",
-                        f"'{value}' is read as text here, but {reason}",
-                        f'quote it: "{value}"',
-                        span,
-                        "warning",
-                    )
+            reason = ambiguity(text) if text and isinstance(value, str | int) else None
+            if reason:
+                what = "text" if isinstance(value, str) else f"the number {value}"
+                self.problem(
+                    "yaml-ambiguous",
+                    f"'{text}' is read as {what} here, but {reason}",
+                    f'quote it: "{text}"',
+                    span,
+                    "warning",
+                )
         else:
             value = text
         self.add(value, span, True, value)
@@ -287,10 +287,12 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
         column = (mark.column if mark else 0) + 1
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
+        lines = text.split("\n")
+        source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
         builder.problem(
             "yaml-syntax",
             f"YAML syntax error: {problem}{context}",
-            _syntax_hint(problem),
+            _syntax_hint(problem, source_line),
             (line, column, line, column),
         )
         builder.doc.ok = False
@@ -309,8 +311,8 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
     return builder.doc
 
 
-def _syntax_hint(problem: str) -> str:
-    if "tab" in problem:
+def _syntax_hint(problem: str, line: str) -> str:
+    if "tab" in problem or "\t" in line[: len(line) - len(line.lstrip())]:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
         return "quote a value that contains ': ' (for example title: \"Fix: login\")"

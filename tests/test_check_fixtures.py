@@ -1,0 +1,86 @@
+"""Data-driven checks: each folder under fixtures/check is a small workspace, and its
+expected.txt lists every diagnostic it must produce as ``path:line code``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY
+
+from worktext.cli import cli
+from worktext.pipeline import open_workspace
+
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def expected(case: str) -> list[str]:
+    text = (FIXTURES / case / "expected.txt").read_text(encoding="utf-8")
+    return sorted(line.strip() for line in text.splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_diagnostics(case: str) -> None:
+    ws = open_workspace(FIXTURES / case, today=TODAY, use_cache=False)
+    got = sorted(f"{d.path}:{d.line} {d.code}" for d in ws.diagnostics)
+    assert got == expected(case)
+    for d in ws.diagnostics:
+        assert d.message and d.hint, d  # every problem says what is wrong and what to do
+        assert d.severity in ("error", "warning")
+
+
+def test_cycles_print_the_cycle() -> None:
+    ws = open_workspace(FIXTURES / "cycles", today=TODAY, use_cache=False)
+    messages = {d.path: d.message for d in ws.diagnostics}
+    assert messages["tasks/A.md"] == "dependency cycle: A -> B -> C -> A"
+    assert messages["tasks/S.md"] == "dependency cycle: S -> S"
+    assert messages["tasks/P.md"] == "parent cycle: P -> Q -> P"
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    ws = open_workspace(FIXTURES / "yaml-errors", today=TODAY, use_cache=False)
+    dup = next(d for d in ws.diagnostics if d.code == "duplicate-key")
+    assert (dup.line, dup.column) == (4, 1)
+    assert "line 2" in dup.message
+
+
+def test_unknown_key_suggests_the_close_one() -> None:
+    ws = open_workspace(FIXTURES / "types-and-values", today=TODAY, use_cache=False)
+    unknown = next(d for d in ws.diagnostics if d.code == "unknown-key" and "statsu" in d.message)
+    assert unknown.severity == "warning"
+    assert unknown.hint == "did you mean 'status'?"
+
+
+def test_broken_files_do_not_stop_the_rest() -> None:
+    ws = open_workspace(FIXTURES / "yaml-errors", today=TODAY, use_cache=False)
+    # Files with front matter problems are left out; the readable ones are indexed.
+    assert ws.tasks.get("T-5") is not None
+    assert ws.tasks.get("T-6") is not None
+    assert ws.tasks.get("T-1") is None
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_cli_exit_codes(case: str) -> None:
+    result = CliRunner().invoke(cli, ["-w", str(FIXTURES / case), "--no-cache", "check"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    errors = any(" error " in line for line in result.output.splitlines())
+    assert result.exit_code == (1 if errors else 0)
+
+
+def test_every_rule_code_is_documented() -> None:
+    from worktext.rules import RULE_DOCS
+
+    docs = (Path(__file__).parent.parent / "site" / "docs" / "checks.md").read_text("utf-8")
+    missing = [code for code in RULE_DOCS if f"`{code}`" not in docs]
+    assert missing == [], "add these codes to site/docs/checks.md"
+
+
+def test_every_reported_code_is_registered() -> None:
+    from worktext.rules import RULE_DOCS
+
+    for case in CASES:
+        ws = open_workspace(FIXTURES / case, today=TODAY, use_cache=False)
+        assert {d.code for d in ws.diagnostics} <= set(RULE_DOCS), case

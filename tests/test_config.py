@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+from conftest import TODAY
+
+from worktext.config import find_root, load_config
+from worktext.errors import ConfigError, WorkspaceNotFound
+from worktext.pipeline import open_workspace
+
+
+def test_defaults(make_workspace) -> None:
+    config, diagnostics = load_config(make_workspace({}))
+    assert diagnostics == []
+    assert config.priorities == ("low", "medium", "high", "urgent")
+    assert config.capacity == 40
+    assert config.folders["task"] == "tasks"
+
+
+def test_settings_are_read(make_workspace) -> None:
+    root = make_workspace(
+        {},
+        config="name: Acme\nhours_per_day: 7.5\ncapacity: 4d\npriorities: [p3, p2, p1]\n"
+        'folders: {tasks: work}\nrules: {unknown-key: "off"}\n',
+    )
+    config, _ = load_config(root)
+    assert config.name == "Acme"
+    assert config.capacity == 30
+    assert config.priorities == ("p3", "p2", "p1")
+    assert config.folder("task") == root / "work"
+
+
+def test_errors_raise_with_positions(make_workspace) -> None:
+    root = make_workspace({}, config="name: A\nhours_per_day: lots\nfolders: {tasks: ../x}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(root)
+    assert info.value.exit_code == 2
+    lines = sorted((d.line, d.code) for d in info.value.diagnostics)
+    assert lines == [(2, "wrong-type"), (3, "config-folder")]
+
+
+def test_broken_yaml_is_a_config_error(make_workspace) -> None:
+    with pytest.raises(ConfigError, match="worktext.yml:2"):
+        load_config(make_workspace({}, config="name: A\n  bad: [\n"))
+
+
+def test_find_root_walks_up(make_workspace, tmp_path) -> None:
+    root = make_workspace({"tasks/deep/er/T-1.md": "---\ntitle: x\n---\n"})
+    assert find_root(root / "tasks" / "deep" / "er") == root.resolve()
+    with pytest.raises(WorkspaceNotFound, match="worktext init"):
+        find_root(tmp_path)
+
+
+def test_rules_change_severity(make_workspace) -> None:
+    files = {"tasks/T-1.md": "---\ntitle: x\ncolour: red\nstatus: nope\n---\n"}
+    root = make_workspace(files, config='rules: {unknown-key: "off", unknown-status: warning}\n')
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    assert [(d.code, d.severity) for d in ws.diagnostics] == [("unknown-status", "warning")]
