@@ -3,15 +3,18 @@ clean under ``check --strict`` and show every feature of the format with realist
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY
 
+from worktext import schema
 from worktext.cli import cli
 from worktext.index import Workspace
 from worktext.pipeline import open_workspace
+from worktext.rules import RULE_DOCS
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +154,55 @@ def test_check_strict_passes_from_the_command_line(template_root: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "No problems" in result.output
+
+
+# The format reference shows these files verbatim and documents every key: it cannot drift.
+
+FORMAT_DOC = Path(__file__).resolve().parent.parent / "site" / "docs" / "format.md"
+SECTIONS = {
+    "config": "## `worktext.yml`",
+    "task": "## Tasks",
+    "project": "## Projects and ongoing areas",
+    "workflow": "## Workflows",
+    "template": "## Templates",
+    "person": "## People",
+    "goal": "## Goals",
+}
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading + "\n")
+    end = text.find("\n## ", start + len(heading))
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_format_reference_examples_are_the_template_files(template_root: Path) -> None:
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    examples = re.findall(r"^`([^`\n]+)`:\n\n```(?:markdown|yaml)\n(.*?)^```$", text, re.M | re.S)
+    assert len(examples) >= 8
+    for path, shown in examples:
+        assert shown == (template_root / path).read_text(encoding="utf-8"), path
+
+
+def test_format_reference_documents_every_key() -> None:
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    kinds = {**schema.KIND_FIELDS, "config": schema.CONFIG}
+    for kind, fields in kinds.items():
+        section = _section(text, SECTIONS[kind])
+        for key, spec in fields.items():
+            assert f"| `{key}` |" in section, f"{kind}.{key} is not in the {kind} table"
+            nested = dict(spec.fields or {})
+            if spec.item is not None and spec.item.fields:
+                nested.update(spec.item.fields)
+            for sub in nested:
+                assert f"`{sub}`" in text, f"{kind}.{key}.{sub} is not documented"
+    for type_name in schema.CUSTOM_FIELD_TYPES:
+        assert f"`{type_name}`" in _section(text, "## Custom fields")
+    for category in schema.STATE_CATEGORIES:
+        assert f"| `{category}` |" in _section(text, SECTIONS["workflow"])
+
+
+def test_format_reference_lists_every_diagnostic_code() -> None:
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    codes = _section(text, "## Diagnostic codes")
+    assert [code for code in RULE_DOCS if f"| `{code}` |" not in codes] == []
