@@ -1,0 +1,180 @@
+"""``worktext check`` on a 10,000-task workspace, side by side with a plain PyYAML parse.
+
+    python benchmarks/bench_check.py [--workspace DIR] [--tasks 10000] [--repeat 3]
+
+Every figure is a fresh subprocess, so interpreter start-up counts the same for each:
+
+- baseline: read every item file, cut out its front matter and ``yaml.load`` it with PyYAML's
+  ``CSafeLoader`` (libyaml), the least any YAML-front-matter tool has to do;
+- cold: ``worktext check`` with ``.worktext/`` deleted first;
+- warm: ``worktext check`` again, with the cache from the run before.
+
+It prints best-of-N wall times, the peak RSS of each process and the verdict against the
+targets. It is a measurement, not a test: it never fails on a missed target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate  # noqa: E402  (needs the path above)
+
+COLD_RATIO_TARGET = 1.2
+WARM_TARGET_S = 0.5
+RSS_TARGET_MIB = 400.0
+
+# The peer: what reading the same front matter with libyaml costs, nothing more.
+BASELINE = r"""
+import os, sys, yaml
+root = sys.argv[1]
+files = 0
+for folder in ("tasks", "projects", "workflows", "templates", "people", "goals"):
+    for dirpath, dirnames, names in os.walk(os.path.join(root, folder)):
+        dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
+        for name in names:
+            if not name.endswith(".md") or name.startswith((".", "_")):
+                continue
+            if name in ("README.md", "readme.md", "index.md"):
+                continue
+            with open(os.path.join(dirpath, name), "rb") as handle:
+                lines = handle.read().decode("utf-8").split("\n")
+            if lines[0].rstrip() != "---":
+                continue
+            end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
+            yaml.load("\n".join(lines[1:end]), Loader=yaml.CSafeLoader)
+            files += 1
+print(f"{files} files parsed")
+"""
+
+# Runs one command and reports its wall time and the peak RSS of its process tree's largest
+# process; RUSAGE_CHILDREN of this fresh wrapper covers exactly that one command.
+WRAPPER = r"""
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[2:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+tail = done.stdout.decode("utf-8", "replace").strip().splitlines()[-1:]
+with open(sys.argv[1], "w") as out:
+    json.dump({"wall": wall, "rss_kib": usage.ru_maxrss, "rc": done.returncode,
+               "last_line": tail[0] if tail else ""}, out)
+"""
+
+
+@dataclass
+class Run:
+    wall: float
+    rss_mib: float
+    rc: int
+    last_line: str
+
+
+def measure(command: list[str]) -> Run:
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as report:
+        subprocess.run([sys.executable, "-c", WRAPPER, report.name, *command], check=True)
+        data = json.load(report)
+    return Run(data["wall"], data["rss_kib"] / 1024, data["rc"], data["last_line"])
+
+
+def worktext_command() -> list[str]:
+    """The installed console script next to this Python, as a user runs it."""
+    script = Path(sys.executable).parent / "worktext"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("worktext")
+    return [found] if found else [sys.executable, "-m", "worktext"]
+
+
+def best(runs: list[Run]) -> Run:
+    fastest = min(runs, key=lambda run: run.wall)
+    return Run(fastest.wall, max(run.rss_mib for run in runs), fastest.rc, fastest.last_line)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def bench(workspace: Path, repeat: int) -> None:
+    cache = workspace / ".worktext"
+    check = [*worktext_command(), "-w", str(workspace), "check"]
+    baseline = [sys.executable, "-c", BASELINE, str(workspace)]
+    runs: dict[str, list[Run]] = {"baseline": [], "cold": [], "warm": []}
+    load_before = os.getloadavg()
+    # Interleaved rounds, so that a burst of load from elsewhere hits every contender alike.
+    for _ in range(repeat):
+        runs["baseline"].append(measure(baseline))
+        shutil.rmtree(cache, ignore_errors=True)
+        runs["cold"].append(measure(check))
+        runs["warm"].append(measure(check))
+    load_after = os.getloadavg()
+    results = {name: best(found) for name, found in runs.items()}
+    base, cold, warm = results["baseline"], results["cold"], results["warm"]
+    ratio = cold.wall / base.wall
+    peak = max(cold.rss_mib, warm.rss_mib)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"\nworktext check: {workspace}")
+    print(
+        f"best of {repeat}; {cpus} CPUs; load average {load_before[0]:.2f} before, "
+        f"{load_after[0]:.2f} after (other work on the machine inflates every figure)\n"
+    )
+    print(f"{'':34} {'wall (s)':>9} {'peak RSS (MiB)':>15}  {'all runs (s)':<24} output")
+    labels = {
+        "baseline": "baseline: PyYAML CSafeLoader",
+        "cold": "worktext check, cold (no cache)",
+        "warm": "worktext check, warm (cache)",
+    }
+    for name, result in results.items():
+        walls = " ".join(f"{run.wall:.2f}" for run in runs[name])
+        print(
+            f"{labels[name]:34} {result.wall:9.3f} {result.rss_mib:15.1f}  {walls:<24} "
+            f"{result.last_line} (exit {result.rc})"
+        )
+    print()
+    print(
+        f"cold / baseline  {ratio:6.2f}x     target <= {COLD_RATIO_TARGET}x   "
+        f"{verdict(ratio <= COLD_RATIO_TARGET)}"
+    )
+    print(
+        f"warm             {warm.wall:6.3f} s    target <  {WARM_TARGET_S} s   "
+        f"{verdict(warm.wall < WARM_TARGET_S)}"
+    )
+    print(
+        f"peak RSS         {peak:6.1f} MiB  target <  {RSS_TARGET_MIB:.0f} MiB "
+        f"{verdict(peak < RSS_TARGET_MIB)}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workspace", type=Path, help="an existing workspace to check")
+    parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument("--projects", type=int, default=50)
+    parser.add_argument("--people", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
+    args = parser.parse_args(argv)
+    if args.workspace:
+        bench(args.workspace.resolve(), args.repeat)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="worktext-bench-") as tmp:
+        workspace = Path(tmp) / "workspace"
+        counts = generate(workspace, args.tasks, args.projects, args.people, args.seed)
+        print(f"generated {sum(counts.values())} files (seed {args.seed}): {counts}")
+        bench(workspace, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
