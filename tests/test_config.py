@@ -39,7 +39,7 @@ def test_errors_raise_with_positions(make_workspace) -> None:
 
 
 def test_broken_yaml_is_a_config_error(make_workspace) -> None:
-    with pytest.raises(ConfigError, match="worktext.yml:2"):
+    with pytest.raises(ConfigError, match=r"worktext\.yml:2"):
         load_config(make_workspace({}, config="name: A\n  bad: [\n"))
 
 
