@@ -1,0 +1,318 @@
+"""History from real git repositories: renames, moves, merges, broken files, the working tree,
+shallow clones, detached HEAD, the cache, and the history/log commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from git_helpers import Repo, task
+
+from worktext.cli import cli
+from worktext.config import load_config
+from worktext.history import History, load_history, parse_log
+
+NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def load(repo: Repo, **kw: object) -> History:
+    config, _ = load_config(repo.root)
+    return load_history(config, now=NOW, **kw)  # type: ignore[arg-type]
+
+
+def summary(history: History, task_id: str) -> list[tuple]:
+    found = history.task(task_id)
+    assert found is not None, f"no history for {task_id}"
+    return [
+        (e.commit.short, e.action, e.path, e.old_path, [(c.field, c.old, c.new) for c in e.changes])
+        for e in found.events
+    ]
+
+
+@pytest.fixture
+def scripted(tmp_path: Path) -> tuple[Repo, dict[str, str]]:
+    """Creation, status moves, a rename, a move between folders, a merge, a broken file."""
+    repo = Repo(tmp_path / "repo")
+    shas = {}
+    repo.write(
+        {
+            "tasks/WEB-1.md": task(status="todo", assignee="ana"),
+            "tasks/WEB-2.md": task(status="todo", due="2026-01-10"),
+        }
+    )
+    shas["create"] = repo.commit("Add the first tasks", "2026-01-01T09:00:00+00:00")
+    repo.write({"tasks/WEB-1.md": task(status="doing", assignee="ana")})
+    shas["start"] = repo.commit("Start WEB-1", "2026-01-02T09:00:00+00:00")
+    # A rename that keeps the id in the front matter, and a move to another folder.
+    repo.move("tasks/WEB-2.md", "tasks/web/login-page.md")
+    repo.write({"tasks/web/login-page.md": task("WEB-2", status="todo", due="2026-01-17")})
+    repo.move("tasks/WEB-1.md", "tasks/web/WEB-1.md")
+    shas["move"] = repo.commit("Sort tasks into folders", "2026-01-03T09:00:00+00:00")
+    # A feature branch, merged with a merge commit: the first-parent view sees one change.
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write({"tasks/web/WEB-1.md": task(status="review", assignee="ana")})
+    repo.commit("Review WEB-1", "2026-01-04T09:00:00+00:00")
+    repo.write({"tasks/web/WEB-1.md": task(status="done", assignee=["ana", "bo"])})
+    repo.commit("Closes WEB-1", "2026-01-05T09:00:00+00:00", author="<script>", email="x@y")
+    repo.git("checkout", "-q", "main")
+    repo.git(
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge feature",
+        "feature",
+        when="2026-01-06T09:00:00+00:00",
+    )
+    shas["merge"] = repo.head()
+    repo.write({"tasks/web/login-page.md": "---\nid: WEB-2\nstatus: [unclosed\n---\n"})
+    shas["broken"] = repo.commit("Break WEB-2 by accident", "2026-01-07T09:00:00+00:00")
+    repo.write({"tasks/web/login-page.md": task("WEB-2", status="doing", due="2026-01-17")})
+    shas["fix"] = repo.commit("Fix WEB-2's file", "2026-01-08T09:00:00+00:00")
+    return repo, {k: v[:7] for k, v in shas.items()}
+
+
+def test_events_follow_ids_through_renames_moves_and_merges(scripted) -> None:
+    repo, s = scripted
+    history = load(repo)
+    assert summary(history, "WEB-1") == [
+        (
+            s["create"],
+            "created",
+            "tasks/WEB-1.md",
+            None,
+            [("status", None, "todo"), ("assignee", None, "ana")],
+        ),
+        (s["start"], "changed", "tasks/WEB-1.md", None, [("status", "todo", "doing")]),
+        (s["move"], "moved", "tasks/web/WEB-1.md", "tasks/WEB-1.md", []),
+        (
+            s["merge"],
+            "changed",
+            "tasks/web/WEB-1.md",
+            None,
+            [("status", "doing", "done"), ("assignee", "ana", ["ana", "bo"])],
+        ),
+    ]
+    assert summary(history, "web-2") == [
+        (
+            s["create"],
+            "created",
+            "tasks/WEB-2.md",
+            None,
+            [("status", None, "todo"), ("due", None, "2026-01-10")],
+        ),
+        (
+            s["move"],
+            "moved",
+            "tasks/web/login-page.md",
+            "tasks/WEB-2.md",
+            [("due", "2026-01-10", "2026-01-17"), ("id", None, "WEB-2")],
+        ),
+        (s["fix"], "changed", "tasks/web/login-page.md", None, [("status", "todo", "doing")]),
+    ]
+    merge = history.task("WEB-1").events[-1].commit
+    assert merge.author == "Ana Silva" and merge.subject == "Merge feature"
+    assert merge.date == dt.datetime(2026, 1, 6, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def test_broken_version_is_skipped_and_named(scripted) -> None:
+    repo, s = scripted
+    history = load(repo)
+    assert [(k.commit.short, k.path) for k in history.skipped] == [
+        (s["broken"], "tasks/web/login-page.md")
+    ]
+    assert any("login-page.md at " + s["broken"] in w for w in history.warnings)
+
+
+def test_commit_messages_link_to_tasks(scripted) -> None:
+    repo, _ = scripted
+    history = load(repo)
+    mentions = [(m.commit.subject, m.closes) for m in history.task("WEB-1").mentions]
+    assert mentions == [("Start WEB-1", False)]  # the feature commits are off the first parent
+    assert [m.commit.subject for m in history.task("WEB-2").mentions] == [
+        "Break WEB-2 by accident",
+        "Fix WEB-2's file",
+    ]
+
+
+def test_closing_keywords(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    repo.write({"tasks/APP-7.md": task(status="todo")})
+    repo.commit("Add APP-7", "2026-01-01T09:00:00+00:00")
+    repo.write({"tasks/APP-7.md": task(status="done")})
+    repo.commit("Make it faster\n\nCloses app-7.", "2026-01-02T09:00:00+00:00")
+    mentions = load(repo).task("APP-7").mentions
+    assert [(m.commit.subject, m.closes) for m in mentions] == [
+        ("Add APP-7", False),
+        ("Make it faster", True),
+    ]
+
+
+def test_uncommitted_changes_are_a_final_pseudo_commit(scripted) -> None:
+    repo, _ = scripted
+    repo.write(
+        {
+            "tasks/web/WEB-1.md": task(status="doing", assignee="ana"),
+            "tasks/NEW-1.md": task(status="todo"),
+        }
+    )
+    repo.remove("tasks/web/login-page.md")
+    history = load(repo)
+    last = history.task("WEB-1").events[-1]
+    assert (last.commit.sha, last.action, last.commit.date) == ("uncommitted", "changed", NOW)
+    assert [(c.field, c.old, c.new) for c in last.changes] == [
+        ("status", "done", "doing"),
+        ("assignee", ["ana", "bo"], "ana"),
+    ]
+    assert history.task("NEW-1").events[0].action == "created"
+    assert history.task("WEB-2").events[-1].action == "deleted"
+    assert not history.task("WEB-2").exists
+    committed = load(repo, uncommitted=False)
+    assert committed.task("NEW-1") is None
+
+
+def test_second_load_is_served_from_the_cache(scripted) -> None:
+    repo, _ = scripted
+    first = load(repo)
+    second = load(repo)
+    assert not first.from_cache and second.from_cache
+    assert summary(first, "WEB-1") == summary(second, "WEB-1")
+    assert [(k.commit.sha, k.path) for k in first.skipped] == [
+        (k.commit.sha, k.path) for k in second.skipped
+    ]
+    repo.write({"tasks/web/WEB-1.md": task(status="doing")})
+    repo.commit("Reopen", "2026-01-09T09:00:00+00:00")
+    third = load(repo)
+    assert not third.from_cache and third.task("WEB-1").events[-1].commit.subject == "Reopen"
+
+
+def test_not_a_repository_gives_a_warning(make_workspace) -> None:
+    root = make_workspace({"tasks/A-1.md": task(status="todo")})
+    config, _ = load_config(root)
+    history = load_history(config)
+    assert not history.available and history.tasks == {}
+    assert "not in a git repository" in history.warnings[0]
+
+
+def test_git_missing_gives_a_warning(make_workspace, monkeypatch) -> None:
+    root = make_workspace({"tasks/A-1.md": task(status="todo")})
+    config, _ = load_config(root)
+    monkeypatch.setenv("PATH", str(root))  # a PATH with no git on it
+    history = load_history(config)
+    assert not history.available
+    assert "git is not installed" in history.warnings[0]
+
+
+def test_shallow_clone_says_where_history_is_cut(scripted, tmp_path: Path) -> None:
+    repo, s = scripted
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{repo.root}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    config, _ = load_config(clone)
+    history = load_history(config, now=NOW)
+    assert any(
+        "shallow clone" in w and s["broken"] in w and "git fetch --unshallow" in w
+        for w in history.warnings
+    )
+    events = history.task("WEB-1").events
+    assert [(e.commit.short, e.action) for e in events] == [(s["broken"], "present")]
+
+
+def test_detached_head_follows_its_first_parents(scripted) -> None:
+    repo, s = scripted
+    repo.git("checkout", "-q", "--detach", s["move"])
+    history = load(repo)
+    assert any("HEAD is detached at " + s["move"] in w for w in history.warnings)
+    assert history.task("WEB-1").events[-1].commit.short == s["move"]
+
+
+def test_no_commits_yet(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    repo.write({"tasks/A-1.md": task(status="todo")})
+    history = load(repo)
+    assert "no commits yet" in history.warnings[0]
+    assert [e.action for e in history.task("A-1").events] == ["created"]
+
+
+def test_workspace_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    (repo.root / "worktext.yml").unlink()
+    repo.write(
+        {
+            "work/worktext.yml": "name: Sub\n",
+            "work/tasks/A-1.md": task(status="todo"),
+            "src/tasks/X-1.md": task(status="todo"),
+        }
+    )
+    repo.commit("Start", "2026-01-01T09:00:00+00:00")
+    config, _ = load_config(repo.root / "work")
+    history = load_history(config, now=NOW)
+    assert sorted(t.id for t in history.tasks.values()) == ["A-1"]
+    assert history.task("A-1").events[0].path == "tasks/A-1.md"
+
+
+def test_parse_log_reads_messages_that_look_like_raw_lines() -> None:
+    raw = (
+        b"\x01" + b"a" * 40 + b"\0Ana\0a@x\0" + b"2026-01-01T09:00:00+00:00\0:sparkles: new\n\0"
+        b"\n:000000 100644 " + b"0" * 40 + b" " + b"b" * 40 + b" A\0tasks/A-1.md\0"
+    )
+    ((commit, entries),) = list(parse_log(raw))
+    assert commit.message == ":sparkles: new"
+    assert entries == [("A", "b" * 40, "tasks/A-1.md")]
+
+
+def run_cli(root: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["-w", str(root), "--today", "2026-02-01", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_history_command_text_and_json(scripted) -> None:
+    repo, s = scripted
+    code, out, _ = run_cli(repo.root, "history", "WEB-1")
+    assert code == 0
+    assert f"2026-01-06 09:00  {s['merge']}     Ana Silva  changed" in out
+    assert "    status: doing → done" in out
+    assert "moved from tasks/WEB-1.md to tasks/web/WEB-1.md" in out
+    code, out, _ = run_cli(repo.root, "history", "WEB-1", "--format", "json")
+    payload = json.loads(out)
+    assert [e["action"] for e in payload["events"]] == ["created", "changed", "moved", "changed"]
+    assert payload["events"][-1]["changes"][0] == {"field": "status", "old": "doing", "new": "done"}
+
+
+def test_history_command_unknown_task(scripted) -> None:
+    repo, _ = scripted
+    code, _, err = run_cli(repo.root, "history", "NOPE-1")
+    assert code == 1 and "no task 'NOPE-1'" in err
+
+
+def test_log_command_since_date_and_revision(scripted) -> None:
+    repo, s = scripted
+    code, out, err = run_cli(repo.root, "log", "--since", "2026-01-06")
+    assert code == 0
+    assert out.index("WEB-2 changed") < out.index("WEB-1 changed")  # newest first
+    assert "created" not in out
+    assert "login-page.md at" in err  # the skipped version is named
+    code, out, _ = run_cli(repo.root, "log", "--since", s["merge"], "--format", "json")
+    events = json.loads(out)["events"]
+    assert [(e["task"], e["commit"][:7]) for e in events] == [("WEB-2", s["fix"])]
+
+
+def test_log_rejects_option_like_revisions(scripted) -> None:
+    repo, _ = scripted
+    code, _, err = run_cli(repo.root, "log", "--since", "--output=pwned")
+    assert code == 2 and "does not know the revision" in err
+    assert not (repo.root / "pwned").exists()
+
+
+def test_log_outside_git_warns_without_traceback(make_workspace) -> None:
+    root = make_workspace({"tasks/A-1.md": task(status="todo")})
+    code, out, err = run_cli(root, "log")
+    assert code == 0 and "No task changes." in out
+    assert "warning: " in err and "Traceback" not in err
