@@ -137,8 +137,12 @@ def append_item(raw: bytes, relpath: str, key: str, item: Any) -> bytes:
     intended = copy.deepcopy(doc.data)
     intended[key].append(item)
     span = doc.source.values[(key,)]
-    if not old or _is_flow(doc, span):
+    if not old:
         return set_key(raw, relpath, key, intended[key])
+    if _is_flow(doc, span):  # after the last item, so spacing and trailing commas stay
+        last = doc.offset(*_value_end(doc, (key, len(old) - 1)))
+        text = ", " + _flow(item, in_flow=True)
+        return _verify(doc, _splice(doc, [(last, last, text)]), intended)
     dash, key_indent = _block_indents(doc, key)
     end_line = _value_end(doc, (key, len(old) - 1))[0]
     lines = _block_item_lines(item, dash, key_indent)
@@ -276,7 +280,12 @@ def _colon_after_key(doc: _Doc, key: str) -> int:
     """The offset just after the ':' that follows a top-level key."""
     key_span = doc.source.keys[(key,)]
     line = doc.lines[key_span[2] - 1]
-    colon = line.index(":", key_span[3] - 1)
+    colon = line.find(":", key_span[3] - 1)
+    if colon < 0:
+        raise EditError(
+            f"cannot edit '{key}' in {doc.relpath}: its value is not on the key's line "
+            "(an explicit '? key' entry); edit it by hand."
+        )
     return doc.offset(key_span[2], colon + 2)
 
 
