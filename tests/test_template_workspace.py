@@ -14,7 +14,6 @@ from worktext import schema
 from worktext.cli import cli
 from worktext.index import Workspace
 from worktext.pipeline import open_workspace
-from worktext.rules import RULE_DOCS
 
 
 @pytest.fixture(scope="module")
@@ -200,9 +199,3 @@ def test_format_reference_documents_every_key() -> None:
         assert f"`{type_name}`" in _section(text, "## Custom fields")
     for category in schema.STATE_CATEGORIES:
         assert f"| `{category}` |" in _section(text, SECTIONS["workflow"])
-
-
-def test_format_reference_lists_every_diagnostic_code() -> None:
-    text = FORMAT_DOC.read_text(encoding="utf-8")
-    codes = _section(text, "## Diagnostic codes")
-    assert [code for code in RULE_DOCS if f"| `{code}` |" not in codes] == []
