@@ -170,6 +170,8 @@ SECTIONS = {
 
 
 def _section(text: str, heading: str) -> str:
+    """The part of the page under ``heading``; code blocks hold no headings of the page."""
+    text = re.sub(r"^```.*?^```$", "", text, flags=re.M | re.S)
     start = text.index(heading + "\n")
     end = text.find("\n## ", start + len(heading))
     return text[start : end if end != -1 else len(text)]
