@@ -421,3 +421,12 @@ def summarize(
         reopens=sum(f.reopens for f in flows),
         finished=sum(1 for f in flows if f.finished),
     )
+
+
+def cycle_points(flows: Iterable[TaskFlow]) -> list[tuple[dt.date, float, str]]:
+    """(finish day, cycle time in days, id) of every finished task, for a scatter chart."""
+    return sorted(
+        (f.finished.date(), f.cycle_days, f.id)
+        for f in flows
+        if f.finished is not None and f.cycle_days is not None
+    )

@@ -1,0 +1,168 @@
+"""Flow metrics over a scripted git history with exact dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from git_helpers import WORKFLOW, Repo, task
+
+from worktext import metrics
+from worktext.cli import cli
+from worktext.history import load_history
+from worktext.pipeline import open_workspace
+
+TODAY = dt.date(2026, 1, 12)
+D = dt.date
+
+
+def at(day: int, hour: int = 9) -> str:
+    return f"2026-01-{day:02d}T{hour:02d}:00:00+00:00"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """Project 'web' with milestone 'beta', its own workflow; three tasks with known moves.
+
+    A-1: created 1st, doing 2nd, review 4th, done 5th (estimate 1d)
+    A-2: created 1st, doing 3rd, done 6th, reopened (doing) 7th, done 9th (estimate 4h)
+    A-3: created 5th, doing 8th, still doing (no estimate); A-4 created 2nd, dropped 3rd
+    """
+    repo = Repo(tmp_path / "r", "name: Flow\ndefault_workflow: flow\n")
+    repo.write(
+        {
+            "workflows/flow.md": WORKFLOW,
+            "projects/web.md": (
+                "---\ntitle: Web\nmilestones:\n  - {id: beta, title: Beta, date: 2026-01-20}\n---\n"
+            ),
+        }
+    )
+    web = {"project": "web", "milestone": "beta"}
+
+    def step(day: int, files: dict[str, str], message: str = "work") -> None:
+        repo.write(files)
+        repo.commit(message, at(day))
+
+    step(
+        1,
+        {
+            "tasks/A-1.md": task(status="todo", estimate="1d", **web),
+            "tasks/A-2.md": task(status="todo", estimate="4h", **web),
+        },
+    )
+    step(
+        2,
+        {
+            "tasks/A-1.md": task(status="doing", estimate="1d", **web),
+            "tasks/A-4.md": task(status="todo", project="web"),
+        },
+    )
+    step(
+        3,
+        {
+            "tasks/A-2.md": task(status="doing", estimate="4h", **web),
+            "tasks/A-4.md": task(status="dropped", project="web"),
+        },
+    )
+    step(4, {"tasks/A-1.md": task(status="review", estimate="1d", **web)})
+    step(
+        5,
+        {
+            "tasks/A-1.md": task(status="done", estimate="1d", **web),
+            "tasks/A-3.md": task(status="todo", project="web"),
+        },
+    )
+    step(6, {"tasks/A-2.md": task(status="done", estimate="4h", **web)})
+    step(7, {"tasks/A-2.md": task(status="doing", estimate="4h", **web)})
+    step(8, {"tasks/A-3.md": task(status="doing", project="web")})
+    step(9, {"tasks/A-2.md": task(status="done", estimate="4h", **web)})
+    return repo
+
+
+def flows_of(repo: Repo) -> dict[str, metrics.TaskFlow]:
+    ws = open_workspace(repo.root, today=TODAY, use_cache=False)
+    history = load_history(ws.config, use_cache=False)
+    return {f.id: f for f in metrics.task_flows(history, ws, TODAY)}
+
+
+def test_per_task_figures(repo: Repo) -> None:
+    flows = flows_of(repo)
+    a1, a2, a3, a4 = (flows[k] for k in ("A-1", "A-2", "A-3", "A-4"))
+    assert (a1.lead_days, a1.cycle_days, a1.reopens) == (4.0, 3.0, 0)
+    assert a1.time_in_state == {"todo": 1.0, "doing": 2.0, "review": 1.0, "done": 7.625}
+    assert (a2.lead_days, a2.cycle_days, a2.reopens) == (8.0, 6.0, 1)
+    assert a2.finished == dt.datetime(2026, 1, 9, 9, tzinfo=dt.timezone.utc)
+    assert a2.time_in_state == {"todo": 2.0, "doing": 5.0, "done": 4.625}
+    assert (a3.status, a3.category, a3.lead_days, a3.cycle_days) == ("doing", "active", None, None)
+    assert (a4.category, a4.finished, a4.reopens) == ("cancelled", None, 0)
+
+
+def test_daily_series(repo: Repo) -> None:
+    flows = list(flows_of(repo).values())
+    days = metrics.day_range(flows, TODAY)
+    assert (days[0], days[-1], len(days)) == (D(2026, 1, 1), TODAY, 12)
+    flow = metrics.cumulative_flow(flows, days)
+    assert flow["todo"] == [2, 2, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0]
+    assert flow["doing"] == [0, 1, 2, 1, 1, 0, 1, 2, 1, 1, 1, 1]
+    assert flow["done"] == [0, 0, 0, 0, 1, 2, 1, 1, 2, 2, 2, 2]
+    assert flow["dropped"] == [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    assert flow["review"] == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert metrics.wip(flows, days) == [0, 1, 2, 2, 1, 0, 1, 2, 1, 1, 1, 1]
+
+
+def test_throughput_percentiles_and_ageing(repo: Repo) -> None:
+    flows = list(flows_of(repo).values())
+    # 2026-01-05 is a Monday: A-1 finished in that week, A-2 (finally) on Friday the 9th.
+    assert metrics.throughput(flows, TODAY) == [(D(2026, 1, 5), 2), (D(2026, 1, 12), 0)]
+    assert metrics.cycle_percentiles(flows) == {50: 3.0, 85: 6.0, 95: 6.0}
+    ages = metrics.ageing(flows, TODAY)
+    assert [(a.id, a.status, a.days) for a in ages] == [("A-3", "doing", 4.625)]
+    assert metrics.cycle_points(flows) == [(D(2026, 1, 5), 3.0, "A-1"), (D(2026, 1, 9), 6.0, "A-2")]
+
+
+def test_burnup_by_count_and_estimate_per_milestone(repo: Repo) -> None:
+    flows = list(flows_of(repo).values())
+    days = metrics.day_range(flows, TODAY)
+    beta = metrics.burn(flows, days, project="web", milestone="beta")
+    assert beta.scope == [2] * 12
+    assert beta.done == [0, 0, 0, 0, 1, 2, 1, 1, 2, 2, 2, 2]
+    assert beta.scope_hours == [12.0] * 12
+    assert beta.done_hours == [0, 0, 0, 0, 8, 12, 8, 8, 12, 12, 12, 12]
+    assert beta.remaining_hours[-1] == 0
+    web = metrics.burn(flows, days, project="web")
+    # A-4 is in scope on the 2nd only (it is cancelled on the 3rd); A-3 joins on the 5th.
+    assert web.scope == [2, 3, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3]
+    assert web.remaining == [2, 3, 2, 2, 2, 1, 2, 2, 1, 1, 1, 1]
+
+
+def test_percentile_nearest_rank() -> None:
+    assert metrics.percentile([], 50) is None
+    assert metrics.percentile([5.0], 95) == 5.0
+    values = [float(v) for v in range(1, 21)]
+    assert [metrics.percentile(values, p) for p in (50, 85, 95)] == [10.0, 17.0, 19.0]
+
+
+def test_stats_command_text_json_csv(repo: Repo) -> None:
+    runner = CliRunner()
+    base = ["-w", str(repo.root), "--today", "2026-01-12", "stats"]
+    text = runner.invoke(cli, base)
+    assert text.exit_code == 0, text.output
+    assert "== project web" in text.output
+    assert "cycle time p50/p85/p95: 3.0d / 6.0d / 6.0d" in text.output
+    result = runner.invoke(cli, [*base, "--project", "web", "--milestone", "beta", "-f", "json"])
+    payload = json.loads(result.stdout)
+    summary = payload["summaries"][0]
+    assert summary["finished"] == 2 and summary["reopens"] == 1
+    assert summary["throughput"] == [
+        {"week": "2025-12-29", "finished": 0},
+        {"week": "2026-01-05", "finished": 2},
+        {"week": "2026-01-12", "finished": 0},
+    ]
+    assert summary["burn"]["done_hours"][-1] == 12.0
+    csv_out = runner.invoke(cli, [*base, "-f", "csv"]).stdout.splitlines()
+    assert csv_out[0].startswith("id,project,workflow,status,created,started,finished,lead_days")
+    assert csv_out[1].startswith("A-1,web,flow,done,2026-01-01T09:00:00+00:00,")
+    assert ",4.0,3.0,0," in csv_out[1]

@@ -1,0 +1,384 @@
+"""Flow charts as standalone inline SVG strings: no JavaScript, every text escaped, each chart
+an accessible image (``role="img"`` with a ``<title>`` and a ``<desc>`` that says the numbers).
+
+Pure functions of plain data (dates, counts, hours), so the site, the docs and tests can call
+them with anything; ``worktext.metrics`` produces that data. Imports are absolute so this
+module loads whether or not ``worktext.render`` is a package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from html import escape
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 40
+CATEGORY_COLOURS = {
+    "backlog": "#9aa5b1",
+    "todo": "#5b8def",
+    "active": "#f5a623",
+    "blocked": "#d64545",
+    "done": "#3c9d5d",
+    "cancelled": "#c8ccd0",
+}
+PALETTE = ("#5b8def", "#f5a623", "#3c9d5d", "#d64545", "#8e6bd8", "#2bb3b1", "#9aa5b1", "#e07b39")
+FONT = 'font-family="system-ui, sans-serif" font-size="11"'
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _id(*parts: object) -> str:
+    digest = hashlib.sha1(repr(parts).encode("utf-8", "replace")).hexdigest()[:10]
+    return f"wt-chart-{digest}"
+
+
+def _frame(title: str, desc: str, body: list[str], key: object, height: int = HEIGHT) -> str:
+    chart = _id(title, key)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" class="wt-chart" '
+        f'aria-labelledby="{chart}-t {chart}-d">'
+        f'<title id="{chart}-t">{_e(title)}</title><desc id="{chart}-d">{_e(desc)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step * 4:
+            return float(step * (int(value // step) + (value % step > 0)))
+    return float(value)
+
+
+def _axes(days: Sequence[dt.date], top: float, height: int = HEIGHT, unit: str = "") -> list[str]:
+    bottom = height - BOTTOM
+    out = [
+        f'<g class="axes" stroke="#8893a0" stroke-width="1">'
+        f'<line x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}"/>'
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}"/></g>',
+        f'<g {FONT} fill="#4a5560">',
+        f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end">{_fmt(top)}</text>',
+        f'<text x="{LEFT - 4}" y="{bottom}" text-anchor="end">0</text>',
+    ]
+    if unit:
+        out.append(f'<text x="{LEFT + 4}" y="{TOP + 10}">{_e(unit)}</text>')
+    if days:
+        out.append(f'<text x="{LEFT}" y="{bottom + 14}">{days[0].isoformat()}</text>')
+        if len(days) > 1:
+            out.append(
+                f'<text x="{WIDTH - RIGHT}" y="{bottom + 14}" text-anchor="end">'
+                f"{days[-1].isoformat()}</text>"
+            )
+    out.append("</g>")
+    return out
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if value < 1e6 else f"{value:.3g}"
+
+
+def _scale(count: int, height: int = HEIGHT) -> tuple[float, float]:
+    plot_w = WIDTH - LEFT - RIGHT
+    return plot_w / max(count - 1, 1), height - BOTTOM - TOP
+
+
+def _x(index: int, step: float) -> float:
+    return round(LEFT + index * step, 2)
+
+
+def _y(value: float, top: float, plot_h: float, height: int = HEIGHT) -> float:
+    return round(height - BOTTOM - (value / top) * plot_h, 2)
+
+
+def _legend(names: Sequence[tuple[str, str]], height: int = HEIGHT) -> list[str]:
+    out = [f'<g class="legend" {FONT} fill="#4a5560">']
+    x = LEFT
+    for name, colour in names:
+        out.append(
+            f'<rect x="{x}" y="{height - 14}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{x + 14}" y="{height - 5}">{_e(name)}</text>'
+        )
+        x += 24 + 7 * len(name)
+    out.append("</g>")
+    return out
+
+
+def _colour(name: str, index: int, categories: Mapping[str, str] | None) -> str:
+    if categories and name in categories:
+        return CATEGORY_COLOURS.get(categories[name], PALETTE[index % len(PALETTE)])
+    return CATEGORY_COLOURS.get(name, PALETTE[index % len(PALETTE)])
+
+
+def _empty(title: str, note: str = "No history yet.") -> str:
+    return _frame(
+        title,
+        note,
+        [f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" {FONT}>{_e(note)}</text>'],
+        note,
+    )
+
+
+def cumulative_flow_svg(
+    days: Sequence[dt.date],
+    series: Mapping[str, Sequence[int]],
+    order: Sequence[str] | None = None,
+    categories: Mapping[str, str] | None = None,
+    title: str = "Cumulative flow",
+) -> str:
+    """Stacked areas, one per state: the count of tasks in each state at the end of each day.
+
+    ``order`` lists states from the bottom of the stack (done first reads best); states in
+    ``series`` but not in ``order`` follow. ``categories`` maps states to colours by category.
+    """
+    names = [s for s in (order or ()) if s in series] + [
+        s for s in series if s not in (order or ())
+    ]
+    if not days or not names:
+        return _empty(title)
+    totals = [sum(series[n][i] for n in names) for i in range(len(days))]
+    top = _nice_max(max(totals))
+    step, plot_h = _scale(len(days))
+    body = _axes(days, top, unit="tasks")
+    below = [0.0] * len(days)
+    legend = []
+    for index, name in enumerate(names):
+        upper = [below[i] + series[name][i] for i in range(len(days))]
+        points = [f"{_x(i, step)},{_y(upper[i], top, plot_h)}" for i in range(len(days))]
+        points += [f"{_x(i, step)},{_y(below[i], top, plot_h)}" for i in reversed(range(len(days)))]
+        colour = _colour(name, index, categories)
+        body.append(
+            f'<polygon points="{" ".join(points)}" fill="{colour}" fill-opacity="0.85">'
+            f"<title>{_e(name)}: {series[name][-1]} now</title></polygon>"
+        )
+        legend.append((name, colour))
+        below = upper
+    body += _legend(legend)
+    now = ", ".join(f"{n} {series[n][-1]}" for n in names)
+    desc = f"Tasks per state from {days[0]} to {days[-1]}. On {days[-1]}: {now}."
+    return _frame(title, desc, body, (days[0], days[-1], now))
+
+
+def line_chart_svg(
+    days: Sequence[dt.date],
+    lines: Mapping[str, Sequence[float]],
+    title: str,
+    unit: str = "tasks",
+    dashed: Sequence[str] = (),
+    colours: Mapping[str, str] | None = None,
+) -> str:
+    """Lines over days (one per name); names in ``dashed`` are drawn dashed (targets)."""
+    if not days or not lines:
+        return _empty(title)
+    top = _nice_max(max((max(v) if v else 0) for v in lines.values()))
+    step, plot_h = _scale(len(days))
+    body = _axes(days, top, unit=unit)
+    legend = []
+    for index, (name, values) in enumerate(lines.items()):
+        colour = (colours or {}).get(name, PALETTE[index % len(PALETTE)])
+        points = " ".join(f"{_x(i, step)},{_y(v, top, plot_h)}" for i, v in enumerate(values))
+        dash = ' stroke-dasharray="5 4"' if name in dashed else ""
+        body.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash}>'
+            f"<title>{_e(name)}: {_fmt(values[-1]) if values else 0}</title></polyline>"
+        )
+        legend.append((name, colour))
+    body += _legend(legend)
+    last = ", ".join(f"{n} {_fmt(v[-1])}" for n, v in lines.items() if v)
+    desc = f"{title} from {days[0]} to {days[-1]} in {unit}. On {days[-1]}: {last}."
+    return _frame(title, desc, body, (days[0], days[-1], last, unit))
+
+
+def burnup_svg(
+    days: Sequence[dt.date],
+    scope: Sequence[float],
+    done: Sequence[float],
+    unit: str = "tasks",
+    title: str = "Burnup",
+) -> str:
+    """Scope and done over time; the gap between the lines is the work left."""
+    return line_chart_svg(
+        days,
+        {"scope": scope, "done": done},
+        title,
+        unit,
+        colours={"scope": "#5b8def", "done": "#3c9d5d"},
+    )
+
+
+def burndown_svg(
+    days: Sequence[dt.date],
+    remaining: Sequence[float],
+    target: dt.date | None = None,
+    unit: str = "tasks",
+    title: str = "Burndown",
+) -> str:
+    """Work left per day; with a target date, an ideal straight line from the first day's
+    remaining work to zero on that date (drawn over the days shown)."""
+    lines: dict[str, Sequence[float]] = {"remaining": remaining}
+    if target is not None and days and remaining:
+        span = max((target - days[0]).days, 1)
+        start = remaining[0]
+        lines[f"ideal (by {target})"] = [
+            max(start * (1 - (d - days[0]).days / span), 0.0) for d in days
+        ]
+    return line_chart_svg(
+        days,
+        lines,
+        title,
+        unit,
+        dashed=[n for n in lines if n != "remaining"],
+        colours={"remaining": "#d64545"},
+    )
+
+
+def wip_svg(
+    days: Sequence[dt.date],
+    counts: Sequence[int],
+    limit: int | None = None,
+    title: str = "Work in progress",
+) -> str:
+    lines: dict[str, Sequence[float]] = {"in progress": counts}
+    if limit is not None:
+        lines[f"limit {limit}"] = [limit] * len(days)
+    return line_chart_svg(
+        days, lines, title, "tasks", dashed=[n for n in lines if n != "in progress"]
+    )
+
+
+def throughput_svg(weeks: Sequence[tuple[dt.date, int]], title: str = "Throughput per week") -> str:
+    """One bar per week (weeks start on Monday): tasks finished that week."""
+    if not weeks:
+        return _empty(title, "Nothing finished yet.")
+    top = _nice_max(max(n for _, n in weeks))
+    plot_w = WIDTH - LEFT - RIGHT
+    bar = plot_w / len(weeks)
+    _, plot_h = _scale(2)
+    body = _axes([w for w, _ in weeks], top, unit="tasks")
+    body.append('<g fill="#5b8def">')
+    for index, (week, count) in enumerate(weeks):
+        y = _y(count, top, plot_h)
+        body.append(
+            f'<rect x="{round(LEFT + index * bar + bar * 0.1, 2)}" y="{y}" '
+            f'width="{round(bar * 0.8, 2)}" height="{round(HEIGHT - BOTTOM - y, 2)}">'
+            f"<title>week of {week}: {count}</title></rect>"
+        )
+    body.append("</g>")
+    total = sum(n for _, n in weeks)
+    desc = (
+        f"Tasks finished per week from the week of {weeks[0][0]} to the week of {weeks[-1][0]}: "
+        f"{total} in all, {weeks[-1][1]} in the last week."
+    )
+    return _frame(title, desc, body, (weeks[0], weeks[-1], total))
+
+
+def cycle_time_svg(
+    points: Sequence[tuple[dt.date, float, str]],
+    percentiles: Mapping[int, float | None],
+    title: str = "Cycle time",
+) -> str:
+    """One dot per finished task (finish day, cycle time in days, task id) with horizontal
+    lines at the percentiles (50/85/95)."""
+    if not points:
+        return _empty(title, "No finished tasks with a start yet.")
+    ordered = sorted(points)
+    first, last = ordered[0][0], ordered[-1][0]
+    span = max((last - first).days, 1)
+    values = [p[1] for p in ordered] + [v for v in percentiles.values() if v is not None]
+    top = _nice_max(max(values))
+    step, plot_h = _scale(span + 1)
+    body = _axes([first, last] if span else [first], top, unit="days")
+    body.append('<g fill="#5b8def" fill-opacity="0.7">')
+    for day, days, task_id in ordered:
+        body.append(
+            f'<circle cx="{_x((day - first).days, step)}" cy="{_y(days, top, plot_h)}" r="3">'
+            f"<title>{_e(task_id)}: {days:g} days, finished {day}</title></circle>"
+        )
+    body.append("</g>")
+    for p, value in sorted(percentiles.items()):
+        if value is None:
+            continue
+        y = _y(value, top, plot_h)
+        body.append(
+            f'<g stroke="#8e6bd8" stroke-dasharray="4 3"><line x1="{LEFT}" y1="{y}" '
+            f'x2="{WIDTH - RIGHT}" y2="{y}"/></g><text x="{WIDTH - RIGHT}" y="{y - 3}" '
+            f'text-anchor="end" {FONT} fill="#8e6bd8">{p}%: {value:g}d</text>'
+        )
+    described = ", ".join(f"{p}% within {v:g} days" for p, v in sorted(percentiles.items()) if v)
+    desc = f"Cycle time of {len(points)} finished tasks from {first} to {last}: {described}."
+    return _frame(title, desc, body, (first, last, len(points), described))
+
+
+def timeline_svg(
+    segments: Sequence[tuple[dt.datetime, dt.datetime | None, str, str]],
+    now: dt.datetime,
+    title: str = "History",
+) -> str:
+    """A task's states as one horizontal band: (start, end or None, state, category)."""
+    height = 70
+    if not segments:
+        return _frame(title, "No history yet.", [], "empty", height)
+    start = segments[0][0]
+    total = max((now - start).total_seconds(), 1.0)
+    plot_w = WIDTH - LEFT - RIGHT
+    body = [f"<g {FONT}>"]
+    for index, (begin, end, state, category) in enumerate(segments):
+        x0 = LEFT + (begin - start).total_seconds() / total * plot_w
+        x1 = LEFT + ((end or now) - start).total_seconds() / total * plot_w
+        colour = CATEGORY_COLOURS.get(category, PALETTE[index % len(PALETTE)])
+        until = f" to {end:%Y-%m-%d}" if end else " until now"
+        body.append(
+            f'<rect x="{round(x0, 2)}" y="14" width="{round(max(x1 - x0, 1), 2)}" height="22" '
+            f'fill="{colour}"><title>{_e(state)} from {begin:%Y-%m-%d}{_e(until)}</title></rect>'
+        )
+        if x1 - x0 > 7 * len(state) + 6:
+            body.append(f'<text x="{round(x0 + 4, 2)}" y="29" fill="#fff">{_e(state)}</text>')
+    body.append(
+        f'<text x="{LEFT}" y="52" fill="#4a5560">{start:%Y-%m-%d}</text>'
+        f'<text x="{WIDTH - RIGHT}" y="52" text-anchor="end" fill="#4a5560">{now:%Y-%m-%d}</text>'
+    )
+    body.append("</g>")
+    steps = "; ".join(f"{s} from {b:%Y-%m-%d}" for b, _, s, _ in segments)
+    return _frame(title, f"States over time: {steps}.", body, (steps, now), height)
+
+
+def flow_timeline_svg(flow: object, today: dt.date, title: str | None = None) -> str:
+    """``timeline_svg`` for a ``worktext.metrics.TaskFlow``."""
+    from worktext.metrics import end_of
+
+    segments = [
+        (s.start, s.end, s.status, s.category)
+        for s in flow.segments  # type: ignore[attr-defined]
+    ]
+    return timeline_svg(segments, end_of(today), title or f"History of {flow.id}")  # type: ignore[attr-defined]
+
+
+def summary_charts(
+    summary: object,
+    categories: Mapping[str, str] | None = None,
+    order: Sequence[str] | None = None,
+    target: dt.date | None = None,
+    cycle_points: Sequence[tuple[dt.date, float, str]] = (),
+) -> dict[str, str]:
+    """Every chart of a ``worktext.metrics.Summary``, by name: flow, wip, throughput,
+    burnup, burnup_hours, burndown, cycle."""
+    s = summary
+    name = s.name  # type: ignore[attr-defined]
+    days, burn = s.days, s.burn  # type: ignore[attr-defined]
+    return {
+        "flow": cumulative_flow_svg(days, s.flow, order, categories, f"Cumulative flow: {name}"),  # type: ignore[attr-defined]
+        "wip": wip_svg(days, s.wip, title=f"Work in progress: {name}"),  # type: ignore[attr-defined]
+        "throughput": throughput_svg(s.throughput, f"Throughput per week: {name}"),  # type: ignore[attr-defined]
+        "burnup": burnup_svg(days, burn.scope, burn.done, "tasks", f"Burnup: {name}"),
+        "burnup_hours": burnup_svg(
+            days, burn.scope_hours, burn.done_hours, "hours", f"Burnup by estimate: {name}"
+        ),
+        "burndown": burndown_svg(days, burn.remaining, target, "tasks", f"Burndown: {name}"),
+        "cycle": cycle_time_svg(cycle_points, s.cycle, f"Cycle time: {name}"),  # type: ignore[attr-defined]
+    }
