@@ -55,3 +55,30 @@ def test_rules_change_severity(make_workspace) -> None:
     root = make_workspace(files, config='rules: {unknown-key: "off", unknown-status: warning}\n')
     ws = open_workspace(root, today=TODAY, use_cache=False)
     assert [(d.code, d.severity) for d in ws.diagnostics] == [("unknown-status", "warning")]
+
+
+def test_custom_field_cannot_shadow_a_builtin_key(make_workspace) -> None:
+    files = {"tasks/T-1.md": "---\ntitle: x\nstart: 2026-01-01\ndue: 2026-02-01\n---\n"}
+    root = make_workspace(files, config="fields:\n  due: {type: string}\n")
+    with pytest.raises(ConfigError) as info:
+        open_workspace(root, today=TODAY, use_cache=False)
+    assert [(d.line, d.code) for d in info.value.diagnostics] == [(2, "config-field")]
+
+
+def test_default_workflow_is_found_ignoring_case(make_workspace) -> None:
+    files = {
+        "workflows/flow.md": "---\nstates:\n  - {id: open, category: todo}\n"
+        "  - {id: shut, category: done}\n---\n",
+        "tasks/T-1.md": "---\ntitle: x\nstatus: open\n---\n",
+    }
+    ws = open_workspace(
+        make_workspace(files, config="default_workflow: Flow\n"), today=TODAY, use_cache=False
+    )
+    assert ws.diagnostics == []
+    assert ws.default_workflow.id == "flow"
+
+
+def test_unknown_key_hint_outside_tasks(make_workspace) -> None:
+    root = make_workspace({"people/ana.md": "---\nname: Ana\nshoe_size: 38\n---\n"})
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    assert "fields:" not in ws.diagnostics[0].hint

@@ -13,7 +13,7 @@ from typing import Any
 from .convert import Converter, Units
 from .errors import ConfigError, WorkspaceNotFound
 from .model import Diagnostic
-from .schema import CONFIG, Field
+from .schema import CONFIG, TASK, Field
 from .source import SourceFile, SourceProblem
 from .values import parse_duration
 from .yamlpos import parse
@@ -190,16 +190,27 @@ def _build(root: Path, values: dict[str, Any], fingerprint: str, converter: Conv
         branch=values.get("branch", "main"),
         id_scheme=ids.get("scheme", "sequential"),
         id_prefix=ids.get("prefix"),
-        custom_fields=_custom_fields(values.get("fields", {})),
+        custom_fields=_custom_fields(values.get("fields", {}), converter),
         rules=values.get("rules", {}),
         site=values.get("site") or {},
         fingerprint=fingerprint,
     )
 
 
-def _custom_fields(declared: Mapping[str, dict[str, Any]]) -> dict[str, Field]:
+def _custom_fields(
+    declared: Mapping[str, dict[str, Any]], converter: Converter
+) -> dict[str, Field]:
     fields = {}
     for name, spec in declared.items():
+        if name in TASK:
+            converter.report(
+                ("fields", name),
+                "config-field",
+                f"custom key '{name}' has the name of a built-in task key",
+                "choose another name; the built-in key keeps its meaning",
+                at_key=True,
+            )
+            continue
         values = tuple(spec.get("values", ()))
         fields[name] = Field(
             spec.get("type", "string"),

@@ -61,6 +61,7 @@ EXPECTED = {
 class Converter:
     source: SourceFile
     units: Units
+    kind: str = ""  # the kind of item, for hints
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def report(
@@ -114,7 +115,7 @@ class Converter:
         close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.7)
         if close:
             hint = f"did you mean '{close[0]}'?"
-        elif len(path) == 1:
+        elif len(path) == 1 and self.kind == "task":
             hint = "declare it under 'fields:' in worktext.yml if it is a custom key"
         else:
             hint = "known keys here: " + ", ".join(fields)

@@ -68,7 +68,7 @@ def build_kind(kind: str, sources: list[SourceFile], config: Config) -> Built:
         built.diagnostics.extend(source_diagnostics(source))
         if source.data is None:
             continue
-        converter = Converter(source, config.units)
+        converter = Converter(source, config.units, kind)
         values, extra = converter.record(fields, source.data)
         item_id = _item_id(source, values, converter)
         if item_id is not None:

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from .config import Config, find_root, load_config
-from .index import Workspace
+from .index import Workspace, id_key
 from .items import BUILTIN_WORKFLOW, build_kind, default_area
 from .loader import load_sources
 from .model import KINDS, Diagnostic, Item
@@ -47,11 +47,10 @@ def build_workspace(
         sources.update(built.sources)
         diagnostics.extend(built.diagnostics)
     default_workflow = BUILTIN_WORKFLOW
-    workflows = {w.id: w for w in items["workflow"]}
-    if config.default_workflow and config.default_workflow in workflows:
-        default_workflow = workflows[config.default_workflow]  # type: ignore[assignment]
-    elif not config.default_workflow and "default" in workflows:
-        default_workflow = workflows["default"]  # type: ignore[assignment]
+    workflows = {id_key(w.id): w for w in items["workflow"]}
+    wanted = id_key(config.default_workflow or "default")
+    if wanted in workflows:
+        default_workflow = workflows[wanted]  # type: ignore[assignment]
     ws = Workspace(config, today, items, sources, default_workflow, default_area(config))
     diagnostics.extend(check_workspace(ws))
     diagnostics = apply_severities(diagnostics, dict(config.rules))

@@ -39,6 +39,7 @@ RULE_DOCS: dict[str, str] = {
     "parent-cycle": "Tasks or goals that are each other's parents in a circle.",
     # configuration
     "config-folder": "A folder setting points outside the workspace.",
+    "config-field": "A custom key declared with the name of a built-in task key.",
     "config-not-mapping": "worktext.yml is not a set of settings.",
     # two revisions (check --since REV)
     "transition-not-allowed": "A status change after REV that the task's workflow does not allow.",

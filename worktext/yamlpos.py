@@ -275,8 +275,8 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
                 line = mark.line + first_line
                 builder.problem(
                     "yaml-syntax",
-                    "more than one YAML document in the front matter",
-                    "keep a single block of keys between the two '---' lines",
+                    "more than one YAML document",
+                    "keep a single block of keys (in an item file, between the two '---' lines)",
                     (line, mark.column + 1, line, mark.column + 1),
                 )
                 builder.doc.ok = False
