@@ -1,7 +1,74 @@
-"""Commands of the site area; filled in by its issue."""
+"""``worktext build``: the static team status site."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from ..render import build_site
+from .common import Context
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    default="public",
+    show_default=True,
+    help="Folder to write the site into (relative to the current folder).",
+)
+@click.option("--full", is_flag=True, help="Render every page, not only those whose data changed.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Processes to use.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the path of the home page.")
+@click.pass_obj
+def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) -> None:
+    """Render the workspace into a static site: dashboard, boards, timelines, workload,
+    calendar (with .ics feeds), a page per task, project, person and goal, search and
+    index.json. It needs no server: publish the folder anywhere or open index.html.
+
+    Files that cannot be read are left out with a warning (on the site's Data health page
+    too); the same workspace and --today always give the same bytes. Rebuilds render only
+    the pages whose data changed.
+
+    \b
+    Example:
+      worktext build                          site in ./public
+      worktext -w workspace-template build -o /tmp/site
+      worktext --today 2026-11-23 build       reproducible output
+    """
+    ws = obj.workspace()
+    show_bar = not quiet and sys.stderr.isatty()
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not show_bar or total < 50:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Rendering pages", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        result = build_site(ws, Path(output), progress=progress, jobs=jobs, incremental=not full)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if quiet:
+        click.echo(str(result.index))
+        return
+    for path in result.left_out:
+        click.secho(f"warning: {path} could not be read and is left out of the site", fg="yellow", err=True)
+    click.echo(
+        f"Built {result.pages} files ({result.rendered} rendered, {result.written} written, "
+        f"{result.removed} removed) in {result.seconds:.2f}s."
+    )
+    if ws.errors or ws.warnings:
+        click.echo(f"{len(ws.errors)} error(s), {len(ws.warnings)} warning(s): see health.html or run 'worktext check'.")
+    click.echo(f"Open {result.index}")
+
+
+COMMANDS: list[click.Command] = [build]

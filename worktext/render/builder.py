@@ -1,0 +1,241 @@
+"""The build: plan every page → decide which changed → render those → write only new bytes.
+
+``build_site`` is the one entry point; the CLI and the MkDocs plugin call it. A manifest in
+``.worktext/`` records, per output file, the fingerprint of the data it was rendered from and
+the digest of its bytes. A page is rendered again only when its fingerprint changed (or its file
+is gone), and written only when its bytes changed. Large builds render in two processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..cache import cache_dir
+from ..index import Workspace
+from ..model import Diagnostic
+from . import environment
+from .contexts import broken_files
+from .pages import Page, nav, plan, today_month
+from .urls import UrlMap, root_prefix
+from .view import SiteView
+
+MANIFEST_FORMAT = 1
+PARALLEL_THRESHOLD = 400  # below this many pages, a second process costs more than it saves
+CHUNK = 250
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    index: Path  # the home page
+    pages: int  # files in the site
+    rendered: int  # files rendered in this build
+    written: int  # files whose bytes changed on disk
+    removed: int  # files of an earlier build that no longer exist
+    seconds: float
+    warnings: list[Diagnostic] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # files that could not be read
+
+
+# The plan and shared state of the current build; forked workers read them from here.
+_CURRENT: dict[str, Any] = {}
+
+
+def build_site(
+    ws: Workspace,
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    incremental: bool = True,
+) -> BuildResult:
+    """Render the workspace into ``out_dir``; returns what was done.
+
+    ``progress(done, total)`` is called as pages are rendered. ``jobs`` caps the processes
+    (default: the CPU count, at most 2 used where it pays). ``incremental=False`` renders every
+    page, though files whose bytes did not change are still not rewritten.
+    Raises ``OutputCollision`` (a WorktextError) when two ids map to the same file.
+    """
+    started = time.perf_counter()
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    site = SiteView(ws, UrlMap())
+    pages = plan(site)
+    pages.extend(environment.asset_pages())
+    manifest_path = _manifest_path(ws, out)
+    previous = _read_manifest(manifest_path) if incremental else {}
+    existing = _existing_files(out)
+    fingerprints = _fingerprints(ws, pages)
+    todo = [
+        index
+        for index, page in enumerate(pages)
+        if previous.get(page.path, ("",))[0] != fingerprints[index] or page.path not in existing
+    ]
+    _CURRENT.update(
+        pages=pages, site=site, out=out, previous=previous, nav=nav(today_month(site)),
+        env=environment.make_environment(),
+    )
+    results = _render_all(todo, jobs, progress)
+    manifest = {}
+    written = 0
+    for index, page in enumerate(pages):
+        digest, wrote = results.get(index, (previous.get(page.path, ("", ""))[1], False))
+        written += wrote
+        manifest[page.path] = (fingerprints[index], digest)
+    removed = _remove_stale(out, previous, manifest)
+    _write_manifest(manifest_path, manifest)
+    _CURRENT.clear()
+    return BuildResult(
+        out, out / "index.html", len(pages), len(todo), written, removed,
+        time.perf_counter() - started, ws.warnings, [path for path, _ in broken_files(site)],
+    )
+
+
+def _render_all(todo: list[int], jobs: int | None, progress: Progress | None) -> dict[int, tuple[str, bool]]:
+    results: dict[int, tuple[str, bool]] = {}
+    total = len(todo)
+    if progress:
+        progress(0, total)
+    workers = min(2, jobs or os.cpu_count() or 1)
+    chunks = [todo[i : i + CHUNK] for i in range(0, total, CHUNK)]
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers > 1 and total >= PARALLEL_THRESHOLD and can_fork:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            for chunk_results in pool.imap_unordered(_render_chunk, chunks):
+                results.update(chunk_results)
+                if progress:
+                    progress(len(results), total)
+    else:
+        for chunk in chunks:
+            results.update(_render_chunk(chunk))
+            if progress:
+                progress(len(results), total)
+    return results
+
+
+def _render_chunk(indexes: list[int]) -> dict[int, tuple[str, bool]]:
+    pages: list[Page] = _CURRENT["pages"]
+    out: Path = _CURRENT["out"]
+    previous: dict[str, tuple[str, str]] = _CURRENT["previous"]
+    done = {}
+    for index in indexes:
+        page = pages[index]
+        data = render_page(page)
+        digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+        target = out / page.path
+        changed = previous.get(page.path, ("", ""))[1] != digest or not target.exists()
+        if changed:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        done[index] = (digest, changed)
+    return done
+
+
+def render_page(page: Page) -> bytes:
+    if page.produce is not None:
+        return page.produce()
+    site: SiteView = _CURRENT["site"]
+    prefix = root_prefix(page.path)
+    context = page.context(prefix) if page.context else {}
+    template = _CURRENT["env"].get_template(page.template)
+    text = template.render(
+        context,
+        site=site,
+        root=prefix,
+        nav=_CURRENT["nav"],
+        section=page.section,
+        title=page.title,
+        page_kind=(page.template or "").removesuffix(".html"),
+        site_name=site.ws.config.name,
+        today=site.today,
+        repo_url=site.repo_url,
+        csp=environment.CSP,
+    )
+    return text.encode("utf-8")
+
+
+def _fingerprints(ws: Workspace, pages: list[Page]) -> list[str]:
+    """One digest per page from the code, the settings, today and the items it depends on."""
+    by_path: dict[str, list[str]] = {}
+    for d in ws.diagnostics:
+        by_path.setdefault(d.path, []).append(repr(d))
+    items: dict[str, str] = {}
+    for kind, prefix in (("task", "t"), ("project", "p"), ("workflow", "w"), ("person", "u"), ("goal", "g")):
+        registry = dict(ws.registries())[kind]
+        for item in registry:
+            text = repr(item) + "".join(by_path.get(item.path, ()))
+            items[f"{prefix}:{item.id}"] = _digest(text)
+    items[f"p:{ws.default_area.id}"] = items.get(f"p:{ws.default_area.id}", _digest(repr(ws.default_area)))
+    items[f"w:{ws.default_workflow.id}"] = items.get(f"w:{ws.default_workflow.id}", _digest(repr(ws.default_workflow)))
+    everything = _digest("".join(items[k] for k in sorted(items)) + repr(ws.diagnostics))
+    base = "|".join([__version__, environment.code_version(), ws.config.fingerprint, ws.today.isoformat(), str(ws.config.root)])
+    out = []
+    for page in pages:
+        if page.deps == ("*",):
+            key = everything
+        else:
+            key = ",".join(items.get(dep, dep + "?") for dep in page.deps)
+        out.append(_digest(f"{base}|{page.path}|{key}"))
+    return out
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def _manifest_path(ws: Workspace, out: Path) -> Path:
+    return cache_dir(ws.config.root) / f"site-{_digest(str(out))}.json"
+
+
+def _read_manifest(path: Path) -> dict[str, tuple[str, str]]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return {}
+    return {k: (v[0], v[1]) for k, v in data.get("pages", {}).items()}
+
+
+def _write_manifest(path: Path, manifest: dict[str, tuple[str, str]]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gitignore = path.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"format": MANIFEST_FORMAT, "pages": manifest}), "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # the manifest only saves time; a read-only workspace still builds
+
+
+def _existing_files(out: Path) -> set[str]:
+    found = set()
+    for folder, _dirs, files in os.walk(out):
+        rel = os.path.relpath(folder, out).replace(os.sep, "/")
+        for name in files:
+            found.add(name if rel == "." else f"{rel}/{name}")
+    return found
+
+
+def _remove_stale(out: Path, previous: dict[str, tuple[str, str]], current: dict[str, Any]) -> int:
+    """Delete files an earlier build wrote that this one does not (a deleted task's page)."""
+    removed = 0
+    for path in sorted(set(previous) - set(current)):
+        target = (out / path).resolve()
+        if out in target.parents and target.is_file():
+            target.unlink()
+            removed += 1
+    return removed

@@ -1,0 +1,144 @@
+"""The month view: which months the site shows and what falls on each day."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..index import Workspace
+from ..values import as_day
+from .urls import UrlMap
+
+MONTHS_BACK = 6
+MONTHS_AHEAD = 12
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # task, milestone, deadline
+    label: str
+    title: str
+    href: str
+    late: bool = False
+    key: str = ""  # the item it comes from, for fingerprints
+
+
+@dataclass
+class Day:
+    date: dt.date
+    in_month: bool
+    weekend: bool
+    today: bool
+    events: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class Month:
+    year: int
+    month: int
+    path: str
+    title: str
+    weeks: list[list[Day]]
+    prev: str | None = None
+    prev_title: str = ""
+    next: str | None = None
+    next_title: str = ""
+    current: str | None = None
+
+
+def month_path(year: int, month: int) -> str:
+    return f"calendar/{year:04d}-{month:02d}.html"
+
+
+def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + n
+    return index // 12, index % 12 + 1
+
+
+def events_by_day(ws: Workspace, urls: UrlMap) -> dict[dt.date, list[Event]]:
+    found: dict[dt.date, list[Event]] = defaultdict(list)
+    for task in ws.tasks:
+        if task.due is None:
+            continue
+        found[as_day(task.due)].append(
+            Event(
+                "task" if ws.is_open(task) else "done",
+                f"{task.id} {task.title}",
+                f"{task.id}: {task.title} ({ws.status_of(task)})",
+                urls.item("task", task.id),
+                ws.is_overdue(task),
+                f"task:{task.id}",
+            )
+        )
+    for project in ws.all_projects():
+        page = urls.item("project", project.id)
+        for milestone in project.milestones:
+            if milestone.date:
+                name = milestone.title or milestone.id
+                found[as_day(milestone.date)].append(
+                    Event(
+                        "milestone",
+                        f"◆ {name}",
+                        f"{project.title}: {name}",
+                        page,
+                        key=f"project:{project.id}",
+                    )
+                )
+        if project.deadline:
+            found[as_day(project.deadline)].append(
+                Event(
+                    "deadline",
+                    f"⚑ {project.title}",
+                    f"Deadline of {project.title}",
+                    page,
+                    key=f"project:{project.id}",
+                )
+            )
+    for events in found.values():
+        events.sort(key=lambda e: ({"deadline": 0, "milestone": 1}.get(e.kind, 2), e.label))
+    return found
+
+
+def months(ws: Workspace, events: dict[dt.date, list[Event]]) -> list[tuple[int, int]]:
+    """Months with events, within a window around today; today's month always."""
+    today = ws.today
+    low = _add_months(today.year, today.month, -MONTHS_BACK)
+    high = _add_months(today.year, today.month, MONTHS_AHEAD)
+    wanted = {(today.year, today.month)}
+    for day in events:
+        key = (day.year, day.month)
+        if low <= key <= high:
+            wanted.add(key)
+    if not wanted:
+        return []
+    first, last = min(wanted), max(wanted)
+    out, current = [], first
+    while current <= last:
+        out.append(current)
+        current = _add_months(*current, 1)
+    return out
+
+
+def build_month(year: int, month: int, today: dt.date, events: dict[dt.date, list[Event]]) -> Month:
+    weeks = []
+    for week in _calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                Day(day, day.month == month, day.weekday() >= 5, day == today, events.get(day, []))
+                for day in week
+            ]
+        )
+    title = dt.date(year, month, 1).strftime("%B %Y")
+    return Month(year, month, month_path(year, month), title, weeks)
+
+
+def link_months(months_: list[Month], today: dt.date) -> None:
+    current = month_path(today.year, today.month)
+    for index, month in enumerate(months_):
+        if index > 0:
+            month.prev, month.prev_title = months_[index - 1].path, months_[index - 1].title
+        if index + 1 < len(months_):
+            month.next, month.next_title = months_[index + 1].path, months_[index + 1].title
+        month.current = current if month.path != current else None

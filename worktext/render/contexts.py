@@ -1,0 +1,316 @@
+"""The data each page template shows, computed from the workspace through a ``SiteView``.
+
+One function per page kind; each returns the template's variables. The builder adds what every
+page shares (root prefix, navigation, site name, today, CSP).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..index import id_key
+from ..model import Goal, Person, Project, Task, Workflow
+from ..values import as_day
+from ..workload import PersonLoad, WeekLoad, person_load, team_load
+from . import gantt
+from .calendar import Month
+from .view import SiteView
+
+LEGEND = [
+    ("backlog", "Backlog"),
+    ("todo", "To do"),
+    ("active", "In progress"),
+    ("blocked", "Blocked"),
+    ("done", "Done"),
+    ("overdue", "Overdue"),
+]
+HEALTH_ROWS = 500
+
+
+def broken_files(site: SiteView) -> list[tuple[str, list[str]]]:
+    """Files that could not be read at all (left out of the site), with why."""
+    items = {item.path for _, item in site.ws.items()}
+    broken: dict[str, list[str]] = {}
+    for d in site.ws.errors:
+        if d.path and d.path not in items and d.path.endswith(".md"):
+            broken.setdefault(d.path, []).append(d.message)
+    return sorted(broken.items())
+
+
+def home(site: SiteView) -> dict[str, Any]:
+    ws, today = site.ws, site.today
+    open_tasks = [t for t in ws.tasks if ws.is_open(t)]
+    overdue = site.by_due(t for t in open_tasks if ws.is_overdue(t))
+    due_week = site.by_due(
+        t for t in open_tasks if t.due and 0 <= (as_day(t.due) - today).days <= 7
+    )
+    blocked = []
+    for task in open_tasks:
+        if ws.is_blocked(task):
+            waiting = [d for d in ws.dependencies(task) if ws.is_open(d)]
+            blocked.append({"task": task, "waiting": waiting})
+    projects, areas = [], []
+    for project in ws.all_projects():
+        tasks = ws.tasks_of_project(project)
+        if project.is_ongoing:
+            open_here = [t for t in tasks if ws.is_open(t)]
+            ages = [a for a in (site.age_days(t) for t in open_here) if a is not None]
+            areas.append(
+                {"project": project, "open": len(open_here), "oldest": max(ages, default=None)}
+            )
+        elif project.status == "active":
+            done, total = ws.progress(tasks)
+            projects.append(
+                {
+                    "project": project,
+                    "done": done,
+                    "total": total,
+                    "milestone": site.next_milestone(project),
+                }
+            )
+    hot = []
+    for load in team_load(ws, today, weeks=2):
+        for week in load.weeks:
+            if week.over:
+                hot.append({"person": load.person, "week": week})
+    hot.sort(key=lambda h: (-h["week"].ratio, h["person"].id))
+    return {
+        "open_count": len(open_tasks),
+        "overdue": overdue[:25],
+        "due_week": due_week[:25],
+        "blocked": blocked[:25],
+        "active_projects": projects,
+        "areas": areas,
+        "goals": goal_rows(site),
+        "hot": hot[:10],
+        "broken": broken_files(site),
+    }
+
+
+def goal_rows(site: SiteView) -> list[dict[str, Any]]:
+    rows = []
+    for goal in site.ws.goals:
+        done, total = site.ws.goal_progress(goal)
+        rows.append({"goal": goal, "done": done, "total": total})
+    return rows
+
+
+def projects_index(site: SiteView) -> dict[str, Any]:
+    ws = site.ws
+    rows = []
+    for project in ws.all_projects():
+        done, total = ws.progress(ws.tasks_of_project(project))
+        rows.append({"project": project, "done": done, "total": total})
+    counts: dict[str, int] = {}
+    for task in ws.tasks:
+        key = ws.workflow_of(task).id
+        counts[key] = counts.get(key, 0) + 1
+    workflows = [{"workflow": w, "count": counts.get(w.id, 0)} for w in board_workflows(site)]
+    groups = [
+        ("Projects", [r for r in rows if not r["project"].is_ongoing]),
+        ("Ongoing areas", [r for r in rows if r["project"].is_ongoing]),
+    ]
+    return {"projects": rows, "groups": groups, "workflows": workflows}
+
+
+def board_workflows(site: SiteView) -> list[Workflow]:
+    """Workflows that some task follows, in id order."""
+    used = {id_key(site.ws.workflow_of(t).id): site.ws.workflow_of(t) for t in site.ws.tasks}
+    return [used[key] for key in sorted(used)]
+
+
+def board(
+    site: SiteView, workflow: Workflow, tasks: list[Task], project: Project | None
+) -> dict[str, Any]:
+    assignees = sorted({a for t in tasks for a in t.assignees}, key=lambda a: site.name(a).lower())
+    labels = sorted({label for t in tasks for label in t.labels})
+    heading = f"{project.title} board" if project else f"{workflow.title}: all work"
+    return {
+        "project": project,
+        "workflow": workflow,
+        "heading": heading,
+        "columns": site.columns(workflow, tasks),
+        "unplaced": site.unplaced(workflow, tasks),
+        "total": len(tasks),
+        "assignees": assignees,
+        "labels": labels,
+    }
+
+
+def project_board(site: SiteView, project: Project) -> dict[str, Any]:
+    workflow = site.workflow_of_project(project)
+    return board(site, workflow, site.ws.tasks_of_project(project), project)
+
+
+def workflow_board(site: SiteView, workflow: Workflow) -> dict[str, Any]:
+    tasks = [t for t in site.ws.tasks if site.ws.workflow_of(t).id == workflow.id]
+    return board(site, workflow, tasks, None)
+
+
+def project_page(site: SiteView, project: Project, prefix: str) -> dict[str, Any]:
+    ws = site.ws
+    tasks = site.sort_open_first(ws.tasks_of_project(project))
+    done, total = ws.progress(tasks)
+    est_done, est_total = site.estimate_progress(tasks)
+    milestones = []
+    for milestone in sorted(
+        project.milestones, key=lambda m: (as_day(m.date) if m.date else dt.date.max, m.id)
+    ):
+        m_done, m_total = site.milestone_progress(project, milestone.id)
+        past = milestone.date is not None and as_day(milestone.date) < site.today
+        milestones.append({"milestone": milestone, "done": m_done, "total": m_total, "past": past})
+    open_tasks = [t for t in tasks if ws.is_open(t)]
+    aging = sorted(open_tasks, key=lambda t: (-(site.age_days(t) or -1), t.id))
+    return {
+        "project": project,
+        "tasks": tasks,
+        "done": done,
+        "total": total,
+        "est_done": est_done,
+        "est_total": est_total,
+        "milestones": milestones,
+        "columns": site.columns(site.workflow_of_project(project), tasks),
+        "goals": ws.goals_of(project),
+        "aging": aging,
+        "recurring": [t for t in tasks if t.repeat],
+        "body": site.body_html(project, prefix) if project.body.strip() else "",
+        "source_url": site.source_url(project.path),
+        "diagnostics": site.diagnostics_of(project.path),
+    }
+
+
+def timeline(site: SiteView, project: Project, prefix: str) -> dict[str, Any]:
+    chart, undated = gantt.project_chart(site.ws, project, site.urls, prefix)
+    return {
+        "project": project,
+        "heading": f"{project.title} timeline",
+        "svg": gantt.render_svg(chart),
+        "rows": len(chart.rows),
+        "undated": undated,
+        "legend": LEGEND,
+    }
+
+
+def roadmap(site: SiteView, prefix: str) -> dict[str, Any]:
+    projects = [p for p in site.ws.all_projects() if p.status not in ("cancelled",)]
+    chart = gantt.roadmap_chart(site.ws, projects, site.urls, prefix)
+    legend = [
+        ("project-active", "Active"),
+        ("project-proposed", "Proposed"),
+        ("project-paused", "Paused"),
+        ("project-done", "Done"),
+    ]
+    return {
+        "project": None,
+        "heading": "Roadmap",
+        "svg": gantt.render_svg(chart),
+        "rows": len(chart.rows),
+        "undated": [],
+        "legend": legend,
+    }
+
+
+def task_page(site: SiteView, task: Task, prefix: str) -> dict[str, Any]:
+    ws = site.ws
+    known = {id_key(d.id) for d in ws.dependencies(task)}
+    custom = [
+        (k, v) for k, v in sorted(task.extra.items()) if isinstance(v, str | int | float | bool)
+    ]
+    return {
+        "task": task,
+        "project": ws.project_of(task),
+        "blocked": ws.is_blocked(task),
+        "dependencies": ws.dependencies(task),
+        "missing": [d for d in task.depends_on if id_key(d) not in known],
+        "dependents": sorted(ws.dependents(task), key=lambda t: t.id),
+        "parent": ws.parent_of(task),
+        "children": sorted(ws.children(task), key=lambda t: t.id),
+        "milestone": ws.milestone_of(task),
+        "goals": ws.goals_of(task),
+        "body": site.body_html(task, prefix) if task.body.strip() else "",
+        "source_url": site.source_url(task.path),
+        "diagnostics": site.diagnostics_of(task.path),
+        "extra": custom,
+    }
+
+
+def workload(site: SiteView) -> dict[str, Any]:
+    loads = team_load(site.ws, site.today)
+    weeks = list(loads[0].weeks) if loads else []
+    return {"loads": loads, "weeks": weeks}
+
+
+def person_page(site: SiteView, person: Person, prefix: str) -> dict[str, Any]:
+    ws = site.ws
+    load: PersonLoad = person_load(ws, person, site.today)
+    tasks = ws.tasks_of_person(person)
+    open_tasks = site.sort_open_first(t for t in tasks if ws.is_open(t))
+    this_week: WeekLoad = load.weeks[0]
+    week_tasks = [(ws.tasks.get(task_id), hours) for task_id, hours in this_week.tasks]
+    email = (
+        person.email if person.email and "@" in person.email and ":" not in person.email else None
+    )
+    return {
+        "person": person,
+        "load": load,
+        "open_tasks": open_tasks,
+        "closed_count": len(tasks) - len(open_tasks),
+        "week_tasks": [(t, h) for t, h in week_tasks if t is not None],
+        "email": email,
+        "body": site.body_html(person, prefix) if person.body.strip() else "",
+    }
+
+
+def people_index(site: SiteView) -> dict[str, Any]:
+    ws = site.ws
+    rows = []
+    for person in ws.people:
+        tasks = ws.tasks_of_person(person)
+        rows.append(
+            {
+                "person": person,
+                "open": sum(ws.is_open(t) for t in tasks),
+                "overdue": sum(ws.is_overdue(t) for t in tasks),
+                "week": person_load(ws, person, site.today, weeks=1).weeks[0],
+            }
+        )
+    return {"people": rows}
+
+
+def goal_page(site: SiteView, goal: Goal, prefix: str) -> dict[str, Any]:
+    ws = site.ws
+    done, total = ws.goal_progress(goal)
+    projects = [p for p in ws.projects if any(id_key(g) == id_key(goal.id) for g in p.goals)]
+    linked = {t.id: t for t in ws.tasks_of_goal(goal)}
+    for project in projects:
+        linked.update({t.id: t for t in ws.tasks_of_project(project)})
+    return {
+        "goal": goal,
+        "done": done,
+        "total": total,
+        "parent": ws.goals.get(goal.parent) if goal.parent else None,
+        "subgoals": [g for g in ws.goals if g.parent and id_key(g.parent) == id_key(goal.id)],
+        "projects": projects,
+        "tasks": site.sort_open_first(linked.values()),
+        "body": site.body_html(goal, prefix) if goal.body.strip() else "",
+    }
+
+
+def calendar_page(month: Month) -> dict[str, Any]:
+    return {"month": month}
+
+
+def health(site: SiteView) -> dict[str, Any]:
+    diagnostics = site.ws.diagnostics
+    return {
+        "errors": site.ws.errors,
+        "warnings": site.ws.warnings,
+        "diagnostics": diagnostics[:HEALTH_ROWS],
+        "truncated": max(0, len(diagnostics) - HEALTH_ROWS),
+        "broken": broken_files(site),
+    }
+
+
+def goal_rows_page(site: SiteView) -> dict[str, Any]:
+    return {"goals": goal_rows(site)}

@@ -1,0 +1,112 @@
+"""The Jinja environment (autoescape on for every template), its filters, the static assets,
+and the Content-Security-Policy every page carries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from ..workload import WeekLoad
+from .pages import Page
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+# No inline script or style can run: all code ships as files, data only as escaped JSON.
+CSP = (
+    "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(enabled_extensions=(), default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        longdate=longdate, shortdate=shortdate, relday=relday, pct=pct, cssname=cssname,
+        loadclass=loadclass,
+    )
+    return env
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def longdate(value: dt.date) -> str:
+    day = _day(value)
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+@pass_context
+def shortdate(context: Context, value: dt.date) -> str:
+    """Day and month; the year too when it is not the build's ``today``'s year."""
+    day = _day(value)
+    today = context.get("today")
+    same_year = isinstance(today, dt.date) and day.year == today.year
+    return f"{day.day} {day:%b}" if same_year else f"{day.day} {day:%b %Y}"
+
+
+def relday(value: dt.date | None, today: dt.date) -> str:
+    if value is None:
+        return ""
+    days = (_day(value) - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days > 0:
+        return f"in {days} days"
+    return f"{-days} days ago"
+
+
+def pct(done: float, total: float) -> int:
+    return round(100 * done / total) if total else 0
+
+
+def cssname(value: Any) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-") or "none"
+
+
+def loadclass(week: WeekLoad) -> str:
+    if week.over:
+        return "load-over"
+    if week.capacity and week.assigned / week.capacity >= 0.8:
+        return "load-mid"
+    return "load-low" if week.assigned else "load-none"
+
+
+def asset_pages() -> list[Page]:
+    pages = []
+    for path in sorted(STATIC.iterdir()):
+        if path.is_file():
+            data = path.read_bytes()
+            digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+            pages.append(Page(f"assets/{path.name}", (f"asset:{digest}",), produce=lambda d=data: d))
+    return pages
+
+
+@cache
+def code_version() -> str:
+    """A digest of the site's own code and templates: a new worktext re-renders every page."""
+    digest = hashlib.blake2b(digest_size=12)
+    roots = [HERE, TEMPLATES, STATIC, HERE.parent / "workload.py", HERE.parent / "export.py"]
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.iterdir() if p.is_file())
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

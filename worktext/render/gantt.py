@@ -1,0 +1,252 @@
+"""Server-side SVG timelines: a Gantt chart per project and the roadmap across projects.
+
+No charting library reaches the page: the chart is plain SVG whose colours come from the site's
+CSS classes, so it follows the light and dark themes and prints. Every text is escaped here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from ..index import Workspace, id_key
+from ..model import Project, Task
+from ..values import as_day
+from .urls import UrlMap
+
+DAY = dt.timedelta(days=1)
+LABEL_WIDTH = 280
+ROW = 30
+HEADER = 46
+TARGET_WIDTH = 1000
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    start: dt.date
+    end: dt.date
+    href: str
+    css: str  # the bar's class: a state category
+    tooltip: str
+    estimated: bool = False  # the end comes from the estimate, not from a due date
+    progress: float | None = None  # 0..1, drawn inside the bar (roadmap)
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Marker:
+    day: dt.date
+    label: str
+    row: int | None = None  # a row's milestone, or None for the header
+
+
+@dataclass
+class Chart:
+    rows: list[Row]
+    markers: list[Marker] = field(default_factory=list)
+    today: dt.date = dt.date(2000, 1, 1)
+    title: str = ""
+
+
+def task_rows(
+    ws: Workspace, tasks: list[Task], urls: UrlMap, prefix: str
+) -> tuple[list[Row], list[Task]]:
+    """Bars for tasks with dates (start→due, or start + estimate); the undated ones apart."""
+    hours_per_day = ws.config.units.hours_per_day
+    rows, undated = [], []
+    for task in tasks:
+        start = as_day(task.start) if task.start else None
+        due = as_day(task.due) if task.due else None
+        estimated = False
+        if start and not due and task.estimate:
+            due = start + DAY * max(0, math.ceil(task.estimate / hours_per_day) - 1)
+            estimated = True
+        if start is None and due is not None:
+            start = due  # a due date alone is a one-day bar on that day
+        if start is None or due is None:
+            undated.append(task)
+            continue
+        state = ws.state_of(task)
+        status = state.title if state else (task.status or "")
+        tip = f"{task.id}: {task.title} ({status}; {start} → {due}{', estimated' if estimated else ''})"
+        rows.append(
+            Row(
+                task.id,
+                f"{task.id} {task.title}",
+                min(start, due),
+                max(start, due),
+                prefix + urls.item("task", task.id),
+                "overdue" if ws.is_overdue(task) else ws.category(task),
+                tip,
+                estimated,
+                depends_on=tuple(task.depends_on),
+            )
+        )
+    rows.sort(key=lambda r: (r.start, r.end, r.key))
+    return rows, undated
+
+
+def project_chart(
+    ws: Workspace, project: Project, urls: UrlMap, prefix: str
+) -> tuple[Chart, list[Task]]:
+    rows, undated = task_rows(ws, ws.tasks_of_project(project), urls, prefix)
+    markers = [Marker(as_day(m.date), m.title or m.id) for m in project.milestones if m.date]
+    if project.deadline:
+        markers.append(Marker(as_day(project.deadline), "Deadline"))
+    return Chart(rows, markers, ws.today, project.title), undated
+
+
+def roadmap_chart(ws: Workspace, projects: list[Project], urls: UrlMap, prefix: str) -> Chart:
+    rows, markers = [], []
+    for project in projects:
+        tasks = ws.tasks_of_project(project)
+        days = [as_day(d) for t in tasks for d in (t.start, t.due) if d]
+        start = as_day(project.start) if project.start else (min(days) if days else None)
+        end = as_day(project.deadline) if project.deadline else (max(days) if days else None)
+        if start is None or end is None:
+            continue
+        done, total = ws.progress(tasks)
+        index = len(rows)
+        rows.append(
+            Row(
+                project.id,
+                project.title,
+                min(start, end),
+                max(start, end),
+                prefix + urls.item("timeline", project.id),
+                f"project-{project.status}",
+                f"{project.title}: {start} → {end}, {done}/{total} done",
+                progress=done / total if total else 0.0,
+            )
+        )
+        for milestone in project.milestones:
+            if milestone.date:
+                markers.append(
+                    Marker(as_day(milestone.date), milestone.title or milestone.id, index)
+                )
+    return Chart(rows, markers, ws.today, "Roadmap")
+
+
+def render_svg(chart: Chart) -> Markup:
+    """The chart as an inline SVG element (an accessible image with a text alternative)."""
+    if not chart.rows:
+        return Markup("")
+    days = [r.start for r in chart.rows] + [r.end for r in chart.rows] + [chart.today]
+    days += [m.day for m in chart.markers]
+    first = min(days) - DAY * 3
+    last = max(days) + DAY * 3
+    span = (last - first).days + 1
+    day_w = max(2.0, min(28.0, TARGET_WIDTH / span))
+    width = LABEL_WIDTH + span * day_w + 8
+    height = HEADER + len(chart.rows) * ROW + 10
+
+    def x(day: dt.date) -> float:
+        return LABEL_WIDTH + (day - first).days * day_w
+
+    out: list[str] = []
+    add = out.append
+    title = escape(chart.title)
+    add(
+        f'<svg class="gantt" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-label="{title}: {len(chart.rows)} bars" width="{width:.0f}" height="{height}" '
+        f'viewBox="0 0 {width:.0f} {height}">'
+    )
+    add(
+        '<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L8,4 L0,8 z"/>'
+        "</marker></defs>"
+    )
+    add(f'<rect class="g-bg" x="0" y="0" width="{width:.0f}" height="{height}"/>')
+    _grid(add, first, last, day_w, x, height)
+    for index, row in enumerate(chart.rows):
+        y = HEADER + index * ROW
+        if index % 2:
+            add(f'<rect class="g-stripe" x="0" y="{y}" width="{width:.0f}" height="{ROW}"/>')
+    _today(add, chart.today, first, last, x, height)
+    _arrows(add, chart.rows, x, day_w)
+    for index, row in enumerate(chart.rows):
+        _bar(add, row, index, x, day_w)
+    for marker in chart.markers:
+        _marker(add, marker, x, height)
+    add("</svg>")
+    return Markup("".join(out))
+
+
+def _grid(add, first: dt.date, last: dt.date, day_w: float, x, height: int) -> None:  # type: ignore[no-untyped-def]
+    day = first
+    while day <= last:
+        if day.weekday() >= 5 and day_w >= 3:
+            add(
+                f'<rect class="g-weekend" x="{x(day):.1f}" y="{HEADER - 16}" width="{day_w:.1f}" height="{height - HEADER + 16}"/>'
+            )
+        if day.day == 1 or day == first:
+            add(f'<line class="g-month" x1="{x(day):.1f}" y1="4" x2="{x(day):.1f}" y2="{height}"/>')
+            add(f'<text class="g-head" x="{x(day) + 4:.1f}" y="16">{day:%b %Y}</text>')
+        elif day.weekday() == 0 and day_w >= 5:
+            add(f'<text class="g-tick" x="{x(day) + 2:.1f}" y="{HEADER - 6}">{day.day}</text>')
+        day += DAY
+
+
+def _today(add, today: dt.date, first: dt.date, last: dt.date, x, height: int) -> None:  # type: ignore[no-untyped-def]
+    if first <= today <= last:
+        add(
+            f'<line class="g-today" x1="{x(today):.1f}" y1="22" x2="{x(today):.1f}" y2="{height}"/>'
+        )
+        add(f'<text class="g-today-label" x="{x(today) + 3:.1f}" y="30">Today</text>')
+
+
+def _bar(add, row: Row, index: int, x, day_w: float) -> None:  # type: ignore[no-untyped-def]
+    y = HEADER + index * ROW
+    label = escape(row.label if len(row.label) <= 38 else row.label[:37] + "…")
+    x0, x1 = x(row.start), x(row.end + DAY)
+    extra = " estimated" if row.estimated else ""
+    add(f'<a href="{escape(row.href)}"><title>{escape(row.tooltip)}</title>')
+    add(f'<text class="g-label" x="8" y="{y + 19}">{label}</text>')
+    add(
+        f'<rect class="bar {escape(row.css)}{extra}" x="{x0:.1f}" y="{y + 7}" '
+        f'width="{max(x1 - x0, 3):.1f}" height="{ROW - 14}" rx="4"/>'
+    )
+    if row.progress is not None:
+        add(
+            f'<rect class="bar-progress" x="{x0:.1f}" y="{y + 7}" '
+            f'width="{max((x1 - x0) * row.progress, 0):.1f}" height="{ROW - 14}" rx="4"/>'
+        )
+    add("</a>")
+
+
+def _arrows(add, rows: list[Row], x, day_w: float) -> None:  # type: ignore[no-untyped-def]
+    position = {id_key(row.key): (index, row) for index, row in enumerate(rows)}
+    for index, row in enumerate(rows):
+        for dependency in row.depends_on:
+            found = position.get(id_key(dependency))
+            if found is None:
+                continue
+            dep_index, dep = found
+            x0, y0 = x(dep.end + DAY), HEADER + dep_index * ROW + ROW / 2
+            x1, y1 = x(row.start), HEADER + index * ROW + ROW / 2
+            mid = max(x0 + 6, min(x1 - 6, x0 + 12))
+            add(
+                f'<path class="g-dep" d="M{x0:.1f},{y0:.1f} H{mid:.1f} V{y1:.1f} H{x1 - 1:.1f}" '
+                f'marker-end="url(#arrow)"/>'
+            )
+
+
+def _marker(add, marker: Marker, x, height: int) -> None:  # type: ignore[no-untyped-def]
+    mx = x(marker.day)
+    label = escape(marker.label)
+    if marker.row is None:
+        add(
+            f'<line class="g-milestone-line" x1="{mx:.1f}" y1="{HEADER - 10}" x2="{mx:.1f}" y2="{height}"/>'
+        )
+        y = HEADER - 10
+    else:
+        y = HEADER + marker.row * ROW + ROW / 2
+    add(
+        f'<g class="g-milestone"><title>{label}: {marker.day}</title>'
+        f'<path d="M{mx:.1f},{y - 6:.1f} l6,6 l-6,6 l-6,-6 z"/></g>'
+    )

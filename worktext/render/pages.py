@@ -1,0 +1,284 @@
+"""The plan of the site: every output file, what renders it, and the data it depends on.
+
+A page's ``deps`` name the items whose content it shows (``t:`` task, ``p:`` project, ``w:``
+workflow, ``u:`` person, ``g:`` goal); ``*`` means the whole workspace. The builder turns them
+into a fingerprint, so an edit re-renders exactly the pages that show the edited item.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..export import index_document
+from ..model import Task
+from . import calendar as cal
+from . import contexts, ics
+from .search import search_script
+from .urls import UrlMap
+from .view import SiteView
+
+EVERYTHING = ("*",)
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    deps: tuple[str, ...]
+    template: str | None = None  # a Jinja template, given ``context(prefix)``
+    context: Callable[[str], dict[str, Any]] | None = None
+    produce: Callable[[], bytes] | None = None  # or bytes made directly (ICS, JSON, JS)
+    title: str = ""
+    section: str = ""
+
+
+def nav(today_month: str) -> list[tuple[str, str, str]]:
+    return [
+        ("home", "Overview", "index.html"),
+        ("projects", "Projects", "projects.html"),
+        ("roadmap", "Roadmap", "roadmap.html"),
+        ("workload", "Workload", "workload.html"),
+        ("calendar", "Calendar", today_month),
+        ("people", "People", "people.html"),
+        ("goals", "Goals", "goals.html"),
+        ("search", "Search", "search.html"),
+    ]
+
+
+def _task_deps(site: SiteView, tasks: Iterable[Task], with_neighbours: bool = True) -> set[str]:
+    ws = site.ws
+    deps: set[str] = set()
+    for task in tasks:
+        deps.add(f"t:{task.id}")
+        deps.add(f"w:{ws.workflow_of(task).id}")
+        deps.update(f"u:{a}" for a in task.assignees)
+        if with_neighbours:  # a card's "blocked" flag comes from its dependencies' states
+            deps.update(f"t:{d}" for d in task.depends_on)
+    return deps
+
+
+def plan(site: SiteView) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    ws, urls = site.ws, site.urls
+    pages = [
+        Page(
+            "index.html",
+            EVERYTHING,
+            "home.html",
+            lambda p: contexts.home(site),
+            title="Overview",
+            section="home",
+        ),
+        Page(
+            "projects.html",
+            EVERYTHING,
+            "projects.html",
+            lambda p: contexts.projects_index(site),
+            title="Projects",
+            section="projects",
+        ),
+        Page(
+            "roadmap.html",
+            EVERYTHING,
+            "timeline.html",
+            lambda p: contexts.roadmap(site, p),
+            title="Roadmap",
+            section="roadmap",
+        ),
+        Page(
+            "workload.html",
+            EVERYTHING,
+            "workload.html",
+            lambda p: contexts.workload(site),
+            title="Workload",
+            section="workload",
+        ),
+        Page(
+            "people.html",
+            EVERYTHING,
+            "people.html",
+            lambda p: contexts.people_index(site),
+            title="People",
+            section="people",
+        ),
+        Page(
+            "goals.html",
+            EVERYTHING,
+            "goals.html",
+            lambda p: contexts.goal_rows_page(site),
+            title="Goals",
+            section="goals",
+        ),
+        Page("search.html", (), "search.html", lambda p: {}, title="Search", section="search"),
+        Page(
+            "health.html",
+            EVERYTHING,
+            "health.html",
+            lambda p: contexts.health(site),
+            title="Data health",
+            section="",
+        ),
+        Page("search-index.js", EVERYTHING, produce=lambda: search_script(ws, urls)),
+        Page("index.json", EVERYTHING, produce=lambda: _json(index_document(ws))),
+        Page("calendar.ics", EVERYTHING, produce=lambda: ics.workspace_ics(ws)),
+    ]
+    pages.extend(_project_pages(site))
+    for workflow in contexts.board_workflows(site):
+        tasks = [t for t in ws.tasks if ws.workflow_of(t).id == workflow.id]
+        pages.append(
+            Page(
+                urls.item("workflow", workflow.id),
+                tuple(sorted(_task_deps(site, tasks))),
+                "board.html",
+                lambda p, w=workflow: contexts.workflow_board(site, w),
+                title=f"{workflow.title} board",
+                section="projects",
+            )
+        )
+    for task in ws.tasks:
+        pages.append(
+            Page(
+                urls.item("task", task.id),
+                tuple(sorted(_task_page_deps(site, task))),
+                "task.html",
+                lambda p, t=task: contexts.task_page(site, t, p),
+                title=f"{task.id} {task.title}",
+                section="projects",
+            )
+        )
+    for person in ws.people:
+        tasks = ws.tasks_of_person(person)
+        deps = (
+            _task_deps(site, tasks)
+            | {f"u:{person.id}"}
+            | {f"p:{ws.project_of(t).id}" for t in tasks}
+        )
+        deps_tuple = tuple(sorted(deps))
+        pages.append(
+            Page(
+                urls.item("person", person.id),
+                deps_tuple,
+                "person.html",
+                lambda p, x=person: contexts.person_page(site, x, p),
+                title=person.name,
+                section="people",
+            )
+        )
+        pages.append(
+            Page(
+                urls.item("ics", person.id, ".ics"),
+                deps_tuple,
+                produce=lambda x=person: ics.person_ics(ws, x.id),
+            )
+        )
+    for goal in ws.goals:
+        pages.append(
+            Page(
+                urls.item("goal", goal.id),
+                EVERYTHING,
+                "goal.html",
+                lambda p, g=goal: contexts.goal_page(site, g, p),
+                title=goal.title,
+                section="goals",
+            )
+        )
+    pages.extend(_calendar_pages(site))
+    return pages
+
+
+def _project_pages(site: SiteView) -> list[Page]:
+    ws, urls = site.ws, site.urls
+    pages = []
+    for project in ws.all_projects():
+        tasks = ws.tasks_of_project(project)
+        deps = _task_deps(site, tasks) | {
+            f"p:{project.id}",
+            f"w:{ws.workflow_of_project(project).id}",
+        }
+        deps |= {f"g:{g}" for g in project.goals} | (
+            {f"u:{project.owner}"} if project.owner else set()
+        )
+        key = tuple(sorted(deps))
+        title = project.title
+        pages.append(
+            Page(
+                urls.item("project", project.id),
+                key,
+                "project.html",
+                lambda p, x=project: contexts.project_page(site, x, p),
+                title=title,
+                section="projects",
+            )
+        )
+        pages.append(
+            Page(
+                urls.item("board", project.id),
+                key,
+                "board.html",
+                lambda p, x=project: contexts.project_board(site, x),
+                title=f"{title} board",
+                section="projects",
+            )
+        )
+        pages.append(
+            Page(
+                urls.item("timeline", project.id),
+                key,
+                "timeline.html",
+                lambda p, x=project: contexts.timeline(site, x, p),
+                title=f"{title} timeline",
+                section="projects",
+            )
+        )
+    return pages
+
+
+def _task_page_deps(site: SiteView, task: Task) -> set[str]:
+    ws = site.ws
+    related = [task, *ws.dependencies(task), *ws.dependents(task), *ws.children(task)]
+    parent = ws.parent_of(task)
+    if parent is not None:
+        related.append(parent)
+    deps = _task_deps(site, related, with_neighbours=False)
+    deps.add(f"p:{ws.project_of(task).id}")
+    deps.update(f"g:{g}" for g in task.goals)
+    deps.update(f"t:{d}" for d in task.depends_on)  # ids that do not resolve yet
+    return deps
+
+
+def _calendar_pages(site: SiteView) -> list[Page]:
+    ws = site.ws
+    events = cal.events_by_day(ws, site.urls)
+    months = [cal.build_month(y, m, ws.today, events) for y, m in cal.months(ws, events)]
+    cal.link_months(months, ws.today)
+    workflows = {f"w:{w.id}" for w in ws.workflows} | {f"w:{ws.default_workflow.id}"}
+    pages = []
+    for month in months:
+        deps = set(workflows)
+        for week in month.weeks:
+            for day in week:
+                deps.update(event.key for event in day.events)
+        pages.append(
+            Page(
+                month.path,
+                tuple(sorted(deps)),
+                "calendar.html",
+                lambda p, m=month: contexts.calendar_page(m),
+                title=month.title,
+                section="calendar",
+            )
+        )
+    return pages
+
+
+def _json(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
+
+
+def today_month(site: SiteView) -> str:
+    return cal.month_path(site.today.year, site.today.month)
+
+
+__all__ = ["Page", "UrlMap", "nav", "plan", "today_month"]

@@ -1,0 +1,79 @@
+"""The prebuilt search index: every item's id, title and text, as a script the search page
+loads (a JSON file could not be fetched from file://). The JSON is escaped so no text in it can
+end the script or start markup."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..index import Workspace
+from .urls import UrlMap
+
+BODY_CHARS = 400
+_SPACE = re.compile(r"\s+")
+_MARKUP = re.compile(r"[#*_`>\[\]()|~-]+")
+
+
+def _text(body: str) -> str:
+    return _SPACE.sub(" ", _MARKUP.sub(" ", body)).strip()[:BODY_CHARS]
+
+
+def search_entries(ws: Workspace, urls: UrlMap) -> list[list[str]]:
+    """Rows of [kind, id, title, url, text, detail]."""
+    rows = []
+    for task in ws.tasks:
+        detail = f"{ws.project_of(task).title} · {ws.status_of(task)}"
+        rows.append(
+            ["task", task.id, task.title, urls.item("task", task.id), _text(task.body), detail]
+        )
+    for project in ws.all_projects():
+        kind = "area" if project.is_ongoing else "project"
+        rows.append(
+            [
+                kind,
+                project.id,
+                project.title,
+                urls.item("project", project.id),
+                _text(project.body),
+                project.status,
+            ]
+        )
+    for person in ws.people:
+        rows.append(
+            [
+                "person",
+                person.id,
+                person.name,
+                urls.item("person", person.id),
+                _text(person.body),
+                ", ".join(person.teams),
+            ]
+        )
+    for goal in ws.goals:
+        rows.append(
+            ["goal", goal.id, goal.title, urls.item("goal", goal.id), _text(goal.body), goal.status]
+        )
+    return rows
+
+
+def safe_json(data: object) -> str:
+    """JSON that is also safe inside HTML and a script: no '<', '>', '&' or line separators."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def search_script(ws: Workspace, urls: UrlMap) -> bytes:
+    payload = safe_json(
+        {
+            "fields": ["kind", "id", "title", "url", "text", "detail"],
+            "rows": search_entries(ws, urls),
+        }
+    )
+    return f"window.WORKTEXT_SEARCH = {payload};\n".encode()

@@ -1,0 +1,88 @@
+"""Where each page of the site lives: one safe output path per item id.
+
+Ids come from user files, so every path is built here and nowhere else: only ``[A-Za-z0-9._-]``
+survive, names Windows reserves get a suffix, and two ids that would land on the same file on a
+case-insensitive file system (macOS, Windows) are an error instead of a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from ..errors import WorktextError
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{n}" for n in range(10)] + [f"lpt{n}" for n in range(10)]
+)
+
+# The folder of each kind of page; item pages are ``<folder>/<safe id>.html``.
+FOLDERS = {
+    "task": "tasks",
+    "project": "projects",
+    "board": "boards",
+    "timeline": "timelines",
+    "workflow": "workflows",
+    "person": "people",
+    "goal": "goals",
+    "calendar": "calendar",
+    "ics": "people",
+}
+
+
+class OutputCollision(WorktextError):
+    """Two pages would be written to the same file on a case-insensitive file system."""
+
+
+def safe_name(item_id: str) -> str:
+    """A file name (without extension) for an id: readable, portable, never a path."""
+    name = _UNSAFE.sub(lambda m: f"_{ord(m.group()):x}_", item_id)
+    name = name.lstrip(".") or "_"
+    if name.rstrip(". ") != name:
+        name = name.rstrip(". ") + "_"
+    if name.split(".")[0].lower() in _RESERVED:
+        name = "_" + name
+    return name
+
+
+class UrlMap:
+    """Output path of every page, registered once; detects case-insensitive collisions."""
+
+    def __init__(self) -> None:
+        self._paths: dict[tuple[str, str], str] = {}
+        self._owners: dict[str, str] = {}  # case-folded path -> what claimed it
+
+    def claim(self, path: str, owner: str) -> str:
+        folded = path.casefold()
+        previous = self._owners.get(folded)
+        if previous is not None and previous != owner:
+            raise OutputCollision(
+                f"{owner} and {previous} would both be written to '{path}' "
+                "(file names that differ only in case are the same file on macOS and Windows); "
+                "rename one of the ids"
+            )
+        self._owners[folded] = owner
+        return path
+
+    def item(self, kind: str, item_id: str, ext: str = ".html") -> str:
+        """The path of an item's page, relative to the site root, with forward slashes."""
+        key = (kind + ext, item_id)
+        path = self._paths.get(key)
+        if path is None:
+            path = f"{FOLDERS[kind]}/{safe_name(item_id)}{ext}"
+            self.claim(path, f"{kind} '{item_id}'")
+            self._paths[key] = path
+        return path
+
+
+def relative(from_page: str, to_page: str) -> str:
+    """A link from one page to another, both site-root relative; works from file://."""
+    start = posixpath.dirname(from_page) or "."
+    return posixpath.relpath(to_page, start)
+
+
+def root_prefix(page: str) -> str:
+    """The prefix that leads from a page back to the site root (``""`` or ``"../"``)."""
+    depth = page.count("/")
+    return "../" * depth

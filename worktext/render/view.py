@@ -1,0 +1,222 @@
+"""What templates ask of the workspace: links, states, people's names, cards and summaries.
+
+A ``SiteView`` wraps the resolved workspace for one build; templates call its methods instead
+of reaching into the index, so every page formats an id, a date or a state the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..index import Workspace, id_key
+from ..model import Diagnostic, Goal, Person, Project, State, Task, Workflow
+from ..values import as_day, format_hours
+from .markdown import Renderer, is_safe_url, repo_rewriter
+from .urls import UrlMap
+
+_LEADING_HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
+
+
+@dataclass(frozen=True)
+class Column:
+    state: State
+    tasks: list[Task]
+    shown: list[Task]  # closed columns show their first cards only; the rest are listed
+
+    @property
+    def over_limit(self) -> bool:
+        return self.state.wip is not None and len(self.tasks) > self.state.wip
+
+
+CLOSED_COLUMN_CARDS = 60
+
+
+class SiteView:
+    def __init__(self, ws: Workspace, urls: UrlMap) -> None:
+        self.ws = ws
+        self.urls = urls
+        self.today = ws.today
+        self.markdown = Renderer()
+        self.repo_url = ws.config.repo_url if _safe_web_url(ws.config.repo_url) else None
+        self._item_pages = {t.path: urls.item("task", t.id) for t in ws.tasks if t.path}
+        for project in ws.all_projects():
+            if project.path:
+                self._item_pages[project.path] = urls.item("project", project.id)
+        self._diagnostics: dict[str, list[Diagnostic]] = {}
+        for diagnostic in ws.diagnostics:
+            self._diagnostics.setdefault(diagnostic.path, []).append(diagnostic)
+
+    # -- links ----------------------------------------------------------------------------
+
+    def task_url(self, task: Task) -> str:
+        return self.urls.item("task", task.id)
+
+    def project_url(self, project: Project) -> str:
+        return self.urls.item("project", project.id)
+
+    def board_url(self, project: Project) -> str:
+        return self.urls.item("board", project.id)
+
+    def timeline_url(self, project: Project) -> str:
+        return self.urls.item("timeline", project.id)
+
+    def workflow_url(self, workflow: Workflow) -> str:
+        return self.urls.item("workflow", workflow.id)
+
+    def person_url(self, person: Person) -> str:
+        return self.urls.item("person", person.id)
+
+    def person_ics_url(self, person: Person) -> str:
+        return self.urls.item("ics", person.id, ".ics")
+
+    def goal_url(self, goal: Goal) -> str:
+        return self.urls.item("goal", goal.id)
+
+    def source_url(self, path: str) -> str | None:
+        """The file in the repository, when ``repo_url`` is a web address."""
+        if not self.repo_url or not path:
+            return None
+        branch = self.ws.config.branch
+        return f"{self.repo_url.rstrip('/')}/blob/{branch}/{path}"
+
+    # -- tasks ----------------------------------------------------------------------------
+
+    def state(self, task: Task) -> State | None:
+        return self.ws.state_of(task)
+
+    def state_title(self, task: Task) -> str:
+        state = self.ws.state_of(task)
+        return state.title if state else (task.status or "")
+
+    def category(self, task: Task) -> str:
+        return self.ws.category(task)
+
+    def is_open(self, task: Task) -> bool:
+        return self.ws.is_open(task)
+
+    def overdue(self, task: Task) -> bool:
+        return self.ws.is_overdue(task)
+
+    def blocked(self, task: Task) -> bool:
+        return self.ws.is_blocked(task)
+
+    def due_soon(self, task: Task) -> bool:
+        if task.due is None or not self.ws.is_open(task):
+            return False
+        return 0 <= (as_day(task.due) - self.today).days <= 7
+
+    def person(self, person_id: str) -> Person | None:
+        return self.ws.people.get(person_id)
+
+    def name(self, person_id: str | None) -> str:
+        person = self.ws.people.get(person_id) if person_id else None
+        return person.name if person else (person_id or "")
+
+    def initials(self, person_id: str) -> str:
+        words = self.name(person_id).split()
+        return "".join(word[0] for word in words[:2]).upper() or person_id[:2].upper()
+
+    def hours(self, hours: float | None) -> str:
+        return format_hours(hours, self.ws.config.units.hours_per_day) if hours else ""
+
+    def body_html(self, item: Task | Project | Goal | Person, prefix: str) -> str:
+        body = item.body
+        match = _LEADING_HEADING.match(body)
+        title = getattr(item, "title", None) or getattr(item, "name", "")
+        if match and match.group(1).strip() == title.strip():
+            body = body[match.end() :]  # the page shows the title already
+        rewrite = repo_rewriter(
+            item.path, self._item_pages, self.repo_url, self.ws.config.branch, prefix
+        )
+        return self.markdown.render(body, rewrite)
+
+    def diagnostics_of(self, path: str) -> list[Diagnostic]:
+        return self._diagnostics.get(path, []) if path else []
+
+    def sort_open_first(self, tasks: Iterable[Task]) -> list[Task]:
+        order = {"active": 0, "blocked": 1, "todo": 2, "backlog": 3, "done": 4, "cancelled": 5}
+        return sorted(
+            tasks,
+            key=lambda t: (
+                order.get(self.ws.category(t), 9),
+                as_day(t.due) if t.due else dt.date.max,
+                -self.ws.priority_rank(t),
+                t.id,
+            ),
+        )
+
+    def by_due(self, tasks: Iterable[Task]) -> list[Task]:
+        return sorted(tasks, key=lambda t: (as_day(t.due) if t.due else dt.date.max, t.id))
+
+    def age_days(self, task: Task) -> int | None:
+        return (self.today - as_day(task.created)).days if task.created else None
+
+    # -- projects, boards ------------------------------------------------------------------
+
+    def workflow_of_project(self, project: Project) -> Workflow:
+        return self.ws.workflow_of_project(project)
+
+    def columns(self, workflow: Workflow, tasks: Iterable[Task]) -> list[Column]:
+        by_state: dict[str, list[Task]] = {state.id: [] for state in workflow.states}
+        for task in tasks:
+            state = self.ws.state_of(task)
+            if state is not None and state.id in by_state:
+                by_state[state.id].append(task)
+        columns = []
+        for state in workflow.states:
+            cards = self.sort_open_first(by_state[state.id])
+            shown = cards[:CLOSED_COLUMN_CARDS] if state.is_closed else cards
+            columns.append(Column(state, cards, shown))
+        return columns
+
+    def unplaced(self, workflow: Workflow, tasks: Iterable[Task]) -> list[Task]:
+        """Tasks whose status is not a state of the board's workflow (reported by check)."""
+        ids = {state.id for state in workflow.states}
+        return [t for t in tasks if (s := self.ws.state_of(t)) is None or s.id not in ids]
+
+    def progress(self, tasks: Iterable[Task]) -> tuple[int, int]:
+        return self.ws.progress(tasks)
+
+    def estimate_progress(self, tasks: Iterable[Task]) -> tuple[float, float]:
+        """(done hours, total hours) of estimated work that is not cancelled."""
+        done = total = 0.0
+        for task in tasks:
+            category = self.ws.category(task)
+            if category == "cancelled" or not task.estimate:
+                continue
+            total += task.estimate
+            done += task.estimate if category == "done" else 0.0
+        return done, total
+
+    def by_category(self, tasks: Iterable[Task]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for task in tasks:
+            category = self.ws.category(task)
+            counts[category] = counts.get(category, 0) + 1
+        return counts
+
+    def next_milestone(self, project: Project) -> object | None:
+        upcoming = [m for m in project.milestones if m.date and as_day(m.date) >= self.today]
+        return min(upcoming, key=lambda m: as_day(m.date)) if upcoming else None  # type: ignore[arg-type]
+
+    def milestone_progress(self, project: Project, milestone_id: str) -> tuple[int, int]:
+        tasks = [
+            t
+            for t in self.ws.tasks_of_project(project)
+            if t.milestone and id_key(t.milestone) == id_key(milestone_id)
+        ]
+        return self.ws.progress(tasks)
+
+    def days_until(self, day: dt.date | None) -> int | None:
+        return (as_day(day) - self.today).days if day else None
+
+
+def percent(done: float, total: float) -> int:
+    return round(100 * done / total) if total else 0
+
+
+def _safe_web_url(url: str | None) -> bool:
+    return bool(url) and is_safe_url(url or "") and (url or "").startswith(("https://", "http://"))
