@@ -1,0 +1,192 @@
+"""Recurring work: a task with ``repeat:`` is a series; its occurrences are tasks of their own.
+
+The series task is the first occurrence and the pattern of the others: its ``due`` (or, without
+one, its ``start``) anchors the rule, and each later date of the rule is an occurrence. The rule
+is an RFC 5545 RRULE (``FREQ=WEEKLY;BYDAY=MO``, optionally prefixed ``RRULE:``) or one of the
+shorthands daily, weekly, monthly, yearly. A cancelled series makes no more occurrences.
+
+``occurrences`` lists a series' dates in a window (the site's calendar shows them without
+creating files). ``plan`` turns the ones due within a horizon into task files with deterministic
+ids (``<series-id>-<YYYYMMDD>``) and deterministic content, so running it twice, or on two
+branches that later merge, never makes duplicates: an occurrence whose id already exists, or a
+task that names the same series and due date in ``recurrence_of``, is left alone. Delete an
+unwanted occurrence only after its date; cancel it to skip it before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dateutil import rrule
+
+from .errors import WorktextError
+from .index import Workspace, id_key
+from .model import Task
+from .source import CHECKBOX
+from .values import as_day
+
+SHORTHANDS = {
+    "daily": rrule.DAILY,
+    "weekly": rrule.WEEKLY,
+    "monthly": rrule.MONTHLY,
+    "yearly": rrule.YEARLY,
+}
+SERIES_KEY = "recurrence_of"
+DEFAULT_HORIZON = dt.timedelta(days=14)
+COPIED_KEYS = ("project", "assignee", "priority", "labels", "estimate", "milestone", "goal")
+
+
+class RecurrenceError(WorktextError):
+    """A ``repeat:`` value that is not a rule worktext can read."""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One date of a series. ``date`` is the occurrence's due date (its start date when the
+    series has only a start); ``start``/``due`` keep the series' gap between the two."""
+
+    series_id: str
+    id: str
+    date: dt.date
+    start: dt.date | None
+    due: dt.date | None
+
+
+def anchor(task: Task) -> dt.date | None:
+    """The date the series' rule counts from: its due date, else its start date."""
+    value = task.due or task.start
+    return as_day(value) if value is not None else None
+
+
+def parse_rule(text: str, first: dt.date) -> rrule.rrule:
+    """The rule of a ``repeat:`` value, starting on ``first``."""
+    start = dt.datetime.combine(first, dt.time())
+    key = text.strip().lower()
+    if key in SHORTHANDS:
+        return rrule.rrule(SHORTHANDS[key], dtstart=start)
+    body = re.sub(r"^rrule:", "", text.strip(), flags=re.IGNORECASE)
+    if not body or "\n" in body or "DTSTART" in body.upper():
+        raise RecurrenceError(_bad(text, "write one RRULE line without DTSTART"))
+    try:
+        rule = rrule.rrulestr(body, dtstart=start, ignoretz=True)
+    except (ValueError, TypeError) as exc:
+        raise RecurrenceError(_bad(text, str(exc))) from None
+    if not isinstance(rule, rrule.rrule):  # pragma: no cover - one line is always an rrule
+        raise RecurrenceError(_bad(text, "write a single rule"))
+    return rule
+
+
+def _bad(text: str, why: str) -> str:
+    return (
+        f"'repeat: {text}' is not a recurrence rule ({why}); use daily, weekly, monthly, "
+        "yearly or an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO"
+    )
+
+
+def occurrence_id(series_id: str, day: dt.date) -> str:
+    return f"{series_id}-{day:%Y%m%d}"
+
+
+def occurrences(task: Task, start: dt.date, end: dt.date) -> list[Occurrence]:
+    """The series' occurrences dated ``start`` to ``end`` (both included), after the series
+    task itself. Empty for a task without ``repeat`` or without a date to count from; raises
+    RecurrenceError for a rule that cannot be read."""
+    first = anchor(task)
+    if not task.repeat or first is None or end < start:
+        return []
+    rule = parse_rule(task.repeat, first)
+    gap = None
+    if task.due is not None and task.start is not None:
+        gap = as_day(task.due) - as_day(task.start)
+    low = dt.datetime.combine(max(start, first + dt.timedelta(days=1)), dt.time())
+    high = dt.datetime.combine(end, dt.time())
+    out = []
+    for moment in rule.between(low, high, inc=True):
+        day = moment.date()
+        if task.due is not None:
+            begins = day - gap if gap is not None else None
+            out.append(Occurrence(task.id, occurrence_id(task.id, day), day, begins, day))
+        else:
+            out.append(Occurrence(task.id, occurrence_id(task.id, day), day, day, None))
+    return out
+
+
+def series(ws: Workspace) -> Iterator[Task]:
+    """Tasks with a rule whose series goes on (not cancelled)."""
+    for task in ws.tasks:
+        if task.repeat and ws.category(task) != "cancelled":
+            yield task
+
+
+def materialised(ws: Workspace) -> set[str]:
+    """Ids (in id_key form) of occurrences that exist as tasks, by id or by recurrence_of."""
+    seen = {id_key(task.id) for task in ws.tasks}
+    for task in ws.tasks:
+        source = task.extra.get(SERIES_KEY)
+        if isinstance(source, str) and task.due is not None:
+            seen.add(id_key(occurrence_id(source, as_day(task.due))))
+    return seen
+
+
+@dataclass(frozen=True)
+class PlannedOccurrence:
+    occurrence: Occurrence
+    path: Path
+    data: dict[str, Any]
+    body: str
+
+
+def plan(
+    ws: Workspace, until: dt.date, since: dt.date | None = None
+) -> tuple[list[PlannedOccurrence], list[str]]:
+    """Occurrences dated ``since`` (default: today) to ``until`` that are not tasks yet, as
+    files to create; and one message per series whose rule cannot be read."""
+    since = since or ws.today
+    exists = materialised(ws)
+    planned: list[PlannedOccurrence] = []
+    problems: list[str] = []
+    for task in series(ws):
+        try:
+            dates = occurrences(task, since, until)
+        except RecurrenceError as exc:
+            problems.append(f"{task.path}: {exc.message}")
+            continue
+        for occurrence in dates:
+            if id_key(occurrence.id) in exists:
+                continue
+            exists.add(id_key(occurrence.id))
+            path = ws.config.root / Path(task.path).parent / f"{occurrence.id}.md"
+            planned.append(
+                PlannedOccurrence(
+                    occurrence, path, occurrence_data(ws, task, occurrence), fresh_body(task.body)
+                )
+            )
+    return planned, problems
+
+
+def occurrence_data(ws: Workspace, task: Task, occurrence: Occurrence) -> dict[str, Any]:
+    """The occurrence's front matter: the series' keys that describe the work, its dates, and
+    the series it belongs to. Nothing depends on the day it is made (no ``created``), so two
+    runs make the same bytes."""
+    source = ws.sources.get(task.path)
+    raw = source.data if source and source.data else {}
+    data: dict[str, Any] = {"title": task.title}
+    for key in COPIED_KEYS:
+        if raw.get(key) is not None:
+            data[key] = raw[key]
+    if occurrence.start is not None:
+        data["start"] = occurrence.start
+    if occurrence.due is not None:
+        data["due"] = occurrence.due
+    data[SERIES_KEY] = task.id
+    return data
+
+
+def fresh_body(body: str) -> str:
+    """The series' body with its checklist unticked, for a new occurrence."""
+    return CHECKBOX.sub(lambda m: m.group(0)[:-2] + " ]", body)
