@@ -1,4 +1,5 @@
-"""The disposable parse cache under ``.worktext/``: parsed files keyed by file identity.
+"""The disposable cache under ``.worktext/``: parsed files keyed by file identity, and results
+derived from a whole workspace keyed by the identity of every file in it.
 
 Deleting it changes no result; a stale, corrupt or foreign-version cache is ignored and
 rebuilt. It is written atomically, and ``.worktext/`` ignores itself in git.
@@ -6,18 +7,29 @@ rebuilt. It is written atomically, and ``.worktext/`` ignores itself in git.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import marshal
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from . import __version__
 
 CACHE_DIR = ".worktext"
-FORMAT = 1
-StatKey = tuple[int, int, int]
+FORMAT = 2
+StatKey = tuple[int, int, int, int]
+# A file changed this recently may change again within the file system's timestamp
+# granularity (up to 2 s on FAT, a few ms on ext4) without its key changing, so it is never
+# trusted from the cache (git calls these entries "racily clean").
+RACY_NS = 2_000_000_000
+PARSER_FILES = ("source.py", "yamlpos.py")
 
 
 def cache_dir(root: Path) -> Path:
@@ -25,30 +37,52 @@ def cache_dir(root: Path) -> Path:
 
 
 def stat_key(stat: os.stat_result) -> StatKey:
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    # ctime cannot be set back by tools that restore mtimes (rsync -t, touch -r, tar).
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
 
 
-def _header() -> tuple[Any, ...]:
-    # The parser's own files are part of the key, so an upgrade or an edited checkout of
-    # worktext never serves files parsed by older code.
+def is_racy(key: StatKey, now_ns: int) -> bool:
+    """Whether the file changed too recently for its key to prove it unchanged later."""
+    return max(key[0], key[3]) >= now_ns - RACY_NS
+
+
+def now_ns() -> int:
+    return time.time_ns()
+
+
+def code_stamp(names: tuple[str, ...] | None = None) -> tuple[Any, ...]:
+    """worktext's, Python's and PyYAML's versions and the mtimes of worktext's own modules (all
+    of them when ``names`` is None): an upgrade or an edited checkout never serves old results."""
     here = Path(__file__).parent
-    code = tuple(os.stat(here / name).st_mtime_ns for name in ("source.py", "yamlpos.py"))
-    return (FORMAT, __version__, sys.version_info[:2], code)
+    paths = sorted(here.rglob("*.py")) if names is None else [here / name for name in names]
+    stamps = tuple((path.name, os.stat(path).st_mtime_ns) for path in paths)
+    return (FORMAT, __version__, sys.version_info[:2], yaml.__version__, stamps)
 
 
-def read(root: Path, name: str) -> dict[str, Any]:
-    path = cache_dir(root) / name
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Build a large acyclic structure without the cycle collector re-scanning it again and
+    again as it grows (that doubles the time of loading a big cache)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(path: Path) -> Any:
     try:
         with open(path, "rb") as handle:
-            payload = marshal.load(handle)
+            data = handle.read()
+        with gc_paused():  # loads, not load: load reads the file a few bytes at a time
+            return marshal.loads(data)
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(payload, tuple) or len(payload) != 2 or payload[0] != _header():
-        return {}
-    return payload[1] if isinstance(payload[1], dict) else {}
+        return None
 
 
-def write(root: Path, name: str, entries: dict[str, Any]) -> None:
+def _dump(root: Path, name: str, payload: Any) -> None:
     """Write atomically; a cache that cannot be written is simply not written."""
     folder = cache_dir(root)
     try:
@@ -59,10 +93,39 @@ def write(root: Path, name: str, entries: dict[str, Any]) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                marshal.dump((_header(), entries), handle)
+                handle.write(marshal.dumps(payload))
             os.replace(tmp, folder / name)
         except BaseException:
             os.unlink(tmp)
             raise
     except (OSError, ValueError):
         pass
+
+
+def read(root: Path, name: str) -> dict[str, Any]:
+    """Entries of the per-file cache ``name``: relative path → (stat key, parsed row)."""
+    payload = _load(cache_dir(root) / name)
+    if not isinstance(payload, tuple) or len(payload) != 2:
+        return {}
+    if payload[0] != code_stamp(PARSER_FILES):
+        return {}
+    return payload[1] if isinstance(payload[1], dict) else {}
+
+
+def write(root: Path, name: str, entries: dict[str, Any]) -> None:
+    _dump(root, name, (code_stamp(PARSER_FILES), entries))
+
+
+def recall(root: Path, name: str, key: str) -> Any | None:
+    """The value remembered under ``key`` (a fingerprint of every input), or None."""
+    payload = _load(cache_dir(root) / name)
+    if not isinstance(payload, tuple) or len(payload) != 3:
+        return None
+    if payload[0] != code_stamp() or payload[1] != key:
+        return None
+    return payload[2]
+
+
+def remember(root: Path, name: str, key: str, value: Any) -> None:
+    """Keep one value (plain data: str, numbers, tuples, lists, dicts) for ``key``."""
+    _dump(root, name, (code_stamp(), key, value))

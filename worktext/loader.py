@@ -1,11 +1,19 @@
 """Finding and reading every item file of a workspace, served from the parse cache when the
-file has not changed."""
+file has not changed, and parsed on every core when many files have.
+
+Parallel parsing is an implementation detail: the files parsed by a worker process come back
+in the very form the cache stores them, so a file gives the same ``SourceFile`` whether it was
+parsed here, in a worker or read from the cache; ordering is always by path.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
 import os
+import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import cache
 from .config import Config
@@ -14,15 +22,25 @@ from .source import SourceFile, read_file
 
 CACHE_NAME = "sources.marshal"
 SKIPPED_NAMES = frozenset({"README.md", "readme.md", "index.md"})
+# Below this many files to parse, starting workers costs more than it saves.
+PARALLEL_MIN_FILES = 400
+MAX_WORKERS = 8
+JOBS_ENV = "WORKTEXT_JOBS"  # processes to parse with; 1 turns parallel parsing off
 
 
 @dataclass
 class Loaded:
-    """Every item file, parsed, by kind; plus problems found while walking the folders."""
+    """Every item file, parsed, by kind; plus problems found while walking the folders.
+
+    ``fingerprint`` identifies every input of the workspace (the configuration, worktext's code
+    and the identity of each file), so results derived from it can be cached under it; it is
+    None when a file changed too recently for its identity to be trusted.
+    """
 
     sources: dict[str, list[SourceFile]]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     from_cache: int = 0
+    fingerprint: str | None = None
 
 
 def item_files(config: Config) -> tuple[dict[str, list[tuple[str, os.DirEntry]]], list]:
@@ -36,9 +54,12 @@ def item_files(config: Config) -> tuple[dict[str, list[tuple[str, os.DirEntry]]]
         folder = config.folder(kind)
         if not folder.is_dir():
             continue
-        stack = [folder]
+        # Relative paths are built as the walk descends rather than with os.path.relpath
+        # per file, which was most of the walk's time.
+        top = os.path.relpath(folder, root).replace(os.sep, "/")
+        stack = [(str(folder), "" if top == "." else top + "/")]
         while stack:
-            current = stack.pop()
+            current, prefix = stack.pop()
             try:
                 entries = list(os.scandir(current))
             except OSError:
@@ -47,7 +68,7 @@ def item_files(config: Config) -> tuple[dict[str, list[tuple[str, os.DirEntry]]]
                 name = entry.name
                 if name.startswith((".", "_")):
                     continue
-                rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+                rel = prefix + name
                 if entry.is_symlink():
                     target = os.path.realpath(entry.path)
                     inside = target.startswith(real_root + os.sep)
@@ -56,7 +77,7 @@ def item_files(config: Config) -> tuple[dict[str, list[tuple[str, os.DirEntry]]]
                             diagnostics.append(_symlink_diagnostic(rel, inside))
                         continue
                 if entry.is_dir():
-                    stack.append(Path(entry.path))
+                    stack.append((entry.path, rel + "/"))
                 elif name.endswith(".md") and name not in SKIPPED_NAMES and rel not in claimed:
                     claimed.add(rel)
                     found[kind].append((rel, entry))
@@ -75,31 +96,182 @@ def _symlink_diagnostic(rel: str, inside: bool) -> Diagnostic:
     return Diagnostic(rel, 0, 0, "warning", "symlink-outside", message, hint)
 
 
-def load_sources(config: Config, use_cache: bool = True) -> Loaded:
+@dataclass
+class Scan:
+    """The item files found, with the stat key of each (None when it could not be read)."""
+
+    files: dict[str, list[tuple[str, os.DirEntry]]]
+    diagnostics: list[Diagnostic]
+    keys: dict[str, cache.StatKey | None]
+    now_ns: int
+
+    def trusted(self, rel: str) -> bool:
+        key = self.keys[rel]
+        return key is not None and not cache.is_racy(key, self.now_ns)
+
+
+def scan(config: Config) -> Scan:
     files, diagnostics = item_files(config)
-    previous = cache.read(config.root, CACHE_NAME) if use_cache else {}
-    current: dict[str, tuple] = {}
-    sources: dict[str, list[SourceFile]] = {}
-    hits = 0
-    for kind, pairs in files.items():
-        parsed = sources[kind] = []
+    keys: dict[str, cache.StatKey | None] = {}
+    for pairs in files.values():
         for rel, entry in pairs:
             try:
-                key = cache.stat_key(entry.stat())
+                keys[rel] = cache.stat_key(entry.stat())
             except OSError:
-                key = None
-            cached = previous.get(rel)
-            if key is not None and cached is not None and cached[0] == key:
-                source = SourceFile.from_cache(cached[1])
-                hits += 1
-            else:
-                source = read_file(entry.path, rel)
-            if key is not None:
-                current[rel] = (
-                    key,
-                    cached[1] if cached and cached[0] == key else source.to_cache(),
-                )
-            parsed.append(source)
-    if use_cache and (hits != len(current) or len(previous) != len(current)):
-        cache.write(config.root, CACHE_NAME, current)
-    return Loaded(sources, diagnostics, hits)
+                keys[rel] = None
+    return Scan(files, diagnostics, keys, cache.now_ns())
+
+
+def workspace_fingerprint(config: Config) -> str | None:
+    """What ``load_sources(config).fingerprint`` would be, without reading any file: a
+    derived result stored under it can be served before the workspace is even parsed."""
+    return _fingerprint(config, scan(config))
+
+
+def load_sources(config: Config, use_cache: bool = True) -> Loaded:
+    found = scan(config)
+    previous = cache.read(config.root, CACHE_NAME) if use_cache else {}
+    rows: dict[str, tuple] = {}  # rel → cache row
+    todo: list[tuple[str, str, int]] = []  # (abspath, rel, size) of the files to parse
+    with cache.gc_paused():
+        for pairs in found.files.values():
+            for rel, entry in pairs:
+                cached = previous.get(rel)
+                key = found.keys[rel]
+                if cached is not None and cached[0] == key and found.trusted(rel):
+                    rows[rel] = cached[1]
+                else:
+                    todo.append((entry.path, rel, key[1] if key else 0))
+        hits = len(rows)
+        rows.update(parse_rows(todo))
+        sources = {
+            kind: [SourceFile.from_cache(rows[rel]) for rel, _entry in pairs]
+            for kind, pairs in found.files.items()
+        }
+        if use_cache:
+            current = {rel: (found.keys[rel], rows[rel]) for rel in rows if found.trusted(rel)}
+            if hits != len(current) or len(previous) != len(current):
+                cache.write(config.root, CACHE_NAME, current)
+    return Loaded(sources, found.diagnostics, hits, _fingerprint(config, found))
+
+
+def _fingerprint(config: Config, found: Scan) -> str | None:
+    if not all(found.trusted(rel) for rel in found.keys):
+        return None
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr((cache.code_stamp(), str(config.root), config.fingerprint)).encode())
+    digest.update(repr(found.diagnostics).encode())  # links found by the walk
+    for kind, pairs in found.files.items():
+        digest.update(kind.encode() + b"\0")
+        for rel, _entry in pairs:
+            digest.update(f"{rel}\0{found.keys[rel]}\n".encode())
+    return digest.hexdigest()
+
+
+# -- parsing, on every core ----------------------------------------------------------------
+
+
+def parse_rows(todo: list[tuple[str, str, int]]) -> dict[str, tuple]:
+    """Cache rows of the files in ``todo`` ((abspath, rel, size) each), by relative path."""
+    workers = _worker_count(len(todo))
+    if workers <= 1:
+        return {rel: read_file(path, rel).to_cache() for path, rel, _size in todo}
+    chunks = _chunks(todo, workers)
+    children: list[tuple[int, int]] = []
+    try:
+        children.extend(_fork_parser(chunk) for chunk in chunks[1:])
+        out = {rel: read_file(path, rel).to_cache() for path, rel, _size in chunks[0]}
+        for chunk, (pid, fd) in zip(chunks[1:], children, strict=True):
+            parsed = _collect(pid, fd, len(chunk))
+            if parsed is None:  # the worker failed: parse its share here instead
+                parsed = [read_file(path, rel).to_cache() for path, rel, _size in chunk]
+            out.update(zip((rel for _path, rel, _size in chunk), parsed, strict=True))
+        children.clear()
+        return out
+    finally:
+        for pid, fd in children:  # interrupted: do not leave workers behind
+            _abandon(pid, fd)
+
+
+def _worker_count(files: int) -> int:
+    """Processes to parse with, counting this one; 1 means here, serially."""
+    if files < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
+        return 1
+    # Forking a process that runs other threads can deadlock the child on a lock one of
+    # them held (the mkdocs plugin under `mkdocs serve`, for one): stay serial there.
+    if threading.active_count() > 1:
+        return 1
+    wanted = os.environ.get(JOBS_ENV, "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return min(int(wanted), MAX_WORKERS)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS, files // (PARALLEL_MIN_FILES // 2)))
+
+
+def _chunks(todo: list[tuple[str, str, int]], count: int) -> list[list[tuple[str, str, int]]]:
+    """``count`` runs of consecutive files of about equal total size."""
+    total = sum(size for _path, _rel, size in todo) or 1
+    chunks: list[list[tuple[str, str, int]]] = [[] for _ in range(count)]
+    done = 0
+    for job in todo:
+        middle = done + job[2] // 2  # a file goes where most of its bytes fall
+        chunks[min(count - 1, middle * count // total)].append(job)
+        done += job[2]
+    return chunks
+
+
+def _fork_parser(chunk: list[tuple[str, str, int]]) -> tuple[int, int]:
+    """Start a worker that parses ``chunk`` and writes the marshalled rows to a pipe."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns, never runs the parent's exit handlers
+        status = 1
+        try:
+            os.close(read_fd)
+            rows = [read_file(path, rel).to_cache() for path, rel, _size in chunk]
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(marshal.dumps(rows))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    return pid, read_fd
+
+
+def _collect(pid: int, fd: int, expected: int) -> list[tuple] | None:
+    """The rows a worker sent, or None if it did not finish its work."""
+    with os.fdopen(fd, "rb") as pipe:
+        data = pipe.read()
+    _pid, status = os.waitpid(pid, 0)
+    if status != 0:
+        return None
+    try:
+        rows = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return rows if isinstance(rows, list) and len(rows) == expected else None
+
+
+def _abandon(pid: int, fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)
+    try:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+
+
+__all__ = [
+    "CACHE_NAME",
+    "Loaded",
+    "Scan",
+    "item_files",
+    "load_sources",
+    "parse_rows",
+    "scan",
+    "workspace_fingerprint",
+]

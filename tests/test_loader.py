@@ -1,0 +1,203 @@
+"""Finding item files, symbolic links, and parallel parsing that gives the serial result."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from worktext import cache, loader
+from worktext.config import load_config
+
+
+def load(root: Path) -> loader.Loaded:
+    config, _ = load_config(root)
+    return loader.load_sources(config)
+
+
+def paths(loaded: loader.Loaded) -> dict[str, list[str]]:
+    return {kind: [s.path for s in group] for kind, group in loaded.sources.items() if group}
+
+
+def test_item_files_are_found_nested_and_sorted(make_workspace) -> None:
+    root = make_workspace(
+        {
+            "tasks/web/2026/q1/WEB-2.md": "---\n---\n",
+            "tasks/web/WEB-10.md": "---\n---\n",
+            "tasks/api/API-1.md": "---\n---\n",
+            "tasks/README.md": "# not an item\n",
+            "tasks/web/index.md": "# not an item\n",
+            "tasks/.hidden/X-1.md": "---\n---\n",
+            "tasks/_drafts/X-2.md": "---\n---\n",
+            "tasks/web/.X-3.md": "---\n---\n",
+            "tasks/web/notes.txt": "not markdown\n",
+            "people/ana.md": "---\nname: Ana\n---\n",
+        }
+    )
+    assert paths(load(root)) == {
+        "task": ["tasks/api/API-1.md", "tasks/web/2026/q1/WEB-2.md", "tasks/web/WEB-10.md"],
+        "person": ["people/ana.md"],
+    }
+
+
+def test_custom_and_nested_folders_give_paths_relative_to_the_root(make_workspace) -> None:
+    root = make_workspace(
+        {"work/items/A-1.md": "---\n---\n", "team/ana.md": "---\n---\n"},
+        config="name: T\nfolders:\n  tasks: ./work/items/\n  people: team\n",
+    )
+    assert paths(load(root)) == {"task": ["work/items/A-1.md"], "person": ["team/ana.md"]}
+
+
+def test_a_file_in_two_kinds_folders_belongs_to_the_first(make_workspace) -> None:
+    root = make_workspace(
+        {"all/sub/x.md": "---\n---\n"},
+        config="name: T\nfolders:\n  tasks: all\n  projects: all/sub\n",
+    )
+    assert paths(load(root)) == {"task": ["all/sub/x.md"]}
+
+
+def symlink(link: Path, target: Path) -> None:
+    try:
+        link.symlink_to(target)
+    except OSError:  # pragma: no cover - platforms without symlinks
+        pytest.skip("symbolic links are not supported here")
+
+
+def test_symlink_to_a_file_outside_the_workspace_is_not_read(make_workspace, tmp_path) -> None:
+    root = make_workspace({"tasks/A-1.md": "---\ntitle: A\n---\n"})
+    secret = tmp_path / "outside.md"
+    secret.write_text("---\ntitle: secret\n---\n", encoding="utf-8")
+    symlink(root / "tasks" / "B-1.md", secret)
+    loaded = load(root)
+    assert paths(loaded) == {"task": ["tasks/A-1.md"]}
+    [warning] = loaded.diagnostics
+    assert (warning.path, warning.code, warning.severity) == (
+        "tasks/B-1.md",
+        "symlink-outside",
+        "warning",
+    )
+    assert "outside the workspace" in warning.message
+
+
+def test_symlinks_to_folders_are_not_followed(make_workspace, tmp_path) -> None:
+    root = make_workspace({"tasks/A-1.md": "---\n---\n", "archive/B-1.md": "---\n---\n"})
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "C-1.md").write_text("---\n---\n", encoding="utf-8")
+    symlink(root / "tasks" / "old", root / "archive")
+    symlink(root / "tasks" / "far", outside)
+    loaded = load(root)
+    assert paths(loaded) == {"task": ["tasks/A-1.md"]}
+    # A link to a folder inside the workspace is skipped quietly; one outside is reported.
+    assert [(d.path, d.code) for d in loaded.diagnostics] == [("tasks/far", "symlink-outside")]
+
+
+def test_symlink_to_a_file_inside_the_workspace_is_read(make_workspace) -> None:
+    root = make_workspace({"tasks/A-1.md": "---\ntitle: A\n---\n", "shared/B-1.md": "---\n---\n"})
+    symlink(root / "tasks" / "B-1.md", root / "shared" / "B-1.md")
+    loaded = load(root)
+    assert paths(loaded) == {"task": ["tasks/A-1.md", "tasks/B-1.md"]}
+    assert loaded.diagnostics == []
+
+
+# -- parallel parsing ------------------------------------------------------------------------
+
+VARIED = [
+    "---\ntitle: Plain {n}\nstatus: todo\nlabels: [a, b]\n---\n# Heading {n}\n\n- [x] one\n",
+    "\ufeff---\r\ntitle: BOM and CRLF {n}\r\n---\r\nBody\r\n",
+    "---\ntitle: [unclosed {n}\n---\n",
+    "no front matter {n}\n",
+    "---\ntitle: never closed {n}\n",
+    "---\nlog:\n  - {{date: 2026-01-0{d}, duration: 1h}}\nflag: yes\n---\n",
+    "---\ntitle: dup\ntitle: again {n}\n---\n",
+    "---\n<<<<<<< HEAD\ntitle: ours {n}\n=======\ntitle: theirs\n>>>>>>> x\n---\n",
+]
+
+
+@pytest.fixture
+def varied_workspace(make_workspace) -> Path:
+    files = {
+        f"tasks/g{n % 7}/T-{n}.md": VARIED[n % len(VARIED)].format(n=n, d=n % 9 + 1)
+        for n in range(120)
+    }
+    root = make_workspace(files)
+    (root / "tasks" / "g0" / "BAD-1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    return root
+
+
+def test_parallel_parsing_gives_the_serial_result(
+    varied_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forked = []
+    real_fork = loader._fork_parser
+    monkeypatch.setattr(
+        loader, "_fork_parser", lambda chunk: forked.append(chunk) or real_fork(chunk)
+    )
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 10)
+    config, _ = load_config(varied_workspace)
+    monkeypatch.setenv(loader.JOBS_ENV, "1")
+    serial = loader.load_sources(config, use_cache=False)
+    assert forked == []
+    monkeypatch.setenv(loader.JOBS_ENV, "3")
+    parallel = loader.load_sources(config, use_cache=False)
+    assert len(forked) == 2 and all(forked)
+    assert parallel.sources == serial.sources
+    assert parallel.diagnostics == serial.diagnostics
+    codes = {p.code for group in serial.sources.values() for s in group for p in s.problems}
+    assert {"yaml-syntax", "no-front-matter", "unclosed-front-matter", "encoding"} <= codes
+    assert {"duplicate-key", "conflict-marker", "yaml-ambiguous"} <= codes
+
+
+def test_a_failing_worker_is_replaced_by_parsing_here(
+    varied_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, _ = load_config(varied_workspace)
+    monkeypatch.setenv(loader.JOBS_ENV, "1")
+    expected = loader.load_sources(config, use_cache=False).sources
+    parent = os.getpid()
+    real_read = loader.read_file
+
+    def read_file(path: str, rel: str):
+        if os.getpid() != parent:
+            raise MemoryError("a worker that dies")
+        return real_read(path, rel)
+
+    monkeypatch.setattr(loader, "read_file", read_file)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setenv(loader.JOBS_ENV, "2")
+    assert loader.load_sources(config, use_cache=False).sources == expected
+
+
+def test_chunks_keep_order_and_balance_size() -> None:
+    todo = [(f"/p/{i}", f"{i:03}", 100 if i < 10 else 10) for i in range(100)]
+    chunks = loader._chunks(todo, 3)
+    assert [job for chunk in chunks for job in chunk] == todo
+    sizes = [sum(job[2] for job in chunk) for chunk in chunks]
+    assert max(sizes) - min(sizes) <= 2 * 100  # within a file or so of an even split
+
+
+# -- fingerprint -----------------------------------------------------------------------------
+
+
+def test_fingerprint_follows_every_input(make_workspace, monkeypatch) -> None:
+    monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
+    root = make_workspace({"tasks/A-1.md": "---\ntitle: A\n---\n"})
+    config, _ = load_config(root)
+    first = loader.load_sources(config).fingerprint
+    assert first is not None
+    assert loader.workspace_fingerprint(config) == first
+    assert loader.load_sources(config).fingerprint == first  # from the cache: the same
+    (root / "tasks" / "A-1.md").write_text("---\ntitle: B\n---\n", encoding="utf-8")
+    edited = loader.workspace_fingerprint(config)
+    (root / "tasks" / "B-1.md").write_text("---\n---\n", encoding="utf-8")
+    added = loader.workspace_fingerprint(config)
+    (root / "worktext.yml").write_text("name: Other\n", encoding="utf-8")
+    reconfigured = loader.workspace_fingerprint(load_config(root)[0])
+    assert len({first, edited, added, reconfigured}) == 4
+
+
+def test_fingerprint_is_withheld_while_a_file_is_racily_new(make_workspace) -> None:
+    root = make_workspace({"tasks/A-1.md": "---\n---\n"})
+    assert loader.workspace_fingerprint(load_config(root)[0]) is None
