@@ -157,7 +157,7 @@ def render_page(page: Page) -> bytes:
         section=page.section,
         title=page.title,
         page_kind=(page.template or "").removesuffix(".html"),
-        site_name=site.ws.config.name,
+        site_name=site.site_title,
         today=site.today,
         repo_url=site.repo_url,
         csp=environment.CSP,

@@ -37,7 +37,7 @@ def make_environment() -> Environment:
     )
     env.filters.update(
         longdate=longdate, shortdate=shortdate, relday=relday, pct=pct, cssname=cssname,
-        loadclass=loadclass,
+        loadclass=loadclass, hrs=hrs,
     )
     return env
 
@@ -71,6 +71,11 @@ def relday(value: dt.date | None, today: dt.date) -> str:
     if days > 0:
         return f"in {days} days"
     return f"{-days} days ago"
+
+
+def hrs(value: float) -> str:
+    """Hours with one decimal; a dash for none."""
+    return f"{value:.1f}" if value else "–"
 
 
 def pct(done: float, total: float) -> int:

@@ -186,7 +186,8 @@ def _grid(add, first: dt.date, last: dt.date, day_w: float, x, height: int) -> N
             )
         if day.day == 1 or day == first:
             add(f'<line class="g-month" x1="{x(day):.1f}" y1="4" x2="{x(day):.1f}" y2="{height}"/>')
-            add(f'<text class="g-head" x="{x(day) + 4:.1f}" y="16">{day:%b %Y}</text>')
+            if (last - day).days * day_w > 64:  # room for the label before the chart ends
+                add(f'<text class="g-head" x="{x(day) + 4:.1f}" y="16">{day:%b %Y}</text>')
         elif day.weekday() == 0 and day_w >= 5:
             add(f'<text class="g-tick" x="{x(day) + 2:.1f}" y="{HEADER - 6}">{day.day}</text>')
         day += DAY

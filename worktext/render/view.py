@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from ..index import Workspace, id_key
 from ..model import Diagnostic, Goal, Person, Project, State, Task, Workflow
+from markupsafe import Markup
+
 from ..values import as_day, format_hours
 from .markdown import Renderer, is_safe_url, repo_rewriter
 from .urls import UrlMap
@@ -39,6 +41,8 @@ class SiteView:
         self.ws = ws
         self.urls = urls
         self.today = ws.today
+        title = ws.config.site.get("title") if hasattr(ws.config.site, "get") else None
+        self.site_title = title if isinstance(title, str) and title.strip() else ws.config.name
         self.markdown = Renderer()
         self.repo_url = ws.config.repo_url if _safe_web_url(ws.config.repo_url) else None
         self._item_pages = {t.path: urls.item("task", t.id) for t in ws.tasks if t.path}
@@ -122,7 +126,7 @@ class SiteView:
     def hours(self, hours: float | None) -> str:
         return format_hours(hours, self.ws.config.units.hours_per_day) if hours else ""
 
-    def body_html(self, item: Task | Project | Goal | Person, prefix: str) -> str:
+    def body_html(self, item: Task | Project | Goal | Person, prefix: str) -> Markup:
         body = item.body
         match = _LEADING_HEADING.match(body)
         title = getattr(item, "title", None) or getattr(item, "name", "")
@@ -131,7 +135,8 @@ class SiteView:
         rewrite = repo_rewriter(
             item.path, self._item_pages, self.repo_url, self.ws.config.branch, prefix
         )
-        return self.markdown.render(body, rewrite)
+        # Safe: the renderer escapes raw HTML and drops unsafe links (see markdown.py).
+        return Markup(self.markdown.render(body, rewrite))  # noqa: S704
 
     def diagnostics_of(self, path: str) -> list[Diagnostic]:
         return self._diagnostics.get(path, []) if path else []
