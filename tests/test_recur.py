@@ -1,0 +1,126 @@
+"""Recurring tasks: rules, occurrences in a window, idempotent materialisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import TODAY
+
+from worktext import recur
+from worktext.model import Task
+from worktext.pipeline import open_workspace
+from worktext.recur import RecurrenceError
+
+D = dt.date
+
+
+def task(**kw: object) -> Task:
+    return Task(id=str(kw.pop("id", "OPS-1")), path="tasks/OPS-1.md", title="t", **kw)  # type: ignore[arg-type]
+
+
+def days(found: list[recur.Occurrence]) -> list[dt.date]:
+    return [o.date for o in found]
+
+
+def test_shorthands_and_rrules() -> None:
+    weekly = task(due=D(2026, 11, 27), repeat="weekly")
+    assert days(recur.occurrences(weekly, D(2026, 11, 1), D(2026, 12, 12))) == [
+        D(2026, 12, 4),
+        D(2026, 12, 11),
+    ]  # the series task itself (27 Nov) is not an extra occurrence
+    monthly = task(due=D(2026, 1, 31), repeat="Monthly")
+    assert days(recur.occurrences(monthly, D(2026, 2, 1), D(2026, 5, 31))) == [
+        D(2026, 3, 31),
+        D(2026, 5, 31),
+    ]  # RFC 5545: months without a 31st are skipped
+    rule = task(due=D(2026, 11, 15), repeat="RRULE:FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15")
+    assert days(recur.occurrences(rule, TODAY, D(2027, 12, 31))) == [
+        D(2027, 2, 15),
+        D(2027, 5, 15),
+        D(2027, 8, 15),
+        D(2027, 11, 15),
+    ]
+    mondays = task(due=D(2026, 11, 27), repeat="FREQ=WEEKLY;BYDAY=MO;COUNT=3")
+    assert days(recur.occurrences(mondays, TODAY, D(2027, 1, 31))) == [
+        D(2026, 11, 30),
+        D(2026, 12, 7),
+        D(2026, 12, 14),
+    ]
+    assert days(
+        recur.occurrences(task(due=D(2026, 11, 23), repeat="yearly"), TODAY, D(2028, 12, 31))
+    ) == [D(2027, 11, 23), D(2028, 11, 23)]
+
+
+def test_start_and_due_keep_their_gap() -> None:
+    series = task(start=D(2026, 11, 23), due=D(2026, 11, 25), repeat="weekly")
+    (first,) = recur.occurrences(series, D(2026, 11, 26), D(2026, 12, 2))
+    assert (first.id, first.start, first.due) == ("OPS-1-20261202", D(2026, 11, 30), D(2026, 12, 2))
+    only_start = task(start=D(2026, 11, 23), repeat="daily")
+    (day,) = recur.occurrences(only_start, D(2026, 11, 24), D(2026, 11, 24))
+    assert (day.start, day.due) == (D(2026, 11, 24), None)
+
+
+def test_no_occurrences_without_rule_or_date() -> None:
+    assert recur.occurrences(task(repeat="weekly"), TODAY, D(2027, 1, 1)) == []
+    assert recur.occurrences(task(due=TODAY), TODAY, D(2027, 1, 1)) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["fortnightly", "FREQ=SOMETIMES", "DTSTART:20260101\nFREQ=DAILY", ""]
+)
+def test_bad_rules_are_refused(text: str) -> None:
+    with pytest.raises(RecurrenceError, match="not a recurrence rule"):
+        recur.parse_rule(text, TODAY)
+
+
+SERIES = """\
+---
+title: Weekly backup test
+project: ops
+assignee: femi
+labels: [backup]
+estimate: 1h
+due: 2026-11-27
+repeat: weekly
+---
+- [x] Restore a file
+- [ ] Note it
+"""
+FILES = {
+    "projects/ops.md": "---\ntitle: Ops\nkind: ongoing\n---\n",
+    "people/femi.md": "---\nname: Femi\n---\n",
+    "tasks/ops/OPS-1.md": SERIES,
+    "tasks/ops/OPS-2.md": "---\ntitle: Stopped\ndue: 2026-11-20\nrepeat: daily\nstatus: cancelled\n---\n",  # noqa: E501
+    "tasks/ops/OPS-3.md": "---\ntitle: Broken\ndue: 2026-11-20\nrepeat: sometimes\n---\n",
+    "workflows/default.md": "---\nstates:\n  - {id: todo, category: todo}\n  - {id: done, category: done}\n  - {id: cancelled, category: cancelled}\n---\n",  # noqa: E501
+}
+
+
+def test_plan_materialises_once(make_workspace: Callable[..., Path]) -> None:
+    root = make_workspace(FILES)
+    ws = open_workspace(root, TODAY, use_cache=False)
+    planned, problems = recur.plan(ws, D(2026, 12, 12))
+    assert [p.occurrence.id for p in planned] == ["OPS-1-20261204", "OPS-1-20261211"]
+    assert problems and "tasks/ops/OPS-3.md" in problems[0]
+    first = planned[0]
+    assert first.path == root / "tasks/ops/OPS-1-20261204.md"
+    assert first.data == {
+        "title": "Weekly backup test",
+        "project": "ops",
+        "assignee": "femi",
+        "labels": ["backup"],
+        "estimate": "1h",
+        "due": D(2026, 12, 4),
+        "recurrence_of": "OPS-1",
+    }
+    assert first.body == "- [ ] Restore a file\n- [ ] Note it\n"
+    # One occurrence exists already under another name: it still counts.
+    (root / "tasks/ops/OPS-9.md").write_text(
+        "---\ntitle: moved\ndue: 2026-12-11\nrecurrence_of: OPS-1\n---\n", encoding="utf-8"
+    )
+    (root / "tasks/ops/OPS-1-20261204.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    ws = open_workspace(root, TODAY, use_cache=False)
+    assert recur.plan(ws, D(2026, 12, 12))[0] == []
