@@ -10,7 +10,7 @@ Two id schemes (``ids.scheme`` in worktext.yml):
 
 The prefix is ``ids.prefix`` when set; otherwise the prefix most tasks of the project already
 use (``WEB`` for ``WEB-12``), else the first word of the project's id in capitals (at most
-six letters), else ``T``.
+ten letters), else ``T``.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def task_prefix(ws: Workspace, project: Project | None) -> str:
     if prefixes:
         return prefixes.most_common(1)[0][0]
     first_word = re.split(r"[^A-Za-z0-9]+", project.id)[0]
-    return first_word.upper()[:6] or "T"
+    return first_word.upper()[:10] or "T"
 
 
 def _random_form(item_id: str) -> re.Match[str] | None:
