@@ -201,3 +201,20 @@ def test_fingerprint_follows_every_input(make_workspace, monkeypatch) -> None:
 def test_fingerprint_is_withheld_while_a_file_is_racily_new(make_workspace) -> None:
     root = make_workspace({"tasks/A-1.md": "---\n---\n"})
     assert loader.workspace_fingerprint(load_config(root)[0]) is None
+
+
+def test_the_cache_written_from_workers_serves_the_same_sources(
+    varied_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setenv(loader.JOBS_ENV, "3")
+    config, _ = load_config(varied_workspace)
+    cold = loader.load_sources(config)
+    assert cold.from_cache == 0
+    stored = cache.read(varied_workspace, loader.CACHE_NAME)
+    assert len(stored) == 121
+    warm = loader.load_sources(config)
+    assert warm.from_cache == 121
+    assert warm.sources == cold.sources
+    assert warm.fingerprint == cold.fingerprint is not None

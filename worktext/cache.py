@@ -23,7 +23,7 @@ import yaml
 from . import __version__
 
 CACHE_DIR = ".worktext"
-FORMAT = 2
+FORMAT = 3
 StatKey = tuple[int, int, int, int]
 # A file changed this recently may change again within the file system's timestamp
 # granularity (up to 2 s on FAT, a few ms on ext4) without its key changing, so it is never
@@ -105,15 +105,37 @@ def _dump(root: Path, name: str, payload: Any) -> None:
 def read(root: Path, name: str) -> dict[str, Any]:
     """Entries of the per-file cache ``name``: relative path → (stat key, parsed row)."""
     payload = _load(cache_dir(root) / name)
-    if not isinstance(payload, tuple) or len(payload) != 2:
+    if not isinstance(payload, tuple) or len(payload) != 3:
         return {}
-    if payload[0] != code_stamp(PARSER_FILES):
+    stamp, keys, parts = payload
+    if stamp != code_stamp(PARSER_FILES) or not isinstance(keys, dict):
         return {}
-    return payload[1] if isinstance(payload[1], dict) else {}
+    rows: dict[str, Any] = {}
+    with gc_paused():
+        for part in parts if isinstance(parts, list) else ():
+            try:
+                loaded = marshal.loads(part)
+            except (EOFError, ValueError, TypeError):
+                return {}
+            if isinstance(loaded, dict):
+                rows.update(loaded)
+        return {rel: (key, rows[rel]) for rel, key in keys.items() if rel in rows}
 
 
 def write(root: Path, name: str, entries: dict[str, Any]) -> None:
-    _dump(root, name, (code_stamp(PARSER_FILES), entries))
+    """Store ``entries`` (relative path → (stat key, row))."""
+    keys = {rel: entry[0] for rel, entry in entries.items()}
+    write_parts(root, name, keys, [{rel: entry[1] for rel, entry in entries.items()}])
+
+
+def write_parts(
+    root: Path, name: str, keys: dict[str, Any], parts: list[bytes | dict[str, Any]]
+) -> None:
+    """Store the rows of the files in ``keys``, given as dicts of rows or as the marshalled
+    bytes of such dicts (parsing workers send those: they are stored without re-encoding).
+    Rows of files not in ``keys`` are ignored when read."""
+    encoded = [part if isinstance(part, bytes) else marshal.dumps(part) for part in parts]
+    _dump(root, name, (code_stamp(PARSER_FILES), keys, encoded))
 
 
 def recall(root: Path, name: str, key: str) -> Any | None:

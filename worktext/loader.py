@@ -143,16 +143,26 @@ def load_sources(config: Config, use_cache: bool = True) -> Loaded:
                 else:
                     todo.append((entry.path, rel, key[1] if key else 0))
         hits = len(rows)
-        rows.update(parse_rows(todo))
+        parsed, parts = parse_rows(todo)
+        rows.update(parsed)
         sources = {
             kind: [SourceFile.from_cache(rows[rel]) for rel, _entry in pairs]
             for kind, pairs in found.files.items()
         }
         if use_cache:
-            current = {rel: (found.keys[rel], rows[rel]) for rel in rows if found.trusted(rel)}
-            if hits != len(current) or len(previous) != len(current):
-                cache.write(config.root, CACHE_NAME, current)
+            keys = {rel: found.keys[rel] for rel in rows if found.trusted(rel)}
+            if hits != len(keys) or len(previous) != len(keys):
+                _write_cache(config, keys, rows, parts)
     return Loaded(sources, found.diagnostics, hits, _fingerprint(config, found))
+
+
+def _write_cache(
+    config: Config, keys: dict[str, cache.StatKey], rows: dict[str, tuple], parts: list[Part]
+) -> None:
+    """Workers' rows are stored as the bytes they sent; only the rest is marshalled here."""
+    covered = {rel for part in parts for rel in part.rels}
+    rest = {rel: rows[rel] for rel in keys if rel not in covered}
+    cache.write_parts(config.root, CACHE_NAME, keys, [*(p.data for p in parts), rest])
 
 
 def _fingerprint(config: Config, found: Scan) -> str | None:
@@ -161,36 +171,55 @@ def _fingerprint(config: Config, found: Scan) -> str | None:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(repr((cache.code_stamp(), str(config.root), config.fingerprint)).encode())
     digest.update(repr(found.diagnostics).encode())  # links found by the walk
-    for kind, pairs in found.files.items():
-        digest.update(kind.encode() + b"\0")
-        for rel, _entry in pairs:
-            digest.update(f"{rel}\0{found.keys[rel]}\n".encode())
+    keys = found.keys
+    listing = [
+        (kind, [(rel, keys[rel]) for rel, _entry in pairs]) for kind, pairs in found.files.items()
+    ]
+    digest.update(marshal.dumps(listing, 2))  # version 2: no back-references, so stable bytes
     return digest.hexdigest()
 
 
 # -- parsing, on every core ----------------------------------------------------------------
 
 
-def parse_rows(todo: list[tuple[str, str, int]]) -> dict[str, tuple]:
-    """Cache rows of the files in ``todo`` ((abspath, rel, size) each), by relative path."""
+@dataclass(frozen=True)
+class Part:
+    """The marshalled ``{rel: row}`` of the files one worker parsed."""
+
+    rels: tuple[str, ...]
+    data: bytes
+
+
+def parse_rows(todo: list[tuple[str, str, int]]) -> tuple[dict[str, tuple], list[Part]]:
+    """Cache rows of the files in ``todo`` ((abspath, rel, size) each) by relative path, and
+    the bytes of the rows that worker processes sent (the cache stores them as they are)."""
     workers = _worker_count(len(todo))
     if workers <= 1:
-        return {rel: read_file(path, rel).to_cache() for path, rel, _size in todo}
+        return _parse(todo), []
     chunks = _chunks(todo, workers)
     children: list[tuple[int, int]] = []
     try:
         children.extend(_fork_parser(chunk) for chunk in chunks[1:])
-        out = {rel: read_file(path, rel).to_cache() for path, rel, _size in chunks[0]}
+        rows = _parse(chunks[0])
+        parts = []
         for chunk, (pid, fd) in zip(chunks[1:], children, strict=True):
-            parsed = _collect(pid, fd, len(chunk))
+            rels = tuple(rel for _path, rel, _size in chunk)
+            data = _collect(pid, fd)
+            parsed = _unmarshal(data, rels) if data is not None else None
             if parsed is None:  # the worker failed: parse its share here instead
-                parsed = [read_file(path, rel).to_cache() for path, rel, _size in chunk]
-            out.update(zip((rel for _path, rel, _size in chunk), parsed, strict=True))
+                rows.update(_parse(chunk))
+            else:
+                rows.update(parsed)
+                parts.append(Part(rels, data))  # type: ignore[arg-type]
         children.clear()
-        return out
+        return rows, parts
     finally:
         for pid, fd in children:  # interrupted: do not leave workers behind
             _abandon(pid, fd)
+
+
+def _parse(todo: list[tuple[str, str, int]]) -> dict[str, tuple]:
+    return {rel: read_file(path, rel).to_cache() for path, rel, _size in todo}
 
 
 def _worker_count(files: int) -> int:
@@ -231,9 +260,9 @@ def _fork_parser(chunk: list[tuple[str, str, int]]) -> tuple[int, int]:
         status = 1
         try:
             os.close(read_fd)
-            rows = [read_file(path, rel).to_cache() for path, rel, _size in chunk]
+            data = marshal.dumps(_parse(chunk))
             with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(marshal.dumps(rows))
+                pipe.write(data)
             status = 0
         finally:
             os._exit(status)
@@ -241,18 +270,22 @@ def _fork_parser(chunk: list[tuple[str, str, int]]) -> tuple[int, int]:
     return pid, read_fd
 
 
-def _collect(pid: int, fd: int, expected: int) -> list[tuple] | None:
-    """The rows a worker sent, or None if it did not finish its work."""
+def _collect(pid: int, fd: int) -> bytes | None:
+    """What a worker sent, or None if it did not finish its work."""
     with os.fdopen(fd, "rb") as pipe:
         data = pipe.read()
     _pid, status = os.waitpid(pid, 0)
-    if status != 0:
-        return None
+    return data if status == 0 else None
+
+
+def _unmarshal(data: bytes, rels: tuple[str, ...]) -> dict[str, tuple] | None:
     try:
         rows = marshal.loads(data)
     except (EOFError, ValueError, TypeError):
         return None
-    return rows if isinstance(rows, list) and len(rows) == expected else None
+    if not isinstance(rows, dict) or len(rows) != len(rels) or not all(r in rows for r in rels):
+        return None
+    return rows
 
 
 def _abandon(pid: int, fd: int) -> None:
@@ -268,6 +301,7 @@ def _abandon(pid: int, fd: int) -> None:
 __all__ = [
     "CACHE_NAME",
     "Loaded",
+    "Part",
     "Scan",
     "item_files",
     "load_sources",
