@@ -124,3 +124,12 @@ def test_plan_materialises_once(make_workspace: Callable[..., Path]) -> None:
     (root / "tasks/ops/OPS-1-20261204.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
     ws = open_workspace(root, TODAY, use_cache=False)
     assert recur.plan(ws, D(2026, 12, 12))[0] == []
+
+
+def test_pending_occurrences_for_the_calendar(make_workspace: Callable[..., Path]) -> None:
+    root = make_workspace(FILES)
+    (root / "tasks/ops/OPS-1-20261211.md").write_text("---\ntitle: made\n---\n", encoding="utf-8")
+    ws = open_workspace(root, TODAY, use_cache=False)
+    found = recur.pending(ws, TODAY, D(2026, 12, 31))
+    assert [o.id for o in found] == ["OPS-1-20261204", "OPS-1-20261218", "OPS-1-20261225"]
+    assert not (root / "tasks/ops/OPS-1-20261204.md").exists()

@@ -60,3 +60,13 @@ def test_no_git_option(tmp_path: Path) -> None:
     result = scaffold.init(tmp_path / "w", bare=True, git=False)
     assert not result.git_initialised
     assert not (tmp_path / "w" / ".git").exists()
+
+
+def test_starter_workspace_schedules_recur(template_root: Path) -> None:
+    import yaml
+
+    workflow = yaml.safe_load((template_root / ".github/workflows/recur.yml").read_text())
+    assert workflow[True]["schedule"]  # 'on' is read as true by YAML 1.1
+    steps = workflow["jobs"]["recur"]["steps"]
+    commands = "\n".join(step.get("run", "") for step in steps)
+    assert "worktext recur --commit" in commands and "git push" in commands

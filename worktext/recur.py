@@ -133,6 +133,21 @@ def materialised(ws: Workspace) -> set[str]:
     return seen
 
 
+def pending(ws: Workspace, start: dt.date, end: dt.date) -> list[Occurrence]:
+    """Occurrences of every live series dated ``start`` to ``end`` that are not task files
+    yet, by date then series: what the site's calendar shows as upcoming. Series whose rule
+    cannot be read are left out (``check`` reports them)."""
+    exists = materialised(ws)
+    out: list[Occurrence] = []
+    for task in series(ws):
+        try:
+            found = occurrences(task, start, end)
+        except RecurrenceError:
+            continue
+        out.extend(o for o in found if id_key(o.id) not in exists)
+    return sorted(out, key=lambda o: (o.date, o.series_id))
+
+
 @dataclass(frozen=True)
 class PlannedOccurrence:
     occurrence: Occurrence
