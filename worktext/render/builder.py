@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from .. import __version__
 from ..cache import cache_dir
 from ..index import Workspace
@@ -160,7 +162,7 @@ def render_page(page: Page) -> bytes:
         site_name=site.site_title,
         today=site.today,
         repo_url=site.repo_url,
-        csp=environment.CSP,
+        csp=Markup(environment.CSP),  # a constant of ours, not user data
     )
     return text.encode("utf-8")
 

@@ -38,7 +38,8 @@ class OutputCollision(WorktextError):
 def safe_name(item_id: str) -> str:
     """A file name (without extension) for an id: readable, portable, never a path."""
     name = _UNSAFE.sub(lambda m: f"_{ord(m.group()):x}_", item_id)
-    name = name.lstrip(".") or "_"
+    if not name or name[0] in ".-":  # no hidden files, nothing that reads as an option
+        name = "_" + name
     if name.rstrip(". ") != name:
         name = name.rstrip(". ") + "_"
     if name.split(".")[0].lower() in _RESERVED:

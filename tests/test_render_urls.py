@@ -1,0 +1,58 @@
+"""Output paths: every id becomes a safe file name; case-insensitive clashes are errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from worktext.render.urls import OutputCollision, UrlMap, relative, root_prefix, safe_name
+
+SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*\Z")
+
+
+@pytest.mark.parametrize(
+    ("item_id", "expected"),
+    [("WEB-12", "WEB-12"), ("a.b_c", "a.b_c"), ("../etc", "_.._2f_etc"), ("con", "_con"), ("x y", "x_20_y")],
+)
+def test_safe_name_examples(item_id: str, expected: str) -> None:
+    assert safe_name(item_id) == expected
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_safe_name_is_always_one_portable_file_name(item_id: str) -> None:
+    name = safe_name(item_id)
+    assert SAFE.match(name), name
+    assert name not in {".", ".."}
+    assert name.split(".")[0].lower() not in {"con", "prn", "aux", "nul", "com1", "lpt1"}
+
+
+def test_item_paths_are_inside_their_folder() -> None:
+    urls = UrlMap()
+    assert urls.item("task", "WEB-1") == "tasks/WEB-1.html"
+    assert urls.item("task", "WEB-1") == "tasks/WEB-1.html"  # asked twice: the same, no clash
+    assert urls.item("ics", "ana", ".ics") == "people/ana.ics"
+    assert urls.item("person", "ana") == "people/ana.html"
+
+
+def test_ids_differing_only_in_case_are_an_error_not_an_overwrite() -> None:
+    urls = UrlMap()
+    urls.item("task", "Web-1")
+    with pytest.raises(OutputCollision, match="Web-1.*WEB-1|WEB-1.*Web-1"):
+        urls.item("task", "WEB-1")
+
+
+def test_ids_that_sanitise_to_the_same_name_are_an_error() -> None:
+    urls = UrlMap()
+    urls.item("goal", "a b")
+    with pytest.raises(OutputCollision):
+        urls.item("goal", "a_20_b")
+
+
+def test_relative_links_work_from_any_depth() -> None:
+    assert relative("tasks/A.html", "boards/x.html") == "../boards/x.html"
+    assert relative("index.html", "tasks/A.html") == "tasks/A.html"
+    assert root_prefix("index.html") == ""
+    assert root_prefix("tasks/A.html") == "../"
