@@ -1,0 +1,174 @@
+"""The built site in a real browser: headless Chromium (Debian's ``chromium``) driven by
+Playwright's Python package, pages loaded from file:// with the Content-Security-Policy on.
+
+Skipped only when /usr/bin/chromium is not installed (CI installs it: see .ci/run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from render_helpers import HOSTILE_FILES, fixture_workspace
+
+from worktext.pipeline import open_workspace
+from worktext.render import build_site
+
+CHROMIUM = "/usr/bin/chromium"
+TODAY = dt.date(2026, 11, 23)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def template_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "public"
+    template = Path(__file__).resolve().parent.parent / "workspace-template"
+    if (template / "worktext.yml").is_file():
+        ws = open_workspace(template, TODAY, use_cache=False)
+    else:  # the starter workspace is not there yet: the fixture workspace stands in
+        ws = fixture_workspace(tmp_path_factory.mktemp("ws"))
+    build_site(ws, out, jobs=1)
+    return out
+
+
+class Watcher:
+    """Console errors, uncaught exceptions, failed requests and dialogs of one page."""
+
+    def __init__(self, page: object) -> None:
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))  # type: ignore[attr-defined]
+        page.on("pageerror", lambda e: self.problems.append(f"exception: {e}"))  # type: ignore[attr-defined]
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))  # type: ignore[attr-defined]
+        page.on("dialog", self._dialog)  # type: ignore[attr-defined]
+
+    def _dialog(self, dialog: object) -> None:
+        self.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+
+def open_page(browser: object, url: str, javascript: bool = True) -> tuple[object, Watcher]:
+    context = browser.new_context(java_script_enabled=javascript)  # type: ignore[attr-defined]
+    page = context.new_page()
+    watcher = Watcher(page)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return page, watcher
+
+
+def test_every_page_loads_without_errors_or_failed_requests(browser: object, template_site: Path) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    watcher = Watcher(page)
+    pages = sorted(template_site.rglob("*.html"))
+    assert len(pages) > 20
+    for html in pages:
+        page.goto(html.as_uri())
+        page.wait_for_load_state("load")
+        assert not watcher.problems, (html.name, watcher.problems)
+    context.close()
+
+
+def test_board_filters_and_swimlanes(browser: object, template_site: Path) -> None:
+    board = next(iter(sorted((template_site / "boards").glob("*.html"))))
+    page, watcher = open_page(browser, board.as_uri())
+    cards = page.locator(".card")
+    total = cards.count()
+    assert total > 1
+    first_id = page.locator(".card").first.get_attribute("data-id")
+    page.fill("input[name=q]", first_id.lower())
+    visible = page.locator(".card:visible")
+    assert 1 <= visible.count() < total
+    assert all(first_id.lower() in (visible.nth(i).get_attribute("data-text") or "") for i in range(visible.count()))
+    assert "Showing" in page.locator(".filter-status").inner_text()
+    page.fill("input[name=q]", "")
+    assert page.locator(".card:visible").count() == total
+    options = page.locator("select[name=assignee] option")
+    if options.count() > 1:
+        person = options.nth(1).get_attribute("value")
+        page.select_option("select[name=assignee]", person)
+        shown = page.locator(".card:visible")
+        assert 0 < shown.count() <= total
+        for i in range(shown.count()):
+            assert person in (shown.nth(i).get_attribute("data-assignees") or "").split()
+        page.select_option("select[name=assignee]", "")
+    page.select_option("select[name=lanes]", "priority")
+    assert page.locator(".lane-head").count() >= 1
+    assert page.locator(".card:visible").count() == total
+    assert not watcher.problems
+
+
+def test_board_is_complete_without_scripts(browser: object, template_site: Path) -> None:
+    board = next(iter(sorted((template_site / "boards").glob("*.html"))))
+    page, watcher = open_page(browser, board.as_uri(), javascript=False)
+    assert page.locator(".card:visible").count() == page.locator(".card").count() > 0
+    assert not page.locator("[data-board-filter]").is_visible()  # controls that need JS hide
+    assert not watcher.problems
+
+
+def test_search_finds_tasks_from_the_prebuilt_index(browser: object, template_site: Path) -> None:
+    page, watcher = open_page(browser, (template_site / "search.html").as_uri())
+    first_task = sorted((template_site / "tasks").glob("*.html"))[0].stem
+    page.fill("#q", first_task)
+    results = page.locator("[data-search-results] li")
+    assert results.count() >= 1
+    assert first_task in results.first.inner_text()
+    results.first.locator("a").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"tasks/{first_task}.html")
+    assert not watcher.problems
+
+
+def test_theme_switch_is_remembered(browser: object, template_site: Path) -> None:
+    page, watcher = open_page(browser, (template_site / "index.html").as_uri())
+    before = page.evaluate("document.documentElement.getAttribute('data-theme')")
+    page.click("[data-theme-toggle]")
+    after = page.evaluate("document.documentElement.getAttribute('data-theme')")
+    assert after in ("light", "dark") and after != before
+    assert not watcher.problems
+
+
+def test_hostile_titles_and_bodies_run_no_script(browser: object, tmp_path: Path) -> None:
+    ws = fixture_workspace(tmp_path / "ws", HOSTILE_FILES)
+    out = tmp_path / "out"
+    build_site(ws, out, jobs=1)
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    watcher = Watcher(page)
+    for rel in ("tasks/X-1.html", "tasks/X-2.html", "people/eve.html", "projects/evil.html", "boards/evil.html", "timelines/evil.html", "index.html", "calendar/2026-11.html", "people.html"):
+        page.goto((out / rel).as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.querySelectorAll('script:not([src]), iframe, img[onerror], svg[onload]').length") == 0, rel
+    page.goto((out / "search.html").as_uri())
+    page.fill("#q", "script")
+    assert page.locator("[data-search-results] li").count() >= 1
+    assert "<script>alert(1)</script>" in page.locator("[data-search-results]").inner_text()
+    assert watcher.dialogs == [] and watcher.problems == []
+    page.goto((out / "tasks/X-1.html").as_uri())
+    assert page.locator("h1").inner_text().endswith("<script>alert(1)</script>")
+    context.close()
