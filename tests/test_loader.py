@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.util
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -10,6 +13,9 @@ import pytest
 
 from worktext import cache, loader
 from worktext.config import load_config
+from worktext.pipeline import open_workspace
+
+GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 
 
 def load(root: Path) -> loader.Loaded:
@@ -218,3 +224,50 @@ def test_the_cache_written_from_workers_serves_the_same_sources(
     assert warm.from_cache == 121
     assert warm.sources == cold.sources
     assert warm.fingerprint == cold.fingerprint is not None
+
+
+def generator():
+    spec = importlib.util.spec_from_file_location("bench_generate", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    try:
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    finally:
+        del sys.modules[spec.name]
+    return module
+
+
+def test_a_generated_workspace_loads_the_same_on_one_core_or_two(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ws"
+    counts = generator().generate(root, tasks=600, projects=6, people=5, seed=3)
+    assert counts["tasks"] == 600
+    today = dt.date(2026, 11, 23)
+    monkeypatch.setenv(loader.JOBS_ENV, "1")
+    serial = open_workspace(root, today, use_cache=False)
+    forked = []
+    real_fork = loader._fork_parser
+    monkeypatch.setattr(
+        loader, "_fork_parser", lambda chunk: forked.append(chunk) or real_fork(chunk)
+    )
+    monkeypatch.setenv(loader.JOBS_ENV, "2")
+    parallel = open_workspace(root, today, use_cache=False)
+    assert len(forked) == 1 and len(forked[0]) > 200  # the default threshold let it fork
+    assert serial.diagnostics == parallel.diagnostics == []  # the generator's promise
+    assert list(serial.tasks) == list(parallel.tasks)
+    assert serial.sources == parallel.sources
+    assert serial.file_count == parallel.file_count == 600 + 6 + 5 + 7 + 1 + 3
+
+
+def test_the_generator_is_deterministic(tmp_path: Path) -> None:
+    generate = generator().generate
+    generate(tmp_path / "a", tasks=40, projects=3, people=4, seed=9)
+    generate(tmp_path / "b", tasks=40, projects=3, people=4, seed=9)
+    generate(tmp_path / "c", tasks=40, projects=3, people=4, seed=10)
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.md")}
+
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    assert files(tmp_path / "a") != files(tmp_path / "c")
