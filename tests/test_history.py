@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from git_helpers import Repo, task
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from worktext.cli import cli
 from worktext.config import load_config
-from worktext.history import History, load_history, parse_log
+from worktext.history import History, load_history, parse_log, simple_front_matter
+from worktext.source import parse_bytes
 
 NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -316,3 +319,134 @@ def test_log_outside_git_warns_without_traceback(make_workspace) -> None:
     code, out, err = run_cli(root, "log")
     assert code == 0 and "No task changes." in out
     assert "warning: " in err and "Traceback" not in err
+
+
+# -- the fast reader of simple front matter agrees with the YAML parser ----------------------
+
+VALUE_WORDS = [
+    "todo",
+    "in-progress",
+    "2026-03-01",
+    "2026-03-28T10:00",
+    "4h",
+    "1h 30m",
+    "12",
+    "-3",
+    "0.5",
+    "1e3",
+    "0x1F",
+    "0o17",
+    ".inf",
+    "yes",
+    "no",
+    "off",
+    "null",
+    "Null",
+    "~",
+    "true",
+    "FALSE",
+    "0755",
+    "1:30",
+    "a:b",
+    "a: b",
+    "a #b",
+    "#x",
+    "x#",
+    "@ana",
+    "`x`",
+    "*x",
+    "&x",
+    "!x",
+    "%x",
+    "a,b",
+    "[a]",
+    "{a: 1}",
+    "'q'",
+    '"q"',
+    '"a: b"',
+    "'it''s'",
+    '"esc\\n"',
+    "-",
+    "- x",
+    "?",
+    "|",
+    ">",
+    "ünï",
+    "a  b",
+    "a\tb",
+    "x ",
+    "---",
+    "...",
+    "",
+]
+KEYS = ["status", "title", "id", "due", "true", "null", "1", "x-y", "_k", "labels", "Key"]
+
+
+@st.composite
+def front_matters(draw: st.DrawFn) -> bytes:
+    lines = []
+    for _ in range(draw(st.integers(0, 6))):
+        key = draw(st.sampled_from(KEYS))
+        shape = draw(
+            st.sampled_from(["plain", "flow", "block", "bare", "comment", "blank", "records"])
+        )
+        words = draw(st.lists(st.sampled_from(VALUE_WORDS), min_size=0, max_size=3))
+        if shape == "plain":
+            lines.append(f"{key}: {words[0] if words else ''}")
+        elif shape == "flow":
+            lines.append(f"{key}: [{', '.join(words)}]")
+        elif shape == "block":
+            indent = draw(st.sampled_from(["", "  ", "    "]))
+            lines.append(f"{key}:")
+            lines += [f"{indent}- {w}" for w in words]
+        elif shape == "records":
+            indent = draw(st.sampled_from(["", "  "]))
+            gap = draw(st.sampled_from([" ", "  "]))
+            lines.append(f"{key}:")
+            for word in words:
+                field = draw(st.sampled_from(KEYS))
+                lines.append(f"{indent}-{gap}{field}: {word}")
+                inner = " " * (len(indent) + 1 + len(gap) + draw(st.sampled_from([0, 0, 1])))
+                lines.append(f"{inner}{draw(st.sampled_from(KEYS))}: {word}")
+        elif shape == "bare":
+            lines.append(f"{key}:")
+        elif shape == "comment":
+            lines.append("# a comment: with [things]")
+        else:
+            lines.append("")
+    return ("---\n" + "".join(line + "\n" for line in lines) + "---\nBody\n").encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(front_matters())
+def test_simple_front_matter_matches_the_yaml_parser(raw: bytes) -> None:
+    fast = simple_front_matter(raw)
+    if fast is not None:
+        assert fast == parse_bytes(raw, "tasks/X-1.md").data
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"---\nlog:\n  - date: 2026-01-01\n    duration: 1h 30m\n"
+        b"  - {date: 2026-01-02, who: a}\n---\n",
+        b"---\ntitle: 'Caf\xc3\xa9: menu'\nlabels:\n- a\n- b # why\npriority: low  # raised\n---\n",
+        b"---\nassignee:\nstatus: todo\nestimate: 4\ndone: true\nx: null\n---\n",
+    ],
+)
+def test_simple_front_matter_reads_common_shapes(raw: bytes) -> None:
+    fast = simple_front_matter(raw)
+    assert fast is not None and fast == parse_bytes(raw, "tasks/X-1.md").data
+
+
+def test_simple_front_matter_declines_what_it_does_not_know() -> None:
+    assert simple_front_matter(b"---\nlog:\n  - date: 2026-01-01\n     duration: 1h\n---\n") is None
+    assert simple_front_matter(b"---\nparent:\n  child: 1\n---\n") is None
+    assert simple_front_matter(b"\xef\xbb\xbf---\nstatus: todo\n---\n") is None
+    assert simple_front_matter(b"---\r\nstatus: todo\r\n---\r\n") is None
+    assert simple_front_matter(b"---\nstatus: todo#soon\n---\n") is None
+    assert simple_front_matter(b"---\nstatus: todo\nstatus: done\n---\n") is None
+    assert simple_front_matter(b'---\ntitle: "Fix: login"\nlabels:\n  - a\n---\n') == {
+        "title": "Fix: login",
+        "labels": ["a"],
+    }

@@ -161,61 +161,67 @@ def rev_list(root: Path, spec: Sequence[str]) -> list[str]:
 
 
 class BlobReader:
-    """One ``git cat-file --batch`` process that answers many blob reads.
+    """One ``git cat-file --batch --buffer`` process that answers one list of blob reads.
 
-    ``read_many`` writes the requests from a thread while the answers are read, so neither
-    pipe can fill up and stall the other.
+    The requests are written from a thread while the answers are read, so neither pipe can
+    fill up and stall the other; ``--buffer`` lets git write big blocks instead of flushing
+    after every object, and closing its input flushes the rest.
     """
 
     def __init__(self, cwd: Path) -> None:
         try:
             self._proc = subprocess.Popen(
-                _argv(["cat-file", "--batch"]),
+                _argv(["cat-file", "--batch", "--buffer"]),
                 cwd=cwd,
                 env=git_env(),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
+                bufsize=1 << 16,
             )
         except FileNotFoundError:
             raise GitMissing("git is not installed or not on PATH") from None
 
     def read_many(self, shas: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+        """(sha, content) in the order asked; content None when the object is missing."""
         wanted = list(shas)
         proc = self._proc
         assert proc.stdin is not None and proc.stdout is not None
+        stdin = proc.stdin
 
         def feed() -> None:
-            try:
-                for start in range(0, len(wanted), 512):
-                    proc.stdin.write(
-                        "".join(f"{s}\n" for s in wanted[start : start + 512]).encode("ascii")
-                    )
-                proc.stdin.flush()
-            except (BrokenPipeError, ValueError):
-                pass
+            with contextlib.suppress(BrokenPipeError, ValueError, OSError):
+                for start in range(0, len(wanted), 1024):
+                    chunk = "".join(f"{s}\n" for s in wanted[start : start + 1024])
+                    stdin.write(chunk.encode("ascii"))
+                stdin.close()
 
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
         out = proc.stdout
-        for sha in wanted:
-            header = out.readline()
-            if not header:
-                raise GitError("git cat-file stopped unexpectedly")
-            parts = header.split()
-            if len(parts) < 3 or parts[-1] == b"missing":
-                yield sha, None
-                continue
-            size = int(parts[2])
-            data = out.read(size)
-            out.read(1)  # the newline after each object
-            yield sha, data
-        writer.join()
+        try:
+            for sha in wanted:
+                header = out.readline()
+                if not header:
+                    raise GitError("git cat-file stopped unexpectedly")
+                parts = header.split()
+                if len(parts) < 3 or parts[-1] == b"missing":
+                    yield sha, None
+                    continue
+                size = int(parts[2])
+                data = out.read(size + 1)  # the content and the newline after it
+                yield sha, data[:-1]
+        finally:
+            if writer.is_alive():  # the caller stopped early: stop git rather than wait
+                proc.kill()
+            writer.join()
 
     def close(self) -> None:
         if self._proc.stdin:
             with contextlib.suppress(OSError):
                 self._proc.stdin.close()
+        if self._proc.stdout:
+            self._proc.stdout.close()
         self._proc.wait()
 
     def __enter__(self) -> BlobReader:

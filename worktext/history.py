@@ -25,6 +25,7 @@ from .loader import SKIPPED_NAMES
 from .model import KINDS
 from .schema import ID_PATTERN
 from .source import parse_bytes
+from .yamlpos import resolve_plain
 
 CACHE_NAME = "history.marshal"
 FORMAT = 1
@@ -159,8 +160,145 @@ def item_id(fields: Mapping[str, Any], rel: str) -> str | None:
     return stem if ID_PATTERN.match(stem) else None
 
 
+# A trailing ' # comment' is dropped; a '#' anywhere else makes the line not simple.
+_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*?))?(?: +#.*)? *\Z")
+_PLAIN = r"\w[\w./+-]*"
+_SIMPLE_PLAIN = re.compile(rf"{_PLAIN}(?:[ :]{_PLAIN})*\Z")
+_SIMPLE_QUOTED = re.compile(r"\"([^\"\\]*)\"\Z|'([^']*)'\Z")
+_SIMPLE_ITEM = re.compile(rf"{_PLAIN}\Z")
+_SIMPLE_BLOCK_ITEM = re.compile(r"( *)-( +)(\S.*?)(?: +#.*)? *\Z")
+
+
+def simple_front_matter(raw: bytes) -> dict[str, Any] | None:
+    """The front matter of the most common shape, read without the YAML parser; else None.
+
+    Only top-level ``key: value`` lines (a value is a simple plain scalar, a quoted string
+    without escapes, or a flow list of simple words), ``key:`` followed by a block list of
+    such values, blank lines and whole-line comments. Anything else returns None and the file
+    goes through ``parse_bytes``. Tests check that both give the same data on this subset;
+    history reads tens of thousands of file versions, and the YAML parser is most of its time.
+    """
+    if not raw.startswith(b"---\n"):
+        return None
+    end = raw.find(b"\n---\n", 3)
+    if end < 0 or raw.find(b"\n...", 3, end + 1) >= 0:
+        return None
+    block = raw[4 : end + 1]
+    if b"\r" in block or b"\t" in block:
+        return None
+    try:
+        lines = block.decode("utf-8").split("\n")[:-1]
+    except UnicodeDecodeError:
+        return None
+    data: dict[str, Any] = {}
+    open_list: list[Any] | None = None  # the block list being filled, under a bare 'key:'
+    indent: str | None = None  # the indentation of its dashes
+    record: dict[str, Any] | None = None  # its last item, when that is a set of keys
+    record_indent = ""  # the indentation of that item's keys
+    bare: list[str] = []
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        if (
+            record is not None
+            and line.startswith(record_indent)
+            and line[len(record_indent)] != " "
+        ):
+            if not _simple_entry(line[len(record_indent) :], record):
+                return None
+            continue
+        if open_list is not None:
+            item = _SIMPLE_BLOCK_ITEM.match(line)
+            if item is not None and indent in (None, item.group(1)):
+                indent = item.group(1)
+                content = item.group(3)
+                if _SIMPLE_KEY.match(content):
+                    record = {}
+                    record_indent = " " * (len(indent) + 1 + len(item.group(2)))
+                    if not _simple_entry(content, record):
+                        return None
+                    open_list.append(record)
+                    continue
+                record = None
+                value = _simple_value(content)
+                if value is _NOT_SIMPLE or isinstance(value, list):
+                    return None
+                open_list.append(value)
+                continue
+        record = None
+        match = _SIMPLE_KEY.match(line)
+        if match is None:
+            return None
+        key, text = match.groups()
+        text = text or None  # 'key: ' is the same as 'key:'
+        if key in data or resolve_plain(key) != key:
+            return None
+        if text is None:
+            open_list, indent = [], None
+            data[key] = open_list
+            bare.append(key)
+            continue
+        open_list = None
+        value = _simple_value(text)
+        if value is _NOT_SIMPLE:
+            return None
+        data[key] = value
+    for key in bare:
+        if not data[key]:
+            data[key] = None  # 'key:' with nothing under it is null, not an empty list
+    return data
+
+
+_NOT_SIMPLE = object()
+
+
+def _simple_entry(text: str, record: dict[str, Any]) -> bool:
+    """Add one 'key: value' to a list item's keys; False when it is not that simple."""
+    match = _SIMPLE_KEY.match(text)
+    if match is None or not match.group(2):
+        return False
+    key = match.group(1)
+    value = _simple_value(match.group(2))
+    if key in record or resolve_plain(key) != key or value is _NOT_SIMPLE:
+        return False
+    record[key] = value
+    return True
+
+
+def _simple_value(text: str) -> Any:
+    if not text:
+        return _NOT_SIMPLE
+    if _SIMPLE_PLAIN.match(text):
+        return resolve_plain(text)
+    if text[0] in "\"'":
+        quoted = _SIMPLE_QUOTED.match(text)
+        if quoted is None:
+            return _NOT_SIMPLE
+        return quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+    if text[0] == "[" and text[-1] == "]":
+        inner = text[1:-1]
+        items = [item.strip() for item in inner.split(",")] if inner.strip() else []
+        if not all(_SIMPLE_ITEM.match(item) for item in items):
+            return _NOT_SIMPLE
+        return [resolve_plain(item) for item in items]
+    if text[0] == "{" and text[-1] == "}":
+        record: dict[str, Any] = {}
+        inner = text[1:-1]
+        for entry in inner.split(",") if inner.strip() else ():
+            entry = entry.strip()
+            if entry[:1] in ("[", "{") or not _simple_entry(entry, record):
+                return _NOT_SIMPLE
+            if isinstance(record[next(reversed(record))], list | dict):
+                return _NOT_SIMPLE
+        return record
+    return _NOT_SIMPLE
+
+
 def parse_front_matter(raw: bytes, rel: str) -> tuple[dict[str, Any] | None, str]:
     """(front matter, '') or (None, why it cannot be read)."""
+    simple = simple_front_matter(raw)
+    if simple is not None:
+        return simple, ""
     source = parse_bytes(raw, rel)
     if source.data is None:
         problem = next((p for p in source.problems if p.severity == "error"), None)
@@ -331,7 +469,6 @@ def _reconstruct(root: Path, config: Config, state: gitio.RepoState, rev: str) -
             "log",
             "--first-parent",
             "--diff-merges=first-parent",
-            "--reverse",
             "--raw",
             "-z",
             "--no-renames",
@@ -346,7 +483,8 @@ def _reconstruct(root: Path, config: Config, state: gitio.RepoState, rev: str) -
     prefix = state.prefix
     commits: list[tuple[Commit, list[tuple[str, str, str]]]] = []
     blob_paths: dict[str, str] = {}
-    for commit, entries in parse_log(raw):
+    # Newest first from git (--reverse would make git hold every commit before writing one).
+    for commit, entries in reversed(list(parse_log(raw))):
         mine = []
         for status, blob, path in entries:
             if not path.startswith(prefix):
@@ -460,7 +598,6 @@ def load_history(
     if uncommitted and rev == "HEAD":
         now = now or dt.datetime.now(dt.timezone.utc)
         apply_uncommitted(root, config, state, replay, now)
-    link_mentions(history)
     history.warnings = warnings
     for skipped in history.skipped:
         history.warnings.append(
@@ -489,31 +626,23 @@ def _repo_warnings(state: gitio.RepoState, rev: str) -> list[str]:
 def _cached(
     root: Path, config: Config, state: gitio.RepoState, rev: str, commit: str, use_cache: bool
 ) -> tuple[History, Replay]:
+    # Only HEAD's history is kept: it is what every command reads, and one entry stays small.
+    use_cache = use_cache and rev == "HEAD"
     key = repr(
-        (
-            FORMAT,
-            _code_stamp(),
-            commit,
-            state.prefix,
-            sorted(folder_prefixes(config).items()),
-            state.shallow,
-        )
+        (FORMAT, commit, state.prefix, sorted(folder_prefixes(config).items()), state.shallow)
     )
-    entries = cache.read(root, CACHE_NAME) if use_cache else {}
-    if key in entries:
-        history, replay = decode(entries[key], state)
+    stored = cache.recall(root, CACHE_NAME, key) if use_cache else None
+    if stored is not None:
+        with cache.gc_paused():
+            history, replay = decode(stored, state)
         history.from_cache = True
         return history, replay
-    history, replay = _reconstruct(root, config, state, rev)
+    with cache.gc_paused():  # tens of thousands of small objects, none of them cyclic
+        history, replay = _reconstruct(root, config, state, rev)
+    link_mentions(history)
     if use_cache:
-        kept = dict(list(entries.items())[-3:])  # the last few revisions: HEAD, a PR's base
-        kept[key] = encode(history, replay)
-        cache.write(root, CACHE_NAME, kept)
+        cache.remember(root, CACHE_NAME, key, encode(history, replay))
     return history, replay
-
-
-def _code_stamp() -> int:
-    return os.stat(__file__).st_mtime_ns
 
 
 def encode(history: History, replay: Replay) -> tuple:
@@ -524,6 +653,7 @@ def encode(history: History, replay: Replay) -> tuple:
     tasks = tuple(
         (
             t.id,
+            tuple((index[m.commit.sha], m.closes) for m in t.mentions),
             tuple(
                 (
                     index[e.commit.sha],
@@ -547,8 +677,9 @@ def decode(data: tuple, state: gitio.RepoState) -> tuple[History, Replay]:
     commits_raw, tasks_raw, skipped_raw, snapshot = data
     commits = [Commit(s, a, e, dt.datetime.fromisoformat(d), m) for s, a, e, d, m in commits_raw]
     history = History(head=state.head, branch=state.branch, commits=commits, shallow=state.shallow)
-    for task_id, events in tasks_raw:
+    for task_id, mentions, events in tasks_raw:
         task = history.tasks[id_key(task_id)] = TaskHistory(task_id)
+        task.mentions = [Mention(commits[ci], closes) for ci, closes in mentions]
         task.events = [
             Event(
                 tid,
