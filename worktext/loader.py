@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import sys
 import threading
 from dataclasses import dataclass, field
 
@@ -233,6 +234,8 @@ def _worker_count(files: int) -> int:
     wanted = os.environ.get(JOBS_ENV, "").strip()
     if wanted.isdigit() and int(wanted) > 0:
         return min(int(wanted), MAX_WORKERS)
+    if not sys.platform.startswith("linux"):
+        return 1  # fork is unsafe on macOS once system frameworks are loaded; ask for it
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
