@@ -139,7 +139,7 @@ def test_deleting_the_cache_changes_no_result(make_workspace, later_clock) -> No
 
     def result() -> tuple:
         ws = open_workspace(root, TODAY)
-        return ws.diagnostics, list(ws.tasks), {p: s for p, s in ws.sources.items()}
+        return ws.diagnostics, list(ws.tasks), {path: ws.sources[path] for path in ws.sources}
 
     fresh = result()
     assert any(d.code == "invalid-date" for d in fresh[0])

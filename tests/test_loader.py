@@ -271,3 +271,16 @@ def test_the_generator_is_deterministic(tmp_path: Path) -> None:
 
     assert files(tmp_path / "a") == files(tmp_path / "b")
     assert files(tmp_path / "a") != files(tmp_path / "c")
+
+
+def test_a_scan_made_to_fingerprint_is_reused_by_the_load(make_workspace, monkeypatch) -> None:
+    monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
+    root = make_workspace({"tasks/A-1.md": "---\ntitle: A\n---\n"})
+    config, _ = load_config(root)
+    found = loader.scan(config)
+    walks = []
+    monkeypatch.setattr(loader, "item_files", lambda c: walks.append(c) or ({}, []))
+    loaded = loader.load_sources(config, found=found)
+    assert walks == []
+    assert [s.data for s in loaded.sources["task"]] == [{"title": "A"}]
+    assert loaded.fingerprint == loader.fingerprint(config, found) is not None

@@ -126,11 +126,13 @@ def scan(config: Config) -> Scan:
 def workspace_fingerprint(config: Config) -> str | None:
     """What ``load_sources(config).fingerprint`` would be, without reading any file: a
     derived result stored under it can be served before the workspace is even parsed."""
-    return _fingerprint(config, scan(config))
+    return fingerprint(config, scan(config))
 
 
-def load_sources(config: Config, use_cache: bool = True) -> Loaded:
-    found = scan(config)
+def load_sources(config: Config, use_cache: bool = True, found: Scan | None = None) -> Loaded:
+    """Every item file, parsed. ``found``: a ``scan(config)`` just made (to fingerprint the
+    workspace first), so the folders are not walked twice."""
+    found = found or scan(config)
     previous = cache.read(config.root, CACHE_NAME) if use_cache else {}
     rows: dict[str, tuple] = {}  # rel → cache row
     todo: list[tuple[str, str, int]] = []  # (abspath, rel, size) of the files to parse
@@ -154,7 +156,7 @@ def load_sources(config: Config, use_cache: bool = True) -> Loaded:
             keys = {rel: found.keys[rel] for rel in rows if found.trusted(rel)}
             if hits != len(keys) or len(previous) != len(keys):
                 _write_cache(config, keys, rows, parts)
-    return Loaded(sources, found.diagnostics, hits, _fingerprint(config, found))
+    return Loaded(sources, found.diagnostics, hits, fingerprint(config, found))
 
 
 def _write_cache(
@@ -166,7 +168,9 @@ def _write_cache(
     cache.write_parts(config.root, CACHE_NAME, keys, [*(p.data for p in parts), rest])
 
 
-def _fingerprint(config: Config, found: Scan) -> str | None:
+def fingerprint(config: Config, found: Scan) -> str | None:
+    """A digest of every input: worktext's code, the configuration, and each file's path and
+    identity; None while a file is too new (or unreadable) for its identity to be trusted."""
     if not all(found.trusted(rel) for rel in found.keys):
         return None
     digest = hashlib.blake2b(digest_size=20)
@@ -306,6 +310,7 @@ __all__ = [
     "Loaded",
     "Part",
     "Scan",
+    "fingerprint",
     "item_files",
     "load_sources",
     "parse_rows",
