@@ -47,12 +47,22 @@ def scalars(draw: st.DrawFn) -> tuple[str, object]:
 def entries(draw: st.DrawFn, key: str) -> tuple[list[str], object]:
     """The lines of one top-level entry and its value."""
     comment = draw(st.sampled_from(["", "  # note", " #x"]))
-    shape = draw(st.sampled_from(["scalar", "scalar", "flow", "block", "block-scalar"]))
+    shapes = ["scalar", "scalar", "flow", "block", "block-scalar", "map", "flow-map", "folded"]
+    shape = draw(st.sampled_from(shapes))
     if shape == "scalar":
         written, value = draw(scalars())
         sep = " " if written else ""
         return [f"{key}:{sep}{written}{comment if written else ''}"], value
     items = draw(st.lists(words, min_size=1, max_size=4))
+    if shape == "map":  # a nested block mapping
+        return [f"{key}:{comment}"] + [f"  k{i}: {w}" for i, w in enumerate(items)], {
+            f"k{i}": w for i, w in enumerate(items)
+        }
+    if shape == "flow-map":
+        inner = ", ".join(f"k{i}: {w}" for i, w in enumerate(items))
+        return [f"{key}: {{{inner}}}{comment}"], {f"k{i}": w for i, w in enumerate(items)}
+    if shape == "folded":  # a plain scalar over several lines
+        return [f"{key}: {items[0]}"] + [f"  {w}" for w in items[1:]], " ".join(items)
     if shape == "flow":
         return [f"{key}: [{', '.join(items)}]{comment}"], items
     if shape == "block":

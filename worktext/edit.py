@@ -334,7 +334,7 @@ def _replace_value(doc: _Doc, key: str, value: Any) -> str:
     old = doc.data[key]
     end = doc.offset(*_value_end(doc, path))
     was_block = _is_block_collection(doc, path)
-    keep_block = was_block and isinstance(value, list) and value
+    keep_block = was_block and isinstance(old, list) and isinstance(value, list) and value
     wants_block = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
     if keep_block or (wants_block and not _is_flow(doc, span)):
         if was_block:
