@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from worktext.cli import cli
@@ -353,3 +354,25 @@ def test_every_command_documents_an_example() -> None:
 
     for command in COMMANDS:
         assert "Example:" in (command.help or ""), command.name
+
+
+def test_set_status_must_be_a_state(make_workspace: Callable[..., Path]) -> None:
+    root = workspace(make_workspace)
+    code, _, err = run(root, "set", "WEB-2", "status=finished")
+    assert code == 2 and "no state 'finished'" in err
+    assert run(root, "set", "WEB-2", "status=done")[0] == 0
+
+
+def test_a_file_changed_after_loading_is_not_edited(make_workspace: Callable[..., Path]) -> None:
+    from worktext.atomic import WriteError
+    from worktext.commands.edit import edit_item
+    from worktext.pipeline import open_workspace
+
+    root = workspace(make_workspace)
+    ws = open_workspace(root, use_cache=False)
+    path = root / "tasks/web/WEB-2.md"
+    path.write_text(read(root, "tasks/web/WEB-2.md").replace("todo", "doing"))
+    task = ws.tasks.get("WEB-2")
+    with pytest.raises(WriteError, match="changed on disk"):
+        edit_item(ws, "task", task, [("set", "status", "done")])
+    assert "status: doing" in read(root, "tasks/web/WEB-2.md")

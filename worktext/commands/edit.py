@@ -115,6 +115,10 @@ def edit_item(
     before = atomic.read(path)
     if before.content is None:
         raise NotFound(f"{item.path} no longer exists")
+    loaded = ws.sources.get(item.path)
+    if loaded is not None and parse_bytes(before.content, item.path).data != loaded.data:
+        # The checks above (workflow, references) looked at the file as it was loaded.
+        raise atomic.WriteError(f"{item.path} changed on disk while worktext ran; run it again")
     after = engine.apply(before.content, item.path, ops)
     check_values(ws, kind, item.path, after, {key for _op, key, _v in ops}, force)
     return atomic.Change(before, after)
@@ -330,6 +334,14 @@ def set_(
     ops: list[engine.Op] = []
     for key, text in parse_pairs(pairs):
         value = coerce(fields.get(key), key, text, data.get(key), today_of(obj))
+        if kind == "task" and key == "status" and not force:
+            workflow = ws.workflow_of(item)  # type: ignore[arg-type]
+            if workflow.state(value) is None:
+                names = ", ".join(s.id for s in workflow.states)
+                raise WorktextError(
+                    f"workflow '{workflow.id}' has no state '{value}'; states: {names} "
+                    "('worktext move' also checks the workflow's transitions)"
+                )
         ops.append(("set", key, value))
     change = edit_item(ws, kind, item, ops, force)
     summary = ", ".join(f"{key}={value}" for key, value in parse_pairs(pairs))
