@@ -20,9 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from dateutil import rrule
+from typing import TYPE_CHECKING, Any
 
 from .errors import WorktextError
 from .index import Workspace, id_key
@@ -30,11 +28,14 @@ from .model import Task
 from .source import CHECKBOX
 from .values import as_day
 
+if TYPE_CHECKING:
+    from dateutil import rrule
+
 SHORTHANDS = {
-    "daily": rrule.DAILY,
-    "weekly": rrule.WEEKLY,
-    "monthly": rrule.MONTHLY,
-    "yearly": rrule.YEARLY,
+    "daily": "FREQ=DAILY",
+    "weekly": "FREQ=WEEKLY",
+    "monthly": "FREQ=MONTHLY",
+    "yearly": "FREQ=YEARLY",
 }
 SERIES_KEY = "recurrence_of"
 DEFAULT_HORIZON = dt.timedelta(days=14)
@@ -65,11 +66,12 @@ def anchor(task: Task) -> dt.date | None:
 
 def parse_rule(text: str, first: dt.date) -> rrule.rrule:
     """The rule of a ``repeat:`` value, starting on ``first``."""
+    from dateutil import rrule  # imported here: only recurrence needs it, not every command
+
     start = dt.datetime.combine(first, dt.time())
-    key = text.strip().lower()
-    if key in SHORTHANDS:
-        return rrule.rrule(SHORTHANDS[key], dtstart=start)
-    body = re.sub(r"^rrule:", "", text.strip(), flags=re.IGNORECASE)
+    body = SHORTHANDS.get(text.strip().lower()) or re.sub(
+        r"^rrule:", "", text.strip(), flags=re.IGNORECASE
+    )
     if not body or "\n" in body or "DTSTART" in body.upper():
         raise RecurrenceError(_bad(text, "write one RRULE line without DTSTART"))
     try:
