@@ -290,7 +290,7 @@ def test_new_from_template_writes_all_files(make_workspace: Callable[..., Path])
         "---\ntitle: Release 2.0\nkind: project\nstatus: active\nstart: 2026-11-27\n"
         "deadline: 2026-12-01\n---\n"
     )
-    assert read(root, "tasks/RELEASE-2.md") == (
+    assert read(root, "tasks/release-2-0/RELEASE-2.md") == (
         "---\ntitle: Write notes for 2.0 {{ not jinja }}\nproject: release-2-0\n"
         "created: 2026-11-23\nstart: 2026-11-30\ndue: 2026-12-01\ndepends_on: [RELEASE-1]\n---\n"
     )

@@ -81,7 +81,11 @@ def test_item_path_puts_tasks_beside_their_project(make_workspace: Callable[...,
     root = make_workspace(TASKS)
     ws = open_workspace(root, TODAY, use_cache=False)
     assert ids.item_path(ws, "task", "WEB-8", "web") == root / "tasks/web/WEB-8.md"
-    assert ids.item_path(ws, "task", "MOBILE-1", "mobile-app") == root / "tasks/MOBILE-1.md"
+    # most tasks live in project folders, so a project's first task gets one too
+    assert ids.item_path(ws, "task", "MOBILE-1", "mobile-app") == (
+        root / "tasks/mobile-app/MOBILE-1.md"
+    )
+    assert ids.item_path(ws, "task", "misc-2") == root / "tasks/misc-2.md"
     assert ids.item_path(ws, "person", "ana") == root / "people/ana.md"
 
 
@@ -90,3 +94,10 @@ def test_slugs() -> None:
     assert ids.slug("Café Ünïcode") == "cafe-unicode"
     assert ids.slug("???") == "item"
     assert ids.unique_slug(["web", "web-2"], "Web") == "web-3"
+
+
+def test_item_path_in_a_flat_layout(make_workspace: Callable[..., Path]) -> None:
+    files = {"projects/web.md": "---\ntitle: Web\n---\n", "tasks/T-1.md": "---\ntitle: x\n---\n"}
+    root = make_workspace(files)
+    ws = open_workspace(root, TODAY, use_cache=False)
+    assert ids.item_path(ws, "task", "WEB-1", "web") == root / "tasks/WEB-1.md"

@@ -132,8 +132,9 @@ def unique_slug(registry_ids: Iterable[str], title: str) -> str:
 
 
 def item_path(ws: Workspace, kind: str, item_id: str, project: str | None = None) -> Path:
-    """Where a new item's file goes: ``<folder>/<id>.md``; a task goes beside most of its
-    project's tasks (``tasks/web/``), or into a folder named after the project if there is one."""
+    """Where a new item's file goes: ``<folder>/<id>.md``. A task goes beside most of its
+    project's tasks; the first task of a project goes into a folder named after the project
+    when there is one, or when most tasks of the workspace live in such folders."""
     folder = ws.config.folder(kind)
     if kind == "task":
         owner = ws.projects.get(project) if project else ws.default_area
@@ -141,6 +142,12 @@ def item_path(ws: Workspace, kind: str, item_id: str, project: str | None = None
             homes = Counter(Path(task.path).parent for task in ws.tasks_of_project(owner))
             if homes:
                 return ws.config.root / homes.most_common(1)[0][0] / f"{item_id}.md"
-        if project and (folder / project).is_dir():
+        if project and ((folder / project).is_dir() or _tasks_live_in_folders(ws)):
             return folder / project / f"{item_id}.md"
     return folder / f"{item_id}.md"
+
+
+def _tasks_live_in_folders(ws: Workspace) -> bool:
+    top = Path(ws.config.folders["task"])
+    nested = sum(1 for task in ws.tasks if Path(task.path).parent != top)
+    return nested * 2 > len(ws.tasks)
