@@ -100,7 +100,7 @@ def test_write_all_rolls_back_when_a_replace_fails(
 ) -> None:
     """A disk error on the third file (injected: it cannot be provoked as root) puts the
     first two back as they were, the created one removed."""
-    paths = [tmp_path / "a.md", tmp_path / "new.md", tmp_path / "c.md"]
+    paths = [tmp_path / "a.md", tmp_path / "sub" / "dir" / "new.md", tmp_path / "c.md"]
     paths[0].write_bytes(b"a")
     paths[2].write_bytes(b"c")
     changes = [Change(atomic.read(p), p.stem.upper().encode()) for p in paths]

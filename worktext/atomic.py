@@ -89,6 +89,8 @@ def write_all(changes: list[Change]) -> None:
     for change in changes:
         _refuse_symlink(change.path)
     temps: list[str] = []
+    new_folders = _missing_folders(changes)
+    written = False
     try:
         for change in changes:
             temps.append(_write_temp(change))
@@ -103,12 +105,28 @@ def write_all(changes: list[Change]) -> None:
             except BaseException:
                 _roll_back(done)
                 raise
+        written = True
     finally:
         for temp in temps:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
+        if not written:
+            for folder in sorted(new_folders, key=lambda f: len(f.parts), reverse=True):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only if empty: never removes anything else
     for folder in {c.path.parent for c in changes}:
         _fsync_dir(folder)
+
+
+def _missing_folders(changes: list[Change]) -> set[Path]:
+    """Folders that writing the changes would create, so a failed write can remove them."""
+    missing: set[Path] = set()
+    for change in changes:
+        folder = change.path.parent
+        while not folder.exists() and folder != folder.parent:
+            missing.add(folder)
+            folder = folder.parent
+    return missing
 
 
 def _refuse_symlink(path: Path) -> None:
