@@ -183,7 +183,18 @@ def test_second_load_is_served_from_the_cache(scripted) -> None:
     first = load(repo)
     second = load(repo)
     assert not first.from_cache and second.from_cache
-    assert summary(first, "WEB-1") == summary(second, "WEB-1")
+
+    def everything(history: History) -> list[tuple]:
+        return [
+            (e.task_id, e.commit, e.action, e.path, e.old_path, e.changes, dict(e.fields))
+            for e in history.events()
+        ] + [(t.id, t.mentions) for t in history.tasks.values()]
+
+    assert everything(first) == everything(second)
+    assert dict(second.task("WEB-1").events[-1].fields) == {
+        "status": "done",
+        "assignee": ["ana", "bo"],
+    }
     assert [(k.commit.sha, k.path) for k in first.skipped] == [
         (k.commit.sha, k.path) for k in second.skipped
     ]

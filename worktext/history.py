@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import cache, gitio
 from .config import Config
@@ -28,7 +28,7 @@ from .source import parse_bytes
 from .yamlpos import resolve_plain
 
 CACHE_NAME = "history.marshal"
-FORMAT = 1
+FORMAT = 2
 UNCOMMITTED = "uncommitted"
 LOG_FORMAT = "%x01%H%x00%an%x00%ae%x00%aI%x00%B"
 MENTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -52,15 +52,15 @@ class Commit:
         return self.sha if self.sha == UNCOMMITTED else self.sha[:7]
 
 
-@dataclass(frozen=True, slots=True)
-class FieldChange:
+# Events and field changes are named tuples: a history holds tens of thousands of them, and
+# building a tuple is several times cheaper than building a frozen dataclass.
+class FieldChange(NamedTuple):
     field: str
     old: Any  # None: the key was not set
     new: Any
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """What one commit did to one task. ``action``: created, present (already there where a
     shallow clone's history is cut), changed, moved, deleted or restored."""
 
@@ -166,6 +166,10 @@ _PLAIN = r"\w[\w./+-]*"
 _SIMPLE_PLAIN = re.compile(rf"{_PLAIN}(?:[ :]{_PLAIN})*\Z")
 _SIMPLE_QUOTED = re.compile(r"\"([^\"\\]*)\"\Z|'([^']*)'\Z")
 _SIMPLE_ITEM = re.compile(rf"{_PLAIN}\Z")
+_FLAT_LINE = re.compile(rf"([A-Za-z_][A-Za-z0-9_-]*): +({_PLAIN}(?:[ :]{_PLAIN})*)(?: +#.*)? *\Z")
+# Plain words that YAML reads as null or booleans; every other plain word starting with a
+# letter is the text itself.
+_WORDS = frozenset({"null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"})
 _SIMPLE_BLOCK_ITEM = re.compile(r"( *)-( +)(\S.*?)(?: +#.*)? *\Z")
 
 
@@ -197,6 +201,15 @@ def simple_front_matter(raw: bytes) -> dict[str, Any] | None:
     record_indent = ""  # the indentation of that item's keys
     bare: list[str] = []
     for line in lines:
+        if open_list is None:
+            flat = _FLAT_LINE.match(line)
+            if flat is not None:  # the usual 'key: word' line, in one step
+                key, text = flat.groups()
+                if key in data or key in _WORDS:
+                    return None
+                plain = text[0].isalpha() and text not in _WORDS
+                data[key] = text if plain else resolve_plain(text)
+                continue
         if not line.strip() or line.startswith("#"):
             continue
         if (
@@ -231,7 +244,7 @@ def simple_front_matter(raw: bytes) -> dict[str, Any] | None:
             return None
         key, text = match.groups()
         text = text or None  # 'key: ' is the same as 'key:'
-        if key in data or resolve_plain(key) != key:
+        if key in data or key in _WORDS:
             return None
         if text is None:
             open_list, indent = [], None
@@ -259,7 +272,7 @@ def _simple_entry(text: str, record: dict[str, Any]) -> bool:
         return False
     key = match.group(1)
     value = _simple_value(match.group(2))
-    if key in record or resolve_plain(key) != key or value is _NOT_SIMPLE:
+    if key in record or key in _WORDS or value is _NOT_SIMPLE:
         return False
     record[key] = value
     return True
@@ -387,6 +400,7 @@ class Replay:
             task.events.append(Event(task.id, commit, "deleted", old[0], None, (), {}))
             return
         path, fields = new
+        fields = {k: v for k, v in fields.items() if v is not None}  # as the cache rebuilds it
         task_id = self.at_path[path][0]
         task = tasks.get(key)
         if task is None:
@@ -405,12 +419,14 @@ class Replay:
         task.events.append(Event(task_id, commit, action, path, old_path, changes, fields))
 
     def snapshot(self) -> tuple:
-        return tuple((p, i, f) for p, (i, f) in self.at_path.items())
+        """Which task each path holds; the fields come from the task's last event."""
+        return tuple((path, id_key(task_id)) for path, (task_id, _) in self.at_path.items())
 
     def restore(self, rows: Iterable[tuple]) -> None:
-        for path, task_id, fields in rows:
-            self.at_path[path] = (task_id, fields)
-            self.paths_of.setdefault(id_key(task_id), []).append(path)
+        for path, key in rows:
+            last = self.history.tasks[key].events[-1]
+            self.at_path[path] = (last.task_id, dict(last.fields))
+            self.paths_of.setdefault(key, []).append(path)
 
 
 def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
@@ -589,7 +605,9 @@ def load_history(
     except gitio.GitError as exc:
         return History(available=False, warnings=[str(exc.message)])
     warnings = _repo_warnings(state, rev)
-    commit = gitio.resolve(root, rev) if state.head else None
+    commit = None
+    if state.head:
+        commit = state.head if rev == "HEAD" else gitio.resolve(root, rev)
     if commit is None:
         history, replay = History(head=None, branch=state.branch), None
     else:
@@ -662,7 +680,6 @@ def encode(history: History, replay: Replay) -> tuple:
                     e.path,
                     e.old_path,
                     tuple((c.field, c.old, c.new) for c in e.changes),
-                    e.fields,
                 )
                 for e in t.events
             ),
@@ -680,18 +697,32 @@ def decode(data: tuple, state: gitio.RepoState) -> tuple[History, Replay]:
     for task_id, mentions, events in tasks_raw:
         task = history.tasks[id_key(task_id)] = TaskHistory(task_id)
         task.mentions = [Mention(commits[ci], closes) for ci, closes in mentions]
-        task.events = [
-            Event(
-                tid,
-                commits[ci],
-                action,
-                path,
-                old_path,
-                tuple(FieldChange(*c) for c in changes),
-                fields,
+        fields: dict[str, Any] = {}
+        rebuilt = task.events
+        for ci, tid, action, path, old_path, changes in events:
+            # Each event's front matter is the previous one with its changes applied.
+            if action == "deleted":
+                fields = {}
+            elif action in ("changed", "moved"):
+                fields = dict(fields)
+                for name, _, new in changes:
+                    if new is None:
+                        fields.pop(name, None)
+                    else:
+                        fields[name] = new
+            else:
+                fields = {name: new for name, _, new in changes}
+            rebuilt.append(
+                Event(
+                    tid,
+                    commits[ci],
+                    action,
+                    path,
+                    old_path,
+                    tuple(map(FieldChange._make, changes)),
+                    fields,
+                )
             )
-            for ci, tid, action, path, old_path, changes, fields in events
-        ]
     history.skipped = [Skipped(commits[ci], p, r) for ci, p, r in skipped_raw]
     replay = Replay(history)
     replay.restore(snapshot)
