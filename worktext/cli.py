@@ -8,22 +8,25 @@ import sys
 import click
 
 from . import __version__
-from .commands import ALL_COMMANDS
+from .commands import LazyGroup
 from .commands.common import Context
 from .errors import WorktextError
-from .values import ValueError_, parse_date
+from .values import ValueError_, as_day, parse_date
 
 
 def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return parse_date(value) if len(value) == 10 else None
+        return as_day(parse_date(value))
     except ValueError_ as exc:
         raise click.BadParameter(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="worktext")
 @click.option(
     "-w",
@@ -50,10 +53,6 @@ def cli(ctx: click.Context, workspace: str | None, today: dt.date | None, no_cac
       worktext ls is:open assignee:ana sort:due
     """
     ctx.obj = Context(workspace, today, not no_cache)
-
-
-for _command in ALL_COMMANDS:
-    cli.add_command(_command)
 
 
 def main() -> None:

@@ -116,6 +116,7 @@ class Workspace:
         self._by_person: dict[str, list[Task]] = defaultdict(list)
         self._by_goal: dict[str, list[Task]] = defaultdict(list)
         workflow_of_project: dict[str, Workflow] = {}
+        states_of: dict[str, dict[str, State]] = {}
         for task in self.tasks:
             project = self.projects.get(task.project) if task.project else self.default_area
             if project is None:  # a dangling reference, reported by validation
@@ -126,8 +127,11 @@ class Workspace:
                 workflow = self.workflows.get(project.workflow) or self.default_workflow
                 workflow_of_project[project.id] = workflow
             self._workflow[task.id] = workflow
+            states = states_of.get(workflow.id)
+            if states is None:
+                states = states_of[workflow.id] = {s.id: s for s in workflow.states}
             status = task.status if task.status is not None else workflow.initial.id
-            self._state[task.id] = workflow.state(status)
+            self._state[task.id] = states.get(status)
             self._by_project[id_key(project.id)].append(task)
             for person in task.assignees:
                 self._by_person[id_key(person)].append(task)

@@ -7,12 +7,13 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from . import cache, snapshot
 from .config import Config, find_root, load_config
 from .index import Workspace, id_key
 from .items import BUILTIN_WORKFLOW, build_kind, default_area
-from .loader import load_sources
+from .loader import load_sources, workspace_fingerprint
 from .model import KINDS, Diagnostic, Item
-from .source import SourceFile
+from .source import LazySources, SourceFile
 from .validate import apply_severities, check_workspace
 
 
@@ -31,32 +32,60 @@ def open_workspace(
     return build_workspace(config, today or dt.date.today(), use_cache, config_diagnostics)
 
 
+SNAPSHOT_NAME = "workspace.marshal"
+
+
 def build_workspace(
     config: Config,
     today: dt.date,
     use_cache: bool = True,
     config_diagnostics: list[Diagnostic] | None = None,
 ) -> Workspace:
+    """The workspace from its files; from the snapshot cache when no input has changed."""
+    key = workspace_fingerprint(config) if use_cache else None
+    stored = cache.recall(config.root, SNAPSHOT_NAME, key) if key else None
+    if stored is not None:
+        with cache.gc_paused():
+            items = snapshot.decode_items(stored["items"])
+            paths = [item.path for group in items.values() for item in group]
+            sources = LazySources(str(config.root), paths)
+            ws = _index(config, today, items, sources)
+            ws.diagnostics = snapshot.decode_diagnostics(stored["diagnostics"])
+            ws.file_count = stored["file_count"]
+        return ws
     loaded = load_sources(config, use_cache=use_cache)
     diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics]
     items: dict[str, list[Item]] = {}
-    sources: dict[str, SourceFile] = {}
+    built_sources: dict[str, SourceFile] = {}
     for kind in KINDS:
         built = build_kind(kind, loaded.sources[kind], config)
         items[kind] = built.items
-        sources.update(built.sources)
+        built_sources.update(built.sources)
         diagnostics.extend(built.diagnostics)
+    ws = _index(config, today, items, built_sources)
+    diagnostics.extend(check_workspace(ws))
+    diagnostics = apply_severities(diagnostics, dict(config.rules))
+    ws.diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
+    ws.file_count = sum(len(files) for files in loaded.sources.values())
+    if use_cache and loaded.fingerprint:
+        value = {
+            "items": snapshot.encode_items(items),
+            "diagnostics": snapshot.encode_diagnostics(ws.diagnostics),
+            "file_count": ws.file_count,
+        }
+        cache.remember(config.root, SNAPSHOT_NAME, loaded.fingerprint, value)
+    return ws
+
+
+def _index(
+    config: Config, today: dt.date, items: dict[str, list[Item]], sources: dict[str, SourceFile]
+) -> Workspace:
     default_workflow = BUILTIN_WORKFLOW
     workflows = {id_key(w.id): w for w in items["workflow"]}
     wanted = id_key(config.default_workflow or "default")
     if wanted in workflows:
         default_workflow = workflows[wanted]  # type: ignore[assignment]
-    ws = Workspace(config, today, items, sources, default_workflow, default_area(config))
-    diagnostics.extend(check_workspace(ws))
-    diagnostics = apply_severities(diagnostics, dict(config.rules))
-    ws.diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
-    ws.file_count = sum(len(files) for files in loaded.sources.values())
-    return ws
+    return Workspace(config, today, items, sources, default_workflow, default_area(config))
 
 
 def relative_paths(ws: Workspace, paths: list[str]) -> set[str]:

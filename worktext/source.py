@@ -226,3 +226,35 @@ def _yaml_type(value: Any) -> str:
     if isinstance(value, str):
         return "single text value"
     return type(value).__name__
+
+
+class LazySources(dict):  # type: ignore[type-arg]
+    """Parsed files by workspace-relative path, each read only when first asked for.
+
+    A workspace served from the snapshot cache needs a file's key positions only for the rare
+    caller that asks (an edit, a diagnostic computed later), so nothing is parsed up front.
+    """
+
+    def __init__(self, root: str, paths: list[str]) -> None:
+        super().__init__()
+        self._root = root
+        self._paths = set(paths)
+
+    def __missing__(self, rel: str) -> SourceFile:
+        if rel not in self._paths:
+            raise KeyError(rel)
+        source = read_file(os.path.join(self._root, rel), rel)
+        self[rel] = source
+        return source
+
+    def get(self, rel: str, default: SourceFile | None = None) -> SourceFile | None:  # type: ignore[override]
+        return self[rel] if rel in self._paths else default
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._paths
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(sorted(self._paths))
+
+    def __len__(self) -> int:
+        return len(self._paths)
