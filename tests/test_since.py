@@ -140,3 +140,23 @@ def test_check_since_outside_git(make_workspace) -> None:
     result = CliRunner().invoke(cli, ["-w", str(root), "check", "--since", "main"])
     assert result.exit_code == 2
     assert "not in a git repository" in result.stderr
+
+
+def test_template_ships_the_pull_request_workflow(template_root: Path) -> None:
+    import yaml
+
+    workflow = yaml.safe_load((template_root / ".github/workflows/worktext.yml").read_text())
+    check, site = workflow["jobs"]["check"], workflow["jobs"]["site"]
+    for job in (check, site):
+        checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+        assert checkout["with"]["fetch-depth"] == 0
+        assert any(s.get("run") == "pip install worktext" for s in job["steps"])
+    runs = [s.get("run", "") for s in check["steps"]]
+    assert 'worktext check --since "origin/${{ github.base_ref }}" --format github' in runs
+    assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in site["steps"])
+    assert any("worktext build" in s.get("run", "") for s in site["steps"])
+    hooks = yaml.safe_load((template_root.parent / ".pre-commit-hooks.yaml").read_text())
+    config = yaml.safe_load((template_root / ".pre-commit-config.yaml").read_text())
+    used = {hook["id"] for repo in config["repos"] for hook in repo["hooks"]}
+    assert used <= {hook["id"] for hook in hooks}
+    assert all(hook["entry"].startswith("worktext check") for hook in hooks)
