@@ -255,6 +255,10 @@ def test_new_project_person_goal(make_workspace: Callable[..., Path]) -> None:
     assert code == 2 and "exists already" in err
     code, _, err = run(root, "new")
     assert code == 2 and "say what to create" in err
+    for args in (["person", "../evil"], ["task", "x", "--id", "a/b"], ["goal", "g", "--id", ".x"]):
+        code, _, err = run(root, "new", *args)
+        assert code == 2 and "not a valid id" in err, args
+    assert not (root / "evil.md").exists()
 
 
 TEMPLATE = """\

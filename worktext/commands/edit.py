@@ -23,7 +23,7 @@ from ..convert import Converter
 from ..errors import NotFound, WorktextError
 from ..index import Workspace
 from ..model import Item, Task
-from ..schema import KIND_FIELDS, Field
+from ..schema import ID_PATTERN, KIND_FIELDS, Field
 from ..source import parse_bytes
 from ..values import ValueError_, parse_date, parse_duration
 from ..yamlpos import parse as parse_yaml
@@ -543,6 +543,11 @@ def _set_dates(data: dict[str, Any], today: dt.date, **dates: str | None) -> Non
 
 
 def _fresh_id(ws: Workspace, kind: str, wanted: str) -> str:
+    if not ID_PATTERN.match(wanted):
+        raise WorktextError(
+            f"'{wanted}' is not a valid id: it starts with a letter or digit and holds only "
+            "letters, digits, '.', '_' and '-'"
+        )
     registry = dict(ws.registries())[kind]
     if wanted in registry or (kind == "project" and wanted.lower() == ws.default_area.id):
         raise WorktextError(f"a {kind} with id '{wanted}' exists already")
