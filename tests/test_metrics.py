@@ -166,3 +166,24 @@ def test_stats_command_text_json_csv(repo: Repo) -> None:
     assert csv_out[0].startswith("id,project,workflow,status,created,started,finished,lead_days")
     assert csv_out[1].startswith("A-1,web,flow,done,2026-01-01T09:00:00+00:00,")
     assert ",4.0,3.0,0," in csv_out[1]
+
+
+def test_created_key_is_the_start_of_lead_time(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "c")
+    repo.write(
+        {
+            "tasks/B-1.md": task(status="todo", created="2025-12-30"),
+            "tasks/B-2.md": task(status="todo", created="2026-02-01"),  # later than its commit
+        }
+    )
+    repo.commit("Import", at(1))
+    repo.write(
+        {
+            "tasks/B-1.md": task(status="done", created="2025-12-30"),
+            "tasks/B-2.md": task(status="done", created="2026-02-01"),
+        }
+    )
+    repo.commit("Done", at(5))
+    flows = flows_of(repo)
+    assert flows["B-1"].created == dt.datetime(2025, 12, 30, tzinfo=dt.timezone.utc)
+    assert (flows["B-1"].lead_days, flows["B-2"].lead_days) == (6.375, 4.0)

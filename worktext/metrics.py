@@ -19,7 +19,7 @@ from typing import Any
 from .history import Event, History
 from .index import Workspace, id_key
 from .model import CLOSED_CATEGORIES, Workflow
-from .values import ValueError_, parse_duration
+from .values import ValueError_, parse_date, parse_duration
 
 WIP_CATEGORIES = frozenset({"active", "blocked"})
 PERCENTILES = (50, 85, 95)
@@ -155,9 +155,7 @@ def task_flow(
     alive = bool(segments) and segments[-1].end is None
     last = segments[-1] if segments else None
     done_now = alive and last is not None and last.category == "done"
-    created = None
-    if events and events[0].action == "created":
-        created = _aware(events[0].commit.date)
+    created = _created(events)
     finished = finished if done_now else None
     return TaskFlow(
         id=task_id,
@@ -174,6 +172,27 @@ def task_flow(
         time_in_state=dict(in_state),
         segments=tuple(segments),
     )
+
+
+def _created(events: Sequence[Event]) -> dt.datetime | None:
+    """When the task was created: its ``created`` key when that is set and not later than its
+    first commit, else that first commit (unknown when a shallow clone cuts history first)."""
+    if not events:
+        return None
+    first = events[0]
+    committed = _aware(first.commit.date) if first.action == "created" else None
+    value = first.fields.get("created")
+    if isinstance(value, str):
+        try:
+            stated = parse_date(value)
+        except ValueError_:
+            return committed
+        if not isinstance(stated, dt.datetime):
+            stated = dt.datetime.combine(stated, dt.time.min)
+        stated = _aware(stated)
+        if _aware(first.commit.date) >= stated:
+            return stated
+    return committed
 
 
 def task_flows(history: History, ws: Workspace, today: dt.date) -> list[TaskFlow]:
