@@ -284,3 +284,22 @@ def test_a_scan_made_to_fingerprint_is_reused_by_the_load(make_workspace, monkey
     assert walks == []
     assert [s.data for s in loaded.sources["task"]] == [{"title": "A"}]
     assert loaded.fingerprint == loader.fingerprint(config, found) is not None
+
+
+def test_a_dangling_link_is_reported_every_time_and_keeps_a_fingerprint(
+    make_workspace, monkeypatch
+) -> None:
+    monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
+    root = make_workspace({"tasks/A-1.md": "---\n---\n"})
+    symlink(root / "tasks" / "B-1.md", root / "missing.md")
+    config, _ = load_config(root)
+    first, second = loader.load_sources(config), loader.load_sources(config)
+    for loaded in (first, second):
+        [broken] = [s for s in loaded.sources["task"] if s.path == "tasks/B-1.md"]
+        assert [p.code for p in broken.problems] == ["file-unreadable"]
+    assert second.from_cache == 1  # the readable file only
+    assert first.fingerprint == second.fingerprint is not None
+    (root / "missing.md").write_text("---\ntitle: found\n---\n", encoding="utf-8")
+    third = loader.load_sources(config)
+    assert third.fingerprint not in (None, first.fingerprint)
+    assert [s.data for s in third.sources["task"]] == [{}, {"title": "found"}]

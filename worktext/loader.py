@@ -107,8 +107,14 @@ class Scan:
     now_ns: int
 
     def trusted(self, rel: str) -> bool:
+        """Whether the file's parse may be served from, and stored in, the cache."""
         key = self.keys[rel]
         return key is not None and not cache.is_racy(key, self.now_ns)
+
+    def settled(self) -> bool:
+        """No file changed too recently to be told apart from a later change. A file that
+        cannot be stat'ed (a dangling link) gives the same diagnostic until its key appears."""
+        return all(key is None or not cache.is_racy(key, self.now_ns) for key in self.keys.values())
 
 
 def scan(config: Config) -> Scan:
@@ -170,8 +176,8 @@ def _write_cache(
 
 def fingerprint(config: Config, found: Scan) -> str | None:
     """A digest of every input: worktext's code, the configuration, and each file's path and
-    identity; None while a file is too new (or unreadable) for its identity to be trusted."""
-    if not all(found.trusted(rel) for rel in found.keys):
+    identity; None while a file is too new for its identity to be trusted."""
+    if not found.settled():
         return None
     digest = hashlib.blake2b(digest_size=20)
     digest.update(repr((cache.code_stamp(), str(config.root), config.fingerprint)).encode())
