@@ -58,6 +58,7 @@ def task_record(ws: Workspace, task: Task, body: bool = False) -> dict[str, Any]
         "milestone": milestone.id if milestone else task.milestone,
         "goals": list(task.goals),
         "repeat": task.repeat,
+        "recurrence_of": task.recurrence_of,
         "checklist": {"done": task.checklist.done, "total": task.checklist.total},
         "is_open": ws.is_open(task),
         "is_overdue": ws.is_overdue(task),

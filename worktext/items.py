@@ -146,6 +146,7 @@ def build_task(
         milestone=values.get("milestone"),
         goals=values.get("goal", ()),
         repeat=values.get("repeat"),
+        recurrence_of=values.get("recurrence_of"),
         log=log,
         checklist=Checklist(*source.checklist),
         extra={**extra, **custom},

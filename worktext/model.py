@@ -76,6 +76,7 @@ class Task:
     milestone: str | None = None
     goals: tuple[str, ...] = ()
     repeat: str | None = None
+    recurrence_of: str | None = None  # the series this task is an occurrence of
     log: tuple[TimeEntry, ...] = ()
     checklist: Checklist = field(default_factory=Checklist)
     extra: Mapping[str, Any] = field(default_factory=dict)

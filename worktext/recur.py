@@ -129,7 +129,7 @@ def materialised(ws: Workspace) -> set[str]:
     """Ids (in id_key form) of occurrences that exist as tasks, by id or by recurrence_of."""
     seen = {id_key(task.id) for task in ws.tasks}
     for task in ws.tasks:
-        source = task.extra.get(SERIES_KEY)
+        source = task.recurrence_of
         if isinstance(source, str) and task.due is not None:
             seen.add(id_key(occurrence_id(source, as_day(task.due))))
     return seen

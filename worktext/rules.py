@@ -36,6 +36,7 @@ RULE_DOCS: dict[str, str] = {
     "missing-required": "A task lacks a field that its state requires.",
     "wip-exceeded": "A state holds more tasks than its WIP limit.",
     "dependency-cycle": "Tasks that depend on each other in a circle.",
+    "invalid-repeat": "A `repeat:` value that is not a recurrence rule.",
     "parent-cycle": "Tasks or goals that are each other's parents in a circle.",
     # configuration
     "config-folder": "A folder setting points outside the workspace.",

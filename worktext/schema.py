@@ -53,6 +53,11 @@ TASK: dict[str, Field] = {
     "milestone": _f("id", "A milestone id of the task's project.", ref="milestone"),
     "goal": _f("ids", "A goal id, or a list of them.", ref="goal"),
     "repeat": _f("string", "Recurrence: daily, weekly, monthly, yearly, or an RFC 5545 RRULE."),
+    "recurrence_of": _f(
+        "id",
+        "The recurring task this one is an occurrence of (written by `worktext recur`).",
+        ref="task",
+    ),
     "log": _f(
         "records",
         "Time spent: a list of `{date, duration, who, note}` entries.",

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from .index import Workspace, id_key
 from .model import Diagnostic, Item, Task
+from .values import as_day
 from .yamlpos import Span
 
 
@@ -271,12 +272,31 @@ def config_references(ws: Workspace) -> Iterator[Diagnostic]:
         )
 
 
+def recurrences(ws: Workspace) -> Iterator[Diagnostic]:
+    from .recur import RecurrenceError, parse_rule
+
+    for task in ws.tasks:
+        if task.repeat:
+            try:
+                parse_rule(task.repeat, as_day(task.due or task.start or ws.today))
+            except RecurrenceError as exc:
+                yield _at(ws, task, ("repeat",), "invalid-repeat", exc.message, REPEAT_HINT)
+        if task.recurrence_of and task.recurrence_of not in ws.tasks:
+            yield _dangling(
+                ws, task, ("recurrence_of",), "task", task.recurrence_of, ws.tasks.ids()
+            )
+
+
+REPEAT_HINT = "use daily, weekly, monthly, yearly or an RRULE such as FREQ=WEEKLY;BYDAY=MO"
+
+
 RULES: tuple[Callable[[Workspace], Iterable[Diagnostic]], ...] = (
     duplicate_ids,
     references,
     statuses,
     wip_limits,
     cycles,
+    recurrences,
     config_references,
 )
 
