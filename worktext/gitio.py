@@ -177,7 +177,7 @@ class BlobReader:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                bufsize=1 << 16,
+                bufsize=0,
             )
         except FileNotFoundError:
             raise GitMissing("git is not installed or not on PATH") from None
@@ -198,23 +198,38 @@ class BlobReader:
 
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
-        out = proc.stdout
+        # Big raw reads sliced here: two buffered reads per object cost more than git's work.
+        fd = proc.stdout.fileno()
+        buffer = b""
+        pos = 0
         try:
             for sha in wanted:
-                header = out.readline()
-                if not header:
-                    raise GitError("git cat-file stopped unexpectedly")
-                parts = header.split()
+                newline = buffer.find(b"\n", pos)
+                while newline < 0:
+                    buffer, pos = buffer[pos:] + self._chunk(fd), 0
+                    newline = buffer.find(b"\n")
+                parts = buffer[pos:newline].split()
+                pos = newline + 1
                 if len(parts) < 3 or parts[-1] == b"missing":
                     yield sha, None
                     continue
-                size = int(parts[2])
-                data = out.read(size + 1)  # the content and the newline after it
-                yield sha, data[:-1]
+                end = pos + int(parts[2])
+                while len(buffer) < end + 1:  # the content and the newline after it
+                    buffer, end, pos = buffer[pos:] + self._chunk(fd), end - pos, 0
+                data = buffer[pos:end]
+                pos = end + 1
+                yield sha, data
         finally:
             if writer.is_alive():  # the caller stopped early: stop git rather than wait
                 proc.kill()
             writer.join()
+
+    @staticmethod
+    def _chunk(fd: int) -> bytes:
+        data = os.read(fd, 1 << 20)
+        if not data:
+            raise GitError("git cat-file stopped unexpectedly")
+        return data
 
     def close(self) -> None:
         if self._proc.stdin:
