@@ -175,3 +175,24 @@ def test_an_unwritable_cache_folder_is_not_an_error(make_workspace, later_clock)
     assert len(sources(load(root))) == 3
     assert cache.recall(root, "check.marshal", "k") is None
     cache.remember(root, "check.marshal", "k", 1)  # silently not written
+
+
+def test_a_few_changed_files_are_appended_and_the_cache_compacts(
+    make_workspace, later_clock, monkeypatch
+) -> None:
+    monkeypatch.setattr(loader, "COMPACT_SLACK", 0)  # compact past 2 rows per file
+    root = make_workspace(FILES)
+    load(root)
+    assert len(cache.read_store(root, loader.CACHE_NAME).parts) == 1
+    path = root / "tasks/web/WEB-1.md"
+    text = path.read_text(encoding="utf-8")
+    counts = []
+    for n in range(6):
+        path.write_text(text.replace("Login page", f"Login page {n}"), encoding="utf-8")
+        loaded = load(root)
+        assert sources(loaded)["tasks/web/WEB-1.md"].data["title"] == f"Login page {n}"
+        store = cache.read_store(root, loader.CACHE_NAME)
+        assert sources(load(root)) == sources(loaded)  # served from the appended part
+        assert store.entries["tasks/web/WEB-1.md"][1][1]["title"] == f"Login page {n}"
+        counts.append(len(store.parts))
+    assert counts == [2, 3, 4, 1, 2, 3]  # a small part per change, until rows pile up

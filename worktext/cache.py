@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -102,24 +103,44 @@ def _dump(root: Path, name: str, payload: Any) -> None:
         pass
 
 
-def read(root: Path, name: str) -> dict[str, Any]:
-    """Entries of the per-file cache ``name``: relative path → (stat key, parsed row)."""
+@dataclass
+class Stored:
+    """A per-file cache as read: its entries (relative path → (stat key, row)), and its
+    parts as stored, so that a few changed rows can be appended rather than all rewritten."""
+
+    entries: dict[str, Any] = field(default_factory=dict)
+    parts: list[bytes] = field(default_factory=list)
+    rows_stored: int = 0  # rows in all parts, superseded ones included
+
+
+def read_store(root: Path, name: str) -> Stored:
     payload = _load(cache_dir(root) / name)
     if not isinstance(payload, tuple) or len(payload) != 3:
-        return {}
+        return Stored()
     stamp, keys, parts = payload
     if stamp != code_stamp(PARSER_FILES) or not isinstance(keys, dict):
-        return {}
+        return Stored()
+    if not isinstance(parts, list) or not all(isinstance(part, bytes) for part in parts):
+        return Stored()
     rows: dict[str, Any] = {}
+    stored = 0
     with gc_paused():
-        for part in parts if isinstance(parts, list) else ():
+        for part in parts:  # later parts supersede earlier ones
             try:
                 loaded = marshal.loads(part)
             except (EOFError, ValueError, TypeError):
-                return {}
-            if isinstance(loaded, dict):
-                rows.update(loaded)
-        return {rel: (key, rows[rel]) for rel, key in keys.items() if rel in rows}
+                return Stored()
+            if not isinstance(loaded, dict):
+                return Stored()
+            rows.update(loaded)
+            stored += len(loaded)
+        entries = {rel: (key, rows[rel]) for rel, key in keys.items() if rel in rows}
+    return Stored(entries, parts, stored)
+
+
+def read(root: Path, name: str) -> dict[str, Any]:
+    """Entries of the per-file cache ``name``: relative path → (stat key, parsed row)."""
+    return read_store(root, name).entries
 
 
 def write(root: Path, name: str, entries: dict[str, Any]) -> None:
@@ -132,8 +153,9 @@ def write_parts(
     root: Path, name: str, keys: dict[str, Any], parts: list[bytes | dict[str, Any]]
 ) -> None:
     """Store the rows of the files in ``keys``, given as dicts of rows or as the marshalled
-    bytes of such dicts (parsing workers send those: they are stored without re-encoding).
-    Rows of files not in ``keys`` are ignored when read."""
+    bytes of such dicts (parsing workers send those, and parts already stored are kept as
+    they are: neither is encoded again). A later part supersedes an earlier one; rows of
+    files not in ``keys`` are ignored when read."""
     encoded = [part if isinstance(part, bytes) else marshal.dumps(part) for part in parts]
     _dump(root, name, (code_stamp(PARSER_FILES), keys, encoded))
 

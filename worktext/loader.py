@@ -26,6 +26,8 @@ SKIPPED_NAMES = frozenset({"README.md", "readme.md", "index.md"})
 # Below this many files to parse, starting workers costs more than it saves.
 PARALLEL_MIN_FILES = 400
 MAX_WORKERS = 8
+# The parse cache is rewritten whole once it holds this many superseded rows beyond 1 per file.
+COMPACT_SLACK = 64
 JOBS_ENV = "WORKTEXT_JOBS"  # processes to parse with; 1 turns parallel parsing off
 
 
@@ -139,7 +141,8 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
     """Every item file, parsed. ``found``: a ``scan(config)`` just made (to fingerprint the
     workspace first), so the folders are not walked twice."""
     found = found or scan(config)
-    previous = cache.read(config.root, CACHE_NAME) if use_cache else {}
+    stored = cache.read_store(config.root, CACHE_NAME) if use_cache else cache.Stored()
+    previous = stored.entries
     rows: dict[str, tuple] = {}  # rel → cache row
     todo: list[tuple[str, str, int]] = []  # (abspath, rel, size) of the files to parse
     with cache.gc_paused():
@@ -161,17 +164,32 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
         if use_cache:
             keys = {rel: found.keys[rel] for rel in rows if found.trusted(rel)}
             if hits != len(keys) or len(previous) != len(keys):
-                _write_cache(config, keys, rows, parts)
+                _write_cache(config, keys, rows, parts, stored)
     return Loaded(sources, found.diagnostics, hits, fingerprint(config, found))
 
 
 def _write_cache(
-    config: Config, keys: dict[str, cache.StatKey], rows: dict[str, tuple], parts: list[Part]
+    config: Config,
+    keys: dict[str, cache.StatKey],
+    rows: dict[str, tuple],
+    parts: list[Part],
+    stored: cache.Stored,
 ) -> None:
-    """Workers' rows are stored as the bytes they sent; only the rest is marshalled here."""
+    """Workers' rows are stored as the bytes they sent, and the parts already stored are kept
+    when only a few files changed: only the other new rows are encoded here."""
     covered = {rel for part in parts for rel in part.rels}
-    rest = {rel: rows[rel] for rel in keys if rel not in covered}
-    cache.write_parts(config.root, CACHE_NAME, keys, [*(p.data for p in parts), rest])
+    previous = stored.entries
+    new = {
+        rel: rows[rel]
+        for rel, key in keys.items()
+        if rel not in covered and (rel not in previous or previous[rel][0] != key)
+    }
+    total = stored.rows_stored + len(covered) + len(new)
+    kept = stored.parts
+    if total > 2 * len(keys) + COMPACT_SLACK:  # mostly superseded rows: write afresh
+        kept = []
+        new = {rel: rows[rel] for rel in keys if rel not in covered}
+    cache.write_parts(config.root, CACHE_NAME, keys, [*kept, *(p.data for p in parts), new])
 
 
 def fingerprint(config: Config, found: Scan) -> str | None:
