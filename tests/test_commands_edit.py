@@ -354,9 +354,9 @@ def test_init_command(tmp_path: Path) -> None:
 
 
 def test_every_command_documents_an_example() -> None:
-    from worktext.commands.edit import COMMANDS
+    from worktext.commands import edit, new
 
-    for command in COMMANDS:
+    for command in [*edit.COMMANDS, *new.COMMANDS]:
         assert "Example:" in (command.help or ""), command.name
 
 
@@ -369,7 +369,7 @@ def test_set_status_must_be_a_state(make_workspace: Callable[..., Path]) -> None
 
 def test_a_file_changed_after_loading_is_not_edited(make_workspace: Callable[..., Path]) -> None:
     from worktext.atomic import WriteError
-    from worktext.commands.edit import edit_item
+    from worktext.changes import edit_item
     from worktext.pipeline import open_workspace
 
     root = workspace(make_workspace)

@@ -17,8 +17,8 @@ COMMAND_MODULES: dict[str, str] = {
     "ls": "query",
     "show": "query",
     "schema": "query",
-    "init": "edit",
-    "new": "edit",
+    "init": "new",
+    "new": "new",
     "move": "edit",
     "set": "edit",
     "unset": "edit",
@@ -26,14 +26,14 @@ COMMAND_MODULES: dict[str, str] = {
     "label": "edit",
     "due": "edit",
     "log-time": "edit",
-    "recur": "edit",
+    "recur": "new",
     "history": "history",
     "log": "history",
     "stats": "history",
     "diff": "history",
     "build": "site",
 }
-MODULES = ("check", "query", "edit", "history", "site")
+MODULES = ("check", "query", "edit", "new", "history", "site")
 
 
 def load_command(name: str) -> click.Command | None:
