@@ -461,3 +461,23 @@ def test_simple_front_matter_declines_what_it_does_not_know() -> None:
         "title": "Fix: login",
         "labels": ["a"],
     }
+
+
+def test_hostile_author_names_are_kept_as_data(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    repo.write({"tasks/A-1.md": task(status="todo")})
+    name = '<script>alert("x")</script> & Co'
+    repo.commit("<img src=x onerror=alert(1)>", at_day(1), author=name, email="s@x")
+    stored = repo.git("log", "-1", "--format=%an")  # git itself drops '<' and '>' from names
+    assert stored == 'scriptalert("x")/script & Co'
+    _, out, _ = run_cli(repo.root, "history", "A-1", "--format", "json")
+    event = json.loads(out)["events"][0]
+    assert (event["author"], event["email"], event["message"]) == (
+        stored,
+        "s@x",
+        "<img src=x onerror=alert(1)>",
+    )
+
+
+def at_day(day: int) -> str:
+    return f"2026-01-{day:02d}T09:00:00+00:00"
