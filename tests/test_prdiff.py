@@ -58,6 +58,12 @@ def repo(tmp_path: Path) -> Repo:
             ),
         }
     )
+    repo.write(
+        {
+            "projects/app.md": "---\ntitle: App\n---\n",
+            "tasks/W-3.md": task(title="Signup", status="done", project="app"),
+        }
+    )
     repo.remove("tasks/W-2.md")
     repo.commit("Finish login", "2026-01-02T09:00:00+00:00", author="<script>")
     return repo
@@ -66,7 +72,7 @@ def repo(tmp_path: Path) -> Repo:
 EXPECTED = """\
 ### Work changes: v1 → HEAD
 
-1 new, 1 moved, 1 reassigned, 1 date changes, 1 removed.
+1 new, 1 status change, 1 moved to another project, 1 reassigned, 1 date change, 1 removed.
 
 #### Finished milestones
 
@@ -79,6 +85,10 @@ EXPECTED = """\
 #### Status changes
 
 - **W-1** Login page: doing → **done**
+
+#### Moved to another project
+
+- **W-3** Signup: web → **app**
 
 #### Reassigned
 

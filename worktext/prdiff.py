@@ -26,6 +26,7 @@ class WorkDiff:
     added: list[Task] = field(default_factory=list)
     removed: list[Task] = field(default_factory=list)
     moved: list[tuple[Task, str, str]] = field(default_factory=list)  # task, old, new status
+    rehomed: list[tuple[Task, str, str]] = field(default_factory=list)  # task, old, new project
     reassigned: list[tuple[Task, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     slipped: list[tuple[Task, str, object, object]] = field(default_factory=list)
     milestones_done: list[tuple[str, str, str]] = field(default_factory=list)  # project, id, title
@@ -53,6 +54,9 @@ def compare(old: Workspace, new: Workspace) -> WorkDiff:
             continue
         if old.status_of(before) != new.status_of(task):
             out.moved.append((task, old.status_of(before), new.status_of(task)))
+        was_in, now_in = old.project_of(before).id, new.project_of(task).id
+        if was_in != now_in:
+            out.rehomed.append((task, was_in, now_in))
         if tuple(before.assignees) != tuple(task.assignees):
             out.reassigned.append((task, tuple(before.assignees), tuple(task.assignees)))
         for key in ("start", "due"):
@@ -108,12 +112,14 @@ def render(diff: WorkDiff, old_name: str, new_name: str) -> str:
         return "\n".join(lines) + "\n"
     counts = [
         (len(diff.added), "new"),
-        (len(diff.moved), "moved"),
+        (len(diff.moved), "status change{s}"),
+        (len(diff.rehomed), "moved to another project"),
         (len(diff.reassigned), "reassigned"),
-        (len(diff.slipped), "date changes"),
+        (len(diff.slipped), "date change{s}"),
         (len(diff.removed), "removed"),
     ]
-    lines.append(", ".join(f"{n} {what}" for n, what in counts if n) + ".")
+    summary = [f"{n} {what.format(s='s' if n != 1 else '')}" for n, what in counts if n]
+    lines.append(", ".join(summary) + ".")
     sections: list[tuple[str, list[str]]] = [
         (
             "Finished milestones",
@@ -124,6 +130,10 @@ def render(diff: WorkDiff, old_name: str, new_name: str) -> str:
             [f"- {_ref(t)} ({md(t.status or 'new')}, {_who(t.assignees)})" for t in diff.added],
         ),
         ("Status changes", [f"- {_ref(t)}: {md(a)} → **{md(b)}**" for t, a, b in diff.moved]),
+        (
+            "Moved to another project",
+            [f"- {_ref(t)}: {md(a)} → **{md(b)}**" for t, a, b in diff.rehomed],
+        ),
         ("Reassigned", [f"- {_ref(t)}: {_who(a)} → {_who(b)}" for t, a, b in diff.reassigned]),
         ("Date changes", [f"- {_ref(t)}: {k} {md(_slip(a, b))}" for t, k, a, b in diff.slipped]),
         ("Removed tasks", [f"- {_ref(t)}" for t in diff.removed]),
