@@ -39,8 +39,12 @@ RSS_TARGET_MIB = 400.0
 BASELINE = r"""
 import os, sys, yaml
 root = sys.argv[1]
+with open(os.path.join(root, "worktext.yml"), "rb") as handle:
+    config = yaml.load(handle.read(), Loader=yaml.CSafeLoader) or {}
+folders = {k: k for k in ("tasks", "projects", "workflows", "templates", "people", "goals")}
+folders.update(config.get("folders") or {})
 files = 0
-for folder in ("tasks", "projects", "workflows", "templates", "people", "goals"):
+for folder in folders.values():
     for dirpath, dirnames, names in os.walk(os.path.join(root, folder)):
         dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
         for name in names:
@@ -48,12 +52,15 @@ for folder in ("tasks", "projects", "workflows", "templates", "people", "goals")
                 continue
             if name in ("README.md", "readme.md", "index.md"):
                 continue
-            with open(os.path.join(dirpath, name), "rb") as handle:
-                lines = handle.read().decode("utf-8").split("\n")
-            if lines[0].rstrip() != "---":
+            try:  # a broken file is skipped, as any tool must
+                with open(os.path.join(dirpath, name), "rb") as handle:
+                    lines = handle.read().decode("utf-8").split("\n")
+                if lines[0].rstrip() != "---":
+                    continue
+                end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
+                yaml.load("\n".join(lines[1:end]), Loader=yaml.CSafeLoader)
+            except (OSError, UnicodeDecodeError, StopIteration, yaml.YAMLError):
                 continue
-            end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
-            yaml.load("\n".join(lines[1:end]), Loader=yaml.CSafeLoader)
             files += 1
 print(f"{files} files parsed")
 """
