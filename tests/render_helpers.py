@@ -62,7 +62,7 @@ FILES = {
         """,
     "people/bo.md": "---\nname: Bo Chen\ncapacity: 32h\n---\n",
     "people/cy.md": "---\nname: Cy Diaz\n---\n",
-    "goals/grow.md": "---\ntitle: Grow sign-ups\nowner: ana\ndue: 2027-03-31\n---\nTwice as many.\n",
+    "goals/grow.md": "---\ntitle: Grow sign-ups\nowner: ana\ndue: 2027-03-31\n---\nTwice.\n",
     "tasks/S-1.md": """
         ---
         title: Plan the sitemap
@@ -157,16 +157,22 @@ HOSTILE = "<script>alert(1)</script>"
 
 HOSTILE_FILES = {
     "people/eve.md": f"---\nname: '{HOSTILE}'\n---\n<img src=x onerror=alert(2)>\n",
-    "projects/evil.md": f"---\ntitle: '\"><svg onload=alert(3)>'\nmilestones:\n  - {{id: m1, title: '{HOSTILE}', date: 2026-11-30}}\n---\n[x](javascript:alert(4))\n",
+    "projects/evil.md": (
+        "---\ntitle: '\"><svg onload=alert(3)>'\nmilestones:\n"
+        f"  - {{id: m1, title: '{HOSTILE}', date: 2026-11-30}}\n---\n[x](javascript:alert(4))\n"
+    ),
     "tasks/X-1.md": (
-        f"---\ntitle: '{HOSTILE}'\nproject: evil\nassignee: eve\nlabels: ['<b>bold</b>', '\"quote']\n"
+        f"---\ntitle: '{HOSTILE}'\nproject: evil\nassignee: eve\n"
+        "labels: ['<b>bold</b>', '\"quote']\n"
         "due: 2026-11-24\nstart: 2026-11-20\n---\n"
-        f"{HOSTILE}\n\n<iframe src=\"javascript:alert(5)\"></iframe>\n\n"
+        f'{HOSTILE}\n\n<iframe src="javascript:alert(5)"></iframe>\n\n'
         "[click](javascript:alert(6)) [data](data:text/html;base64,PHNjcmlwdD4=) "
-        "![i](javascript:alert(7)) <a href=\"javascript:alert(8)\">a</a>\n\n"
+        '![i](javascript:alert(7)) <a href="javascript:alert(8)">a</a>\n\n'
         "</script><script>alert(9)</script> \u2028 {{ 7*7 }}\n"
     ),
-    "tasks/X-2.md": "---\ntitle: 'Ok </textarea><style>body{display:none}</style>'\nproject: evil\n---\n",
+    "tasks/X-2.md": (
+        "---\ntitle: 'Ok </textarea><style>body{display:none}</style>'\nproject: evil\n---\n"
+    ),
 }
 
 BROKEN = {"tasks/BAD-1.md": "---\ntitle: [unclosed\n---\nbody\n"}

@@ -31,11 +31,27 @@ def test_every_page_is_written_with_a_csp_and_the_home_page_is_returned(built) -
     assert len(html_pages) == sum(1 for _ in out.rglob("*.html"))
     for page in html_pages:
         text = page.read_text("utf-8")
-        assert "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';" in text, page
-        assert "<main id=\"main\"" in text and "<nav class=\"mainnav\" aria-label=\"Main\">" in text
+        assert (
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';' in text
+        ), page
+        assert '<main id="main"' in text and '<nav class="mainnav" aria-label="Main">' in text
     for task in ws.tasks:
         assert (out / "tasks" / f"{task.id}.html").is_file()
-    for rel in ("index.json", "calendar.ics", "people/ana.ics", "search-index.js", "assets/site.css", "roadmap.html", "workload.html", "projects.html", "goals.html", "people.html", "search.html", "calendar/2026-11.html", "workflows/flow.html"):
+    for rel in (
+        "index.json",
+        "calendar.ics",
+        "people/ana.ics",
+        "search-index.js",
+        "assets/site.css",
+        "roadmap.html",
+        "workload.html",
+        "projects.html",
+        "goals.html",
+        "people.html",
+        "search.html",
+        "calendar/2026-11.html",
+        "workflows/flow.html",
+    ):
         assert (out / rel).is_file(), rel
 
 
@@ -47,7 +63,9 @@ def test_board_column_counts_match_the_index(built) -> None:  # type: ignore[no-
     for task in ws.tasks_of_project(project):
         expected[ws.status_of(task)] = expected.get(ws.status_of(task), 0) + 1
     for state in ws.workflow_of_project(project).states:
-        match = re.search(rf'data-state="{state.id}".*?<span class="count" data-count>(\d+)</span>', html, re.S)
+        match = re.search(
+            rf'data-state="{state.id}".*?<span class="count" data-count>(\d+)</span>', html, re.S
+        )
         assert match and int(match.group(1)) == expected.get(state.id, 0), state.id
         section = html.split(f'data-state="{state.id}"')[1].split("</section>")[0]
         assert section.count('<li class="card') == expected.get(state.id, 0)
@@ -83,7 +101,12 @@ def test_workload_page_shows_the_computed_sums(built) -> None:  # type: ignore[n
 
 
 def test_over_allocation_is_highlighted(tmp_path: Path) -> None:
-    extra = {"tasks/S-9.md": "---\ntitle: Huge\nproject: site\nassignee: bo\ndue: 2026-11-27\nstart: 2026-11-23\nestimate: 60h\n---\n"}
+    extra = {
+        "tasks/S-9.md": (
+            "---\ntitle: Huge\nproject: site\nassignee: bo\n"
+            "due: 2026-11-27\nstart: 2026-11-23\nestimate: 60h\n---\n"
+        )
+    }
     ws = fixture_workspace(tmp_path / "ws", extra)
     build_site(ws, tmp_path / "out", jobs=1)
     row = read(tmp_path / "out", "workload.html").split('people/bo.html">')[1].split("</tr>")[0]
@@ -116,8 +139,12 @@ def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
     build_site(ws, tmp_path / "a", jobs=1, incremental=False)
     ws2 = open_workspace(tmp_path / "ws", TODAY, use_cache=False)
     build_site(ws2, tmp_path / "b", jobs=2, incremental=False)
-    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    files_a = sorted(
+        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
+    )
+    files_b = sorted(
+        p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file()
+    )
     assert files_a == files_b
     for rel in files_a:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
@@ -157,10 +184,21 @@ def test_hostile_text_is_never_markup(tmp_path: Path) -> None:
     build_site(ws, tmp_path / "out", jobs=1)
     for page in (tmp_path / "out").rglob("*.html"):
         text = page.read_text("utf-8")
-        assert "<script>alert" not in text and "<svg onload" not in text and "<img src=x" not in text, page
-        assert "<iframe" not in text and 'href="javascript' not in text.lower() and "<style>" not in text, page
+        assert (
+            "<script>alert" not in text and "<svg onload" not in text and "<img src=x" not in text
+        ), page
+        assert (
+            "<iframe" not in text
+            and 'href="javascript' not in text.lower()
+            and "<style>" not in text
+        ), page
         scripts = re.findall(r"<script[^>]*>", text)
-        assert all(re.fullmatch(r'<script src="[./a-z-]*(assets/[a-z]+\.js|search-index\.js)"( defer)?>', s) for s in scripts), scripts
+        assert all(
+            re.fullmatch(
+                r'<script src="[./a-z-]*(assets/[a-z]+\.js|search-index\.js)"( defer)?>', s
+            )
+            for s in scripts
+        ), scripts
     task = read(tmp_path / "out", "tasks/X-1.html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in task
     index = read(tmp_path / "out", "search-index.js")
@@ -183,7 +221,10 @@ def test_icalendar_feeds_follow_rfc_5545(built) -> None:  # type: ignore[no-unty
     assert b"DTSTART;VALUE=DATE:20261127" in raw
     assert len([e for e in ws.tasks if e.due]) + 2 == len(events)  # + milestone + deadline
     ana = Calendar.from_ical((out / "people/ana.ics").read_bytes())
-    assert {str(e["UID"]) for e in ana.walk("VEVENT")} == {"task-S-1@acme-team.worktext", "task-S-2@acme-team.worktext"}
+    assert {str(e["UID"]) for e in ana.walk("VEVENT")} == {
+        "task-S-1@acme-team.worktext",
+        "task-S-2@acme-team.worktext",
+    }
 
 
 def test_index_json_is_the_foundations_index(built) -> None:  # type: ignore[no-untyped-def]
@@ -203,7 +244,10 @@ def test_ids_colliding_in_case_stop_the_build(tmp_path: Path) -> None:
     urls.claim("tasks/a.html", "task 'a'")
     with pytest.raises(OutputCollision):
         urls.claim("tasks/A.html", "task 'A'")
-    root = write(tmp_path / "ws", {"goals/G.md": "---\ntitle: g\n---\n", "people/g.md": "---\nname: G\n---\n"})
+    root = write(
+        tmp_path / "ws",
+        {"goals/G.md": "---\ntitle: g\n---\n", "people/g.md": "---\nname: G\n---\n"},
+    )
     # a goal and a person may share an id: their pages live in different folders
     result = build_site(open_workspace(root, TODAY, use_cache=False), tmp_path / "out", jobs=1)
     assert (tmp_path / "out/goals/G.html").is_file() and (tmp_path / "out/people/g.html").is_file()

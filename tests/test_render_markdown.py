@@ -17,14 +17,22 @@ def test_raw_html_is_text() -> None:
 
 
 def test_unsafe_link_schemes_become_text() -> None:
-    for target in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "vbscript:x", "//evil.example/x"):
+    for target in (
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "vbscript:x",
+        "//evil.example/x",
+    ):
         html = render(f"[click]({target})")
         assert "<a" not in html, target
         assert "click" in html
 
 
 def test_safe_links_keep_working_and_external_ones_get_noopener() -> None:
-    html = render("[a](https://example.org/x) [m](mailto:a@example.org) [r](other.md#top) [h](#here)")
+    html = render(
+        "[a](https://example.org/x) [m](mailto:a@example.org) [r](other.md#top) [h](#here)"
+    )
     assert '<a href="https://example.org/x" rel="noopener noreferrer">a</a>' in html
     assert '<a href="mailto:a@example.org" rel="noopener noreferrer">m</a>' in html
     assert '<a href="other.md#top">r</a>' in html
@@ -44,17 +52,29 @@ def test_relative_links_go_to_item_pages_or_the_repository() -> None:
     rewrite = repo_rewriter("projects/p.md", pages, "https://git.example/r", "main", "../")
     html = render("[task](../tasks/A-1.md) [doc](../docs/x.md) [out](../../etc/passwd)", rewrite)
     assert '<a href="../tasks/A-1.html">task</a>' in html
-    assert '<a href="https://git.example/r/blob/main/docs/x.md" rel="noopener noreferrer">doc</a>' in html
+    assert (
+        '<a href="https://git.example/r/blob/main/docs/x.md" rel="noopener noreferrer">doc</a>'
+        in html
+    )
     assert " out</p>" in html and "passwd" not in html  # outside the workspace: text only
 
 
 def test_is_safe_url() -> None:
     assert is_safe_url("https://x") and is_safe_url("a/b.html") and is_safe_url("mailto:x@y")
-    assert not is_safe_url("java\nscript:x") and not is_safe_url("file:///etc") and not is_safe_url("\\\\host")
+    assert (
+        not is_safe_url("java\nscript:x")
+        and not is_safe_url("file:///etc")
+        and not is_safe_url("\\\\host")
+    )
 
 
-@given(st.text(max_size=200), st.sampled_from(["javascript:", "data:", "vbscript:", "<script>", "<a href="]))
+@given(
+    st.text(max_size=200),
+    st.sampled_from(["javascript:", "data:", "vbscript:", "<script>", "<a href="]),
+)
 def test_no_text_can_produce_script_or_unsafe_href(text: str, hostile: str) -> None:
     html = render(f"{text}[x]({hostile}alert(1)) {hostile} {text}").lower()
     assert "<script" not in html
-    assert 'href="javascript' not in html and 'href="data' not in html and 'href="vbscript' not in html
+    assert (
+        'href="javascript' not in html and 'href="data' not in html and 'href="vbscript' not in html
+    )

@@ -15,7 +15,13 @@ SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*\Z")
 
 @pytest.mark.parametrize(
     ("item_id", "expected"),
-    [("WEB-12", "WEB-12"), ("a.b_c", "a.b_c"), ("../etc", "_.._2f_etc"), ("con", "_con"), ("x y", "x_20_y")],
+    [
+        ("WEB-12", "WEB-12"),
+        ("a.b_c", "a.b_c"),
+        ("../etc", "_.._2f_etc"),
+        ("con", "_con"),
+        ("x y", "x_20_y"),
+    ],
 )
 def test_safe_name_examples(item_id: str, expected: str) -> None:
     assert safe_name(item_id) == expected
@@ -40,7 +46,7 @@ def test_item_paths_are_inside_their_folder() -> None:
 def test_ids_differing_only_in_case_are_an_error_not_an_overwrite() -> None:
     urls = UrlMap()
     urls.item("task", "Web-1")
-    with pytest.raises(OutputCollision, match="Web-1.*WEB-1|WEB-1.*Web-1"):
+    with pytest.raises(OutputCollision, match=r"Web-1.*WEB-1|WEB-1.*Web-1"):
         urls.item("task", "WEB-1")
 
 

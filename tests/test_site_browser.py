@@ -62,7 +62,9 @@ class Watcher:
     def __init__(self, page: object) -> None:
         self.problems: list[str] = []
         self.dialogs: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))  # type: ignore[attr-defined]
+        page.on(
+            "console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}")
+        )  # type: ignore[attr-defined]
         page.on("pageerror", lambda e: self.problems.append(f"exception: {e}"))  # type: ignore[attr-defined]
         page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))  # type: ignore[attr-defined]
         page.on("dialog", self._dialog)  # type: ignore[attr-defined]
@@ -81,7 +83,9 @@ def open_page(browser: object, url: str, javascript: bool = True) -> tuple[objec
     return page, watcher
 
 
-def test_every_page_loads_without_errors_or_failed_requests(browser: object, template_site: Path) -> None:
+def test_every_page_loads_without_errors_or_failed_requests(
+    browser: object, template_site: Path
+) -> None:
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
     watcher = Watcher(page)
@@ -104,7 +108,10 @@ def test_board_filters_and_swimlanes(browser: object, template_site: Path) -> No
     page.fill("input[name=q]", first_id.lower())
     visible = page.locator(".card:visible")
     assert 1 <= visible.count() < total
-    assert all(first_id.lower() in (visible.nth(i).get_attribute("data-text") or "") for i in range(visible.count()))
+    assert all(
+        first_id.lower() in (visible.nth(i).get_attribute("data-text") or "")
+        for i in range(visible.count())
+    )
     assert "Showing" in page.locator(".filter-status").inner_text()
     page.fill("input[name=q]", "")
     assert page.locator(".card:visible").count() == total
@@ -160,10 +167,26 @@ def test_hostile_titles_and_bodies_run_no_script(browser: object, tmp_path: Path
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
     watcher = Watcher(page)
-    for rel in ("tasks/X-1.html", "tasks/X-2.html", "people/eve.html", "projects/evil.html", "boards/evil.html", "timelines/evil.html", "index.html", "calendar/2026-11.html", "people.html"):
+    for rel in (
+        "tasks/X-1.html",
+        "tasks/X-2.html",
+        "people/eve.html",
+        "projects/evil.html",
+        "boards/evil.html",
+        "timelines/evil.html",
+        "index.html",
+        "calendar/2026-11.html",
+        "people.html",
+    ):
         page.goto((out / rel).as_uri())
         page.wait_for_load_state("load")
-        assert page.evaluate("document.querySelectorAll('script:not([src]), iframe, img[onerror], svg[onload]').length") == 0, rel
+        assert (
+            page.evaluate(
+                "document.querySelectorAll("
+                "'script:not([src]), iframe, img[onerror], svg[onload]').length"
+            )
+            == 0
+        ), rel
     page.goto((out / "search.html").as_uri())
     page.fill("#q", "script")
     assert page.locator("[data-search-results] li").count() >= 1

@@ -20,7 +20,11 @@ def task(**kw: object) -> Task:
 
 
 def test_working_days_skip_the_weekend() -> None:
-    assert working_days(D(2026, 11, 20), D(2026, 11, 24), 5) == [D(2026, 11, 20), D(2026, 11, 23), D(2026, 11, 24)]
+    assert working_days(D(2026, 11, 20), D(2026, 11, 24), 5) == [
+        D(2026, 11, 20),
+        D(2026, 11, 23),
+        D(2026, 11, 24),
+    ]
 
 
 def test_start_and_due_spread_evenly_over_the_working_days_between() -> None:
@@ -29,13 +33,22 @@ def test_start_and_due_spread_evenly_over_the_working_days_between() -> None:
 
 
 def test_only_due_takes_as_many_days_before_it_as_the_estimate_needs() -> None:
-    assert task_window(task(due=D(2026, 12, 2), estimate=24.0), 8, 5) == (D(2026, 11, 30), D(2026, 12, 2))
+    assert task_window(task(due=D(2026, 12, 2), estimate=24.0), 8, 5) == (
+        D(2026, 11, 30),
+        D(2026, 12, 2),
+    )
     # across a weekend: three working days ending on Monday start the Thursday before
-    assert task_window(task(due=D(2026, 11, 30), estimate=24.0), 8, 5) == (D(2026, 11, 26), D(2026, 11, 30))
+    assert task_window(task(due=D(2026, 11, 30), estimate=24.0), 8, 5) == (
+        D(2026, 11, 26),
+        D(2026, 11, 30),
+    )
 
 
 def test_only_start_runs_as_long_as_the_estimate() -> None:
-    assert task_window(task(start=D(2026, 11, 27), estimate=16.0), 8, 5) == (D(2026, 11, 27), D(2026, 11, 30))
+    assert task_window(task(start=D(2026, 11, 27), estimate=16.0), 8, 5) == (
+        D(2026, 11, 27),
+        D(2026, 11, 30),
+    )
 
 
 def test_past_days_are_dropped_and_overdue_work_lands_on_today() -> None:
@@ -47,7 +60,12 @@ def test_past_days_are_dropped_and_overdue_work_lands_on_today() -> None:
 def test_logged_time_is_subtracted_and_no_dates_means_unscheduled() -> None:
     from worktext.model import TimeEntry
 
-    logged = task(start=D(2026, 11, 23), due=D(2026, 11, 23), estimate=8.0, log=(TimeEntry(D(2026, 11, 20), 6.0),))
+    logged = task(
+        start=D(2026, 11, 23),
+        due=D(2026, 11, 23),
+        estimate=8.0,
+        log=(TimeEntry(D(2026, 11, 20), 6.0),),
+    )
     assert spread(logged, TODAY) == {TODAY: 2.0}
     assert spread(task(estimate=8.0), TODAY) == {}
 
@@ -71,7 +89,9 @@ def test_shared_tasks_are_split_and_away_days_cut_capacity(ws) -> None:  # type:
 
 def test_team_load_adds_up_to_the_remaining_open_estimates(ws) -> None:  # type: ignore[no-untyped-def]
     loads = team_load(ws, TODAY, weeks=8)
-    total = sum(w.assigned for load in loads for w in load.weeks) + sum(l.unscheduled for l in loads)
+    total = sum(w.assigned for load in loads for w in load.weeks) + sum(
+        load.unscheduled for load in loads
+    )
     expected = 0.0
     for t in ws.tasks:
         if ws.is_open(t) and t.estimate and t.assignees:

@@ -8,6 +8,7 @@ is gone), and written only when its bytes changed. Large builds render in two pr
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -32,7 +33,7 @@ from .view import SiteView
 
 MANIFEST_FORMAT = 1
 PARALLEL_THRESHOLD = 400  # below this many pages, a second process costs more than it saves
-CHUNK = 250
+CHUNK = 100
 Progress = Callable[[int, int], None]
 
 
@@ -83,11 +84,20 @@ def build_site(
         for index, page in enumerate(pages)
         if previous.get(page.path, ("",))[0] != fingerprints[index] or page.path not in existing
     ]
-    _CURRENT.update(
-        pages=pages, site=site, out=out, previous=previous, nav=nav(today_month(site)),
-        env=environment.make_environment(),
-    )
-    results = _render_all(todo, jobs, progress)
+    prepare(site)
+    _CURRENT.update(out=out, pages=pages, previous=previous)
+    # Rendering makes millions of short-lived objects and no reference cycles worth collecting;
+    # with the collector paused (and the loaded workspace frozen out of its sight) it is ~25 %
+    # faster. It is restored when the build ends.
+    was_enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        results = _render_all(todo, jobs, progress)
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
     manifest = {}
     written = 0
     for index, page in enumerate(pages):
@@ -98,18 +108,29 @@ def build_site(
     _write_manifest(manifest_path, manifest)
     _CURRENT.clear()
     return BuildResult(
-        out, out / "index.html", len(pages), len(todo), written, removed,
-        time.perf_counter() - started, ws.warnings, [path for path, _ in broken_files(site)],
+        out,
+        out / "index.html",
+        len(pages),
+        len(todo),
+        written,
+        removed,
+        time.perf_counter() - started,
+        ws.warnings,
+        [path for path, _ in broken_files(site)],
     )
 
 
-def _render_all(todo: list[int], jobs: int | None, progress: Progress | None) -> dict[int, tuple[str, bool]]:
+def _render_all(
+    todo: list[int], jobs: int | None, progress: Progress | None
+) -> dict[int, tuple[str, bool]]:
     results: dict[int, tuple[str, bool]] = {}
     total = len(todo)
     if progress:
         progress(0, total)
     workers = min(2, jobs or os.cpu_count() or 1)
-    chunks = [todo[i : i + CHUNK] for i in range(0, total, CHUNK)]
+    # Interleaved, so the few heavy pages (home, boards, feeds) spread over the workers.
+    count = max(1, -(-total // CHUNK))
+    chunks = [todo[i::count] for i in range(count)]
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers > 1 and total >= PARALLEL_THRESHOLD and can_fork:
         context = multiprocessing.get_context("fork")
@@ -144,11 +165,21 @@ def _render_chunk(indexes: list[int]) -> dict[int, tuple[str, bool]]:
     return done
 
 
+def prepare(site: SiteView) -> None:
+    """Set up rendering for one build: the environment and what every page shares."""
+    env = environment.make_environment()
+    # Macros are imported without the page's context (much faster): they read these globals.
+    env.globals.update(site=site, today=site.today)
+    site.macros = env.get_template("_macros.html").module
+    _CURRENT.update(site=site, env=env, nav=nav(today_month(site)))
+
+
 def render_page(page: Page) -> bytes:
     if page.produce is not None:
         return page.produce()
     site: SiteView = _CURRENT["site"]
     prefix = root_prefix(page.path)
+    site.root = prefix
     context = page.context(prefix) if page.context else {}
     template = _CURRENT["env"].get_template(page.template)
     text = template.render(
@@ -173,15 +204,33 @@ def _fingerprints(ws: Workspace, pages: list[Page]) -> list[str]:
     for d in ws.diagnostics:
         by_path.setdefault(d.path, []).append(repr(d))
     items: dict[str, str] = {}
-    for kind, prefix in (("task", "t"), ("project", "p"), ("workflow", "w"), ("person", "u"), ("goal", "g")):
+    for kind, prefix in (
+        ("task", "t"),
+        ("project", "p"),
+        ("workflow", "w"),
+        ("person", "u"),
+        ("goal", "g"),
+    ):
         registry = dict(ws.registries())[kind]
         for item in registry:
             text = repr(item) + "".join(by_path.get(item.path, ()))
             items[f"{prefix}:{item.id}"] = _digest(text)
-    items[f"p:{ws.default_area.id}"] = items.get(f"p:{ws.default_area.id}", _digest(repr(ws.default_area)))
-    items[f"w:{ws.default_workflow.id}"] = items.get(f"w:{ws.default_workflow.id}", _digest(repr(ws.default_workflow)))
+    items[f"p:{ws.default_area.id}"] = items.get(
+        f"p:{ws.default_area.id}", _digest(repr(ws.default_area))
+    )
+    items[f"w:{ws.default_workflow.id}"] = items.get(
+        f"w:{ws.default_workflow.id}", _digest(repr(ws.default_workflow))
+    )
     everything = _digest("".join(items[k] for k in sorted(items)) + repr(ws.diagnostics))
-    base = "|".join([__version__, environment.code_version(), ws.config.fingerprint, ws.today.isoformat(), str(ws.config.root)])
+    base = "|".join(
+        [
+            __version__,
+            environment.code_version(),
+            ws.config.fingerprint,
+            ws.today.isoformat(),
+            str(ws.config.root),
+        ]
+    )
     out = []
     for page in pages:
         if page.deps == ("*",):

@@ -36,8 +36,13 @@ def make_environment() -> Environment:
         auto_reload=False,
     )
     env.filters.update(
-        longdate=longdate, shortdate=shortdate, relday=relday, pct=pct, cssname=cssname,
-        loadclass=loadclass, hrs=hrs,
+        longdate=longdate,
+        shortdate=shortdate,
+        relday=relday,
+        pct=pct,
+        cssname=cssname,
+        loadclass=loadclass,
+        hrs=hrs,
     )
     return env
 
@@ -100,7 +105,9 @@ def asset_pages() -> list[Page]:
         if path.is_file():
             data = path.read_bytes()
             digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-            pages.append(Page(f"assets/{path.name}", (f"asset:{digest}",), produce=lambda d=data: d))
+            pages.append(
+                Page(f"assets/{path.name}", (f"asset:{digest}",), produce=lambda d=data: d)
+            )
     return pages
 
 

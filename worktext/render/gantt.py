@@ -73,7 +73,8 @@ def task_rows(
             continue
         state = ws.state_of(task)
         status = state.title if state else (task.status or "")
-        tip = f"{task.id}: {task.title} ({status}; {start} → {due}{', estimated' if estimated else ''})"
+        how = ", estimated" if estimated else ""
+        tip = f"{task.id}: {task.title} ({status}; {start} → {due}{how})"
         rows.append(
             Row(
                 task.id,
@@ -158,12 +159,12 @@ def render_svg(chart: Chart) -> Markup:
     )
     add(
         '<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L8,4 L0,8 z"/>'
-        "</marker></defs>"
+        'markerHeight="7" orient="auto-start-reverse">'
+        '<path class="arrowhead" d="M0,0 L8,4 L0,8 z"/></marker></defs>'
     )
     add(f'<rect class="g-bg" x="0" y="0" width="{width:.0f}" height="{height}"/>')
     _grid(add, first, last, day_w, x, height)
-    for index, row in enumerate(chart.rows):
+    for index in range(len(chart.rows)):
         y = HEADER + index * ROW
         if index % 2:
             add(f'<rect class="g-stripe" x="0" y="{y}" width="{width:.0f}" height="{ROW}"/>')
@@ -182,7 +183,8 @@ def _grid(add, first: dt.date, last: dt.date, day_w: float, x, height: int) -> N
     while day <= last:
         if day.weekday() >= 5 and day_w >= 3:
             add(
-                f'<rect class="g-weekend" x="{x(day):.1f}" y="{HEADER - 16}" width="{day_w:.1f}" height="{height - HEADER + 16}"/>'
+                f'<rect class="g-weekend" x="{x(day):.1f}" y="{HEADER - 16}" '
+                f'width="{day_w:.1f}" height="{height - HEADER + 16}"/>'
             )
         if day.day == 1 or day == first:
             add(f'<line class="g-month" x1="{x(day):.1f}" y1="4" x2="{x(day):.1f}" y2="{height}"/>')
@@ -242,7 +244,8 @@ def _marker(add, marker: Marker, x, height: int) -> None:  # type: ignore[no-unt
     label = escape(marker.label)
     if marker.row is None:
         add(
-            f'<line class="g-milestone-line" x1="{mx:.1f}" y1="{HEADER - 10}" x2="{mx:.1f}" y2="{height}"/>'
+            f'<line class="g-milestone-line" x1="{mx:.1f}" y1="{HEADER - 10}" '
+            f'x2="{mx:.1f}" y2="{height}"/>'
         )
         y = HEADER - 10
     else:

@@ -1,8 +1,14 @@
 """iCalendar feeds (RFC 5545) of due dates and milestones, for the workspace and each person.
 
-Built with the ``icalendar`` library, which folds long lines and ends them with CRLF. UIDs are
-derived from ids, so a calendar client updates an event instead of duplicating it; DTSTAMP is
-``today`` at midnight UTC, so the same workspace and ``--today`` give the same bytes.
+Each task with a due date is an all-day event (``DTSTART;VALUE=DATE``); milestones and project
+deadlines too. UIDs are derived from ids, so a calendar client updates an event instead of
+duplicating it; DTSTAMP is ``today`` at midnight UTC, so the same workspace and ``--today`` give
+the same bytes.
+
+The lines are written here rather than with ``icalendar``'s ``to_ical``: its line folding walks
+every character in Python and took 8 s for 10,000 events. The rules are few (TEXT escaping,
+folding at 75 octets on character boundaries, CRLF), and the tests parse every feed back with
+``icalendar`` and compare it with the library's own serialisation of the same events.
 """
 
 from __future__ import annotations
@@ -11,13 +17,33 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from icalendar import Calendar, Event
-
 from ..index import Workspace
 from ..model import Project, Task
 from ..values import as_day
 
 DAY = dt.timedelta(days=1)
+PRODID = "-//worktext//worktext site//EN"
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines escaped."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+def fold(line: str) -> bytes:
+    """One content line as UTF-8, folded so no physical line exceeds 75 octets (§3.1)."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return data
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # never split a character
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74  # continuation lines begin with one space
+    return b"\r\n ".join(parts)
 
 
 def _domain(ws: Workspace) -> str:
@@ -25,49 +51,62 @@ def _domain(ws: Workspace) -> str:
     return f"{slug}.worktext"
 
 
-def _calendar(ws: Workspace, name: str) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", "-//worktext//worktext site//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    return cal
+def _day(value: dt.date) -> str:
+    return value.strftime("%Y%m%d")
 
 
-def _event(uid: str, summary: str, day: dt.date, stamp: dt.datetime, description: str) -> Event:
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", stamp)
-    event.add("dtstart", day)  # a date: an all-day event (VALUE=DATE)
-    event.add("dtend", day + DAY)
-    event.add("summary", summary)
-    event.add("transp", "TRANSPARENT")
+def event_lines(
+    uid: str,
+    summary: str,
+    day: dt.date,
+    stamp: str,
+    description: str = "",
+    status: str | None = None,
+    categories: Iterable[str] = (),
+) -> list[str]:
+    lines = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{escape_text(summary)}",
+        f"DTSTART;VALUE=DATE:{_day(day)}",
+        f"DTEND;VALUE=DATE:{_day(day + DAY)}",
+        f"DTSTAMP:{stamp}",
+        f"UID:{escape_text(uid)}",
+    ]
+    if categories:
+        lines.append("CATEGORIES:" + ",".join(escape_text(c) for c in categories))
     if description:
-        event.add("description", description)
-    return event
+        lines.append(f"DESCRIPTION:{escape_text(description)}")
+    if status:
+        lines.append(f"STATUS:{status}")
+    lines.extend(["TRANSP:TRANSPARENT", "END:VEVENT"])
+    return lines
 
 
-def task_events(ws: Workspace, tasks: Iterable[Task], stamp: dt.datetime) -> list[Event]:
+def task_events(ws: Workspace, tasks: Iterable[Task], stamp: str) -> list[list[str]]:
     domain = _domain(ws)
     events = []
     for task in tasks:
         if task.due is None:
             continue
-        project = ws.project_of(task)
-        summary = f"{task.id}: {task.title}"
-        description = f"Status: {ws.status_of(task)}\nProject: {project.title}"
+        description = f"Status: {ws.status_of(task)}\nProject: {ws.project_of(task).title}"
         if task.assignees:
             description += "\nAssignees: " + ", ".join(task.assignees)
-        event = _event(f"task-{task.id}@{domain}", summary, as_day(task.due), stamp, description)
-        if ws.category(task) == "cancelled":
-            event.add("status", "CANCELLED")
-        if task.labels:
-            event.add("categories", list(task.labels))
-        events.append(event)
+        cancelled = ws.category(task) == "cancelled"
+        events.append(
+            event_lines(
+                f"task-{task.id}@{domain}",
+                f"{task.id}: {task.title}",
+                as_day(task.due),
+                stamp,
+                description,
+                "CANCELLED" if cancelled else None,
+                task.labels,
+            )
+        )
     return events
 
 
-def milestone_events(ws: Workspace, projects: Iterable[Project], stamp: dt.datetime) -> list[Event]:
+def milestone_events(ws: Workspace, projects: Iterable[Project], stamp: str) -> list[list[str]]:
     domain = _domain(ws)
     events = []
     for project in projects:
@@ -75,35 +114,41 @@ def milestone_events(ws: Workspace, projects: Iterable[Project], stamp: dt.datet
             if milestone.date:
                 name = milestone.title or milestone.id
                 uid = f"milestone-{project.id}-{milestone.id}@{domain}"
-                events.append(
-                    _event(uid, f"◆ {project.title}: {name}", as_day(milestone.date), stamp, "")
-                )
+                summary = f"◆ {project.title}: {name}"
+                events.append(event_lines(uid, summary, as_day(milestone.date), stamp))
         if project.deadline:
             uid = f"deadline-{project.id}@{domain}"
             summary = f"Deadline: {project.title}"
-            events.append(_event(uid, summary, as_day(project.deadline), stamp, ""))
+            events.append(event_lines(uid, summary, as_day(project.deadline), stamp))
     return events
 
 
-def _stamp(ws: Workspace) -> dt.datetime:
-    return dt.datetime.combine(ws.today, dt.time(0, 0), tzinfo=dt.timezone.utc)
+def calendar_bytes(name: str, events: list[list[str]]) -> bytes:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{escape_text(name)}",
+    ]
+    for event in events:
+        lines.extend(event)
+    lines.append("END:VCALENDAR")
+    return b"\r\n".join(fold(line) for line in lines) + b"\r\n"
+
+
+def _stamp(ws: Workspace) -> str:
+    return f"{_day(ws.today)}T000000Z"
 
 
 def workspace_ics(ws: Workspace) -> bytes:
-    cal = _calendar(ws, ws.config.name)
     stamp = _stamp(ws)
-    for event in [
-        *milestone_events(ws, ws.all_projects(), stamp),
-        *task_events(ws, ws.tasks, stamp),
-    ]:
-        cal.add_component(event)
-    return cal.to_ical()
+    events = milestone_events(ws, ws.all_projects(), stamp) + task_events(ws, ws.tasks, stamp)
+    return calendar_bytes(ws.config.name, events)
 
 
 def person_ics(ws: Workspace, person_id: str) -> bytes:
     person = ws.people.get(person_id)
-    cal = _calendar(ws, f"{ws.config.name}: {person.name if person else person_id}")
-    tasks = ws.tasks_of_person(person) if person else []
-    for event in task_events(ws, sorted(tasks, key=lambda t: t.id), _stamp(ws)):
-        cal.add_component(event)
-    return cal.to_ical()
+    name = f"{ws.config.name}: {person.name if person else person_id}"
+    tasks = sorted(ws.tasks_of_person(person), key=lambda t: t.id) if person else []
+    return calendar_bytes(name, task_events(ws, tasks, _stamp(ws)))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
 
 from ..index import Workspace, id_key
 from ..model import Diagnostic, Goal, Person, Project, State, Task, Workflow
-from markupsafe import Markup
-
 from ..values import as_day, format_hours
 from .markdown import Renderer, is_safe_url, repo_rewriter
 from .urls import UrlMap
@@ -49,6 +50,9 @@ class SiteView:
         for project in ws.all_projects():
             if project.path:
                 self._item_pages[project.path] = urls.item("project", project.id)
+        self.root = ""  # the current page's way back to the site root, set per page
+        self.macros: Any = None  # the _macros.html module, set by the builder
+        self._fragments: dict[tuple[str, str, str], Markup] = {}
         self._diagnostics: dict[str, list[Diagnostic]] = {}
         for diagnostic in ws.diagnostics:
             self._diagnostics.setdefault(diagnostic.path, []).append(diagnostic)
@@ -85,6 +89,22 @@ class SiteView:
             return None
         branch = self.ws.config.branch
         return f"{self.repo_url.rstrip('/')}/blob/{branch}/{path}"
+
+    # -- fragments shared by many pages, rendered once ---------------------------------------
+
+    def card_html(self, task: Task) -> Markup:
+        return self._fragment("card", task, lambda: self.macros.card(task))
+
+    def row_html(self, task: Task, show_project: bool) -> Markup:
+        kind = "row+project" if show_project else "row"
+        return self._fragment(kind, task, lambda: self.macros.task_row(task, show_project))
+
+    def _fragment(self, kind: str, task: Task, make: Callable[[], str]) -> Markup:
+        key = (kind, task.id, self.root)
+        found = self._fragments.get(key)
+        if found is None:
+            found = self._fragments[key] = Markup(make())
+        return found
 
     # -- tasks ----------------------------------------------------------------------------
 
@@ -136,7 +156,7 @@ class SiteView:
             item.path, self._item_pages, self.repo_url, self.ws.config.branch, prefix
         )
         # Safe: the renderer escapes raw HTML and drops unsafe links (see markdown.py).
-        return Markup(self.markdown.render(body, rewrite))  # noqa: S704
+        return Markup(self.markdown.render(body, rewrite))
 
     def diagnostics_of(self, path: str) -> list[Diagnostic]:
         return self._diagnostics.get(path, []) if path else []
