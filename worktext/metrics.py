@@ -14,6 +14,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from .history import Event, History
@@ -55,6 +57,8 @@ class TaskFlow:
     reopens: int
     time_in_state: Mapping[str, float]
     segments: tuple[Segment, ...] = field(repr=False, default=())
+    # Day runs by (first day, day count), computed once for all the series of one report.
+    runs: dict[tuple[dt.date, int], list] = field(repr=False, compare=False, default_factory=dict)
 
 
 def end_of(today: dt.date) -> dt.datetime:
@@ -147,7 +151,8 @@ def task_flow(
         in_state[segment.status] += _days(segment.start, segment.end or now)
         if segment.category == "active" and started is None:
             started = segment.start
-        if segment.category == "done" and (previous is None or previous.category != "done"):
+        # Finishing is a move into done; a task first seen done was finished at an unknown time.
+        if segment.category == "done" and previous is not None and previous.category != "done":
             finished = segment.start
         if previous and previous.category in CLOSED_CATEGORIES:
             reopens += segment.category not in CLOSED_CATEGORIES
@@ -227,6 +232,14 @@ def select(
     return out
 
 
+def group(flows: Iterable[TaskFlow], attribute: str) -> dict[str, list[TaskFlow]]:
+    """Tasks by their latest ``project`` or ``workflow`` (keys in id_key form)."""
+    out: dict[str, list[TaskFlow]] = defaultdict(list)
+    for flow in flows:
+        out[id_key(getattr(flow, attribute))].append(flow)
+    return dict(out)
+
+
 def day_range(flows: Iterable[TaskFlow], today: dt.date) -> list[dt.date]:
     starts = [f.segments[0].start.date() for f in flows if f.segments]
     if not starts:
@@ -235,60 +248,65 @@ def day_range(flows: Iterable[TaskFlow], today: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((today - first).days + 1)]
 
 
+def _runs(flow: TaskFlow, first: dt.date, size: int) -> list[tuple[int, int, Segment]]:
+    """(first day index, stop index, segment) for each run of days that ends in a segment."""
+    runs = flow.runs.get((first, size))
+    if runs is not None:
+        return runs
+    # The state at the end of a day is the last change made on or before that day.
+    by_day: dict[int, Segment | None] = {}
+    for segment in flow.segments:
+        by_day[(segment.start.date() - first).days] = segment
+        if segment.end is not None:
+            # A later segment starting that day overwrites this gap marker.
+            by_day[(segment.end.date() - first).days] = None
+    ordered = sorted(by_day.items())
+    runs = []
+    for n, (index, segment) in enumerate(ordered):
+        stop = ordered[n + 1][0] if n + 1 < len(ordered) else size
+        start, stop = max(index, 0), min(stop, size)
+        if segment is not None and start < stop:
+            runs.append((start, stop, segment))
+    flow.runs[(first, size)] = runs
+    return runs
+
+
 def daily(
     flows: Iterable[TaskFlow],
     days: Sequence[dt.date],
     key: Callable[[Segment], Any],
-    weight: Callable[[Segment], float] = lambda _s: 1.0,
+    weight: Callable[[Segment], float] | None = None,
 ) -> dict[Any, list[float]]:
-    """For each key, the summed weight of the tasks whose end-of-day segment has that key."""
+    """For each key, how many tasks (or their summed ``weight``) end each day in a segment
+    with that key."""
     if not days:
         return {}
     first, size = days[0], len(days)
-    deltas: dict[Any, list[float]] = defaultdict(lambda: [0.0] * (size + 1))
+    deltas: dict[Any, list[float]] = defaultdict(lambda: [0] * (size + 1))
     for flow in flows:
-        # The state at the end of a day is the last change made on or before that day.
-        by_day: dict[int, Segment | None] = {}
-        for segment in flow.segments:
-            by_day[(segment.start.date() - first).days] = segment
-            if segment.end is not None:
-                # A later segment starting that day overwrites this gap marker.
-                by_day[(segment.end.date() - first).days] = None
-        ordered = sorted(by_day.items())
-        for n, (index, segment) in enumerate(ordered):
-            if segment is None:
-                continue
-            stop = ordered[n + 1][0] if n + 1 < len(ordered) else size
+        for start, stop, segment in _runs(flow, first, size):
             k = key(segment)
             if k is None:
                 continue
-            start, stop = max(index, 0), min(stop, size)
-            if start >= stop:
-                continue
-            w = weight(segment)
-            deltas[k][start] += w
-            deltas[k][stop] -= w
-    out = {}
-    for k, delta in deltas.items():
-        total, series = 0.0, []
-        for value in delta[:size]:
-            total += value
-            series.append(round(total, 6))
-        out[k] = series
-    return out
+            w = 1 if weight is None else weight(segment)
+            delta = deltas[k]
+            delta[start] += w
+            delta[stop] -= w
+    if weight is None:
+        return {k: list(accumulate(delta[:size])) for k, delta in deltas.items()}
+    return {k: [round(v, 6) for v in accumulate(delta[:size])] for k, delta in deltas.items()}
 
 
 def cumulative_flow(
     flows: Sequence[TaskFlow], days: Sequence[dt.date], by: str = "status"
 ) -> dict[str, list[int]]:
     """Tasks per state (or per category) at the end of each day."""
-    series = daily(flows, days, lambda s: s.status if by == "status" else s.category)
-    return {k: [int(v) for v in values] for k, values in series.items()}
+    return daily(flows, days, lambda s: s.status if by == "status" else s.category)  # type: ignore[return-value]
 
 
 def wip(flows: Sequence[TaskFlow], days: Sequence[dt.date]) -> list[int]:
     series = daily(flows, days, lambda s: "wip" if s.category in WIP_CATEGORIES else None)
-    return [int(v) for v in series.get("wip", [0.0] * len(days))]
+    return series.get("wip", [0] * len(days))  # type: ignore[return-value]
 
 
 def week_of(day: dt.date) -> dt.date:
@@ -336,13 +354,17 @@ def burn(
     project: str | None = None,
     milestone: str | None = None,
 ) -> Burn:
+    wanted_project = id_key(project) if project else None
+    wanted_milestone = id_key(milestone) if milestone else None
+    key_of = lru_cache(maxsize=None)(id_key)
+
     def member(s: Segment) -> bool:
         if s.category == "cancelled":
             return False
-        if project and id_key(s.project) != id_key(project):
+        if wanted_project and key_of(s.project) != wanted_project:
             return False
-        return not milestone or (
-            s.milestone is not None and id_key(s.milestone) == id_key(milestone)
+        return not wanted_milestone or (
+            s.milestone is not None and key_of(s.milestone) == wanted_milestone
         )
 
     def key(s: Segment) -> str | None:
@@ -352,13 +374,13 @@ def burn(
 
     counts = daily(flows, days, key)
     hours = daily(flows, days, key, lambda s: s.estimate or 0.0)
-    zero = [0.0] * len(days)
+    zero = [0] * len(days)
     done, open_ = counts.get("done", zero), counts.get("open", zero)
     done_h, open_h = hours.get("done", zero), hours.get("open", zero)
     return Burn(
         list(days),
-        [int(a + b) for a, b in zip(done, open_, strict=True)],
-        [int(a) for a in done],
+        [a + b for a, b in zip(done, open_, strict=True)],  # type: ignore[misc]
+        list(done),  # type: ignore[arg-type]
         [round(a + b, 6) for a, b in zip(done_h, open_h, strict=True)],
         [round(a, 6) for a in done_h],
     )

@@ -13,6 +13,7 @@ import click
 from .. import gitio, metrics
 from ..errors import NotFound, WorktextError
 from ..history import UNCOMMITTED, Event, History, load_history
+from ..index import id_key
 from ..prdiff import diff_markdown
 from ..values import ValueError_, parse_date
 from .common import Context
@@ -311,15 +312,16 @@ def stats(
         summaries.append(metrics.summarize(name, chosen, today, project, milestone, days))
     else:
         summaries.append(metrics.summarize(ws.config.name, flows, today, days=days))
+        by_project = metrics.group(flows, "project")
         for p in ws.all_projects():
-            mine = metrics.select(flows, project=p.id)
+            mine = by_project.get(id_key(p.id))
             if mine:
                 summaries.append(
                     metrics.summarize(f"project {p.id}", mine, today, p.id, None, days)
                 )
-        for w in sorted({f.workflow for f in flows}):
-            mine = metrics.select(flows, workflow=w)
-            summaries.append(metrics.summarize(f"workflow {w}", mine, today, days=days))
+        for _, mine in sorted(metrics.group(flows, "workflow").items()):
+            name = mine[0].workflow
+            summaries.append(metrics.summarize(f"workflow {name}", mine, today, days=days))
     if fmt == "json":
         payload = {
             "version": JSON_VERSION,
