@@ -72,4 +72,5 @@ def test_blob_reader_reads_many_and_reports_missing(repo: Repo) -> None:
 def test_environment_is_fixed() -> None:
     env = gitio.git_env()
     assert env["GIT_TERMINAL_PROMPT"] == "0" and env["LC_ALL"] == "C"
+    assert env["GIT_LITERAL_PATHSPECS"] == "1"
     assert "GIT_DIR" not in env

@@ -46,6 +46,7 @@ def git_env() -> dict[str, str]:
             "LANG": "C",
             "GIT_PAGER": "cat",
             "GIT_OPTIONAL_LOCKS": "0",  # reading must never take the index lock of a busy repo
+            "GIT_LITERAL_PATHSPECS": "1",  # a folder named ':(glob)*' is just a folder name
         }
     )
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
