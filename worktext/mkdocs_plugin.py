@@ -62,9 +62,19 @@ LEFT_OUT = frozenset({"search.html", "search-index.js"})
 ROOT_MARK = "worktext-root-3f9a2c/"
 _ROOT_LINK = re.compile(re.escape(ROOT_MARK) + r"([^\"'\s<>#?]*)")
 # Only the content block: the theme draws the header, navigation and footer.
-FRAGMENT_LAYOUT = '<div class="worktext page-{{ page_kind }}">\n{% block content %}{% endblock %}\n</div>\n'
-NAV_PAGES = ("index.html", "projects.html", "roadmap.html", "workload.html", None, "people.html",
-             "goals.html")  # None: this month's calendar
+FRAGMENT_LAYOUT = (
+    '<div class="worktext page-{{ page_kind }}">\n{% block content %}{% endblock %}\n</div>\n'
+    "<!-- end of worktext content -->\n"
+)
+NAV_PAGES = (
+    "index.html",
+    "projects.html",
+    "roadmap.html",
+    "workload.html",
+    None,
+    "people.html",
+    "goals.html",
+)  # None: this month's calendar
 
 
 class WorktextPluginConfig(base.Config):
@@ -107,7 +117,9 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
             config.extra_javascript.append(script)
         return config
 
-    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
         server.watch(str(self.root))  # `mkdocs serve` rebuilds when a task file changes
         return server
 
@@ -309,7 +321,10 @@ def _closing(css: str, start: int) -> int:
 def _split_selectors(head: str) -> Iterator[str]:
     depth, start = 0, 0
     for i, char in enumerate(head):
-        depth += char in "([" and 1 or char in ")]" and -1 or 0
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
         if char == "," and depth == 0:
             yield head[start:i].strip()
             start = i + 1
@@ -374,5 +389,5 @@ def _relink(nav_: Navigation) -> None:
     nav_.pages = list(walk(nav_.items, None))
     for page in nav_.pages:
         page.previous_page = page.next_page = None
-    for before, after in zip(nav_.pages, nav_.pages[1:]):
+    for before, after in zip(nav_.pages, nav_.pages[1:], strict=False):
         before.next_page, after.previous_page = after, before
