@@ -202,6 +202,17 @@ def test_second_load_is_served_from_the_cache(scripted) -> None:
     repo.commit("Reopen", "2026-01-09T09:00:00+00:00")
     third = load(repo)
     assert not third.from_cache and third.task("WEB-1").events[-1].commit.subject == "Reopen"
+    # The new commit was added to the cached history; the result is what a full pass gives.
+    assert third.extended_from == first.head
+    assert everything(third) == everything(load(repo, use_cache=False))
+    # A rewritten branch (the cached commit is no longer an ancestor) is rebuilt from scratch.
+    repo.git("reset", "-q", "--hard", "HEAD~2")
+    repo.write({"tasks/web/WEB-1.md": task(status="todo")})
+    repo.commit("Rewrite", "2026-01-10T09:00:00+00:00")
+    fourth = load(repo)
+    assert fourth.extended_from is None and not fourth.from_cache
+    assert everything(fourth) == everything(load(repo, use_cache=False))
+    assert [m.commit.subject for m in fourth.task("WEB-2").mentions] == ["Break WEB-2 by accident"]
 
 
 def test_not_a_repository_gives_a_warning(make_workspace) -> None:
@@ -274,11 +285,12 @@ def test_workspace_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
 
 def test_parse_log_reads_messages_that_look_like_raw_lines() -> None:
     raw = (
-        b"\x01" + b"a" * 40 + b"\0Ana\0a@x\0" + b"2026-01-01T09:00:00+00:00\0:sparkles: new\n\0"
+        b"\x01" + b"a" * 40 + b"\0" + b"c" * 40 + b" " + b"d" * 40 + b"\0Ana\0a@x\0"
+        b"2026-01-01T09:00:00+00:00\0:sparkles: new\n\0"
         b"\n:000000 100644 " + b"0" * 40 + b" " + b"b" * 40 + b" A\0tasks/A-1.md\0"
     )
-    ((commit, entries),) = list(parse_log(raw))
-    assert commit.message == ":sparkles: new"
+    ((commit, parent, entries),) = list(parse_log(raw))
+    assert commit.message == ":sparkles: new" and parent == "c" * 40
     assert entries == [("A", "b" * 40, "tasks/A-1.md")]
 
 

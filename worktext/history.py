@@ -28,9 +28,9 @@ from .source import parse_bytes
 from .yamlpos import resolve_plain
 
 CACHE_NAME = "history.marshal"
-FORMAT = 2
+FORMAT = 3
 UNCOMMITTED = "uncommitted"
-LOG_FORMAT = "%x01%H%x00%an%x00%ae%x00%aI%x00%B"
+LOG_FORMAT = "%x01%H%x00%P%x00%an%x00%ae%x00%aI%x00%B"
 MENTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 CLOSING_WORDS = re.compile(r"\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\s*:?\s+$", re.IGNORECASE)
 
@@ -113,6 +113,7 @@ class History:
     warnings: list[str] = field(default_factory=list)
     shallow: tuple[str, ...] = ()
     from_cache: bool = False
+    extended_from: str | None = None  # the cached commit that new commits were added to
 
     def task(self, task_id: str) -> TaskHistory | None:
         return self.tasks.get(id_key(task_id))
@@ -437,24 +438,30 @@ def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldCh
 # -- reading git ---------------------------------------------------------------------------
 
 
-def parse_log(raw: bytes) -> Iterator[tuple[Commit, list[tuple[str, str, str]]]]:
-    """Commits of ``git log -z --raw --format=LOG_FORMAT`` with (status, new blob, path)."""
+LogEntry = tuple[Commit, str, list[tuple[str, str, str]]]
+
+
+def parse_log(raw: bytes) -> Iterator[LogEntry]:
+    """Commits of ``git log -z --raw --format=LOG_FORMAT``, each with its first parent ('' for
+    a root) and its (status, new blob, path) entries."""
     tokens = raw.split(b"\0")
     i, n = 0, len(tokens)
     commit: Commit | None = None
+    parent = ""
     entries: list[tuple[str, str, str]] = []
     while i < n:
         token = tokens[i].lstrip(b"\n")
         if token.startswith(b"\x01"):
             if commit is not None:
-                yield commit, entries
+                yield commit, parent, entries
             sha = token[1:].decode("ascii")
-            name, email, date, message = (
-                t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 5]
+            parents, name, email, date, message = (
+                t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 6]
             )
+            parent = parents.split(" ", 1)[0]
             commit = Commit(sha, name, email, dt.datetime.fromisoformat(date), message.strip())
             entries = []
-            i += 5
+            i += 6
         elif token.startswith(b":"):
             meta = token.split()
             path = tokens[i + 1].decode("utf-8", "surrogateescape")
@@ -463,7 +470,7 @@ def parse_log(raw: bytes) -> Iterator[tuple[Commit, list[tuple[str, str, str]]]]
         else:
             i += 1
     if commit is not None:
-        yield commit, entries
+        yield commit, parent, entries
 
 
 def _read_blobs(root: Path, shas: Iterable[str], paths: Mapping[str, str]) -> dict[str, Any]:
@@ -477,8 +484,19 @@ def _read_blobs(root: Path, shas: Iterable[str], paths: Mapping[str, str]) -> di
     return parsed
 
 
-def _reconstruct(root: Path, config: Config, state: gitio.RepoState, rev: str) -> tuple:
-    history = History(head=state.head, branch=state.branch, shallow=state.shallow)
+def _reconstruct(
+    root: Path,
+    config: Config,
+    state: gitio.RepoState,
+    spec: str,
+    base: tuple[History, Replay] | None = None,
+    after: str | None = None,
+) -> tuple[History, Replay] | None:
+    """Replay the commits of ``spec`` (a revision, or ``after..commit``) onto ``base``.
+
+    With ``after``, the new commits must continue the first-parent line from it; when they
+    do not (a rewritten or switched branch), None: the caller starts from scratch.
+    """
     raw = gitio.stream(
         root,
         [
@@ -491,16 +509,20 @@ def _reconstruct(root: Path, config: Config, state: gitio.RepoState, rev: str) -
             "--no-abbrev",
             f"--format={LOG_FORMAT}",
             "--end-of-options",
-            rev,
+            spec,
             "--",
         ],
     )
+    # Newest first from git (--reverse would make git hold every commit before writing one).
+    logged = list(parse_log(raw))
+    logged.reverse()
+    if after is not None and (not logged or logged[0][1] != after):
+        return None
     prefixes = folder_prefixes(config)
     prefix = state.prefix
     commits: list[tuple[Commit, list[tuple[str, str, str]]]] = []
     blob_paths: dict[str, str] = {}
-    # Newest first from git (--reverse would make git hold every commit before writing one).
-    for commit, entries in reversed(list(parse_log(raw))):
+    for commit, _, entries in logged:
         mine = []
         for status, blob, path in entries:
             if not path.startswith(prefix):
@@ -513,7 +535,10 @@ def _reconstruct(root: Path, config: Config, state: gitio.RepoState, rev: str) -
                 blob_paths.setdefault(blob, rel)
         commits.append((commit, mine))
     blobs = _read_blobs(root, blob_paths, blob_paths)
-    replay = Replay(history)
+    if base is None:
+        history = History(head=state.head, branch=state.branch, shallow=state.shallow)
+        base = history, Replay(history)
+    history, replay = base
     for commit, entries in commits:
         history.commits.append(commit)
         if not entries:
@@ -644,22 +669,37 @@ def _repo_warnings(state: gitio.RepoState, rev: str) -> list[str]:
 def _cached(
     root: Path, config: Config, state: gitio.RepoState, rev: str, commit: str, use_cache: bool
 ) -> tuple[History, Replay]:
-    # Only HEAD's history is kept: it is what every command reads, and one entry stays small.
-    use_cache = use_cache and rev == "HEAD"
-    key = repr(
-        (FORMAT, commit, state.prefix, sorted(folder_prefixes(config).items()), state.shallow)
-    )
+    """HEAD's history from the cache: as it is when HEAD has not moved; extended with the new
+    commits when HEAD moved forward along its first parents; else rebuilt."""
+    use_cache = use_cache and rev == "HEAD"  # one entry, for what every command reads
+    key = repr((FORMAT, state.prefix, sorted(folder_prefixes(config).items()), state.shallow))
     stored = cache.recall(root, CACHE_NAME, key) if use_cache else None
+    built = None
     if stored is not None:
+        cached_commit, data = stored
         with cache.gc_paused():
-            history, replay = decode(stored, state)
-        history.from_cache = True
-        return history, replay
-    with cache.gc_paused():  # tens of thousands of small objects, none of them cyclic
-        history, replay = _reconstruct(root, config, state, rev)
+            base = decode(data, state)
+        if cached_commit == commit:
+            base[0].from_cache = True
+            return base
+        try:
+            with cache.gc_paused():
+                built = _reconstruct(
+                    root, config, state, f"{cached_commit}..{commit}", base, after=cached_commit
+                )
+        except gitio.GitError:  # the cached commit is gone (history rewritten and pruned)
+            built = None
+        if built is not None:
+            built[0].extended_from = cached_commit
+    if built is None:
+        with cache.gc_paused():  # tens of thousands of small objects, none of them cyclic
+            built = _reconstruct(root, config, state, commit)
+    assert built is not None
+    history, replay = built
+    history.head, history.branch = state.head, state.branch
     link_mentions(history)
     if use_cache:
-        cache.remember(root, CACHE_NAME, key, encode(history, replay))
+        cache.remember(root, CACHE_NAME, key, (commit, encode(history, replay)))
     return history, replay
 
 
