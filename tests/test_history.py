@@ -198,7 +198,15 @@ def test_second_load_is_served_from_the_cache(scripted) -> None:
     assert [(k.commit.sha, k.path) for k in first.skipped] == [
         (k.commit.sha, k.path) for k in second.skipped
     ]
+    # Uncommitted changes are replayed on top of the cached state.
     repo.write({"tasks/web/WEB-1.md": task(status="doing")})
+    dirty = load(repo)
+    assert dirty.from_cache
+    last = dirty.task("WEB-1").events[-1]
+    assert (last.commit.sha, [(c.field, c.old, c.new) for c in last.changes]) == (
+        "uncommitted",
+        [("status", "done", "doing"), ("assignee", ["ana", "bo"], None)],
+    )
     repo.commit("Reopen", "2026-01-09T09:00:00+00:00")
     third = load(repo)
     assert not third.from_cache and third.task("WEB-1").events[-1].commit.subject == "Reopen"

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -331,6 +332,7 @@ class Replay:
         self.history = history
         self.at_path: dict[str, tuple[str, dict[str, Any]]] = {}  # path → (id, fields)
         self.paths_of: dict[str, list[str]] = {}  # id_key → paths holding that id
+        self._pending: Iterable[tuple] = ()  # a cached snapshot, restored when first needed
 
     def apply(
         self,
@@ -340,6 +342,7 @@ class Replay:
         present: bool = False,
     ) -> None:
         """Apply one commit: removed paths, and (path, fields or None, why) written ones."""
+        self._materialize()
         before: dict[str, tuple[str, dict[str, Any]] | None] = {}
         touched: list[str] = []
 
@@ -421,9 +424,15 @@ class Replay:
 
     def snapshot(self) -> tuple:
         """Which task each path holds; the fields come from the task's last event."""
+        self._materialize()
         return tuple((path, id_key(task_id)) for path, (task_id, _) in self.at_path.items())
 
     def restore(self, rows: Iterable[tuple]) -> None:
+        # Most runs have no uncommitted task changes and never need the state by path.
+        self._pending = rows
+
+    def _materialize(self) -> None:
+        rows, self._pending = self._pending, ()
         for path, key in rows:
             last = self.history.tasks[key].events[-1]
             self.at_path[path] = (last.task_id, dict(last.fields))
@@ -732,6 +741,8 @@ def encode(history: History, replay: Replay) -> tuple:
 
 def decode(data: tuple, state: gitio.RepoState) -> tuple[History, Replay]:
     commits_raw, tasks_raw, skipped_raw, snapshot = data
+    new_event = tuple.__new__
+    new_change = partial(tuple.__new__, FieldChange)
     commits = [Commit(s, a, e, dt.datetime.fromisoformat(d), m) for s, a, e, d, m in commits_raw]
     history = History(head=state.head, branch=state.branch, commits=commits, shallow=state.shallow)
     for task_id, mentions, events in tasks_raw:
@@ -752,15 +763,19 @@ def decode(data: tuple, state: gitio.RepoState) -> tuple[History, Replay]:
                         fields[name] = new
             else:
                 fields = {name: new for name, _, new in changes}
+            # tuple.__new__ builds the named tuples without a Python-level call each.
             rebuilt.append(
-                Event(
-                    tid,
-                    commits[ci],
-                    action,
-                    path,
-                    old_path,
-                    tuple(map(FieldChange._make, changes)),
-                    fields,
+                new_event(
+                    Event,
+                    (
+                        tid,
+                        commits[ci],
+                        action,
+                        path,
+                        old_path,
+                        tuple(map(new_change, changes)),
+                        fields,
+                    ),
                 )
             )
     history.skipped = [Skipped(commits[ci], p, r) for ci, p, r in skipped_raw]
