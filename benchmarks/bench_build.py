@@ -40,13 +40,12 @@ HUGO_LIST = (
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of the largest process the command ran."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds, and the peak RSS (KiB) of the largest process waited for so far: the
+    first command run (the cold build) is the one whose peak is reported."""
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(after, before) if after > before else after
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
 def copy_pages(ws: Path, docs: Path) -> int:

@@ -43,8 +43,10 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
     # Reading 10,000 files allocates millions of objects that all stay alive: the cyclic
     # collector would only re-scan them, so it is paused for the command's lifetime.
     gc.disable()
-    ws = obj.workspace()
     show_bar = not quiet and sys.stderr.isatty()
+    if show_bar:
+        click.echo("Reading the workspace…", err=True)
+    ws = obj.workspace()
     bar = None
 
     def progress(done: int, total: int) -> None:

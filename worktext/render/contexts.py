@@ -278,13 +278,30 @@ def people_index(site: SiteView) -> dict[str, Any]:
     return {"people": rows}
 
 
+def goal_work(site: SiteView, goal: Goal) -> tuple[list[Goal], list[Project], list[Task]]:
+    """A goal's sub-goals (all levels), the projects serving any of them, and the linked tasks
+    (their own and those projects'): the work ``goal_progress`` counts."""
+    ws = site.ws
+    tree, stack = {}, [goal]
+    while stack:
+        current = stack.pop()
+        if id_key(current.id) in tree:
+            continue
+        tree[id_key(current.id)] = current
+        stack.extend(g for g in ws.goals if g.parent and id_key(g.parent) == id_key(current.id))
+    projects = [p for p in ws.projects if any(id_key(g) in tree for g in p.goals)]
+    linked: dict[str, Task] = {}
+    for member in tree.values():
+        linked.update((t.id, t) for t in ws.tasks_of_goal(member))
+    for project in projects:
+        linked.update((t.id, t) for t in ws.tasks_of_project(project))
+    return list(tree.values())[1:], projects, list(linked.values())
+
+
 def goal_page(site: SiteView, goal: Goal, prefix: str) -> dict[str, Any]:
     ws = site.ws
     done, total = ws.goal_progress(goal)
-    projects = [p for p in ws.projects if any(id_key(g) == id_key(goal.id) for g in p.goals)]
-    linked = {t.id: t for t in ws.tasks_of_goal(goal)}
-    for project in projects:
-        linked.update({t.id: t for t in ws.tasks_of_project(project)})
+    _subtree, projects, tasks = goal_work(site, goal)
     return {
         "goal": goal,
         "done": done,
@@ -292,7 +309,7 @@ def goal_page(site: SiteView, goal: Goal, prefix: str) -> dict[str, Any]:
         "parent": ws.goals.get(goal.parent) if goal.parent else None,
         "subgoals": [g for g in ws.goals if g.parent and id_key(g.parent) == id_key(goal.id)],
         "projects": projects,
-        "tasks": site.sort_open_first(linked.values()),
+        "tasks": site.sort_open_first(tasks),
         "body": site.body_html(goal, prefix) if goal.body.strip() else "",
     }
 

@@ -174,10 +174,13 @@ def plan(site: SiteView) -> list[Page]:
             )
         )
     for goal in ws.goals:
+        _subtree, projects, tasks = contexts.goal_work(site, goal)
+        deps = _task_deps(site, tasks) | {f"g:{g.id}" for g in ws.goals}
+        deps |= {f"p:{p.id}" for p in projects} | {f"p:{ws.project_of(t).id}" for t in tasks}
         pages.append(
             Page(
                 urls.item("goal", goal.id),
-                EVERYTHING,
+                tuple(sorted(deps)),
                 "goal.html",
                 lambda p, g=goal: contexts.goal_page(site, g, p),
                 title=goal.title,
@@ -274,7 +277,8 @@ def _calendar_pages(site: SiteView) -> list[Page]:
 
 
 def _json(data: object) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
+    # Compact: a 10,000-task index is read by programs, and indenting doubles its size.
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def today_month(site: SiteView) -> str:

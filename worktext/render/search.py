@@ -5,18 +5,17 @@ end the script or start markup."""
 from __future__ import annotations
 
 import json
-import re
 
 from ..index import Workspace
 from .urls import UrlMap
 
 BODY_CHARS = 400
-_SPACE = re.compile(r"\s+")
-_MARKUP = re.compile(r"[#*_`>\[\]()|~-]+")
+_MARKUP = str.maketrans({c: " " for c in "#*_`>[]()|~-"})
 
 
 def _text(body: str) -> str:
-    return _SPACE.sub(" ", _MARKUP.sub(" ", body)).strip()[:BODY_CHARS]
+    # Cut before cleaning: only the start is indexed, and bodies can be long.
+    return " ".join(body[: BODY_CHARS * 2].translate(_MARKUP).split())[:BODY_CHARS]
 
 
 def search_entries(ws: Workspace, urls: UrlMap) -> list[list[str]]:
