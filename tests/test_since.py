@@ -72,6 +72,32 @@ def test_each_committed_step_is_checked(repo: Repo) -> None:
     ]
 
 
+def test_pull_request_merge_commit_checks_each_branch_commit(repo: Repo) -> None:
+    """What actions/checkout gives a pull_request job: a detached merge commit whose first
+    parent is the base branch; the branch's own commits are on the second parent."""
+    repo.git("checkout", "-q", "-b", "feature")
+    for day, status in ((3, "doing"), (4, "review"), (5, "done")):
+        repo.write({"tasks/A-1.md": task(status=status)})
+        repo.commit(f"A-1 {status}", f"2026-01-0{day}T09:00:00+00:00")
+    repo.write({"tasks/A-3.md": task(status="review")})  # todo → review: not allowed
+    repo.commit("A-3 straight to review", "2026-01-06T09:00:00+00:00")
+    repo.git("checkout", "-q", "base")
+    repo.write({"tasks/A-2.md": task(status="review")})  # the base moves on meanwhile
+    repo.commit("Base work", "2026-01-06T10:00:00+00:00")
+    repo.git("branch", "-f", "main", "HEAD")
+    repo.git("checkout", "-q", "--detach", "base")
+    repo.git(
+        "merge", "-q", "--no-ff", "-m", "Merge feature", "feature", when="2026-01-07T09:00:00+00:00"
+    )
+    assert [(p, c, m) for p, _, c, m in codes(repo, "main")] == [
+        (
+            "tasks/A-3.md",
+            "transition-not-allowed",
+            "status moved from 'todo' to 'review', which workflow 'flow' does not allow",
+        )
+    ]
+
+
 def test_uncommitted_transition_is_checked(repo: Repo) -> None:
     repo.write({"tasks/A-2.md": task(status="done")})
     assert [c[2:] for c in codes(repo)] == [

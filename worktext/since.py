@@ -13,11 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 from . import gitio
 from .config import Config
-from .history import UNCOMMITTED, History, folder_prefixes, kind_of_path
+from .history import (
+    LOG_FORMAT,
+    UNCOMMITTED,
+    History,
+    folder_prefixes,
+    item_id,
+    kind_of_path,
+    parse_front_matter,
+    parse_log,
+)
 from .index import Workspace, id_key
 from .items import BUILTIN_WORKFLOW, build_kind, default_area
 from .model import KINDS, Diagnostic, Item, Task
@@ -86,33 +96,72 @@ def _at(ws: Workspace, task: Task, key: str, code: str, message: str, hint: str)
     return Diagnostic(task.path, span[0], span[1], "error", code, message, hint, span[2], span[3])
 
 
+def committed_statuses(config: Config, commit: str) -> dict[str, list[object]]:
+    """Each task's status after every commit of ``commit..HEAD`` that wrote its file, oldest
+    first, merges left out.
+
+    Not the first-parent view: in a pull request's CI job, HEAD is a merge commit whose first
+    parent is the base branch, and the branch's own commits (one status move each) are only
+    on the second parent.
+    """
+    root = config.root
+    state = gitio.repo_state(root)
+    raw = gitio.stream(
+        root,
+        [
+            "log",
+            "--no-merges",
+            "--topo-order",
+            "--reverse",
+            "--raw",
+            "-z",
+            "--no-renames",
+            "--no-abbrev",
+            f"--format={LOG_FORMAT}",
+            "--end-of-options",
+            f"{commit}..HEAD",
+            "--",
+        ],
+    )
+    prefixes = folder_prefixes(config)
+    written: list[tuple[str, str]] = []  # (blob, path) in commit order
+    for _, _, entries in parse_log(raw):
+        for status, blob, path in entries:
+            rel = path[len(state.prefix) :] if path.startswith(state.prefix) else None
+            if status != "D" and rel is not None and kind_of_path(rel, prefixes) == "task":
+                written.append((blob, rel))
+    contents: dict[str, bytes | None] = {}
+    with gitio.BlobReader(root) as reader:
+        contents.update(reader.read_many(dict.fromkeys(blob for blob, _ in written)))
+    chains: dict[str, list[object]] = {}
+    for blob, rel in written:
+        fields, _ = parse_front_matter(contents[blob] or b"", rel)
+        task_id = item_id(fields, rel) if fields is not None else None
+        if fields is not None and task_id is not None:
+            chains.setdefault(id_key(task_id), []).append(fields.get("status"))
+    return chains
+
+
 def status_steps(
-    old: Task, new: Task, new_ws: Workspace, history: History | None, newer: set[str]
+    old: Task, new: Task, new_ws: Workspace, committed: list[object]
 ) -> list[tuple[str, str]]:
-    """The status moves of a task after REV: one per commit when history has them."""
+    """The status moves of a task after REV: REV's status, the status after each commit that
+    wrote the file, then the working tree's; repeats removed."""
     initial = new_ws.workflow_of(new).initial.id
-    before = old.status or initial
-    after = new.status or initial
-    steps: list[tuple[str, str]] = []
-    found = history.task(new.id) if history is not None else None
-    for event in found.events if found else ():
-        change = event.change("status")
-        if event.commit.sha in newer and change is not None and event.action != "created":
-            steps.append((str(change.old or initial), str(change.new or initial)))
-    if not steps or steps[0][0] != before or steps[-1][1] != after:
-        steps = [(before, after)] if before != after else []  # fall back to the two ends
-    return [(a, b) for a, b in steps if a != b]
+    chain = [old.status, *committed, new.status]
+    statuses = [str(s) if s is not None else initial for s in chain]
+    return [(a, b) for a, b in pairwise(statuses) if a != b]
 
 
 def transitions(
-    old_ws: Workspace, new_ws: Workspace, history: History | None, newer: set[str]
+    old_ws: Workspace, new_ws: Workspace, chains: dict[str, list[object]]
 ) -> Iterator[Diagnostic]:
     for task in new_ws.tasks:
         old = old_ws.tasks.get(task.id)
         if old is None:
             continue
         workflow = new_ws.workflow_of(task)
-        for src, dst in status_steps(old, task, new_ws, history, newer):
+        for src, dst in status_steps(old, task, new_ws, chains.get(id_key(task.id), [])):
             if workflow.state(src) is None or workflow.state(dst) is None:
                 continue  # unknown states are reported by the normal check
             if workflow.allows(src, dst):
@@ -187,7 +236,7 @@ def since_diagnostics(
     commit = gitio.resolve(root, rev)
     newer = set(gitio.rev_list(root, [f"{commit}..HEAD"])) | {UNCOMMITTED}
     out = [
-        *transitions(old_ws, new_ws, history, newer),
+        *transitions(old_ws, new_ws, committed_statuses(config, commit)),
         *deleted_with_dependents(old_ws, new_ws),
         *ids_reused(old_ws, new_ws, history, newer),
     ]
