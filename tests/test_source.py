@@ -14,9 +14,14 @@ def test_splits_front_matter_and_body() -> None:
     assert source.data == {"title": "A", "status": "todo"}
     assert source.body_line == 5
     assert source.body.startswith("# Heading")
-    assert source.heading == "Heading"
     assert source.checklist == (2, 3)
     assert source.problems == []
+
+
+def test_first_heading_is_found_when_no_key_gives_a_title() -> None:
+    raw = b"---\nstatus: todo\n---\n```\n# not this\n```\n# Heading ##\n"
+    assert parse_bytes(raw, "a.md").heading == "Heading"
+    assert parse_bytes(raw.replace(b"status", b"title"), "a.md").heading is None
 
 
 def test_checkboxes_in_code_blocks_do_not_count() -> None:

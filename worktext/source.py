@@ -18,7 +18,7 @@ from .yamlpos import Path, Span
 
 MAX_FILE_BYTES = 1024 * 1024
 FENCE = re.compile(r"---[ \t]*\Z")
-CLOSING_FENCE = re.compile(r"(---|\.\.\.)[ \t]*\Z")
+CLOSING_FENCE_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 CONFLICT_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>)(?: |$)", re.MULTILINE)
 CHECKBOX = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[([ xX])\]", re.MULTILINE)
 HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
@@ -145,8 +145,8 @@ def parse_text(text: str, source: SourceFile) -> SourceFile:
                 (line, 1, line, 8),
             )
         )
-    lines = text.split("\n")
-    if not lines or not FENCE.match(lines[0]):
+    first_end = text.find("\n")
+    if not FENCE.match(text if first_end < 0 else text[:first_end]):
         source.problems.append(
             SourceProblem(
                 "no-front-matter",
@@ -155,10 +155,10 @@ def parse_text(text: str, source: SourceFile) -> SourceFile:
                 (1, 1, 1, 1),
             )
         )
-        _read_body(source, text, 1)
+        _read_body(source, text, 1, want_heading=True)
         return source
-    closing = next((i for i in range(1, len(lines)) if CLOSING_FENCE.match(lines[i])), None)
-    if closing is None:
+    fence = CLOSING_FENCE_LINE.search(text, first_end + 1) if first_end >= 0 else None
+    if fence is None:
         source.problems.append(
             SourceProblem(
                 "unclosed-front-matter",
@@ -168,12 +168,20 @@ def parse_text(text: str, source: SourceFile) -> SourceFile:
             )
         )
         return source
-    block = "\n".join(lines[1:closing])
-    body_start = closing + 1
-    _read_body(source, "\n".join(lines[body_start:]), body_start + 1)
+    block = text[first_end + 1 : max(first_end + 1, fence.start() - 1)]
+    closing = text.count("\n", 0, fence.start()) + 1  # the closing fence's line
+    body = text[fence.end() + 1 :]
     if any(1 < line <= closing for line in conflict_lines):
+        _read_body(source, body, closing + 1, want_heading=True)
         return source  # the YAML cannot be read meaningfully; the markers are reported
     parsed = yamlpos.parse(block, first_line=2)
+    data = parsed.data if parsed.ok else None
+    _read_body(
+        source,
+        body,
+        closing + 1,
+        want_heading=not (isinstance(data, dict) and (data.get("title") or data.get("name"))),
+    )
     for problem in parsed.problems:
         source.problems.append(
             SourceProblem(
@@ -207,13 +215,19 @@ def _conflict_lines(text: str) -> list[int]:
     return [text.count("\n", 0, m.start()) + 1 for m in CONFLICT_MARKER.finditer(text)]
 
 
-def _read_body(source: SourceFile, body: str, first_line: int) -> None:
+def _read_body(source: SourceFile, body: str, first_line: int, want_heading: bool) -> None:
+    """Keep the body; find its checklist and, when no key gives a title, its first heading."""
     source.body = body
     source.body_line = first_line
-    if "#" in body or "[" in body:
-        prose = CODE_FENCE.sub("", body) if "```" in body or "~~~" in body else body
+    has_boxes = "[ ]" in body or "[x]" in body or "[X]" in body
+    want_heading = want_heading and "#" in body
+    if not has_boxes and not want_heading:
+        return
+    prose = CODE_FENCE.sub("", body) if "```" in body or "~~~" in body else body
+    if want_heading:
         heading = HEADING.search(prose)
         source.heading = heading.group(1).strip() if heading else None
+    if has_boxes:
         marks = CHECKBOX.findall(prose)
         if marks:
             done = sum(1 for mark in marks if mark != " ")

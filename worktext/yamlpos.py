@@ -93,8 +93,13 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+_NUMBER_START = frozenset("0123456789+-")
+
+
 def ambiguity(text: str) -> str | None:
     """Why a plain scalar would be read differently by a YAML 1.1 tool, or None."""
+    if len(text) > 3 and text[0] not in _NUMBER_START:
+        return None  # too long for yes/no/on/off, and not a number
     if text.lower() in _YAML11_BOOLS:
         return "YAML 1.1 tools read it as a boolean"
     if _LEADING_ZERO.match(text):
@@ -199,11 +204,16 @@ class _Builder:
         return (*frame[1], frame[2][0]) if frame[2] else frame[1]
 
     def scalar(self, event: Any) -> None:
-        span = self.span(event)
-        self.refuse_features(event, span)
+        # The hot path of every load: the span is built inline, and the checks for tags and
+        # anchors run only when the event has one.
+        start, end, first = event.start_mark, event.end_mark, self.first_line
+        span = (start.line + first, start.column + 1, end.line + first, end.column + 1)
+        tag = event.tag
+        if tag is not None or event.anchor is not None:
+            self.refuse_features(event, span)
         text = event.value
-        if not event.style and (event.tag is None or event.tag == "!"):
-            value = resolve_plain(text) if event.tag is None else text
+        if not event.style and (tag is None or tag == "!"):
+            value = resolve_plain(text) if tag is None else text
             reason = ambiguity(text) if text and isinstance(value, str | int) else None
             if reason:
                 what = "text" if isinstance(value, str) else f"the number {value}"
