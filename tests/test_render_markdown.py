@@ -78,3 +78,10 @@ def test_no_text_can_produce_script_or_unsafe_href(text: str, hostile: str) -> N
     assert (
         'href="javascript' not in html and 'href="data' not in html and 'href="vbscript' not in html
     )
+
+
+def test_checklist_items_get_read_only_checkboxes_and_text_stays_escaped() -> None:
+    html = render("- [x] done <b>\n- [ ] open\n- not [x] a box")
+    assert html.count('<input type="checkbox" class="task-check" disabled') == 2
+    assert 'checked aria-label="done"> done &lt;b&gt;' in html
+    assert "<li>not [x] a box</li>" in html

@@ -43,6 +43,7 @@ def make_environment() -> Environment:
         cssname=cssname,
         loadclass=loadclass,
         hrs=hrs,
+        day=_day,
     )
     return env
 

@@ -54,9 +54,11 @@ class Renderer:
     def render(self, text: str, rewrite: LinkRewriter | None = None) -> str:
         env: dict[str, Any] = {"rewrite": rewrite}
         tokens = self.md.parse(text, env)
-        for token in tokens:
+        for index, token in enumerate(tokens):
             if token.type == "inline" and token.children:
                 _drop_unsafe_links(token.children, env)
+                if index >= 2 and tokens[index - 2].type == "list_item_open":
+                    _task_checkbox(token.children)
         return self.md.renderer.render(tokens, self.md.options, env)
 
 
@@ -104,6 +106,27 @@ def _drop_unsafe_links(children: list[Token], env: dict[str, Any]) -> None:
             opener = open_stack.pop()
             if opener.type == "text":
                 token.type, token.tag, token.nesting, token.content = "text", "", 0, ""
+
+
+_CHECKBOX = re.compile(r"\[([ xX])\] ")
+
+
+def _task_checkbox(children: list[Token]) -> None:
+    """A list item starting ``[ ]`` or ``[x]`` (a checklist) gets a read-only checkbox."""
+    first = children[0] if children else None
+    if first is None or first.type != "text":
+        return
+    match = _CHECKBOX.match(first.content)
+    if match is None:
+        return
+    checked = match.group(1) != " "
+    box = Token("html_inline", "", 0)
+    # Our own constant markup; item text stays in escaped text tokens.
+    box.content = '<input type="checkbox" class="task-check" disabled' + (
+        ' checked aria-label="done"> ' if checked else ' aria-label="not done"> '
+    )
+    first.content = first.content[match.end() :]
+    children.insert(0, box)
 
 
 def repo_rewriter(
