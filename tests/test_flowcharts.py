@@ -95,8 +95,8 @@ def test_cycle_time_with_percentile_lines() -> None:
     points = [(DAYS[0], 1.0, "A-1"), (DAYS[2], 3.0, "A-2"), (DAYS[4], 6.0, "A-3")]
     root = parse(fc.cycle_time_svg(points, {50: 3.0, 85: 6.0, 95: 6.0}))
     assert len(root.findall(f".//{SVG}circle")) == 3
-    assert {"50%: 3d", "85%: 6d", "95%: 6d"} <= set(texts(root))
-    assert "50% within 3 days" in root.find(f"{SVG}desc").text
+    assert {"50%: 3.0d", "85%/95%: 6.0d"} <= set(texts(root))
+    assert "50% within 3.0 days, 85% within 6.0 days" in root.find(f"{SVG}desc").text
 
 
 def test_wip_and_timeline() -> None:
@@ -117,6 +117,17 @@ def test_wip_and_timeline() -> None:
         timeline.find(f"{SVG}desc").text
         == "States over time: todo from 2026-01-01; doing from 2026-01-03."
     )
+
+
+def test_long_legends_wrap_and_the_chart_grows() -> None:
+    series = {f"state-number-{i}": [i, i] for i in range(12)}
+    root = parse(fc.cumulative_flow_svg(DAYS[:2], series))
+    height = int(root.get("height"))
+    assert height > fc.HEIGHT
+    swatches = root.findall(f".//{SVG}g[@class='legend']/{SVG}rect")
+    assert len(swatches) == 12
+    assert max(float(r.get("x")) + 10 for r in swatches) <= fc.WIDTH - fc.RIGHT
+    assert max(float(r.get("y")) + 10 for r in swatches) <= height
 
 
 def test_empty_inputs_give_a_readable_chart() -> None:

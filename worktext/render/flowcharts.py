@@ -58,17 +58,27 @@ def _nice_max(value: float) -> float:
 
 
 def _axes(days: Sequence[dt.date], top: float, height: int = HEIGHT, unit: str = "") -> list[str]:
+    """The two axis lines; ``_labels`` writes their text last, so no plot covers it."""
     bottom = height - BOTTOM
-    out = [
+    return [
         f'<g class="axes" stroke="#8893a0" stroke-width="1">'
         f'<line x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}"/>'
-        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}"/></g>',
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}"/></g>'
+    ]
+
+
+def _labels(days: Sequence[dt.date], top: float, height: int = HEIGHT, unit: str = "") -> list[str]:
+    bottom = height - BOTTOM
+    out = [
         f'<g {FONT} fill="#4a5560">',
         f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end">{_fmt(top)}</text>',
         f'<text x="{LEFT - 4}" y="{bottom}" text-anchor="end">0</text>',
     ]
     if unit:
-        out.append(f'<text x="{LEFT + 4}" y="{TOP + 10}">{_e(unit)}</text>')
+        out.append(
+            f'<text x="{LEFT + 4}" y="{TOP + 10}" stroke="#fff" stroke-width="3" '
+            f'paint-order="stroke">{_e(unit)}</text>'
+        )
     if days:
         out.append(f'<text x="{LEFT}" y="{bottom + 14}">{days[0].isoformat()}</text>')
         if len(days) > 1:
@@ -97,17 +107,22 @@ def _y(value: float, top: float, plot_h: float, height: int = HEIGHT) -> float:
     return round(height - BOTTOM - (value / top) * plot_h, 2)
 
 
-def _legend(names: Sequence[tuple[str, str]], height: int = HEIGHT) -> list[str]:
+def _legend(names: Sequence[tuple[str, str]], height: int = HEIGHT) -> tuple[list[str], int]:
+    """Swatches under the chart, wrapped onto more rows when they do not fit; returns the
+    elements and the chart's new height."""
     out = [f'<g class="legend" {FONT} fill="#4a5560">']
-    x = LEFT
+    x, y = LEFT, height - 14
     for name, colour in names:
+        width = 24 + 7 * len(name)
+        if x > LEFT and x + width > WIDTH - RIGHT:
+            x, y = LEFT, y + 16
         out.append(
-            f'<rect x="{x}" y="{height - 14}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{x + 14}" y="{height - 5}">{_e(name)}</text>'
+            f'<rect x="{x}" y="{y}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{x + 14}" y="{y + 9}">{_e(name)}</text>'
         )
-        x += 24 + 7 * len(name)
+        x += width
     out.append("</g>")
-    return out
+    return out, y + 14
 
 
 def _colour(name: str, index: int, categories: Mapping[str, str] | None) -> str:
@@ -159,10 +174,11 @@ def cumulative_flow_svg(
         )
         legend.append((name, colour))
         below = upper
-    body += _legend(legend)
+    swatches, height = _legend(legend)
+    body += swatches + _labels(days, top, unit="tasks")
     now = ", ".join(f"{n} {series[n][-1]}" for n in names)
     desc = f"Tasks per state from {days[0]} to {days[-1]}. On {days[-1]}: {now}."
-    return _frame(title, desc, body, (days[0], days[-1], now))
+    return _frame(title, desc, body, (days[0], days[-1], now), height)
 
 
 def line_chart_svg(
@@ -189,10 +205,11 @@ def line_chart_svg(
             f"<title>{_e(name)}: {_fmt(values[-1]) if values else 0}</title></polyline>"
         )
         legend.append((name, colour))
-    body += _legend(legend)
+    swatches, height = _legend(legend)
+    body += swatches + _labels(days, top, unit=unit)
     last = ", ".join(f"{n} {_fmt(v[-1])}" for n, v in lines.items() if v)
     desc = f"{title} from {days[0]} to {days[-1]} in {unit}. On {days[-1]}: {last}."
-    return _frame(title, desc, body, (days[0], days[-1], last, unit))
+    return _frame(title, desc, body, (days[0], days[-1], last, unit), height)
 
 
 def burnup_svg(
@@ -270,6 +287,7 @@ def throughput_svg(weeks: Sequence[tuple[dt.date, int]], title: str = "Throughpu
             f"<title>week of {week}: {count}</title></rect>"
         )
     body.append("</g>")
+    body += _labels([w for w, _ in weeks], top, unit="tasks")
     total = sum(n for _, n in weeks)
     desc = (
         f"Tasks finished per week from the week of {weeks[0][0]} to the week of {weeks[-1][0]}: "
@@ -301,16 +319,27 @@ def cycle_time_svg(
             f"<title>{_e(task_id)}: {days:g} days, finished {day}</title></circle>"
         )
     body.append("</g>")
+    same: dict[float, list[int]] = {}  # percentiles with one value share one line
     for p, value in sorted(percentiles.items()):
-        if value is None:
-            continue
+        if value is not None:
+            same.setdefault(value, []).append(p)
+    previous_label = None
+    for value, ps in same.items():
         y = _y(value, top, plot_h)
+        label_y = y - 3
+        if previous_label is not None and abs(previous_label - label_y) < 12:
+            label_y = y + 11  # lines close together: this label goes under its line
+        previous_label = label_y
+        label = "/".join(f"{p}%" for p in ps)
         body.append(
             f'<g stroke="#8e6bd8" stroke-dasharray="4 3"><line x1="{LEFT}" y1="{y}" '
-            f'x2="{WIDTH - RIGHT}" y2="{y}"/></g><text x="{WIDTH - RIGHT}" y="{y - 3}" '
-            f'text-anchor="end" {FONT} fill="#8e6bd8">{p}%: {value:g}d</text>'
+            f'x2="{WIDTH - RIGHT}" y2="{y}"/></g><text x="{WIDTH - RIGHT}" y="{label_y}" '
+            f'text-anchor="end" {FONT} fill="#8e6bd8">{label}: {value:.1f}d</text>'
         )
-    described = ", ".join(f"{p}% within {v:g} days" for p, v in sorted(percentiles.items()) if v)
+    body += _labels([first, last] if span else [first], top, unit="days")
+    described = ", ".join(
+        f"{p}% within {v:.1f} days" for p, v in sorted(percentiles.items()) if v is not None
+    )
     desc = f"Cycle time of {len(points)} finished tasks from {first} to {last}: {described}."
     return _frame(title, desc, body, (first, last, len(points), described))
 
@@ -325,6 +354,7 @@ def timeline_svg(
     if not segments:
         return _frame(title, "No history yet.", [], "empty", height)
     start = segments[0][0]
+    last_day = now - dt.timedelta(microseconds=1)  # 'now' may be midnight after today
     total = max((now - start).total_seconds(), 1.0)
     plot_w = WIDTH - LEFT - RIGHT
     body = [f"<g {FONT}>"]
@@ -341,7 +371,8 @@ def timeline_svg(
             body.append(f'<text x="{round(x0 + 4, 2)}" y="29" fill="#fff">{_e(state)}</text>')
     body.append(
         f'<text x="{LEFT}" y="52" fill="#4a5560">{start:%Y-%m-%d}</text>'
-        f'<text x="{WIDTH - RIGHT}" y="52" text-anchor="end" fill="#4a5560">{now:%Y-%m-%d}</text>'
+        f'<text x="{WIDTH - RIGHT}" y="52" text-anchor="end" fill="#4a5560">'
+        f"{last_day:%Y-%m-%d}</text>"
     )
     body.append("</g>")
     steps = "; ".join(f"{s} from {b:%Y-%m-%d}" for b, _, s, _ in segments)
