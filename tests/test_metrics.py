@@ -151,6 +151,8 @@ def test_stats_command_text_json_csv(repo: Repo) -> None:
     text = runner.invoke(cli, base)
     assert text.exit_code == 0, text.output
     assert "== project web" in text.output
+    beta = text.output.split("== project web milestone beta\n", 1)[1]
+    assert beta.splitlines()[4] == ("  scope: 2 tasks, 2 done, 0 left; 12h estimated, 0h left")
     assert "cycle time p50/p85/p95: 3.0d / 6.0d / 6.0d" in text.output
     result = runner.invoke(cli, [*base, "--project", "web", "--milestone", "beta", "-f", "json"])
     payload = json.loads(result.stdout)

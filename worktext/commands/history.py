@@ -315,10 +315,14 @@ def stats(
         by_project = metrics.group(flows, "project")
         for p in ws.all_projects():
             mine = by_project.get(id_key(p.id))
-            if mine:
-                summaries.append(
-                    metrics.summarize(f"project {p.id}", mine, today, p.id, None, days)
-                )
+            if not mine:
+                continue
+            summaries.append(metrics.summarize(f"project {p.id}", mine, today, p.id, None, days))
+            for m in p.milestones:
+                ours = metrics.select(mine, milestone=m.id)
+                if ours:
+                    name = f"project {p.id} milestone {m.id}"
+                    summaries.append(metrics.summarize(name, ours, today, p.id, m.id, days))
         for _, mine in sorted(metrics.group(flows, "workflow").items()):
             name = mine[0].workflow
             summaries.append(metrics.summarize(f"workflow {name}", mine, today, days=days))
