@@ -47,20 +47,36 @@ def nav(today_month: str) -> list[tuple[str, str, str]]:
     ]
 
 
+_DEPS_MEMO: dict[tuple[int, str, bool], tuple[str, ...]] = {}
+
+
 def _task_deps(site: SiteView, tasks: Iterable[Task], with_neighbours: bool = True) -> set[str]:
-    ws = site.ws
+    """What showing these tasks depends on: each task, its workflow (its state's category),
+    its assignees (their names) and, for cards, its dependencies (the "blocked" flag)."""
     deps: set[str] = set()
+    key = id(site)
     for task in tasks:
-        deps.add(f"t:{task.id}")
-        deps.add(f"w:{ws.workflow_of(task).id}")
-        deps.update(f"u:{a}" for a in task.assignees)
-        if with_neighbours:  # a card's "blocked" flag comes from its dependencies' states
-            deps.update(f"t:{d}" for d in task.depends_on)
+        own = _DEPS_MEMO.get((key, task.id, with_neighbours))
+        if own is None:
+            found = [f"t:{task.id}", f"w:{site.ws.workflow_of(task).id}"]
+            found.extend(f"u:{a}" for a in task.assignees)
+            if with_neighbours:
+                found.extend(f"t:{d}" for d in task.depends_on)
+            own = _DEPS_MEMO[(key, task.id, with_neighbours)] = tuple(found)
+        deps.update(own)
     return deps
 
 
 def plan(site: SiteView) -> list[Page]:
     """Every page of the site, in a stable order."""
+    _DEPS_MEMO.clear()  # keyed by this build's SiteView
+    try:
+        return _plan(site)
+    finally:
+        _DEPS_MEMO.clear()
+
+
+def _plan(site: SiteView) -> list[Page]:
     ws, urls = site.ws, site.urls
     pages = [
         Page(
