@@ -55,8 +55,12 @@ def sources(loaded: loader.Loaded) -> dict[str, object]:
     return {s.path: s for group in loaded.sources.values() for s in group}
 
 
+def salt(root: Path) -> str:
+    return load_config(root)[0].fingerprint
+
+
 def cached_paths(root: Path) -> set[str]:
-    return set(cache.read(root, loader.CACHE_NAME))
+    return set(cache.read(root, loader.CACHE_NAME, salt(root)))
 
 
 def test_unchanged_files_are_served_from_the_cache(make_workspace, later_clock) -> None:
@@ -129,7 +133,8 @@ def test_a_corrupt_cache_file_is_ignored_and_rebuilt(
 def test_a_cache_from_other_code_is_ignored(make_workspace, later_clock) -> None:
     root = make_workspace(FILES)
     load(root)
-    entries = cache.read(root, loader.CACHE_NAME)
+    entries = cache.read(root, loader.CACHE_NAME, salt(root))
+    assert entries
     cache._dump(root, loader.CACHE_NAME, (("someone else's", 0), entries))
     assert load(root).from_cache == 0
 
@@ -183,7 +188,7 @@ def test_a_few_changed_files_are_appended_and_the_cache_compacts(
     monkeypatch.setattr(loader, "COMPACT_SLACK", 0)  # compact past 2 rows per file
     root = make_workspace(FILES)
     load(root)
-    assert len(cache.read_store(root, loader.CACHE_NAME).parts) == 1
+    assert len(cache.read_store(root, loader.CACHE_NAME, salt(root)).parts) == 1
     path = root / "tasks/web/WEB-1.md"
     text = path.read_text(encoding="utf-8")
     counts = []
@@ -191,8 +196,17 @@ def test_a_few_changed_files_are_appended_and_the_cache_compacts(
         path.write_text(text.replace("Login page", f"Login page {n}"), encoding="utf-8")
         loaded = load(root)
         assert sources(loaded)["tasks/web/WEB-1.md"].data["title"] == f"Login page {n}"
-        store = cache.read_store(root, loader.CACHE_NAME)
+        store = cache.read_store(root, loader.CACHE_NAME, salt(root))
         assert sources(load(root)) == sources(loaded)  # served from the appended part
-        assert store.entries["tasks/web/WEB-1.md"][1][1]["title"] == f"Login page {n}"
+        source_row = store.entries["tasks/web/WEB-1.md"][1][0]
+        assert source_row[1]["title"] == f"Login page {n}"
         counts.append(len(store.parts))
     assert counts == [2, 3, 4, 1, 2, 3]  # a small part per change, until rows pile up
+
+
+def test_a_changed_configuration_rebuilds_every_item(make_workspace, later_clock) -> None:
+    root = make_workspace(FILES)
+    load(root)
+    assert load(root).from_cache == 3
+    (root / "worktext.yml").write_text("name: Other\nhours_per_day: 6\n", encoding="utf-8")
+    assert load(root).from_cache == 0  # durations in hours depend on it

@@ -138,9 +138,12 @@ def test_parallel_parsing_gives_the_serial_result(
 ) -> None:
     forked = []
     real_fork = loader._fork_parser
-    monkeypatch.setattr(
-        loader, "_fork_parser", lambda chunk: forked.append(chunk) or real_fork(chunk)
-    )
+
+    def spy(chunk, config):
+        forked.append(chunk)
+        return real_fork(chunk, config)
+
+    monkeypatch.setattr(loader, "_fork_parser", spy)
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 10)
     config, _ = load_config(varied_workspace)
     monkeypatch.setenv(loader.JOBS_ENV, "1")
@@ -150,6 +153,7 @@ def test_parallel_parsing_gives_the_serial_result(
     parallel = loader.load_sources(config, use_cache=False)
     assert len(forked) == 2 and all(forked)
     assert parallel.sources == serial.sources
+    assert parallel.rows == serial.rows  # the built items and diagnostics too
     assert parallel.diagnostics == serial.diagnostics
     codes = {p.code for group in serial.sources.values() for s in group for p in s.problems}
     assert {"yaml-syntax", "no-front-matter", "unclosed-front-matter", "encoding"} <= codes
@@ -218,7 +222,7 @@ def test_the_cache_written_from_workers_serves_the_same_sources(
     config, _ = load_config(varied_workspace)
     cold = loader.load_sources(config)
     assert cold.from_cache == 0
-    stored = cache.read(varied_workspace, loader.CACHE_NAME)
+    stored = cache.read(varied_workspace, loader.CACHE_NAME, config.fingerprint)
     assert len(stored) == 121
     warm = loader.load_sources(config)
     assert warm.from_cache == 121
@@ -248,9 +252,12 @@ def test_a_generated_workspace_loads_the_same_on_one_core_or_two(
     serial = open_workspace(root, today, use_cache=False)
     forked = []
     real_fork = loader._fork_parser
-    monkeypatch.setattr(
-        loader, "_fork_parser", lambda chunk: forked.append(chunk) or real_fork(chunk)
-    )
+
+    def spy(chunk, config):
+        forked.append(chunk)
+        return real_fork(chunk, config)
+
+    monkeypatch.setattr(loader, "_fork_parser", spy)
     monkeypatch.setenv(loader.JOBS_ENV, "2")
     parallel = open_workspace(root, today, use_cache=False)
     assert len(forked) == 1 and len(forked[0]) > 200  # the default threshold let it fork

@@ -30,7 +30,6 @@ StatKey = tuple[int, int, int, int]
 # granularity (up to 2 s on FAT, a few ms on ext4) without its key changing, so it is never
 # trusted from the cache (git calls these entries "racily clean").
 RACY_NS = 2_000_000_000
-PARSER_FILES = ("source.py", "yamlpos.py")
 
 
 def cache_dir(root: Path) -> Path:
@@ -113,12 +112,13 @@ class Stored:
     rows_stored: int = 0  # rows in all parts, superseded ones included
 
 
-def read_store(root: Path, name: str) -> Stored:
+def read_store(root: Path, name: str, salt: str = "") -> Stored:
+    """``salt``: what else the rows depend on (the configuration); a different one is a miss."""
     payload = _load(cache_dir(root) / name)
     if not isinstance(payload, tuple) or len(payload) != 3:
         return Stored()
     stamp, keys, parts = payload
-    if stamp != code_stamp(PARSER_FILES) or not isinstance(keys, dict):
+    if stamp != (code_stamp(), salt) or not isinstance(keys, dict):
         return Stored()
     if not isinstance(parts, list) or not all(isinstance(part, bytes) for part in parts):
         return Stored()
@@ -138,26 +138,30 @@ def read_store(root: Path, name: str) -> Stored:
     return Stored(entries, parts, stored)
 
 
-def read(root: Path, name: str) -> dict[str, Any]:
+def read(root: Path, name: str, salt: str = "") -> dict[str, Any]:
     """Entries of the per-file cache ``name``: relative path → (stat key, parsed row)."""
-    return read_store(root, name).entries
+    return read_store(root, name, salt).entries
 
 
-def write(root: Path, name: str, entries: dict[str, Any]) -> None:
+def write(root: Path, name: str, entries: dict[str, Any], salt: str = "") -> None:
     """Store ``entries`` (relative path → (stat key, row))."""
     keys = {rel: entry[0] for rel, entry in entries.items()}
-    write_parts(root, name, keys, [{rel: entry[1] for rel, entry in entries.items()}])
+    write_parts(root, name, keys, [{rel: entry[1] for rel, entry in entries.items()}], salt)
 
 
 def write_parts(
-    root: Path, name: str, keys: dict[str, Any], parts: list[bytes | dict[str, Any]]
+    root: Path,
+    name: str,
+    keys: dict[str, Any],
+    parts: list[bytes | dict[str, Any]],
+    salt: str = "",
 ) -> None:
     """Store the rows of the files in ``keys``, given as dicts of rows or as the marshalled
     bytes of such dicts (parsing workers send those, and parts already stored are kept as
     they are: neither is encoded again). A later part supersedes an earlier one; rows of
     files not in ``keys`` are ignored when read."""
     encoded = [part if isinstance(part, bytes) else marshal.dumps(part) for part in parts]
-    _dump(root, name, (code_stamp(PARSER_FILES), keys, encoded))
+    _dump(root, name, ((code_stamp(), salt), keys, encoded))
 
 
 def recall(root: Path, name: str, key: str) -> Any | None:

@@ -27,7 +27,7 @@ from .model import (
     TimeEntry,
     Workflow,
 )
-from .schema import ID_PATTERN, KIND_FIELDS
+from .schema import ID_PATTERN, KIND_FIELDS, Field
 from .source import SourceFile
 from .values import as_day
 
@@ -58,24 +58,38 @@ def source_diagnostics(source: SourceFile) -> list[Diagnostic]:
     ]
 
 
-def build_kind(kind: str, sources: list[SourceFile], config: Config) -> Built:
-    built = Built()
-    builder = BUILDERS[kind]
+def kind_fields(kind: str, config: Config) -> dict[str, Field]:
     fields = dict(KIND_FIELDS[kind])
     if kind == "task":
         fields.update(config.custom_fields)
+    return fields
+
+
+def build_file(
+    kind: str, source: SourceFile, config: Config, fields: dict[str, Field] | None = None
+) -> tuple[Item | None, list[Diagnostic]]:
+    """The item of one parsed file (None when it has none), and every problem of the file."""
+    diagnostics = source_diagnostics(source)
+    if source.data is None:
+        return None, diagnostics
+    converter = Converter(source, config.units, kind)
+    values, extra = converter.record(fields or kind_fields(kind, config), source.data)
+    item_id = _item_id(source, values, converter)
+    item = None
+    if item_id is not None:
+        item = BUILDERS[kind](item_id, source, values, extra, converter, config)
+    return item, diagnostics + converter.diagnostics
+
+
+def build_kind(kind: str, sources: list[SourceFile], config: Config) -> Built:
+    built = Built()
+    fields = kind_fields(kind, config)
     for source in sources:
-        built.diagnostics.extend(source_diagnostics(source))
-        if source.data is None:
-            continue
-        converter = Converter(source, config.units, kind)
-        values, extra = converter.record(fields, source.data)
-        item_id = _item_id(source, values, converter)
-        if item_id is not None:
-            item = builder(item_id, source, values, extra, converter, config)
+        item, diagnostics = build_file(kind, source, config, fields)
+        if item is not None:
             built.items.append(item)
             built.sources[source.path] = source
-        built.diagnostics.extend(converter.diagnostics)
+        built.diagnostics.extend(diagnostics)
     return built
 
 

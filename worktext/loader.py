@@ -1,9 +1,10 @@
-"""Finding and reading every item file of a workspace, served from the parse cache when the
-file has not changed, and parsed on every core when many files have.
+"""Finding, reading and building every item file of a workspace: served from the per-file
+cache when the file has not changed, and parsed and built on every core when many files have.
 
-Parallel parsing is an implementation detail: the files parsed by a worker process come back
-in the very form the cache stores them, so a file gives the same ``SourceFile`` whether it was
-parsed here, in a worker or read from the cache; ordering is always by path.
+A file's row is ``(source row, item row, diagnostic rows)``: the parsed file (``SourceFile``
+as the cache stores it), its item encoded by ``snapshot`` (None when it has none), and its
+own problems. Parallel work is an implementation detail: a worker's rows are the very rows
+the cache stores, so a file gives the same result wherever it was read; ordering is by path.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from dataclasses import dataclass, field
 
 from . import cache
 from .config import Config
+from .items import build_file, kind_fields
 from .model import KINDS, Diagnostic
+from .snapshot import encode_diagnostics, encode_item
 from .source import SourceFile, read_file
 
 CACHE_NAME = "sources.marshal"
@@ -33,17 +36,27 @@ JOBS_ENV = "WORKTEXT_JOBS"  # processes to parse with; 1 turns parallel parsing 
 
 @dataclass
 class Loaded:
-    """Every item file, parsed, by kind; plus problems found while walking the folders.
+    """Every item file's row (see above) by path, the paths by kind, and the problems found
+    while walking the folders.
 
     ``fingerprint`` identifies every input of the workspace (the configuration, worktext's code
     and the identity of each file), so results derived from it can be cached under it; it is
     None when a file changed too recently for its identity to be trusted.
     """
 
-    sources: dict[str, list[SourceFile]]
+    files: dict[str, list[str]]
+    rows: dict[str, tuple]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     from_cache: int = 0
     fingerprint: str | None = None
+
+    @property
+    def sources(self) -> dict[str, list[SourceFile]]:
+        """The parsed files by kind (decoded from the rows on each call)."""
+        return {
+            kind: [SourceFile.from_cache(self.rows[rel][0]) for rel in rels]
+            for kind, rels in self.files.items()
+        }
 
 
 def item_files(config: Config) -> tuple[dict[str, list[tuple[str, os.DirEntry]]], list]:
@@ -141,31 +154,29 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
     """Every item file, parsed. ``found``: a ``scan(config)`` just made (to fingerprint the
     workspace first), so the folders are not walked twice."""
     found = found or scan(config)
-    stored = cache.read_store(config.root, CACHE_NAME) if use_cache else cache.Stored()
+    salt = config.fingerprint  # built items depend on the configuration
+    stored = cache.read_store(config.root, CACHE_NAME, salt) if use_cache else cache.Stored()
     previous = stored.entries
-    rows: dict[str, tuple] = {}  # rel → cache row
-    todo: list[tuple[str, str, int]] = []  # (abspath, rel, size) of the files to parse
+    rows: dict[str, tuple] = {}  # rel → row
+    todo: list[Job] = []
     with cache.gc_paused():
-        for pairs in found.files.values():
+        for kind, pairs in found.files.items():
             for rel, entry in pairs:
                 cached = previous.get(rel)
                 key = found.keys[rel]
                 if cached is not None and cached[0] == key and found.trusted(rel):
                     rows[rel] = cached[1]
                 else:
-                    todo.append((entry.path, rel, key[1] if key else 0))
+                    todo.append((entry.path, rel, key[1] if key else 0, kind))
         hits = len(rows)
-        parsed, parts = parse_rows(todo)
+        parsed, parts = parse_rows(todo, config)
         rows.update(parsed)
-        sources = {
-            kind: [SourceFile.from_cache(rows[rel]) for rel, _entry in pairs]
-            for kind, pairs in found.files.items()
-        }
         if use_cache:
             keys = {rel: found.keys[rel] for rel in rows if found.trusted(rel)}
             if hits != len(keys) or len(previous) != len(keys):
                 _write_cache(config, keys, rows, parts, stored)
-    return Loaded(sources, found.diagnostics, hits, fingerprint(config, found))
+    files = {kind: [rel for rel, _entry in pairs] for kind, pairs in found.files.items()}
+    return Loaded(files, rows, found.diagnostics, hits, fingerprint(config, found))
 
 
 def _write_cache(
@@ -189,7 +200,8 @@ def _write_cache(
     if total > 2 * len(keys) + COMPACT_SLACK:  # mostly superseded rows: write afresh
         kept = []
         new = {rel: rows[rel] for rel in keys if rel not in covered}
-    cache.write_parts(config.root, CACHE_NAME, keys, [*kept, *(p.data for p in parts), new])
+    parts_out = [*kept, *(p.data for p in parts), new]
+    cache.write_parts(config.root, CACHE_NAME, keys, parts_out, config.fingerprint)
 
 
 def fingerprint(config: Config, found: Scan) -> str | None:
@@ -219,24 +231,27 @@ class Part:
     data: bytes
 
 
-def parse_rows(todo: list[tuple[str, str, int]]) -> tuple[dict[str, tuple], list[Part]]:
-    """Cache rows of the files in ``todo`` ((abspath, rel, size) each) by relative path, and
-    the bytes of the rows that worker processes sent (the cache stores them as they are)."""
+Job = tuple[str, str, int, str]  # (abspath, rel, size, kind) of a file to read
+
+
+def parse_rows(todo: list[Job], config: Config) -> tuple[dict[str, tuple], list[Part]]:
+    """Rows of the files in ``todo`` by relative path, and the bytes of the rows that worker
+    processes sent (the cache stores them as they are)."""
     workers = _worker_count(len(todo))
     if workers <= 1:
-        return _parse(todo), []
+        return _parse(todo, config), []
     chunks = _chunks(todo, workers)
     children: list[tuple[int, int]] = []
     try:
-        children.extend(_fork_parser(chunk) for chunk in chunks[1:])
-        rows = _parse(chunks[0])
+        children.extend(_fork_parser(chunk, config) for chunk in chunks[1:])
+        rows = _parse(chunks[0], config)
         parts = []
         for chunk, (pid, fd) in zip(chunks[1:], children, strict=True):
-            rels = tuple(rel for _path, rel, _size in chunk)
+            rels = tuple(job[1] for job in chunk)
             data = _collect(pid, fd)
             parsed = _unmarshal(data, rels) if data is not None else None
             if parsed is None:  # the worker failed: parse its share here instead
-                rows.update(_parse(chunk))
+                rows.update(_parse(chunk, config))
             else:
                 rows.update(parsed)
                 parts.append(Part(rels, data))  # type: ignore[arg-type]
@@ -247,8 +262,15 @@ def parse_rows(todo: list[tuple[str, str, int]]) -> tuple[dict[str, tuple], list
             _abandon(pid, fd)
 
 
-def _parse(todo: list[tuple[str, str, int]]) -> dict[str, tuple]:
-    return {rel: read_file(path, rel).to_cache() for path, rel, _size in todo}
+def _parse(todo: list[Job], config: Config) -> dict[str, tuple]:
+    fields = {kind: kind_fields(kind, config) for kind in KINDS}
+    rows = {}
+    for path, rel, _size, kind in todo:
+        source = read_file(path, rel)
+        item, diagnostics = build_file(kind, source, config, fields[kind])
+        item_row = encode_item(kind, item) if item is not None else None
+        rows[rel] = (source.to_cache(), item_row, encode_diagnostics(diagnostics))
+    return rows
 
 
 def _worker_count(files: int) -> int:
@@ -271,10 +293,10 @@ def _worker_count(files: int) -> int:
     return max(1, min(cpus, MAX_WORKERS, files // (PARALLEL_MIN_FILES // 2)))
 
 
-def _chunks(todo: list[tuple[str, str, int]], count: int) -> list[list[tuple[str, str, int]]]:
+def _chunks(todo: list[Job], count: int) -> list[list[Job]]:
     """``count`` runs of consecutive files of about equal total size."""
-    total = sum(size for _path, _rel, size in todo) or 1
-    chunks: list[list[tuple[str, str, int]]] = [[] for _ in range(count)]
+    total = sum(job[2] for job in todo) or 1
+    chunks: list[list[Job]] = [[] for _ in range(count)]
     done = 0
     for job in todo:
         middle = done + job[2] // 2  # a file goes where most of its bytes fall
@@ -283,7 +305,7 @@ def _chunks(todo: list[tuple[str, str, int]], count: int) -> list[list[tuple[str
     return chunks
 
 
-def _fork_parser(chunk: list[tuple[str, str, int]]) -> tuple[int, int]:
+def _fork_parser(chunk: list[Job], config: Config) -> tuple[int, int]:
     """Start a worker that parses ``chunk`` and writes the marshalled rows to a pipe."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -291,7 +313,7 @@ def _fork_parser(chunk: list[tuple[str, str, int]]) -> tuple[int, int]:
         status = 1
         try:
             os.close(read_fd)
-            data = marshal.dumps(_parse(chunk))
+            data = marshal.dumps(_parse(chunk, config))
             with os.fdopen(write_fd, "wb") as pipe:
                 pipe.write(data)
             status = 0

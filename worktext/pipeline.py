@@ -10,7 +10,7 @@ from pathlib import Path
 from . import cache, snapshot
 from .config import Config, find_root, load_config
 from .index import Workspace, id_key
-from .items import BUILTIN_WORKFLOW, build_kind, default_area
+from .items import BUILTIN_WORKFLOW, default_area
 from .loader import load_sources, workspace_fingerprint
 from .model import KINDS, Diagnostic, Item
 from .source import LazySources, SourceFile
@@ -48,28 +48,34 @@ def build_workspace(
         with cache.gc_paused():
             items = snapshot.decode_items(stored["items"])
             paths = [item.path for group in items.values() for item in group]
-            sources = LazySources(str(config.root), paths)
+            sources = LazySources.from_disk(str(config.root), paths)
             ws = _index(config, today, items, sources)
             ws.diagnostics = snapshot.decode_diagnostics(stored["diagnostics"])
             ws.file_count = stored["file_count"]
         return ws
     loaded = load_sources(config, use_cache=use_cache)
     diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics]
-    items: dict[str, list[Item]] = {}
-    built_sources: dict[str, SourceFile] = {}
-    for kind in KINDS:
-        built = build_kind(kind, loaded.sources[kind], config)
-        items[kind] = built.items
-        built_sources.update(built.sources)
-        diagnostics.extend(built.diagnostics)
-    ws = _index(config, today, items, built_sources)
+    item_rows: dict[str, list[tuple]] = {kind: [] for kind in KINDS}
+    with cache.gc_paused():
+        for kind, rels in loaded.files.items():
+            for rel in rels:
+                _source_row, item_row, diagnostic_rows = loaded.rows[rel]
+                if item_row is not None:
+                    item_rows[kind].append(item_row)
+                if diagnostic_rows:
+                    diagnostics.extend(snapshot.decode_diagnostics(diagnostic_rows))
+        items = snapshot.decode_items(item_rows)
+    rows = loaded.rows
+    paths = [item.path for group in items.values() for item in group]
+    sources = LazySources(paths, lambda rel: SourceFile.from_cache(rows[rel][0]))
+    ws = _index(config, today, items, sources)
     diagnostics.extend(check_workspace(ws))
     diagnostics = apply_severities(diagnostics, dict(config.rules))
     ws.diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
-    ws.file_count = sum(len(files) for files in loaded.sources.values())
+    ws.file_count = len(loaded.rows)
     if use_cache and loaded.fingerprint:
         value = {
-            "items": snapshot.encode_items(items),
+            "items": item_rows,  # already encoded by whoever built them: stored as they are
             "diagnostics": snapshot.encode_diagnostics(ws.diagnostics),
             "file_count": ws.file_count,
         }

@@ -104,6 +104,12 @@ def encode_items(items: dict[str, list[Item]]) -> dict[str, list[tuple]]:
     return out
 
 
+def encode_item(kind: str, item: Item) -> tuple:
+    if kind == "task":
+        return _encode_task(item)  # type: ignore[arg-type]
+    return tuple(_encode(getattr(item, f.name)) for f in fields(item))
+
+
 def decode_items(rows: dict[str, list[tuple]]) -> dict[str, list[Item]]:
     out: dict[str, list[Item]] = {}
     for kind, cls in ITEM_CLASSES.items():

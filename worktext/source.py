@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,15 +250,19 @@ class LazySources(dict):  # type: ignore[type-arg]
     caller that asks (an edit, a diagnostic computed later), so nothing is parsed up front.
     """
 
-    def __init__(self, root: str, paths: list[str]) -> None:
+    def __init__(self, paths: Iterable[str], load: Callable[[str], SourceFile]) -> None:
         super().__init__()
-        self._root = root
         self._paths = set(paths)
+        self._load = load
+
+    @classmethod
+    def from_disk(cls, root: str, paths: Iterable[str]) -> LazySources:
+        return cls(paths, lambda rel: read_file(os.path.join(root, rel), rel))
 
     def __missing__(self, rel: str) -> SourceFile:
         if rel not in self._paths:
             raise KeyError(rel)
-        source = read_file(os.path.join(self._root, rel), rel)
+        source = self._load(rel)
         self[rel] = source
         return source
 

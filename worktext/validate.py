@@ -154,7 +154,9 @@ def statuses(ws: Workspace) -> Iterator[Diagnostic]:
                 hint + "states: " + ", ".join(s.id for s in workflow.states),
             )
             continue
-        source = ws.sources.get(task.path)
+        if not state.requires:
+            continue
+        source = ws.sources.get(task.path)  # parsed on demand: only tasks whose state asks
         data = source.data if source and source.data else {}
         for required in state.requires:
             if data.get(required) in (None, "", []):
