@@ -404,7 +404,8 @@ class Replay:
             task.events.append(Event(task.id, commit, "deleted", old[0], None, (), {}))
             return
         path, fields = new
-        fields = {k: v for k, v in fields.items() if v is not None}  # as the cache rebuilds it
+        if any(v is None for v in fields.values()):  # null keys are left out, as the cache does
+            fields = {k: v for k, v in fields.items() if v is not None}
         task_id = self.at_path[path][0]
         task = tasks.get(key)
         if task is None:
@@ -440,8 +441,13 @@ class Replay:
 
 
 def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+    make = tuple.__new__  # builds the named tuples without a Python-level call each
+    if not old:
+        return tuple([make(FieldChange, (k, None, v)) for k, v in new.items() if v is not None])
     keys = list(old) + [k for k in new if k not in old]
-    return tuple(FieldChange(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k))
+    return tuple(
+        [make(FieldChange, (k, old.get(k), new.get(k))) for k in keys if old.get(k) != new.get(k)]
+    )
 
 
 # -- reading git ---------------------------------------------------------------------------
