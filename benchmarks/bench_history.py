@@ -176,10 +176,15 @@ def main(argv: list[str] | None = None) -> int:
         def warm() -> object:
             return load_history(config, use_cache=True)
 
+        def warm_all() -> object:
+            history = load_history(config, use_cache=True)
+            return history.events()  # every task's events built, as log and stats need
+
         peer = best_of(3, git_log)
         ours = best_of(3, cold)
         load_history(config, use_cache=True)  # writes the cache
         cached = best_of(3, warm)
+        cached_all = best_of(3, warm_all)
         history = load_history(config, use_cache=True)
         events = sum(len(t.events) for t in history.tasks.values())
         extended = one_more_commit(root, config)
@@ -197,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{'worktext history, warm (cache, same HEAD)':<42} {cached[0]:7.3f} s "
             f"{cached[1]:7.3f} s   (target < 0.5 s)"
+        )
+        print(
+            f"{'  ... and every event built (log, stats)':<42} {cached_all[0]:7.3f} s "
+            f"{cached_all[1]:7.3f} s"
         )
         print(
             f"{'worktext history, HEAD + 1 commit (cache)':<42} {extended[0]:7.3f} s "

@@ -83,11 +83,27 @@ class Mention:
     closes: bool  # "Closes WEB-12", "fixes WEB-12"
 
 
-@dataclass
 class TaskHistory:
-    id: str
-    events: list[Event] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
+    """One task's events, oldest first, and the commits whose messages mention it.
+
+    From the cache, the events are built the first time they are read: a command that
+    needs one task's history does not pay for ten thousand.
+    """
+
+    __slots__ = ("_events", "_stored", "id", "mentions")
+
+    def __init__(self, task_id: str, stored: tuple | None = None) -> None:
+        self.id = task_id
+        self.mentions: list[Mention] = []
+        self._events: list[Event] = []
+        self._stored = stored  # (cached events, commits), until first read
+
+    @property
+    def events(self) -> list[Event]:
+        if self._stored is not None:
+            stored, self._stored = self._stored, None
+            self._events = _rebuild_events(*stored)
+        return self._events
 
     @property
     def exists(self) -> bool:
@@ -747,44 +763,37 @@ def encode(history: History, replay: Replay) -> tuple:
 
 def decode(data: tuple, state: gitio.RepoState) -> tuple[History, Replay]:
     commits_raw, tasks_raw, skipped_raw, snapshot = data
-    new_event = tuple.__new__
-    new_change = partial(tuple.__new__, FieldChange)
     commits = [Commit(s, a, e, dt.datetime.fromisoformat(d), m) for s, a, e, d, m in commits_raw]
     history = History(head=state.head, branch=state.branch, commits=commits, shallow=state.shallow)
     for task_id, mentions, events in tasks_raw:
-        task = history.tasks[id_key(task_id)] = TaskHistory(task_id)
+        task = history.tasks[id_key(task_id)] = TaskHistory(task_id, (events, commits))
         task.mentions = [Mention(commits[ci], closes) for ci, closes in mentions]
-        fields: dict[str, Any] = {}
-        rebuilt = task.events
-        for ci, tid, action, path, old_path, changes in events:
-            # Each event's front matter is the previous one with its changes applied.
-            if action == "deleted":
-                fields = {}
-            elif action in ("changed", "moved"):
-                fields = dict(fields)
-                for name, _, new in changes:
-                    if new is None:
-                        fields.pop(name, None)
-                    else:
-                        fields[name] = new
-            else:
-                fields = {name: new for name, _, new in changes}
-            # tuple.__new__ builds the named tuples without a Python-level call each.
-            rebuilt.append(
-                new_event(
-                    Event,
-                    (
-                        tid,
-                        commits[ci],
-                        action,
-                        path,
-                        old_path,
-                        tuple(map(new_change, changes)),
-                        fields,
-                    ),
-                )
-            )
     history.skipped = [Skipped(commits[ci], p, r) for ci, p, r in skipped_raw]
     replay = Replay(history)
     replay.restore(snapshot)
     return history, replay
+
+
+def _rebuild_events(events: tuple, commits: list[Commit]) -> list[Event]:
+    new_event = tuple.__new__  # builds the named tuples without a Python-level call each
+    new_change = partial(tuple.__new__, FieldChange)
+    fields: dict[str, Any] = {}
+    rebuilt = []
+    for ci, tid, action, path, old_path, changes in events:
+        # Each event's front matter is the previous one with its changes applied.
+        if action == "deleted":
+            fields = {}
+        elif action in ("changed", "moved"):
+            fields = dict(fields)
+            for name, _, new in changes:
+                if new is None:
+                    fields.pop(name, None)
+                else:
+                    fields[name] = new
+        else:
+            fields = {name: new for name, _, new in changes}
+        changes = tuple(map(new_change, changes))
+        rebuilt.append(
+            new_event(Event, (tid, commits[ci], action, path, old_path, changes, fields))
+        )
+    return rebuilt
