@@ -252,3 +252,20 @@ def test_ids_colliding_in_case_stop_the_build(tmp_path: Path) -> None:
     result = build_site(open_workspace(root, TODAY, use_cache=False), tmp_path / "out", jobs=1)
     assert (tmp_path / "out/goals/G.html").is_file() and (tmp_path / "out/people/g.html").is_file()
     assert result.pages > 0
+
+
+def test_an_empty_workspace_builds_a_complete_site(tmp_path: Path) -> None:
+    root = write(tmp_path / "ws", {}, config="name: Empty\n")
+    result = build_site(open_workspace(root, TODAY, use_cache=False), tmp_path / "out", jobs=1)
+    home = read(tmp_path / "out", "index.html")
+    assert "No active projects." in home and "Nothing overdue or due this week." in home
+    assert (tmp_path / "out" / "calendar" / "2026-11.html").is_file()
+    assert result.pages == result.rendered and not result.left_out
+
+
+def test_an_unsafe_repo_url_gives_no_links(tmp_path: Path) -> None:
+    config = "name: X\nrepo_url: 'javascript:alert(1)'\n"
+    root = write(tmp_path / "ws", {"tasks/A-1.md": "---\ntitle: A\n---\n[doc](docs/x.md)\n"}, config)
+    build_site(open_workspace(root, TODAY, use_cache=False), tmp_path / "out", jobs=1)
+    for page in (tmp_path / "out").rglob("*.html"):
+        assert "javascript:" not in page.read_text("utf-8"), page
