@@ -32,8 +32,9 @@ COMMAND_MODULES: dict[str, str] = {
     "stats": "history",
     "diff": "history",
     "build": "site",
+    "serve": "serve",
 }
-MODULES = ("check", "query", "edit", "new", "history", "site")
+MODULES = ("check", "query", "edit", "new", "history", "site", "serve")
 
 
 def load_command(name: str) -> click.Command | None:
