@@ -265,7 +265,33 @@ def test_an_empty_workspace_builds_a_complete_site(tmp_path: Path) -> None:
 
 def test_an_unsafe_repo_url_gives_no_links(tmp_path: Path) -> None:
     config = "name: X\nrepo_url: 'javascript:alert(1)'\n"
-    root = write(tmp_path / "ws", {"tasks/A-1.md": "---\ntitle: A\n---\n[doc](docs/x.md)\n"}, config)
+    root = write(
+        tmp_path / "ws", {"tasks/A-1.md": "---\ntitle: A\n---\n[doc](docs/x.md)\n"}, config
+    )
     build_site(open_workspace(root, TODAY, use_cache=False), tmp_path / "out", jobs=1)
     for page in (tmp_path / "out").rglob("*.html"):
         assert "javascript:" not in page.read_text("utf-8"), page
+
+
+def test_the_build_command_prints_where_the_site_is(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from worktext.cli import cli
+
+    fixture_workspace(tmp_path / "ws", BROKEN)
+    out = tmp_path / "public"
+    args = ["--today", "2026-11-23", "-w", str(tmp_path / "ws"), "build", "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert f"Open {out / 'index.html'}" in result.output
+    assert "tasks/BAD-1.md could not be read and is left out of the site" in result.output
+    quiet = CliRunner().invoke(cli, [*args, "-q"])
+    assert quiet.output.strip() == str(out / "index.html")
+
+
+def test_progress_is_reported_up_to_the_total(tmp_path: Path) -> None:
+    ws = fixture_workspace(tmp_path / "ws")
+    seen: list[tuple[int, int]] = []
+    result = build_site(ws, tmp_path / "out", jobs=1, progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, result.rendered) and seen[-1] == (result.rendered, result.rendered)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
