@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import yamlpos
+from . import fastyaml, yamlpos
 from .yamlpos import Path, Span
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -175,7 +175,7 @@ def parse_text(text: str, source: SourceFile) -> SourceFile:
     if any(1 < line <= closing for line in conflict_lines):
         _read_body(source, body, closing + 1, want_heading=True)
         return source  # the YAML cannot be read meaningfully; the markers are reported
-    parsed = yamlpos.parse(block, first_line=2)
+    parsed = fastyaml.parse_simple(block, 2) or yamlpos.parse(block, first_line=2)
     data = parsed.data if parsed.ok else None
     _read_body(
         source,
