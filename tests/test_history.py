@@ -213,6 +213,8 @@ def test_second_load_is_served_from_the_cache(scripted) -> None:
     # The new commit was added to the cached history; the result is what a full pass gives.
     assert third.extended_from == first.head
     assert everything(third) == everything(load(repo, use_cache=False))
+    again = load(repo)  # the extended cache, written partly from events never read
+    assert again.from_cache and everything(again) == everything(third)
     # A rewritten branch (the cached commit is no longer an ancestor) is rebuilt from scratch.
     repo.git("reset", "-q", "--hard", "HEAD~2")
     repo.write({"tasks/web/WEB-1.md": task(status="todo")})

@@ -109,6 +109,10 @@ class TaskHistory:
     def exists(self) -> bool:
         return bool(self.events) and self.events[-1].action != "deleted"
 
+    def stored_events(self) -> tuple | None:
+        """The cached events when they were never read (so never changed), else None."""
+        return self._stored[0] if self._stored is not None else None
+
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
@@ -451,8 +455,13 @@ class Replay:
     def _materialize(self) -> None:
         rows, self._pending = self._pending, ()
         for path, key in rows:
-            last = self.history.tasks[key].events[-1]
-            self.at_path[path] = (last.task_id, dict(last.fields))
+            task = self.history.tasks[key]
+            stored = task.stored_events()
+            if stored is not None:  # no need to build every event of every task for this
+                self.at_path[path] = (stored[-1][1], _final_fields(stored))
+            else:
+                last = task.events[-1]
+                self.at_path[path] = (last.task_id, dict(last.fields))
             self.paths_of.setdefault(key, []).append(path)
 
 
@@ -739,22 +748,25 @@ def encode(history: History, replay: Replay) -> tuple:
     commits = tuple(
         (c.sha, c.author, c.email, c.date.isoformat(), c.message) for c in history.commits
     )
-    tasks = tuple(
-        (
-            t.id,
-            tuple((index[m.commit.sha], m.closes) for m in t.mentions),
-            tuple(
-                (
-                    index[e.commit.sha],
-                    e.task_id,
-                    e.action,
-                    e.path,
-                    e.old_path,
-                    tuple((c.field, c.old, c.new) for c in e.changes),
-                )
-                for e in t.events
-            ),
+
+    def events_of(task: TaskHistory) -> tuple:
+        stored = task.stored_events()
+        if stored is not None:  # unread since the cache was loaded: stored as it came
+            return stored
+        return tuple(
+            (
+                index[e.commit.sha],
+                e.task_id,
+                e.action,
+                e.path,
+                e.old_path,
+                tuple((c.field, c.old, c.new) for c in e.changes),
+            )
+            for e in task.events
         )
+
+    tasks = tuple(
+        (t.id, tuple((index[m.commit.sha], m.closes) for m in t.mentions), events_of(t))
         for t in history.tasks.values()
     )
     skipped = tuple((index[s.commit.sha], s.path, s.reason) for s in history.skipped)
@@ -772,6 +784,23 @@ def decode(data: tuple, state: gitio.RepoState) -> tuple[History, Replay]:
     replay = Replay(history)
     replay.restore(snapshot)
     return history, replay
+
+
+def _final_fields(events: tuple) -> dict[str, Any]:
+    """The front matter after the last of a task's cached events."""
+    fields: dict[str, Any] = {}
+    for _, _, action, _, _, changes in events:
+        if action == "deleted":
+            fields = {}
+        elif action in ("changed", "moved"):
+            for name, _, new in changes:
+                if new is None:
+                    fields.pop(name, None)
+                else:
+                    fields[name] = new
+        else:
+            fields = {name: new for name, _, new in changes}
+    return fields
 
 
 def _rebuild_events(events: tuple, commits: list[Commit]) -> list[Event]:
