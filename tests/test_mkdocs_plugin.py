@@ -212,3 +212,21 @@ def test_scope_css_limits_every_rule_to_worktext_content() -> None:
     assert ".worktext a, .worktext .x:not(.y, .z) > b { color: blue; }" in scoped
     assert "@media (max-width: 900px) {\n.worktext .dash { display: block; }\n}" in scoped
     assert "@keyframes spin { from { opacity: 0; } to { opacity: 1; } }" in scoped
+
+
+def test_edit_links_from_worktext_yml_without_a_repo_url_in_mkdocs_yml(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    config = site / "mkdocs.yml"
+    text = config.read_text("utf-8").replace(f"repo_url: {REPO}\nedit_uri: edit/main/docs/\n", "")
+    config.write_text(text, "utf-8")
+    settings = site / "work/worktext.yml"
+    settings.write_text(
+        re.sub(
+            r"(?m)^repo_url: .*$", "repo_url: https://gitlab.com/acme/work", settings.read_text()
+        ),
+        "utf-8",
+    )
+    assert mkdocs_build(site).returncode == 0
+    task = page(site, "work/tasks/WEB-5")
+    assert 'href="https://gitlab.com/acme/work/-/edit/main/tasks/web/WEB-5.md"' in task
+    assert "/edit/" not in page(site, "about")  # MkDocs' own pages: no repo_url, no edit link

@@ -182,7 +182,8 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
 
     def _edit_url(self, ws: Workspace, config: MkDocsConfig, path: Path) -> str | None:
         """MkDocs' own repo_url and edit_uri when set (edit_uri is relative to the docs
-        folder, so ``..`` segments resolve), else worktext.yml's repo_url and branch."""
+        folder, so ``..`` segments resolve), else worktext.yml's repo_url and branch (that
+        repository's root is the workspace, as for the site's "View file" links)."""
         if config.repo_url and (config.edit_uri or config.edit_uri_template):
             docs = Path(config.docs_dir).resolve()
             relative = Path(posixpath.relpath(path.as_posix(), docs.as_posix())).as_posix()
@@ -196,7 +197,7 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
         repo = ws.config.repo_url
         if not repo or not repo.startswith(("https://", "http://")):
             return None
-        in_repo = path.relative_to(_repo_root(ws.config.root)).as_posix()
+        in_repo = path.relative_to(ws.config.root).as_posix()
         action = "-/edit" if "gitlab" in repo else "edit"
         return f"{repo.rstrip('/')}/{action}/{ws.config.branch}/{in_repo}"
 
@@ -366,13 +367,6 @@ def _day(value: str | dt.date | None) -> dt.date | None:
 
 def _markdown_name(path: str) -> str:
     return path.removesuffix(".html") + ".md"
-
-
-def _repo_root(start: Path) -> Path:
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
 
 
 def _relink(nav_: Navigation) -> None:
