@@ -116,7 +116,10 @@ def asset_pages() -> list[Page]:
 def code_version() -> str:
     """A digest of the site's own code and templates: a new worktext re-renders every page."""
     digest = hashlib.blake2b(digest_size=12)
-    roots = [HERE, TEMPLATES, STATIC, HERE.parent / "workload.py", HERE.parent / "export.py"]
+    package = HERE.parent  # what pages are computed from: a changed rule re-renders them
+    roots = [HERE, TEMPLATES, STATIC]
+    modules = ("workload.py", "export.py", "index.py", "model.py", "values.py")
+    roots += [package / name for name in modules]
     for root in roots:
         files = [root] if root.is_file() else sorted(p for p in root.iterdir() if p.is_file())
         for path in files:
