@@ -10,7 +10,7 @@ from pathlib import Path
 from . import cache, snapshot
 from .config import Config, find_root, load_config
 from .index import Workspace, id_key
-from .items import BUILTIN_WORKFLOW, default_area
+from .items import BUILTIN_WORKFLOW, build_kind, default_area
 from .loader import load_sources, workspace_fingerprint
 from .model import KINDS, Diagnostic, Item
 from .source import LazySources, SourceFile
@@ -69,9 +69,7 @@ def build_workspace(
     paths = [item.path for group in items.values() for item in group]
     sources = LazySources(paths, lambda rel: SourceFile.from_cache(rows[rel][0]))
     ws = _index(config, today, items, sources)
-    diagnostics.extend(check_workspace(ws))
-    diagnostics = apply_severities(diagnostics, dict(config.rules))
-    ws.diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
+    _validate(ws, diagnostics)
     ws.file_count = len(loaded.rows)
     if use_cache and loaded.fingerprint:
         value = {
@@ -81,6 +79,31 @@ def build_workspace(
         }
         cache.remember(config.root, SNAPSHOT_NAME, loaded.fingerprint, value)
     return ws
+
+
+def workspace_from_sources(
+    config: Config, today: dt.date, sources: dict[str, list[SourceFile]]
+) -> Workspace:
+    """The workspace from files already parsed (read out of git objects, say), not cached."""
+    items: dict[str, list[Item]] = {}
+    parsed: dict[str, SourceFile] = {}
+    diagnostics: list[Diagnostic] = []
+    for kind in KINDS:
+        built = build_kind(kind, sources.get(kind, []), config)
+        items[kind] = built.items
+        parsed.update(built.sources)
+        diagnostics.extend(built.diagnostics)
+    ws = _index(config, today, items, parsed)
+    _validate(ws, diagnostics)
+    ws.file_count = sum(len(files) for files in sources.values())
+    return ws
+
+
+def _validate(ws: Workspace, diagnostics: list[Diagnostic]) -> None:
+    """Add the rules across files to the files' own diagnostics; apply ``rules:``; sort."""
+    diagnostics = [*diagnostics, *check_workspace(ws)]
+    diagnostics = apply_severities(diagnostics, dict(ws.config.rules))
+    ws.diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
 
 
 def _index(

@@ -29,10 +29,9 @@ from .history import (
     parse_log,
 )
 from .index import Workspace, id_key
-from .items import BUILTIN_WORKFLOW, build_kind, default_area
-from .model import KINDS, Diagnostic, Item, Task
+from .model import KINDS, Diagnostic, Task
+from .pipeline import workspace_from_sources
 from .source import SourceFile, parse_bytes
-from .validate import check_workspace
 
 
 def workspace_at(config: Config, rev: str, today: dt.date) -> Workspace:
@@ -70,22 +69,7 @@ def workspace_at(config: Config, rev: str, today: dt.date) -> Workspace:
 
 
 def _build(config: Config, today: dt.date, sources: dict[str, list[SourceFile]]) -> Workspace:
-    # The same steps as pipeline.build_workspace, from sources read out of git objects.
-    items: dict[str, list[Item]] = {}
-    parsed: dict[str, SourceFile] = {}
-    diagnostics: list[Diagnostic] = []
-    for kind in KINDS:
-        built = build_kind(kind, sources[kind], config)
-        items[kind] = built.items
-        parsed.update(built.sources)
-        diagnostics.extend(built.diagnostics)
-    workflows = {w.id: w for w in items["workflow"]}
-    default_workflow = workflows.get(config.default_workflow or "default", BUILTIN_WORKFLOW)
-    ws = Workspace(config, today, items, parsed, default_workflow, default_area(config))  # type: ignore[arg-type]
-    diagnostics.extend(check_workspace(ws))
-    ws.diagnostics = diagnostics
-    ws.file_count = sum(len(files) for files in sources.values())
-    return ws
+    return workspace_from_sources(config, today, sources)
 
 
 def _at(ws: Workspace, task: Task, key: str, code: str, message: str, hint: str) -> Diagnostic:
