@@ -50,3 +50,18 @@ def test_bad_today_is_a_usage_error(tmp_path) -> None:
     result = CliRunner().invoke(cli, ["--today", "2026-02-30", "-w", str(tmp_path), "check"])
     assert result.exit_code == 2
     assert "not a real date" in result.output
+
+
+def test_log_is_the_feed_without_arguments_and_records_time_with_them(make_workspace) -> None:
+    root = make_workspace({"tasks/T-1.md": "---\ntitle: One\nestimate: 4h\n---\n"})
+    runner = CliRunner()
+    base = ["-w", str(root), "--today", "2026-11-23"]
+    feed = runner.invoke(cli, [*base, "log"])
+    assert feed.exit_code == 0  # not a git repository: a warning, no traceback
+    assert "Traceback" not in feed.output
+    result = runner.invoke(cli, [*base, "log", "T-1", "1h30m", "--note", "pairing"])
+    assert result.exit_code == 0, result.output
+    text = (root / "tasks" / "T-1.md").read_text(encoding="utf-8")
+    assert "duration: 1h30m" in text and "note: pairing" in text
+    assert runner.invoke(cli, [*base, "log", "T-1"]).exit_code == 2
+    assert runner.invoke(cli, [*base, "log", "--who", "ana"]).exit_code == 2

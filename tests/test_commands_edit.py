@@ -182,17 +182,17 @@ def test_shortcuts(make_workspace: Callable[..., Path]) -> None:
 
 def test_log_time_appends_an_entry(make_workspace: Callable[..., Path]) -> None:
     root = workspace(make_workspace)
-    code, _, _ = run(root, "log-time", "WEB-1", "1h 30m", "--who", "ana", "--note", "a: b")
+    code, _, _ = run(root, "log", "WEB-1", "1h 30m", "--who", "ana", "--note", "a: b")
     assert code == 0
-    assert run(root, "log-time", "WEB-1", "2h", "--date", "2026-11-20")[0] == 0
+    assert run(root, "log", "WEB-1", "2h", "--date", "2026-11-20")[0] == 0
     text = read(root, "tasks/web/WEB-1.md")
     assert text.endswith(
         "log:\n  - date: 2026-11-23\n    duration: 1h 30m\n    who: ana\n"
         '    note: "a: b"\n  - date: 2026-11-20\n    duration: 2h\n---\nBody stays.\n'
     )
-    code, _, err = run(root, "log-time", "WEB-1", "2 hours")
+    code, _, err = run(root, "log", "WEB-1", "2 hours")
     assert code == 2 and "not a duration" in err
-    code, _, err = run(root, "log-time", "WEB-1", "1h", "--who", "zed")
+    code, _, err = run(root, "log", "WEB-1", "1h", "--who", "zed")
     assert code == 2 and "no person with id 'zed'" in err
 
 

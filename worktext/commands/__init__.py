@@ -25,16 +25,15 @@ COMMAND_MODULES: dict[str, str] = {
     "assign": "edit",
     "label": "edit",
     "due": "edit",
-    "log-time": "edit",
     "recur": "new",
     "history": "history",
-    "log": "history",
+    "log": "log",
     "stats": "history",
     "diff": "history",
     "build": "site",
     "serve": "serve",
 }
-MODULES = ("check", "query", "edit", "new", "history", "site", "serve")
+MODULES = ("check", "query", "edit", "new", "log", "history", "site", "serve")
 
 
 def load_command(name: str) -> click.Command | None:

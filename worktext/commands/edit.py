@@ -279,4 +279,5 @@ def log_time(
     finish(ws.config.root, [change], f"{task.id}: log {duration}", dry_run, commit)
 
 
-COMMANDS: list[click.Command] = [move, set_, unset, assign, label, due, log_time]
+# ``log_time`` is run by ``worktext log ID DURATION`` (commands/log.py).
+COMMANDS: list[click.Command] = [move, set_, unset, assign, label, due]

@@ -364,4 +364,5 @@ def diff(obj: Context, rev: str, rev2: str | None) -> None:
         raise WorktextError(f"cannot compare revisions: {exc}") from None
 
 
-COMMANDS: list[click.Command] = [history, log, stats, diff]
+# ``log`` is registered by commands/log.py, which also records time.
+COMMANDS: list[click.Command] = [history, stats, diff]

@@ -1,0 +1,70 @@
+"""``worktext log``: two specifications ask for this name, and one command serves both.
+
+Without arguments it is the activity feed read from git (``worktext log --since DATE|REV``);
+with ``ID DURATION`` it records time spent on a task (``worktext log WEB-12 1h30m``).
+"""
+
+from __future__ import annotations
+
+import click
+
+from . import edit, history
+from .common import writing
+
+
+@click.command("log")
+@click.argument("item_id", metavar="[ID DURATION]", required=False)
+@click.argument("duration", required=False, metavar="")
+@click.option("--since", metavar="DATE|REV", help="Feed: only changes on or after DATE or REV.")
+@click.option("-n", "--limit", type=int, default=0, help="Feed: show at most this many.")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Feed."
+)
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Time: the day it was spent (today).")
+@click.option("--who", help="Time: who spent it (a person id).")
+@click.option("--note", help="Time: what was done.")
+@writing
+@click.pass_context
+def log(
+    ctx: click.Context,
+    item_id: str | None,
+    duration: str | None,
+    since: str | None,
+    limit: int,
+    fmt: str,
+    day: str | None,
+    who: str | None,
+    note: str | None,
+    dry_run: bool,
+    commit: bool,
+) -> None:
+    """The activity feed from git, or, given ID DURATION, record time spent on a task.
+
+    \b
+    Example:
+      worktext log --since 2026-11-01          every task change since then
+      worktext log --since origin/main -f json
+      worktext log WEB-12 1h30m --who ana --note "review fixes"
+    """
+    if item_id is None:
+        if day or who or note or dry_run or commit:
+            raise click.UsageError("--date, --who, --note, --dry-run and --commit need ID DURATION")
+        ctx.invoke(history.log, since=since, limit=limit, fmt=fmt)
+        return
+    if duration is None:
+        raise click.UsageError("give ID and DURATION to record time, e.g. 'worktext log WEB-12 2h'")
+    if since or limit or fmt != "text":
+        raise click.UsageError("--since, --limit and --format are for the feed, without ID")
+    ctx.invoke(
+        edit.log_time,
+        item_id=item_id,
+        duration=duration,
+        day=day,
+        who=who,
+        note=note,
+        dry_run=dry_run,
+        commit=commit,
+    )
+
+
+COMMANDS: list[click.Command] = [log]
