@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from worktext.cli import cli
 from worktext.config import load_config
-from worktext.history import History, load_history, parse_log, simple_front_matter
+from worktext.fastyaml import simple_front_matter
+from worktext.history import History, load_history, parse_log
 from worktext.source import parse_bytes
 
 NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.timezone.utc)
