@@ -110,7 +110,7 @@ def test_stylesheet_and_scripts_are_generated_files(default_site: Path) -> None:
     assert 'href="assets/site.css"' in home
     assert '<script src="assets/site.js" defer>' in home
     css = (default_site / "out/work/assets/site.css").read_text("utf-8")
-    assert ".worktext .card" in css and "\nbody " not in css
+    assert ".worktext.worktext .card" in css and "\nbody " not in css
 
 
 def test_navigation_section_without_an_explicit_nav(default_site: Path) -> None:
@@ -230,3 +230,16 @@ def test_edit_links_from_worktext_yml_without_a_repo_url_in_mkdocs_yml(tmp_path:
     task = page(site, "work/tasks/WEB-5")
     assert 'href="https://gitlab.com/acme/work/-/edit/main/tasks/web/WEB-5.md"' in task
     assert "/edit/" not in page(site, "about")  # MkDocs' own pages: no repo_url, no edit link
+
+
+def test_the_documentation_embeds_the_starter_workspace_as_its_live_demo(tmp_path: Path) -> None:
+    docs = Path(__file__).resolve().parent.parent / "site"
+    config, out = str(docs / "mkdocs.yml"), str(tmp_path / "out")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", config, "-d", out]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    home = (tmp_path / "out/demo/index.html").read_text("utf-8")
+    assert '<div class="worktext page-home">' in home and "Northwind Labs" in home
+    assert "Mon 23 Nov 2026" in home  # today: 2026-11-23 in site/mkdocs.yml
+    assert re.search(r">\s*Live demo\s*<", home)  # the navigation section
+    assert (tmp_path / "out/demo/boards/web/index.html").is_file()

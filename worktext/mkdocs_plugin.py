@@ -66,6 +66,9 @@ FRAGMENT_LAYOUT = (
     '<div class="worktext page-{{ page_kind }}">\n{% block content %}{% endblock %}\n</div>\n'
     "<!-- end of worktext content -->\n"
 )
+# The class twice: themes style content lists and headings with selectors such as Material's
+# ``.md-typeset ul:not([hidden])`` (0,2,1); worktext's rules must win inside its own content.
+CSS_SCOPE = ".worktext.worktext"
 NAV_PAGES = (
     "index.html",
     "projects.html",
@@ -157,7 +160,7 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
         if page.template is None:
             data = page.produce() if page.produce else b""
             if page.path == "assets/site.css":
-                return scope_css(data.decode("utf-8")).encode("utf-8")
+                return scope_css(data.decode("utf-8"), CSS_SCOPE).encode("utf-8")
             return data
         html = render_fragment(page, site, env)
         here = self.pages[page.path]
@@ -285,7 +288,16 @@ def scope_css(css: str, scope: str = ".worktext") -> str:
     ``body``) become the scope; the dark palette follows Material's "slate" scheme instead of
     the reader's system setting, which the theme around it may not follow."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    return _scope_rules(css, scope) + f"{scope} {{ background: transparent; }}\n"
+    # Lists with a class are worktext's (cards, labels, columns): none of the theme's bullets
+    # and indents. :where() keeps the resets as weak as worktext's own rules, which come later;
+    # the [dir] copy outweighs Material's "[dir=ltr] .md-typeset ul li".
+    lists = f"{scope} :where(ul[class], ol[class])"
+    resets = (
+        f"{lists}, [dir] {lists} {{ margin: 0; padding: 0; list-style: none; }}\n"
+        f"{lists} > li, [dir] {lists} > li {{ margin: 0; }}\n"
+    )
+    # The page's background stays the theme's.
+    return resets + _scope_rules(css, scope) + f"{scope} {{ background: transparent; }}\n"
 
 
 def _scope_rules(css: str, scope: str) -> str:
