@@ -70,3 +70,33 @@ def test_starter_workspace_schedules_recur(template_root: Path) -> None:
     steps = workflow["jobs"]["recur"]["steps"]
     commands = "\n".join(step.get("run", "") for step in steps)
     assert "worktext recur --commit" in commands and "git push" in commands
+
+
+def test_the_wheel_carries_the_starter_workspace(tmp_path) -> None:
+    """`pip install worktext && worktext init` must work without this repository."""
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(repo), "--no-deps", "-q", "-w", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    wheel = next(tmp_path.glob("worktext-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    template = {
+        name.removeprefix("worktext/_template/")
+        for name in names
+        if name.startswith("worktext/_template/")
+    }
+    expected = {
+        path.relative_to(repo / "workspace-template").as_posix()
+        for path in (repo / "workspace-template").rglob("*")
+        if path.is_file() and ".worktext" not in path.parts
+    }
+    assert template == expected
+    assert "worktext/render/templates/base.html" in names
