@@ -88,20 +88,9 @@ def load_config(root: str | os.PathLike[str]) -> tuple[Config, list[Diagnostic]]
     fingerprint = hashlib.sha256(raw).hexdigest()[:16]
     source = _read_plain_yaml(raw)
     diagnostics: list[Diagnostic] = []
-    for problem in source.problems:
-        span = problem.span
+    for p in source.problems:
         diagnostics.append(
-            Diagnostic(
-                CONFIG_NAME,
-                span[0],
-                span[1],
-                problem.severity,  # type: ignore[arg-type]
-                problem.code,
-                problem.message,
-                problem.hint,
-                span[2],
-                span[3],
-            )
+            Diagnostic.at(CONFIG_NAME, p.span, p.severity, p.code, p.message, p.hint)
         )
     data = source.data or {}
     converter = Converter(source, Units())
@@ -129,9 +118,7 @@ def _read_plain_yaml(raw: bytes) -> SourceFile:
         )
         return source
     parsed = parse(text, first_line=1)
-    source.problems = [
-        SourceProblem(p.code, p.message, p.hint, p.span, p.severity) for p in parsed.problems
-    ]
+    source.problems = list(parsed.problems)
     if parsed.ok and parsed.data is not None and not isinstance(parsed.data, dict):
         source.problems.append(
             SourceProblem(

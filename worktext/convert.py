@@ -80,9 +80,7 @@ class Converter:
         else:
             span = self.source.value_span(*path)
         self.diagnostics.append(
-            Diagnostic(
-                self.source.path, span[0], span[1], severity, code, message, hint, span[2], span[3]
-            )
+            Diagnostic.at(self.source.path, span, severity, code, message, hint)
         )
 
     def record(

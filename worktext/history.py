@@ -643,17 +643,23 @@ def _final_fields(events: tuple) -> dict[str, Any]:
     """The front matter after the last of a task's cached events."""
     fields: dict[str, Any] = {}
     for _, _, action, _, _, changes in events:
-        if action == "deleted":
-            fields = {}
-        elif action in ("changed", "moved"):
-            for name, _, new in changes:
-                if new is None:
-                    fields.pop(name, None)
-                else:
-                    fields[name] = new
-        else:
-            fields = {name: new for name, _, new in changes}
+        fields = _apply(fields, action, changes)
     return fields
+
+
+def _apply(fields: dict[str, Any], action: str, changes: Iterable[tuple]) -> dict[str, Any]:
+    """The front matter after one event: a new dict, ``fields`` is left as it was."""
+    if action == "deleted":
+        return {}
+    if action in ("changed", "moved"):
+        fields = dict(fields)
+        for name, _, new in changes:
+            if new is None:
+                fields.pop(name, None)
+            else:
+                fields[name] = new
+        return fields
+    return {name: new for name, _, new in changes}
 
 
 def _rebuild_events(events: tuple, commits: list[Commit]) -> list[Event]:
@@ -663,17 +669,7 @@ def _rebuild_events(events: tuple, commits: list[Commit]) -> list[Event]:
     rebuilt = []
     for ci, tid, action, path, old_path, changes in events:
         # Each event's front matter is the previous one with its changes applied.
-        if action == "deleted":
-            fields = {}
-        elif action in ("changed", "moved"):
-            fields = dict(fields)
-            for name, _, new in changes:
-                if new is None:
-                    fields.pop(name, None)
-                else:
-                    fields[name] = new
-        else:
-            fields = {name: new for name, _, new in changes}
+        fields = _apply(fields, action, changes)
         changes = tuple(map(new_change, changes))
         rebuilt.append(
             new_event(Event, (tid, commits[ci], action, path, old_path, changes, fields))

@@ -43,17 +43,7 @@ class Built:
 
 def source_diagnostics(source: SourceFile) -> list[Diagnostic]:
     return [
-        Diagnostic(
-            source.path,
-            p.span[0],
-            p.span[1],
-            p.severity,  # type: ignore[arg-type]
-            p.code,
-            p.message,
-            p.hint,
-            p.span[2],
-            p.span[3],
-        )
+        Diagnostic.at(source.path, p.span, p.severity, p.code, p.message, p.hint)
         for p in source.problems
     ]
 

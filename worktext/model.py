@@ -35,6 +35,20 @@ class Diagnostic:
     end_line: int = 0
     end_column: int = 0
 
+    @classmethod
+    def at(
+        cls,
+        path: str,
+        span: tuple[int, int, int, int],
+        severity: str,
+        code: str,
+        message: str,
+        hint: str = "",
+    ) -> Diagnostic:
+        """A diagnostic at a span (line, column, end line, end column)."""
+        line, column, end_line, end_column = span
+        return cls(path, line, column, severity, code, message, hint, end_line, end_column)  # type: ignore[arg-type]
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
 

@@ -77,7 +77,7 @@ def _at(ws: Workspace, task: Task, key: str, code: str, message: str, hint: str)
     span = source.value_span(key) if source is not None else (1, 1, 1, 1)
     if source is not None and (key,) not in source.values and (key,) not in source.keys:
         span = (1, 1, 1, 1)
-    return Diagnostic(task.path, span[0], span[1], "error", code, message, hint, span[2], span[3])
+    return Diagnostic.at(task.path, span, "error", code, message, hint)
 
 
 def committed_statuses(config: Config, commit: str) -> dict[str, list[object]]:

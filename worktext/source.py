@@ -26,13 +26,8 @@ HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 CODE_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1", re.MULTILINE | re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
-class SourceProblem:
-    code: str
-    message: str
-    hint: str
-    span: Span
-    severity: str = "error"
+# A problem of a file is the same record as a problem of its YAML: code, message, hint, span.
+SourceProblem = yamlpos.YamlProblem
 
 
 @dataclass(slots=True)
@@ -183,12 +178,7 @@ def parse_text(text: str, source: SourceFile) -> SourceFile:
         closing + 1,
         want_heading=not (isinstance(data, dict) and (data.get("title") or data.get("name"))),
     )
-    for problem in parsed.problems:
-        source.problems.append(
-            SourceProblem(
-                problem.code, problem.message, problem.hint, problem.span, problem.severity
-            )
-        )
+    source.problems.extend(parsed.problems)
     if not parsed.ok:
         return source
     if parsed.data is None:

@@ -36,7 +36,7 @@ def _at(
         span = source.key_span(*path) if at_key or not path else source.value_span(*path)
         if not path:
             span = (1, 1, 1, 1)
-    return Diagnostic(item.path, span[0], span[1], severity, code, message, hint, span[2], span[3])  # type: ignore[arg-type]
+    return Diagnostic.at(item.path, span, severity, code, message, hint)
 
 
 def duplicate_ids(ws: Workspace) -> Iterator[Diagnostic]:
