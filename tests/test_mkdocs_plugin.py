@@ -243,3 +243,52 @@ def test_the_documentation_embeds_the_starter_workspace_as_its_live_demo(tmp_pat
     assert "Mon 23 Nov 2026" in home  # today: 2026-11-23 in site/mkdocs.yml
     assert re.search(r">\s*Live demo\s*<", home)  # the navigation section
     assert (tmp_path / "out/demo/boards/web/index.html").is_file()
+
+
+def test_pages_of_the_site_in_the_plugins_folder_are_an_error(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "docs/work").mkdir()
+    (site / "docs/work/index.md").write_text("# Mine\n", "utf-8")
+    result = mkdocs_build(site)
+    assert result.returncode != 0 and "'work/index.md' is in the docs already" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_mkdocs_serve_rebuilds_when_a_task_file_changes(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    site = make_site(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(site / "mkdocs.yml")]
+    command += ["-a", f"127.0.0.1:{port}"]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    url = f"http://127.0.0.1:{port}/work/tasks/WEB-5/"
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 60
+        while "Build the component library" not in fetch():
+            assert time.monotonic() < deadline and server.poll() is None, (
+                "mkdocs serve did not start"
+            )
+            time.sleep(0.3)
+        task = site / "work/tasks/web/WEB-5.md"
+        text = task.read_text("utf-8")
+        task.write_text(text.replace("title: Build the", "title: Rebuilt the", 1), "utf-8")
+        while "Rebuilt the component library" not in fetch():
+            assert time.monotonic() < deadline, "the edit was not picked up"
+            time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
