@@ -380,3 +380,24 @@ def test_a_file_changed_after_loading_is_not_edited(make_workspace: Callable[...
     with pytest.raises(WriteError, match="changed on disk"):
         edit_item(ws, "task", task, [("set", "status", "done")])
     assert "status: doing" in read(root, "tasks/web/WEB-2.md")
+
+
+def test_a_change_on_disk_is_seen_when_the_workspace_came_from_the_cache(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from worktext import cache
+    from worktext.atomic import WriteError
+    from worktext.changes import edit_item
+    from worktext.pipeline import open_workspace
+
+    monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
+    root = workspace(make_workspace)
+    open_workspace(root)  # writes the snapshot
+    ws = open_workspace(root)  # served from it
+    assert dict.__len__(ws.sources) == 0  # no file parsed: it came from the snapshot
+    path = root / "tasks/web/WEB-2.md"
+    path.write_text(read(root, "tasks/web/WEB-2.md").replace("todo", "doing"))
+    with pytest.raises(WriteError, match="changed on disk"):
+        edit_item(ws, "task", ws.tasks.get("WEB-2"), [("set", "priority", "high")])

@@ -15,6 +15,7 @@ from . import edit as engine
 from .convert import Converter
 from .errors import NotFound, WorktextError
 from .index import Workspace
+from .items import build_file
 from .model import Item
 from .schema import ID_PATTERN, KIND_FIELDS, Field
 from .source import parse_bytes
@@ -56,9 +57,11 @@ def edit_item(
     before = atomic.read(path)
     if before.content is None:
         raise NotFound(f"{item.path} no longer exists")
-    loaded = ws.sources.get(item.path)
-    if loaded is not None and parse_bytes(before.content, item.path).data != loaded.data:
-        # The checks above (workflow, references) looked at the file as it was loaded.
+    # The checks before this (workflow, references) looked at the item as it was loaded; the
+    # item built again from the bytes on disk now must be the same one. (Comparing items, not
+    # parsed files: a workspace served from the cache reads its files only on demand.)
+    current, _ = build_file(kind, parse_bytes(before.content, item.path), ws.config)
+    if current != item:
         raise atomic.WriteError(f"{item.path} changed on disk while worktext ran; run it again")
     after = engine.apply(before.content, item.path, ops)
     check_values(ws, kind, item.path, after, {key for _op, key, _v in ops}, force)
