@@ -31,6 +31,7 @@ PARALLEL_MIN_FILES = 400
 MAX_WORKERS = 8
 # The parse cache is rewritten whole once it holds this many superseded rows beyond 1 per file.
 COMPACT_SLACK = 64
+MAIN_SHARE = 0.8
 JOBS_ENV = "WORKTEXT_JOBS"  # processes to parse with; 1 turns parallel parsing off
 
 
@@ -294,13 +295,19 @@ def _worker_count(files: int) -> int:
 
 
 def _chunks(todo: list[Job], count: int) -> list[list[Job]]:
-    """``count`` runs of consecutive files of about equal total size."""
+    """``count`` runs of consecutive files; the first, parsed here, is MAIN_SHARE of the size
+    of each other one, since this process still has the workers' rows to read after."""
     total = sum(job[2] for job in todo) or 1
+    weights = [MAIN_SHARE, *([1.0] * (count - 1))]
+    bounds = [sum(weights[: i + 1]) / sum(weights) * total for i in range(count)]
     chunks: list[list[Job]] = [[] for _ in range(count)]
     done = 0
+    index = 0
     for job in todo:
-        middle = done + job[2] // 2  # a file goes where most of its bytes fall
-        chunks[min(count - 1, middle * count // total)].append(job)
+        middle = done + job[2] / 2  # a file goes where most of its bytes fall
+        while index < count - 1 and middle > bounds[index]:
+            index += 1
+        chunks[index].append(job)
         done += job[2]
     return chunks
 
