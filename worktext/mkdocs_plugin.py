@@ -45,6 +45,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_relative_url
 
+from .config import CONFIG_NAME, load_config
 from .errors import WorktextError
 from .index import Workspace
 from .pipeline import open_workspace
@@ -97,7 +98,6 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
         self.prefix = "work/"
         self.today: dt.date | None = None
         self.pages: dict[str, File] = {}  # worktext page path → its generated file
-        self.titles: dict[str, str] = {}
         self.edit_urls: dict[str, str] = {}  # generated src_uri → the real file's edit link
         self.calendar = ""  # this month's calendar page
 
@@ -123,7 +123,16 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        server.watch(str(self.root))  # `mkdocs serve` rebuilds when a task file changes
+        """`mkdocs serve` rebuilds when a work file changes. Only worktext.yml and the item
+        folders are watched: the workspace's .worktext/ cache changes during each build."""
+        server.watch(str(self.root / CONFIG_NAME))
+        try:
+            settings, _ = load_config(self.root)
+        except WorktextError:
+            return server  # on_files reports it; a fixed worktext.yml triggers a rebuild
+        for kind in settings.folders:
+            if settings.folder(kind).is_dir():
+                server.watch(str(settings.folder(kind)))
         return server
 
     # -- pages ----------------------------------------------------------------------------
@@ -137,9 +146,10 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
         site = SiteView(ws, UrlMap())
         pages = [p for p in plan(site) if p.path not in LEFT_OUT]
         pages.extend(environment.asset_pages())
-        self.pages, self.titles, self.edit_urls = {}, {}, {}
+        self.pages, self.edit_urls = {}, {}
         for page in pages:
-            src_uri = self.prefix + (_markdown_name(page.path) if page.template else page.path)
+            name = page.path.removesuffix(".html") + ".md" if page.template else page.path
+            src_uri = self.prefix + name
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(
                     f"worktext: '{src_uri}' is in the docs already; set the plugin's 'path' "
@@ -166,7 +176,6 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
         here = self.pages[page.path]
         html = _ROOT_LINK.sub(lambda m: self._link(m.group(1), here), html)
         title = str(escape(page.title or site.site_title))  # themes print titles unescaped
-        self.titles[page.path] = title
         meta = f"---\ntitle: {json.dumps(title)}\nhide:\n  - toc\n---\n\n"
         return (meta + html).encode("utf-8")
 
@@ -375,10 +384,6 @@ def _day(value: str | dt.date | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise PluginError(f"worktext: 'today: {value}' is not a date (YYYY-MM-DD)") from None
-
-
-def _markdown_name(path: str) -> str:
-    return path.removesuffix(".html") + ".md"
 
 
 def _relink(nav_: Navigation) -> None:
