@@ -78,13 +78,15 @@ def build_site(
     manifest_path = _manifest_path(ws, out)
     previous = _read_manifest(manifest_path) if incremental else {}
     existing = _existing_files(out)
-    fingerprints = _fingerprints(ws, pages)
+    fingerprints = _fingerprints(site, pages)
     todo = [
         index
         for index, page in enumerate(pages)
         if previous.get(page.path, ("",))[0] != fingerprints[index] or page.path not in existing
     ]
     prepare(site)
+    if any({"*", "h"} & set(pages[index].deps) for index in todo):
+        site.flow.warm()  # the pages of many tasks share the flows: once, before any fork
     _CURRENT.update(out=out, pages=pages, previous=previous)
     # Rendering makes millions of short-lived objects and no reference cycles worth collecting;
     # with the collector paused (and the loaded workspace frozen out of its sight) it is ~25 %
@@ -198,8 +200,10 @@ def render_page(page: Page) -> bytes:
     return text.encode("utf-8")
 
 
-def _fingerprints(ws: Workspace, pages: list[Page]) -> list[str]:
-    """One digest per page from the code, the settings, today and the items it depends on."""
+def _fingerprints(site: SiteView, pages: list[Page]) -> list[str]:
+    """One digest per page from the code, the settings, today and the items it depends on;
+    ``h`` deps are the git history the page shows (see flow.py)."""
+    ws = site.ws
     by_path: dict[str, list[str]] = {}
     for d in ws.diagnostics:
         by_path.setdefault(d.path, []).append(repr(d))
@@ -221,6 +225,7 @@ def _fingerprints(ws: Workspace, pages: list[Page]) -> list[str]:
     items[f"w:{ws.default_workflow.id}"] = items.get(
         f"w:{ws.default_workflow.id}", _digest(repr(ws.default_workflow))
     )
+    items["h"] = _digest(site.flow.key("h"))
     everything = _digest("".join(items[k] for k in sorted(items)) + repr(ws.diagnostics))
     base = "|".join(
         [
@@ -236,7 +241,10 @@ def _fingerprints(ws: Workspace, pages: list[Page]) -> list[str]:
         if page.deps == ("*",):
             key = everything
         else:
-            key = ",".join(items.get(dep, dep + "?") for dep in page.deps)
+            key = ",".join(
+                items.get(dep) or (site.flow.key(dep) if dep.startswith("h:") else dep + "?")
+                for dep in page.deps
+            )
         out.append(_digest(f"{base}|{page.path}|{key}"))
     return out
 

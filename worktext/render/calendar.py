@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .. import recur
 from ..index import Workspace
 from ..values import as_day
 from .urls import UrlMap
@@ -17,12 +18,12 @@ MONTHS_AHEAD = 12
 
 @dataclass(frozen=True)
 class Event:
-    kind: str  # task, milestone, deadline
+    kind: str  # task, done, milestone, deadline, recurring
     label: str
     title: str
     href: str
     late: bool = False
-    key: str = ""  # the item it comes from, for fingerprints
+    key: str = ""  # the item it comes from, as a page dependency (t:ID, p:ID)
 
 
 @dataclass
@@ -69,7 +70,7 @@ def events_by_day(ws: Workspace, urls: UrlMap) -> dict[dt.date, list[Event]]:
                 f"{task.id}: {task.title} ({ws.status_of(task)})",
                 urls.item("task", task.id),
                 ws.is_overdue(task),
-                f"task:{task.id}",
+                f"t:{task.id}",
             )
         )
     for project in ws.all_projects():
@@ -83,7 +84,7 @@ def events_by_day(ws: Workspace, urls: UrlMap) -> dict[dt.date, list[Event]]:
                         f"◆ {name}",
                         f"{project.title}: {name}",
                         page,
-                        key=f"project:{project.id}",
+                        key=f"p:{project.id}",
                     )
                 )
         if project.deadline:
@@ -93,12 +94,47 @@ def events_by_day(ws: Workspace, urls: UrlMap) -> dict[dt.date, list[Event]]:
                     f"⚑ {project.title}",
                     f"Deadline of {project.title}",
                     page,
-                    key=f"project:{project.id}",
+                    key=f"p:{project.id}",
                 )
             )
     for events in found.values():
-        events.sort(key=lambda e: ({"deadline": 0, "milestone": 1}.get(e.kind, 2), e.label))
+        events.sort(key=_order)
     return found
+
+
+def add_recurring(
+    found: dict[dt.date, list[Event]], ws: Workspace, urls: UrlMap, start: dt.date, end: dt.date
+) -> None:
+    """Add the occurrences of recurring tasks from ``start`` to ``end`` that are not task
+    files yet (``recur.pending``): shown, not created; each links to its series task."""
+    for occurrence in recur.pending(ws, start, end):
+        task = ws.tasks.get(occurrence.series_id)
+        if task is None:
+            continue
+        found[occurrence.date].append(
+            Event(
+                "recurring",
+                f"↻ {task.title}",
+                f"{task.title}: recurring ({task.repeat}), not created yet",
+                urls.item("task", task.id),
+                key=f"t:{task.id}",
+            )
+        )
+    for events in found.values():
+        events.sort(key=_order)
+
+
+def _order(event: Event) -> tuple[int, str]:
+    return {"deadline": 0, "milestone": 1, "recurring": 3}.get(event.kind, 2), event.label
+
+
+def window(months_: list[tuple[int, int]]) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the months shown."""
+    if not months_:
+        return None
+    (y0, m0), (y1, m1) = months_[0], months_[-1]
+    last = _calendar.monthrange(y1, m1)[1]
+    return dt.date(y0, m0, 1), dt.date(y1, m1, last)
 
 
 def months(ws: Workspace, events: dict[dt.date, list[Event]]) -> list[tuple[int, int]]:

@@ -13,7 +13,7 @@ from ..index import id_key
 from ..model import Goal, Person, Project, Task, Workflow
 from ..values import as_day
 from ..workload import PersonLoad, WeekLoad, person_load, team_load
-from . import gantt
+from . import gantt, worklog
 from .calendar import Month
 from .view import SiteView
 
@@ -85,6 +85,7 @@ def home(site: SiteView) -> dict[str, Any]:
         "goals": goal_rows(site),
         "hot": hot[:10],
         "broken": broken_files(site),
+        "flow": site.flow.home_charts(),
     }
 
 
@@ -135,6 +136,7 @@ def board(
         "total": len(tasks),
         "assignees": assignees,
         "labels": labels,
+        "flow": None,  # workflow boards show their flow charts; a project's are on its page
     }
 
 
@@ -145,7 +147,7 @@ def project_board(site: SiteView, project: Project) -> dict[str, Any]:
 
 def workflow_board(site: SiteView, workflow: Workflow) -> dict[str, Any]:
     tasks = [t for t in site.ws.tasks if site.ws.workflow_of(t).id == workflow.id]
-    return board(site, workflow, tasks, None)
+    return {**board(site, workflow, tasks, None), "flow": site.flow.workflow_charts(workflow)}
 
 
 def project_page(site: SiteView, project: Project, prefix: str) -> dict[str, Any]:
@@ -174,6 +176,9 @@ def project_page(site: SiteView, project: Project, prefix: str) -> dict[str, Any
         "goals": ws.goals_of(project),
         "aging": aging,
         "recurring": [t for t in tasks if t.repeat],
+        "upcoming": worklog.upcoming(site, project) if project.is_ongoing else [],
+        "flow": site.flow.project_charts(project),
+        "time": worklog.project_time(site, tasks),
         "body": site.body_html(project, prefix) if project.body.strip() else "",
         "source_url": site.source_url(project.path),
         "diagnostics": site.diagnostics_of(project.path),
@@ -232,6 +237,8 @@ def task_page(site: SiteView, task: Task, prefix: str) -> dict[str, Any]:
         "source_url": site.source_url(task.path),
         "diagnostics": site.diagnostics_of(task.path),
         "extra": custom,
+        "history": site.flow.task_history(task),
+        "time": worklog.task_time(site, task),
     }
 
 
@@ -258,6 +265,7 @@ def person_page(site: SiteView, person: Person, prefix: str) -> dict[str, Any]:
         "closed_count": len(tasks) - len(open_tasks),
         "week_tasks": [(t, h) for t, h in week_tasks if t is not None],
         "email": email,
+        "time": worklog.person_time(site, person),
         "body": site.body_html(person, prefix) if person.body.strip() else "",
     }
 

@@ -17,11 +17,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from .. import recur
 from ..index import Workspace
 from ..model import Project, Task
 from ..values import as_day
 
 DAY = dt.timedelta(days=1)
+RECURRING_DAYS = 366  # how far ahead the feeds list recurring work that has no file yet
 PRODID = "-//worktext//worktext site//EN"
 
 
@@ -106,6 +108,32 @@ def task_events(ws: Workspace, tasks: Iterable[Task], stamp: str) -> list[list[s
     return events
 
 
+def recurring_events(ws: Workspace, stamp: str, person_id: str | None = None) -> list[list[str]]:
+    """Upcoming occurrences of recurring tasks that are not task files yet. The UID is the one
+    the occurrence's task will have (``task-<occurrence id>@…``), so when ``worktext recur``
+    creates the file, calendar clients update the event instead of adding a second one."""
+    domain = _domain(ws)
+    end = ws.today + dt.timedelta(days=RECURRING_DAYS)
+    events = []
+    for occurrence in recur.pending(ws, ws.today, end):
+        task = ws.tasks.get(occurrence.series_id)
+        if task is None or (person_id is not None and person_id not in task.assignees):
+            continue
+        description = f"Recurring ({task.repeat}) from {task.id}; not created yet"
+        events.append(
+            event_lines(
+                f"task-{occurrence.id}@{domain}",
+                f"{occurrence.id}: {task.title}",
+                occurrence.date,
+                stamp,
+                description,
+                "TENTATIVE",
+                (*task.labels, "recurring"),
+            )
+        )
+    return events
+
+
 def milestone_events(ws: Workspace, projects: Iterable[Project], stamp: str) -> list[list[str]]:
     domain = _domain(ws)
     events = []
@@ -144,6 +172,7 @@ def _stamp(ws: Workspace) -> str:
 def workspace_ics(ws: Workspace) -> bytes:
     stamp = _stamp(ws)
     events = milestone_events(ws, ws.all_projects(), stamp) + task_events(ws, ws.tasks, stamp)
+    events += recurring_events(ws, stamp)
     return calendar_bytes(ws.config.name, events)
 
 
@@ -151,4 +180,8 @@ def person_ics(ws: Workspace, person_id: str) -> bytes:
     person = ws.people.get(person_id)
     name = f"{ws.config.name}: {person.name if person else person_id}"
     tasks = sorted(ws.tasks_of_person(person), key=lambda t: t.id) if person else []
-    return calendar_bytes(name, task_events(ws, tasks, _stamp(ws)))
+    stamp = _stamp(ws)
+    events = task_events(ws, tasks, stamp)
+    if person is not None:
+        events += recurring_events(ws, stamp, person.id)
+    return calendar_bytes(name, events)

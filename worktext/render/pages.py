@@ -1,7 +1,8 @@
 """The plan of the site: every output file, what renders it, and the data it depends on.
 
 A page's ``deps`` name the items whose content it shows (``t:`` task, ``p:`` project, ``w:``
-workflow, ``u:`` person, ``g:`` goal); ``*`` means the whole workspace. The builder turns them
+workflow, ``u:`` person, ``g:`` goal; ``h`` the git history, ``h:`` one task's history); ``*``
+means the whole workspace and its history. The builder turns them
 into a fingerprint, so an edit re-renders exactly the pages that show the edited item.
 """
 
@@ -146,7 +147,7 @@ def _plan(site: SiteView) -> list[Page]:
         pages.append(
             Page(
                 urls.item("workflow", workflow.id),
-                tuple(sorted(_task_deps(site, tasks))),
+                tuple(sorted(_task_deps(site, tasks) | {"h"})),
                 "board.html",
                 lambda p, w=workflow: contexts.workflow_board(site, w),
                 title=f"{workflow.title} board",
@@ -170,6 +171,7 @@ def _plan(site: SiteView) -> list[Page]:
             _task_deps(site, tasks)
             | {f"u:{person.id}"}
             | {f"p:{ws.project_of(t).id}" for t in tasks}
+            | {f"t:{t.id}" for t in site.logged_tasks(person.id)}  # their timesheet
         )
         deps_tuple = tuple(sorted(deps))
         pages.append(
@@ -224,7 +226,7 @@ def _project_pages(site: SiteView) -> list[Page]:
         pages.append(
             Page(
                 urls.item("project", project.id),
-                key,
+                tuple(sorted({*key, "h"})),
                 "project.html",
                 lambda p, x=project: contexts.project_page(site, x, p),
                 title=title,
@@ -264,13 +266,19 @@ def _task_page_deps(site: SiteView, task: Task) -> set[str]:
     deps.add(f"p:{ws.project_of(task).id}")
     deps.update(f"g:{g}" for g in task.goals)
     deps.update(f"t:{d}" for d in task.depends_on)  # ids that do not resolve yet
+    deps.add(f"h:{task.id}")
     return deps
 
 
 def _calendar_pages(site: SiteView) -> list[Page]:
     ws = site.ws
     events = cal.events_by_day(ws, site.urls)
-    months = [cal.build_month(y, m, ws.today, events) for y, m in cal.months(ws, events)]
+    shown = cal.months(ws, events)
+    span = cal.window(shown)
+    if span is not None and span[1] >= ws.today:
+        # Upcoming only: a past date of a series that has no file was skipped or never made.
+        cal.add_recurring(events, ws, site.urls, max(span[0], ws.today), span[1])
+    months = [cal.build_month(y, m, ws.today, events) for y, m in shown]
     cal.link_months(months, ws.today)
     workflows = {f"w:{w.id}" for w in ws.workflows} | {f"w:{ws.default_workflow.id}"}
     pages = []

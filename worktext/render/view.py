@@ -16,7 +16,9 @@ from markupsafe import Markup
 
 from ..index import Workspace, id_key
 from ..model import Diagnostic, Goal, Person, Project, State, Task, Workflow
+from ..timesheet import logged_by
 from ..values import as_day, format_hours
+from .flow import FlowView
 from .markdown import Renderer, is_safe_url, repo_rewriter
 from .urls import UrlMap
 
@@ -46,6 +48,7 @@ class SiteView:
         self.site_title = title if isinstance(title, str) and title.strip() else ws.config.name
         self.markdown = Renderer()
         self.repo_url = ws.config.repo_url if _safe_web_url(ws.config.repo_url) else None
+        self.flow = FlowView(ws, self.repo_url)  # git history, loaded when first asked
         self._item_pages = {t.path: urls.item("task", t.id) for t in ws.tasks if t.path}
         for project in ws.all_projects():
             if project.path:
@@ -54,6 +57,7 @@ class SiteView:
         self.macros: Any = None  # the _macros.html module, set by the builder
         self._fragments: dict[tuple[str, str, str], Markup] = {}
         self._diagnostics: dict[str, list[Diagnostic]] = {}
+        self._logged: dict[str, list[Task]] | None = None
         for diagnostic in ws.diagnostics:
             self._diagnostics.setdefault(diagnostic.path, []).append(diagnostic)
 
@@ -145,6 +149,12 @@ class SiteView:
 
     def hours(self, hours: float | None) -> str:
         return format_hours(hours, self.ws.config.units.hours_per_day) if hours else ""
+
+    def logged_tasks(self, person_id: str) -> list[Task]:
+        """Tasks on which the person logged time, whoever they are assigned to."""
+        if self._logged is None:
+            self._logged = logged_by(self.ws.tasks)
+        return self._logged.get(person_id, [])
 
     def body_html(self, item: Task | Project | Goal | Person, prefix: str) -> Markup:
         body = item.body

@@ -1,0 +1,319 @@
+"""Flow metrics from git on the site: the charts of project, workflow and home pages and each
+task's history, read from one ``load_history`` per build.
+
+``FlowView`` loads the history the first time a page (or a fingerprint) asks for it, with
+``now`` at the end of the build's ``today``, so the same workspace, ``--today`` and HEAD give
+the same bytes. Outside a git repository every chart is left out with a note; nothing fails.
+Fingerprint keys: ``h`` (HEAD, for pages that show many tasks' history) and ``h:<task id>``
+(one task's events and mentions, so moving HEAD re-renders only the tasks it touched).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from .. import metrics
+from ..errors import WorktextError
+from ..history import UNCOMMITTED, History, TaskHistory, load_history
+from ..index import Workspace, id_key
+from ..model import Project, Task, Workflow
+from ..values import as_day
+from . import flowcharts
+
+MAX_DAYS = 365  # the daily charts show at most the last year
+VALUE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str  # a short heading
+    svg: Markup  # flowcharts' output: every text in it is escaped there
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit's change to a task, for the task page's list."""
+
+    day: dt.date
+    sha: str
+    short: str
+    author: str
+    subject: str
+    action: str
+    fields: list[tuple[str, str, str]]  # (field, old, new) as short text
+    url: str | None
+
+
+class FlowView:
+    def __init__(self, ws: Workspace, repo_url: str | None = None) -> None:
+        self.ws = ws
+        self.today = ws.today
+        self.repo_url = repo_url
+        self._history: History | None = None
+        self._flows: list[metrics.TaskFlow] | None = None
+        self._groups: dict[str, dict[str, list[metrics.TaskFlow]]] = {}
+        self._resolver: metrics.Resolver | None = None
+
+    # -- loading, once ---------------------------------------------------------------------
+
+    @property
+    def history(self) -> History:
+        if self._history is None:
+            try:
+                self._history = load_history(self.ws.config, now=metrics.end_of(self.today))
+            except WorktextError as exc:  # git failed half-way: the site goes on without it
+                self._history = History(available=False, warnings=[str(exc.message)])
+        return self._history
+
+    @property
+    def available(self) -> bool:
+        return self.history.available
+
+    @property
+    def note(self) -> str:
+        """Why there are no charts, shown instead of them (without the build's local paths:
+        the site may be published)."""
+        return (
+            "No history to show: the workspace is not in a git repository (or git is not "
+            "installed). Commit it to git to see flow charts and each task's changes."
+        )
+
+    def warm(self) -> None:
+        """Compute what pages share before the build forks its workers."""
+        if self.available:
+            self.flows()
+
+    def flows(self) -> list[metrics.TaskFlow]:
+        if self._flows is None:
+            self._flows = metrics.task_flows(self.history, self.ws, self.today)
+        return self._flows
+
+    def _group(self, attribute: str, key: str) -> list[metrics.TaskFlow]:
+        if attribute not in self._groups:
+            self._groups[attribute] = metrics.group(self.flows(), attribute)
+        return self._groups[attribute].get(id_key(key), [])
+
+    # -- fingerprints ------------------------------------------------------------------------
+
+    def key(self, dep: str) -> str:
+        """The fingerprint of an ``h`` or ``h:<task id>`` dependency."""
+        history = self.history
+        if not history.available:
+            return "no-history"
+        if dep == "h":
+            last = history.commits[-1].sha if history.commits else ""
+            return f"{history.head}|{len(history.commits)}|{last}"
+        return _task_key(history, history.task(dep[2:]))
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def _days(self, flows: list[metrics.TaskFlow]) -> list[dt.date]:
+        return metrics.day_range(flows, self.today)[-MAX_DAYS:]
+
+    def project_charts(self, project: Project) -> dict[str, Any]:
+        if not self.available:
+            return {"available": False, "note": self.note, "charts": [], "milestones": []}
+        flows = self._group("project", project.id)
+        if not flows:
+            return {
+                "available": True,
+                "note": "No history for this project's tasks yet.",
+                "charts": [],
+                "milestones": [],
+            }
+        workflow = self.ws.workflow_of_project(project)
+        days = self._days(flows)
+        summary = metrics.summarize(project.title, flows, self.today, project=project.id, days=days)
+        target = as_day(project.deadline) if project.deadline else None
+        made = flowcharts.summary_charts(
+            summary, *_states(workflow), target, metrics.cycle_points(flows)
+        )
+        burn = summary.burn
+        charts = [
+            _chart("Cumulative flow", made["flow"]),
+            _chart("Burnup", made["burnup"]),
+            _chart("Burndown", made["burndown"]),
+        ]
+        if any(burn.scope_hours):
+            title = f"Burndown by estimate: {project.title}"
+            down = flowcharts.burndown_svg(days, burn.remaining_hours, target, "hours", title)
+            charts += [
+                _chart("Burnup by estimate", made["burnup_hours"]),
+                _chart("Burndown by estimate", down),
+            ]
+        charts += [_chart("Throughput", made["throughput"]), _chart("Cycle time", made["cycle"])]
+        return {
+            "available": True,
+            "note": "",
+            "charts": charts,
+            "milestones": self._milestone_charts(project, flows, days),
+            "cycle": summary.cycle,
+            "finished": summary.finished,
+        }
+
+    def _milestone_charts(
+        self, project: Project, flows: list[metrics.TaskFlow], days: list[dt.date]
+    ) -> list[dict[str, Any]]:
+        out = []
+        for milestone in project.milestones:
+            burn = metrics.burn(flows, days, project.id, milestone.id)
+            if not any(burn.scope):
+                continue
+            name = milestone.title or milestone.id
+            target = as_day(milestone.date) if milestone.date else None
+            up = flowcharts.burnup_svg(days, burn.scope, burn.done, "tasks", f"Burnup: {name}")
+            down = flowcharts.burndown_svg(
+                days, burn.remaining, target, "tasks", f"Burndown: {name}"
+            )
+            charts = [_chart("Burnup", up), _chart("Burndown", down)]
+            if any(burn.scope_hours):
+                title = f"Burndown by estimate: {name}"
+                hours = flowcharts.burndown_svg(days, burn.remaining_hours, target, "hours", title)
+                charts.append(_chart("Burndown by estimate", hours))
+            out.append({"milestone": milestone, "charts": charts})
+        return out
+
+    def workflow_charts(self, workflow: Workflow) -> dict[str, Any]:
+        if not self.available:
+            return {"available": False, "note": self.note, "charts": []}
+        flows = self._group("workflow", workflow.id)
+        if not flows:
+            return {"available": True, "note": "No history for these tasks yet.", "charts": []}
+        days = self._days(flows)
+        categories, order = _states(workflow)
+        series = metrics.cumulative_flow(flows, days)
+        wip = metrics.wip(flows, days)
+        limits = [s.wip for s in workflow.states if s.category in metrics.WIP_CATEGORIES]
+        limit = sum(limits) if limits and all(n is not None for n in limits) else None  # type: ignore[arg-type]
+        name = workflow.title
+        points, percentiles = metrics.cycle_points(flows), metrics.cycle_percentiles(flows)
+        wip_title = "Work in progress: "
+        cumulative = flowcharts.cumulative_flow_svg(
+            days, series, order, categories, f"Cumulative flow: {name}"
+        )
+        charts = [
+            _chart("Cumulative flow", cumulative),
+            _chart("Work in progress", flowcharts.wip_svg(days, wip, limit, f"{wip_title}{name}")),
+            _chart(
+                "Cycle time", flowcharts.cycle_time_svg(points, percentiles, f"Cycle time: {name}")
+            ),
+        ]
+        return {"available": True, "note": "", "charts": charts}
+
+    def home_charts(self) -> dict[str, Any]:
+        if not self.available:
+            return {"available": False, "note": self.note, "charts": []}
+        flows = self.flows()
+        days = self._days(flows)
+        weeks = metrics.throughput(flows, self.today, days[0] if days else None)
+        points, percentiles = metrics.cycle_points(flows), metrics.cycle_percentiles(flows)
+        charts = [
+            _chart("Throughput", flowcharts.throughput_svg(weeks[-26:], "Throughput per week")),
+            _chart("Cycle time", flowcharts.cycle_time_svg(points, percentiles, "Cycle time")),
+        ]
+        return {"available": True, "note": "", "charts": charts}
+
+    def task_history(self, task: Task) -> dict[str, Any]:
+        if not self.available:
+            return {"available": False, "note": self.note, "timeline": None, "changes": []}
+        found = self.history.task(task.id)
+        if found is None or not found.events:
+            return {
+                "available": True,
+                "note": "No committed history yet.",
+                "timeline": None,
+                "changes": [],
+                "mentions": [],
+            }
+        if self._resolver is None:
+            self._resolver = metrics.Resolver(self.ws)
+        flow = metrics.task_flow(task.id, found.events, self._resolver, self.today)
+        changes = [self._change(e) for e in reversed(found.events)]
+        mentions = [
+            {"commit": m.commit, "closes": m.closes, "url": self._commit_url(m.commit.sha)}
+            for m in reversed(found.mentions)
+        ]
+        return {
+            "available": True,
+            "note": "",
+            "timeline": Markup(flowcharts.flow_timeline_svg(flow, self.today)),
+            "flow": flow,
+            "changes": changes,
+            "mentions": mentions,
+        }
+
+    def _change(self, event: Any) -> Change:
+        commit = event.commit
+        changes = event.changes
+        if event.action in ("created", "present", "restored"):
+            # Every key is new here: the state it started in says enough.
+            changes = [c for c in changes if c.field == "status"]
+        fields = [(c.field, _show(c.old), _show(c.new)) for c in changes]
+        if event.action == "moved" and event.old_path:
+            fields.insert(0, ("file", event.old_path, event.path))
+        return Change(
+            commit.date.date(),
+            commit.sha,
+            commit.short,
+            commit.author,
+            commit.subject,
+            event.action,
+            fields,
+            self._commit_url(commit.sha),
+        )
+
+    def _commit_url(self, sha: str) -> str | None:
+        if not self.repo_url or sha == UNCOMMITTED:
+            return None
+        return f"{self.repo_url.rstrip('/')}/commit/{sha}"
+
+
+def _chart(name: str, svg: str) -> Chart:
+    return Chart(name, Markup(svg))  # flowcharts escape every text they draw
+
+
+def _states(workflow: Workflow) -> tuple[dict[str, str], list[str]]:
+    """Colours by category, and the stack order of the cumulative flow (done at the bottom)."""
+    return {s.id: s.category for s in workflow.states}, [s.id for s in reversed(workflow.states)]
+
+
+def _show(value: Any) -> str:
+    """A front matter value as short text (the template escapes it)."""
+    if value is None:
+        return "—"
+    if isinstance(value, list | tuple):
+        if value and all(isinstance(v, dict) for v in value):
+            text = f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+        else:
+            text = ", ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k}: {v}" for k, v in value.items())
+    else:
+        text = str(value)
+    return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
+
+
+def _task_key(history: History, found: TaskHistory | None) -> str:
+    """A digest of one task's events and mentions, the same whether they were read from the
+    cache or built in this run (the cache keeps unread events in their stored form)."""
+    if found is None:
+        return "none"
+    stored = found.stored_events()
+    if stored is not None:
+        commits = history.commits
+        rows: list[Any] = [
+            (commits[ci].sha, action, path, old_path, tuple(tuple(c) for c in changes))
+            for ci, _tid, action, path, old_path, changes in stored
+        ]
+    else:
+        rows = [
+            (e.commit.sha, e.action, e.path, e.old_path, tuple(tuple(c) for c in e.changes))
+            for e in found.events
+        ]
+    rows.append(tuple((m.commit.sha, m.closes) for m in found.mentions))
+    return hashlib.blake2b(repr(rows).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
