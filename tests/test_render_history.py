@@ -1,0 +1,211 @@
+"""Flow metrics from git on the site: a real repository with scripted commits, built whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from git_helpers import WORKFLOW, Repo, task
+
+from worktext.pipeline import open_workspace
+from worktext.render import build_site
+
+TODAY = dt.date(2026, 2, 20)
+PROJECT = """\
+---
+title: Launch
+workflow: flow
+deadline: 2026-03-31
+milestones:
+  - {id: beta, title: Beta, date: 2026-02-27}
+---
+"""
+HOSTILE_AUTHOR = "Zoë & <b>x</b>"
+HOSTILE_SUBJECT = "T-1 to review <script>alert(1)</script> & more"
+
+
+def make_repo(root: Path) -> Repo:
+    repo = Repo(root)
+    repo.write(
+        {
+            "workflows/flow.md": WORKFLOW,
+            "projects/launch.md": PROJECT,
+            "tasks/T-1.md": task(
+                "T-1",
+                title="Write",
+                project="launch",
+                status="todo",
+                estimate="4h",
+                milestone="beta",
+            ),
+            "tasks/T-2.md": task(
+                "T-2", title="Test", project="launch", status="todo", estimate="2h"
+            ),
+            "tasks/T-3.md": task("T-3", title="Ship", project="launch", status="todo"),
+        }
+    )
+    repo.commit("Plan the launch", "2026-01-05T09:00:00+00:00")
+    repo.write(
+        {
+            "tasks/T-1.md": task(
+                "T-1",
+                title="Write",
+                project="launch",
+                status="doing",
+                estimate="4h",
+                milestone="beta",
+            )
+        }
+    )
+    repo.commit("Start T-1", "2026-01-12T10:00:00+01:00", author="Ben Okafor")
+    repo.write(
+        {
+            "tasks/T-1.md": task(
+                "T-1",
+                title="Write",
+                project="launch",
+                status="review",
+                estimate="4h",
+                milestone="beta",
+            )
+        }
+    )
+    repo.commit(HOSTILE_SUBJECT, "2026-01-20T10:00:00+00:00", author=HOSTILE_AUTHOR)
+    repo.write(
+        {
+            "tasks/T-1.md": task(
+                "T-1",
+                title="Write",
+                project="launch",
+                status="done",
+                estimate="4h",
+                milestone="beta",
+            ),
+            "tasks/T-2.md": task(
+                "T-2", title="Test", project="launch", status="doing", estimate="2h"
+            ),
+        }
+    )
+    repo.commit("Finish T-1, start T-2", "2026-02-02T16:00:00+00:00")
+    return repo
+
+
+def build(root: Path, out: Path, **options: object):  # type: ignore[no-untyped-def]
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    return build_site(ws, out, jobs=1, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return make_repo(tmp_path / "ws")
+
+
+def svgs(html: str) -> list[str]:
+    return re.findall(r"<svg\b[^>]*>", html)
+
+
+def test_project_page_shows_flow_charts_as_accessible_svg(repo: Repo, tmp_path: Path) -> None:
+    build(repo.root, tmp_path / "out")
+    page = (tmp_path / "out" / "projects" / "launch.html").read_text("utf-8")
+    charts = svgs(page)
+    assert len(charts) >= 7  # flow, burnup, burndown, by estimate, throughput, cycle, beta
+    assert all('role="img"' in svg and 'class="wt-chart"' in svg for svg in charts)
+    for title in (
+        "Cumulative flow: Launch",
+        "Burnup: Launch",
+        "Burndown: Launch",
+        "Throughput per week: Launch",
+        "Cycle time: Launch",
+        "Burndown: Beta",
+    ):
+        assert f">{title}</title>" in page, title
+    assert "ideal (by 2026-03-31)" in page  # the burndown's target is the deadline
+    assert "style=" not in page  # the CSP forbids inline styles
+    assert "<script>" not in page.split("</head>", 1)[1]
+
+
+def test_workflow_board_and_home_show_their_charts(repo: Repo, tmp_path: Path) -> None:
+    build(repo.root, tmp_path / "out")
+    board = (tmp_path / "out" / "workflows" / "flow.html").read_text("utf-8")
+    for title in ("Cumulative flow: Flow", "Work in progress: Flow", "Cycle time: Flow"):
+        assert f">{title}</title>" in board, title
+    home = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert ">Throughput per week</title>" in home and ">Cycle time</title>" in home
+    # T-1 went from doing (12 Jan, 09:00 UTC) to done (2 Feb, 16:00): 21.2917 days of cycle.
+    assert "T-1: 21.2917 days" in home
+
+
+def test_task_page_lists_its_changes_with_user_text_escaped(repo: Repo, tmp_path: Path) -> None:
+    build(repo.root, tmp_path / "out")
+    page = (tmp_path / "out" / "tasks" / "T-1.html").read_text("utf-8")
+    assert 'aria-labelledby="h-history"' in page
+    assert ">History of T-1</title>" in page  # the timeline chart
+    changes = page.split('<ol class="changes">', 1)[1].split("</ol>", 1)[0]
+    items = changes.split("<li><div")[1:]
+    assert len(items) == 4  # newest first
+    assert "2026-02-02" in items[0] and "review → done" in items[0]
+    assert "Ben Okafor" in items[2] and "todo → doing" in items[2]
+    assert "created" in items[3] and "Plan the launch" in items[3]
+    # Git keeps the name without angle brackets; what is left is escaped, never markup.
+    assert "Zoë &amp; bx/b" in items[1]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in items[1]
+    assert "<script>alert" not in page
+    assert "<b>x" not in page
+
+
+def test_builds_are_byte_identical_with_the_same_today(repo: Repo, tmp_path: Path) -> None:
+    build(repo.root, tmp_path / "one", incremental=False)
+    build(repo.root, tmp_path / "two", incremental=False)  # the history now from the cache
+    one = {
+        p.relative_to(tmp_path / "one"): p.read_bytes()
+        for p in (tmp_path / "one").rglob("*")
+        if p.is_file()
+    }
+    two = {
+        p.relative_to(tmp_path / "two"): p.read_bytes()
+        for p in (tmp_path / "two").rglob("*")
+        if p.is_file()
+    }
+    assert one.keys() == two.keys() and len(one) > 10
+    assert [k for k in one if one[k] != two[k]] == []
+
+
+def test_a_new_commit_rerenders_the_pages_that_show_history(repo: Repo, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(repo.root, out)
+    assert first.rendered == first.pages
+    # The history is read from the cache now; nothing changed, so nothing is rendered.
+    assert build(repo.root, out).rendered == 0
+    repo.commit("Fixes T-2: flaky test", "2026-02-10T09:00:00+00:00")
+    mentioned = build(repo.root, out)
+    task_page = (out / "tasks" / "T-2.html").read_text("utf-8")
+    assert "Mentioned in commits" in task_page and "Fixes T-2: flaky test" in task_page
+    repo.commit("Unrelated", "2026-02-11T09:00:00+00:00")
+    unrelated = build(repo.root, out)
+    # The same pages as before but T-2's: a task page follows its own history only.
+    assert 0 < unrelated.rendered == mentioned.rendered - 1
+
+
+def test_uncommitted_changes_show_as_such(repo: Repo, tmp_path: Path) -> None:
+    repo.write({"tasks/T-3.md": task("T-3", title="Ship", project="launch", status="doing")})
+    build(repo.root, tmp_path / "out")
+    page = (tmp_path / "out" / "tasks" / "T-3.html").read_text("utf-8")
+    assert "Changes not yet committed" in page and "todo → doing" in page
+    assert "<code>uncommitted</code>" in page
+
+
+def test_a_workspace_outside_git_builds_without_charts(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    root.mkdir()
+    (root / "worktext.yml").write_text("name: Plain\n", "utf-8")
+    (root / "tasks").mkdir()
+    (root / "tasks" / "T-1.md").write_text(task("T-1", title="Alone", status="todo"), "utf-8")
+    result = build(root, tmp_path / "out")
+    assert result.pages > 10
+    for rel in ("index.html", "tasks/T-1.html", "projects/general.html", "workflows/default.html"):
+        page = (tmp_path / "out" / rel).read_text("utf-8")
+        assert "wt-chart" not in page
+        assert "not in a git repository" in page
+        assert str(tmp_path) not in page  # no local path on a page that may be published
