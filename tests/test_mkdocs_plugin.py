@@ -292,3 +292,41 @@ def test_mkdocs_serve_rebuilds_when_a_task_file_changes(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed")
+def test_material_board_works_in_a_browser(tmp_path: Path) -> None:
+    pytest.importorskip("material", reason="mkdocs-material is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    site = make_site(tmp_path, theme="material")
+    assert mkdocs_build(site).returncode == 0
+    board = (site / "out/work/boards/web/index.html").as_uri()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True
+        )
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.route("http*://**", lambda route: route.abort())  # offline: no web fonts
+            page.goto(board)
+            cards = page.locator("li.card:visible")
+            total = cards.count()
+            page.locator("[data-board-filter] input[name=q]").fill("WEB-5")
+            page.wait_for_timeout(300)
+            assert total > 5 and cards.count() == 1
+            labels = page.locator(".card .labels").first
+            assert labels.evaluate("e => getComputedStyle(e).display") == "flex"
+            label = labels.locator("li").first
+            assert label.evaluate("e => getComputedStyle(e).marginLeft") == "0px"  # no theme indent
+            wrapper = page.locator("div.worktext")
+            assert (
+                wrapper.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+            )
+            assert errors == []
+        finally:
+            browser.close()
