@@ -185,3 +185,35 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
             process.kill()
     assert process.returncode == 0, rest
     assert "Stopped." in rest and "Traceback" not in rest
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed")
+def test_the_open_page_reloads_after_an_edit(preview) -> None:  # type: ignore[no-untyped-def]
+    """In a real browser, under the pages' own Content-Security-Policy."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    server, url, _ = preview
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True
+        )
+        try:
+            page = browser.new_page()
+            violations: list[str] = []
+            page.on(
+                "console",
+                lambda m: "Content Security Policy" in m.text and violations.append(m.text),
+            )
+            page.goto(url + "tasks/WEB-5.html")
+            assert "Brand-new" not in page.title()
+            page.wait_for_timeout(1500)  # the first poll has recorded the version
+            task = server.root / "tasks/web/WEB-5.md"
+            text = task.read_text("utf-8")
+            task.write_text(re.sub(r"(?m)^title: .*$", "title: Brand-new title", text, count=1))
+            # polled from here: a function evaluated in the page would be refused by its CSP
+            assert wait_for(lambda: "Brand-new" in page.title())
+            assert violations == []
+        finally:
+            browser.close()
