@@ -195,3 +195,35 @@ def test_hostile_titles_and_bodies_run_no_script(browser: object, tmp_path: Path
     page.goto((out / "tasks/X-1.html").as_uri())
     assert page.locator("h1").inner_text().endswith("<script>alert(1)</script>")
     context.close()
+
+
+def test_flow_charts_and_histories_render_under_the_csp(browser: object, tmp_path: Path) -> None:
+    from flow_helpers import TODAY as HISTORY_TODAY
+    from flow_helpers import make_repo
+
+    repo = make_repo(tmp_path / "ws")
+    out = tmp_path / "out"
+    build_site(open_workspace(repo.root, HISTORY_TODAY, use_cache=False), out, jobs=1)
+    context = browser.new_context(color_scheme="dark")  # type: ignore[attr-defined]
+    page = context.new_page()
+    watcher = Watcher(page)
+    for rel in ("projects/launch.html", "tasks/T-1.html", "workflows/flow.html", "index.html"):
+        page.goto((out / rel).as_uri())
+        page.wait_for_load_state("load")
+        sizes = page.evaluate(
+            "[...document.querySelectorAll('svg.wt-chart')]"
+            ".map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; })"
+        )
+        assert sizes and all(w > 200 and h > 40 for w, h in sizes), (rel, sizes)
+    # In the dark theme the chart's grey labels take the theme's muted colour, not the
+    # light theme's dark grey written in the SVG.
+    page.goto((out / "projects/launch.html").as_uri())
+    fill = page.evaluate(
+        "getComputedStyle(document.querySelector('svg.wt-chart g[fill=\"#4a5560\"]')).fill"
+    )
+    assert fill not in ("rgb(74, 85, 96)", "")
+    page.goto((out / "tasks/T-1.html").as_uri())
+    assert "<script>alert(1)</script>" in page.locator(".changes").inner_text()
+    assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+    assert watcher.dialogs == [] and watcher.problems == []
+    context.close()
