@@ -154,7 +154,9 @@ def test_reload_script_goes_before_the_end_of_the_body() -> None:
     assert with_reload_script(b"<p>fragment").startswith(b"<p>fragment<script")
 
 
-def test_the_command_serves_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_the_command_serves_and_stops_cleanly(tmp_path: Path, stop_signal: int) -> None:
+    """Ctrl-C (SIGINT) or kill (SIGTERM): the server stops, no traceback, exit status 0."""
     workspace = tmp_path / "ws"
     shutil.copytree(TEMPLATE, workspace, ignore=shutil.ignore_patterns(".worktext"))
     command = [sys.executable, "-m", "worktext", "--today", "2026-11-23", "serve", "--port", "0"]
@@ -178,7 +180,7 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         assert url.startswith("http://127.0.0.1:")
         status, body, _ = get(url, "/")
         assert status == 200 and b"Northwind" in body
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop_signal)
         rest, _ = process.communicate(timeout=15)
     finally:
         if process.poll() is None:
@@ -217,3 +219,18 @@ def test_the_open_page_reloads_after_an_edit(preview) -> None:  # type: ignore[n
             assert violations == []
         finally:
             browser.close()
+
+
+def test_only_work_files_trigger_a_rebuild(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(TEMPLATE, workspace, ignore=shutil.ignore_patterns(".worktext"))
+    preview = Preview(workspace, workspace / "public", today=TODAY)
+    root = preview.root
+    assert preview._watched(None, str(root / "tasks/web/WEB-5.md"))
+    assert preview._watched(None, str(root / "worktext.yml"))
+    assert preview._watched(None, str(root / "tasks/web"))  # a folder moved away
+    assert not preview._watched(None, str(root / "public/index.html"))
+    assert not preview._watched(None, str(root / ".worktext/cache.json"))
+    assert not preview._watched(None, str(root / ".git/index"))
+    assert not preview._watched(None, str(root / "tasks/web/.WEB-5.md.swp"))
+    assert not preview._watched(None, str(root / "tasks/web/WEB-5.md~"))

@@ -51,6 +51,7 @@ RELOAD_SCRIPT = b"""\
 })();
 """
 Progress = Callable[[int, int], None]
+WORK_SUFFIXES = frozenset({".md", ".yml", ".yaml"})
 
 
 def resolve_request(root: Path, url_path: str) -> Path | None:
@@ -216,12 +217,15 @@ class Preview:
             on_build(result, changed)
 
     def _watched(self, _change: object, path: str) -> bool:
-        """Workspace files only: not the site being written, caches or git's own files."""
+        """Work files (and folders, which may be moved whole) only: not the site being
+        written, caches, git's own files or an editor's temporary files."""
         target = Path(path)
         if target == self.out or self.out in target.parents:
             return False
+        if target.suffix not in WORK_SUFFIXES and target.suffix != "":  # "": maybe a folder
+            return False
         parts = target.relative_to(self.root).parts if self.root in target.parents else ()
-        return not any(part in {".git", ".worktext", "__pycache__"} for part in parts)
+        return not any(part.startswith(".") or part == "__pycache__" for part in parts)
 
     def stop(self) -> None:
         if self.server is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -62,6 +63,7 @@ def serve(obj: Context, output: str, host: str, port: int, verbose: bool) -> Non
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(f"warning: {host} lets other computers see the site", fg="yellow", err=True)
     stop = threading.Event()
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
     try:
         preview.watch(stop, _report)
     except KeyboardInterrupt:
@@ -70,6 +72,10 @@ def serve(obj: Context, output: str, host: str, port: int, verbose: bool) -> Non
         stop.set()
         preview.stop()
     click.echo("Stopped. Publish the site with 'worktext build' (see the README).")
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _report(result: BuildResult | Exception, changed: set[str]) -> None:
