@@ -84,7 +84,8 @@ def build_site(
         for index, page in enumerate(pages)
         if previous.get(page.path, ("",))[0] != fingerprints[index] or page.path not in existing
     ]
-    prepare(site)
+    if todo:  # compiling the templates is a good part of a build that has nothing to do
+        prepare(site)
     if any({"*", "h"} & set(pages[index].deps) for index in todo):
         site.flow.warm()  # the pages of many tasks share the flows: once, before any fork
     _CURRENT.update(out=out, pages=pages, previous=previous)

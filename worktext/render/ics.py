@@ -108,14 +108,23 @@ def task_events(ws: Workspace, tasks: Iterable[Task], stamp: str) -> list[list[s
     return events
 
 
-def recurring_events(ws: Workspace, stamp: str, person_id: str | None = None) -> list[list[str]]:
+def upcoming(ws: Workspace) -> list[recur.Occurrence]:
+    """The occurrences the feeds list: from today, ``RECURRING_DAYS`` ahead."""
+    return recur.pending(ws, ws.today, ws.today + dt.timedelta(days=RECURRING_DAYS))
+
+
+def recurring_events(
+    ws: Workspace,
+    stamp: str,
+    person_id: str | None = None,
+    occurrences: list[recur.Occurrence] | None = None,
+) -> list[list[str]]:
     """Upcoming occurrences of recurring tasks that are not task files yet. The UID is the one
     the occurrence's task will have (``task-<occurrence id>@…``), so when ``worktext recur``
     creates the file, calendar clients update the event instead of adding a second one."""
     domain = _domain(ws)
-    end = ws.today + dt.timedelta(days=RECURRING_DAYS)
     events = []
-    for occurrence in recur.pending(ws, ws.today, end):
+    for occurrence in upcoming(ws) if occurrences is None else occurrences:
         task = ws.tasks.get(occurrence.series_id)
         if task is None or (person_id is not None and person_id not in task.assignees):
             continue
@@ -169,19 +178,23 @@ def _stamp(ws: Workspace) -> str:
     return f"{_day(ws.today)}T000000Z"
 
 
-def workspace_ics(ws: Workspace) -> bytes:
+def workspace_ics(ws: Workspace, occurrences: list[recur.Occurrence] | None = None) -> bytes:
+    """The whole workspace's feed; ``occurrences`` (default ``upcoming(ws)``) are shared by
+    the feeds of one build."""
     stamp = _stamp(ws)
     events = milestone_events(ws, ws.all_projects(), stamp) + task_events(ws, ws.tasks, stamp)
-    events += recurring_events(ws, stamp)
+    events += recurring_events(ws, stamp, None, occurrences)
     return calendar_bytes(ws.config.name, events)
 
 
-def person_ics(ws: Workspace, person_id: str) -> bytes:
+def person_ics(
+    ws: Workspace, person_id: str, occurrences: list[recur.Occurrence] | None = None
+) -> bytes:
     person = ws.people.get(person_id)
     name = f"{ws.config.name}: {person.name if person else person_id}"
     tasks = sorted(ws.tasks_of_person(person), key=lambda t: t.id) if person else []
     stamp = _stamp(ws)
     events = task_events(ws, tasks, stamp)
     if person is not None:
-        events += recurring_events(ws, stamp, person.id)
+        events += recurring_events(ws, stamp, person.id, occurrences)
     return calendar_bytes(name, events)

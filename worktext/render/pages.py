@@ -139,7 +139,9 @@ def _plan(site: SiteView) -> list[Page]:
         ),
         Page("search-index.js", EVERYTHING, produce=lambda: search_script(ws, urls)),
         Page("index.json", EVERYTHING, produce=lambda: _json(index_document(ws))),
-        Page("calendar.ics", EVERYTHING, produce=lambda: ics.workspace_ics(ws)),
+        Page(
+            "calendar.ics", EVERYTHING, produce=lambda: ics.workspace_ics(ws, site.feed_recurring)
+        ),
     ]
     pages.extend(_project_pages(site))
     for workflow in contexts.board_workflows(site):
@@ -188,7 +190,7 @@ def _plan(site: SiteView) -> list[Page]:
             Page(
                 urls.item("ics", person.id, ".ics"),
                 deps_tuple,
-                produce=lambda x=person: ics.person_ics(ws, x.id),
+                produce=lambda x=person: ics.person_ics(ws, x.id, site.feed_recurring),
             )
         )
     for goal in ws.goals:

@@ -7,6 +7,7 @@ of reaching into the index, so every page formats an id, a date or a state the s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,10 +15,13 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .. import recur
 from ..index import Workspace, id_key
 from ..model import Diagnostic, Goal, Person, Project, State, Task, Workflow
+from ..recur import Occurrence
 from ..timesheet import logged_by
 from ..values import as_day, format_hours
+from . import ics
 from .flow import FlowView
 from .markdown import Renderer, is_safe_url, repo_rewriter
 from .urls import UrlMap
@@ -58,6 +62,7 @@ class SiteView:
         self._fragments: dict[tuple[str, str, str], Markup] = {}
         self._diagnostics: dict[str, list[Diagnostic]] = {}
         self._logged: dict[str, list[Task]] | None = None
+        self._pending: dict[tuple[dt.date, dt.date], list[Occurrence]] = {}
         for diagnostic in ws.diagnostics:
             self._diagnostics.setdefault(diagnostic.path, []).append(diagnostic)
 
@@ -155,6 +160,18 @@ class SiteView:
         if self._logged is None:
             self._logged = logged_by(self.ws.tasks)
         return self._logged.get(person_id, [])
+
+    @functools.cached_property
+    def feed_recurring(self) -> list[Occurrence]:
+        """Upcoming recurring work without files, for every feed of the build (computed once)."""
+        return ics.upcoming(self.ws)
+
+    def pending(self, start: dt.date, end: dt.date) -> list[Occurrence]:
+        """``recur.pending`` once per window in a build (area pages share theirs)."""
+        key = (start, end)
+        if key not in self._pending:
+            self._pending[key] = recur.pending(self.ws, start, end)
+        return self._pending[key]
 
     def body_html(self, item: Task | Project | Goal | Person, prefix: str) -> Markup:
         body = item.body

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .. import recur, timesheet
+from .. import timesheet
 from ..index import id_key
 from ..model import Person, Project, Task
 from .view import SiteView
@@ -65,7 +65,7 @@ def upcoming(site: SiteView, project: Project) -> list[dict[str, Any]]:
         return []
     end = site.today + dt.timedelta(days=UPCOMING_DAYS)
     rows = []
-    for occurrence in recur.pending(ws, site.today, end):
+    for occurrence in site.pending(site.today, end):
         task = series.get(id_key(occurrence.series_id))
         if task is not None:
             rows.append({"occurrence": occurrence, "task": task})
