@@ -26,6 +26,7 @@ Usage (``mkdocs.yml``)::
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import posixpath
 import re
@@ -163,8 +164,14 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
             self.pages[page.path] = file
             files.append(file)
         env = fragment_environment(site)
-        for page in pages:
-            self.pages[page.path].content_bytes = self._content(page, site, env)
+        collecting = gc.isenabled()
+        gc.disable()  # as in build_site: rendering makes no cycles worth collecting
+        try:
+            for page in pages:
+                self.pages[page.path].content_bytes = self._content(page, site, env)
+        finally:
+            if collecting:
+                gc.enable()
         self.calendar = today_month(site)
         self._edit_links(ws, site, config)
         return files
