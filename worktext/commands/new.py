@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -48,6 +49,14 @@ def init(directory: str, bare: bool, no_git: bool) -> None:
     click.echo(f"created a workspace in {result.root} ({len(result.created)} files)")
     if result.git_initialised:
         click.echo("initialised a git repository there")
+    where = "" if Path(directory).resolve() == Path.cwd() else f"cd {directory}\n  "
+    click.echo(
+        "\nNext steps:\n"
+        f"  {where}worktext check      validate every file\n"
+        "  worktext build      the status site, in public/\n"
+        "  worktext serve      preview it at http://127.0.0.1:8000, rebuilt as you edit\n"
+        "  git add -A && git commit -m 'Start tracking work with worktext'"
+    )
 
 
 # -- new items -------------------------------------------------------------------------------
