@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,12 @@ def test_a_workspace_outside_git_builds_without_charts(tmp_path: Path) -> None:
         assert "wt-chart" not in page
         assert "not in a git repository" in page
         assert str(tmp_path) not in page  # no local path on a page that may be published
+
+
+def test_long_ranges_are_drawn_with_fewer_days_ending_today() -> None:
+    from worktext.render.flow import MAX_POINTS, _sample
+
+    assert _sample(50) == list(range(50))
+    year = _sample(365)
+    assert len(year) <= MAX_POINTS and year[-1] == 364
+    assert len({b - a for a, b in pairwise(year)}) == 1  # evenly spaced

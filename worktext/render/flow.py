@@ -11,8 +11,7 @@ Fingerprint keys: ``h`` (HEAD, for pages that show many tasks' history) and ``h:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -26,6 +25,7 @@ from ..values import as_day
 from . import flowcharts
 
 MAX_DAYS = 365  # the daily charts show at most the last year
+MAX_POINTS = 120  # ... drawn with at most this many days (about 5 px apart)
 VALUE_CHARS = 80
 
 
@@ -128,7 +128,9 @@ class FlowView:
             }
         workflow = self.ws.workflow_of_project(project)
         days = self._days(flows)
-        summary = metrics.summarize(project.title, flows, self.today, project=project.id, days=days)
+        summary = _thin_summary(
+            metrics.summarize(project.title, flows, self.today, project=project.id, days=days)
+        )
         target = as_day(project.deadline) if project.deadline else None
         made = flowcharts.summary_charts(
             summary, *_states(workflow), target, metrics.cycle_points(flows)
@@ -141,7 +143,7 @@ class FlowView:
         ]
         if any(burn.scope_hours):
             title = f"Burndown by estimate: {project.title}"
-            down = flowcharts.burndown_svg(days, burn.remaining_hours, target, "hours", title)
+            down = flowcharts.burndown_svg(burn.days, burn.remaining_hours, target, "hours", title)
             charts += [
                 _chart("Burnup by estimate", made["burnup_hours"]),
                 _chart("Burndown by estimate", down),
@@ -161,19 +163,20 @@ class FlowView:
     ) -> list[dict[str, Any]]:
         out = []
         for milestone in project.milestones:
-            burn = metrics.burn(flows, days, project.id, milestone.id)
+            burn = _thin_burn(metrics.burn(flows, days, project.id, milestone.id))
             if not any(burn.scope):
                 continue
+            drawn = burn.days
             name = milestone.title or milestone.id
             target = as_day(milestone.date) if milestone.date else None
-            up = flowcharts.burnup_svg(days, burn.scope, burn.done, "tasks", f"Burnup: {name}")
+            up = flowcharts.burnup_svg(drawn, burn.scope, burn.done, "tasks", f"Burnup: {name}")
             down = flowcharts.burndown_svg(
-                days, burn.remaining, target, "tasks", f"Burndown: {name}"
+                drawn, burn.remaining, target, "tasks", f"Burndown: {name}"
             )
             charts = [_chart("Burnup", up), _chart("Burndown", down)]
             if any(burn.scope_hours):
                 title = f"Burndown by estimate: {name}"
-                hours = flowcharts.burndown_svg(days, burn.remaining_hours, target, "hours", title)
+                hours = flowcharts.burndown_svg(drawn, burn.remaining_hours, target, "hours", title)
                 charts.append(_chart("Burndown by estimate", hours))
             out.append({"milestone": milestone, "charts": charts})
         return out
@@ -186,8 +189,10 @@ class FlowView:
             return {"available": True, "note": "No history for these tasks yet.", "charts": []}
         days = self._days(flows)
         categories, order = _states(workflow)
-        series = metrics.cumulative_flow(flows, days)
-        wip = metrics.wip(flows, days)
+        keep = _sample(len(days))
+        series = {k: _pick(v, keep) for k, v in metrics.cumulative_flow(flows, days).items()}
+        wip = _pick(metrics.wip(flows, days), keep)
+        days = _pick(days, keep)
         limits = [s.wip for s in workflow.states if s.category in metrics.WIP_CATEGORIES]
         limit = sum(limits) if limits and all(n is not None for n in limits) else None  # type: ignore[arg-type]
         name = workflow.title
@@ -273,6 +278,38 @@ class FlowView:
         return f"{self.repo_url.rstrip('/')}/commit/{sha}"
 
 
+def _sample(count: int) -> list[int]:
+    """Indexes of the days a chart draws: all of them, or evenly spaced ones ending today
+    (a year of days drawn one by one costs more than it shows)."""
+    step = max(1, -(-count // MAX_POINTS))
+    return list(range(count - 1, -1, -step))[::-1]
+
+
+def _pick(values: list[Any], keep: list[int]) -> list[Any]:
+    return values if len(keep) == len(values) else [values[i] for i in keep]
+
+
+def _thin_burn(burn: metrics.Burn) -> metrics.Burn:
+    keep = _sample(len(burn.days))
+    return metrics.Burn(
+        *(
+            _pick(v, keep)
+            for v in (burn.days, burn.scope, burn.done, burn.scope_hours, burn.done_hours)
+        )
+    )
+
+
+def _thin_summary(summary: metrics.Summary) -> metrics.Summary:
+    keep = _sample(len(summary.days))
+    return replace(
+        summary,
+        days=_pick(summary.days, keep),
+        wip=_pick(summary.wip, keep),
+        flow={k: _pick(v, keep) for k, v in summary.flow.items()},
+        burn=_thin_burn(summary.burn),
+    )
+
+
 def _chart(name: str, svg: str) -> Chart:
     return Chart(name, Markup(svg))  # flowcharts escape every text they draw
 
@@ -299,21 +336,17 @@ def _show(value: Any) -> str:
 
 
 def _task_key(history: History, found: TaskHistory | None) -> str:
-    """A digest of one task's events and mentions, the same whether they were read from the
-    cache or built in this run (the cache keeps unread events in their stored form)."""
+    """What one task's history page shows, in a few values: how many events, and the commit of
+    the last one (a commit id covers every commit before it, so a rewritten history changes it
+    too); the same for its mentions. Read from the cached form when the events were not built,
+    so it costs nothing per task. Uncommitted changes are covered by the task's own ``t:`` key."""
     if found is None:
         return "none"
     stored = found.stored_events()
     if stored is not None:
-        commits = history.commits
-        rows: list[Any] = [
-            (commits[ci].sha, action, path, old_path, tuple(tuple(c) for c in changes))
-            for ci, _tid, action, path, old_path, changes in stored
-        ]
+        count, last = len(stored), history.commits[stored[-1][0]].sha if stored else ""
     else:
-        rows = [
-            (e.commit.sha, e.action, e.path, e.old_path, tuple(tuple(c) for c in e.changes))
-            for e in found.events
-        ]
-    rows.append(tuple((m.commit.sha, m.closes) for m in found.mentions))
-    return hashlib.blake2b(repr(rows).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+        events = found.events
+        count, last = len(events), events[-1].commit.sha if events else ""
+    mentions = found.mentions
+    return f"{count}:{last}:{len(mentions)}:{mentions[-1].commit.sha if mentions else ''}"
