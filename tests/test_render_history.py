@@ -44,6 +44,7 @@ def test_project_page_shows_flow_charts_as_accessible_svg(repo: Repo, tmp_path: 
     ):
         assert f">{title}</title>" in page, title
     assert "ideal (by 2026-03-31)" in page  # the burndown's target is the deadline
+    assert "1 task finished; cycle time (first active state to done): half within 21.3 days" in page
     assert "style=" not in page  # the CSP forbids inline styles
     assert "<script>" not in page.split("</head>", 1)[1]
 

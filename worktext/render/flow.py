@@ -212,7 +212,7 @@ class FlowView:
 
     def home_charts(self) -> dict[str, Any]:
         if not self.available:
-            return {"available": False, "note": self.note, "charts": []}
+            return {"available": False, "note": self.note, "charts": [], "warnings": []}
         flows = self.flows()
         days = self._days(flows)
         weeks = metrics.throughput(flows, self.today, days[0] if days else None)
@@ -221,7 +221,14 @@ class FlowView:
             _chart("Throughput", flowcharts.throughput_svg(weeks[-26:], "Throughput per week")),
             _chart("Cycle time", flowcharts.cycle_time_svg(points, percentiles, "Cycle time")),
         ]
-        return {"available": True, "note": "", "charts": charts}
+        # A shallow clone or a detached HEAD changes what the charts mean: say so once, here.
+        return {"available": True, "note": "", "charts": charts, "warnings": self.warnings()}
+
+    def warnings(self) -> list[str]:
+        history = self.history
+        return history.warnings[:3] + (
+            [f"and {len(history.warnings) - 3} more"] if len(history.warnings) > 3 else []
+        )
 
     def task_history(self, task: Task) -> dict[str, Any]:
         if not self.available:
