@@ -246,9 +246,11 @@ class FlowView:
             self._resolver = metrics.Resolver(self.ws)
         flow = metrics.task_flow(task.id, found.events, self._resolver, self.today)
         changes = [self._change(e) for e in reversed(found.events)]
-        mentions = [
+        listed = {c.sha for c in changes}
+        mentions = [  # commits that name the task without changing its file
             {"commit": m.commit, "closes": m.closes, "url": self._commit_url(m.commit.sha)}
             for m in reversed(found.mentions)
+            if m.commit.sha not in listed
         ]
         return {
             "available": True,
@@ -264,8 +266,9 @@ class FlowView:
         changes = event.changes
         if event.action in ("created", "present", "restored"):
             # Every key is new here: the state it started in says enough.
-            changes = [c for c in changes if c.field == "status"]
-        fields = [(c.field, _show(c.old), _show(c.new)) for c in changes]
+            fields = [(c.field, "", _show(c.new)) for c in changes if c.field == "status"]
+        else:
+            fields = [(c.field, _show(c.old), _show(c.new)) for c in changes]
         if event.action == "moved" and event.old_path:
             fields.insert(0, ("file", event.old_path, event.path))
         return Change(
