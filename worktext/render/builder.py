@@ -61,18 +61,20 @@ def build_site(
     progress: Progress | None = None,
     jobs: int | None = None,
     incremental: bool = True,
+    use_cache: bool = True,
 ) -> BuildResult:
     """Render the workspace into ``out_dir``; returns what was done.
 
     ``progress(done, total)`` is called as pages are rendered. ``jobs`` caps the processes
     (default: the CPU count, at most 2 used where it pays). ``incremental=False`` renders every
-    page, though files whose bytes did not change are still not rewritten.
+    page, though files whose bytes did not change are still not rewritten. ``use_cache=False``
+    reads the git history without its cache (``--no-cache``).
     Raises ``OutputCollision`` (a WorktextError) when two ids map to the same file.
     """
     started = time.perf_counter()
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    site = SiteView(ws, UrlMap())
+    site = SiteView(ws, UrlMap(), use_cache=use_cache)
     pages = plan(site)
     pages.extend(environment.asset_pages())
     manifest_path = _manifest_path(ws, out)

@@ -50,10 +50,11 @@ class Change:
 
 
 class FlowView:
-    def __init__(self, ws: Workspace, repo_url: str | None = None) -> None:
+    def __init__(self, ws: Workspace, repo_url: str | None = None, use_cache: bool = True) -> None:
         self.ws = ws
         self.today = ws.today
         self.repo_url = repo_url
+        self.use_cache = use_cache
         self._history: History | None = None
         self._flows: list[metrics.TaskFlow] | None = None
         self._groups: dict[str, dict[str, list[metrics.TaskFlow]]] = {}
@@ -65,7 +66,8 @@ class FlowView:
     def history(self) -> History:
         if self._history is None:
             try:
-                self._history = load_history(self.ws.config, now=metrics.end_of(self.today))
+                now = metrics.end_of(self.today)
+                self._history = load_history(self.ws.config, now=now, use_cache=self.use_cache)
             except WorktextError as exc:  # git failed half-way: the site goes on without it
                 self._history = History(available=False, warnings=[str(exc.message)])
         return self._history

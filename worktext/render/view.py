@@ -44,7 +44,7 @@ CLOSED_COLUMN_CARDS = 60
 
 
 class SiteView:
-    def __init__(self, ws: Workspace, urls: UrlMap) -> None:
+    def __init__(self, ws: Workspace, urls: UrlMap, use_cache: bool = True) -> None:
         self.ws = ws
         self.urls = urls
         self.today = ws.today
@@ -52,7 +52,7 @@ class SiteView:
         self.site_title = title if isinstance(title, str) and title.strip() else ws.config.name
         self.markdown = Renderer()
         self.repo_url = ws.config.repo_url if _safe_web_url(ws.config.repo_url) else None
-        self.flow = FlowView(ws, self.repo_url)  # git history, loaded when first asked
+        self.flow = FlowView(ws, self.repo_url, use_cache)  # git history, loaded when first asked
         self._item_pages = {t.path: urls.item("task", t.id) for t in ws.tasks if t.path}
         for project in ws.all_projects():
             if project.path:
