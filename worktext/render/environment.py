@@ -118,7 +118,17 @@ def code_version() -> str:
     digest = hashlib.blake2b(digest_size=12)
     package = HERE.parent  # what pages are computed from: a changed rule re-renders them
     roots = [HERE, TEMPLATES, STATIC]
-    modules = ("workload.py", "export.py", "index.py", "model.py", "values.py")
+    modules = (
+        "workload.py",
+        "export.py",
+        "index.py",
+        "model.py",
+        "values.py",
+        "history.py",
+        "metrics.py",
+        "timesheet.py",
+        "recur.py",
+    )
     roots += [package / name for name in modules]
     for root in roots:
         files = [root] if root.is_file() else sorted(p for p in root.iterdir() if p.is_file())
