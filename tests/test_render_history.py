@@ -141,3 +141,15 @@ def test_long_ranges_are_drawn_with_fewer_days_ending_today() -> None:
     year = _sample(365)
     assert len(year) <= MAX_POINTS and year[-1] == 364
     assert len({b - a for a, b in pairwise(year)}) == 1  # evenly spaced
+
+
+def test_compiled_templates_are_kept_outside_the_workspace(repo: Repo, tmp_path: Path) -> None:
+    from worktext.render import environment
+
+    build(repo.root, tmp_path / "out")
+    cache = environment.make_environment(bytecode_cache=True).bytecode_cache
+    assert cache is not None
+    folder = Path(cache.directory).resolve()  # type: ignore[attr-defined]
+    assert repo.root.resolve() not in folder.parents
+    assert any(p.name.startswith("__worktext_") for p in folder.iterdir())
+    assert not [p for p in repo.root.rglob("*.cache") if ".git" not in p.parts]

@@ -87,7 +87,7 @@ def build_site(
         if previous.get(page.path, ("",))[0] != fingerprints[index] or page.path not in existing
     ]
     if todo:  # compiling the templates is a good part of a build that has nothing to do
-        prepare(site)
+        prepare(site, bytecode_cache=use_cache)
     if any({"*", "h"} & set(pages[index].deps) for index in todo):
         site.flow.warm()  # the pages of many tasks share the flows: once, before any fork
     _CURRENT.update(out=out, pages=pages, previous=previous)
@@ -170,9 +170,9 @@ def _render_chunk(indexes: list[int]) -> dict[int, tuple[str, bool]]:
     return done
 
 
-def prepare(site: SiteView) -> None:
+def prepare(site: SiteView, bytecode_cache: bool = False) -> None:
     """Set up rendering for one build: the environment and what every page shares."""
-    env = environment.make_environment()
+    env = environment.make_environment(bytecode_cache)
     # Macros are imported without the page's context (much faster): they read these globals.
     env.globals.update(site=site, today=site.today)
     site.macros = env.get_template("_macros.html").module

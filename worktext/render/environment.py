@@ -10,7 +10,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
 from jinja2.runtime import Context
 
 from ..workload import WeekLoad
@@ -26,8 +33,13 @@ CSP = (
 )
 
 
-def make_environment() -> Environment:
+def make_environment(bytecode_cache: bool = False) -> Environment:
+    """The site's Jinja environment. With ``bytecode_cache`` the compiled templates are kept
+    between builds (compiling them is most of a small site's build) in Jinja's per-user
+    temporary folder, which Jinja creates private (0700) and refuses when another user owns
+    it; never in the workspace, whose files a build of someone's branch must not execute."""
     env = Environment(
+        bytecode_cache=_bytecode_cache() if bytecode_cache else None,
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(enabled_extensions=(), default_for_string=True, default=True),
         undefined=StrictUndefined,
@@ -46,6 +58,15 @@ def make_environment() -> Environment:
         day=_day,
     )
     return env
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    try:
+        # Jinja keys its entries by template and source only: the code version in the name
+        # keeps entries compiled with other environment options (trim_blocks...) apart.
+        return FileSystemBytecodeCache(pattern=f"__worktext_{code_version()}_%s.cache")
+    except (OSError, RuntimeError):  # no usable temporary folder: compile every time
+        return None
 
 
 def _day(value: dt.date) -> dt.date:
