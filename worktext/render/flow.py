@@ -59,6 +59,7 @@ class FlowView:
         self._flows: list[metrics.TaskFlow] | None = None
         self._groups: dict[str, dict[str, list[metrics.TaskFlow]]] = {}
         self._resolver: metrics.Resolver | None = None
+        self._by_id: dict[str, metrics.TaskFlow] = {}
 
     # -- loading, once ---------------------------------------------------------------------
 
@@ -93,6 +94,7 @@ class FlowView:
     def flows(self) -> list[metrics.TaskFlow]:
         if self._flows is None:
             self._flows = metrics.task_flows(self.history, self.ws, self.today)
+            self._by_id = {id_key(f.id): f for f in self._flows}
         return self._flows
 
     def _group(self, attribute: str, key: str) -> list[metrics.TaskFlow]:
@@ -244,9 +246,11 @@ class FlowView:
                 "changes": [],
                 "mentions": [],
             }
-        if self._resolver is None:
-            self._resolver = metrics.Resolver(self.ws)
-        flow = metrics.task_flow(task.id, found.events, self._resolver, self.today)
+        flow = self._by_id.get(id_key(task.id)) if self._flows is not None else None
+        if flow is None:  # the flows of all tasks were not needed in this build (or process)
+            if self._resolver is None:
+                self._resolver = metrics.Resolver(self.ws)
+            flow = metrics.task_flow(task.id, found.events, self._resolver, self.today)
         changes = [self._change(e) for e in reversed(found.events)]
         listed = {c.sha for c in changes}
         mentions = [  # commits that name the task without changing its file
@@ -257,7 +261,9 @@ class FlowView:
         return {
             "available": True,
             "note": "",
-            "timeline": Markup(flowcharts.flow_timeline_svg(flow, self.today)),
+            "timeline": Markup(
+                flowcharts.flow_timeline_svg(flow, self.today, f"History of {task.id}")
+            ),
             "flow": flow,
             "changes": changes,
             "mentions": mentions,
