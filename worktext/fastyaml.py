@@ -22,7 +22,7 @@ from .yamlpos import Span, YamlDoc, ambiguity, resolve_plain
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:( +)(.*?))?( +#.*)? *\Z")
 # A plain scalar of the safe kind: no indicator first, no ': ' or ' #' inside, no flow
 # characters, no trailing space.
-_PLAIN = re.compile(r"[\w(][\w ./+();=<>~^$%!?&-]*(?<! )\Z|[\w(]\Z")
+_PLAIN = re.compile(r"[\w(][\w ./+();=<>~^$%!?&:-]*(?<![ :])\Z|[\w(]\Z")
 _PLAIN_ITEM = re.compile(r"[\w(][\w ./+();=<>~^$%!?&-]*(?<! )\Z|[\w(]\Z")
 _DOUBLE = re.compile(r'"([^"\\]*)"\Z')
 _SINGLE = re.compile(r"'([^']*)'\Z")
