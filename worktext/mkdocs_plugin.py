@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from jinja2 import ChoiceLoader, DictLoader, Environment
-from markupsafe import Markup, escape
+from jinja2 import Environment
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -53,6 +53,7 @@ from .errors import WorktextError
 from .index import Workspace
 from .pipeline import open_workspace
 from .render import environment
+from .render.builder import page_environment, render_template
 from .render.pages import Page, nav, plan, today_month
 from .render.urls import UrlMap
 from .render.view import SiteView
@@ -272,32 +273,13 @@ def report(ws: Workspace) -> None:
 
 def fragment_environment(site: SiteView) -> Environment:
     """worktext's Jinja environment with ``base.html`` replaced by the content block alone."""
-    env = environment.make_environment()
-    env.loader = ChoiceLoader([DictLoader({"base.html": FRAGMENT_LAYOUT}), env.loader])  # type: ignore[list-item]
-    env.globals.update(site=site, today=site.today)
-    site.macros = env.get_template("_macros.html").module
-    return env
+    return page_environment(site, layout=FRAGMENT_LAYOUT)
 
 
 def render_fragment(page: Page, site: SiteView, env: Environment) -> str:
     """The page's content, given the same context as in ``worktext build``, its links rooted
     at ``ROOT_MARK``."""
-    site.root = ROOT_MARK
-    context = page.context(ROOT_MARK) if page.context else {}
-    template = env.get_template(page.template or "")
-    return template.render(
-        context,
-        site=site,
-        root=ROOT_MARK,
-        nav=nav(today_month(site)),
-        section=page.section,
-        title=page.title,
-        page_kind=(page.template or "").removesuffix(".html"),
-        site_name=site.site_title,
-        today=site.today,
-        repo_url=site.repo_url,
-        csp=Markup(environment.CSP),
-    )
+    return render_template(page, site, env, ROOT_MARK, nav(today_month(site)))
 
 
 # -- the stylesheet, scoped to worktext's content --------------------------------------------

@@ -59,7 +59,14 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
         bar.update(done - bar.pos)
 
     try:
-        result = build_site(ws, Path(output), progress=progress, jobs=jobs, incremental=not full)
+        result = build_site(
+            ws,
+            Path(output),
+            progress=progress,
+            jobs=jobs,
+            incremental=not full,
+            use_cache=obj.use_cache,
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import ChoiceLoader, DictLoader, Environment
 from markupsafe import Markup
 
 from .. import __version__
@@ -170,28 +171,37 @@ def _render_chunk(indexes: list[int]) -> dict[int, tuple[str, bool]]:
     return done
 
 
-def prepare(site: SiteView, bytecode_cache: bool = False) -> None:
-    """Set up rendering for one build: the environment and what every page shares."""
+def page_environment(
+    site: SiteView, bytecode_cache: bool = False, layout: str | None = None
+) -> Environment:
+    """The Jinja environment of one build. ``layout`` replaces ``base.html`` (the MkDocs
+    plugin gives one that emits the content block alone, inside the theme's page)."""
     env = environment.make_environment(bytecode_cache)
+    if layout is not None:
+        env.loader = ChoiceLoader([DictLoader({"base.html": layout}), env.loader])  # type: ignore[list-item]
     # Macros are imported without the page's context (much faster): they read these globals.
     env.globals.update(site=site, today=site.today)
     site.macros = env.get_template("_macros.html").module
+    return env
+
+
+def prepare(site: SiteView, bytecode_cache: bool = False) -> None:
+    """Set up rendering for one build: the environment and what every page shares."""
+    env = page_environment(site, bytecode_cache)
     _CURRENT.update(site=site, env=env, nav=nav(today_month(site)))
 
 
-def render_page(page: Page) -> bytes:
-    if page.produce is not None:
-        return page.produce()
-    site: SiteView = _CURRENT["site"]
-    prefix = root_prefix(page.path)
+def render_template(
+    page: Page, site: SiteView, env: Environment, prefix: str, page_nav: Any
+) -> str:
+    """A templated page, its links relative to ``prefix`` (the way back to the site root)."""
     site.root = prefix
     context = page.context(prefix) if page.context else {}
-    template = _CURRENT["env"].get_template(page.template)
-    text = template.render(
+    return env.get_template(page.template or "").render(
         context,
         site=site,
         root=prefix,
-        nav=_CURRENT["nav"],
+        nav=page_nav,
         section=page.section,
         title=page.title,
         page_kind=(page.template or "").removesuffix(".html"),
@@ -200,6 +210,13 @@ def render_page(page: Page) -> bytes:
         repo_url=site.repo_url,
         csp=Markup(environment.CSP),  # a constant of ours, not user data
     )
+
+
+def render_page(page: Page) -> bytes:
+    if page.produce is not None:
+        return page.produce()
+    site: SiteView = _CURRENT["site"]
+    text = render_template(page, site, _CURRENT["env"], root_prefix(page.path), _CURRENT["nav"])
     return text.encode("utf-8")
 
 
