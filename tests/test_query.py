@@ -26,6 +26,14 @@ def test_parse_terms() -> None:
     assert query.sorts == (Sort("due", descending=True),)
 
 
+def test_values_with_dots_at_the_ends_survive_a_range() -> None:
+    query = Query((Term("priority", ("0.", "0"), ".."),))
+    assert str(query) == 'priority:"0."..0'
+    assert parse(str(query)) == query
+    inner = Query((Term("label", ("a..b",)),))
+    assert parse(str(inner)) == inner
+
+
 def test_parse_range_and_quotes() -> None:
     query = parse('start:2026-01-01..2026-03-31 title:"a \\"b\\" c"')
     assert query.terms[0] == Term("start", ("2026-01-01", "2026-03-31"), "..")

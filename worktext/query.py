@@ -65,7 +65,14 @@ class Query:
 
 
 def _quote(value: str, free_text: bool = False) -> str:
-    bare = value and _SAFE_WORD.match(value) and not value.startswith("-") and ".." not in value
+    # A dot at either end would run into a range's '..' (0. .. 0 reads back as 0...0).
+    bare = (
+        value
+        and _SAFE_WORD.match(value)
+        and not value.startswith(("-", "."))
+        and not value.endswith(".")
+        and ".." not in value
+    )
     if bare and not (free_text and ":" in value):
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
