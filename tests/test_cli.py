@@ -31,7 +31,7 @@ def test_check_does_not_import_the_renderer() -> None:
         "import sys\n"
         "from worktext.cli import cli\n"
         "cli.get_command(None, 'check')\n"
-        "names = ('jinja2', 'markdown_it', 'ruamel', 'icalendar')\n"
+        "names = ('jinja2', 'markdown_it', 'icalendar', 'worktext.edit', 'worktext.history')\n"
         "heavy = [m for m in names if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )

@@ -7,10 +7,8 @@ import sys
 import click
 
 from .. import report
-from ..history import load_history
 from ..model import Diagnostic
 from ..pipeline import relative_paths
-from ..since import since_diagnostics
 from ..validate import apply_severities
 from .common import Context, styler
 
@@ -73,6 +71,10 @@ def check(
 
 def _with_since(obj: Context, rev: str) -> list[Diagnostic]:
     ws = obj.workspace()
+    # Imported here: git history is only read with --since, not on every pre-commit check.
+    from ..history import load_history
+    from ..since import since_diagnostics
+
     history = load_history(ws.config, use_cache=obj.use_cache)
     for warning in history.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import click
 
-from .. import atomic, gitcommit
-from ..changes import relpath
 from ..index import Workspace
 from ..pipeline import open_workspace
 
@@ -34,52 +29,3 @@ def styler(enabled: bool) -> Callable[..., str]:
     if enabled:
         return click.style
     return lambda text, **_: text
-
-
-def writing(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every writing command has."""
-    func = click.option(
-        "--commit", is_flag=True, help="Commit the changed files with a descriptive message."
-    )(func)
-    func = click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")(
-        func
-    )
-    return func
-
-
-def finish(
-    ws_root: Path, changes: list[atomic.Change], message: str, dry_run: bool, commit: bool
-) -> None:
-    """Print the diff, or write all files (all or none) and commit them."""
-    changes = [c for c in changes if c.before.content != c.after]
-    if not changes:
-        click.echo("nothing to change")
-        return
-    if dry_run:
-        for change in changes:
-            click.echo(unified_diff(ws_root, change), nl=False)
-        return
-    atomic.write_all(changes)
-    for change in changes:
-        verb = "updated" if change.before.exists else "created"
-        click.echo(f"{verb} {relpath(ws_root, change.path)}")
-    if commit:
-        gitcommit.commit(ws_root, [c.path for c in changes], message)
-        click.echo(f"committed: {message.splitlines()[0]}")
-
-
-def unified_diff(root: Path, change: atomic.Change) -> str:
-    rel = relpath(root, change.path)
-    before = (change.before.content or b"").decode("utf-8", "replace")
-    after = change.after.decode("utf-8", "replace")
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        "/dev/null" if not change.before.exists else f"a/{rel}",
-        f"b/{rel}",
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-
-
-def today_of(obj: Context) -> dt.date:
-    return obj.today or dt.date.today()

@@ -25,7 +25,8 @@ from ..errors import WorktextError
 from ..index import Workspace
 from ..model import Item, Task
 from ..values import ValueError_, parse_duration
-from .common import Context, finish, today_of, writing
+from .common import Context
+from .writing import finish, today_of, writing
 
 # -- move, set, unset and shortcuts ----------------------------------------------------------
 

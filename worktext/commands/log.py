@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from . import edit, history
-from .common import writing
+from .writing import writing
 
 
 @click.command("log")

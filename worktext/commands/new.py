@@ -25,7 +25,8 @@ from ..changes import (
 from ..errors import NotFound, WorktextError
 from ..index import Workspace
 from ..values import parse_date
-from .common import Context, finish, today_of, writing
+from .common import Context
+from .writing import finish, today_of, writing
 
 # -- init ------------------------------------------------------------------------------------
 
