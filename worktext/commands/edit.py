@@ -237,14 +237,6 @@ def due(obj: Context, item_id: str, date: str, dry_run: bool, commit: bool) -> N
     finish(ws.config.root, [change], f"{item.id}: due {date}", dry_run, commit)
 
 
-@click.command(name="log-time")
-@click.argument("item_id", metavar="ID")
-@click.argument("duration")
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day the time was spent (today).")
-@click.option("--who", help="Who spent it (a person id).")
-@click.option("--note", help="What was done.")
-@writing
-@click.pass_obj
 def log_time(
     obj: Context,
     item_id: str,
@@ -255,13 +247,8 @@ def log_time(
     dry_run: bool,
     commit: bool,
 ) -> None:
-    """Record time spent on task ID: appends an entry to its 'log' list.
-
-    \b
-    Example:
-      worktext log WEB-12 1h30m --who ana --note "review fixes"
-      worktext log WEB-12 2h --date 2026-11-20
-    """
+    """Record time spent on task ID: append an entry to its 'log' list. The command is
+    ``worktext log ID DURATION`` (commands/log.py), which shares its name with the feed."""
     ws = obj.workspace()
     _kind, task = find_item(ws, item_id, "task")
     try:
@@ -280,5 +267,4 @@ def log_time(
     finish(ws.config.root, [change], f"{task.id}: log {duration}", dry_run, commit)
 
 
-# ``log_time`` is run by ``worktext log ID DURATION`` (commands/log.py).
 COMMANDS: list[click.Command] = [move, set_, unset, assign, label, due]

@@ -55,16 +55,7 @@ def log(
         raise click.UsageError("give ID and DURATION to record time, e.g. 'worktext log WEB-12 2h'")
     if since or limit or fmt != "text":
         raise click.UsageError("--since, --limit and --format are for the feed, without ID")
-    ctx.invoke(
-        edit.log_time,
-        item_id=item_id,
-        duration=duration,
-        day=day,
-        who=who,
-        note=note,
-        dry_run=dry_run,
-        commit=commit,
-    )
+    edit.log_time(ctx.obj, item_id, duration, day, who, note, dry_run, commit)
 
 
 COMMANDS: list[click.Command] = [log]
