@@ -10,7 +10,7 @@ import datetime as dt
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .config import Config
@@ -29,6 +29,11 @@ from .model import (
 )
 from .source import SourceFile
 from .values import as_day
+
+# Front matter keys whose Task attribute has another name; keys that are not attributes
+# (custom keys, unknown keys) are in ``Task.extra``.
+TASK_ATTRIBUTES = {"assignee": "assignees", "goal": "goals"}
+TASK_FIELDS = frozenset(f.name for f in fields(Task)) - {"extra", "body", "path", "checklist"}
 
 
 def id_key(item_id: str) -> str:
@@ -223,6 +228,12 @@ class Workspace:
         if self.category(task) == "blocked":
             return True
         return any(self.is_open(dep) for dep in self.dependencies(task))
+
+    def has_field(self, task: Task, key: str) -> bool:
+        """Whether the front matter key ``key`` holds a valid value (for a state's ``requires``)."""
+        attribute = TASK_ATTRIBUTES.get(key, key)
+        value = getattr(task, attribute) if attribute in TASK_FIELDS else task.extra.get(key)
+        return value not in (None, "", [], ())
 
     def priority_rank(self, task: Task) -> int:
         """Position in the configured priorities; -1 when unset."""

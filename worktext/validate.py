@@ -156,14 +156,12 @@ def statuses(ws: Workspace) -> Iterator[Diagnostic]:
             continue
         if not state.requires:
             continue
-        source = ws.sources.get(task.path)  # parsed on demand: only tasks whose state asks
-        data = source.data if source and source.data else {}
         for required in state.requires:
-            if data.get(required) in (None, "", []):
+            if not ws.has_field(task, required):
                 yield _at(
                     ws,
                     task,
-                    ("status",) if "status" in data else (),
+                    ("status",) if task.status is not None else (),
                     "missing-required",
                     f"state '{state.id}' requires '{required}', which is not set",
                     f"set '{required}:' or move the task to another state",
