@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from worktext import cache, loader
+from worktext import cache, loader, snapshot
 from worktext.config import load_config
 from worktext.pipeline import open_workspace
 
@@ -198,8 +198,8 @@ def test_a_few_changed_files_are_appended_and_the_cache_compacts(
         assert sources(loaded)["tasks/web/WEB-1.md"].data["title"] == f"Login page {n}"
         store = cache.read_store(root, loader.CACHE_NAME, salt(root))
         assert sources(load(root)) == sources(loaded)  # served from the appended part
-        source_row = store.entries["tasks/web/WEB-1.md"][1][0]
-        assert source_row[1]["title"] == f"Login page {n}"
+        item_row = store.entries["tasks/web/WEB-1.md"][1][0]
+        assert snapshot.decode_items({"task": [item_row]})["task"][0].title == f"Login page {n}"
         counts.append(len(store.parts))
     assert counts == [2, 3, 4, 1, 2, 3]  # a small part per change, until rows pile up
 

@@ -24,7 +24,7 @@ import yaml
 from . import __version__
 
 CACHE_DIR = ".worktext"
-FORMAT = 3
+FORMAT = 4
 StatKey = tuple[int, int, int, int]
 # A file changed this recently may change again within the file system's timestamp
 # granularity (up to 2 s on FAT, a few ms on ext4) without its key changing, so it is never

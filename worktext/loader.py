@@ -1,9 +1,10 @@
 """Finding, reading and building every item file of a workspace: served from the per-file
 cache when the file has not changed, and parsed and built on every core when many files have.
 
-A file's row is ``(source row, item row, diagnostic rows)``: the parsed file (``SourceFile``
-as the cache stores it), its item encoded by ``snapshot`` (None when it has none), and its
-own problems. Parallel work is an implementation detail: a worker's rows are the very rows
+A file's row is ``(item row, diagnostic rows)``: its item encoded by ``snapshot`` (None when
+it has none) and its own problems. The parsed file itself is not kept: key positions are
+needed only to place a diagnostic found later, and ``LazySources`` reads those few files again.
+Parallel work is an implementation detail: a worker's rows are the very rows
 the cache stores, so a file gives the same result wherever it was read; ordering is by path.
 """
 
@@ -45,6 +46,7 @@ class Loaded:
     None when a file changed too recently for its identity to be trusted.
     """
 
+    root: str
     files: dict[str, list[str]]
     rows: dict[str, tuple]
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -53,9 +55,9 @@ class Loaded:
 
     @property
     def sources(self) -> dict[str, list[SourceFile]]:
-        """The parsed files by kind (decoded from the rows on each call)."""
+        """The files parsed again, by kind (for tests and tools; the pipeline needs none)."""
         return {
-            kind: [SourceFile.from_cache(self.rows[rel][0]) for rel in rels]
+            kind: [read_file(os.path.join(self.root, rel), rel) for rel in rels]
             for kind, rels in self.files.items()
         }
 
@@ -177,7 +179,8 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
             if hits != len(keys) or len(previous) != len(keys):
                 _write_cache(config, keys, rows, parts, stored)
     files = {kind: [rel for rel, _entry in pairs] for kind, pairs in found.files.items()}
-    return Loaded(files, rows, found.diagnostics, hits, fingerprint(config, found))
+    root = str(config.root)
+    return Loaded(root, files, rows, found.diagnostics, hits, fingerprint(config, found))
 
 
 def _write_cache(
@@ -270,7 +273,7 @@ def _parse(todo: list[Job], config: Config) -> dict[str, tuple]:
         source = read_file(path, rel)
         item, diagnostics = build_file(kind, source, config, fields[kind])
         item_row = encode_item(kind, item) if item is not None else None
-        rows[rel] = (source.to_cache(), item_row, encode_diagnostics(diagnostics))
+        rows[rel] = (item_row, encode_diagnostics(diagnostics))
     return rows
 
 

@@ -59,15 +59,14 @@ def build_workspace(
     with cache.gc_paused():
         for kind, rels in loaded.files.items():
             for rel in rels:
-                _source_row, item_row, diagnostic_rows = loaded.rows[rel]
+                item_row, diagnostic_rows = loaded.rows[rel]
                 if item_row is not None:
                     item_rows[kind].append(item_row)
                 if diagnostic_rows:
                     diagnostics.extend(snapshot.decode_diagnostics(diagnostic_rows))
         items = snapshot.decode_items(item_rows)
-    rows = loaded.rows
     paths = [item.path for group in items.values() for item in group]
-    sources = LazySources(paths, lambda rel: SourceFile.from_cache(rows[rel][0]))
+    sources = LazySources.from_disk(str(config.root), paths)
     ws = _index(config, today, items, sources)
     _validate(ws, diagnostics)
     ws.file_count = len(loaded.rows)

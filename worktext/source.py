@@ -52,29 +52,6 @@ class SourceFile:
     def value_span(self, *path: str | int) -> Span:
         return self.values.get(path) or self.keys.get(path) or (1, 1, 1, 1)
 
-    def to_cache(self) -> tuple:
-        problems = [(p.code, p.message, p.hint, p.span, p.severity) for p in self.problems]
-        return (
-            self.path,
-            self.data,
-            self.keys,
-            self.values,
-            self.body,
-            self.body_line,
-            self.heading,
-            self.checklist,
-            self.bom,
-            self.newline,
-            problems,
-        )
-
-    @classmethod
-    def from_cache(cls, row: tuple) -> SourceFile:
-        *head, problems = row
-        source = cls(*head)
-        source.problems = [SourceProblem(*p) for p in problems]
-        return source
-
 
 def read_file(abspath: str, relpath: str) -> SourceFile:
     """Read and parse one file; every failure is recorded on the result, never raised."""
