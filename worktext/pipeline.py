@@ -11,7 +11,7 @@ from . import cache, snapshot
 from .config import Config, find_root, load_config
 from .index import Workspace, id_key
 from .items import BUILTIN_WORKFLOW, build_kind, default_area
-from .loader import load_sources, workspace_fingerprint
+from .loader import fingerprint, load_sources, scan
 from .model import KINDS, Diagnostic, Item
 from .source import LazySources, SourceFile
 from .validate import apply_severities, check_workspace
@@ -42,7 +42,8 @@ def build_workspace(
     config_diagnostics: list[Diagnostic] | None = None,
 ) -> Workspace:
     """The workspace from its files; from the snapshot cache when no input has changed."""
-    key = workspace_fingerprint(config) if use_cache else None
+    found = scan(config)  # walked once: for the fingerprint, and to load if it is a miss
+    key = fingerprint(config, found) if use_cache else None
     stored = cache.recall(config.root, SNAPSHOT_NAME, key) if key else None
     if stored is not None:
         with cache.gc_paused():
@@ -53,7 +54,7 @@ def build_workspace(
             ws.diagnostics = snapshot.decode_diagnostics(stored["diagnostics"])
             ws.file_count = stored["file_count"]
         return ws
-    loaded = load_sources(config, use_cache=use_cache)
+    loaded = load_sources(config, use_cache=use_cache, found=found)
     diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics]
     item_rows: dict[str, list[tuple]] = {kind: [] for kind in KINDS}
     with cache.gc_paused():
