@@ -53,7 +53,9 @@ def documents(draw) -> str:
     lines = []
     for _ in range(draw(st.integers(1, 6))):
         key = draw(keys)
-        shape = draw(st.sampled_from(["scalar", "flow", "block", "empty", "comment", "blank"]))
+        shape = draw(
+            st.sampled_from(["scalar", "flow", "block", "records", "empty", "comment", "blank"])
+        )
         comment = draw(st.sampled_from(["", " # note", "  #x"]))
         if shape == "scalar":
             lines.append(f"{key}: {draw(scalars)}{comment}")
@@ -66,6 +68,13 @@ def documents(draw) -> str:
             lines += [
                 f"{indent}- {item}" for item in draw(st.lists(scalars, min_size=1, max_size=3))
             ]
+        elif shape == "records":
+            lines.append(f"{key}:")
+            for _ in range(draw(st.integers(1, 3))):
+                entries = draw(st.lists(st.tuples(keys, scalars), max_size=3))
+                sep = draw(st.sampled_from([", ", ",", " , "]))
+                body = sep.join(f"{k}: {v}" for k, v in entries)
+                lines.append(f"  - {{{body}}}")
         elif shape == "empty":
             lines.append(f"{key}:")
         elif shape == "comment":

@@ -69,11 +69,17 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
                     indent = len(item.group(1))
                     values[(open_key,)] = (number, indent + 1, 0, 0)
                 text = item.group(2)
-                value = _scalar(text)
-                if value is _NOT:
-                    return None
                 column = item.start(2) + 1
-                values[(open_key, len(items))] = (number, column, number, column + len(text))
+                path = (open_key, len(items))
+                if text[0] == "{":  # a set of keys on one line, as time log entries are
+                    value = _flow_mapping(text, number, column, path, keys, values)
+                    if value is None:
+                        return None
+                else:
+                    value = _scalar(text)
+                    if value is _NOT:
+                        return None
+                values[path] = (number, column, number, column + len(text))
                 items.append(value)
                 continue
             if _COMMENT.match(line):
@@ -134,6 +140,46 @@ def _close(
     start = values[(key,)]
     values[(key,)] = (start[0], start[1], next_line, 1)
     data[key] = items
+
+
+_FLOW_ENTRY = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_-]*): +(.*?) *\Z")
+
+
+def _flow_mapping(
+    text: str,
+    line: int,
+    column: int,
+    path: tuple[str | int, ...],
+    keys: dict[tuple[str | int, ...], Span],
+    values: dict[tuple[str | int, ...], Span],
+) -> dict[str, Any] | None:
+    """``{key: value, ...}`` of simple words on one line, or None. Values may not hold ':',
+    quotes or brackets (the flow rules for those differ from block lines'): those go to the
+    full parser."""
+    if not text.endswith("}") or any(c in text[1:-1] for c in "{}[]\"'#"):
+        return None
+    inner = text[1:-1]
+    out: dict[str, Any] = {}
+    if not inner.strip():
+        return out
+    offset = 1
+    for part in inner.split(","):
+        entry = _FLOW_ENTRY.match(part)
+        if entry is None:
+            return None
+        lead, key, raw = entry.groups()
+        if key in out or key.lower() in _SPECIAL_KEYS or ":" in raw:
+            return None
+        value = _scalar(raw)
+        if value is _NOT:
+            return None
+        start = column + offset + len(lead)
+        keys[(*path, key)] = (line, start, line, start + len(key))
+        value_start = column + offset + entry.start(3)
+        values[(*path, key)] = (line, value_start, line, value_start + len(raw))
+        out[key] = value
+        offset += len(part) + 1
+    return out
 
 
 def _flow_list(
