@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from .index import Workspace, id_key
 from .model import Diagnostic, Item, Task
@@ -91,18 +92,12 @@ def references(ws: Workspace) -> Iterator[Diagnostic]:
             project = ws.project_of(task)
             known = [m.id for m in project.milestones]
             diagnostic = _dangling(ws, task, ("milestone",), "milestone", task.milestone, known)
-            yield Diagnostic(
-                diagnostic.path,
-                diagnostic.line,
-                diagnostic.column,
-                "error",
-                "dangling-reference",
-                f"project '{project.id}' has no milestone '{task.milestone}'",
-                diagnostic.hint
+            yield replace(
+                diagnostic,
+                message=f"project '{project.id}' has no milestone '{task.milestone}'",
+                hint=diagnostic.hint
                 if known
                 else f"add it under 'milestones:' in {project.path or 'a project file'}",
-                diagnostic.end_line,
-                diagnostic.end_column,
             )
         for index, entry in enumerate(task.log):
             if entry.who and entry.who not in ws.people:
@@ -311,17 +306,7 @@ def apply_severities(diagnostics: list[Diagnostic], rules: dict[str, str]) -> li
         if setting == "off":
             continue
         if setting in ("error", "warning") and setting != diagnostic.severity:
-            diagnostic = Diagnostic(
-                diagnostic.path,
-                diagnostic.line,
-                diagnostic.column,
-                setting,  # type: ignore[arg-type]
-                diagnostic.code,
-                diagnostic.message,
-                diagnostic.hint,
-                diagnostic.end_line,
-                diagnostic.end_column,
-            )
+            diagnostic = replace(diagnostic, severity=setting)
         out.append(diagnostic)
     return out
 
