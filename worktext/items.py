@@ -4,7 +4,7 @@ file itself (types, dates, durations, ids, ``due`` before ``start``)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,23 +167,10 @@ def build_project(
     config: Config,
 ) -> Project:
     _check_order(converter, values, "start", "deadline", "due-before-start")
-    milestones = []
-    seen: set[str] = set()
-    for entry in values.get("milestones", ()):
-        if "id" not in entry:
-            continue
-        if entry["id"] in seen:
-            converter.report(
-                (*entry["_path"], "id"),
-                "duplicate-id",
-                f"milestone '{entry['id']}' is listed twice",
-                "give each milestone its own id",
-            )
-            continue
-        seen.add(entry["id"])
-        milestones.append(
-            Milestone(entry["id"], entry.get("title", entry["id"]), entry.get("date"))
-        )
+    milestones = [
+        Milestone(entry["id"], entry.get("title", entry["id"]), entry.get("date"))
+        for entry in _unique(values.get("milestones", ()), "milestone", converter)
+    ]
     kind = values.get("kind", "project")
     return Project(
         id=item_id,
@@ -203,6 +190,28 @@ def build_project(
     )
 
 
+def _unique(
+    entries: Iterable[dict[str, Any]], what: str, converter: Converter
+) -> list[dict[str, Any]]:
+    """The entries with an id, the first of each id; a repeated id is reported."""
+    seen: set[str] = set()
+    out = []
+    for entry in entries:
+        if "id" not in entry:
+            continue
+        if entry["id"] in seen:
+            converter.report(
+                (*entry["_path"], "id"),
+                "duplicate-id",
+                f"{what} '{entry['id']}' is listed twice",
+                f"give each {what} its own id",
+            )
+            continue
+        seen.add(entry["id"])
+        out.append(entry)
+    return out
+
+
 def build_workflow(
     item_id: str,
     source: SourceFile,
@@ -211,29 +220,18 @@ def build_workflow(
     converter: Converter,
     config: Config,
 ) -> Workflow:
-    states: list[State] = []
-    seen: set[str] = set()
-    for entry in values.get("states", ()):
-        if "id" not in entry or "category" not in entry:
-            continue
-        if entry["id"] in seen:
-            converter.report(
-                (*entry["_path"], "id"),
-                "duplicate-id",
-                f"state '{entry['id']}' is listed twice",
-                "give each state its own id",
-            )
-            continue
-        seen.add(entry["id"])
-        states.append(
-            State(
-                entry["id"],
-                entry.get("title", entry["id"]),
-                entry["category"],
-                entry.get("wip"),
-                entry.get("requires", ()),
-            )
+    complete = [e for e in values.get("states", ()) if "category" in e]
+    states = [
+        State(
+            entry["id"],
+            entry.get("title", entry["id"]),
+            entry["category"],
+            entry.get("wip"),
+            entry.get("requires", ()),
         )
+        for entry in _unique(complete, "state", converter)
+    ]
+    seen = {state.id for state in states}
     transitions = values.get("transitions")
     if transitions is not None:
         for src, targets in transitions.items():
