@@ -119,7 +119,8 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def bench(workspace: Path, repeat: int) -> None:
+def bench(workspace: Path, repeat: int) -> bool:
+    """Print the figures; False when a command crashed, so there are none."""
     cache = workspace / ".worktext"
     check = [*worktext_command(), "-w", str(workspace), "check"]
     baseline = [sys.executable, "-c", BASELINE, str(workspace)]
@@ -134,6 +135,9 @@ def bench(workspace: Path, repeat: int) -> None:
     load_after = os.getloadavg()
     results = {name: best(found) for name, found in runs.items()}
     base, cold, warm = results["baseline"], results["cold"], results["warm"]
+    # check exits 0 (clean) or 1 (problems found); anything else is a crash, not a figure.
+    ran = all(run.rc in (0, 1) for name in ("cold", "warm") for run in runs[name])
+    ran = ran and all(run.rc == 0 for run in runs["baseline"])
     ratio = cold.wall / base.wall
     peak = max(cold.rss_mib, warm.rss_mib)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -163,7 +167,7 @@ def bench(workspace: Path, repeat: int) -> None:
     )
     print(
         f"cold / baseline  {ratio:6.2f}x     target <= {COLD_RATIO_TARGET}x   "
-        f"{verdict(ratio <= COLD_RATIO_TARGET)}"
+        f"{verdict(ran and ratio <= COLD_RATIO_TARGET)}"
     )
     # Runs of one round are seconds apart, so their ratio is less at the mercy of load that
     # comes and goes than the ratio of two best times taken in different rounds.
@@ -171,12 +175,15 @@ def bench(workspace: Path, repeat: int) -> None:
     print(f"  (ratio within each round: {' '.join(f'{r:.2f}x' for r in rounds)})")
     print(
         f"warm             {warm.wall:6.3f} s    target <  {WARM_TARGET_S} s   "
-        f"{verdict(warm.wall < WARM_TARGET_S)}"
+        f"{verdict(ran and warm.wall < WARM_TARGET_S)}"
     )
     print(
         f"peak RSS         {peak:6.1f} MiB  target <  {RSS_TARGET_MIB:.0f} MiB "
-        f"{verdict(peak < RSS_TARGET_MIB)}"
+        f"{verdict(ran and peak < RSS_TARGET_MIB)}"
     )
+    if not ran:
+        print("a command did not run to the end (see its output above): no figure counts")
+    return ran
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,8 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
     args = parser.parse_args(argv)
     if args.workspace:
-        bench(args.workspace.resolve(), args.repeat)
-        return 0
+        return 0 if bench(args.workspace.resolve(), args.repeat) else 1
     with tempfile.TemporaryDirectory(prefix="worktext-bench-") as tmp:
         workspace = Path(tmp) / "workspace"
         counts = generate(workspace, args.tasks, args.projects, args.people, args.seed)
@@ -198,8 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         # Files younger than the cache's racy window are (rightly) never cached; let the
         # newest ones age past it so that "warm" measures the cache, not a re-parse.
         time.sleep(RACY_WAIT_S)
-        bench(workspace, args.repeat)
-    return 0
+        return 0 if bench(workspace, args.repeat) else 1
 
 
 if __name__ == "__main__":
