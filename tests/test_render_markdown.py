@@ -1,4 +1,8 @@
-"""Bodies as HTML: raw HTML escaped, only http(s), mailto and relative links, images as links."""
+"""Bodies as HTML: raw HTML escaped, only http(s), mailto and relative links, images as links.
+
+Most bodies go through cmark (markdown.py); a body with raw HTML goes through markdown-it
+(rawhtml.py). Every policy test here runs on both paths: ``<b>`` in a text sends it to the second.
+"""
 
 from __future__ import annotations
 
@@ -43,8 +47,9 @@ def test_images_become_links_because_the_page_loads_no_remote_images() -> None:
     html = render("![logo](https://example.org/logo.png) ![local](pic.png) ![bad](javascript:x)")
     assert "<img" not in html
     assert '<a class="image-ref" href="https://example.org/logo.png"' in html
-    assert html.count('<span class="image-ref">') == 1  # a local image: text, it is not shipped
-    assert "![bad](javascript:x)" in html  # an unsafe one stays literal text
+    # A local image is text (it is not shipped); so is an unsafe one.
+    assert '<span class="image-ref">[local]</span>' in html
+    assert '<span class="image-ref">[bad]</span>' in html and "javascript" not in html
 
 
 def test_relative_links_go_to_item_pages_or_the_repository() -> None:
@@ -85,3 +90,40 @@ def test_checklist_items_get_read_only_checkboxes_and_text_stays_escaped() -> No
     assert html.count('<input type="checkbox" class="task-check" disabled') == 2
     assert 'checked aria-label="done"> done &lt;b&gt;' in html
     assert "<li>not [x] a box</li>" in html
+
+
+def test_the_same_policy_holds_in_a_body_with_raw_html() -> None:
+    pages = {"tasks/A-1.md": "tasks/A-1.html"}
+    rewrite = repo_rewriter("projects/p.md", pages, None, "main", "../")
+    for extra in ("", " <b>bold</b>"):
+        html = render(
+            f"[t](../tasks/A-1.md) [x](javascript:alert(1)) [w](https://w.org){extra}\n\n"
+            "- [x] done\n- [ ] open\n\n![i](https://e.org/i.png)",
+            rewrite,
+        )
+        assert '<a href="../tasks/A-1.html">t</a>' in html, extra
+        assert "href=\"javascript" not in html and "<p>" in html
+        assert '<a href="https://w.org" rel="noopener noreferrer">w</a>' in html
+        assert html.count('class="task-check"') == 2
+        assert '<a class="image-ref" href="https://e.org/i.png"' in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html  # shown, not left out
+
+
+def test_github_extensions_titles_and_escaped_targets() -> None:
+    html = render(
+        "| a | b |\n|---|--:|\n| 1 | 2 |\n\n~~old~~\n\n"
+        '[q](https://e.org/?a=1&b=2 "the title")\n\n1. [ ] loose\n\n2. [X] list\n'
+    )
+    assert "<table>" in html and '<td align="right">2</td>' in html
+    assert "<del>old</del>" in html
+    assert (
+        '<a href="https://e.org/?a=1&amp;b=2" title="the title" rel="noopener noreferrer">q</a>'
+        in html
+    )
+    assert html.count('class="task-check"') == 2 and 'checked aria-label="done"' in html
+
+
+def test_code_that_looks_like_html_or_markup_stays_code() -> None:
+    html = render('`<a href="x">` and\n\n```\n<!-- raw HTML omitted -->\n![i](x.png)\n```\n')
+    assert "<code>&lt;a href=&quot;x&quot;&gt;</code>" in html
+    assert "&lt;!-- raw HTML omitted --&gt;" in html and "![i](x.png)" in html
