@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .yamlpos import Span, YamlDoc, ambiguity, resolve_plain
+from .yamlpos import Path, Span, YamlDoc, ambiguity, resolve_plain
 
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:( +)(.*?))?( +#.*)? *\Z")
 # A plain scalar of the safe kind: no indicator first, no ': ' or ' #' inside, no flow
@@ -32,8 +32,23 @@ _SPECIAL_KEYS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y
 _NOT = object()
 
 
+_SCALARS: dict[str, Any] = {}  # raw text → value (or _NOT): most values recur across files
+_SCALARS_MAX = 200_000  # a bound for long-lived processes (the MkDocs plugin, serve)
+
+
 def _scalar(text: str) -> Any:
     """The value of a simple scalar, or _NOT when the text is not one."""
+    try:
+        return _SCALARS[text]
+    except KeyError:
+        pass
+    value = _read_scalar(text)
+    if len(_SCALARS) < _SCALARS_MAX:
+        _SCALARS[text] = value
+    return value
+
+
+def _read_scalar(text: str) -> Any:
     if not text:
         return _NOT
     first = text[0]
@@ -54,36 +69,68 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
         return None
     lines = block.split("\n")
     data: dict[str, Any] = {}
-    keys: dict[tuple[str | int, ...], Span] = {}
-    values: dict[tuple[str | int, ...], Span] = {}
+    keys: dict[Path, Span] = {}
+    values: dict[Path, Span] = {}
     open_key: str | None = None  # a 'key:' whose block list may follow
     items: list[Any] = []
     indent = -1
+    # The list item being read when it is a set of keys over several lines (a time log entry):
+    # its keys, its path, the column its keys start at and where it starts.
+    record: dict[str, Any] | None = None
+    record_path: Path = ()
+    record_pad = ""
+    record_start = (0, 0)
     last = len(lines) - 1
     for index, line in enumerate(lines):
         number = index + first_line
         if open_key is not None:
+            if (
+                record is not None
+                and line.startswith(record_pad)
+                and line[len(record_pad) : len(record_pad) + 1] not in ("", " ", "#")
+            ):
+                entry = _KEY_LINE.match(line, len(record_pad))
+                if entry is None or not _entry(entry, number, record_path, record, keys, values):
+                    return None
+                continue
             item = _ITEM_LINE.match(line)
             if item is not None and (indent < 0 or len(item.group(1)) == indent):
                 if indent < 0:
                     indent = len(item.group(1))
                     values[(open_key,)] = (number, indent + 1, 0, 0)
+                if record is not None:  # a set of keys ends where the next item starts
+                    values[record_path] = (*record_start, number, indent + 1)
+                    record = None
                 text = item.group(2)
+                if not text:  # '- ' alone is a null item: the full parser reads it
+                    return None
                 column = item.start(2) + 1
                 path = (open_key, len(items))
                 if text[0] == "{":  # a set of keys on one line, as time log entries are
                     value = _flow_mapping(text, number, column, path, keys, values)
                     if value is None:
                         return None
+                    values[path] = (number, column, number, column + len(text))
                 else:
-                    value = _scalar(text)
-                    if value is _NOT:
-                        return None
-                values[path] = (number, column, number, column + len(text))
+                    entry = _KEY_LINE.match(line, column - 1)
+                    if entry is not None:  # the first key of a set of keys
+                        record, record_path = {}, path
+                        record_pad, record_start = " " * (column - 1), (number, column)
+                        if not _entry(entry, number, path, record, keys, values):
+                            return None
+                        value = record
+                    else:
+                        value = _scalar(text)
+                        if value is _NOT:
+                            return None
+                        values[path] = (number, column, number, column + len(text))
                 items.append(value)
                 continue
             if _COMMENT.match(line):
                 continue  # blank lines and comments do not end a block list
+            if record is not None:
+                values[record_path] = (*record_start, number, 1)
+                record = None
             _close(open_key, items, number, data, values)
             open_key = None
         if not line or line[0] == " " or line[0] == "#":
@@ -108,7 +155,7 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
             continue
         column = match.start(3) + 1
         if text[0] == "[":
-            parsed = _flow_list(text, number, column, key, values)
+            parsed = _flow_list(text, number, column, (key,), values)
             if parsed is None:
                 return None
             data[key] = parsed
@@ -118,10 +165,20 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
             return None
         data[key] = value
         values[(key,)] = (number, column, number, column + len(text))
-    # libyaml ends what is still open at the start of the line after the last one
+    # libyaml ends what is still open at the start of the line after the last one, except
+    # that a last line of only a comment or spaces first ends what is indented beyond it.
     end_line = first_line + len(lines) - block.endswith("\n")
+    tail = len(lines[-1]) if _COMMENT.match(lines[-1]) else len(block)
+    if record is not None:
+        if len(record_pad) > tail:
+            values[record_path] = (*record_start, first_line + last, tail + 1)
+        else:
+            values[record_path] = (*record_start, end_line, 1)
     if open_key is not None:
         _close(open_key, items, end_line, data, values)
+        if indent > tail:
+            start = values[(open_key,)]
+            values[(open_key,)] = (start[0], start[1], first_line + last, tail + 1)
     if not data:
         return None
     first_key = min(span[0] for span in keys.values())  # the mapping starts at its first key
@@ -129,12 +186,42 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
     return YamlDoc(data, keys, values, [], True)
 
 
+def _entry(
+    match: re.Match[str],
+    line: int,
+    path: Path,
+    record: dict[str, Any],
+    keys: dict[Path, Span],
+    values: dict[Path, Span],
+) -> bool:
+    """Add one ``key: value`` line of a list item's set of keys; False when it is not simple
+    (an empty value or a nested block among them)."""
+    key, _space, text, _comment = match.groups()
+    if not text or key in record or key.lower() in _SPECIAL_KEYS:
+        return False
+    key_column = match.start(1) + 1
+    keys[(*path, key)] = (line, key_column, line, key_column + len(key))
+    column = match.start(3) + 1
+    if text[0] == "[":
+        parsed = _flow_list(text, line, column, (*path, key), values)
+        if parsed is None:
+            return False
+        record[key] = parsed
+        return True
+    value = _scalar(text)
+    if value is _NOT:
+        return False
+    record[key] = value
+    values[(*path, key)] = (line, column, line, column + len(text))
+    return True
+
+
 def _close(
     key: str,
     items: list[Any],
     next_line: int,
     data: dict[str, Any],
-    values: dict[tuple[str | int, ...], Span],
+    values: dict[Path, Span],
 ) -> None:
     """Finish a block list: libyaml ends it where the next line starts."""
     start = values[(key,)]
@@ -149,9 +236,9 @@ def _flow_mapping(
     text: str,
     line: int,
     column: int,
-    path: tuple[str | int, ...],
-    keys: dict[tuple[str | int, ...], Span],
-    values: dict[tuple[str | int, ...], Span],
+    path: Path,
+    keys: dict[Path, Span],
+    values: dict[Path, Span],
 ) -> dict[str, Any] | None:
     """``{key: value, ...}`` of simple words on one line, or None. Values may not hold ':',
     quotes or brackets (the flow rules for those differ from block lines'): those go to the
@@ -183,7 +270,7 @@ def _flow_mapping(
 
 
 def _flow_list(
-    text: str, line: int, column: int, key: str, values: dict[tuple[str | int, ...], Span]
+    text: str, line: int, column: int, path: Path, values: dict[Path, Span]
 ) -> list[Any] | None:
     if not text.endswith("]") or text.count("[") != 1 or "{" in text:
         return None
@@ -202,10 +289,10 @@ def _flow_list(
             if value is _NOT or ("," in stripped) or (stripped.startswith("-")):
                 return None
             start = column + offset + lead
-            values[(key, len(out))] = (line, start, line, start + len(stripped))
+            values[(*path, len(out))] = (line, start, line, start + len(stripped))
             out.append(value)
             offset += len(part) + 1
-    values[(key,)] = (line, column, line, column + len(text))
+    values[path] = (line, column, line, column + len(text))
     return out
 
 
