@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,11 +96,13 @@ class Converter:
                 extra[key] = raw
                 self.unknown_key((*path, key), key, fields)
                 continue
+            if raw is None:
+                continue
             value = self.value(spec, raw, (*path, key), key)
             if value is not None:
                 values[key] = value
-        for key, spec in fields.items():
-            if spec.required and data.get(key) is None:
+        for key, spec in _required(fields):
+            if data.get(key) is None:
                 self.report(
                     path,
                     "missing-field",
@@ -125,59 +128,64 @@ class Converter:
         if raw is None:
             return None
         kind = spec.type
-        if kind == "any":
+        if kind == "string" and type(raw) is str:  # the most common key of all, at once
             return raw
-        if kind in ("string", "id", "enum"):
-            return self.scalar(spec, raw, path, name)
-        if kind in ("ids", "strings"):
-            if isinstance(raw, dict):
-                return self.wrong_type(spec, raw, path, name)
-            items = raw if isinstance(raw, list) else [raw]
-            out = []
-            for index, item in enumerate(items):
-                item_path = (*path, index) if isinstance(raw, list) else path
-                one = Field("id" if kind == "ids" else "string", spec.doc)
-                value = self.scalar(one, item, item_path, name)
-                if value is not None:
-                    out.append(value)
-            return tuple(out)
-        if kind == "date":
-            return self.date(raw, path, name)
-        if kind == "duration":
-            return self.duration(raw, path, name)
-        if kind in ("integer", "number"):
-            return self.number(spec, raw, path, name)
-        if kind == "boolean":
-            if isinstance(raw, bool):
-                return raw
+        reader = _READERS.get(kind)
+        if reader is None:
+            raise AssertionError(f"unknown field type {kind}")  # a bug in schema.py, not input
+        return reader(self, spec, raw, path, name)
+
+    def any(self, spec: Field, raw: Any, path: Path, name: str) -> Any:
+        return raw
+
+    def list_of(self, spec: Field, raw: Any, path: Path, name: str) -> tuple[str, ...] | None:
+        """``ids`` and ``strings``: one value or a list of them."""
+        if isinstance(raw, dict):
             return self.wrong_type(spec, raw, path, name)
-        if kind == "record":
-            if not isinstance(raw, dict):
-                return self.wrong_type(spec, raw, path, name)
-            values, _extra = self.record(spec.fields or {}, raw, path)
-            return values
-        if kind == "records":
-            if not isinstance(raw, list):
-                return self.wrong_type(spec, raw, path, name)
-            out_records = []
-            for index, item in enumerate(raw):
-                if not isinstance(item, dict):
-                    self.wrong_type(Field("record", ""), item, (*path, index), f"{name} entry")
-                    continue
-                values, _extra = self.record(spec.fields or {}, item, (*path, index))
-                values["_path"] = (*path, index)
-                out_records.append(values)
-            return out_records
-        if kind == "map":
-            if not isinstance(raw, dict):
-                return self.wrong_type(spec, raw, path, name)
-            out_map = {}
-            for key, item in raw.items():
-                value = self.value(spec.item, item, (*path, key), key) if spec.item else item
-                if value is not None:
-                    out_map[key] = value
-            return out_map
-        raise AssertionError(f"unknown field type {kind}")  # a bug in schema.py, not input
+        one = _item_field(spec)
+        if not isinstance(raw, list):
+            value = self.scalar(one, raw, path, name)
+            return () if value is None else (value,)
+        out = []
+        for index, item in enumerate(raw):
+            value = self.scalar(one, item, (*path, index), name)
+            if value is not None:
+                out.append(value)
+        return tuple(out)
+
+    def boolean(self, spec: Field, raw: Any, path: Path, name: str) -> bool | None:
+        if isinstance(raw, bool):
+            return raw
+        return self.wrong_type(spec, raw, path, name)
+
+    def one_record(self, spec: Field, raw: Any, path: Path, name: str) -> dict[str, Any] | None:
+        if not isinstance(raw, dict):
+            return self.wrong_type(spec, raw, path, name)
+        values, _extra = self.record(spec.fields or {}, raw, path)
+        return values
+
+    def records(self, spec: Field, raw: Any, path: Path, name: str) -> list[dict] | None:
+        if not isinstance(raw, list):
+            return self.wrong_type(spec, raw, path, name)
+        out_records = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, dict):
+                self.wrong_type(Field("record", ""), item, (*path, index), f"{name} entry")
+                continue
+            values, _extra = self.record(spec.fields or {}, item, (*path, index))
+            values["_path"] = (*path, index)
+            out_records.append(values)
+        return out_records
+
+    def map(self, spec: Field, raw: Any, path: Path, name: str) -> dict[str, Any] | None:
+        if not isinstance(raw, dict):
+            return self.wrong_type(spec, raw, path, name)
+        out_map = {}
+        for key, item in raw.items():
+            value = self.value(spec.item, item, (*path, key), key) if spec.item else item
+            if value is not None:
+                out_map[key] = value
+        return out_map
 
     def wrong_type(self, spec: Field, raw: Any, path: Path, name: str) -> None:
         expected = EXPECTED.get(spec.type, spec.type)
@@ -190,9 +198,11 @@ class Converter:
         return None
 
     def scalar(self, spec: Field, raw: Any, path: Path, name: str) -> str | None:
-        if isinstance(raw, bool | list | dict):
+        if type(raw) is str:
+            text = raw
+        elif isinstance(raw, bool | list | dict):
             return self.wrong_type(spec, raw, path, name)
-        if isinstance(raw, float):
+        elif isinstance(raw, float):
             self.report(
                 path,
                 "wrong-type",
@@ -200,7 +210,8 @@ class Converter:
                 f'quote it so it stays text: "{raw}"',
             )
             return None
-        text = str(raw)
+        else:
+            text = str(raw)
         if spec.type == "id" and not ID_PATTERN.match(text):
             self.report(
                 path,
@@ -263,3 +274,42 @@ class Converter:
             )
             return None
         return raw
+
+
+_READERS = {
+    "any": Converter.any,
+    "string": Converter.scalar,
+    "id": Converter.scalar,
+    "enum": Converter.scalar,
+    "ids": Converter.list_of,
+    "strings": Converter.list_of,
+    "date": lambda self, spec, raw, path, name: self.date(raw, path, name),
+    "duration": lambda self, spec, raw, path, name: self.duration(raw, path, name),
+    "integer": Converter.number,
+    "number": Converter.number,
+    "boolean": Converter.boolean,
+    "record": Converter.one_record,
+    "records": Converter.records,
+    "map": Converter.map,
+}
+
+
+@functools.cache
+def _item_field(spec: Field) -> Field:
+    """The field of one entry of an ``ids`` or ``strings`` list."""
+    return Field("id" if spec.type == "ids" else "string", spec.doc)
+
+
+# Required keys of each set of fields, found once: the sets are few and live as long as the
+# process, but a dict is not hashable, so they are known by identity (and kept alive here).
+_REQUIRED: dict[int, tuple[Mapping[str, Field], list[tuple[str, Field]]]] = {}
+
+
+def _required(fields: Mapping[str, Field]) -> list[tuple[str, Field]]:
+    known = _REQUIRED.get(id(fields))
+    if known is not None and known[0] is fields:
+        return known[1]
+    required = [(key, spec) for key, spec in fields.items() if spec.required]
+    if len(_REQUIRED) < 1024:
+        _REQUIRED[id(fields)] = (fields, required)
+    return required

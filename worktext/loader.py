@@ -123,6 +123,8 @@ class Scan:
     diagnostics: list[Diagnostic]
     keys: dict[str, cache.StatKey | None]
     now_ns: int
+    # fingerprint() by configuration fingerprint: the pipeline asks first, the loader again
+    fingerprints: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def trusted(self, rel: str) -> bool:
         """Whether the file's parse may be served from, and stored in, the cache."""
@@ -211,6 +213,13 @@ def _write_cache(
 def fingerprint(config: Config, found: Scan) -> str | None:
     """A digest of every input: worktext's code, the configuration, and each file's path and
     identity; None while a file is too new for its identity to be trusted."""
+    salt = repr((str(config.root), config.fingerprint))
+    if salt not in found.fingerprints:
+        found.fingerprints[salt] = _fingerprint(config, found)
+    return found.fingerprints[salt]
+
+
+def _fingerprint(config: Config, found: Scan) -> str | None:
     if not found.settled():
         return None
     digest = hashlib.blake2b(digest_size=20)
