@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import subprocess
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from git_helpers import Repo, task
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from worktext import historyread
 from worktext.cli import cli
 from worktext.config import load_config
 from worktext.fastyaml import simple_front_matter
 from worktext.history import History, load_history, parse_log
+from worktext.historyread import FrontMatterReader, parse_front_matter
 from worktext.source import parse_bytes
 
 NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -504,3 +507,130 @@ def test_hostile_author_names_are_kept_as_data(tmp_path: Path) -> None:
 
 def at_day(day: int) -> str:
     return f"2026-01-{day:02d}T09:00:00+00:00"
+
+
+# -- reading many versions: the same front matter as one full parse of each -------------------
+
+
+@st.composite
+def key_groups(draw: st.DrawFn) -> str:
+    """One top-level key with the lines that belong to it, or a line of another kind."""
+    key = draw(st.sampled_from(KEYS))
+    words = draw(st.lists(st.sampled_from(VALUE_WORDS), min_size=0, max_size=3))
+    shape = draw(st.sampled_from(["plain", "plain", "flow", "block", "records", "other"]))
+    if shape == "plain":
+        return f"{key}: {words[0] if words else ''}\n"
+    if shape == "flow":
+        return f"{key}: [{', '.join(words)}]\n"
+    if shape == "block":
+        indent = draw(st.sampled_from(["", "  "]))
+        return f"{key}:\n" + "".join(f"{indent}- {w}\n" for w in words)
+    if shape == "records":
+        return f"{key}:\n" + "".join(f"  - date: {w}\n    who: ana\n" for w in words)
+    others = ["# note\n", "\n", "  \n", "  indented: x\n", "- item\n", "a: &x 1\n", "b: *x\n"]
+    others += ["'quoted': key\n", "\tx: 1\n", "y: 1\r\n", "...\n", "1: one\n"]
+    return draw(st.sampled_from(others))
+
+
+@st.composite
+def file_versions(draw: st.DrawFn) -> list[bytes]:
+    """Versions of a few files whose lines recur: each version takes its key groups from a
+    small shared pool, as the versions of a file in a history do."""
+    pool = draw(st.lists(key_groups(), min_size=1, max_size=8))
+    versions = []
+    for _ in range(draw(st.integers(1, 8))):
+        groups = draw(st.lists(st.sampled_from(pool), min_size=0, max_size=6))
+        versions.append(("---\n" + "".join(groups) + "---\nBody\n").encode())
+    return versions
+
+
+@settings(max_examples=300, deadline=None)
+@given(file_versions())
+def test_front_matter_reader_agrees_with_a_full_parse_of_every_version(versions) -> None:
+    reader = FrontMatterReader()
+    for raw in versions + versions:  # the second round comes from what was remembered
+        assert reader.read(raw) == parse_front_matter(raw, "tasks/X-1.md")
+
+
+def test_front_matter_reader_assembles_a_changed_version_from_known_lines(monkeypatch) -> None:
+    reader = FrontMatterReader()
+    first = b"---\ntitle: Fix it\nstatus: todo\nlabels:\n  - a\n  - b\n---\nBody\n"
+    other = b"---\ntitle: Other\nstatus: done\n---\n"
+    assert reader.read(first) == ({"title": "Fix it", "status": "todo", "labels": ["a", "b"]}, "")
+    assert reader.read(other)[0] == {"title": "Other", "status": "done"}
+    monkeypatch.setattr(historyread, "simple_front_matter", None)  # no parse is needed now
+    changed = first.replace(b"status: todo", b"status: done").replace(b"Body", b"New body")
+    assert reader.read(changed) == ({"title": "Fix it", "status": "done", "labels": ["a", "b"]}, "")
+
+
+def test_front_matter_reader_leaves_repeated_keys_and_aliases_to_the_parser() -> None:
+    reader = FrontMatterReader()
+    assert reader.read(b"---\nstatus: todo\n---\n")[0] == {"status": "todo"}
+    repeated = b"---\nstatus: todo\nstatus: todo\n---\n"
+    assert reader.read(repeated) == parse_front_matter(repeated, "x.md")
+    assert reader.read(repeated) == parse_front_matter(repeated, "x.md")  # remembered: same
+    aliased = b"---\na: &x 1\nstatus: todo\nb: *x\n---\n"
+    for raw in (aliased, aliased.replace(b"a: &x 1", b"a: &x 2")):
+        assert reader.read(raw) == parse_front_matter(raw, "x.md")
+
+
+RANDOM_VALUES = ["todo", "doing", "done", "2026-01-05", "'q: x'", "[a, b]", "yes", "[bad", ""]
+
+
+def random_edit(rng: random.Random, text: str) -> str:
+    """Change, add, drop or comment a front matter line, or change only the body."""
+    head, _, rest = text[4:].partition("---\n")
+    lines = head.splitlines()
+    choice = rng.randrange(6)
+    if choice <= 1 and lines:
+        at = rng.randrange(len(lines))
+        key = lines[at].split(":", 1)[0] or "status"
+        lines[at] = f"{key}: {rng.choice(RANDOM_VALUES)}"
+    elif choice == 2:
+        lines.insert(
+            rng.randrange(len(lines) + 1), f"{rng.choice(KEYS)}: {rng.choice(VALUE_WORDS)}"
+        )
+    elif choice == 3 and lines:
+        del lines[rng.randrange(len(lines))]
+    elif choice == 4:
+        lines.insert(rng.randrange(len(lines) + 1), rng.choice(["# why", "", "  - x", "labels:"]))
+    else:
+        rest += f"More notes {rng.random()}.\n"
+    return "---\n" + "".join(line + "\n" for line in lines) + "---\n" + rest
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_history_of_random_edits_is_the_history_of_full_parses(tmp_path: Path, seed) -> None:
+    """Many versions of few files, with renames and deletions: what the fast reading gives
+    (remembered lines, the last commit's files read first) is what parsing every version
+    in full, in the log's order, gives."""
+    rng = random.Random(seed)
+    repo = Repo(tmp_path / "repo")
+    texts = {f"tasks/T-{n}.md": task(status="todo", labels=["a", "b"]) for n in range(6)}
+    repo.write(texts)
+    repo.commit("Start", at_day(1))
+    for step in range(30):
+        path = rng.choice(sorted(texts))
+        if rng.random() < 0.1:
+            new_path = f"tasks/{rng.choice(['a', 'b'])}/{path.rsplit('/', 1)[1]}"
+            if new_path not in texts:
+                repo.move(path, new_path)
+                texts[new_path] = texts.pop(path)
+                path = new_path
+        texts[path] = random_edit(rng, texts[path])
+        (repo.root / path).write_text(texts[path], encoding="utf-8")
+        repo.commit(f"Edit {path} (step {step})", at_day(2 + step % 20))
+    fast = load(repo, use_cache=False)
+
+    def full_parse(self: FrontMatterReader, raw: bytes) -> tuple:
+        return parse_front_matter(raw, "tasks/X.md")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FrontMatterReader, "read", full_parse)
+        patch.setattr(historyread, "_tree_blobs", lambda *args: [])
+        plain = load(repo, use_cache=False)
+    assert fast.commits == plain.commits and fast.warnings == plain.warnings
+    assert list(fast.tasks) == list(plain.tasks)
+    for key, found in fast.tasks.items():
+        assert found.events == plain.tasks[key].events
+        assert found.mentions == plain.tasks[key].mentions

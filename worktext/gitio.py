@@ -103,6 +103,51 @@ def stream(cwd: Path, args: Sequence[str]) -> bytes:
     return run(cwd, args).stdout
 
 
+class Pending:
+    """A git command that runs while the caller does other work (reads blobs while ``git
+    log`` runs on the other core); a thread collects its output so git never waits on a full
+    pipe. ``result()`` waits for it; leaving the ``with`` block early stops it."""
+
+    def __init__(self, cwd: Path, args: Sequence[str]) -> None:
+        self._args = list(args)
+        try:
+            self._proc = subprocess.Popen(
+                _argv(args),
+                cwd=cwd,
+                env=git_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except FileNotFoundError:
+            raise GitMissing("git is not installed or not on PATH") from None
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc}") from None
+        self._output: tuple[bytes, bytes] = (b"", b"")
+        self._thread = threading.Thread(target=self._collect, daemon=True)
+        self._thread.start()
+
+    def _collect(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._output = self._proc.communicate()
+
+    def result(self) -> bytes:
+        """The whole standard output; GitError when git failed."""
+        self._thread.join()
+        stdout, stderr = self._output
+        if self._proc.wait() != 0:
+            raise GitError(_explain(self._args, stderr))
+        return stdout
+
+    def __enter__(self) -> Pending:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._thread.join()
+
+
 @dataclass(frozen=True)
 class RepoState:
     toplevel: Path

@@ -11,9 +11,8 @@ the commit it was built for; deleting the cache changes no result.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -21,36 +20,42 @@ from typing import Any, NamedTuple
 
 from . import cache, gitio
 from .config import Config
-from .fastyaml import simple_front_matter
+from .historyread import (
+    LOG_FORMAT,
+    UNCOMMITTED,
+    Commit,
+    folder_prefixes,
+    kind_of_path,
+    parse_front_matter,
+    parse_log,
+    read_versions,
+)
 from .index import id_key
-from .loader import SKIPPED_NAMES
-from .model import KINDS
 from .schema import ID_PATTERN
-from .source import parse_bytes
+
+# Read here and re-exported for the modules that read git the same way (since.py).
+__all__ = [
+    "LOG_FORMAT",
+    "UNCOMMITTED",
+    "Commit",
+    "Event",
+    "FieldChange",
+    "History",
+    "Mention",
+    "Skipped",
+    "TaskHistory",
+    "folder_prefixes",
+    "item_id",
+    "kind_of_path",
+    "load_history",
+    "parse_front_matter",
+    "parse_log",
+]
 
 CACHE_NAME = "history.marshal"
 FORMAT = 3
-UNCOMMITTED = "uncommitted"
-LOG_FORMAT = "%x01%H%x00%P%x00%an%x00%ae%x00%aI%x00%B"
 MENTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 CLOSING_WORDS = re.compile(r"\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\s*:?\s+$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Commit:
-    sha: str  # "uncommitted" for the working tree's changes
-    author: str
-    email: str
-    date: dt.datetime
-    message: str
-
-    @property
-    def subject(self) -> str:
-        return self.message.split("\n", 1)[0]
-
-    @property
-    def short(self) -> str:
-        return self.sha if self.sha == UNCOMMITTED else self.sha[:7]
 
 
 # Events and field changes are named tuples: a history holds tens of thousands of them, and
@@ -147,32 +152,6 @@ class History:
         return out
 
 
-# -- which files are task files ------------------------------------------------------------
-
-
-def folder_prefixes(config: Config) -> dict[str, str]:
-    """Each kind's folder relative to the workspace root, with a trailing slash."""
-    out = {}
-    for kind in KINDS:
-        rel = os.path.relpath(config.folder(kind), config.root).replace(os.sep, "/")
-        out[kind] = "" if rel == "." else rel.rstrip("/") + "/"
-    return out
-
-
-def kind_of_path(rel: str, prefixes: Mapping[str, str]) -> str | None:
-    """The kind of item a workspace-relative path holds, by the loader's rules; else None."""
-    name = rel.rsplit("/", 1)[-1]
-    if not name.endswith(".md") or name in SKIPPED_NAMES:
-        return None
-    for kind in KINDS:
-        prefix = prefixes[kind]
-        if rel.startswith(prefix):
-            below = rel[len(prefix) :].split("/")
-            if not any(part.startswith((".", "_")) or not part for part in below):
-                return kind
-    return None
-
-
 def item_id(fields: Mapping[str, Any], rel: str) -> str | None:
     value = fields.get("id")
     if isinstance(value, str | int) and not isinstance(value, bool):
@@ -180,19 +159,6 @@ def item_id(fields: Mapping[str, Any], rel: str) -> str | None:
         return value if ID_PATTERN.match(value) else None
     stem = rel.rsplit("/", 1)[-1][:-3]
     return stem if ID_PATTERN.match(stem) else None
-
-
-def parse_front_matter(raw: bytes, rel: str) -> tuple[dict[str, Any] | None, str]:
-    """(front matter, '') or (None, why it cannot be read)."""
-    simple = simple_front_matter(raw)
-    if simple is not None:
-        return simple, ""
-    source = parse_bytes(raw, rel)
-    if source.data is None:
-        problem = next((p for p in source.problems if p.severity == "error"), None)
-        where = f" (line {problem.span[0]})" if problem and problem.span[0] else ""
-        return None, (problem.message if problem else "unreadable front matter") + where
-    return source.data, ""
 
 
 # -- replaying changes by id ---------------------------------------------------------------
@@ -331,52 +297,6 @@ def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldCh
 # -- reading git ---------------------------------------------------------------------------
 
 
-LogEntry = tuple[Commit, str, list[tuple[str, str, str]]]
-
-
-def parse_log(raw: bytes) -> Iterator[LogEntry]:
-    """Commits of ``git log -z --raw --format=LOG_FORMAT``, each with its first parent ('' for
-    a root) and its (status, new blob, path) entries."""
-    tokens = raw.split(b"\0")
-    i, n = 0, len(tokens)
-    commit: Commit | None = None
-    parent = ""
-    entries: list[tuple[str, str, str]] = []
-    while i < n:
-        token = tokens[i].lstrip(b"\n")
-        if token.startswith(b"\x01"):
-            if commit is not None:
-                yield commit, parent, entries
-            sha = token[1:].decode("ascii")
-            parents, name, email, date, message = (
-                t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 6]
-            )
-            parent = parents.split(" ", 1)[0]
-            commit = Commit(sha, name, email, dt.datetime.fromisoformat(date), message.strip())
-            entries = []
-            i += 6
-        elif token.startswith(b":"):
-            meta = token.split()
-            path = tokens[i + 1].decode("utf-8", "surrogateescape")
-            entries.append((meta[4][:1].decode("ascii"), meta[3].decode("ascii"), path))
-            i += 2
-        else:
-            i += 1
-    if commit is not None:
-        yield commit, parent, entries
-
-
-def _read_blobs(root: Path, shas: Iterable[str], paths: Mapping[str, str]) -> dict[str, Any]:
-    parsed: dict[str, tuple[dict[str, Any] | None, str]] = {}
-    with gitio.BlobReader(root) as reader:
-        for sha, data in reader.read_many(shas):
-            if data is None:
-                parsed[sha] = (None, "the file version is missing from the clone")
-            else:
-                parsed[sha] = parse_front_matter(data, paths[sha])
-    return parsed
-
-
 def _reconstruct(
     root: Path,
     config: Config,
@@ -390,54 +310,22 @@ def _reconstruct(
     With ``after``, the new commits must continue the first-parent line from it; when they
     do not (a rewritten or switched branch), None: the caller starts from scratch.
     """
-    raw = gitio.stream(
-        root,
-        [
-            "log",
-            "--first-parent",
-            "--diff-merges=first-parent",
-            "--raw",
-            "-z",
-            "--no-renames",
-            "--no-abbrev",
-            f"--format={LOG_FORMAT}",
-            "--end-of-options",
-            spec,
-            "--",
-        ],
+    versions = read_versions(
+        root, config, state, spec, tip=spec if after is None else None, after=after
     )
-    # Newest first from git (--reverse would make git hold every commit before writing one).
-    logged = list(parse_log(raw))
-    logged.reverse()
-    if after is not None and (not logged or logged[0][1] != after):
+    if versions is None:
         return None
-    prefixes = folder_prefixes(config)
-    prefix = state.prefix
-    commits: list[tuple[Commit, list[tuple[str, str, str]]]] = []
-    blob_paths: dict[str, str] = {}
-    for commit, _, entries in logged:
-        mine = []
-        for status, blob, path in entries:
-            if not path.startswith(prefix):
-                continue
-            rel = path[len(prefix) :]
-            if kind_of_path(rel, prefixes) != "task":
-                continue
-            mine.append((status, blob, rel))
-            if status != "D":
-                blob_paths.setdefault(blob, rel)
-        commits.append((commit, mine))
-    blobs = _read_blobs(root, blob_paths, blob_paths)
+    parsed = versions.parsed
     if base is None:
         history = History(head=state.head, branch=state.branch, shallow=state.shallow)
         base = history, Replay(history)
     history, replay = base
-    for commit, entries in commits:
+    for commit, _, entries in versions.commits:
         history.commits.append(commit)
         if not entries:
             continue
         removed = [rel for status, _, rel in entries if status == "D"]
-        written = [(rel, *blobs[blob]) for status, blob, rel in entries if status != "D"]
+        written = [(rel, *parsed[blob]) for status, blob, rel in entries if status != "D"]
         replay.apply(commit, removed, written, present=commit.sha in state.shallow)
     return history, replay
 

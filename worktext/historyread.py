@@ -1,0 +1,334 @@
+"""Reading git for history: one ``git log --raw`` stream names every task file version on the
+first-parent line, one ``git cat-file --batch`` process per batch reads them, and each distinct
+blob's front matter is parsed once.
+
+A cold reconstruction reads every version of every task, so the order matters: the blobs of
+the commit being read (``git ls-tree``) are requested at once, while ``git log`` still runs on
+the other core, and the older versions the log names follow. Most older versions differ from
+a version already read in one line (a status change), so their front matter is assembled from
+the keys already read (see ``FrontMatterReader``) rather than parsed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import gitio
+from .config import Config
+from .fastyaml import simple_front_matter
+from .loader import SKIPPED_NAMES
+from .model import KINDS
+from .source import parse_bytes
+
+UNCOMMITTED = "uncommitted"
+LOG_FORMAT = "%x01%H%x00%P%x00%an%x00%ae%x00%aI%x00%B"
+MISSING = "the file version is missing from the clone"
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str  # "uncommitted" for the working tree's changes
+    author: str
+    email: str
+    date: dt.datetime
+    message: str
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+    @property
+    def short(self) -> str:
+        return self.sha if self.sha == UNCOMMITTED else self.sha[:7]
+
+
+Parsed = tuple[dict[str, Any] | None, str]  # (front matter, '') or (None, why not)
+LogEntry = tuple[Commit, str, list[tuple[str, str, str]]]
+
+
+# -- which files are task files ------------------------------------------------------------
+
+
+def folder_prefixes(config: Config) -> dict[str, str]:
+    """Each kind's folder relative to the workspace root, with a trailing slash."""
+    out = {}
+    for kind in KINDS:
+        rel = os.path.relpath(config.folder(kind), config.root).replace(os.sep, "/")
+        out[kind] = "" if rel == "." else rel.rstrip("/") + "/"
+    return out
+
+
+def kind_of_path(rel: str, prefixes: Mapping[str, str]) -> str | None:
+    """The kind of item a workspace-relative path holds, by the loader's rules; else None."""
+    name = rel.rsplit("/", 1)[-1]
+    if not name.endswith(".md") or name in SKIPPED_NAMES:
+        return None
+    for kind in KINDS:
+        prefix = prefixes[kind]
+        if rel.startswith(prefix):
+            below = rel[len(prefix) :].split("/")
+            if not any(part.startswith((".", "_")) or not part for part in below):
+                return kind
+    return None
+
+
+class TaskPaths:
+    """``kind_of_path(rel) == 'task'``, answered once per folder: a history names the same few
+    hundred folders tens of thousands of times."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        self._prefixes = prefixes
+        self._folders: dict[str, bool] = {}
+
+    def __call__(self, rel: str) -> bool:
+        folder, _, name = rel.rpartition("/")
+        # Every prefix ends with '/', so for an ordinary file name only its folder decides.
+        if not name.endswith(".md") or name in SKIPPED_NAMES or name[0] in "._":
+            return False
+        known = self._folders.get(folder)
+        if known is None:
+            known = self._folders[folder] = kind_of_path(rel, self._prefixes) == "task"
+        return known
+
+
+# -- front matter --------------------------------------------------------------------------
+
+
+def parse_front_matter(raw: bytes, rel: str) -> Parsed:
+    """(front matter, '') or (None, why it cannot be read)."""
+    simple = simple_front_matter(raw)
+    if simple is not None:
+        return simple, ""
+    source = parse_bytes(raw, rel)
+    if source.data is None:
+        problem = next((p for p in source.problems if p.severity == "error"), None)
+        where = f" (line {problem.span[0]})" if problem and problem.span[0] else ""
+        return None, (problem.message if problem else "unreadable front matter") + where
+    return source.data, ""
+
+
+# One top-level key of a front matter block: its line (which starts with a letter or '_') and
+# the lines that belong to it (indented, '-' items, comments, blank lines).
+_KEY_GROUP = re.compile(rb"[A-Za-z_][^\n]*\n(?:[ #-][^\n]*\n|\n)*")
+
+
+class FrontMatterReader:
+    """``parse_front_matter`` for many versions of the same files, with the same results.
+
+    In front matter that ``simple_front_matter`` reads, each top-level key's value depends on
+    that key's lines only (its line starts a new key whatever came before, and none of the
+    accepted shapes reaches across keys), so what each group of lines means is remembered.
+    A version is assembled from the groups already seen; only the groups not seen yet are
+    parsed, together, as one smaller front matter (for the later versions of a file, usually
+    none or one: its new status line). Anything else is parsed as ``parse_front_matter``
+    does.
+    """
+
+    def __init__(self) -> None:
+        self._groups: dict[bytes, tuple[str, Any]] = {}
+
+    def read(self, raw: bytes) -> Parsed:
+        block = _block(raw)
+        if block is None:
+            return parse_front_matter(raw, "")
+        found = _KEY_GROUP.findall(block)
+        if sum(map(len, found)) != len(block):
+            return parse_front_matter(raw, "")  # lines before the first key, or unusual ones
+        groups = self._groups
+        data: dict[str, Any] = {}
+        for group in found:
+            known = groups.get(group)
+            if known is None:
+                return self._read_new(raw, found)
+            if known[0] in data:
+                return parse_front_matter(raw, "")  # a repeated key is the parser's to report
+            data[known[0]] = known[1]
+        return data, ""
+
+    def _read_new(self, raw: bytes, found: list[bytes]) -> Parsed:
+        """Parse the groups not seen yet as one front matter, then assemble the whole."""
+        groups = self._groups
+        new = [group for group in found if group not in groups]
+        if any(b"*" in group for group in new):  # an alias means another key's anchor
+            return parse_front_matter(raw, "")
+        read = simple_front_matter(b"---\n" + b"".join(new) + b"---\n")
+        if read is None or len(read) != len(new):
+            return parse_front_matter(raw, "")
+        groups.update(zip(new, read.items(), strict=True))  # one key per group, in order
+        data: dict[str, Any] = {}
+        for group in found:
+            key, value = groups[group]
+            if key in data:
+                return parse_front_matter(raw, "")
+            data[key] = value
+        return data, ""
+
+
+def _block(raw: bytes) -> bytes | None:
+    """The front matter lines (each ending with a newline) under the conditions
+    ``simple_front_matter`` sets for reading a file at all; else None."""
+    if not raw.startswith(b"---\n"):
+        return None
+    end = raw.find(b"\n---\n", 3)
+    if end < 0 or raw.find(b"\n...", 3, end + 1) >= 0:
+        return None
+    block = raw[4 : end + 1]
+    if b"\r" in block or b"\t" in block:
+        return None
+    return block
+
+
+# -- reading git ---------------------------------------------------------------------------
+
+
+def log_args(spec: str) -> list[str]:
+    return [
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--raw",
+        "-z",
+        "--no-renames",
+        "--no-abbrev",
+        f"--format={LOG_FORMAT}",
+        "--end-of-options",
+        spec,
+        "--",
+    ]
+
+
+def parse_log(raw: bytes) -> Iterator[LogEntry]:
+    """Commits of ``git log -z --raw --format=LOG_FORMAT``, each with its first parent ('' for
+    a root) and its (status, new blob, path) entries."""
+    tokens = raw.split(b"\0")
+    i, n = 0, len(tokens)
+    commit: Commit | None = None
+    parent = ""
+    entries: list[tuple[str, str, str]] = []
+    fromisoformat = dt.datetime.fromisoformat
+    while i < n:
+        token = tokens[i]
+        if token[:1] == b":":  # most tokens: one file of the current commit
+            meta = token.split()
+            path = tokens[i + 1].decode("utf-8", "surrogateescape")
+            entries.append((meta[4][:1].decode("ascii"), meta[3].decode("ascii"), path))
+            i += 2
+            continue
+        token = token.lstrip(b"\n")
+        if token.startswith(b"\x01"):
+            if commit is not None:
+                yield commit, parent, entries
+            sha = token[1:].decode("ascii")
+            parents, name, email, date, message = (
+                t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 6]
+            )
+            parent = parents.split(" ", 1)[0]
+            commit = Commit(sha, name, email, fromisoformat(date), message.strip())
+            entries = []
+            i += 6
+        elif token.startswith(b":"):
+            meta = token.split()
+            path = tokens[i + 1].decode("utf-8", "surrogateescape")
+            entries.append((meta[4][:1].decode("ascii"), meta[3].decode("ascii"), path))
+            i += 2
+        else:
+            i += 1
+    if commit is not None:
+        yield commit, parent, entries
+
+
+TaskEntries = list[tuple[str, str, str]]  # (status, blob, workspace-relative path)
+
+
+@dataclass
+class Versions:
+    """What one pass over git found: commits oldest first, each with its task file entries,
+    and the front matter of every blob those entries name."""
+
+    commits: list[tuple[Commit, str, TaskEntries]]  # (commit, first parent, entries)
+    parsed: dict[str, Parsed]
+
+
+def read_versions(
+    root: Path,
+    config: Config,
+    state: gitio.RepoState,
+    spec: str,
+    tip: str | None = None,
+    after: str | None = None,
+) -> Versions | None:
+    """The commits of ``spec`` and their task file versions, parsed.
+
+    ``tip``: the commit ``spec`` ends at, when the whole history up to it is read; its task
+    files are all among the versions needed, so they are read while ``git log`` runs.
+    ``after``: the commit the new ones must continue (first parent of the oldest); None when
+    they do not, before any blob is read.
+    """
+    is_task = TaskPaths(folder_prefixes(config))
+    reader = FrontMatterReader()
+    parsed: dict[str, Parsed] = {}
+    with gitio.Pending(root, log_args(spec)) as log:
+        if tip is not None:
+            _read_blobs(root, _tree_blobs(root, config, state, tip, is_task), reader, parsed)
+        raw = log.result()
+    logged = list(parse_log(raw))
+    logged.reverse()  # newest first from git (--reverse would make git hold every commit)
+    if after is not None and (not logged or logged[0][1] != after):
+        return None
+    prefix, cut = state.prefix, len(state.prefix)
+    commits = []
+    needed: dict[str, None] = {}
+    for commit, parent, entries in logged:
+        mine = []
+        for status, blob, path in entries:
+            if not path.startswith(prefix) or not is_task(path[cut:]):
+                continue
+            mine.append((status, blob, path[cut:]))
+            if status != "D" and blob not in parsed:
+                needed[blob] = None
+        commits.append((commit, parent, mine))
+    _read_blobs(root, needed, reader, parsed)
+    return Versions(commits, parsed)
+
+
+def _tree_blobs(
+    root: Path, config: Config, state: gitio.RepoState, commit: str, is_task: TaskPaths
+) -> list[str]:
+    """The blobs of the task files in ``commit``; [] when git cannot list them (the versions
+    are then read when the log names them)."""
+    folder = folder_prefixes(config)["task"] or "."
+    listing = gitio.run(
+        root,
+        ["ls-tree", "-r", "-z", "--full-name", "--end-of-options", commit, "--", folder],
+        check=False,
+    )
+    if listing.returncode != 0:
+        return []
+    prefix, cut = state.prefix, len(state.prefix)
+    blobs: dict[str, None] = {}
+    for entry in listing.stdout.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) != 3 or parts[1] != b"blob":
+            continue
+        path = name.decode("utf-8", "surrogateescape")
+        if path.startswith(prefix) and is_task(path[cut:]):
+            blobs[parts[2].decode("ascii")] = None
+    return list(blobs)
+
+
+def _read_blobs(
+    root: Path, shas: Iterable[str], reader: FrontMatterReader, parsed: dict[str, Parsed]
+) -> None:
+    wanted = list(shas)
+    if not wanted:
+        return
+    with gitio.BlobReader(root) as blobs:
+        for sha, data in blobs.read_many(wanted):
+            parsed[sha] = (None, MISSING) if data is None else reader.read(data)
