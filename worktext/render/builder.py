@@ -180,8 +180,16 @@ def page_environment(
     if layout is not None:
         env.loader = ChoiceLoader([DictLoader({"base.html": layout}), env.loader])  # type: ignore[list-item]
     # Macros are imported without the page's context (much faster): they read these globals.
-    env.globals.update(site=site, today=site.today)
-    site.macros = env.get_template("_macros.html").module
+    env.globals.update(
+        site=site,
+        today=site.today,
+        # The small pieces every page repeats, written in Python (see fragments.py).
+        state_badge=site.state_badge,
+        priority=site.priority,
+        due=site.due,
+        person_link=site.person_link,
+        chip=site.chip,
+    )
     return env
 
 

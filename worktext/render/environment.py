@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from jinja2 import (
     Environment,
@@ -21,6 +19,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 
 from ..workload import WeekLoad
+from . import fragments
 from .pages import Page
 
 HERE = Path(__file__).parent
@@ -52,7 +51,7 @@ def make_environment(bytecode_cache: bool = False) -> Environment:
         shortdate=shortdate,
         relday=relday,
         pct=pct,
-        cssname=cssname,
+        cssname=fragments.cssname,
         loadclass=loadclass,
         hrs=hrs,
         day=_day,
@@ -81,10 +80,7 @@ def longdate(value: dt.date) -> str:
 @pass_context
 def shortdate(context: Context, value: dt.date) -> str:
     """Day and month; the year too when it is not the build's ``today``'s year."""
-    day = _day(value)
-    today = context.get("today")
-    same_year = isinstance(today, dt.date) and day.year == today.year
-    return f"{day.day} {day:%b}" if same_year else f"{day.day} {day:%b %Y}"
+    return fragments.shortdate(value, context.get("today"))
 
 
 def relday(value: dt.date | None, today: dt.date) -> str:
@@ -107,10 +103,6 @@ def hrs(value: float) -> str:
 
 def pct(done: float, total: float) -> int:
     return round(100 * done / total) if total else 0
-
-
-def cssname(value: Any) -> str:
-    return re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-") or "none"
 
 
 def loadclass(week: WeekLoad) -> str:

@@ -11,7 +11,6 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup
 
@@ -21,7 +20,7 @@ from ..model import Diagnostic, Goal, Person, Project, State, Task, Workflow
 from ..recur import Occurrence
 from ..timesheet import logged_by
 from ..values import as_day, format_hours
-from . import ics
+from . import fragments, ics
 from .flow import FlowView
 from .markdown import Renderer, is_safe_url, repo_rewriter
 from .urls import UrlMap
@@ -58,7 +57,6 @@ class SiteView:
             if project.path:
                 self._item_pages[project.path] = urls.item("project", project.id)
         self.root = ""  # the current page's way back to the site root, set per page
-        self.macros: Any = None  # the _macros.html module, set by the builder
         self._fragments: dict[tuple[str, str, str], Markup] = {}
         self._diagnostics: dict[str, list[Diagnostic]] = {}
         self._logged: dict[str, list[Task]] | None = None
@@ -102,11 +100,26 @@ class SiteView:
     # -- fragments shared by many pages, rendered once ---------------------------------------
 
     def card_html(self, task: Task) -> Markup:
-        return self._fragment("card", task, lambda: self.macros.card(task))
+        return self._fragment("card", task, lambda: fragments.card(self, task))
 
     def row_html(self, task: Task, show_project: bool) -> Markup:
         kind = "row+project" if show_project else "row"
-        return self._fragment(kind, task, lambda: self.macros.task_row(task, show_project))
+        return self._fragment(kind, task, lambda: fragments.task_row(self, task, show_project))
+
+    def state_badge(self, task: Task) -> Markup:
+        return fragments.state_badge(self, task)
+
+    def priority(self, task: Task) -> Markup:
+        return fragments.priority(task)
+
+    def due(self, task: Task) -> Markup:
+        return fragments.due(self, task)
+
+    def person_link(self, person_id: str) -> Markup:
+        return fragments.person_link(self, person_id)
+
+    def chip(self, person_id: str) -> Markup:
+        return fragments.chip(self, person_id)
 
     def _fragment(self, kind: str, task: Task, make: Callable[[], str]) -> Markup:
         key = (kind, task.id, self.root)
