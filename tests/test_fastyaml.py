@@ -104,7 +104,7 @@ def documents(draw) -> str:
                     lines += draw(st.sampled_from([[], [""], [f"{pad}# note"], ["# note"]]))
             lines += draw(st.sampled_from([[], [f"{indent}  more"], [f"{pad} deeper: x"]]))
         elif shape == "empty":
-            lines.append(f"{key}:")
+            lines.append(f"{key}:{draw(st.sampled_from(['', '   ', comment]))}")
         elif shape == "comment":
             lines.append("# a comment")
         else:
@@ -186,6 +186,12 @@ def test_odd_list_items_go_to_the_full_parser() -> None:
     assert fastyaml.parse_simple("a:\n  - k:\n    j: 1", 2) is None  # a null value
     assert fastyaml.parse_simple("a:\n  - k: 1\n      j: 1", 2) is None  # deeper: invalid
     assert fastyaml.parse_simple("a:\n  - k: 1\n    k: 2", 2) is None  # duplicate key
+
+
+def test_a_missing_value_is_placed_right_after_the_colon() -> None:
+    for block in ("key:   \nb: 1", "key: # c\nb: 1", "key:   "):
+        assert fastyaml.parse_simple(block, 2) is not None
+        same(block)
 
 
 def test_a_short_last_comment_ends_a_deeper_list_on_its_own_line() -> None:

@@ -19,19 +19,22 @@ from typing import Any
 
 from .yamlpos import Path, Span, YamlDoc, ambiguity, resolve_plain
 
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:( +)(.*?))?( +#.*)? *\Z")
+# 'key: value # comment'. A value holds no '#' at all (a '#' inside a value is rare, and the
+# full parser reads it), which keeps the pattern free of backtracking.
+_KEY_LINE = re.compile(r"([A-Za-z_][\w-]*):(?: +([^ #](?:[^#]*[^ #])?))?(?: +#.*)? *\Z", re.ASCII)
 # A plain scalar of the safe kind: no indicator first, no ': ' or ' #' inside, no flow
 # characters, no trailing space.
 _PLAIN = re.compile(r"[\w(][\w ./+();=<>~^$%!?&:-]*(?<![ :])\Z|[\w(]\Z")
 _PLAIN_ITEM = re.compile(r"[\w(][\w ./+();=<>~^$%!?&-]*(?<! )\Z|[\w(]\Z")
 _DOUBLE = re.compile(r'"([^"\\]*)"\Z')
 _SINGLE = re.compile(r"'([^']*)'\Z")
-_ITEM_LINE = re.compile(r"( *)- +(.*?)( +#.*)? *\Z")
+_ITEM_LINE = re.compile(r"( *)- +([^ #](?:[^#]*[^ #])?)(?: +#.*)? *\Z")
 _COMMENT = re.compile(r" *(#.*)?\Z")
 _SPECIAL_KEYS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n", "~"})
 _NOT = object()
 
 
+_UNSEEN = object()
 _SCALARS: dict[str, Any] = {}  # raw text → value (or _NOT): most values recur across files
 _SCALARS_MAX = 200_000  # a bound for long-lived processes (the MkDocs plugin, serve)
 
@@ -81,6 +84,7 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
     record_pad = ""
     record_start = (0, 0)
     last = len(lines) - 1
+    known = _SCALARS.get
     for index, line in enumerate(lines):
         number = index + first_line
         if open_key is not None:
@@ -102,8 +106,6 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
                     values[record_path] = (*record_start, number, indent + 1)
                     record = None
                 text = item.group(2)
-                if not text:  # '- ' alone is a null item: the full parser reads it
-                    return None
                 column = item.start(2) + 1
                 path = (open_key, len(items))
                 if text[0] == "{":  # a set of keys on one line, as time log entries are
@@ -128,24 +130,26 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
                 continue
             if _COMMENT.match(line):
                 continue  # blank lines and comments do not end a block list
+            if indent < 0:
+                return None  # its first item is not a simple one
             if record is not None:
                 values[record_path] = (*record_start, number, 1)
                 record = None
             _close(open_key, items, number, data, values)
             open_key = None
-        if not line or line[0] == " " or line[0] == "#":
+        if not line or line[0] in " #":
             if _COMMENT.match(line):
                 continue
             return None
         match = _KEY_LINE.match(line)
         if match is None:
             return None
-        key, space, text, _comment = match.groups()
-        if key in data or key.lower() in _SPECIAL_KEYS:
+        key, text = match.groups()
+        if key in data or (len(key) < 6 and key.lower() in _SPECIAL_KEYS):
             return None
         keys[(key,)] = (number, 1, number, len(key) + 1)
         if not text:
-            column = len(key) + 2 + (len(space) if space else 0)
+            column = len(key) + 2  # libyaml places a missing value right after the ':'
             if index == last or not lines[index + 1].lstrip(" ").startswith("-"):
                 data[key] = None
                 values[(key,)] = (number, column, number, column)
@@ -153,14 +157,16 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
             open_key, items, indent = key, [], -1
             data[key] = None
             continue
-        column = match.start(3) + 1
+        column = match.start(2) + 1
         if text[0] == "[":
             parsed = _flow_list(text, number, column, (key,), values)
             if parsed is None:
                 return None
             data[key] = parsed
             continue
-        value = _scalar(text)
+        value = known(text, _UNSEEN)
+        if value is _UNSEEN:
+            value = _scalar(text)
         if value is _NOT:
             return None
         data[key] = value
@@ -181,8 +187,8 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
             values[(open_key,)] = (start[0], start[1], first_line + last, tail + 1)
     if not data:
         return None
-    first_key = min(span[0] for span in keys.values())  # the mapping starts at its first key
-    values[()] = (first_key, 1, end_line, 1)
+    first_key = next(iter(keys.values()))  # the mapping starts at its first key
+    values[()] = (first_key[0], 1, end_line, 1)
     return YamlDoc(data, keys, values, [], True)
 
 
@@ -196,12 +202,12 @@ def _entry(
 ) -> bool:
     """Add one ``key: value`` line of a list item's set of keys; False when it is not simple
     (an empty value or a nested block among them)."""
-    key, _space, text, _comment = match.groups()
+    key, text = match.groups()
     if not text or key in record or key.lower() in _SPECIAL_KEYS:
         return False
     key_column = match.start(1) + 1
     keys[(*path, key)] = (line, key_column, line, key_column + len(key))
-    column = match.start(3) + 1
+    column = match.start(2) + 1
     if text[0] == "[":
         parsed = _flow_list(text, line, column, (*path, key), values)
         if parsed is None:
