@@ -205,19 +205,41 @@ def render_template(
     """A templated page, its links relative to ``prefix`` (the way back to the site root)."""
     site.root = prefix
     context = page.context(prefix) if page.context else {}
+    kind = (page.template or "").removesuffix(".html")
+    common = {
+        "site": site,
+        "root": prefix,
+        "nav": page_nav,
+        "section": page.section,
+        "page_kind": kind,
+        "site_name": site.site_title,
+        "today": site.today,
+        "repo_url": site.repo_url,
+        "csp": Markup(environment.CSP),  # a constant of ours, not user data
+    }
     return env.get_template(page.template or "").render(
-        context,
-        site=site,
-        root=prefix,
-        nav=page_nav,
-        section=page.section,
-        title=page.title,
-        page_kind=(page.template or "").removesuffix(".html"),
-        site_name=site.site_title,
-        today=site.today,
-        repo_url=site.repo_url,
-        csp=Markup(environment.CSP),  # a constant of ours, not user data
+        context, title=page.title, frame=frame(env, common), **common
     )
+
+
+_TITLE_SLOT = Markup("<!--worktext:title-->")  # markup of ours: no escaped text can hold it
+_CONTENT_SLOT = Markup("<!--worktext:content-->")
+
+
+def frame(env: Environment, common: dict[str, Any]) -> tuple[Markup, Markup, Markup]:
+    """Every page's head, top bar and footer (``_frame.html``), cut around the title and the
+    content: rendered once per prefix, section and kind of page, not once per page."""
+    site: SiteView = common["site"]
+    key = (common["root"], common["section"], common["page_kind"])
+    found = site.frames.get(key)
+    if found is None:
+        html = env.get_template("_frame.html").render(
+            common, title_slot=_TITLE_SLOT, content_slot=_CONTENT_SLOT
+        )
+        head, rest = html.split(_TITLE_SLOT, 1)
+        middle, foot = rest.split(_CONTENT_SLOT, 1)
+        found = site.frames[key] = (Markup(head), Markup(middle), Markup(foot))
+    return found
 
 
 def render_page(page: Page) -> bytes:

@@ -58,6 +58,7 @@ class SiteView:
                 self._item_pages[project.path] = urls.item("project", project.id)
         self.root = ""  # the current page's way back to the site root, set per page
         self._fragments: dict[tuple[str, str, str], Markup] = {}
+        self.frames: dict[tuple[str, str, str], tuple[Markup, Markup, Markup]] = {}  # builder.frame
         self._diagnostics: dict[str, list[Diagnostic]] = {}
         self._logged: dict[str, list[Task]] | None = None
         self._pending: dict[tuple[dt.date, dt.date], list[Occurrence]] = {}
