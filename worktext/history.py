@@ -55,6 +55,7 @@ __all__ = [
 CACHE_NAME = "history.marshal"
 FORMAT = 3
 MENTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+ID_CHARACTER = re.compile(r"[0-9-]")  # a task id mentioned in a message has a digit or a '-'
 CLOSING_WORDS = re.compile(r"\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\s*:?\s+$", re.IGNORECASE)
 
 
@@ -182,48 +183,54 @@ class Replay:
     ) -> None:
         """Apply one commit: removed paths, and (path, fields or None, why) written ones."""
         self._materialize()
+        at_path, paths_of = self.at_path, self.paths_of
+        # Each touched id's state before the commit, in the order the ids were first touched.
         before: dict[str, tuple[str, dict[str, Any]] | None] = {}
-        touched: list[str] = []
-
-        def remember(key: str) -> None:
-            if key not in before:
-                touched.append(key)
-                before[key] = self._current(key)
-
         for path in removed:
-            old = self.at_path.get(path)
+            old = at_path.get(path)
             if old is not None:
-                remember(id_key(old[0]))
-                self._drop(path)
+                key = id_key(old[0])
+                if key not in before:
+                    before[key] = self._current(key)
+                self._drop(path, key)
         for path, fields, why in written:
             if fields is None:
                 self.history.skipped.append(Skipped(commit, path, why))
                 continue  # the earlier version stands
             task_id = item_id(fields, path)
-            old = self.at_path.get(path)
+            old = at_path.get(path)
             if old is not None:
-                remember(id_key(old[0]))
-                self._drop(path)
+                key = id_key(old[0])
+                if key not in before:
+                    before[key] = self._current(key)
+                self._drop(path, key)
             if task_id is None:
                 self.history.skipped.append(Skipped(commit, path, "no valid id"))
                 continue
-            remember(id_key(task_id))
-            self.at_path[path] = (task_id, fields)
-            self.paths_of.setdefault(id_key(task_id), []).append(path)
-        for key in touched:
-            self._record(commit, key, before[key], self._current(key), present)
+            key = id_key(task_id)
+            if key not in before:
+                before[key] = self._current(key)
+            at_path[path] = (task_id, fields)
+            paths = paths_of.get(key)
+            if paths is None:
+                paths_of[key] = [path]
+            else:
+                paths.append(path)
+        for key, old in before.items():
+            self._record(commit, key, old, self._current(key), present)
 
-    def _drop(self, path: str) -> None:
-        task_id, _ = self.at_path.pop(path)
-        paths = self.paths_of.get(id_key(task_id), [])
-        if path in paths:
+    def _drop(self, path: str, key: str) -> None:
+        del self.at_path[path]
+        paths = self.paths_of.get(key)
+        if paths and path in paths:
             paths.remove(path)
 
     def _current(self, key: str) -> tuple[str, dict[str, Any]] | None:
         paths = self.paths_of.get(key)
         if not paths:
             return None
-        path = min(paths)  # with duplicate ids, the first file wins, as in the index
+        # With duplicate ids, the first file wins, as in the index.
+        path = paths[0] if len(paths) == 1 else min(paths)
         return path, self.at_path[path][1]
 
     def _record(
@@ -234,21 +241,18 @@ class Replay:
         new: tuple[str, dict[str, Any]] | None,
         present: bool,
     ) -> None:
-        if old is None and new is None:
-            return
-        tasks = self.history.tasks
         if new is None:
-            assert old is not None
-            task = tasks[key]
-            task.events.append(Event(task.id, commit, "deleted", old[0], None, (), {}))
+            if old is not None:
+                task = self.history.tasks[key]
+                task.events.append(Event(task.id, commit, "deleted", old[0], None, (), {}))
             return
         path, fields = new
-        if any(v is None for v in fields.values()):  # null keys are left out, as the cache does
+        if None in fields.values():  # null keys are left out, as the cache does
             fields = {k: v for k, v in fields.items() if v is not None}
         task_id = self.at_path[path][0]
-        task = tasks.get(key)
+        task = self.history.tasks.get(key)
         if task is None:
-            task = tasks[key] = TaskHistory(task_id)
+            task = self.history.tasks[key] = TaskHistory(task_id)
         task.id = task_id
         if old is None:
             action = "present" if present else ("restored" if task.events else "created")
@@ -256,11 +260,11 @@ class Replay:
             task.events.append(Event(task_id, commit, action, path, None, changes, fields))
             return
         changes = diff_fields(old[1], fields)
-        if old[0] == path and not changes:
-            return  # only the body changed
-        action = "changed" if old[0] == path else "moved"
-        old_path = None if old[0] == path else old[0]
-        task.events.append(Event(task_id, commit, action, path, old_path, changes, fields))
+        if old[0] == path:
+            if changes:  # else only the body changed
+                task.events.append(Event(task_id, commit, "changed", path, None, changes, fields))
+            return
+        task.events.append(Event(task_id, commit, "moved", path, old[0], changes, fields))
 
     def snapshot(self) -> tuple:
         """Which task each path holds; the fields come from the task's last event."""
@@ -288,6 +292,8 @@ def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldCh
     make = tuple.__new__  # builds the named tuples without a Python-level call each
     if not old:
         return tuple([make(FieldChange, (k, None, v)) for k, v in new.items() if v is not None])
+    if old.keys() == new.keys():  # most commits change a value or two, not the keys
+        return tuple([make(FieldChange, (k, v, new[k])) for k, v in old.items() if v != new[k]])
     keys = list(old) + [k for k in new if k not in old]
     return tuple(
         [make(FieldChange, (k, old.get(k), new.get(k))) for k in keys if old.get(k) != new.get(k)]
@@ -340,7 +346,7 @@ def link_mentions(history: History) -> None:
         seen: set[str] = set()
         for match in MENTION.finditer(commit.message):
             word = match.group(0).rstrip("._-")
-            if not any(c.isdigit() or c == "-" for c in word):
+            if not ID_CHARACTER.search(word):
                 continue  # plain words are not task ids
             key = id_key(word)
             task = history.tasks.get(key)
@@ -478,7 +484,8 @@ def _cached(
     assert built is not None
     history, replay = built
     history.head, history.branch = state.head, state.branch
-    link_mentions(history)
+    with cache.gc_paused():
+        link_mentions(history)
     if use_cache:
         cache.remember(root, CACHE_NAME, key, (commit, encode(history, replay)))
     return history, replay

@@ -140,33 +140,26 @@ class FrontMatterReader:
         found = _KEY_GROUP.findall(block)
         if sum(map(len, found)) != len(block):
             return parse_front_matter(raw, "")  # lines before the first key, or unusual ones
-        groups = self._groups
-        data: dict[str, Any] = {}
-        for group in found:
-            known = groups.get(group)
-            if known is None:
-                return self._read_new(raw, found)
-            if known[0] in data:
-                return parse_front_matter(raw, "")  # a repeated key is the parser's to report
-            data[known[0]] = known[1]
+        known = list(map(self._groups.get, found))
+        if None in known:
+            return self._read_new(raw, found, known)
+        data = dict(known)
+        if len(data) != len(known):
+            return parse_front_matter(raw, "")  # a repeated key: the parser's to report
         return data, ""
 
-    def _read_new(self, raw: bytes, found: list[bytes]) -> Parsed:
+    def _read_new(self, raw: bytes, found: list[bytes], known: list[Any]) -> Parsed:
         """Parse the groups not seen yet as one front matter, then assemble the whole."""
-        groups = self._groups
-        new = [group for group in found if group not in groups]
+        new = [group for group, item in zip(found, known, strict=True) if item is None]
         if any(b"*" in group for group in new):  # an alias means another key's anchor
             return parse_front_matter(raw, "")
         read = simple_front_matter(b"---\n" + b"".join(new) + b"---\n")
         if read is None or len(read) != len(new):
             return parse_front_matter(raw, "")
-        groups.update(zip(new, read.items(), strict=True))  # one key per group, in order
-        data: dict[str, Any] = {}
-        for group in found:
-            key, value = groups[group]
-            if key in data:
-                return parse_front_matter(raw, "")
-            data[key] = value
+        self._groups.update(zip(new, read.items(), strict=True))  # one key per group, in order
+        data = dict(map(self._groups.__getitem__, found))
+        if len(data) != len(found):
+            return parse_front_matter(raw, "")
         return data, ""
 
 
