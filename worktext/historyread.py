@@ -25,6 +25,7 @@ from .fastyaml import simple_front_matter
 from .loader import SKIPPED_NAMES
 from .model import KINDS
 from .source import parse_bytes
+from .yamlpos import resolve_plain
 
 UNCOMMITTED = "uncommitted"
 LOG_FORMAT = "%x01%H%x00%P%x00%an%x00%ae%x00%aI%x00%B"
@@ -113,6 +114,55 @@ def parse_front_matter(raw: bytes, rel: str) -> Parsed:
     return source.data, ""
 
 
+# The commonest groups, read directly: one 'key: value' line whose value is words (single
+# spaces or colons between them, no indicator first, no ': ' or ' #' inside), a double-quoted
+# string without escapes, or a flow list of single words; or 'key:' over a block list of such
+# words. Each is what YAML's core schema makes of it (and what simple_front_matter reads).
+_PLAIN = r"\w[\w./+-]*(?:[ :]\w[\w./+-]*)*"
+_ITEM = r"\w[\w./+-]*"
+_COMMENT = r"(?: +#.*)? *"
+_ONE_LINE = re.compile(
+    rf"([A-Za-z_][A-Za-z0-9_-]*): +(?:({_PLAIN})|\"([^\"\\\x00-\x1f\x7f\x85\u2028\u2029\ufeff]*)\"|"
+    rf"\[ *((?:{_ITEM})(?: *, *{_ITEM})*)? *\]){_COMMENT}\n"
+)
+_BARE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): *")
+_BLOCK_ITEM = re.compile(rf"( *)- +({_PLAIN}){_COMMENT}")
+_NULL_OR_BOOL = frozenset(
+    ["null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"]
+)
+
+
+def _read_group(group: bytes) -> tuple[str, Any] | None:
+    """The key and value of a group of one of the commonest shapes; None for any other."""
+    try:
+        text = group.decode()
+    except UnicodeDecodeError:
+        return None
+    line = _ONE_LINE.fullmatch(text)
+    if line is not None:
+        key, plain, quoted, items = line.groups()
+        if key in _NULL_OR_BOOL:
+            return None
+        if plain is not None:
+            return key, resolve_plain(plain)
+        if quoted is not None:
+            return key, quoted
+        return key, [resolve_plain(item.strip(" ")) for item in items.split(",")] if items else []
+    lines = text.split("\n")
+    head = _BARE_KEY.fullmatch(lines[0])
+    if head is None or head.group(1) in _NULL_OR_BOOL or len(lines) < 3:
+        return None
+    indent = None
+    values = []
+    for line in lines[1:-1]:
+        item = _BLOCK_ITEM.fullmatch(line)
+        if item is None or indent not in (None, item.group(1)):
+            return None
+        indent = item.group(1)
+        values.append(resolve_plain(item.group(2)))
+    return head.group(1), values
+
+
 # One top-level key of a front matter block: its line (which starts with a letter or '_') and
 # the lines that belong to it (indented, '-' items, comments, blank lines).
 _KEY_GROUP = re.compile(rb"[A-Za-z_][^\n]*\n(?:[ #-][^\n]*\n|\n)*")
@@ -149,17 +199,28 @@ class FrontMatterReader:
         return data, ""
 
     def _read_new(self, raw: bytes, found: list[bytes], known: list[Any]) -> Parsed:
-        """Parse the groups not seen yet as one front matter, then assemble the whole."""
-        new = [group for group, item in zip(found, known, strict=True) if item is None]
-        if any(b"*" in group for group in new):  # an alias means another key's anchor
-            return parse_front_matter(raw, "")
-        read = simple_front_matter(b"---\n" + b"".join(new) + b"---\n")
-        if read is None or len(read) != len(new):
-            return parse_front_matter(raw, "")
-        self._groups.update(zip(new, read.items(), strict=True))  # one key per group, in order
-        data = dict(map(self._groups.__getitem__, found))
+        """Read the groups not seen yet, then assemble the whole: the commonest shapes
+        directly, the others parsed together as one smaller front matter."""
+        groups = self._groups
+        rest = []
+        for group, item in zip(found, known, strict=True):
+            if item is not None:
+                continue
+            read = _read_group(group)
+            if read is None:
+                rest.append(group)
+            else:
+                groups[group] = read
+        if rest:
+            if any(b"*" in group for group in rest):  # an alias means another key's anchor
+                return parse_front_matter(raw, "")
+            read = simple_front_matter(b"---\n" + b"".join(rest) + b"---\n")
+            if read is None or len(read) != len(rest):
+                return parse_front_matter(raw, "")
+            groups.update(zip(rest, read.items(), strict=True))  # one key per group, in order
+        data = dict(map(groups.__getitem__, found))
         if len(data) != len(found):
-            return parse_front_matter(raw, "")
+            return parse_front_matter(raw, "")  # a repeated key: the parser's to report
         return data, ""
 
 
