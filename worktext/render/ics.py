@@ -84,28 +84,22 @@ def event_lines(
     return lines
 
 
-def task_events(ws: Workspace, tasks: Iterable[Task], stamp: str) -> list[list[str]]:
-    domain = _domain(ws)
-    events = []
-    for task in tasks:
-        if task.due is None:
-            continue
-        description = f"Status: {ws.status_of(task)}\nProject: {ws.project_of(task).title}"
-        if task.assignees:
-            description += "\nAssignees: " + ", ".join(task.assignees)
-        cancelled = ws.category(task) == "cancelled"
-        events.append(
-            event_lines(
-                f"task-{task.id}@{domain}",
-                f"{task.id}: {task.title}",
-                as_day(task.due),
-                stamp,
-                description,
-                "CANCELLED" if cancelled else None,
-                task.labels,
-            )
-        )
-    return events
+def task_event(ws: Workspace, task: Task, stamp: str, domain: str) -> list[str]:
+    """The event of a task with a due date."""
+    assert task.due is not None
+    description = f"Status: {ws.status_of(task)}\nProject: {ws.project_of(task).title}"
+    if task.assignees:
+        description += "\nAssignees: " + ", ".join(task.assignees)
+    cancelled = ws.category(task) == "cancelled"
+    return event_lines(
+        f"task-{task.id}@{domain}",
+        f"{task.id}: {task.title}",
+        as_day(task.due),
+        stamp,
+        description,
+        "CANCELLED" if cancelled else None,
+        task.labels,
+    )
 
 
 def upcoming(ws: Workspace) -> list[recur.Occurrence]:
@@ -113,34 +107,19 @@ def upcoming(ws: Workspace) -> list[recur.Occurrence]:
     return recur.pending(ws, ws.today, ws.today + dt.timedelta(days=RECURRING_DAYS))
 
 
-def recurring_events(
-    ws: Workspace,
-    stamp: str,
-    person_id: str | None = None,
-    occurrences: list[recur.Occurrence] | None = None,
-) -> list[list[str]]:
-    """Upcoming occurrences of recurring tasks that are not task files yet. The UID is the one
-    the occurrence's task will have (``task-<occurrence id>@…``), so when ``worktext recur``
+def recurring_event(occurrence: recur.Occurrence, task: Task, stamp: str, domain: str) -> list[str]:
+    """An upcoming occurrence of a recurring task that is not a task file yet. The UID is the
+    one the occurrence's task will have (``task-<occurrence id>@…``), so when ``worktext recur``
     creates the file, calendar clients update the event instead of adding a second one."""
-    domain = _domain(ws)
-    events = []
-    for occurrence in upcoming(ws) if occurrences is None else occurrences:
-        task = ws.tasks.get(occurrence.series_id)
-        if task is None or (person_id is not None and person_id not in task.assignees):
-            continue
-        description = f"Recurring ({task.repeat}) from {task.id}; not created yet"
-        events.append(
-            event_lines(
-                f"task-{occurrence.id}@{domain}",
-                f"{occurrence.id}: {task.title}",
-                occurrence.date,
-                stamp,
-                description,
-                "TENTATIVE",
-                (*task.labels, "recurring"),
-            )
-        )
-    return events
+    return event_lines(
+        f"task-{occurrence.id}@{domain}",
+        f"{occurrence.id}: {task.title}",
+        occurrence.date,
+        stamp,
+        f"Recurring ({task.repeat}) from {task.id}; not created yet",
+        "TENTATIVE",
+        (*task.labels, "recurring"),
+    )
 
 
 def milestone_events(ws: Workspace, projects: Iterable[Project], stamp: str) -> list[list[str]]:
@@ -160,41 +139,94 @@ def milestone_events(ws: Workspace, projects: Iterable[Project], stamp: str) -> 
     return events
 
 
-def calendar_bytes(name: str, events: list[list[str]]) -> bytes:
-    lines = [
+def calendar_bytes(name: str, events: Iterable[list[str] | bytes]) -> bytes:
+    """A calendar of events given as lines, or as bytes already folded (``Feeds``)."""
+    head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
+    parts = [fold(line) for line in head]
     for event in events:
-        lines.extend(event)
-    lines.append("END:VCALENDAR")
-    return b"\r\n".join(fold(line) for line in lines) + b"\r\n"
+        parts.append(event if isinstance(event, bytes) else _folded(event))
+    parts.append(b"END:VCALENDAR")
+    return b"\r\n".join(parts) + b"\r\n"
+
+
+def _folded(lines: list[str]) -> bytes:
+    return b"\r\n".join(fold(line) for line in lines)
 
 
 def _stamp(ws: Workspace) -> str:
     return f"{_day(ws.today)}T000000Z"
 
 
+class Feeds:
+    """The feeds of one build: the workspace's and each person's. A task's event is in the
+    workspace's feed and in each assignee's, so it is written once; the upcoming recurring work
+    is found once and grouped by person once."""
+
+    def __init__(self, ws: Workspace, occurrences: list[recur.Occurrence] | None = None) -> None:
+        self.ws = ws
+        self.stamp = _stamp(ws)
+        self.domain = _domain(ws)
+        self.occurrences = upcoming(ws) if occurrences is None else occurrences
+        self._events: dict[str, bytes] = {}
+        self._by_person: dict[str, list[recur.Occurrence]] | None = None
+
+    def _task(self, task: Task) -> bytes:
+        found = self._events.get(task.id)
+        if found is None:
+            lines = task_event(self.ws, task, self.stamp, self.domain)
+            found = self._events[task.id] = _folded(lines)
+        return found
+
+    def _recurring(self, occurrences: Iterable[recur.Occurrence]) -> list[bytes]:
+        out = []
+        for occurrence in occurrences:
+            task = self.ws.tasks.get(occurrence.series_id)
+            if task is not None:
+                lines = recurring_event(occurrence, task, self.stamp, self.domain)
+                out.append(_folded(lines))
+        return out
+
+    def workspace(self) -> bytes:
+        ws = self.ws
+        events: list[list[str] | bytes] = list(milestone_events(ws, ws.all_projects(), self.stamp))
+        events += [self._task(task) for task in ws.tasks if task.due is not None]
+        events += self._recurring(self.occurrences)
+        return calendar_bytes(ws.config.name, events)
+
+    def person(self, person_id: str) -> bytes:
+        ws = self.ws
+        person = ws.people.get(person_id)
+        name = f"{ws.config.name}: {person.name if person else person_id}"
+        if person is None:
+            return calendar_bytes(name, [])
+        tasks = sorted(ws.tasks_of_person(person), key=lambda t: t.id)
+        events: list[list[str] | bytes] = [self._task(t) for t in tasks if t.due is not None]
+        events += self._recurring(self._occurrences_of(person.id))
+        return calendar_bytes(name, events)
+
+    def _occurrences_of(self, person_id: str) -> list[recur.Occurrence]:
+        if self._by_person is None:
+            self._by_person = {}
+            for occurrence in self.occurrences:
+                task = self.ws.tasks.get(occurrence.series_id)
+                for assignee in dict.fromkeys(task.assignees if task is not None else ()):
+                    self._by_person.setdefault(assignee, []).append(occurrence)
+        return self._by_person.get(person_id, [])
+
+
 def workspace_ics(ws: Workspace, occurrences: list[recur.Occurrence] | None = None) -> bytes:
-    """The whole workspace's feed; ``occurrences`` (default ``upcoming(ws)``) are shared by
-    the feeds of one build."""
-    stamp = _stamp(ws)
-    events = milestone_events(ws, ws.all_projects(), stamp) + task_events(ws, ws.tasks, stamp)
-    events += recurring_events(ws, stamp, None, occurrences)
-    return calendar_bytes(ws.config.name, events)
+    """The whole workspace's feed."""
+    return Feeds(ws, occurrences).workspace()
 
 
 def person_ics(
     ws: Workspace, person_id: str, occurrences: list[recur.Occurrence] | None = None
 ) -> bytes:
-    person = ws.people.get(person_id)
-    name = f"{ws.config.name}: {person.name if person else person_id}"
-    tasks = sorted(ws.tasks_of_person(person), key=lambda t: t.id) if person else []
-    stamp = _stamp(ws)
-    events = task_events(ws, tasks, stamp)
-    if person is not None:
-        events += recurring_events(ws, stamp, person.id, occurrences)
-    return calendar_bytes(name, events)
+    """One person's feed: the tasks assigned to them and their upcoming recurring work."""
+    return Feeds(ws, occurrences).person(person_id)

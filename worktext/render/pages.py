@@ -16,7 +16,7 @@ from typing import Any
 from ..export import index_document
 from ..model import Task
 from . import calendar as cal
-from . import contexts, ics
+from . import contexts
 from .search import search_script
 from .urls import UrlMap
 from .view import SiteView
@@ -139,9 +139,7 @@ def _plan(site: SiteView) -> list[Page]:
         ),
         Page("search-index.js", EVERYTHING, produce=lambda: search_script(ws, urls)),
         Page("index.json", EVERYTHING, produce=lambda: _json(index_document(ws))),
-        Page(
-            "calendar.ics", EVERYTHING, produce=lambda: ics.workspace_ics(ws, site.feed_recurring)
-        ),
+        Page("calendar.ics", EVERYTHING, produce=lambda: site.feeds.workspace()),
     ]
     pages.extend(_project_pages(site))
     for workflow in contexts.board_workflows(site):
@@ -190,7 +188,7 @@ def _plan(site: SiteView) -> list[Page]:
             Page(
                 urls.item("ics", person.id, ".ics"),
                 deps_tuple,
-                produce=lambda x=person: ics.person_ics(ws, x.id, site.feed_recurring),
+                produce=lambda x=person: site.feeds.person(x.id),
             )
         )
     for goal in ws.goals:

@@ -176,9 +176,9 @@ class SiteView:
         return self._logged.get(person_id, [])
 
     @functools.cached_property
-    def feed_recurring(self) -> list[Occurrence]:
-        """Upcoming recurring work without files, for every feed of the build (computed once)."""
-        return ics.upcoming(self.ws)
+    def feeds(self) -> ics.Feeds:
+        """The calendar feeds of the build; they share their events and recurring work."""
+        return ics.Feeds(self.ws)
 
     def pending(self, start: dt.date, end: dt.date) -> list[Occurrence]:
         """``recur.pending`` once per window in a build (area pages share theirs)."""
