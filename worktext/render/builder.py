@@ -8,13 +8,14 @@ is gone), and written only when its bytes changed. Large builds render in two pr
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from .view import SiteView
 MANIFEST_FORMAT = 1
 PARALLEL_THRESHOLD = 400  # below this many pages, a second process costs more than it saves
 CHUNK = 100
+HEAVY_DEPS = 20  # pages that depend on more items than this are handed out one by one
 Progress = Callable[[int, int], None]
 
 
@@ -133,24 +135,83 @@ def _render_all(
     total = len(todo)
     if progress:
         progress(0, total)
+    chunks = _chunks(todo)
     workers = min(2, jobs or os.cpu_count() or 1)
-    # Interleaved, so the few heavy pages (home, boards, feeds) spread over the workers.
-    count = max(1, -(-total // CHUNK))
-    chunks = [todo[i::count] for i in range(count)]
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers > 1 and total >= PARALLEL_THRESHOLD and can_fork:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            for chunk_results in pool.imap_unordered(_render_chunk, chunks):
-                results.update(chunk_results)
-                if progress:
-                    progress(len(results), total)
-    else:
-        for chunk in chunks:
-            results.update(_render_chunk(chunk))
-            if progress:
-                progress(len(results), total)
+        return _render_in_two(chunks, total, progress)
+    for chunk in chunks:
+        results.update(_render_chunk(chunk))
+        if progress:
+            progress(len(results), total)
     return results
+
+
+def _chunks(todo: list[int]) -> list[list[int]]:
+    """The pages in portions for the workers to take in turn: the heavy pages (the whole-site
+    files, boards, project, person and goal pages, which depend on many items) first and one
+    by one, so the two processes share them; then the light ones by the hundred."""
+    pages: list[Page] = _CURRENT["pages"]
+
+    def weight(index: int) -> int:
+        deps = pages[index].deps
+        return 1 << 30 if "*" in deps else len(deps)
+
+    order = sorted(todo, key=lambda index: -weight(index))
+    heavy = [index for index in order if weight(index) > HEAVY_DEPS]
+    light = order[len(heavy) :]
+    return [[index] for index in heavy] + [
+        light[i : i + CHUNK] for i in range(0, len(light), CHUNK)
+    ]
+
+
+def _render_in_two(
+    chunks: list[list[int]], total: int, progress: Progress | None
+) -> dict[int, tuple[str, bool]]:
+    """Render in this process and one fork of it, each taking the next portion from a shared
+    counter until none is left. One fork, not two: this process works instead of waiting, and
+    only one copy of the loaded workspace is touched by a second process. A portion the fork
+    did not finish (it failed) is rendered here afterwards."""
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_render_taken_child, args=(chunks, counter, send))
+    child.start()
+    send.close()
+    results: dict[int, tuple[str, bool]] = {}
+    for done in _render_taken(chunks, counter):
+        results.update(done)
+        if progress:
+            progress(min(total, len(results) * 2), total)
+    with contextlib.suppress(EOFError, OSError):  # the fork died: what it took is done below
+        results.update(receive.recv())
+    child.join()
+    left = [index for chunk in chunks for index in chunk if index not in results]
+    if left:
+        results.update(_render_chunk(left))
+    if progress:
+        progress(total, total)
+    return results
+
+
+def _render_taken(chunks: list[list[int]], counter: Any) -> Iterator[dict[int, tuple[str, bool]]]:
+    while True:
+        with counter.get_lock():
+            taken = counter.value
+            counter.value = taken + 1
+        if taken >= len(chunks):
+            return
+        yield _render_chunk(chunks[taken])
+
+
+def _render_taken_child(chunks: list[list[int]], counter: Any, send: Any) -> None:
+    results: dict[int, tuple[str, bool]] = {}
+    # On a failure, the parent renders what is missing (and reports the error, if it recurs).
+    with contextlib.suppress(Exception):
+        for done in _render_taken(chunks, counter):
+            results.update(done)
+    send.send(results)
+    send.close()
 
 
 def _render_chunk(indexes: list[int]) -> dict[int, tuple[str, bool]]:
