@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -357,23 +358,25 @@ def link_mentions(history: History) -> None:
             task.mentions.append(Mention(commit, closes))
 
 
+def status_args(config: Config) -> list[str]:
+    """``git status`` of the task folder: the working tree's task changes."""
+    task_folder = folder_prefixes(config)["task"] or "."
+    options = ["--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"]
+    return ["status", *options, "--", task_folder]
+
+
 def apply_uncommitted(
-    root: Path, config: Config, state: gitio.RepoState, replay: Replay, now: dt.datetime
+    root: Path,
+    config: Config,
+    state: gitio.RepoState,
+    replay: Replay,
+    now: dt.datetime,
+    status: bytes | None = None,
 ) -> None:
+    """Replay the working tree's task changes (``status``: the output of ``status_args``,
+    when it was run already) as a final pseudo-commit."""
     prefixes = folder_prefixes(config)
-    task_folder = prefixes["task"] or "."
-    out = gitio.run(
-        root,
-        [
-            "status",
-            "--porcelain=v1",
-            "-z",
-            "--untracked-files=all",
-            "--no-renames",
-            "--",
-            task_folder,
-        ],
-    ).stdout
+    out = gitio.run(root, status_args(config)).stdout if status is None else status
     removed, written = [], []
     for entry in out.split(b"\0"):
         if len(entry) < 4:
@@ -420,14 +423,18 @@ def load_history(
     commit = None
     if state.head:
         commit = state.head if rev == "HEAD" else gitio.resolve(root, rev)
-    if commit is None:
-        history, replay = History(head=None, branch=state.branch), None
-    else:
-        history, replay = _cached(root, config, state, rev, commit, use_cache)
-    replay = replay or Replay(history)
-    if uncommitted and rev == "HEAD":
-        now = now or dt.datetime.now(dt.timezone.utc)
-        apply_uncommitted(root, config, state, replay, now)
+    uncommitted = uncommitted and rev == "HEAD"
+    # The working tree's state is asked for at once: git looks at every file while the
+    # history is read or recalled.
+    with gitio.Pending(root, status_args(config)) if uncommitted else nullcontext() as status:
+        if commit is None:
+            history, replay = History(head=None, branch=state.branch), None
+        else:
+            history, replay = _cached(root, config, state, rev, commit, use_cache)
+        replay = replay or Replay(history)
+        if status is not None:
+            now = now or dt.datetime.now(dt.timezone.utc)
+            apply_uncommitted(root, config, state, replay, now, status.result())
     history.warnings = warnings
     for skipped in history.skipped:
         history.warnings.append(
