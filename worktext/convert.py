@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,6 +96,9 @@ class Converter:
                 self.unknown_key((*path, key), key, fields)
                 continue
             if raw is None:
+                continue
+            if spec.type == "string" and type(raw) is str:  # most keys: nothing to convert
+                values[key] = raw
                 continue
             value = self.value(spec, raw, (*path, key), key)
             if value is not None:
@@ -294,10 +296,16 @@ _READERS = {
 }
 
 
-@functools.cache
+_ITEM_FIELDS: dict[tuple[str, str], Field] = {}
+
+
 def _item_field(spec: Field) -> Field:
     """The field of one entry of an ``ids`` or ``strings`` list."""
-    return Field("id" if spec.type == "ids" else "string", spec.doc)
+    key = (spec.type, spec.doc)
+    found = _ITEM_FIELDS.get(key)
+    if found is None:
+        found = _ITEM_FIELDS[key] = Field("id" if spec.type == "ids" else "string", spec.doc)
+    return found
 
 
 # Required keys of each set of fields, found once: the sets are few and live as long as the

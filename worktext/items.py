@@ -88,7 +88,8 @@ def _item_id(source: SourceFile, values: dict[str, Any], converter: Converter) -
         return values["id"]
     if source.data and source.data.get("id") is not None:
         return None  # an invalid id, already reported
-    stem = os.path.splitext(os.path.basename(source.path))[0]
+    name = source.path[source.path.rfind("/") + 1 :]  # the path has forward slashes
+    stem = name[:-3] if name.endswith(".md") and len(name) > 3 else os.path.splitext(name)[0]
     if ID_PATTERN.match(stem):
         return stem
     converter.report(
