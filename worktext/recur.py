@@ -135,11 +135,14 @@ def materialised(ws: Workspace) -> set[str]:
     return seen
 
 
-def pending(ws: Workspace, start: dt.date, end: dt.date) -> list[Occurrence]:
+def pending(
+    ws: Workspace, start: dt.date, end: dt.date, exists: set[str] | None = None
+) -> list[Occurrence]:
     """Occurrences of every live series dated ``start`` to ``end`` that are not task files
     yet, by date then series: what the site's calendar shows as upcoming. Series whose rule
-    cannot be read are left out (``check`` reports them)."""
-    exists = materialised(ws)
+    cannot be read are left out (``check`` reports them). ``exists`` is ``materialised(ws)``
+    when the caller has it already."""
+    exists = materialised(ws) if exists is None else exists
     out: list[Occurrence] = []
     for task in series(ws):
         try:

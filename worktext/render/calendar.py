@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .. import recur
@@ -103,11 +104,14 @@ def events_by_day(ws: Workspace, urls: UrlMap) -> dict[dt.date, list[Event]]:
 
 
 def add_recurring(
-    found: dict[dt.date, list[Event]], ws: Workspace, urls: UrlMap, start: dt.date, end: dt.date
+    found: dict[dt.date, list[Event]],
+    ws: Workspace,
+    urls: UrlMap,
+    pending: Iterable[recur.Occurrence],
 ) -> None:
-    """Add the occurrences of recurring tasks from ``start`` to ``end`` that are not task
-    files yet (``recur.pending``): shown, not created; each links to its series task."""
-    for occurrence in recur.pending(ws, start, end):
+    """Add the occurrences of recurring tasks that are not task files yet (``pending``, from
+    ``recur.pending``): shown, not created; each links to its series task."""
+    for occurrence in pending:
         task = ws.tasks.get(occurrence.series_id)
         if task is None:
             continue

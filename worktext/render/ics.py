@@ -102,9 +102,14 @@ def task_event(ws: Workspace, task: Task, stamp: str, domain: str) -> list[str]:
     )
 
 
+def upcoming_window(ws: Workspace) -> tuple[dt.date, dt.date]:
+    """The days of recurring work the feeds list: from today, ``RECURRING_DAYS`` ahead."""
+    return ws.today, ws.today + dt.timedelta(days=RECURRING_DAYS)
+
+
 def upcoming(ws: Workspace) -> list[recur.Occurrence]:
-    """The occurrences the feeds list: from today, ``RECURRING_DAYS`` ahead."""
-    return recur.pending(ws, ws.today, ws.today + dt.timedelta(days=RECURRING_DAYS))
+    """The occurrences the feeds list (see ``upcoming_window``)."""
+    return recur.pending(ws, *upcoming_window(ws))
 
 
 def recurring_event(occurrence: recur.Occurrence, task: Task, stamp: str, domain: str) -> list[str]:

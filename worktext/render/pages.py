@@ -277,7 +277,7 @@ def _calendar_pages(site: SiteView) -> list[Page]:
     span = cal.window(shown)
     if span is not None and span[1] >= ws.today:
         # Upcoming only: a past date of a series that has no file was skipped or never made.
-        cal.add_recurring(events, ws, site.urls, max(span[0], ws.today), span[1])
+        cal.add_recurring(events, ws, site.urls, site.pending(max(span[0], ws.today), span[1]))
     months = [cal.build_month(y, m, ws.today, events) for y, m in shown]
     cal.link_months(months, ws.today)
     workflows = {f"w:{w.id}" for w in ws.workflows} | {f"w:{ws.default_workflow.id}"}

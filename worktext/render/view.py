@@ -62,6 +62,7 @@ class SiteView:
         self._diagnostics: dict[str, list[Diagnostic]] = {}
         self._logged: dict[str, list[Task]] | None = None
         self._pending: dict[tuple[dt.date, dt.date], list[Occurrence]] = {}
+        self._materialised: set[str] | None = None
         for diagnostic in ws.diagnostics:
             self._diagnostics.setdefault(diagnostic.path, []).append(diagnostic)
 
@@ -178,13 +179,15 @@ class SiteView:
     @functools.cached_property
     def feeds(self) -> ics.Feeds:
         """The calendar feeds of the build; they share their events and recurring work."""
-        return ics.Feeds(self.ws)
+        return ics.Feeds(self.ws, self.pending(*ics.upcoming_window(self.ws)))
 
     def pending(self, start: dt.date, end: dt.date) -> list[Occurrence]:
         """``recur.pending`` once per window in a build (area pages share theirs)."""
         key = (start, end)
         if key not in self._pending:
-            self._pending[key] = recur.pending(self.ws, start, end)
+            if self._materialised is None:  # the same for every window: found once
+                self._materialised = recur.materialised(self.ws)
+            self._pending[key] = recur.pending(self.ws, start, end, self._materialised)
         return self._pending[key]
 
     def body_html(self, item: Task | Project | Goal | Person, prefix: str) -> Markup:
