@@ -270,6 +270,71 @@ class BlobReader:
                 proc.kill()
             writer.join()
 
+    def read_batches(self, batches: Iterable[Sequence[str]]) -> Iterator[tuple[str, bytes | None]]:
+        """(sha, content) of every object asked for, in the order asked; content None when
+        the object is missing.
+
+        ``batches`` is consumed by the thread that writes to git, so it may wait before it
+        gives the next batch (for a ``git log`` that is still running) while the answers to
+        the earlier ones are read here. An exception it raises is raised here once the
+        objects asked for before it have been read.
+        """
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin = proc.stdin
+        failures: list[BaseException] = []
+
+        def feed() -> None:
+            try:
+                for batch in batches:
+                    for start in range(0, len(batch), 1024):
+                        chunk = "".join(f"{s}\n" for s in batch[start : start + 1024])
+                        stdin.write(chunk.encode("ascii"))
+            except (BrokenPipeError, ValueError, OSError):
+                pass  # git stopped: the reading side says so
+            except BaseException as exc:
+                failures.append(exc)
+            finally:
+                with contextlib.suppress(OSError):
+                    stdin.close()
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        fd = proc.stdout.fileno()
+        buffer = b""
+        pos = 0
+        try:
+            while True:
+                newline = buffer.find(b"\n", pos)
+                while newline < 0:
+                    data = os.read(fd, 1 << 20)
+                    if not data:
+                        if pos < len(buffer):
+                            raise GitError("git cat-file stopped unexpectedly")
+                        break
+                    buffer, pos = buffer[pos:] + data, 0
+                    newline = buffer.find(b"\n")
+                if newline < 0:
+                    break  # every answer read, and git has finished
+                parts = buffer[pos:newline].split()
+                pos = newline + 1
+                sha = parts[0].decode("ascii") if parts else ""
+                if len(parts) < 3 or parts[-1] == b"missing":
+                    yield sha, None
+                    continue
+                end = pos + int(parts[2])
+                while len(buffer) < end + 1:  # the content and the newline after it
+                    buffer, end, pos = buffer[pos:] + self._chunk(fd), end - pos, 0
+                data = buffer[pos:end]
+                pos = end + 1
+                yield sha, data
+        finally:
+            if writer.is_alive():  # the caller stopped early: stop git rather than wait
+                proc.kill()
+            writer.join()
+        if failures:
+            raise failures[0]
+
     @staticmethod
     def _chunk(fd: int) -> bytes:
         data = os.read(fd, 1 << 20)

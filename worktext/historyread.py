@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -327,28 +327,48 @@ def read_versions(
     is_task = TaskPaths(folder_prefixes(config))
     reader = FrontMatterReader()
     parsed: dict[str, Parsed] = {}
+    logged: list[list[tuple[Commit, str, TaskEntries]] | None] = []
     with gitio.Pending(root, log_args(spec)) as log:
-        if tip is not None:
-            _read_blobs(root, _tree_blobs(root, config, state, tip, is_task), reader, parsed)
-        raw = log.result()
+        tree = _tree_blobs(root, config, state, tip, is_task) if tip is not None else []
+
+        def batches() -> Iterator[list[str]]:
+            # In the thread that writes to git cat-file: the tip's blobs at once, then, when
+            # git log is done, the other versions it names.
+            yield tree
+            commits, blobs = _task_entries(log.result(), state.prefix, is_task, after)
+            logged.append(commits)
+            known = set(tree)
+            yield [blob for blob in blobs if blob not in known]
+
+        with gitio.BlobReader(root) as blobs:
+            for sha, data in blobs.read_batches(batches()):
+                parsed[sha] = (None, MISSING) if data is None else reader.read(data)
+    commits = logged[0]
+    return None if commits is None else Versions(commits, parsed)
+
+
+def _task_entries(
+    raw: bytes, prefix: str, is_task: TaskPaths, after: str | None
+) -> tuple[list[tuple[Commit, str, TaskEntries]] | None, list[str]]:
+    """The commits of a log, oldest first, with their task file entries, and the blobs those
+    name; (None, []) when the oldest does not continue ``after``."""
     logged = list(parse_log(raw))
     logged.reverse()  # newest first from git (--reverse would make git hold every commit)
     if after is not None and (not logged or logged[0][1] != after):
-        return None
-    prefix, cut = state.prefix, len(state.prefix)
+        return None, []
+    cut = len(prefix)
     commits = []
-    needed: dict[str, None] = {}
+    blobs: dict[str, None] = {}
     for commit, parent, entries in logged:
         mine = []
         for status, blob, path in entries:
             if not path.startswith(prefix) or not is_task(path[cut:]):
                 continue
             mine.append((status, blob, path[cut:]))
-            if status != "D" and blob not in parsed:
-                needed[blob] = None
+            if status != "D":
+                blobs[blob] = None
         commits.append((commit, parent, mine))
-    _read_blobs(root, needed, reader, parsed)
-    return Versions(commits, parsed)
+    return commits, list(blobs)
 
 
 def _tree_blobs(
@@ -375,14 +395,3 @@ def _tree_blobs(
         if path.startswith(prefix) and is_task(path[cut:]):
             blobs[parts[2].decode("ascii")] = None
     return list(blobs)
-
-
-def _read_blobs(
-    root: Path, shas: Iterable[str], reader: FrontMatterReader, parsed: dict[str, Parsed]
-) -> None:
-    wanted = list(shas)
-    if not wanted:
-        return
-    with gitio.BlobReader(root) as blobs:
-        for sha, data in blobs.read_many(wanted):
-            parsed[sha] = (None, MISSING) if data is None else reader.read(data)
