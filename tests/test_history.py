@@ -15,7 +15,7 @@ from git_helpers import Repo, task
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worktext import historyread
+from worktext import gitio, historyread
 from worktext.cli import cli
 from worktext.config import load_config
 from worktext.fastyaml import simple_front_matter
@@ -634,3 +634,56 @@ def test_history_of_random_edits_is_the_history_of_full_parses(tmp_path: Path, s
     for key, found in fast.tasks.items():
         assert found.events == plain.tasks[key].events
         assert found.mentions == plain.tasks[key].mentions
+
+
+# -- git plumbing for a cold reconstruction ---------------------------------------------------
+
+
+def test_blob_reader_reads_batches_given_later_and_reports_missing(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    texts = {f"tasks/A-{n}.md": task(status="todo", n=n) for n in range(40)}
+    repo.write(texts)
+    repo.commit("Start", at_day(1))
+    listing = repo.git("ls-tree", "-r", "HEAD", "--", "tasks").split("\n")
+    blobs = {line.split()[2]: texts[line.split("\t")[1]].encode() for line in listing}
+    first, later = sorted(blobs)[:10], sorted(blobs)[10:]
+    missing = "0" * 40
+    log = gitio.Pending(repo.root, ["log", "--format=%H"])
+
+    def batches():
+        yield first  # read while the next batch waits for git log
+        log.result()
+        yield [*later * 100, missing]
+
+    with log, gitio.BlobReader(repo.root) as reader:
+        answers = list(reader.read_batches(batches()))
+    assert [sha for sha, _ in answers] == [*first, *later * 100, missing]
+    assert all(data == blobs[sha] for sha, data in answers[:-1])
+    assert answers[-1] == (missing, None)
+
+
+def test_blob_reader_raises_what_the_batches_raise_after_the_earlier_answers(
+    tmp_path: Path,
+) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write({"tasks/A-1.md": task(status="todo")})
+    repo.commit("Start", at_day(1))
+    blob = repo.git("rev-parse", "HEAD:tasks/A-1.md")
+    failing = gitio.Pending(repo.root, ["log", "--end-of-options", "no-such-branch", "--"])
+
+    def batches():
+        yield [blob]
+        failing.result()
+        yield [blob]
+
+    seen = []
+    with failing, gitio.BlobReader(repo.root) as reader, pytest.raises(gitio.GitError):
+        seen.extend(sha for sha, _ in reader.read_batches(batches()))
+    assert seen == [blob]
+
+
+def test_pending_git_command_reports_its_failure(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    pending = gitio.Pending(repo.root, ["log", "--end-of-options", "nope", "--"])
+    with pending, pytest.raises(gitio.GitError, match="does not know that revision"):
+        pending.result()
