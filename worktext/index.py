@@ -98,6 +98,9 @@ class Workspace:
         self.sources = sources  # by file path, for positions of keys
         self.diagnostics: list[Diagnostic] = []
         self.file_count = 0
+        # A digest of every input file and the configuration, when the loader knew it (the
+        # cache key): equal keys mean equal workspaces. The site build skips its work on it.
+        self.input_key: str | None = None
         self.duplicates: list[Duplicate] = []
         self.tasks = Registry("task", items["task"], self.duplicates)
         self.projects = Registry("project", items["project"], self.duplicates)

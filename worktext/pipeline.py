@@ -53,6 +53,7 @@ def build_workspace(
             ws = _index(config, today, items, sources)
             ws.diagnostics = snapshot.decode_diagnostics(stored["diagnostics"])
             ws.file_count = stored["file_count"]
+            ws.input_key = key
         return ws
     loaded = load_sources(config, use_cache=use_cache, found=found)
     diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics]
@@ -71,6 +72,7 @@ def build_workspace(
     ws = _index(config, today, items, sources)
     _validate(ws, diagnostics)
     ws.file_count = len(loaded.rows)
+    ws.input_key = loaded.fingerprint if use_cache else None
     if use_cache and loaded.fingerprint:
         value = {
             "items": item_rows,  # already encoded by whoever built them: stored as they are
