@@ -37,6 +37,9 @@ _NOT = object()
 _UNSEEN = object()
 _SCALARS: dict[str, Any] = {}  # raw text → value (or _NOT): most values recur across files
 _SCALARS_MAX = 200_000  # a bound for long-lived processes (the MkDocs plugin, serve)
+# Whole 'key: value' lines recur too ('status: todo'): line → (key, value, its columns).
+_LINES: dict[str, tuple[str, Any, int, int]] = {}
+_LINES_MAX = 200_000
 
 
 def _scalar(text: str) -> Any:
@@ -85,6 +88,7 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
     record_start = (0, 0)
     last = len(lines) - 1
     known = _SCALARS.get
+    known_line = _LINES.get
     for index, line in enumerate(lines):
         number = index + first_line
         if open_key is not None:
@@ -137,6 +141,15 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
                 record = None
             _close(open_key, items, number, data, values)
             open_key = None
+        seen = known_line(line)
+        if seen is not None:  # a 'key: value' line read before, in this file or another
+            key, value, column, end = seen
+            if key in data:
+                return None
+            data[key] = value
+            keys[(key,)] = (number, 1, number, len(key) + 1)
+            values[(key,)] = (number, column, number, end)
+            continue
         if not line or line[0] in " #":
             if _COMMENT.match(line):
                 continue
@@ -171,6 +184,8 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
             return None
         data[key] = value
         values[(key,)] = (number, column, number, column + len(text))
+        if len(_LINES) < _LINES_MAX:
+            _LINES[line] = (key, value, column, column + len(text))
     # libyaml ends what is still open at the start of the line after the last one, except
     # that a last line of only a comment or spaces first ends what is indented beyond it.
     end_line = first_line + len(lines) - block.endswith("\n")
