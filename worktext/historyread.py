@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,23 +79,25 @@ def kind_of_path(rel: str, prefixes: Mapping[str, str]) -> str | None:
     return None
 
 
-class TaskPaths:
+TaskPaths = Callable[[str], bool]
+
+
+def task_paths(prefixes: Mapping[str, str]) -> TaskPaths:
     """``kind_of_path(rel) == 'task'``, answered once per folder: a history names the same few
     hundred folders tens of thousands of times."""
+    folders: dict[str, bool] = {}
 
-    def __init__(self, prefixes: Mapping[str, str]) -> None:
-        self._prefixes = prefixes
-        self._folders: dict[str, bool] = {}
-
-    def __call__(self, rel: str) -> bool:
+    def is_task(rel: str) -> bool:
         folder, _, name = rel.rpartition("/")
         # Every prefix ends with '/', so for an ordinary file name only its folder decides.
         if not name.endswith(".md") or name in SKIPPED_NAMES or name[0] in "._":
             return False
-        known = self._folders.get(folder)
+        known = folders.get(folder)
         if known is None:
-            known = self._folders[folder] = kind_of_path(rel, self._prefixes) == "task"
+            known = folders[folder] = kind_of_path(rel, prefixes) == "task"
         return known
+
+    return is_task
 
 
 # -- front matter --------------------------------------------------------------------------
@@ -324,7 +326,7 @@ def read_versions(
     ``after``: the commit the new ones must continue (first parent of the oldest); None when
     they do not, before any blob is read.
     """
-    is_task = TaskPaths(folder_prefixes(config))
+    is_task = task_paths(folder_prefixes(config))
     reader = FrontMatterReader()
     parsed: dict[str, Parsed] = {}
     logged: list[list[tuple[Commit, str, TaskEntries]] | None] = []
@@ -360,11 +362,12 @@ def _task_entries(
     commits = []
     blobs: dict[str, None] = {}
     for commit, parent, entries in logged:
-        mine = []
-        for status, blob, path in entries:
-            if not path.startswith(prefix) or not is_task(path[cut:]):
-                continue
-            mine.append((status, blob, path[cut:]))
+        mine = [
+            (status, blob, path[cut:])
+            for status, blob, path in entries
+            if path.startswith(prefix) and is_task(path[cut:])
+        ]
+        for status, blob, _ in mine:
             if status != "D":
                 blobs[blob] = None
         commits.append((commit, parent, mine))
