@@ -174,7 +174,7 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
                 else:
                     todo.append((entry.path, rel, key[1] if key else 0, kind))
         hits = len(rows)
-        parsed, parts = parse_rows(todo, config)
+        parsed, parts = parse_rows(todo, config, encode=use_cache)
         rows.update(parsed)
         if use_cache:
             keys = {rel: found.keys[rel] for rel in rows if found.trusted(rel)}
@@ -247,9 +247,12 @@ class Part:
 Job = tuple[str, str, int, str]  # (abspath, rel, size, kind) of a file to read
 
 
-def parse_rows(todo: list[Job], config: Config) -> tuple[dict[str, tuple], list[Part]]:
+def parse_rows(
+    todo: list[Job], config: Config, encode: bool = False
+) -> tuple[dict[str, tuple], list[Part]]:
     """Rows of the files in ``todo`` by relative path, and the bytes of the rows that worker
-    processes sent (the cache stores them as they are)."""
+    processes sent (the cache stores them as they are). ``encode``: the rows are to be cached,
+    so this process encodes its own share too while the workers are still busy."""
     workers = _worker_count(len(todo))
     if workers <= 1:
         return _parse(todo, config), []
@@ -259,6 +262,8 @@ def parse_rows(todo: list[Job], config: Config) -> tuple[dict[str, tuple], list[
         children.extend(_fork_parser(chunk, config) for chunk in chunks[1:])
         rows = _parse(chunks[0], config)
         parts = []
+        if encode:
+            parts.append(Part(tuple(job[1] for job in chunks[0]), marshal.dumps(rows)))
         for chunk, (pid, fd) in zip(chunks[1:], children, strict=True):
             rels = tuple(job[1] for job in chunk)
             data = _collect(pid, fd)
