@@ -166,8 +166,9 @@ def _read_group(group: bytes) -> tuple[str, Any] | None:
 
 
 # One top-level key of a front matter block: its line (which starts with a letter or '_') and
-# the lines that belong to it (indented, '-' items, comments, blank lines).
-_KEY_GROUP = re.compile(rb"[A-Za-z_][^\n]*\n(?:[ #-][^\n]*\n|\n)*")
+# the lines that belong to it (indented, '-' items, comments, blank lines). No line holds a
+# tab or a CR (simple_front_matter reads none of those).
+_KEY_GROUP = re.compile(rb"[A-Za-z_][^\n\r\t]*\n(?:[ #-][^\n\r\t]*\n|\n)*")
 
 
 class FrontMatterReader:
@@ -186,12 +187,13 @@ class FrontMatterReader:
         self._groups: dict[bytes, tuple[str, Any]] = {}
 
     def read(self, raw: bytes) -> Parsed:
-        block = _block(raw)
-        if block is None:
+        end = raw.find(b"\n---\n", 3)
+        if end < 0 or not raw.startswith(b"---\n"):
             return parse_front_matter(raw, "")
+        block = raw[4 : end + 1]
         found = _KEY_GROUP.findall(block)
-        if sum(map(len, found)) != len(block):
-            return parse_front_matter(raw, "")  # lines before the first key, or unusual ones
+        if sum(map(len, found)) != len(block):  # a line of no group: '...', a tab, a CR
+            return parse_front_matter(raw, "")
         known = list(map(self._groups.get, found))
         if None in known:
             return self._read_new(raw, found, known)
@@ -224,20 +226,6 @@ class FrontMatterReader:
         if len(data) != len(found):
             return parse_front_matter(raw, "")  # a repeated key: the parser's to report
         return data, ""
-
-
-def _block(raw: bytes) -> bytes | None:
-    """The front matter lines (each ending with a newline) under the conditions
-    ``simple_front_matter`` sets for reading a file at all; else None."""
-    if not raw.startswith(b"---\n"):
-        return None
-    end = raw.find(b"\n---\n", 3)
-    if end < 0 or raw.find(b"\n...", 3, end + 1) >= 0:
-        return None
-    block = raw[4 : end + 1]
-    if b"\r" in block or b"\t" in block:
-        return None
-    return block
 
 
 # -- reading git ---------------------------------------------------------------------------
