@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 from render_helpers import BROKEN, HOSTILE_FILES, TODAY, fixture_workspace, write
 
+from worktext import cache
+from worktext.config import load_config
 from worktext.pipeline import open_workspace
 from worktext.render import build_site, builder
 from worktext.workload import person_load
@@ -297,3 +300,54 @@ def test_progress_is_reported_up_to_the_total(tmp_path: Path) -> None:
     result = build_site(ws, tmp_path / "out", jobs=1, progress=lambda d, t: seen.append((d, t)))
     assert seen[0] == (0, result.rendered) and seen[-1] == (result.rendered, result.rendered)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_a_build_with_nothing_new_is_known_before_the_workspace_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files written within the last 2 s are never trusted by their stat alone (a second write
+    # in the same tick would go unseen), so the workspace would have no input key yet.
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    root, out = tmp_path / "ws", tmp_path / "out"
+    fixture_workspace(root, BROKEN)
+    config, _ = load_config(root)
+    assert builder.up_to_date(config, TODAY, out) is None  # never built
+    first = build_site(open_workspace(root, TODAY), out, jobs=1)
+    current = builder.up_to_date(config, TODAY, out)
+    assert current is not None and current.rendered == 0 and current.pages == first.pages
+    assert current.left_out == first.left_out == ["tasks/BAD-1.md"]
+    assert current.problems == first.problems and first.problems[0] >= 1
+    again = build_site(open_workspace(root, TODAY), out, jobs=1)  # the library sees it too
+    assert again.rendered == 0 and again.pages == first.pages
+    assert builder.up_to_date(config, TODAY + dt.timedelta(days=1), out) is None  # another day
+    assert builder.up_to_date(config, TODAY, out, use_cache=False) is None
+    (out / "tasks" / "S-1.html").unlink()
+    assert builder.up_to_date(config, TODAY, out) is None  # a file of the site is gone
+    build_site(open_workspace(root, TODAY), out, jobs=1)
+    assert builder.up_to_date(config, TODAY, out) is not None
+    path = root / "tasks" / "O-2.md"
+    path.write_text(path.read_text().replace("Back up the wiki", "Back up the wiki twice"))
+    assert builder.up_to_date(config, TODAY, out) is None  # an input changed
+    edited = build_site(open_workspace(root, TODAY), out, jobs=1)
+    assert 0 < edited.rendered < first.pages
+
+
+def test_the_build_command_reports_a_site_with_nothing_new_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from worktext.cli import cli
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    root = tmp_path / "ws"
+    fixture_workspace(root, BROKEN)
+    args = ["--today", TODAY.isoformat(), "-w", str(root), "build", "-o", str(tmp_path / "o")]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    monkeypatch.setattr(builder, "plan", None)  # a second build that planned pages would fail
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "(0 rendered, 0 written, 0 removed)" in again.output
+    assert "tasks/BAD-1.md could not be read" in again.output  # still said, from the record
+    assert "see health.html" in again.output

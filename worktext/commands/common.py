@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 import click
 
+from ..config import Config, find_root, load_config
 from ..index import Workspace
-from ..pipeline import open_workspace
+from ..model import Diagnostic
+from ..pipeline import build_workspace
 
 
 class Context:
@@ -17,10 +19,25 @@ class Context:
         self.today = today
         self.use_cache = use_cache
         self._ws: Workspace | None = None
+        self._config: tuple[Config, list[Diagnostic]] | None = None
+
+    def config(self) -> Config:
+        """The workspace's configuration, read once (without reading the workspace)."""
+        return self._read_config()[0]
+
+    def _read_config(self) -> tuple[Config, list[Diagnostic]]:
+        if self._config is None:
+            self._config = load_config(find_root(self.workspace_path))
+        return self._config
+
+    def day(self) -> dt.date:
+        """``--today``, or the real date."""
+        return self.today or dt.date.today()
 
     def workspace(self) -> Workspace:
         if self._ws is None:
-            self._ws = open_workspace(self.workspace_path, self.today, self.use_cache)
+            config, diagnostics = self._read_config()
+            self._ws = build_workspace(config, self.day(), self.use_cache, diagnostics)
         return self._ws
 
 

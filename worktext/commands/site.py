@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..render import build_site
+from ..render import BuildResult, build_site
+from ..render.builder import up_to_date
 from .common import Context
 
 
@@ -43,6 +44,10 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
     # Reading 10,000 files allocates millions of objects that all stay alive: the cyclic
     # collector would only re-scan them, so it is paused for the command's lifetime.
     gc.disable()
+    current = None if full else up_to_date(obj.config(), obj.day(), Path(output), obj.use_cache)
+    if current is not None:  # nothing new since the last build: not even a read is needed
+        _report(current, quiet)
+        return
     show_bar = not quiet and sys.stderr.isatty()
     if show_bar:
         click.echo("Reading the workspace…", err=True)
@@ -70,6 +75,10 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    _report(result, quiet)
+
+
+def _report(result: BuildResult, quiet: bool) -> None:
     if quiet:
         click.echo(str(result.index))
         return
@@ -81,10 +90,10 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
         f"Built {result.pages} files ({result.rendered} rendered, {result.written} written, "
         f"{result.removed} removed) in {result.seconds:.2f}s."
     )
-    if ws.errors or ws.warnings:
+    errors, warnings = result.problems
+    if errors or warnings:
         click.echo(
-            f"{len(ws.errors)} error(s), {len(ws.warnings)} warning(s): "
-            "see health.html or run 'worktext check'."
+            f"{errors} error(s), {warnings} warning(s): see health.html or run 'worktext check'."
         )
     click.echo(f"Open {result.index}")
 

@@ -9,6 +9,7 @@ is gone), and written only when its bytes changed. Large builds render in two pr
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 import json
@@ -25,15 +26,19 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..cache import cache_dir
+from ..config import Config
+from ..history import History
 from ..index import Workspace
+from ..loader import workspace_fingerprint
 from ..model import Diagnostic
 from . import environment
 from .contexts import broken_files
+from .flow import history_key, load_flow_history
 from .pages import Page, nav, plan, today_month
 from .urls import UrlMap, root_prefix
 from .view import SiteView
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 PARALLEL_THRESHOLD = 400  # below this many pages, a second process costs more than it saves
 CHUNK = 100
 HEAVY_DEPS = 20  # pages that depend on more items than this are handed out one by one
@@ -51,6 +56,7 @@ class BuildResult:
     seconds: float
     warnings: list[Diagnostic] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # files that could not be read
+    problems: tuple[int, int] = (0, 0)  # the workspace's errors and warnings
 
 
 # The plan and shared state of the current build; forked workers read them from here.
@@ -78,11 +84,18 @@ def build_site(
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     site = SiteView(ws, UrlMap(), use_cache=use_cache)
+    manifest_path = _manifest_path(ws.config, out)
+    previous = _read_manifest(manifest_path)[0] if incremental else {}
+    existing = _existing_files(out)
+    inputs = None
+    if incremental and use_cache and ws.input_key is not None:
+        inputs = _inputs_key(ws.config, ws.today, ws.input_key, site.flow.history)
+    if inputs is not None:
+        done = _still_current(out, inputs, manifest_path, existing, started)
+        if done is not None:
+            return done
     pages = plan(site)
     pages.extend(environment.asset_pages())
-    manifest_path = _manifest_path(ws, out)
-    previous = _read_manifest(manifest_path) if incremental else {}
-    existing = _existing_files(out)
     fingerprints = _fingerprints(site, pages)
     todo = [
         index
@@ -113,7 +126,10 @@ def build_site(
         written += wrote
         manifest[page.path] = (fingerprints[index], digest)
     removed = _remove_stale(out, previous, manifest)
-    _write_manifest(manifest_path, manifest)
+    left_out = [path for path, _ in broken_files(site)]
+    problems = (len(ws.errors), len(ws.warnings))
+    report = {"left_out": left_out, "problems": problems}
+    _write_manifest(manifest_path, manifest, inputs, report)
     _CURRENT.clear()
     return BuildResult(
         out,
@@ -124,7 +140,45 @@ def build_site(
         removed,
         time.perf_counter() - started,
         ws.warnings,
-        [path for path, _ in broken_files(site)],
+        left_out,
+        problems,
+    )
+
+
+def up_to_date(
+    config: Config, today: dt.date, out_dir: str | os.PathLike[str], use_cache: bool = True
+) -> BuildResult | None:
+    """The result of the last build into ``out_dir`` when it was made from exactly these
+    inputs (files, settings, code, day and git history) and its files are all still there;
+    else None. Costs a walk of the folders, not a read of the workspace: a build with nothing
+    new to show is over before the workspace is loaded."""
+    started = time.perf_counter()
+    out = Path(out_dir).resolve()
+    input_key = workspace_fingerprint(config) if use_cache else None
+    if input_key is None or not out.is_dir():
+        return None
+    inputs = _inputs_key(config, today, input_key, load_flow_history(config, today))
+    return _still_current(out, inputs, _manifest_path(config, out), _existing_files(out), started)
+
+
+def _still_current(
+    out: Path, inputs: str, manifest_path: Path, existing: set[str], started: float
+) -> BuildResult | None:
+    previous, built_from, report = _read_manifest(manifest_path)
+    if inputs != built_from or not existing.issuperset(previous):
+        return None
+    left_out = [str(path) for path in report.get("left_out", [])]
+    errors, warnings = report.get("problems", (0, 0))
+    return BuildResult(
+        out,
+        out / "index.html",
+        len(previous),
+        0,
+        0,
+        0,
+        time.perf_counter() - started,
+        left_out=left_out,
+        problems=(int(errors), int(warnings)),
     )
 
 
@@ -338,15 +392,7 @@ def _fingerprints(site: SiteView, pages: list[Page]) -> list[str]:
     )
     items["h"] = _digest(site.flow.key("h"))
     everything = _digest("".join(items[k] for k in sorted(items)) + repr(ws.diagnostics))
-    base = "|".join(
-        [
-            __version__,
-            environment.code_version(),
-            ws.config.fingerprint,
-            ws.today.isoformat(),
-            str(ws.config.root),
-        ]
-    )
+    base = _base_key(ws.config, ws.today)
     out = []
     for page in pages:
         if page.deps == ("*",):
@@ -360,32 +406,70 @@ def _fingerprints(site: SiteView, pages: list[Page]) -> list[str]:
     return out
 
 
+def _base_key(config: Config, today: dt.date) -> str:
+    """What every page depends on besides the items: code, settings, today, where."""
+    return "|".join(
+        [
+            __version__,
+            environment.code_version(),
+            config.fingerprint,
+            today.isoformat(),
+            str(config.root),
+        ]
+    )
+
+
+def _inputs_key(config: Config, today: dt.date, input_key: str, history: History) -> str:
+    """Every input of the whole site in one digest: the workspace's files (``input_key``,
+    the loader's digest of them), the code, settings, day and git history."""
+    return _digest(f"{_base_key(config, today)}|{input_key}|{history_key(history)}")
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-def _manifest_path(ws: Workspace, out: Path) -> Path:
-    return cache_dir(ws.config.root) / f"site-{_digest(str(out))}.json"
+def _manifest_path(config: Config, out: Path) -> Path:
+    return cache_dir(config.root) / f"site-{_digest(str(out))}.json"
 
 
-def _read_manifest(path: Path) -> dict[str, tuple[str, str]]:
+Manifest = tuple[dict[str, tuple[str, str]], str | None, dict[str, Any]]
+
+
+def _read_manifest(path: Path) -> Manifest:
+    """The last build's pages (fingerprint, digest), the key of all its inputs and what it
+    reported (files left out, the workspace's problems)."""
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
-        return {}
+        return {}, None, {}
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        return {}
-    return {k: (v[0], v[1]) for k, v in data.get("pages", {}).items()}
+        return {}, None, {}
+    pages = {k: (v[0], v[1]) for k, v in data.get("pages", {}).items()}
+    inputs = data.get("inputs")
+    report = data.get("report")
+    return (
+        pages,
+        inputs if isinstance(inputs, str) else None,
+        report if isinstance(report, dict) else {},
+    )
 
 
-def _write_manifest(path: Path, manifest: dict[str, tuple[str, str]]) -> None:
+def _write_manifest(
+    path: Path, manifest: dict[str, tuple[str, str]], inputs: str | None, report: dict[str, Any]
+) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         gitignore = path.parent / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n")
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"format": MANIFEST_FORMAT, "pages": manifest}), "utf-8")
+        tmp.write_text(
+            json.dumps(
+                {"format": MANIFEST_FORMAT, "inputs": inputs, "report": report, "pages": manifest}
+            ),
+            "utf-8",
+        )
         os.replace(tmp, path)
     except OSError:
         pass  # the manifest only saves time; a read-only workspace still builds

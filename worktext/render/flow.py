@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import metrics
+from ..config import Config
 from ..errors import WorktextError
 from ..history import UNCOMMITTED, History, TaskHistory, load_history
 from ..index import Workspace, id_key
@@ -66,11 +67,7 @@ class FlowView:
     @property
     def history(self) -> History:
         if self._history is None:
-            try:
-                now = metrics.end_of(self.today)
-                self._history = load_history(self.ws.config, now=now, use_cache=self.use_cache)
-            except WorktextError as exc:  # git failed half-way: the site goes on without it
-                self._history = History(available=False, warnings=[str(exc.message)])
+            self._history = load_flow_history(self.ws.config, self.today, self.use_cache)
         return self._history
 
     @property
@@ -110,8 +107,7 @@ class FlowView:
         if not history.available:
             return "no-history"
         if dep == "h":
-            last = history.commits[-1].sha if history.commits else ""
-            return f"{history.head}|{len(history.commits)}|{last}"
+            return history_key(history)
         return _task_key(history, history.task(dep[2:]))
 
     # -- pages ---------------------------------------------------------------------------------
@@ -294,6 +290,22 @@ class FlowView:
         if not self.repo_url or sha == UNCOMMITTED:
             return None
         return f"{self.repo_url.rstrip('/')}/commit/{sha}"
+
+
+def history_key(history: History) -> str:
+    """The fingerprint of the whole git history a site shows."""
+    if not history.available:
+        return "no-history"
+    last = history.commits[-1].sha if history.commits else ""
+    return f"{history.head}|{len(history.commits)}|{last}"
+
+
+def load_flow_history(config: Config, today: dt.date, use_cache: bool = True) -> History:
+    """The history the site's charts read; unavailable (with a warning) when git fails."""
+    try:
+        return load_history(config, now=metrics.end_of(today), use_cache=use_cache)
+    except WorktextError as exc:  # git failed half-way: the site goes on without it
+        return History(available=False, warnings=[str(exc.message)])
 
 
 def _sample(count: int) -> list[int]:
