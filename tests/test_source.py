@@ -59,6 +59,24 @@ def test_large_files_are_refused_before_parsing(tmp_path) -> None:
     assert source.problems[0].code == "file-too-large"
 
 
+def test_read_file_gives_the_bytes_as_parse_bytes_reads_them(tmp_path) -> None:
+    raw = b"---\ntitle: A\n---\n" + "é body line\n".encode() * 5000  # beyond one 64 KiB read
+    path = tmp_path / "a.md"
+    path.write_bytes(raw)
+    read = read_file(str(path), "a.md")
+    parsed = parse_bytes(raw, "a.md")
+    assert (read.data, read.body, read.values) == (parsed.data, parsed.body, parsed.values)
+
+
+def test_a_file_that_cannot_be_read_is_a_problem(tmp_path) -> None:
+    (tmp_path / "folder.md").mkdir()
+    for name in ("missing.md", "folder.md"):
+        source = read_file(str(tmp_path / name), name)
+        assert source.data is None
+        assert source.problems[0].code == "file-unreadable"
+        assert source.problems[0].message.startswith("cannot read the file: ")
+
+
 keys = st.from_regex(r"[a-z][a-z_]{0,10}", fullmatch=True)
 values = st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,20}", fullmatch=True).map(str.strip)
 body_lines = st.lists(
