@@ -53,7 +53,7 @@ def make_environment(bytecode_cache: bool = False) -> Environment:
         pct=pct,
         cssname=fragments.cssname,
         loadclass=loadclass,
-        hrs=hrs,
+        hrs=fragments.hours,
         day=_day,
     )
     return env
@@ -94,11 +94,6 @@ def relday(value: dt.date | None, today: dt.date) -> str:
     if days > 0:
         return f"in {days} days"
     return f"{-days} days ago"
-
-
-def hrs(value: float) -> str:
-    """Hours with one decimal; a dash for none."""
-    return f"{value:.1f}" if value else "–"
 
 
 def pct(done: float, total: float) -> int:

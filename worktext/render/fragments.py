@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
@@ -143,3 +144,51 @@ def card(site: SiteView, task: Task) -> Markup:
         out.append(f'<span class="avatars">{chips}</span>')
     out.append("  </div>\n</li>")
     return Markup("".join(out))
+
+
+def hours(value: float) -> str:
+    """Hours with one decimal; a dash for none."""
+    return f"{value:.1f}" if value else "–"
+
+
+def timesheet_table(
+    time: dict[str, Any], caption: str, row_head: str, row_label: Callable[[Any], Markup]
+) -> Markup:
+    """A timesheet: weeks as columns, one row per person or task, with totals. Its cells are
+    most of a busy person's page, so it is written here rather than cell by cell in Jinja."""
+    sheet, labels = time["sheet"], time["labels"]
+    earlier = bool(sheet.earlier_total)
+    out = [
+        f'<div class="table-wrap"><table class="timesheet"><caption>{escape(caption)}</caption>\n'
+        f'<thead><tr><th scope="col">{escape(row_head)}</th>',
+        '<th scope="col" class="num">Earlier</th>' if earlier else "",
+        *(f'<th scope="col" class="num">{escape(label)}</th>' for label in labels),
+        '<th scope="col" class="num">Total</th></tr></thead>\n<tbody>\n',
+    ]
+    for row in sheet.rows:
+        out.append(f'<tr><th scope="row">{row_label(row)}</th>')
+        if earlier:
+            out.append(f'<td class="num">{hours(sheet.earlier.get(row, 0))}</td>')
+        out.extend(f'<td class="num">{hours(sheet.hours(row, w))}</td>' for w in sheet.weeks)
+        out.append(f'<td class="num"><strong>{hours(sheet.row_totals[row])}</strong></td></tr>')
+    out.append('</tbody>\n<tfoot><tr><th scope="row">Total</th>')
+    if earlier:
+        out.append(f'<td class="num">{hours(sheet.earlier_total)}</td>')
+    out.extend(f'<td class="num">{hours(sheet.week_totals.get(w, 0))}</td>' for w in sheet.weeks)
+    out.append(
+        f'<td class="num"><strong>{hours(sheet.total)}</strong></td></tr></tfoot>\n</table></div>'
+    )
+    return Markup("".join(out))
+
+
+def person_row_label(site: SiteView, who: str | None) -> Markup:
+    """A project timesheet's row: the person, or that the entries name nobody."""
+    return person_link(site, who) if who else Markup('<span class="muted">Not named</span>')
+
+
+def task_row_label(site: SiteView, task: Task) -> Markup:
+    """A person timesheet's row: the task."""
+    return Markup(
+        f'<a href="{escape(site.root)}{escape(site.task_url(task))}">{escape(task.id)}</a> '
+        f'<span class="muted">{escape(task.title)}</span>'
+    )

@@ -11,6 +11,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
@@ -122,6 +123,17 @@ class SiteView:
 
     def chip(self, person_id: str) -> Markup:
         return fragments.chip(self, person_id)
+
+    def timesheet(self, time: dict[str, Any], caption: str, row_head: str) -> Markup:
+        """A project's timesheet (rows are people) or a person's (rows are task ids)."""
+        if "tasks" in time:
+            tasks = time["tasks"]
+            return fragments.timesheet_table(
+                time, caption, row_head, lambda row: fragments.task_row_label(self, tasks[row])
+            )
+        return fragments.timesheet_table(
+            time, caption, row_head, lambda row: fragments.person_row_label(self, row)
+        )
 
     def _fragment(self, kind: str, task: Task, make: Callable[[], str]) -> Markup:
         key = (kind, task.id, self.root)
