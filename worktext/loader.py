@@ -32,7 +32,9 @@ PARALLEL_MIN_FILES = 400
 MAX_WORKERS = 8
 # The parse cache is rewritten whole once it holds this many superseded rows beyond 1 per file.
 COMPACT_SLACK = 64
-MAIN_SHARE = 0.8
+# The size of this process's share relative to a worker's. Both parse and then encode their
+# rows for the cache (this process while the workers still run), so shares are equal.
+MAIN_SHARE = 1.0
 JOBS_ENV = "WORKTEXT_JOBS"  # processes to parse with; 1 turns parallel parsing off
 
 
@@ -313,7 +315,7 @@ def _worker_count(files: int) -> int:
 
 def _chunks(todo: list[Job], count: int) -> list[list[Job]]:
     """``count`` runs of consecutive files; the first, parsed here, is MAIN_SHARE of the size
-    of each other one, since this process still has the workers' rows to read after."""
+    of each other one."""
     total = sum(job[2] for job in todo) or 1
     weights = [MAIN_SHARE, *([1.0] * (count - 1))]
     bounds = [sum(weights[: i + 1]) / sum(weights) * total for i in range(count)]
