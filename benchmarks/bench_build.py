@@ -69,6 +69,7 @@ def worktext_command() -> list[str]:
 
 def bench_worktext(ws: Path, out: Path) -> dict[str, float]:
     shutil.rmtree(ws / ".worktext", ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)  # cold: no site to compare with either
     cmd = [*worktext_command(), "--today", TODAY, "-w", str(ws), "build", "-q", "-o", str(out)]
     cold, peak = run(cmd)
     warm, _ = run(cmd)  # nothing changed: fingerprints only
@@ -86,6 +87,8 @@ def bench_mkdocs(ws: Path, work: Path) -> float | None:
     if shutil.which("mkdocs") is None:
         return None
     project = work / "mkdocs"
+    shutil.rmtree(project, ignore_errors=True)  # a kept folder from an earlier run
+    shutil.rmtree(work / "mkdocs-site", ignore_errors=True)
     copy_pages(ws, project / "docs")
     (project / "docs" / "index.md").write_text("# Bench\n")
     (project / "mkdocs.yml").write_text("site_name: Bench\nuse_directory_urls: false\n")
@@ -97,6 +100,8 @@ def bench_hugo(ws: Path, work: Path) -> float | None:
     if shutil.which("hugo") is None:
         return None
     project = work / "hugo"
+    shutil.rmtree(project, ignore_errors=True)  # a kept folder from an earlier run
+    shutil.rmtree(work / "hugo-site", ignore_errors=True)
     copy_pages(ws, project / "content")
     (project / "layouts" / "_default").mkdir(parents=True)
     (project / "layouts" / "_default" / "single.html").write_text(HUGO_LAYOUT)

@@ -96,12 +96,16 @@ def build_site(
             return done
     pages = plan(site)
     pages.extend(environment.asset_pages())
-    fingerprints = _fingerprints(site, pages)
-    todo = [
-        index
-        for index, page in enumerate(pages)
-        if previous.get(page.path, ("",))[0] != fingerprints[index] or page.path not in existing
-    ]
+    fingerprints: list[str] = []
+    if previous:
+        fingerprints = _fingerprints(site, pages)
+        todo = [
+            index
+            for index, page in enumerate(pages)
+            if previous.get(page.path, ("",))[0] != fingerprints[index] or page.path not in existing
+        ]
+    else:  # every page is new: their fingerprints (for the next build) are taken meanwhile
+        todo = list(range(len(pages)))
     if todo:  # compiling the templates is a good part of a build that has nothing to do
         prepare(site, bytecode_cache=use_cache)
     if any({"*", "h"} & set(pages[index].deps) for index in todo):
@@ -114,7 +118,8 @@ def build_site(
     gc.freeze()
     gc.disable()
     try:
-        results = _render_all(todo, jobs, progress)
+        take = None if fingerprints else lambda: fingerprints.extend(_fingerprints(site, pages))
+        results = _render_all(todo, jobs, progress, meanwhile=take)
     finally:
         gc.unfreeze()
         if was_enabled:
@@ -183,8 +188,13 @@ def _still_current(
 
 
 def _render_all(
-    todo: list[int], jobs: int | None, progress: Progress | None
+    todo: list[int],
+    jobs: int | None,
+    progress: Progress | None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[int, tuple[str, bool]]:
+    """Render the pages ``todo``; ``meanwhile`` is work of this process that can be done
+    while a second one renders (or first, when there is none)."""
     results: dict[int, tuple[str, bool]] = {}
     total = len(todo)
     if progress:
@@ -193,7 +203,9 @@ def _render_all(
     workers = min(2, jobs or os.cpu_count() or 1)
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers > 1 and total >= PARALLEL_THRESHOLD and can_fork:
-        return _render_in_two(chunks, total, progress)
+        return _render_in_two(chunks, total, progress, meanwhile)
+    if meanwhile is not None:
+        meanwhile()
     for chunk in chunks:
         results.update(_render_chunk(chunk))
         if progress:
@@ -220,7 +232,10 @@ def _chunks(todo: list[int]) -> list[list[int]]:
 
 
 def _render_in_two(
-    chunks: list[list[int]], total: int, progress: Progress | None
+    chunks: list[list[int]],
+    total: int,
+    progress: Progress | None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[int, tuple[str, bool]]:
     """Render in this process and one fork of it, each taking the next portion from a shared
     counter until none is left. One fork, not two: this process works instead of waiting, and
@@ -232,6 +247,8 @@ def _render_in_two(
     child = context.Process(target=_render_taken_child, args=(chunks, counter, send))
     child.start()
     send.close()
+    if meanwhile is not None:
+        meanwhile()
     results: dict[int, tuple[str, bool]] = {}
     for done in _render_taken(chunks, counter):
         results.update(done)
