@@ -304,10 +304,12 @@ def _flow_list(
             if not stripped:
                 return None
             lead = len(part) - len(part.lstrip(" "))
-            if stripped[0] not in "\"'" and not _PLAIN_ITEM.match(stripped):
-                return None
-            value = _scalar(stripped)
-            if value is _NOT or ("," in stripped) or (stripped.startswith("-")):
+            value = _FLOW_ITEMS.get(stripped, _UNSEEN)
+            if value is _UNSEEN:
+                value = _flow_item(stripped)
+                if len(_FLOW_ITEMS) < _SCALARS_MAX:
+                    _FLOW_ITEMS[stripped] = value
+            if value is _NOT:
                 return None
             start = column + offset + lead
             values[(*path, len(out))] = (line, start, line, start + len(stripped))
@@ -315,6 +317,17 @@ def _flow_list(
             offset += len(part) + 1
     values[path] = (line, column, line, column + len(text))
     return out
+
+
+_FLOW_ITEMS: dict[str, Any] = {}  # an entry of a '[a, b]' list → value (labels recur)
+
+
+def _flow_item(text: str) -> Any:
+    if text[0] not in "\"'" and not _PLAIN_ITEM.match(text):
+        return _NOT
+    if "," in text or text.startswith("-"):
+        return _NOT
+    return _scalar(text)
 
 
 # -- data only, for history ----------------------------------------------------------------

@@ -134,7 +134,8 @@ def parse_text(text: str, source: SourceFile) -> SourceFile:
             )
         )
     first_end = text.find("\n")
-    if not FENCE.match(text if first_end < 0 else text[:first_end]):
+    opened = text.startswith("---\n") or FENCE.match(text if first_end < 0 else text[:first_end])
+    if not opened:
         source.problems.append(
             SourceProblem(
                 "no-front-matter",
@@ -159,7 +160,7 @@ def parse_text(text: str, source: SourceFile) -> SourceFile:
     block = text[first_end + 1 : max(first_end + 1, fence.start() - 1)]
     closing = text.count("\n", 0, fence.start()) + 1  # the closing fence's line
     body = text[fence.end() + 1 :]
-    if any(1 < line <= closing for line in conflict_lines):
+    if conflict_lines and any(1 < line <= closing for line in conflict_lines):
         _read_body(source, body, closing + 1, want_heading=True)
         return source  # the YAML cannot be read meaningfully; the markers are reported
     parsed = fastyaml.parse_simple(block, 2) or yamlpos.parse(block, first_line=2)
