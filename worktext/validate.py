@@ -229,13 +229,15 @@ def cycles(ws: Workspace) -> Iterator[Diagnostic]:
         found = ws.goals.get(goal.parent) if goal and goal.parent else None
         return [found.id] if found else []
 
+    # Only items with a link can start a cycle; the search finds the same cycles from them.
     checks = (
-        (ws.tasks, deps, "depends_on", "dependency-cycle", "dependency"),
-        (ws.tasks, parent, "parent", "parent-cycle", "parent"),
-        (ws.goals, goal_parent, "parent", "parent-cycle", "parent"),
+        (ws.tasks, "depends_on", deps, "dependency-cycle", "dependency"),
+        (ws.tasks, "parent", parent, "parent-cycle", "parent"),
+        (ws.goals, "parent", goal_parent, "parent-cycle", "parent"),
     )
-    for registry, edges, key, code, what in checks:
-        for cycle in _cycles(registry.ids(), edges):
+    for registry, key, edges, code, what in checks:
+        linked = [item.id for item in registry if getattr(item, key)]
+        for cycle in _cycles(linked, edges):
             text = " -> ".join(cycle)
             for position, item_id in enumerate(cycle[:-1]):
                 item = registry.get(item_id)
