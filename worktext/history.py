@@ -1,11 +1,12 @@
 """Git is the audit log: one pass over the first-parent history rebuilds every change of every
 task's front matter.
 
-One ``git log --raw -z`` stream names the file versions; one ``git cat-file --batch`` process
-reads them; each distinct blob is parsed once. Tasks are followed by id, not by path, so
-renames and moves between folders keep a task's history. Working-tree changes are a final
-pseudo-commit named ``uncommitted``. The reconstruction is cached under ``.worktext/`` keyed by
-the commit it was built for; deleting the cache changes no result.
+``historyread`` reads git (one ``git log --raw -z`` stream names the file versions, one ``git
+cat-file --batch`` process reads them, each distinct blob is parsed once); ``historyreplay``
+applies the commits in order, following tasks by id, not by path, so renames and moves between
+folders keep a task's history; ``historymodel`` holds what comes out. Working-tree changes
+are a final pseudo-commit named ``uncommitted``. The reconstruction is cached under
+``.worktext/`` keyed by the commit it was built for; deleting the cache changes no result.
 """
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from . import cache, gitio
 from .config import Config
+from .historymodel import (
+    Event,
+    FieldChange,
+    History,
+    Mention,
+    Skipped,
+    TaskHistory,
+)
 from .historyread import (
     LOG_FORMAT,
     UNCOMMITTED,
@@ -32,10 +38,10 @@ from .historyread import (
     parse_log,
     read_versions,
 )
+from .historyreplay import Replay, item_id
 from .index import id_key
-from .schema import ID_PATTERN
 
-# Read here and re-exported for the modules that read git the same way (since.py).
+# The history's parts, importable from here as before (metrics.py, since.py and the commands).
 __all__ = [
     "LOG_FORMAT",
     "UNCOMMITTED",
@@ -59,250 +65,6 @@ FORMAT = 3
 MENTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 ID_CHARACTER = re.compile(r"[0-9-]")  # a task id mentioned in a message has a digit or a '-'
 CLOSING_WORDS = re.compile(r"\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\s*:?\s+$", re.IGNORECASE)
-
-
-# Events and field changes are named tuples: a history holds tens of thousands of them, and
-# building a tuple is several times cheaper than building a frozen dataclass.
-class FieldChange(NamedTuple):
-    field: str
-    old: Any  # None: the key was not set
-    new: Any
-
-
-class Event(NamedTuple):
-    """What one commit did to one task. ``action``: created, present (already there where a
-    shallow clone's history is cut), changed, moved, deleted or restored."""
-
-    task_id: str
-    commit: Commit
-    action: str
-    path: str
-    old_path: str | None
-    changes: tuple[FieldChange, ...]
-    fields: Mapping[str, Any]  # the front matter after the commit; {} when deleted
-
-    def change(self, name: str) -> FieldChange | None:
-        return next((c for c in self.changes if c.field == name), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    commit: Commit
-    closes: bool  # "Closes WEB-12", "fixes WEB-12"
-
-
-class TaskHistory:
-    """One task's events, oldest first, and the commits whose messages mention it.
-
-    From the cache, the events are built the first time they are read: a command that
-    needs one task's history does not pay for ten thousand.
-    """
-
-    __slots__ = ("_events", "_stored", "id", "mentions")
-
-    def __init__(self, task_id: str, stored: tuple | None = None) -> None:
-        self.id = task_id
-        self.mentions: list[Mention] = []
-        self._events: list[Event] = []
-        self._stored = stored  # (cached events, commits), until first read
-
-    @property
-    def events(self) -> list[Event]:
-        if self._stored is not None:
-            stored, self._stored = self._stored, None
-            self._events = _rebuild_events(*stored)
-        return self._events
-
-    @property
-    def exists(self) -> bool:
-        return bool(self.events) and self.events[-1].action != "deleted"
-
-    def stored_events(self) -> tuple | None:
-        """The cached events when they were never read (so never changed), else None."""
-        return self._stored[0] if self._stored is not None else None
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A file version that could not be parsed, so that version is left out."""
-
-    commit: Commit
-    path: str
-    reason: str
-
-
-@dataclass
-class History:
-    available: bool = True  # False: no git, or not a repository
-    head: str | None = None
-    branch: str | None = None
-    commits: list[Commit] = field(default_factory=list)  # oldest first
-    tasks: dict[str, TaskHistory] = field(default_factory=dict)  # by id_key
-    skipped: list[Skipped] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    shallow: tuple[str, ...] = ()
-    from_cache: bool = False
-    extended_from: str | None = None  # the cached commit that new commits were added to
-
-    def task(self, task_id: str) -> TaskHistory | None:
-        return self.tasks.get(id_key(task_id))
-
-    def events(self) -> list[Event]:
-        """Every event of every task, oldest first (stable within a commit)."""
-        order = {c.sha: i for i, c in enumerate(self.commits)}
-        out = [e for t in self.tasks.values() for e in t.events]
-        out.sort(key=lambda e: (order.get(e.commit.sha, len(order)), id_key(e.task_id)))
-        return out
-
-
-def item_id(fields: Mapping[str, Any], rel: str) -> str | None:
-    value = fields.get("id")
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        value = str(value)
-        return value if ID_PATTERN.match(value) else None
-    stem = rel.rsplit("/", 1)[-1][:-3]
-    return stem if ID_PATTERN.match(stem) else None
-
-
-# -- replaying changes by id ---------------------------------------------------------------
-
-
-class Replay:
-    """The state of every task file while the commits are applied in order."""
-
-    def __init__(self, history: History) -> None:
-        self.history = history
-        self.at_path: dict[str, tuple[str, dict[str, Any]]] = {}  # path → (id, fields)
-        self.paths_of: dict[str, list[str]] = {}  # id_key → paths holding that id
-        self._pending: Iterable[tuple] = ()  # a cached snapshot, restored when first needed
-
-    def apply(
-        self,
-        commit: Commit,
-        removed: Iterable[str],
-        written: Iterable[tuple[str, dict[str, Any] | None, str]],
-        present: bool = False,
-    ) -> None:
-        """Apply one commit: removed paths, and (path, fields or None, why) written ones."""
-        self._materialize()
-        at_path, paths_of = self.at_path, self.paths_of
-        # Each touched id's state before the commit, in the order the ids were first touched.
-        before: dict[str, tuple[str, dict[str, Any]] | None] = {}
-        for path in removed:
-            old = at_path.get(path)
-            if old is not None:
-                key = id_key(old[0])
-                if key not in before:
-                    before[key] = self._current(key)
-                self._drop(path, key)
-        for path, fields, why in written:
-            if fields is None:
-                self.history.skipped.append(Skipped(commit, path, why))
-                continue  # the earlier version stands
-            task_id = item_id(fields, path)
-            old = at_path.get(path)
-            if old is not None:
-                key = id_key(old[0])
-                if key not in before:
-                    before[key] = self._current(key)
-                self._drop(path, key)
-            if task_id is None:
-                self.history.skipped.append(Skipped(commit, path, "no valid id"))
-                continue
-            key = id_key(task_id)
-            if key not in before:
-                before[key] = self._current(key)
-            at_path[path] = (task_id, fields)
-            paths = paths_of.get(key)
-            if paths is None:
-                paths_of[key] = [path]
-            else:
-                paths.append(path)
-        for key, old in before.items():
-            self._record(commit, key, old, self._current(key), present)
-
-    def _drop(self, path: str, key: str) -> None:
-        del self.at_path[path]
-        paths = self.paths_of.get(key)
-        if paths and path in paths:
-            paths.remove(path)
-
-    def _current(self, key: str) -> tuple[str, dict[str, Any]] | None:
-        paths = self.paths_of.get(key)
-        if not paths:
-            return None
-        # With duplicate ids, the first file wins, as in the index.
-        path = paths[0] if len(paths) == 1 else min(paths)
-        return path, self.at_path[path][1]
-
-    def _record(
-        self,
-        commit: Commit,
-        key: str,
-        old: tuple[str, dict[str, Any]] | None,
-        new: tuple[str, dict[str, Any]] | None,
-        present: bool,
-    ) -> None:
-        if new is None:
-            if old is not None:
-                task = self.history.tasks[key]
-                task.events.append(Event(task.id, commit, "deleted", old[0], None, (), {}))
-            return
-        path, fields = new
-        if None in fields.values():  # null keys are left out, as the cache does
-            fields = {k: v for k, v in fields.items() if v is not None}
-        task_id = self.at_path[path][0]
-        task = self.history.tasks.get(key)
-        if task is None:
-            task = self.history.tasks[key] = TaskHistory(task_id)
-        task.id = task_id
-        if old is None:
-            action = "present" if present else ("restored" if task.events else "created")
-            changes = diff_fields({}, fields)
-            task.events.append(Event(task_id, commit, action, path, None, changes, fields))
-            return
-        changes = diff_fields(old[1], fields)
-        if old[0] == path:
-            if changes:  # else only the body changed
-                task.events.append(Event(task_id, commit, "changed", path, None, changes, fields))
-            return
-        task.events.append(Event(task_id, commit, "moved", path, old[0], changes, fields))
-
-    def snapshot(self) -> tuple:
-        """Which task each path holds; the fields come from the task's last event."""
-        self._materialize()
-        return tuple((path, id_key(task_id)) for path, (task_id, _) in self.at_path.items())
-
-    def restore(self, rows: Iterable[tuple]) -> None:
-        # Most runs have no uncommitted task changes and never need the state by path.
-        self._pending = rows
-
-    def _materialize(self) -> None:
-        rows, self._pending = self._pending, ()
-        for path, key in rows:
-            task = self.history.tasks[key]
-            stored = task.stored_events()
-            if stored is not None:  # no need to build every event of every task for this
-                self.at_path[path] = (stored[-1][1], _final_fields(stored))
-            else:
-                last = task.events[-1]
-                self.at_path[path] = (last.task_id, dict(last.fields))
-            self.paths_of.setdefault(key, []).append(path)
-
-
-def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
-    make = tuple.__new__  # builds the named tuples without a Python-level call each
-    if not old:
-        return tuple([make(FieldChange, (k, None, v)) for k, v in new.items() if v is not None])
-    if old.keys() == new.keys():  # most commits change a value or two, not the keys
-        return tuple([make(FieldChange, (k, v, new[k])) for k, v in old.items() if v != new[k]])
-    keys = list(old) + [k for k in new if k not in old]
-    return tuple(
-        [make(FieldChange, (k, old.get(k), new.get(k))) for k in keys if old.get(k) != new.get(k)]
-    )
-
-
-# -- reading git ---------------------------------------------------------------------------
 
 
 def _reconstruct(
@@ -559,41 +321,3 @@ def decode(data: tuple, state: gitio.RepoState) -> tuple[History, Replay]:
     replay = Replay(history)
     replay.restore(snapshot)
     return history, replay
-
-
-def _final_fields(events: tuple) -> dict[str, Any]:
-    """The front matter after the last of a task's cached events."""
-    fields: dict[str, Any] = {}
-    for _, _, action, _, _, changes in events:
-        fields = _apply(fields, action, changes)
-    return fields
-
-
-def _apply(fields: dict[str, Any], action: str, changes: Iterable[tuple]) -> dict[str, Any]:
-    """The front matter after one event: a new dict, ``fields`` is left as it was."""
-    if action == "deleted":
-        return {}
-    if action in ("changed", "moved"):
-        fields = dict(fields)
-        for name, _, new in changes:
-            if new is None:
-                fields.pop(name, None)
-            else:
-                fields[name] = new
-        return fields
-    return {name: new for name, _, new in changes}
-
-
-def _rebuild_events(events: tuple, commits: list[Commit]) -> list[Event]:
-    new_event = tuple.__new__  # builds the named tuples without a Python-level call each
-    new_change = partial(tuple.__new__, FieldChange)
-    fields: dict[str, Any] = {}
-    rebuilt = []
-    for ci, tid, action, path, old_path, changes in events:
-        # Each event's front matter is the previous one with its changes applied.
-        fields = _apply(fields, action, changes)
-        changes = tuple(map(new_change, changes))
-        rebuilt.append(
-            new_event(Event, (tid, commits[ci], action, path, old_path, changes, fields))
-        )
-    return rebuilt
