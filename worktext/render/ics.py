@@ -178,7 +178,8 @@ class Feeds:
         self.stamp = _stamp(ws)
         self.domain = _domain(ws)
         self.occurrences = upcoming(ws) if occurrences is None else occurrences
-        self._events: dict[str, bytes] = {}
+        self._events: dict[str, bytes] = {}  # by task id, folded
+        self._occurrence_events: dict[str, bytes] = {}  # by occurrence id, folded
         self._by_person: dict[str, list[recur.Occurrence]] | None = None
 
     def _task(self, task: Task) -> bytes:
@@ -191,10 +192,14 @@ class Feeds:
     def _recurring(self, occurrences: Iterable[recur.Occurrence]) -> list[bytes]:
         out = []
         for occurrence in occurrences:
-            task = self.ws.tasks.get(occurrence.series_id)
-            if task is not None:
+            found = self._occurrence_events.get(occurrence.id)
+            if found is None:
+                task = self.ws.tasks.get(occurrence.series_id)
+                if task is None:
+                    continue
                 lines = recurring_event(occurrence, task, self.stamp, self.domain)
-                out.append(_folded(lines))
+                found = self._occurrence_events[occurrence.id] = _folded(lines)
+            out.append(found)
         return out
 
     def workspace(self) -> bytes:
