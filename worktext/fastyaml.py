@@ -36,10 +36,14 @@ _NOT = object()
 
 _UNSEEN = object()
 _SCALARS: dict[str, Any] = {}  # raw text → value (or _NOT): most values recur across files
-_SCALARS_MAX = 200_000  # a bound for long-lived processes (the MkDocs plugin, serve)
+# Only short texts are kept (those that recur: dates, states, names; not titles), and at most
+# so many, so that a long-lived process (serve, the MkDocs plugin) holds under 25 MiB in all
+# three memos.
+_MEMO_LENGTH = 40
+_SCALARS_MAX = 50_000
 # Whole 'key: value' lines recur too ('status: todo'): line → (key, value, its columns).
 _LINES: dict[str, tuple[str, Any, int, int]] = {}
-_LINES_MAX = 200_000
+_LINES_MAX = 50_000
 
 
 def _scalar(text: str) -> Any:
@@ -49,7 +53,7 @@ def _scalar(text: str) -> Any:
     except KeyError:
         pass
     value = _read_scalar(text)
-    if len(_SCALARS) < _SCALARS_MAX:
+    if len(text) <= _MEMO_LENGTH and len(_SCALARS) < _SCALARS_MAX:
         _SCALARS[text] = value
     return value
 
@@ -184,7 +188,7 @@ def parse_simple(block: str, first_line: int = 1) -> YamlDoc | None:
             return None
         data[key] = value
         values[(key,)] = (number, column, number, column + len(text))
-        if len(_LINES) < _LINES_MAX:
+        if len(line) <= _MEMO_LENGTH and len(_LINES) < _LINES_MAX:
             _LINES[line] = (key, value, column, column + len(text))
     # libyaml ends what is still open at the start of the line after the last one, except
     # that a last line of only a comment or spaces first ends what is indented beyond it.
@@ -307,7 +311,7 @@ def _flow_list(
             value = _FLOW_ITEMS.get(stripped, _UNSEEN)
             if value is _UNSEEN:
                 value = _flow_item(stripped)
-                if len(_FLOW_ITEMS) < _SCALARS_MAX:
+                if len(stripped) <= _MEMO_LENGTH and len(_FLOW_ITEMS) < _SCALARS_MAX:
                     _FLOW_ITEMS[stripped] = value
             if value is _NOT:
                 return None
