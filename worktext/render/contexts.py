@@ -13,7 +13,7 @@ from ..index import id_key
 from ..model import Goal, Person, Project, Task, Workflow
 from ..values import as_day
 from ..workload import PersonLoad, WeekLoad, person_load, team_load
-from . import gantt, worklog
+from . import fragments, gantt, worklog
 from .calendar import Month
 from .view import SiteView
 
@@ -222,9 +222,19 @@ def task_page(site: SiteView, task: Task, prefix: str) -> dict[str, Any]:
     custom = [
         (k, v) for k, v in sorted(task.extra.items()) if isinstance(v, str | int | float | bool)
     ]
+    project = ws.project_of(task)
+    # What the page shows twice or builds from several calls, made here in one go.
+    badge = site.state_badge(task)
     return {
         "task": task,
-        "project": ws.project_of(task),
+        "project": project,
+        "project_link": fragments.link(site.root + site.project_url(project), project.title),
+        "badge": badge,
+        "prio": site.priority(task),
+        "overdue": ws.is_overdue(task),
+        "due_html": site.due(task),
+        "assignee_links": fragments.people_links(site, task.assignees),
+        "estimate": site.hours(task.estimate),
         "blocked": ws.is_blocked(task),
         "dependencies": ws.dependencies(task),
         "missing": [d for d in task.depends_on if id_key(d) not in known],

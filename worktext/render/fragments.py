@@ -192,3 +192,25 @@ def task_row_label(site: SiteView, task: Task) -> Markup:
         f'<a href="{escape(site.root)}{escape(site.task_url(task))}">{escape(task.id)}</a> '
         f'<span class="muted">{escape(task.title)}</span>'
     )
+
+
+def link(href: str, text: str) -> Markup:
+    return Markup(f'<a href="{escape(href)}">{escape(text)}</a>')
+
+
+def people_links(site: SiteView, person_ids: list[str]) -> Markup:
+    """Links to the people, comma-separated; that there is nobody when there is nobody."""
+    if not person_ids:
+        return Markup('<span class="muted">Nobody</span>')
+    return Markup(", ".join(person_link(site, p) for p in person_ids))
+
+
+def task_links(site: SiteView, tasks: list[Task]) -> Markup:
+    """A list of related tasks: id (a link), title and state."""
+    root = escape(site.root)
+    items = "".join(
+        f'<li><a href="{root}{escape(site.task_url(t))}">{escape(t.id)}</a> '
+        f"{escape(t.title)} {state_badge(site, t)}</li>"
+        for t in tasks
+    )
+    return Markup(f'<ul class="rel-list">{items}</ul>')

@@ -124,6 +124,9 @@ class SiteView:
     def chip(self, person_id: str) -> Markup:
         return fragments.chip(self, person_id)
 
+    def task_links(self, tasks: list[Task]) -> Markup:
+        return fragments.task_links(self, tasks)
+
     def timesheet(self, time: dict[str, Any], caption: str, row_head: str) -> Markup:
         """A project's timesheet (rows are people) or a person's (rows are task ids)."""
         if "tasks" in time:
