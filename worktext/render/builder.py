@@ -39,7 +39,11 @@ from .urls import UrlMap, root_prefix
 from .view import SiteView
 
 MANIFEST_FORMAT = 2
-PARALLEL_THRESHOLD = 400  # below this many pages, a second process costs more than it saves
+# Below this many pages, and this much weight of pages (the items they depend on: a page of the
+# whole site weighs as many as the workspace has tasks), a second process costs more than it
+# saves. The weight lets a rebuild after one edit share the few big pages it has to redo.
+PARALLEL_THRESHOLD = 400
+PARALLEL_WEIGHT = 20_000
 CHUNK = 100
 HEAVY_DEPS = 20  # pages that depend on more items than this are handed out one by one
 Progress = Callable[[int, int], None]
@@ -199,10 +203,11 @@ def _render_all(
     total = len(todo)
     if progress:
         progress(0, total)
-    chunks = _chunks(todo)
+    chunks, weight = _chunks(todo)
     workers = min(2, jobs or os.cpu_count() or 1)
     can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if workers > 1 and total >= PARALLEL_THRESHOLD and can_fork:
+    worth_it = total >= PARALLEL_THRESHOLD or weight >= PARALLEL_WEIGHT
+    if workers > 1 and worth_it and can_fork:
         return _render_in_two(chunks, total, progress, meanwhile)
     if meanwhile is not None:
         meanwhile()
@@ -213,22 +218,23 @@ def _render_all(
     return results
 
 
-def _chunks(todo: list[int]) -> list[list[int]]:
-    """The pages in portions for the workers to take in turn: the heavy pages (the whole-site
-    files, boards, project, person and goal pages, which depend on many items) first and one
-    by one, so the two processes share them; then the light ones by the hundred."""
+def _chunks(todo: list[int]) -> tuple[list[list[int]], int]:
+    """The pages in portions for the workers to take in turn, and their total weight: the
+    heavy pages (the whole-site files, boards, project, person and goal pages, which depend on
+    many items) first and one by one, so the two processes share them; then the light ones by
+    the hundred."""
     pages: list[Page] = _CURRENT["pages"]
-
-    def weight(index: int) -> int:
-        deps = pages[index].deps
-        return 1 << 30 if "*" in deps else len(deps)
-
-    order = sorted(todo, key=lambda index: -weight(index))
-    heavy = [index for index in order if weight(index) > HEAVY_DEPS]
+    everything = len(_CURRENT["site"].ws.tasks) if "site" in _CURRENT else 0
+    weights = {
+        index: everything if "*" in pages[index].deps else len(pages[index].deps) for index in todo
+    }
+    order = sorted(todo, key=lambda index: -weights[index])
+    heavy = [index for index in order if weights[index] > HEAVY_DEPS]
     light = order[len(heavy) :]
-    return [[index] for index in heavy] + [
+    chunks = [[index] for index in heavy] + [
         light[i : i + CHUNK] for i in range(0, len(light), CHUNK)
     ]
+    return chunks, sum(weights.values())
 
 
 def _render_in_two(
