@@ -144,6 +144,12 @@ class Converter:
         """``ids`` and ``strings``: one value or a list of them."""
         if isinstance(raw, dict):
             return self.wrong_type(spec, raw, path, name)
+        if (
+            isinstance(raw, list)
+            and all(type(item) is str for item in raw)
+            and (spec.type == "strings" or all(ID_PATTERN.match(item) for item in raw))
+        ):
+            return tuple(raw)  # nothing to report: what the loop below would give
         one = _item_field(spec)
         if not isinstance(raw, list):
             value = self.scalar(one, raw, path, name)
