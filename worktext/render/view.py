@@ -64,6 +64,7 @@ class SiteView:
         self._logged: dict[str, list[Task]] | None = None
         self._pending: dict[tuple[dt.date, dt.date], list[Occurrence]] = {}
         self._materialised: set[str] | None = None
+        self._upcoming: tuple[dt.date, list[Occurrence]] | None = None  # (last day, found)
         for diagnostic in ws.diagnostics:
             self._diagnostics.setdefault(diagnostic.path, []).append(diagnostic)
 
@@ -197,13 +198,24 @@ class SiteView:
         return ics.Feeds(self.ws, self.pending(*ics.upcoming_window(self.ws)))
 
     def pending(self, start: dt.date, end: dt.date) -> list[Occurrence]:
-        """``recur.pending`` once per window in a build (area pages share theirs)."""
+        """``recur.pending`` for the build: the feeds, the calendar and the area pages all ask
+        from today on, so the series are unrolled once, to the furthest day asked (at least
+        the feeds' year), and each window is cut from that."""
+        if start < self.today:  # not asked by any page: computed as it is
+            return recur.pending(self.ws, start, end, self._existing())
         key = (start, end)
         if key not in self._pending:
-            if self._materialised is None:  # the same for every window: found once
-                self._materialised = recur.materialised(self.ws)
-            self._pending[key] = recur.pending(self.ws, start, end, self._materialised)
+            if self._upcoming is None or end > self._upcoming[0]:
+                last = max(end, ics.upcoming_window(self.ws)[1])
+                found = recur.pending(self.ws, self.today, last, self._existing())
+                self._upcoming = (last, found)
+            self._pending[key] = [o for o in self._upcoming[1] if start <= o.date <= end]
         return self._pending[key]
+
+    def _existing(self) -> set[str]:
+        if self._materialised is None:  # the same for every window: found once
+            self._materialised = recur.materialised(self.ws)
+        return self._materialised
 
     def body_html(self, item: Task | Project | Goal | Person, prefix: str) -> Markup:
         body = item.body
