@@ -230,6 +230,7 @@ def test_the_cache_written_from_workers_serves_the_same_sources(
     assert len(stored) == 121
     warm = loader.load_sources(config)
     assert warm.from_cache == 121
+    assert warm.rows == cold.rows  # this process's share is stored as the workers' are
     assert warm.sources == cold.sources
     assert warm.fingerprint == cold.fingerprint is not None
 
