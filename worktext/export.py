@@ -163,8 +163,9 @@ def template_record(ws: Workspace, template: Template) -> dict[str, Any]:
     }
 
 
-def index_document(ws: Workspace) -> dict[str, Any]:
-    """Everything in the workspace, deterministic for a given workspace and ``today``."""
+def index_document(ws: Workspace, tasks: bool = True) -> dict[str, Any]:
+    """Everything in the workspace, deterministic for a given workspace and ``today``.
+    ``tasks=False`` leaves the task records out (an empty list; the site adds its own)."""
     workflows = list(ws.workflows)
     if ws.default_workflow.builtin:
         workflows.append(ws.default_workflow)
@@ -178,7 +179,7 @@ def index_document(ws: Workspace) -> dict[str, Any]:
             "default_workflow": ws.default_workflow.id,
             "default_area": ws.default_area.id,
         },
-        "tasks": [task_record(ws, t) for t in ws.tasks],
+        "tasks": [task_record(ws, t) for t in ws.tasks] if tasks else [],
         "projects": [project_record(ws, p) for p in ws.all_projects()],
         "workflows": [
             workflow_record(w)

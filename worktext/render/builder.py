@@ -88,6 +88,8 @@ def build_site(
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     site = SiteView(ws, UrlMap(), use_cache=use_cache)
+    if use_cache:
+        site.piece_store = lambda kind: _piece_path(ws.config, out, kind)
     manifest_path = _manifest_path(ws.config, out)
     previous = _read_manifest(manifest_path)[0] if incremental else {}
     existing = _existing_files(out)
@@ -101,8 +103,14 @@ def build_site(
     pages = plan(site)
     pages.extend(environment.asset_pages())
     fingerprints: list[str] = []
+
+    def take_fingerprints() -> None:
+        fingerprints.extend(_fingerprints(site, pages))
+        by_path = {page.path: fingerprints[i] for i, page in enumerate(pages)}
+        site.piece_keys = {t.id: by_path[site.task_url(t)] for t in ws.tasks}
+
     if previous:
-        fingerprints = _fingerprints(site, pages)
+        take_fingerprints()
         todo = [
             index
             for index, page in enumerate(pages)
@@ -122,8 +130,9 @@ def build_site(
     gc.freeze()
     gc.disable()
     try:
-        take = None if fingerprints else lambda: fingerprints.extend(_fingerprints(site, pages))
-        results = _render_all(todo, jobs, progress, meanwhile=take)
+        results = _render_all(
+            todo, jobs, progress, meanwhile=None if fingerprints else take_fingerprints
+        )
     finally:
         gc.unfreeze()
         if was_enabled:
@@ -208,7 +217,21 @@ def _render_all(
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     worth_it = total >= PARALLEL_THRESHOLD or weight >= PARALLEL_WEIGHT
     if workers > 1 and worth_it and can_fork:
-        return _render_in_two(chunks, total, progress, meanwhile)
+        if meanwhile is None:
+            return _render_in_two(chunks, total, progress)
+        # Pages made of the tasks' kept shares need the fingerprints ``meanwhile`` takes: this
+        # process renders them right after it, while the fork renders the rest.
+        pages: list[Page] = _CURRENT["pages"]
+        keyed = [index for index in todo if pages[index].keyed]
+        shared = [[index for index in chunk if not pages[index].keyed] for chunk in chunks]
+        work = meanwhile
+
+        def then_keyed() -> None:
+            work()
+            results.update(_render_chunk(keyed))
+
+        results.update(_render_in_two([c for c in shared if c], total, progress, then_keyed))
+        return results
     if meanwhile is not None:
         meanwhile()
     for chunk in chunks:
@@ -450,6 +473,10 @@ def _inputs_key(config: Config, today: dt.date, input_key: str, history: History
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def _piece_path(config: Config, out: Path, kind: str) -> Path:
+    return cache_dir(config.root) / f"site-{_digest(str(out))}-{kind}.marshal"
 
 
 def _manifest_path(config: Config, out: Path) -> Path:

@@ -21,6 +21,7 @@ from .. import recur
 from ..index import Workspace
 from ..model import Project, Task
 from ..values import as_day
+from .pieces import Pieces
 
 DAY = dt.timedelta(days=1)
 RECURRING_DAYS = 366  # how far ahead the feeds list recurring work that has no file yet
@@ -173,8 +174,14 @@ class Feeds:
     workspace's feed and in each assignee's, so it is written once; the upcoming recurring work
     is found once and grouped by person once."""
 
-    def __init__(self, ws: Workspace, occurrences: list[recur.Occurrence] | None = None) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        occurrences: list[recur.Occurrence] | None = None,
+        pieces: Pieces | None = None,
+    ) -> None:
         self.ws = ws
+        self.pieces = pieces  # task events kept from the last build
         self.stamp = _stamp(ws)
         self.domain = _domain(ws)
         self.occurrences = upcoming(ws) if occurrences is None else occurrences
@@ -185,8 +192,12 @@ class Feeds:
     def _task(self, task: Task) -> bytes:
         found = self._events.get(task.id)
         if found is None:
-            lines = task_event(self.ws, task, self.stamp, self.domain)
-            found = self._events[task.id] = _folded(lines)
+
+            def make() -> bytes:
+                return _folded(task_event(self.ws, task, self.stamp, self.domain))
+
+            found = self.pieces.get(task.id, make) if self.pieces is not None else make()
+            self._events[task.id] = found
         return found
 
     def _recurring(self, occurrences: Iterable[recur.Occurrence]) -> list[bytes]:
@@ -207,6 +218,8 @@ class Feeds:
         events: list[list[str] | bytes] = list(milestone_events(ws, ws.all_projects(), self.stamp))
         events += [self._task(task) for task in ws.tasks if task.due is not None]
         events += self._recurring(self.occurrences)
+        if self.pieces is not None:
+            self.pieces.save()  # this feed asked for every task's event
         return calendar_bytes(ws.config.name, events)
 
     def person(self, person_id: str) -> bytes:

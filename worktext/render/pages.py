@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..export import index_document
+from ..export import index_document, task_record
 from ..model import Task
 from . import calendar as cal
 from . import contexts
@@ -33,6 +33,9 @@ class Page:
     produce: Callable[[], bytes] | None = None  # or bytes made directly (ICS, JSON, JS)
     title: str = ""
     section: str = ""
+    # Made of the tasks' shares kept between builds (pieces.py), which need the task pages'
+    # fingerprints: the builder renders it in the process that has them.
+    keyed: bool = False
 
 
 def nav(today_month: str) -> list[tuple[str, str, str]]:
@@ -137,9 +140,14 @@ def _plan(site: SiteView) -> list[Page]:
             title="Data health",
             section="",
         ),
-        Page("search-index.js", EVERYTHING, produce=lambda: search_script(ws, urls)),
-        Page("index.json", EVERYTHING, produce=lambda: _json(index_document(ws))),
-        Page("calendar.ics", EVERYTHING, produce=lambda: site.feeds.workspace()),
+        Page(
+            "search-index.js",
+            EVERYTHING,
+            produce=lambda: search_script(ws, urls, site.pieces("search")),
+            keyed=True,
+        ),
+        Page("index.json", EVERYTHING, produce=lambda: index_json(site), keyed=True),
+        Page("calendar.ics", EVERYTHING, produce=lambda: site.feeds.workspace(), keyed=True),
     ]
     pages.extend(_project_pages(site))
     for workflow in contexts.board_workflows(site):
@@ -300,9 +308,22 @@ def _calendar_pages(site: SiteView) -> list[Page]:
     return pages
 
 
-def _json(data: object) -> bytes:
+def _dumps(data: object) -> str:
     # Compact: a 10,000-task index is read by programs, and indenting doubles its size.
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def index_json(site: SiteView) -> bytes:
+    """The site's ``index.json``: ``index_document`` with each task's record kept from the last
+    build when its page did not change. Compact JSON of a list is its items' JSON joined by
+    commas; the first ``"tasks":[]`` is the top-level key (string values escape their quotes,
+    and no key before it has tasks)."""
+    ws = site.ws
+    pieces = site.pieces("index")
+    records = [pieces.get(t.id, lambda t=t: _dumps(task_record(ws, t))) for t in ws.tasks]
+    head, tail = _dumps(index_document(ws, tasks=False)).split('"tasks":[]', 1)
+    pieces.save()
+    return (f'{head}"tasks":[{",".join(records)}]{tail}\n').encode()
 
 
 def today_month(site: SiteView) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 
 from ..index import Workspace
+from ..model import Task
+from .pieces import Pieces
 from .urls import UrlMap
 
 BODY_CHARS = 400
@@ -18,14 +20,22 @@ def _text(body: str) -> str:
     return " ".join(body[: BODY_CHARS * 2].translate(_MARKUP).split())[:BODY_CHARS]
 
 
+FIELDS = ["kind", "id", "title", "url", "text", "detail"]
+
+
 def search_entries(ws: Workspace, urls: UrlMap) -> list[list[str]]:
     """Rows of [kind, id, title, url, text, detail]."""
+    return [task_entry(ws, urls, task) for task in ws.tasks] + other_entries(ws, urls)
+
+
+def task_entry(ws: Workspace, urls: UrlMap, task: Task) -> list[str]:
+    detail = f"{ws.project_of(task).title} · {ws.status_of(task)}"
+    return ["task", task.id, task.title, urls.item("task", task.id), _text(task.body), detail]
+
+
+def other_entries(ws: Workspace, urls: UrlMap) -> list[list[str]]:
+    """The rows of projects, areas, people and goals."""
     rows = []
-    for task in ws.tasks:
-        detail = f"{ws.project_of(task).title} · {ws.status_of(task)}"
-        rows.append(
-            ["task", task.id, task.title, urls.item("task", task.id), _text(task.body), detail]
-        )
     for project in ws.all_projects():
         kind = "area" if project.is_ongoing else "project"
         rows.append(
@@ -68,11 +78,17 @@ def safe_json(data: object) -> str:
     )
 
 
-def search_script(ws: Workspace, urls: UrlMap) -> bytes:
-    payload = safe_json(
-        {
-            "fields": ["kind", "id", "title", "url", "text", "detail"],
-            "rows": search_entries(ws, urls),
-        }
-    )
+def search_script(ws: Workspace, urls: UrlMap, pieces: Pieces | None = None) -> bytes:
+    """The index as a script. Each task's row comes from ``pieces`` when it has it: the JSON
+    of a list is its items' JSON joined by commas, so the rows are joined as text."""
+    rows = [
+        pieces.get(t.id, lambda t=t: safe_json(task_entry(ws, urls, t)))
+        if pieces is not None
+        else safe_json(task_entry(ws, urls, t))
+        for t in ws.tasks
+    ]
+    rows += [safe_json(row) for row in other_entries(ws, urls)]
+    payload = f'{{"fields":{safe_json(FIELDS)},"rows":[{",".join(rows)}]}}'
+    if pieces is not None:
+        pieces.save()
     return f"window.WORKTEXT_SEARCH = {payload};\n".encode()

@@ -11,6 +11,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -24,6 +25,7 @@ from ..values import as_day, format_hours
 from . import fragments, ics
 from .flow import FlowView
 from .markdown import Renderer, is_safe_url, repo_rewriter
+from .pieces import Pieces
 from .urls import UrlMap
 
 _LEADING_HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
@@ -59,6 +61,10 @@ class SiteView:
                 self._item_pages[project.path] = urls.item("project", project.id)
         self.root = ""  # the current page's way back to the site root, set per page
         self._fragments: dict[tuple[str, str, str], Markup] = {}
+        # Set by the builder once the task pages' fingerprints are known: task id → fingerprint,
+        # and where each kind of share is stored (pieces.py).
+        self.piece_keys: dict[str, str] | None = None
+        self.piece_store: Callable[[str], Path] | None = None
         self.frames: dict[tuple[str, str, str], tuple[Markup, Markup, Markup]] = {}  # builder.frame
         self._diagnostics: dict[str, list[Diagnostic]] = {}
         self._logged: dict[str, list[Task]] | None = None
@@ -195,7 +201,13 @@ class SiteView:
     @functools.cached_property
     def feeds(self) -> ics.Feeds:
         """The calendar feeds of the build; they share their events and recurring work."""
-        return ics.Feeds(self.ws, self.pending(*ics.upcoming_window(self.ws)))
+        upcoming = self.pending(*ics.upcoming_window(self.ws))
+        return ics.Feeds(self.ws, upcoming, self.pieces("ics"))
+
+    def pieces(self, kind: str) -> Pieces:
+        """Each task's share of a whole-site file, kept from the last build (see pieces.py)."""
+        path = self.piece_store(kind) if self.piece_store is not None else None
+        return Pieces(path, self.piece_keys)
 
     def pending(self, start: dt.date, end: dt.date) -> list[Occurrence]:
         """``recur.pending`` for the build: the feeds, the calendar and the area pages all ask

@@ -1,0 +1,71 @@
+"""Each task's share of index.json, the search index and the feeds is kept between builds under
+its page's fingerprint: a rebuild joins the kept shares, and gives the bytes a full build does."""
+
+from __future__ import annotations
+
+import marshal
+import re
+from pathlib import Path
+
+import pytest
+from render_helpers import TODAY, fixture_workspace
+
+from worktext.pipeline import open_workspace
+from worktext.render import build_site, builder
+from worktext.render.pieces import Pieces
+
+WHOLE_SITE = ("index.json", "search-index.js", "calendar.ics")
+
+
+def test_a_share_is_reused_only_under_the_same_key(tmp_path: Path) -> None:
+    store = tmp_path / "store.marshal"
+    made: list[str] = []
+
+    def make(text: str):  # type: ignore[no-untyped-def]
+        return lambda: made.append(text) or text
+
+    first = Pieces(store, {"A-1": "k1", "A-2": "k2"})
+    assert first.get("A-1", make("one")) == "one" and first.get("A-2", make("two")) == "two"
+    first.save()
+    again = Pieces(store, {"A-1": "k1", "A-2": "changed"})
+    assert again.get("A-1", make("new one")) == "one"  # kept
+    assert again.get("A-2", make("new two")) == "new two"  # its page changed
+    assert made == ["one", "two", "new two"]
+    again.save()
+    assert set(marshal.loads(store.read_bytes())) == {"A-1", "A-2"}
+
+
+def test_without_keys_or_with_a_damaged_store_every_share_is_made(tmp_path: Path) -> None:
+    store = tmp_path / "store.marshal"
+    store.write_bytes(b"\x00not marshal")
+    pieces = Pieces(store, {"A-1": "k1"})
+    assert pieces.get("A-1", lambda: "made") == "made"
+    unkeyed = Pieces(store, None)
+    assert unkeyed.get("A-1", lambda: "again") == "again"
+    unkeyed.save()  # nothing to keep without keys: the store is left as it was
+    assert store.read_bytes() == b"\x00not marshal"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_rebuild_from_kept_shares_gives_the_bytes_of_a_full_build(
+    tmp_path: Path, jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(builder, "PARALLEL_THRESHOLD", 0)  # with jobs=2, in two processes
+    root, out, full = tmp_path / "ws", tmp_path / "out", tmp_path / "full"
+    fixture_workspace(root)
+    build_site(open_workspace(root, TODAY, use_cache=False), out, jobs=jobs)
+    assert list((root / ".worktext").glob("site-*-index.marshal"))
+    task = root / "tasks" / "S-1.md"
+    text = task.read_text("utf-8")
+    title = 'title: "Edited <b> & \\u2028"'  # markup, an ampersand, a line separator
+    edited = re.sub(r"^title: .*$", lambda _: title, text, count=1, flags=re.M)
+    assert edited != text
+    task.write_text(edited, "utf-8")
+    rebuilt = build_site(open_workspace(root, TODAY, use_cache=False), out, jobs=jobs)
+    assert 0 < rebuilt.rendered < rebuilt.pages
+    build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
+    for name in WHOLE_SITE:
+        assert (out / name).read_bytes() == (full / name).read_bytes(), name
+    assert b"Edited" in (out / "index.json").read_bytes()
+    for person_feed in (full / "people").glob("*.ics"):
+        assert (out / "people" / person_feed.name).read_bytes() == person_feed.read_bytes()

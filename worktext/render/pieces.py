@@ -1,0 +1,66 @@
+"""Each task's share of the site's whole-workspace files (its record in ``index.json``, its row
+in the search index, its event in the calendar feeds), kept between builds.
+
+Those files change with every edit, but only by the edited tasks' shares. A task's share shows
+nothing its own page does not, so it is stored under the fingerprint of the task's page: when
+that is unchanged, the share is too, and a rebuild after one edit joins 9,999 stored shares to
+one new one instead of writing 10,000 again. The store is a cache (``.worktext/``): a build
+without it, or with a damaged one, makes every share afresh and gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T", str, bytes)
+
+
+class Pieces:
+    """One kind of share (``index``, ``search``, ``ics``) for one build.
+
+    ``keys`` maps a task id to its page's fingerprint; without keys (the fingerprints are not
+    known in this process yet) nothing is reused or stored. ``path`` is the store's file."""
+
+    def __init__(self, path: Path | None, keys: Mapping[str, str] | None) -> None:
+        self.path = path if keys else None
+        self.keys = keys or {}
+        self._old = _read(self.path) if self.path is not None else {}
+        self._new: dict[str, tuple[str, str | bytes]] = {}
+
+    def get(self, task_id: str, make: Callable[[], T]) -> T:
+        key = self.keys.get(task_id)
+        if key is not None:
+            found = self._old.get(task_id)
+            if found is not None and found[0] == key and isinstance(found[1], str | bytes):
+                self._new[task_id] = found
+                return found[1]  # type: ignore[return-value]
+        value = make()
+        if key is not None:
+            self._new[task_id] = (key, value)
+        return value
+
+    def save(self) -> None:
+        """Keep this build's shares for the next (those of tasks that are gone are dropped)."""
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(self._new))
+            os.replace(tmp, self.path)
+        except (OSError, ValueError):
+            pass  # only a cache: the next build makes the shares again
+
+
+def _read(path: Path) -> dict[str, tuple[str, str | bytes]]:
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, tuple) and len(v) == 2}
