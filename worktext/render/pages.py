@@ -51,33 +51,36 @@ def nav(today_month: str) -> list[tuple[str, str, str]]:
     ]
 
 
-_DEPS_MEMO: dict[tuple[int, str, bool], tuple[str, ...]] = {}
+# Each task's own dependencies, per build (plan() clears them): [without, with neighbours].
+_OWN_DEPS: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = ({}, {})
 
 
 def _task_deps(site: SiteView, tasks: Iterable[Task], with_neighbours: bool = True) -> set[str]:
     """What showing these tasks depends on: each task, its workflow (its state's category),
     its assignees (their names) and, for cards, its dependencies (the "blocked" flag)."""
     deps: set[str] = set()
-    key = id(site)
+    memo = _OWN_DEPS[with_neighbours]
     for task in tasks:
-        own = _DEPS_MEMO.get((key, task.id, with_neighbours))
+        own = memo.get(task.id)
         if own is None:
             found = [f"t:{task.id}", f"w:{site.ws.workflow_of(task).id}"]
             found.extend(f"u:{a}" for a in task.assignees)
             if with_neighbours:
                 found.extend(f"t:{d}" for d in task.depends_on)
-            own = _DEPS_MEMO[(key, task.id, with_neighbours)] = tuple(found)
+            own = memo[task.id] = tuple(found)
         deps.update(own)
     return deps
 
 
 def plan(site: SiteView) -> list[Page]:
     """Every page of the site, in a stable order."""
-    _DEPS_MEMO.clear()  # keyed by this build's SiteView
+    for memo in _OWN_DEPS:  # of this build's workspace only
+        memo.clear()
     try:
         return _plan(site)
     finally:
-        _DEPS_MEMO.clear()
+        for memo in _OWN_DEPS:
+            memo.clear()
 
 
 def _plan(site: SiteView) -> list[Page]:
