@@ -3,6 +3,9 @@ expected.txt lists every diagnostic it must produce as ``path:line code``."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +79,39 @@ def test_every_reported_code_is_registered() -> None:
     for case in CASES:
         ws = open_workspace(FIXTURES / case, today=TODAY, use_cache=False)
         assert {d.code for d in ws.diagnostics} <= set(RULE_DOCS), case
+
+
+def test_problems_at_one_position_come_out_in_the_same_order_whatever_the_hash_seed(
+    tmp_path: Path,
+) -> None:
+    """Two problems of one time-log entry share a position; the order must not depend on
+    Python's string hashing (the diagnostics pass through a set)."""
+    root = tmp_path / "ws"
+    (root / "tasks").mkdir(parents=True)
+    (root / "worktext.yml").write_text("name: Seeds\n")
+    (root / "tasks" / "A-1.md").write_text(
+        "---\ntitle: Logged\nlog:\n  - {note: no date nor duration}\n  - {}\n---\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "worktext",
+                "-w",
+                str(root),
+                "--no-cache",
+                "check",
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 1, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

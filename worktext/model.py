@@ -49,8 +49,20 @@ class Diagnostic:
         line, column, end_line, end_column = span
         return cls(path, line, column, severity, code, message, hint, end_line, end_column)  # type: ignore[arg-type]
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, str, str, int, int, str]:
+        """Position first; every field after, so that equal positions (two problems of one
+        list entry) come out in the same order on every run, whatever the hash seed."""
+        return (
+            self.path,
+            self.line,
+            self.column,
+            self.code,
+            self.message,
+            self.severity,
+            self.end_line,
+            self.end_column,
+            self.hint,
+        )
 
 
 @dataclass(frozen=True, slots=True)
