@@ -15,6 +15,7 @@ from ..values import as_day
 from ..workload import PersonLoad, WeekLoad, person_load, team_load
 from . import fragments, gantt, worklog
 from .calendar import Month
+from .taskpage import task_content
 from .view import SiteView
 
 LEGEND = [
@@ -225,7 +226,7 @@ def task_page(site: SiteView, task: Task, prefix: str) -> dict[str, Any]:
     project = ws.project_of(task)
     # What the page shows twice or builds from several calls, made here in one go.
     badge = site.state_badge(task)
-    return {
+    context = {
         "task": task,
         "project": project,
         "project_link": fragments.link(site.root + site.project_url(project), project.title),
@@ -250,6 +251,7 @@ def task_page(site: SiteView, task: Task, prefix: str) -> dict[str, Any]:
         "history": site.flow.task_history(task),
         "time": worklog.task_time(site, task),
     }
+    return {**context, "content": task_content(site, context)}
 
 
 def workload(site: SiteView) -> dict[str, Any]:

@@ -47,7 +47,7 @@ def make_environment(bytecode_cache: bool = False) -> Environment:
         auto_reload=False,
     )
     env.filters.update(
-        longdate=longdate,
+        longdate=fragments.longdate,
         shortdate=shortdate,
         relday=relday,
         pct=pct,
@@ -70,11 +70,6 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
 
 def _day(value: dt.date) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
-
-
-def longdate(value: dt.date) -> str:
-    day = _day(value)
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 @pass_context

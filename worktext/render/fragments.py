@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 _NOT_CSS = re.compile(r"[^a-z0-9-]+")
 
 
+def longdate(value: dt.date) -> str:
+    """Weekday, day, month and year: ``Mon 23 Nov 2026``."""
+    day = as_day(value)
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 def shortdate(value: dt.date, today: object) -> str:
     """Day and month; the year too when it is not ``today``'s year."""
     day = as_day(value)
