@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import __version__
 from ..cache import cache_dir
@@ -338,6 +338,7 @@ def page_environment(
     """The Jinja environment of one build. ``layout`` replaces ``base.html`` (the MkDocs
     plugin gives one that emits the content block alone, inside the theme's page)."""
     env = environment.make_environment(bytecode_cache)
+    env.globals["own_layout"] = layout is None  # base.html is ours (see render_template)
     if layout is not None:
         env.loader = ChoiceLoader([DictLoader({"base.html": layout}), env.loader])  # type: ignore[list-item]
     # Macros are imported without the page's context (much faster): they read these globals.
@@ -378,8 +379,16 @@ def render_template(
         "repo_url": site.repo_url,
         "csp": Markup(environment.CSP),  # a constant of ours, not user data
     }
+    page_frame = frame(env, common)
+    content = context.get("content")
+    if isinstance(content, Markup) and env.globals.get("own_layout"):
+        # A page whose content is made in Python (task pages): base.html's one line, without
+        # a template context per page.
+        title = escape(page.title)
+        name = escape(site.site_title)
+        return f"{page_frame[0]}{title} · {name}{page_frame[1]}{content}{page_frame[2]}"
     return env.get_template(page.template or "").render(
-        context, title=page.title, frame=frame(env, common), **common
+        context, title=page.title, frame=page_frame, **common
     )
 
 
