@@ -220,3 +220,19 @@ def task_links(site: SiteView, tasks: list[Task]) -> Markup:
         for t in tasks
     )
     return Markup(f'<ul class="rel-list">{items}</ul>')
+
+
+def spent_meter(site: SiteView, m: dict[str, Any], label: str) -> Markup:
+    """Hours spent against the estimate (``worklog.meter``); the scale stretches when the
+    estimate is exceeded."""
+    over = " is-over" if m["over"] else ""
+    level = escape(m["estimate"] or m["max"])
+    spent_text = escape(site.hours(m["spent"]) or "0h")
+    of = f" of {escape(site.hours(m['estimate']))} estimated" if m["estimate"] else ""
+    percent = f"{m['percent']}%" if m["percent"] is not None else "—"
+    return Markup(
+        f'<span class="progress-wrap spent{over}"><meter min="0" max="{escape(m["max"])}" '
+        f'low="{level}" high="{level}" optimum="0" value="{escape(m["spent"])}" '
+        f'aria-label="{escape(label)}: {spent_text}{of}">{escape(m["spent"])}</meter>'
+        f'<span class="progress-text">{escape(percent)}</span></span>'
+    )

@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .fragments import longdate, person_link, shortdate
+from .fragments import longdate, person_link, shortdate, spent_meter
 from .view import SiteView
 
 
@@ -101,26 +101,11 @@ def _time_logged(site: SiteView, task: Any, time: dict[str, Any]) -> str:
     return (
         '    <section aria-labelledby="h-log"><h2 id="h-log">Time logged</h2>\n'
         f"      <p>{escape(site.hours(task.spent))} logged{estimated}.</p>\n"
-        f"      {_spent_meter(site, meter, 'Time logged')}\n"
+        f"      {spent_meter(site, meter, 'Time logged')}\n"
         '      <div class="table-wrap"><table class="tasks"><thead><tr><th scope="col">Date</th>'
         '<th scope="col">Who</th><th scope="col" class="num">Time</th><th scope="col">Note</th>'
         f"</tr></thead><tbody>\n{rows}      </tbody></table></div>\n"
         "    </section>\n"
-    )
-
-
-def _spent_meter(site: SiteView, m: dict[str, Any], label: str) -> str:
-    """The same markup as the ``spent_meter`` macro (project pages use that one)."""
-    over = " is-over" if m["over"] else ""
-    level = escape(m["estimate"] or m["max"])
-    spent_text = escape(site.hours(m["spent"]) or "0h")
-    of = f" of {escape(site.hours(m['estimate']))} estimated" if m["estimate"] else ""
-    percent = f"{m['percent']}%" if m["percent"] is not None else "—"
-    return (
-        f'<span class="progress-wrap spent{over}"><meter min="0" max="{escape(m["max"])}" '
-        f'low="{level}" high="{level}" optimum="0" value="{escape(m["spent"])}" '
-        f'aria-label="{escape(label)}: {spent_text}{of}">{escape(m["spent"])}</meter>'
-        f'<span class="progress-text">{escape(percent)}</span></span>'
     )
 
 

@@ -131,6 +131,9 @@ class SiteView:
     def chip(self, person_id: str) -> Markup:
         return fragments.chip(self, person_id)
 
+    def spent_meter(self, meter: dict[str, Any], label: str) -> Markup:
+        return fragments.spent_meter(self, meter, label)
+
     def task_links(self, tasks: list[Task]) -> Markup:
         return fragments.task_links(self, tasks)
 
