@@ -230,45 +230,7 @@ class BlobReader:
 
     def read_many(self, shas: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
         """(sha, content) in the order asked; content None when the object is missing."""
-        wanted = list(shas)
-        proc = self._proc
-        assert proc.stdin is not None and proc.stdout is not None
-        stdin = proc.stdin
-
-        def feed() -> None:
-            with contextlib.suppress(BrokenPipeError, ValueError, OSError):
-                for start in range(0, len(wanted), 1024):
-                    chunk = "".join(f"{s}\n" for s in wanted[start : start + 1024])
-                    stdin.write(chunk.encode("ascii"))
-                stdin.close()
-
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
-        # Big raw reads sliced here: two buffered reads per object cost more than git's work.
-        fd = proc.stdout.fileno()
-        buffer = b""
-        pos = 0
-        try:
-            for sha in wanted:
-                newline = buffer.find(b"\n", pos)
-                while newline < 0:
-                    buffer, pos = buffer[pos:] + self._chunk(fd), 0
-                    newline = buffer.find(b"\n")
-                parts = buffer[pos:newline].split()
-                pos = newline + 1
-                if len(parts) < 3 or parts[-1] == b"missing":
-                    yield sha, None
-                    continue
-                end = pos + int(parts[2])
-                while len(buffer) < end + 1:  # the content and the newline after it
-                    buffer, end, pos = buffer[pos:] + self._chunk(fd), end - pos, 0
-                data = buffer[pos:end]
-                pos = end + 1
-                yield sha, data
-        finally:
-            if writer.is_alive():  # the caller stopped early: stop git rather than wait
-                proc.kill()
-            writer.join()
+        return self.read_batches([list(shas)])
 
     def read_batches(self, batches: Iterable[Sequence[str]]) -> Iterator[tuple[str, bytes | None]]:
         """(sha, content) of every object asked for, in the order asked; content None when

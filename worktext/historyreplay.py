@@ -52,23 +52,13 @@ class Replay:
         # Each touched id's state before the commit, in the order the ids were first touched.
         before: dict[str, tuple[str, dict[str, Any]] | None] = {}
         for path in removed:
-            old = at_path.get(path)
-            if old is not None:
-                key = id_key(old[0])
-                if key not in before:
-                    before[key] = self._current(key)
-                self._drop(path, key)
+            self._vacate(path, before)
         for path, fields, why in written:
             if fields is None:
                 self.history.skipped.append(Skipped(commit, path, why))
                 continue  # the earlier version stands
             task_id = item_id(fields, path)
-            old = at_path.get(path)
-            if old is not None:
-                key = id_key(old[0])
-                if key not in before:
-                    before[key] = self._current(key)
-                self._drop(path, key)
+            self._vacate(path, before)
             if task_id is None:
                 self.history.skipped.append(Skipped(commit, path, "no valid id"))
                 continue
@@ -83,6 +73,16 @@ class Replay:
                 paths.append(path)
         for key, old in before.items():
             self._record(commit, key, old, self._current(key), present)
+
+    def _vacate(self, path: str, before: dict[str, tuple[str, dict[str, Any]] | None]) -> None:
+        """Take the file at ``path`` out of the state; the first time an id is touched in a
+        commit, remember its state before the commit in ``before``."""
+        old = self.at_path.get(path)
+        if old is not None:
+            key = id_key(old[0])
+            if key not in before:
+                before[key] = self._current(key)
+            self._drop(path, key)
 
     def _drop(self, path: str, key: str) -> None:
         del self.at_path[path]
