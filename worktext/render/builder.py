@@ -1,9 +1,10 @@
 """The build: plan every page → decide which changed → render those → write only new bytes.
 
 ``build_site`` is the one entry point; the CLI and the MkDocs plugin call it. A manifest in
-``.worktext/`` records, per output file, the fingerprint of the data it was rendered from and
-the digest of its bytes. A page is rendered again only when its fingerprint changed (or its file
-is gone), and written only when its bytes changed. Large builds render in two processes.
+``.worktext/`` (manifest.py) records, per output file, the fingerprint of the data it was
+rendered from and the digest of its bytes. A page is rendered again only when its fingerprint
+changed (or its file is gone), and written only when its bytes changed; a build whose inputs
+are all as last time does nothing. Large builds render in this process and one fork.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
-import json
 import multiprocessing
 import os
 import time
@@ -24,21 +24,17 @@ from typing import Any
 from jinja2 import ChoiceLoader, DictLoader, Environment
 from markupsafe import Markup, escape
 
-from .. import __version__
-from ..cache import cache_dir
 from ..config import Config
-from ..history import History
 from ..index import Workspace
 from ..loader import workspace_fingerprint
 from ..model import Diagnostic
-from . import environment
+from . import environment, manifest
 from .contexts import broken_files
-from .flow import history_key, load_flow_history
+from .flow import load_flow_history
 from .pages import Page, nav, plan, today_month
 from .urls import UrlMap, root_prefix
 from .view import SiteView
 
-MANIFEST_FORMAT = 2
 # Below this many pages, and this much weight of pages (the items they depend on: a page of the
 # whole site weighs as many as the workspace has tasks), a second process costs more than it
 # saves. The weight lets a rebuild after one edit share the few big pages it has to redo.
@@ -89,13 +85,13 @@ def build_site(
     out.mkdir(parents=True, exist_ok=True)
     site = SiteView(ws, UrlMap(), use_cache=use_cache)
     if use_cache:
-        site.piece_store = lambda kind: _piece_path(ws.config, out, kind)
-    manifest_path = _manifest_path(ws.config, out)
-    previous = _read_manifest(manifest_path)[0] if incremental else {}
-    existing = _existing_files(out)
+        site.piece_store = lambda kind: manifest.piece_path(ws.config, out, kind)
+    manifest_path = manifest.manifest_path(ws.config, out)
+    previous = manifest.read_manifest(manifest_path)[0] if incremental else {}
+    existing = manifest.existing_files(out)
     inputs = None
     if incremental and use_cache and ws.input_key is not None:
-        inputs = _inputs_key(ws.config, ws.today, ws.input_key, site.flow.history)
+        inputs = manifest.inputs_key(ws.config, ws.today, ws.input_key, site.flow.history)
     if inputs is not None:
         done = _still_current(out, inputs, manifest_path, existing, started)
         if done is not None:
@@ -105,7 +101,7 @@ def build_site(
     fingerprints: list[str] = []
 
     def take_fingerprints() -> None:
-        fingerprints.extend(_fingerprints(site, pages))
+        fingerprints.extend(manifest.fingerprints(site, pages))
         by_path = {page.path: fingerprints[i] for i, page in enumerate(pages)}
         site.piece_keys = {t.id: by_path[site.task_url(t)] for t in ws.tasks}
 
@@ -137,17 +133,17 @@ def build_site(
         gc.unfreeze()
         if was_enabled:
             gc.enable()
-    manifest = {}
+    entries = {}
     written = 0
     for index, page in enumerate(pages):
         digest, wrote = results.get(index, (previous.get(page.path, ("", ""))[1], False))
         written += wrote
-        manifest[page.path] = (fingerprints[index], digest)
-    removed = _remove_stale(out, previous, manifest)
+        entries[page.path] = (fingerprints[index], digest)
+    removed = manifest.remove_stale(out, previous, entries)
     left_out = [path for path, _ in broken_files(site)]
     problems = (len(ws.errors), len(ws.warnings))
     report = {"left_out": left_out, "problems": problems}
-    _write_manifest(manifest_path, manifest, inputs, report)
+    manifest.write_manifest(manifest_path, entries, inputs, report)
     _CURRENT.clear()
     return BuildResult(
         out,
@@ -175,14 +171,15 @@ def up_to_date(
     input_key = workspace_fingerprint(config) if use_cache else None
     if input_key is None or not out.is_dir():
         return None
-    inputs = _inputs_key(config, today, input_key, load_flow_history(config, today))
-    return _still_current(out, inputs, _manifest_path(config, out), _existing_files(out), started)
+    inputs = manifest.inputs_key(config, today, input_key, load_flow_history(config, today))
+    where = manifest.manifest_path(config, out)
+    return _still_current(out, inputs, where, manifest.existing_files(out), started)
 
 
 def _still_current(
     out: Path, inputs: str, manifest_path: Path, existing: set[str], started: float
 ) -> BuildResult | None:
-    previous, built_from, report = _read_manifest(manifest_path)
+    previous, built_from, report = manifest.read_manifest(manifest_path)
     if inputs != built_from or not existing.issuperset(previous):
         return None
     left_out = [str(path) for path in report.get("left_out", [])]
@@ -418,137 +415,3 @@ def render_page(page: Page) -> bytes:
     site: SiteView = _CURRENT["site"]
     text = render_template(page, site, _CURRENT["env"], root_prefix(page.path), _CURRENT["nav"])
     return text.encode("utf-8")
-
-
-def _fingerprints(site: SiteView, pages: list[Page]) -> list[str]:
-    """One digest per page from the code, the settings, today and the items it depends on;
-    ``h`` deps are the git history the page shows (see flow.py)."""
-    ws = site.ws
-    by_path: dict[str, list[str]] = {}
-    for d in ws.diagnostics:
-        by_path.setdefault(d.path, []).append(repr(d))
-    items: dict[str, str] = {}
-    for kind, prefix in (
-        ("task", "t"),
-        ("project", "p"),
-        ("workflow", "w"),
-        ("person", "u"),
-        ("goal", "g"),
-    ):
-        registry = dict(ws.registries())[kind]
-        for item in registry:
-            text = repr(item) + "".join(by_path.get(item.path, ()))
-            items[f"{prefix}:{item.id}"] = _digest(text)
-    items[f"p:{ws.default_area.id}"] = items.get(
-        f"p:{ws.default_area.id}", _digest(repr(ws.default_area))
-    )
-    items[f"w:{ws.default_workflow.id}"] = items.get(
-        f"w:{ws.default_workflow.id}", _digest(repr(ws.default_workflow))
-    )
-    items["h"] = _digest(site.flow.key("h"))
-    everything = _digest("".join(items[k] for k in sorted(items)) + repr(ws.diagnostics))
-    base = _base_key(ws.config, ws.today)
-    out = []
-    for page in pages:
-        if page.deps == ("*",):
-            key = everything
-        else:
-            key = ",".join(
-                items.get(dep) or (site.flow.key(dep) if dep.startswith("h:") else dep + "?")
-                for dep in page.deps
-            )
-        out.append(_digest(f"{base}|{page.path}|{key}"))
-    return out
-
-
-def _base_key(config: Config, today: dt.date) -> str:
-    """What every page depends on besides the items: code, settings, today, where."""
-    return "|".join(
-        [
-            __version__,
-            environment.code_version(),
-            config.fingerprint,
-            today.isoformat(),
-            str(config.root),
-        ]
-    )
-
-
-def _inputs_key(config: Config, today: dt.date, input_key: str, history: History) -> str:
-    """Every input of the whole site in one digest: the workspace's files (``input_key``,
-    the loader's digest of them), the code, settings, day and git history."""
-    return _digest(f"{_base_key(config, today)}|{input_key}|{history_key(history)}")
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-
-
-def _piece_path(config: Config, out: Path, kind: str) -> Path:
-    return cache_dir(config.root) / f"site-{_digest(str(out))}-{kind}.marshal"
-
-
-def _manifest_path(config: Config, out: Path) -> Path:
-    return cache_dir(config.root) / f"site-{_digest(str(out))}.json"
-
-
-Manifest = tuple[dict[str, tuple[str, str]], str | None, dict[str, Any]]
-
-
-def _read_manifest(path: Path) -> Manifest:
-    """The last build's pages (fingerprint, digest), the key of all its inputs and what it
-    reported (files left out, the workspace's problems)."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}, None, {}
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        return {}, None, {}
-    pages = {k: (v[0], v[1]) for k, v in data.get("pages", {}).items()}
-    inputs = data.get("inputs")
-    report = data.get("report")
-    return (
-        pages,
-        inputs if isinstance(inputs, str) else None,
-        report if isinstance(report, dict) else {},
-    )
-
-
-def _write_manifest(
-    path: Path, manifest: dict[str, tuple[str, str]], inputs: str | None, report: dict[str, Any]
-) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        gitignore = path.parent / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n")
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps(
-                {"format": MANIFEST_FORMAT, "inputs": inputs, "report": report, "pages": manifest}
-            ),
-            "utf-8",
-        )
-        os.replace(tmp, path)
-    except OSError:
-        pass  # the manifest only saves time; a read-only workspace still builds
-
-
-def _existing_files(out: Path) -> set[str]:
-    found = set()
-    for folder, _dirs, files in os.walk(out):
-        rel = os.path.relpath(folder, out).replace(os.sep, "/")
-        for name in files:
-            found.add(name if rel == "." else f"{rel}/{name}")
-    return found
-
-
-def _remove_stale(out: Path, previous: dict[str, tuple[str, str]], current: dict[str, Any]) -> int:
-    """Delete files an earlier build wrote that this one does not (a deleted task's page)."""
-    removed = 0
-    for path in sorted(set(previous) - set(current)):
-        target = (out / path).resolve()
-        if out in target.parents and target.is_file():
-            target.unlink()
-            removed += 1
-    return removed

@@ -1,0 +1,158 @@
+"""What a build into a folder was made from, kept for the next build (``.worktext/``): each
+page's fingerprint (a digest of the code, settings, day and the items it shows) and bytes, and a
+digest of all the inputs. The builder compares them to render only what changed, or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..cache import cache_dir
+from ..config import Config
+from ..history import History
+from . import environment
+from .flow import history_key
+from .pages import Page
+from .view import SiteView
+
+MANIFEST_FORMAT = 2
+
+
+def fingerprints(site: SiteView, pages: list[Page]) -> list[str]:
+    """One digest per page from the code, the settings, today and the items it depends on;
+    ``h`` deps are the git history the page shows (see flow.py)."""
+    ws = site.ws
+    by_path: dict[str, list[str]] = {}
+    for d in ws.diagnostics:
+        by_path.setdefault(d.path, []).append(repr(d))
+    items: dict[str, str] = {}
+    for kind, prefix in (
+        ("task", "t"),
+        ("project", "p"),
+        ("workflow", "w"),
+        ("person", "u"),
+        ("goal", "g"),
+    ):
+        registry = dict(ws.registries())[kind]
+        for item in registry:
+            text = repr(item) + "".join(by_path.get(item.path, ()))
+            items[f"{prefix}:{item.id}"] = digest(text)
+    items[f"p:{ws.default_area.id}"] = items.get(
+        f"p:{ws.default_area.id}", digest(repr(ws.default_area))
+    )
+    items[f"w:{ws.default_workflow.id}"] = items.get(
+        f"w:{ws.default_workflow.id}", digest(repr(ws.default_workflow))
+    )
+    items["h"] = digest(site.flow.key("h"))
+    everything = digest("".join(items[k] for k in sorted(items)) + repr(ws.diagnostics))
+    base = base_key(ws.config, ws.today)
+    out = []
+    for page in pages:
+        if page.deps == ("*",):
+            key = everything
+        else:
+            key = ",".join(
+                items.get(dep) or (site.flow.key(dep) if dep.startswith("h:") else dep + "?")
+                for dep in page.deps
+            )
+        out.append(digest(f"{base}|{page.path}|{key}"))
+    return out
+
+
+def base_key(config: Config, today: dt.date) -> str:
+    """What every page depends on besides the items: code, settings, today, where."""
+    return "|".join(
+        [
+            __version__,
+            environment.code_version(),
+            config.fingerprint,
+            today.isoformat(),
+            str(config.root),
+        ]
+    )
+
+
+def inputs_key(config: Config, today: dt.date, input_key: str, history: History) -> str:
+    """Every input of the whole site in one digest: the workspace's files (``input_key``,
+    the loader's digest of them), the code, settings, day and git history."""
+    return digest(f"{base_key(config, today)}|{input_key}|{history_key(history)}")
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def piece_path(config: Config, out: Path, kind: str) -> Path:
+    return cache_dir(config.root) / f"site-{digest(str(out))}-{kind}.marshal"
+
+
+def manifest_path(config: Config, out: Path) -> Path:
+    return cache_dir(config.root) / f"site-{digest(str(out))}.json"
+
+
+Manifest = tuple[dict[str, tuple[str, str]], str | None, dict[str, Any]]
+
+
+def read_manifest(path: Path) -> Manifest:
+    """The last build's pages (fingerprint, digest), the key of all its inputs and what it
+    reported (files left out, the workspace's problems)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}, None, {}
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return {}, None, {}
+    pages = {k: (v[0], v[1]) for k, v in data.get("pages", {}).items()}
+    inputs = data.get("inputs")
+    report = data.get("report")
+    return (
+        pages,
+        inputs if isinstance(inputs, str) else None,
+        report if isinstance(report, dict) else {},
+    )
+
+
+def write_manifest(
+    path: Path, manifest: dict[str, tuple[str, str]], inputs: str | None, report: dict[str, Any]
+) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gitignore = path.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps(
+                {"format": MANIFEST_FORMAT, "inputs": inputs, "report": report, "pages": manifest}
+            ),
+            "utf-8",
+        )
+        os.replace(tmp, path)
+    except OSError:
+        pass  # the manifest only saves time; a read-only workspace still builds
+
+
+def existing_files(out: Path) -> set[str]:
+    found = set()
+    for folder, _dirs, files in os.walk(out):
+        rel = os.path.relpath(folder, out).replace(os.sep, "/")
+        for name in files:
+            found.add(name if rel == "." else f"{rel}/{name}")
+    return found
+
+
+def remove_stale(out: Path, previous: dict[str, tuple[str, str]], current: dict[str, Any]) -> int:
+    """Delete files an earlier build wrote that this one does not (a deleted task's page)."""
+    removed = 0
+    for path in sorted(set(previous) - set(current)):
+        target = (out / path).resolve()
+        if out in target.parents and target.is_file():
+            target.unlink()
+            removed += 1
+    return removed
