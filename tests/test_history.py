@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from worktext import gitio, historyread
 from worktext.cli import cli
 from worktext.config import load_config
-from worktext.fastyaml import simple_front_matter
 from worktext.history import History, load_history, parse_log
 from worktext.historyread import FrontMatterReader, parse_front_matter
+from worktext.simpleyaml import simple_front_matter
 from worktext.source import parse_bytes
 
 NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.timezone.utc)

@@ -21,9 +21,9 @@ from typing import Any
 
 from . import gitio
 from .config import Config
-from .fastyaml import simple_front_matter
 from .loader import SKIPPED_NAMES
 from .model import KINDS
+from .simpleyaml import simple_front_matter
 from .source import parse_bytes
 from .yamlpos import resolve_plain
 
