@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_check import worktext_command  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 
 TODAY = "2026-11-23"
@@ -71,25 +72,19 @@ def copy_pages(ws: Path, docs: Path) -> int:
     return count
 
 
-def worktext_command() -> list[str]:
-    """The installed console script next to this Python, as a user runs it (not a version
-    manager's shim, which would add its own start-up time to every figure)."""
-    script = Path(sys.executable).parent / "worktext"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("worktext")
-    return [found] if found else [sys.executable, "-m", "worktext"]
-
-
 class Worktext:
     def __init__(self, ws: Path, out: Path) -> None:
         self.ws, self.out = ws, out
         self.cmd = [*worktext_command(), "--today", TODAY, "-w", str(ws), "build", "-q"]
         self.cmd += ["-o", str(out)]
 
-    def cold(self) -> float:
+    def _clear(self) -> None:
+        """No cache and no site to compare with: the next build is cold."""
         shutil.rmtree(self.ws / ".worktext", ignore_errors=True)
-        shutil.rmtree(self.out, ignore_errors=True)  # cold: no site to compare with either
+        shutil.rmtree(self.out, ignore_errors=True)
+
+    def cold(self) -> float:
+        self._clear()
         return run(self.cmd)
 
     def unchanged(self) -> float:
@@ -109,8 +104,7 @@ class Worktext:
             run(self.cmd)
 
     def peak_kib(self) -> int:
-        shutil.rmtree(self.ws / ".worktext", ignore_errors=True)
-        shutil.rmtree(self.out, ignore_errors=True)
+        self._clear()
         return peak_rss_kib(self.cmd)
 
 

@@ -344,7 +344,6 @@ def page_environment(
         today=site.today,
         # The small pieces every page repeats, written in Python (see fragments.py).
         state_badge=site.state_badge,
-        priority=site.priority,
         due=site.due,
         person_link=site.person_link,
         chip=site.chip,

@@ -225,12 +225,11 @@ def task_page(site: SiteView, task: Task, prefix: str) -> dict[str, Any]:
     ]
     project = ws.project_of(task)
     # What the page shows twice or builds from several calls, made here in one go.
-    badge = site.state_badge(task)
     context = {
         "task": task,
         "project": project,
         "project_link": fragments.link(site.root + site.project_url(project), project.title),
-        "badge": badge,
+        "badge": site.state_badge(task),
         "prio": site.priority(task),
         "overdue": ws.is_overdue(task),
         "due_html": site.due(task),

@@ -246,10 +246,3 @@ class Feeds:
 def workspace_ics(ws: Workspace, occurrences: list[recur.Occurrence] | None = None) -> bytes:
     """The whole workspace's feed."""
     return Feeds(ws, occurrences).workspace()
-
-
-def person_ics(
-    ws: Workspace, person_id: str, occurrences: list[recur.Occurrence] | None = None
-) -> bytes:
-    """One person's feed: the tasks assigned to them and their upcoming recurring work."""
-    return Feeds(ws, occurrences).person(person_id)
