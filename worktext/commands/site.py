@@ -10,6 +10,7 @@ import click
 
 from ..render import BuildResult, build_site
 from ..render.builder import up_to_date
+from ..render.flow import load_flow_history
 from .common import Context
 
 
@@ -44,7 +45,11 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
     # Reading 10,000 files allocates millions of objects that all stay alive: the cyclic
     # collector would only re-scan them, so it is paused for the command's lifetime.
     gc.disable()
-    current = None if full else up_to_date(obj.config(), obj.day(), Path(output), obj.use_cache)
+    # The history is read once, for the check of what changed and for the pages.
+    history = load_flow_history(obj.config(), obj.day(), obj.use_cache)
+    current = None
+    if not full:
+        current = up_to_date(obj.config(), obj.day(), Path(output), obj.use_cache, history)
     if current is not None:  # nothing new since the last build: not even a read is needed
         _report(current, quiet)
         return
@@ -71,6 +76,7 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
             jobs=jobs,
             incremental=not full,
             use_cache=obj.use_cache,
+            history=history,
         )
     finally:
         if bar is not None:

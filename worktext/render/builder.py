@@ -25,6 +25,7 @@ from jinja2 import ChoiceLoader, DictLoader, Environment
 from markupsafe import Markup, escape
 
 from ..config import Config
+from ..history import History
 from ..index import Workspace
 from ..loader import workspace_fingerprint
 from ..model import Diagnostic
@@ -71,19 +72,21 @@ def build_site(
     jobs: int | None = None,
     incremental: bool = True,
     use_cache: bool = True,
+    history: History | None = None,
 ) -> BuildResult:
     """Render the workspace into ``out_dir``; returns what was done.
 
     ``progress(done, total)`` is called as pages are rendered. ``jobs`` caps the processes
     (default: the CPU count, at most 2 used where it pays). ``incremental=False`` renders every
     page, though files whose bytes did not change are still not rewritten. ``use_cache=False``
-    reads the git history without its cache (``--no-cache``).
+    reads the git history without its cache (``--no-cache``); ``history`` is that history when
+    the caller has read it already (``up_to_date`` did).
     Raises ``OutputCollision`` (a WorktextError) when two ids map to the same file.
     """
     started = time.perf_counter()
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    site = SiteView(ws, UrlMap(), use_cache=use_cache)
+    site = SiteView(ws, UrlMap(), use_cache=use_cache, history=history)
     if use_cache:
         site.piece_store = lambda kind: manifest.piece_path(ws.config, out, kind)
     manifest_path = manifest.manifest_path(ws.config, out)
@@ -160,18 +163,24 @@ def build_site(
 
 
 def up_to_date(
-    config: Config, today: dt.date, out_dir: str | os.PathLike[str], use_cache: bool = True
+    config: Config,
+    today: dt.date,
+    out_dir: str | os.PathLike[str],
+    use_cache: bool = True,
+    history: History | None = None,
 ) -> BuildResult | None:
     """The result of the last build into ``out_dir`` when it was made from exactly these
     inputs (files, settings, code, day and git history) and its files are all still there;
     else None. Costs a walk of the folders, not a read of the workspace: a build with nothing
-    new to show is over before the workspace is loaded."""
+    new to show is over before the workspace is loaded. ``history``: the git history of the
+    site, when the caller has read it (to give it to ``build_site`` too)."""
     started = time.perf_counter()
     out = Path(out_dir).resolve()
     input_key = workspace_fingerprint(config) if use_cache else None
     if input_key is None or not out.is_dir():
         return None
-    inputs = manifest.inputs_key(config, today, input_key, load_flow_history(config, today))
+    history = history if history is not None else load_flow_history(config, today)
+    inputs = manifest.inputs_key(config, today, input_key, history)
     where = manifest.manifest_path(config, out)
     return _still_current(out, inputs, where, manifest.existing_files(out), started)
 

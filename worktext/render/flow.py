@@ -51,12 +51,18 @@ class Change:
 
 
 class FlowView:
-    def __init__(self, ws: Workspace, repo_url: str | None = None, use_cache: bool = True) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        repo_url: str | None = None,
+        use_cache: bool = True,
+        history: History | None = None,
+    ) -> None:
         self.ws = ws
         self.today = ws.today
         self.repo_url = repo_url
         self.use_cache = use_cache
-        self._history: History | None = None
+        self._history = history  # None: loaded when first asked
         self._flows: list[metrics.TaskFlow] | None = None
         self._groups: dict[str, dict[str, list[metrics.TaskFlow]]] = {}
         self._resolver: metrics.Resolver | None = None

@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import recur
+from ..history import History
 from ..index import Workspace, id_key
 from ..model import Diagnostic, Goal, Person, Project, State, Task, Workflow
 from ..recur import Occurrence
@@ -46,7 +47,9 @@ CLOSED_COLUMN_CARDS = 60
 
 
 class SiteView:
-    def __init__(self, ws: Workspace, urls: UrlMap, use_cache: bool = True) -> None:
+    def __init__(
+        self, ws: Workspace, urls: UrlMap, use_cache: bool = True, history: History | None = None
+    ) -> None:
         self.ws = ws
         self.urls = urls
         self.today = ws.today
@@ -54,7 +57,8 @@ class SiteView:
         self.site_title = title if isinstance(title, str) and title.strip() else ws.config.name
         self.markdown = Renderer()
         self.repo_url = ws.config.repo_url if _safe_web_url(ws.config.repo_url) else None
-        self.flow = FlowView(ws, self.repo_url, use_cache)  # git history, loaded when first asked
+        # The git history: given (already read for this build), or read when first asked.
+        self.flow = FlowView(ws, self.repo_url, use_cache, history)
         self._item_pages = {t.path: urls.item("task", t.id) for t in ws.tasks if t.path}
         for project in ws.all_projects():
             if project.path:
