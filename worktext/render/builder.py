@@ -90,13 +90,14 @@ def build_site(
     if use_cache:
         site.piece_store = lambda kind: manifest.piece_path(ws.config, out, kind)
     manifest_path = manifest.manifest_path(ws.config, out)
-    previous = manifest.read_manifest(manifest_path)[0] if incremental else {}
+    last = manifest.read_manifest(manifest_path) if incremental else ({}, None, {})
+    previous = last[0]
     existing = manifest.existing_files(out)
     inputs = None
     if incremental and use_cache and ws.input_key is not None:
         inputs = manifest.inputs_key(ws.config, ws.today, ws.input_key, site.flow.history)
     if inputs is not None:
-        done = _still_current(out, inputs, manifest_path, existing, started)
+        done = _still_current(out, inputs, last, existing, started)
         if done is not None:
             return done
     pages = plan(site)
@@ -182,13 +183,16 @@ def up_to_date(
     history = history if history is not None else load_flow_history(config, today)
     inputs = manifest.inputs_key(config, today, input_key, history)
     where = manifest.manifest_path(config, out)
-    return _still_current(out, inputs, where, manifest.existing_files(out), started)
+    last = manifest.read_manifest(where)
+    return _still_current(out, inputs, last, manifest.existing_files(out), started)
 
 
 def _still_current(
-    out: Path, inputs: str, manifest_path: Path, existing: set[str], started: float
+    out: Path, inputs: str, last: manifest.Manifest, existing: set[str], started: float
 ) -> BuildResult | None:
-    previous, built_from, report = manifest.read_manifest(manifest_path)
+    """The last build's result (``last``: its manifest) when it was made from ``inputs`` and
+    its files (``existing``) are all there; else None."""
+    previous, built_from, report = last
     if inputs != built_from or not existing.issuperset(previous):
         return None
     left_out = [str(path) for path in report.get("left_out", [])]
