@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
+import shutil
 
 from conftest import TODAY
 
@@ -36,3 +37,29 @@ def test_awkward_values_round_trip() -> None:
     )
     stored = marshal.loads(marshal.dumps(snapshot.encode_items({"task": [task]})))
     assert snapshot.decode_items(stored)["task"] == [task]
+
+
+def test_item_digests_agree_however_the_workspace_was_read(template_root, tmp_path) -> None:
+    """A site page's fingerprint uses ``Workspace.item_digest``: an item parsed afresh, read
+    from the per-file cache and read from the snapshot must give the same digest, or every
+    rebuild would render every page again."""
+    root = tmp_path / "ws"
+    shutil.copytree(template_root, root)
+    fresh = open_workspace(root, today=TODAY, use_cache=False)
+    first = open_workspace(root, today=TODAY)  # parses, stores the cache and the snapshot
+    again = open_workspace(root, today=TODAY)  # from the snapshot
+    digests = [
+        {item.path: ws.item_digest(item) for _kind, item in ws.items()}
+        for ws in (fresh, first, again)
+    ]
+    assert all(ws.rows for ws in (fresh, first, again))
+    assert len(digests[0]) > 20 and digests[0] == digests[1] == digests[2]
+    edited = next(p for p in (root / "tasks").rglob("*.md"))
+    edited.write_text(edited.read_text("utf-8").replace("title:", "title: Edited", 1), "utf-8")
+    after = open_workspace(root, today=TODAY, use_cache=False)
+    changed = {
+        item.path
+        for _kind, item in after.items()
+        if after.item_digest(item) != digests[0][item.path]
+    }
+    assert changed == {edited.relative_to(root).as_posix()}

@@ -7,6 +7,8 @@ frozen; relations and derived values are answered by the workspace, computed onc
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import marshal
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -101,6 +103,9 @@ class Workspace:
         # A digest of every input file and the configuration, when the loader knew it (the
         # cache key): equal keys mean equal workspaces. The site build skips its work on it.
         self.input_key: str | None = None
+        # Each item's encoded form (snapshot.py) by file, when the loader made one: a digest
+        # of it stands for the item (see ``item_digest``), far cheaper than its repr.
+        self.rows: dict[str, tuple] = {}
         self.duplicates: list[Duplicate] = []
         self.tasks = Registry("task", items["task"], self.duplicates)
         self.projects = Registry("project", items["project"], self.duplicates)
@@ -278,6 +283,14 @@ class Workspace:
         for kind, registry in self.registries():
             for item in registry:
                 yield kind, item
+
+    def item_digest(self, item: Item) -> str:
+        """A digest of everything ``item`` holds, equal for equal items (in any process)."""
+        row = self.rows.get(item.path)
+        # Version 2 of marshal writes neither back-references (whose use depends on reference
+        # counts) nor which strings are interned: equal rows give equal bytes in any process.
+        data = marshal.dumps(row, 2) if row is not None else repr(item).encode("utf-8", "replace")
+        return hashlib.blake2b(data, digest_size=12).hexdigest()
 
     def registries(self) -> list[tuple[str, Registry]]:
         return [

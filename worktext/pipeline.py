@@ -11,7 +11,7 @@ from . import cache, snapshot
 from .config import Config, find_root, load_config
 from .index import Workspace, id_key
 from .items import BUILTIN_WORKFLOW, build_kind, default_area
-from .loader import fingerprint, load_sources, scan
+from .loader import Scan, fingerprint, load_sources, scan
 from .model import KINDS, Diagnostic, Item
 from .source import LazySources, SourceFile
 from .validate import apply_severities, check_workspace
@@ -40,9 +40,12 @@ def build_workspace(
     today: dt.date,
     use_cache: bool = True,
     config_diagnostics: list[Diagnostic] | None = None,
+    found: Scan | None = None,
 ) -> Workspace:
-    """The workspace from its files; from the snapshot cache when no input has changed."""
-    found = scan(config)  # walked once: for the fingerprint, and to load if it is a miss
+    """The workspace from its files; from the snapshot cache when no input has changed.
+    ``found``: a ``scan(config)`` the caller has just made (the build's check of what
+    changed), so that the folders are not walked again."""
+    found = found or scan(config)  # walked once: for the fingerprint, and to load if a miss
     key = fingerprint(config, found) if use_cache else None
     stored = cache.recall(config.root, SNAPSHOT_NAME, key) if key else None
     if stored is not None:
@@ -51,6 +54,7 @@ def build_workspace(
             paths = [item.path for group in items.values() for item in group]
             sources = LazySources.from_disk(str(config.root), paths)
             ws = _index(config, today, items, sources)
+            ws.rows = _rows_by_path(items, stored["items"])
             ws.diagnostics = snapshot.decode_diagnostics(stored["diagnostics"])
             ws.file_count = stored["file_count"]
             ws.input_key = key
@@ -70,6 +74,7 @@ def build_workspace(
     paths = [item.path for group in items.values() for item in group]
     sources = LazySources.from_disk(str(config.root), paths)
     ws = _index(config, today, items, sources)
+    ws.rows = _rows_by_path(items, item_rows)
     _validate(ws, diagnostics)
     ws.file_count = len(loaded.rows)
     ws.input_key = loaded.fingerprint if use_cache else None
@@ -81,6 +86,15 @@ def build_workspace(
         }
         cache.remember(config.root, SNAPSHOT_NAME, loaded.fingerprint, value)
     return ws
+
+
+def _rows_by_path(items: dict[str, list[Item]], rows: dict[str, list[tuple]]) -> dict[str, tuple]:
+    """Each item's row (``decode_items`` keeps their order) by its file."""
+    return {
+        item.path: row
+        for kind, group in items.items()
+        for item, row in zip(group, rows.get(kind, ()), strict=True)
+    }
 
 
 def workspace_from_sources(

@@ -9,6 +9,7 @@ import click
 
 from ..config import Config, find_root, load_config
 from ..index import Workspace
+from ..loader import Scan
 from ..model import Diagnostic
 from ..pipeline import build_workspace
 
@@ -34,10 +35,11 @@ class Context:
         """``--today``, or the real date."""
         return self.today or dt.date.today()
 
-    def workspace(self) -> Workspace:
+    def workspace(self, found: Scan | None = None) -> Workspace:
+        """The workspace, read once; ``found``: a scan of its folders just made."""
         if self._ws is None:
             config, diagnostics = self._read_config()
-            self._ws = build_workspace(config, self.day(), self.use_cache, diagnostics)
+            self._ws = build_workspace(config, self.day(), self.use_cache, diagnostics, found)
         return self._ws
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..loader import scan
 from ..render import BuildResult, build_site
 from ..render.builder import up_to_date
 from ..render.flow import load_flow_history
@@ -47,16 +48,19 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
     gc.disable()
     # The history is read once, for the check of what changed and for the pages.
     history = load_flow_history(obj.config(), obj.day(), obj.use_cache)
+    # The folders are walked once, for the check of what changed and for the read.
+    found = scan(obj.config())
     current = None
     if not full:
-        current = up_to_date(obj.config(), obj.day(), Path(output), obj.use_cache, history)
+        config, day = obj.config(), obj.day()
+        current = up_to_date(config, day, Path(output), obj.use_cache, history, found)
     if current is not None:  # nothing new since the last build: not even a read is needed
         _report(current, quiet)
         return
     show_bar = not quiet and sys.stderr.isatty()
     if show_bar:
         click.echo("Reading the workspace…", err=True)
-    ws = obj.workspace()
+    ws = obj.workspace(found)
     bar = None
 
     def progress(done: int, total: int) -> None:

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from ..config import Config
 from ..history import History
 from ..index import Workspace
-from ..loader import workspace_fingerprint
+from ..loader import Scan, fingerprint, workspace_fingerprint
 from ..model import Diagnostic
 from . import environment, manifest
 from .contexts import broken_files
@@ -169,15 +169,19 @@ def up_to_date(
     out_dir: str | os.PathLike[str],
     use_cache: bool = True,
     history: History | None = None,
+    found: Scan | None = None,
 ) -> BuildResult | None:
     """The result of the last build into ``out_dir`` when it was made from exactly these
     inputs (files, settings, code, day and git history) and its files are all still there;
     else None. Costs a walk of the folders, not a read of the workspace: a build with nothing
     new to show is over before the workspace is loaded. ``history``: the git history of the
-    site, when the caller has read it (to give it to ``build_site`` too)."""
+    site, when the caller has read it (to give it to ``build_site`` too); ``found``: a
+    ``scan(config)`` made for the workspace's load too."""
     started = time.perf_counter()
     out = Path(out_dir).resolve()
-    input_key = workspace_fingerprint(config) if use_cache else None
+    input_key = None
+    if use_cache:
+        input_key = fingerprint(config, found) if found else workspace_fingerprint(config)
     if input_key is None or not out.is_dir():
         return None
     history = history if history is not None else load_flow_history(config, today)

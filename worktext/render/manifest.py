@@ -41,7 +41,7 @@ def fingerprints(site: SiteView, pages: list[Page]) -> list[str]:
     ):
         registry = dict(ws.registries())[kind]
         for item in registry:
-            text = repr(item) + "".join(by_path.get(item.path, ()))
+            text = ws.item_digest(item) + "".join(by_path.get(item.path, ()))
             items[f"{prefix}:{item.id}"] = digest(text)
     items[f"p:{ws.default_area.id}"] = items.get(
         f"p:{ws.default_area.id}", digest(repr(ws.default_area))
