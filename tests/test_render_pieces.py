@@ -69,3 +69,21 @@ def test_a_rebuild_from_kept_shares_gives_the_bytes_of_a_full_build(
     assert b"Edited" in (out / "index.json").read_bytes()
     for person_feed in (full / "people").glob("*.ics"):
         assert (out / "people" / person_feed.name).read_bytes() == person_feed.read_bytes()
+
+
+def test_upcoming_occurrences_are_kept_under_their_series_and_follow_its_edits(
+    tmp_path: Path,
+) -> None:
+    root, out, full = tmp_path / "ws", tmp_path / "out", tmp_path / "full"
+    series = "---\ntitle: Weekly report\nassignee: ana\ndue: 2026-11-20\nrepeat: weekly\n---\n"
+    fixture_workspace(root, {"tasks/R-1.md": series})
+    build_site(open_workspace(root, TODAY, use_cache=False), out, jobs=1)
+    kept = marshal.loads(next((root / ".worktext").glob("site-*-ics.marshal")).read_bytes())
+    assert "R-1-20261127" in kept  # the next occurrence's event, kept for the next build
+    (root / "tasks" / "R-1.md").write_text(series.replace("Weekly report", "Weekly digest"))
+    build_site(open_workspace(root, TODAY, use_cache=False), out, jobs=1)
+    build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
+    feed = (out / "calendar.ics").read_bytes()
+    assert feed == (full / "calendar.ics").read_bytes()
+    assert b"R-1-20261127: Weekly digest" in feed and b"Weekly report" not in feed
+    assert (out / "people" / "ana.ics").read_bytes() == (full / "people" / "ana.ics").read_bytes()

@@ -208,8 +208,20 @@ class Feeds:
                 task = self.ws.tasks.get(occurrence.series_id)
                 if task is None:
                     continue
-                lines = recurring_event(occurrence, task, self.stamp, self.domain)
-                found = self._occurrence_events[occurrence.id] = _folded(lines)
+
+                def make(occurrence: recur.Occurrence = occurrence, task: Task = task) -> bytes:
+                    lines = recurring_event(occurrence, task, self.stamp, self.domain)
+                    return _folded(lines)
+
+                # An occurrence's event shows its date and its series task, nothing else: it
+                # is kept under the series task's fingerprint and the date.
+                series = self.pieces.keys.get(task.id) if self.pieces is not None else None
+                if series is None:
+                    found = make()
+                else:
+                    key = f"{series}@{occurrence.date.isoformat()}"
+                    found = self.pieces.get(occurrence.id, make, key)  # type: ignore[union-attr]
+                self._occurrence_events[occurrence.id] = found
             out.append(found)
         return out
 

@@ -31,8 +31,10 @@ class Pieces:
         self._old = _read(self.path) if self.path is not None else {}
         self._new: dict[str, tuple[str, str | bytes]] = {}
 
-    def get(self, task_id: str, make: Callable[[], T]) -> T:
-        key = self.keys.get(task_id)
+    def get(self, task_id: str, make: Callable[[], T], key: str | None = None) -> T:
+        """The share named ``task_id``, kept or made; ``key``: what it is kept under, when
+        not the task's own fingerprint (an occurrence of a recurring task: its series')."""
+        key = key if key is not None else self.keys.get(task_id)
         if key is not None:
             found = self._old.get(task_id)
             if found is not None and found[0] == key and isinstance(found[1], str | bytes):
