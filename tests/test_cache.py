@@ -174,6 +174,22 @@ def test_remember_and_recall_by_key(tmp_path: Path) -> None:
     assert cache.recall(tmp_path, "check.marshal", "key-1") is None
 
 
+def test_deferred_writes_are_made_by_a_second_process_and_waited_for(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    with cache.deferred_writes() as start:
+        cache.remember(first, "x.marshal", "key", (1, "one"))
+        assert not (first / ".worktext" / "x.marshal").exists()  # held back
+        start()  # written by a fork of this process, while this one goes on
+        cache.remember(second, "y.marshal", "key", (2, "two"))  # held back again
+    # Leaving waits for the fork, and writes what was held back since.
+    assert cache.recall(first, "x.marshal", "key") == (1, "one")
+    assert cache.recall(second, "y.marshal", "key") == (2, "two")
+    cache.remember(first, "z.marshal", "key", 3)  # outside: written at once
+    assert cache.recall(first, "z.marshal", "key") == 3
+
+
 def test_an_unwritable_cache_folder_is_not_an_error(make_workspace, later_clock) -> None:
     root = make_workspace(FILES)
     (root / ".worktext").write_text("a file where the folder should be", encoding="utf-8")

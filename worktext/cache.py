@@ -10,11 +10,12 @@ from __future__ import annotations
 import contextlib
 import gc
 import marshal
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,69 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+# Writes held back by ``deferred_writes`` (None: write at once).
+_HELD: list[Callable[[], None]] | None = None
+
+
+@contextlib.contextmanager
+def deferred_writes() -> Iterator[Callable[[], None]]:
+    """Hold back the cache writes made inside; the function it yields starts them in a forked
+    process, which writes while this one goes on (where there is no fork: here and now).
+    Leaving waits for that process, and writes what is still held back.
+
+    ``worktext build`` uses it: after a read of the workspace, the cache is written by the
+    second core while the first plans the pages."""
+    global _HELD
+    outer, _HELD = _HELD, []
+    children: list[int] = []
+
+    def start() -> None:
+        held = _take()
+        if not held:
+            return
+        if "fork" not in multiprocessing.get_all_start_methods():
+            _run(held)
+            return
+        pid = os.fork()
+        if pid == 0:  # the child writes and leaves at once: no atexit, no buffers flushed
+            status = 0
+            try:
+                _run(held)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        children.append(pid)
+
+    try:
+        yield start
+    finally:
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        held, _HELD = _take(), outer
+        _run(held)
+
+
+def _take() -> list[Callable[[], None]]:
+    held = list(_HELD or ())
+    if _HELD is not None:
+        _HELD.clear()
+    return held
+
+
+def _run(writes: list[Callable[[], None]]) -> None:
+    for write in writes:
+        write()
+
+
+def _write_or_hold(write: Callable[[], None]) -> None:
+    if _HELD is None:
+        write()
+    else:
+        _HELD.append(write)
 
 
 def _load(path: Path) -> Any:
@@ -160,8 +224,12 @@ def write_parts(
     bytes of such dicts (parsing workers send those, and parts already stored are kept as
     they are: neither is encoded again). A later part supersedes an earlier one; rows of
     files not in ``keys`` are ignored when read."""
-    encoded = [part if isinstance(part, bytes) else marshal.dumps(part) for part in parts]
-    _dump(root, name, ((code_stamp(), salt), keys, encoded))
+
+    def write() -> None:
+        encoded = [part if isinstance(part, bytes) else marshal.dumps(part) for part in parts]
+        _dump(root, name, ((code_stamp(), salt), keys, encoded))
+
+    _write_or_hold(write)
 
 
 def recall(root: Path, name: str, key: str) -> Any | None:
@@ -176,4 +244,4 @@ def recall(root: Path, name: str, key: str) -> Any | None:
 
 def remember(root: Path, name: str, key: str, value: Any) -> None:
     """Keep one value (plain data: str, numbers, tuples, lists, dicts) for ``key``."""
-    _dump(root, name, (code_stamp(), key, value))
+    _write_or_hold(lambda: _dump(root, name, (code_stamp(), key, value)))

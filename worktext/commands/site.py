@@ -8,6 +8,9 @@ from pathlib import Path
 
 import click
 
+from .. import cache
+from ..history import History
+from ..index import Workspace
 from ..loader import scan
 from ..render import BuildResult, build_site
 from ..render.builder import up_to_date
@@ -60,7 +63,23 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
     show_bar = not quiet and sys.stderr.isatty()
     if show_bar:
         click.echo("Reading the workspace…", err=True)
-    ws = obj.workspace(found)
+    with cache.deferred_writes() as write_cache:
+        ws = obj.workspace(found)
+        if jobs != 1:
+            write_cache()  # by a second process, while this one builds
+        result = _build(ws, obj, output, full, jobs, show_bar, history)
+    _report(result, quiet)
+
+
+def _build(
+    ws: Workspace,
+    obj: Context,
+    output: str,
+    full: bool,
+    jobs: int | None,
+    show_bar: bool,
+    history: History,
+) -> BuildResult:
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -85,7 +104,7 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    _report(result, quiet)
+    return result
 
 
 def _report(result: BuildResult, quiet: bool) -> None:
