@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from worktext import recur
 from worktext.model import Task
@@ -133,3 +135,38 @@ def test_pending_occurrences_for_the_calendar(make_workspace: Callable[..., Path
     found = recur.pending(ws, TODAY, D(2026, 12, 31))
     assert [o.id for o in found] == ["OPS-1-20261204", "OPS-1-20261218", "OPS-1-20261225"]
     assert not (root / "tasks/ops/OPS-1-20261204.md").exists()
+
+
+RULES = st.sampled_from(
+    [
+        *("daily", "weekly", "monthly", "yearly", "FREQ=MONTHLY"),
+        *("FREQ=DAILY;INTERVAL=3", "RRULE:FREQ=WEEKLY;INTERVAL=2"),
+        *("FREQ=MONTHLY;INTERVAL=5", "FREQ=YEARLY;INTERVAL=4"),
+        *("FREQ=WEEKLY;BYDAY=MO", "RRULE:FREQ=WEEKLY;BYDAY=TU,FR,SU"),
+    ]
+)
+DAYS = st.dates(min_value=D(1990, 1, 1), max_value=D(2060, 12, 31))
+
+
+@settings(max_examples=400, deadline=None)
+@given(rule=RULES, first=DAYS, low=DAYS, span=st.integers(min_value=0, max_value=3000))
+def test_simple_rules_give_the_dates_dateutil_gives(
+    rule: str, first: dt.date, low: dt.date, span: int
+) -> None:
+    """Rules that repeat a date every n days, weeks, months or years are counted directly; the
+    dates must be rrule's, the 31st and 29 February included."""
+    high = low + dt.timedelta(days=span)
+    if low <= first:
+        low = first + dt.timedelta(days=1)
+    assert recur.is_simple(rule)
+    fast = recur.simple_dates(rule, first, low, high)
+    moments = recur.parse_rule(rule, first).between(
+        dt.datetime.combine(low, dt.time()), dt.datetime.combine(high, dt.time()), inc=True
+    )
+    assert fast == [moment.date() for moment in moments]
+
+
+def test_other_rules_are_left_to_dateutil() -> None:
+    for rule in ("FREQ=WEEKLY;BYDAY=1MO", "FREQ=MONTHLY;COUNT=3", "freq=daily", "FREQ=DAILY;X=1"):
+        assert recur.simple_dates(rule, D(2026, 1, 31), D(2026, 2, 1), D(2026, 12, 31)) is None
+        assert not recur.is_simple(rule)

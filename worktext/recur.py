@@ -15,6 +15,7 @@ unwanted occurrence only after its date; cancel it to skip it before.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -64,6 +65,64 @@ def anchor(task: Task) -> dt.date | None:
     return as_day(value) if value is not None else None
 
 
+_SIMPLE = re.compile(r"FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(?:;INTERVAL=([1-9][0-9]{0,3}))?")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_ON_WEEKDAYS = re.compile(
+    r"FREQ=WEEKLY;BYDAY=((?:MO|TU|WE|TH|FR|SA|SU)(?:,(?:MO|TU|WE|TH|FR|SA|SU))*)"
+)
+
+
+def _body(text: str) -> str:
+    return SHORTHANDS.get(text.strip().lower()) or text.strip().removeprefix("RRULE:")
+
+
+def is_simple(text: str) -> bool:
+    """Whether ``simple_dates`` counts this rule itself (then it is a rule dateutil reads)."""
+    body = _body(text)
+    return _ON_WEEKDAYS.fullmatch(body) is not None or _SIMPLE.fullmatch(body) is not None
+
+
+def simple_dates(text: str, first: dt.date, low: dt.date, high: dt.date) -> list[dt.date] | None:
+    """The dates ``low`` to ``high`` of a rule that only repeats ``first`` every n days, weeks,
+    months or years (the shorthands, and FREQ with at most an INTERVAL), or on given weekdays
+    every week, counted directly: the dates dateutil's rrule gives, without walking there from
+    ``first`` one by one. A month or year without ``first``'s day (the 31st, 29 February) has
+    no date, as in RFC 5545. None for any other rule."""
+    body = _body(text)
+    on_days = _ON_WEEKDAYS.fullmatch(body)
+    if on_days is not None:  # every such weekday after ``first``: ``low`` is after it
+        wanted = {_WEEKDAYS.index(name) for name in on_days.group(1).split(",")}
+        count = (high - low).days + 1
+        every_day = (low + dt.timedelta(days=n) for n in range(max(0, count)))
+        return [day for day in every_day if day.weekday() in wanted]
+    match = _SIMPLE.fullmatch(body)
+    if match is None:
+        return None
+    freq, every = match.group(1), int(match.group(2) or 1)
+    if freq in ("DAILY", "WEEKLY"):
+        step = every * (7 if freq == "WEEKLY" else 1)
+        skip = max(0, -(-(low - first).days // step))  # steps to the first date on/after low
+        day = first + dt.timedelta(days=skip * step)
+        out = []
+        while day <= high:
+            out.append(day)
+            day += dt.timedelta(days=step)
+        return out
+    months = every * (12 if freq == "YEARLY" else 1)
+    index = first.year * 12 + first.month - 1
+    index += max(0, (low.year * 12 + low.month - 1 - index) // months * months)
+    out = []
+    while True:
+        year, month = divmod(index, 12)
+        if year > dt.MAXYEAR or dt.date(year, month + 1, 1) > high:
+            return out
+        if first.day <= calendar.monthrange(year, month + 1)[1]:
+            day = dt.date(year, month + 1, first.day)
+            if low <= day <= high:
+                out.append(day)
+        index += months
+
+
 def parse_rule(text: str, first: dt.date) -> rrule.rrule:
     """The rule of a ``repeat:`` value, starting on ``first``."""
     from dateutil import rrule  # imported here: only recurrence needs it, not every command
@@ -101,15 +160,19 @@ def occurrences(task: Task, start: dt.date, end: dt.date) -> list[Occurrence]:
     first = anchor(task)
     if not task.repeat or first is None or end < start:
         return []
-    rule = parse_rule(task.repeat, first)
     gap = None
     if task.due is not None and task.start is not None:
         gap = as_day(task.due) - as_day(task.start)
-    low = dt.datetime.combine(max(start, first + dt.timedelta(days=1)), dt.time())
-    high = dt.datetime.combine(end, dt.time())
+    low = max(start, first + dt.timedelta(days=1))
+    days = simple_dates(task.repeat, first, low, end)
+    if days is None:
+        rule = parse_rule(task.repeat, first)
+        moments = rule.between(
+            dt.datetime.combine(low, dt.time()), dt.datetime.combine(end, dt.time()), inc=True
+        )
+        days = [moment.date() for moment in moments]
     out = []
-    for moment in rule.between(low, high, inc=True):
-        day = moment.date()
+    for day in days:
         if task.due is not None:
             begins = day - gap if gap is not None else None
             out.append(Occurrence(task.id, occurrence_id(task.id, day), day, begins, day))

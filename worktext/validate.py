@@ -270,10 +270,10 @@ def config_references(ws: Workspace) -> Iterator[Diagnostic]:
 
 
 def recurrences(ws: Workspace) -> Iterator[Diagnostic]:
-    from .recur import RecurrenceError, parse_rule
+    from .recur import RecurrenceError, is_simple, parse_rule
 
     for task in ws.tasks:
-        if task.repeat:
+        if task.repeat and not is_simple(task.repeat):  # a simple rule is always valid
             try:
                 parse_rule(task.repeat, as_day(task.due or task.start or ws.today))
             except RecurrenceError as exc:
