@@ -11,7 +11,7 @@ import pytest
 from render_helpers import TODAY, fixture_workspace
 
 from worktext.pipeline import open_workspace
-from worktext.render import build_site, builder
+from worktext.render import build_site, builder, fragments
 from worktext.render.pieces import Pieces
 
 WHOLE_SITE = ("index.json", "search-index.js", "calendar.ics")
@@ -87,3 +87,26 @@ def test_upcoming_occurrences_are_kept_under_their_series_and_follow_its_edits(
     assert feed == (full / "calendar.ics").read_bytes()
     assert b"R-1-20261127: Weekly digest" in feed and b"Weekly report" not in feed
     assert (out / "people" / "ana.ics").read_bytes() == (full / "people" / "ana.ics").read_bytes()
+
+
+def test_cards_and_rows_are_kept_and_only_the_edited_tasks_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, out, full = tmp_path / "ws", tmp_path / "out", tmp_path / "full"
+    fixture_workspace(root)
+    build_site(open_workspace(root, TODAY), out, jobs=1)
+    store = next((root / ".worktext").glob("site-*-fragments.marshal"))
+    assert "card|../|S-1" in marshal.loads(store.read_bytes())
+    made: list[str] = []
+    card = fragments.card
+    monkeypatch.setattr(
+        fragments, "card", lambda site, task: made.append(task.id) or card(site, task)
+    )
+    task = root / "tasks" / "S-4.md"
+    task.write_text(task.read_text("utf-8").replace("Write the copy", "Write <the> copy"), "utf-8")
+    build_site(open_workspace(root, TODAY), out, jobs=1)
+    assert set(made) == {"S-4"}  # the site's boards show seven cards; six were kept
+    build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
+    for board in ("boards/site.html", "workflows/flow.html", "projects/site.html"):
+        assert (out / board).read_bytes() == (full / board).read_bytes(), board
+    assert b"Write &lt;the&gt; copy" in (out / "boards/site.html").read_bytes()

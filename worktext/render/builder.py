@@ -29,7 +29,7 @@ from ..history import History
 from ..index import Workspace
 from ..loader import Scan, fingerprint, workspace_fingerprint
 from ..model import Diagnostic
-from . import environment, manifest
+from . import environment, manifest, reuse
 from .contexts import broken_files
 from .flow import load_flow_history
 from .pages import Page, nav, plan, today_month
@@ -100,12 +100,26 @@ def build_site(
         done = _still_current(out, inputs, last, existing, started)
         if done is not None:
             return done
-    pages = plan(site)
+    # A rebuild takes over the task pages that cannot have changed (reuse.py).
+    store = manifest.piece_path(ws.config, out, "plan") if use_cache else None
+    base = manifest.base_key(ws.config, ws.today)
+    items: dict[str, str] | None = None
+    histories: dict[str, str] = {}
+    kept = None
+    if previous and store is not None:
+        items, histories = manifest.item_digests(site), reuse.histories(site)
+        kept = reuse.kept_task_pages(site, store, base, items, histories, previous)
+    pages = plan(site, kept.deps if kept else None)
     pages.extend(environment.asset_pages())
     fingerprints: list[str] = []
 
     def take_fingerprints() -> None:
-        fingerprints.extend(manifest.fingerprints(site, pages))
+        nonlocal items, histories
+        if items is None:
+            items = manifest.item_digests(site)
+            histories = reuse.histories(site) if store is not None else {}
+        known = kept.fingerprints if kept else None
+        fingerprints.extend(manifest.fingerprints(site, pages, items, known))
         by_path = {page.path: fingerprints[i] for i, page in enumerate(pages)}
         site.piece_keys = {t.id: by_path[site.task_url(t)] for t in ws.tasks}
 
@@ -137,6 +151,9 @@ def build_site(
         gc.unfreeze()
         if was_enabled:
             gc.enable()
+    fragments = site.fragment_store()
+    if fragments is not None:
+        fragments.save(keep_unused=True)
     entries = {}
     written = 0
     for index, page in enumerate(pages):
@@ -148,6 +165,8 @@ def build_site(
     problems = (len(ws.errors), len(ws.warnings))
     report = {"left_out": left_out, "problems": problems}
     manifest.write_manifest(manifest_path, entries, inputs, report)
+    if store is not None and items is not None:
+        reuse.keep(site, store, base, items, histories, pages)
     _CURRENT.clear()
     return BuildResult(
         out,
@@ -298,7 +317,11 @@ def _render_in_two(
         if progress:
             progress(min(total, len(results) * 2), total)
     with contextlib.suppress(EOFError, OSError):  # the fork died: what it took is done below
-        results.update(receive.recv())
+        done, fragments = receive.recv()
+        results.update(done)
+        store = _CURRENT["site"].fragment_store()
+        if store is not None:
+            store.add(fragments)
     child.join()
     left = [index for chunk in chunks for index in chunk if index not in results]
     if left:
@@ -324,7 +347,8 @@ def _render_taken_child(chunks: list[list[int]], counter: Any, send: Any) -> Non
     with contextlib.suppress(Exception):
         for done in _render_taken(chunks, counter):
             results.update(done)
-    send.send(results)
+    store = _CURRENT["site"].fragment_store()
+    send.send((results, store.made() if store is not None else {}))
     send.close()
 
 

@@ -24,9 +24,41 @@ from .view import SiteView
 MANIFEST_FORMAT = 2
 
 
-def fingerprints(site: SiteView, pages: list[Page]) -> list[str]:
+def fingerprints(
+    site: SiteView,
+    pages: list[Page],
+    items: dict[str, str] | None = None,
+    known: dict[str, str] | None = None,
+) -> list[str]:
     """One digest per page from the code, the settings, today and the items it depends on;
-    ``h`` deps are the git history the page shows (see flow.py)."""
+    ``h`` deps are the git history the page shows (see flow.py). ``items``: ``item_digests``
+    when taken already; ``known``: fingerprints by page path that are known to be the same as
+    last time (``reuse.py``)."""
+    ws = site.ws
+    items = items if items is not None else item_digests(site)
+    known = known or {}
+    everything = digest("".join(items[k] for k in sorted(items)) + repr(ws.diagnostics))
+    base = base_key(ws.config, ws.today)
+    out = []
+    for page in pages:
+        found = known.get(page.path)
+        if found is not None:
+            out.append(found)
+            continue
+        if page.deps == ("*",):
+            key = everything
+        else:
+            key = ",".join(
+                items.get(dep) or (site.flow.key(dep) if dep.startswith("h:") else dep + "?")
+                for dep in page.deps
+            )
+        out.append(digest(f"{base}|{page.path}|{key}"))
+    return out
+
+
+def item_digests(site: SiteView) -> dict[str, str]:
+    """A digest of each item (with its file's diagnostics) by dependency name (``t:<id>``...),
+    and of the history as a whole (``h``)."""
     ws = site.ws
     by_path: dict[str, list[str]] = {}
     for d in ws.diagnostics:
@@ -50,19 +82,7 @@ def fingerprints(site: SiteView, pages: list[Page]) -> list[str]:
         f"w:{ws.default_workflow.id}", digest(repr(ws.default_workflow))
     )
     items["h"] = digest(site.flow.key("h"))
-    everything = digest("".join(items[k] for k in sorted(items)) + repr(ws.diagnostics))
-    base = base_key(ws.config, ws.today)
-    out = []
-    for page in pages:
-        if page.deps == ("*",):
-            key = everything
-        else:
-            key = ",".join(
-                items.get(dep) or (site.flow.key(dep) if dep.startswith("h:") else dep + "?")
-                for dep in page.deps
-            )
-        out.append(digest(f"{base}|{page.path}|{key}"))
-    return out
+    return items
 
 
 def base_key(config: Config, today: dt.date) -> str:

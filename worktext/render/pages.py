@@ -9,7 +9,7 @@ into a fingerprint, so an edit re-renders exactly the pages that show the edited
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,18 +72,19 @@ def _task_deps(site: SiteView, tasks: Iterable[Task], with_neighbours: bool = Tr
     return deps
 
 
-def plan(site: SiteView) -> list[Page]:
-    """Every page of the site, in a stable order."""
+def plan(site: SiteView, kept: Mapping[str, tuple[str, ...]] | None = None) -> list[Page]:
+    """Every page of the site, in a stable order. ``kept``: task pages' dependencies by task
+    id, known to be what they were last time (reuse.py), so not worked out again."""
     for memo in _OWN_DEPS:  # of this build's workspace only
         memo.clear()
     try:
-        return _plan(site)
+        return _plan(site, kept or {})
     finally:
         for memo in _OWN_DEPS:
             memo.clear()
 
 
-def _plan(site: SiteView) -> list[Page]:
+def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]]) -> list[Page]:
     ws, urls = site.ws, site.urls
     pages = [
         Page(
@@ -166,10 +167,11 @@ def _plan(site: SiteView) -> list[Page]:
             )
         )
     for task in ws.tasks:
+        known = kept.get(task.id)
         pages.append(
             Page(
                 urls.item("task", task.id),
-                tuple(sorted(_task_page_deps(site, task))),
+                known if known is not None else tuple(sorted(_task_page_deps(site, task))),
                 "task.html",
                 lambda p, t=task: contexts.task_page(site, t, p),
                 title=f"{task.id} {task.title}",

@@ -28,8 +28,14 @@ class Pieces:
     def __init__(self, path: Path | None, keys: Mapping[str, str] | None) -> None:
         self.path = path if keys else None
         self.keys = keys or {}
-        self._old = _read(self.path) if self.path is not None else {}
+        self._stored: dict[str, tuple[str, str | bytes]] | None = None  # read when first asked
         self._new: dict[str, tuple[str, str | bytes]] = {}
+
+    @property
+    def _old(self) -> dict[str, tuple[str, str | bytes]]:
+        if self._stored is None:
+            self._stored = _read(self.path) if self.path is not None else {}
+        return self._stored
 
     def get(self, task_id: str, make: Callable[[], T], key: str | None = None) -> T:
         """The share named ``task_id``, kept or made; ``key``: what it is kept under, when
@@ -45,17 +51,36 @@ class Pieces:
             self._new[task_id] = (key, value)
         return value
 
-    def save(self) -> None:
-        """Keep this build's shares for the next (those of tasks that are gone are dropped)."""
+    def save(self, keep_unused: bool = False) -> None:
+        """Keep this build's shares for the next (those of tasks that are gone are dropped).
+        ``keep_unused``: also keep the stored shares this build did not ask for that are still
+        current (their task's fingerprint is their key; the task id ends their name, after
+        ``|``): for shares only some pages ask for (``Fragments``)."""
         if self.path is None:
             return
+        new = self._new
+        if keep_unused:
+            current = {
+                name: found
+                for name, found in self._old.items()
+                if self.keys.get(name.rpartition("|")[2]) == found[0]
+            }
+            new = {**current, **new}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(self._new))
+            tmp.write_bytes(marshal.dumps(new))
             os.replace(tmp, self.path)
         except (OSError, ValueError):
             pass  # only a cache: the next build makes the shares again
+
+    def made(self) -> dict[str, tuple[str, str | bytes]]:
+        """The shares this process asked for (to hand to the one that saves them)."""
+        return dict(self._new)
+
+    def add(self, made: dict[str, tuple[str, str | bytes]]) -> None:
+        """Shares another process asked for, to be saved with these."""
+        self._new.update(made)
 
 
 def _read(path: Path) -> dict[str, tuple[str, str | bytes]]:

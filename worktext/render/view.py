@@ -69,6 +69,7 @@ class SiteView:
         # and where each kind of share is stored (pieces.py).
         self.piece_keys: dict[str, str] | None = None
         self.piece_store: Callable[[str], Path] | None = None
+        self._fragment_store: Pieces | None = None
         self.frames: dict[tuple[str, str, str], tuple[Markup, Markup, Markup]] = {}  # builder.frame
         self._diagnostics: dict[str, list[Diagnostic]] = {}
         self._logged: dict[str, list[Task]] | None = None
@@ -156,8 +157,23 @@ class SiteView:
         key = (kind, task.id, self.root)
         found = self._fragments.get(key)
         if found is None:
-            found = self._fragments[key] = Markup(make())
+            store = self.fragment_store()
+            if store is None:
+                html = str(make())
+            else:  # a card or row shows nothing its task's page does not: kept under its key
+                name = f"{kind}|{self.root}|{task.id}"
+                html = store.get(name, lambda: str(make()), store.keys.get(task.id))
+            found = self._fragments[key] = Markup(html)
         return found
+
+    def fragment_store(self) -> Pieces | None:
+        """The cards and rows kept from the last build, once the task pages' fingerprints are
+        known (see ``pieces``). Each process adds what it made; the builder saves them once."""
+        if self.piece_keys is None or self.piece_store is None:
+            return None
+        if self._fragment_store is None:
+            self._fragment_store = Pieces(self.piece_store("fragments"), self.piece_keys)
+        return self._fragment_store
 
     # -- tasks ----------------------------------------------------------------------------
 

@@ -1,0 +1,99 @@
+"""A rebuild takes over the task pages that cannot have changed (reuse.py): after every kind of
+edit, the fingerprints it keeps must be the ones planning every page afresh gives."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from render_helpers import TODAY, fixture_workspace
+
+from worktext.pipeline import open_workspace
+from worktext.render import build_site, manifest, reuse
+from worktext.render.pages import plan
+from worktext.render.urls import UrlMap
+from worktext.render.view import SiteView
+
+
+def _set(name: str, key: str, value: str | None) -> Callable[[Path], None]:
+    """An edit of task ``name``'s front matter: ``key`` set to ``value`` (None: removed)."""
+
+    def edit(root: Path) -> None:
+        path = root / "tasks" / f"{name}.md"
+        text = path.read_text("utf-8")
+        text = re.sub(rf"^{key}:.*\n", "", text, flags=re.M)
+        if value is not None:
+            text = text.replace("---\n", f"---\n{key}: {value}\n", 1)
+        path.write_text(text, "utf-8")
+
+    return edit
+
+
+def _write(name: str, text: str | None) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / "tasks" / f"{name}.md"
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text, "utf-8")
+
+    return edit
+
+
+def _person(root: Path) -> None:
+    path = root / "people" / "bo.md"
+    path.write_text(path.read_text("utf-8").replace("Bo Chen", "Bo Chan"), "utf-8")
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("a title", _set("S-4", "title", "Write the web copy")),
+    ("a new dependency", _set("S-5", "depends_on", "[S-4]")),
+    ("a new parent", _set("S-5", "parent", "S-3")),
+    ("a dependency dropped", _set("S-2", "depends_on", None)),
+    ("a state", _set("S-3", "status", "doing")),
+    ("another project", _set("O-2", "project", "site")),
+    ("a new task on a missing one", _write("S-6", "---\ntitle: Six\ndepends_on: [S-9]\n---\n")),
+    ("the missing one made", _write("S-9", "---\ntitle: Nine\nproject: site\n---\n")),
+    ("a task deleted", _write("S-4", None)),
+    ("a broken file", _write("S-9", "---\ntitle: [unclosed\n---\n")),
+    ("a person renamed", _person),
+    ("an assignee", _set("S-5", "assignee", "bo")),
+]
+
+
+def test_kept_task_pages_have_the_fingerprints_planning_them_again_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, out, full = tmp_path / "ws", tmp_path / "out", tmp_path / "full"
+    fixture_workspace(root)
+    kept_counts: list[int | None] = []
+    original = reuse.kept_task_pages
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        kept = original(*args, **kwargs)
+        kept_counts.append(None if kept is None else len(kept.deps))
+        return kept
+
+    monkeypatch.setattr(reuse, "kept_task_pages", counting)
+    build_site(open_workspace(root, TODAY), out, jobs=1)
+    for what, edit in EDITS:
+        edit(root)
+        ws = open_workspace(root, TODAY)
+        build_site(ws, out, jobs=1)
+        site = SiteView(ws, UrlMap())
+        pages = plan(site)
+        fresh = dict(zip((p.path for p in pages), manifest.fingerprints(site, pages), strict=True))
+        stored = manifest.read_manifest(manifest.manifest_path(ws.config, out.resolve()))[0]
+        assert {path: stored[path][0] for path in fresh} == fresh, what
+    # Edits of tasks kept the other task pages. Two planned every page again: the person's,
+    # and the state that put a workflow over its WIP limit (a warning on the workflow's file).
+    planned_all = [what for (what, _), count in zip(EDITS, kept_counts, strict=True) if not count]
+    assert planned_all == ["a state", "a person renamed"]
+    assert min(count or 7 for count in kept_counts) >= 4
+    build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
+    for page in sorted(full.rglob("*")):
+        if page.is_file():
+            relative = page.relative_to(full)
+            assert (out / relative).read_bytes() == page.read_bytes(), relative

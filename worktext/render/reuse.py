@@ -1,0 +1,127 @@
+"""What a rebuild takes over from the last build: the task pages whose dependencies and
+fingerprints cannot have changed.
+
+A task page depends on its task, the task's neighbours (dependencies both ways, parent and
+children), their workflows and assignees, its project, goals and history (``pages.py``).
+Working that out for 10,000 tasks is a good part of a rebuild after one edit, so a build keeps
+each item's digest and each task page's dependencies (``.worktext/site-…-plan.marshal``, a
+cache). The next build compares the items' digests. When only tasks (or their histories)
+changed, a task page is planned again only if its task is one of them, is a neighbour of one
+now, or named one in its last dependencies; every other task page keeps its dependencies and
+its fingerprint, which are then exactly what planning it again would give. Any other change (a
+project, workflow, person or goal file; the settings, the code or the day) plans every page.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Task
+from .pages import Page
+from .view import SiteView
+
+
+@dataclass
+class Kept:
+    deps: dict[str, tuple[str, ...]]  # task id → its page's dependencies, as last time
+    fingerprints: dict[str, str]  # page path → fingerprint, as last time
+
+
+def histories(site: SiteView) -> dict[str, str]:
+    """Each task's history key (its page's ``h:<id>`` dependency) by task id."""
+    return {task.id: site.flow.key(f"h:{task.id}") for task in site.ws.tasks}
+
+
+def kept_task_pages(
+    site: SiteView,
+    store: Path,
+    base: str,
+    items: dict[str, str],
+    history: dict[str, str],
+    previous: dict[str, tuple[str, str]],
+) -> Kept | None:
+    """The task pages that need no planning: ``items`` and ``history`` are this build's
+    digests (``manifest.item_digests``, ``histories``), ``base`` its ``manifest.base_key``,
+    ``previous`` the last build's manifest entries. None when every page must be planned."""
+    last = _read(store)
+    if last is None or last[0] != base:
+        return None
+    _base, old_items, old_history, old_deps = last
+    changed = {k for k in items.keys() | old_items.keys() if items.get(k) != old_items.get(k)}
+    changed.discard("h")  # the history as a whole: not a dependency of task pages
+    if any(not key.startswith("t:") for key in changed):
+        return None
+    changed.update(
+        f"h:{task_id}"
+        for task_id in history.keys() | old_history.keys()
+        if history.get(task_id) != old_history.get(task_id)
+    )
+    ws = site.ws
+    again: set[str] = set()  # ids of the tasks whose pages are planned again
+    for key in changed:
+        again.add(key[2:])
+        task = ws.tasks.get(key[2:])
+        if task is not None:
+            again.update(neighbour.id for neighbour in _neighbours(site, task))
+    for task_id, deps in old_deps.items():
+        if not changed.isdisjoint(deps):
+            again.add(task_id)
+    deps_kept: dict[str, tuple[str, ...]] = {}
+    fingerprints: dict[str, str] = {}
+    for task in ws.tasks:
+        deps = old_deps.get(task.id)
+        path = site.task_url(task)
+        entry = previous.get(path)
+        if deps is None or entry is None or task.id in again:
+            continue
+        deps_kept[task.id] = deps
+        fingerprints[path] = entry[0]
+    return Kept(deps_kept, fingerprints)
+
+
+def _neighbours(site: SiteView, task: Task) -> list[Task]:
+    """The tasks whose pages show ``task`` (as pages.py plans them): the relation is mutual."""
+    ws = site.ws
+    found = [*ws.dependencies(task), *ws.dependents(task), *ws.children(task)]
+    parent = ws.parent_of(task)
+    if parent is not None:
+        found.append(parent)
+    return found
+
+
+def keep(
+    site: SiteView,
+    store: Path,
+    base: str,
+    items: dict[str, str],
+    history: dict[str, str],
+    pages: list[Page],
+) -> None:
+    """Store this build's digests and task pages' dependencies for the next build."""
+    by_path = {page.path: page for page in pages}
+    deps = {task.id: by_path[site.task_url(task)].deps for task in site.ws.tasks}
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store.with_name(f".{store.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((base, items, history, deps)))
+        os.replace(tmp, store)
+    except (OSError, ValueError):
+        pass  # only a cache: the next build plans every page
+
+
+State = tuple[str, dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]
+
+
+def _read(store: Path) -> State | None:
+    try:
+        data = marshal.loads(store.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not (isinstance(data, tuple) and len(data) == 4 and isinstance(data[0], str)):
+        return None
+    if not all(isinstance(part, dict) for part in data[1:]):
+        return None
+    return data  # type: ignore[return-value]
