@@ -10,6 +10,8 @@ import pytest
 from render_helpers import TODAY, fixture_workspace
 
 from worktext.model import Task
+from worktext.render.urls import UrlMap
+from worktext.render.view import SiteView
 from worktext.workload import monday, person_load, spread, task_window, team_load, working_days
 
 D = dt.date
@@ -106,3 +108,13 @@ def test_over_allocation_is_flagged(ws) -> None:  # type: ignore[no-untyped-def]
     assert not cy.weeks[0].over
     ana = person_load(ws, ws.people.get("ana"), TODAY, weeks=1)
     assert ana.weeks[0].assigned == 16.0 and ana.weeks[0].capacity == 24.0 and not ana.weeks[0].over
+
+
+def test_the_site_cuts_fewer_weeks_from_eight(ws) -> None:  # type: ignore[no-untyped-def]
+    """SiteView works a person's 8 weeks out once and cuts the 1 or 2 the dashboard and the
+    people index show: that must equal working out fewer weeks."""
+    site = SiteView(ws, UrlMap())
+    for weeks in (1, 2, 5, 8, 9):
+        assert site.team_load(weeks) == team_load(ws, TODAY, weeks)
+        for person in ws.people:
+            assert site.person_load(person, weeks) == person_load(ws, person, TODAY, weeks)

@@ -12,7 +12,7 @@ from typing import Any
 from ..index import id_key
 from ..model import Goal, Person, Project, Task, Workflow
 from ..values import as_day
-from ..workload import PersonLoad, WeekLoad, person_load, team_load
+from ..workload import PersonLoad, WeekLoad
 from . import fragments, gantt, worklog
 from .calendar import Month
 from .taskpage import task_content
@@ -71,7 +71,7 @@ def home(site: SiteView) -> dict[str, Any]:
                 }
             )
     hot = []
-    for load in team_load(ws, today, weeks=2):
+    for load in site.team_load(weeks=2):
         for week in load.weeks:
             if week.over:
                 hot.append({"person": load.person, "week": week})
@@ -254,14 +254,14 @@ def task_page(site: SiteView, task: Task, prefix: str) -> dict[str, Any]:
 
 
 def workload(site: SiteView) -> dict[str, Any]:
-    loads = team_load(site.ws, site.today)
+    loads = site.team_load()
     weeks = list(loads[0].weeks) if loads else []
     return {"loads": loads, "weeks": weeks}
 
 
 def person_page(site: SiteView, person: Person, prefix: str) -> dict[str, Any]:
     ws = site.ws
-    load: PersonLoad = person_load(ws, person, site.today)
+    load: PersonLoad = site.person_load(person)
     tasks = ws.tasks_of_person(person)
     open_tasks = site.sort_open_first(t for t in tasks if ws.is_open(t))
     this_week: WeekLoad = load.weeks[0]
@@ -291,7 +291,7 @@ def people_index(site: SiteView) -> dict[str, Any]:
                 "person": person,
                 "open": sum(ws.is_open(t) for t in tasks),
                 "overdue": sum(ws.is_overdue(t) for t in tasks),
-                "week": person_load(ws, person, site.today, weeks=1).weeks[0],
+                "week": site.person_load(person, weeks=1).weeks[0],
             }
         )
     return {"people": rows}

@@ -6,6 +6,7 @@ of reaching into the index, so every page formats an id, a date or a state the s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -23,6 +24,7 @@ from ..model import Diagnostic, Goal, Person, Project, State, Task, Workflow
 from ..recur import Occurrence
 from ..timesheet import logged_by
 from ..values import as_day, format_hours
+from ..workload import PersonLoad, person_load
 from . import fragments, ics
 from .flow import FlowView
 from .markdown import Renderer, is_safe_url, repo_rewriter
@@ -44,6 +46,7 @@ class Column:
 
 
 CLOSED_COLUMN_CARDS = 60
+LOAD_WEEKS = 8  # workload.person_load's default: the workload page and the person pages
 
 
 class SiteView:
@@ -70,6 +73,7 @@ class SiteView:
         self.piece_keys: dict[str, str] | None = None
         self.piece_store: Callable[[str], Path] | None = None
         self._fragment_store: Pieces | None = None
+        self._loads: dict[str, PersonLoad] = {}  # by person id, LOAD_WEEKS weeks
         self.frames: dict[tuple[str, str, str], tuple[Markup, Markup, Markup]] = {}  # builder.frame
         self._diagnostics: dict[str, list[Diagnostic]] = {}
         self._logged: dict[str, list[Task]] | None = None
@@ -165,6 +169,21 @@ class SiteView:
                 html = store.get(name, lambda: str(make()), store.keys.get(task.id))
             found = self._fragments[key] = Markup(html)
         return found
+
+    def person_load(self, person: Person, weeks: int = LOAD_WEEKS) -> PersonLoad:
+        """``workload.person_load`` for the build: the dashboard, the workload page, the people
+        index and the person's page ask for 1 to 8 weeks; a week's load does not depend on how
+        many follow it, so the 8 are worked out once and cut."""
+        if weeks > LOAD_WEEKS:
+            return person_load(self.ws, person, self.today, weeks)
+        found = self._loads.get(person.id)
+        if found is None:
+            found = self._loads[person.id] = person_load(self.ws, person, self.today, LOAD_WEEKS)
+        return dataclasses.replace(found, weeks=found.weeks[:weeks])
+
+    def team_load(self, weeks: int = LOAD_WEEKS) -> list[PersonLoad]:
+        """Every person's load (``workload.team_load``), sorted by id."""
+        return [self.person_load(person, weeks) for person in self.ws.people]
 
     def fragment_store(self) -> Pieces | None:
         """The cards and rows kept from the last build, once the task pages' fingerprints are
