@@ -122,6 +122,8 @@ class Workspace:
     def _resolve(self) -> None:
         self._project: dict[str, Project] = {}
         self._state: dict[str, State | None] = {}
+        self._category: dict[str, str] = {}  # by task id: its state's category, asked often
+        self._open: dict[str, bool] = {}
         self._workflow: dict[str, Workflow] = {}
         self._children: dict[str, list[Task]] = defaultdict(list)
         self._dependents: dict[str, list[Task]] = defaultdict(list)
@@ -144,7 +146,9 @@ class Workspace:
             if states is None:
                 states = states_of[workflow.id] = {s.id: s for s in workflow.states}
             status = task.status if task.status is not None else workflow.initial.id
-            self._state[task.id] = states.get(status)
+            state = self._state[task.id] = states.get(status)
+            category = self._category[task.id] = state.category if state else "todo"
+            self._open[task.id] = category not in CLOSED_CATEGORIES
             self._by_project[id_key(project.id)].append(task)
             for person in task.assignees:
                 self._by_person[id_key(person)].append(task)
@@ -221,11 +225,10 @@ class Workspace:
     # -- derived fields ---------------------------------------------------------------------
 
     def category(self, task: Task) -> str:
-        state = self._state[task.id]
-        return state.category if state else "todo"
+        return self._category[task.id]
 
     def is_open(self, task: Task) -> bool:
-        return self.category(task) not in CLOSED_CATEGORIES
+        return self._open[task.id]
 
     def is_overdue(self, task: Task) -> bool:
         return task.due is not None and self.is_open(task) and as_day(task.due) < self.today
