@@ -354,20 +354,40 @@ def _render_taken_child(chunks: list[list[int]], counter: Any, send: Any) -> Non
 
 def _render_chunk(indexes: list[int]) -> dict[int, tuple[str, bool]]:
     pages: list[Page] = _CURRENT["pages"]
-    out: Path = _CURRENT["out"]
+    out = str(_CURRENT["out"])
     previous: dict[str, tuple[str, str]] = _CURRENT["previous"]
     done = {}
     for index in indexes:
         page = pages[index]
         data = render_page(page)
         digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-        target = out / page.path
-        changed = previous.get(page.path, ("", ""))[1] != digest or not target.exists()
+        target = os.path.join(out, page.path)
+        last = previous.get(page.path)
+        changed = last is None or last[1] != digest or not os.path.exists(target)
         if changed:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            write_file(target, data)
         done[index] = (digest, changed)
     return done
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Write a page, making its folder when missing. Plain ``os`` calls: a cold build writes
+    10,000 files, and a ``Path`` with ``mkdir`` and ``write_bytes`` costs several times more
+    per file than the file itself."""
+    try:
+        handle = os.open(path, _WRITE_FLAGS | getattr(os, "O_BINARY", 0), 0o666)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle = os.open(path, _WRITE_FLAGS | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def page_environment(
