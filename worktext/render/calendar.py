@@ -170,8 +170,33 @@ def build_month(year: int, month: int, today: dt.date, events: dict[dt.date, lis
                 for day in week
             ]
         )
-    title = dt.date(year, month, 1).strftime("%B %Y")
-    return Month(year, month, month_path(year, month), title, weeks)
+    return Month(year, month, month_path(year, month), month_title(year, month), weeks)
+
+
+def month_title(year: int, month: int) -> str:
+    return dt.date(year, month, 1).strftime("%B %Y")
+
+
+def month_days(year: int, month: int) -> list[dt.date]:
+    """The days a month's page shows: its weeks, Monday to Sunday."""
+    weeks = _calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return [day for week in weeks for day in week]
+
+
+def keys_by_day(ws: Workspace) -> dict[dt.date, list[str]]:
+    """The items of ``events_by_day``'s events (``Event.key``) on each day, without making the
+    events: what the plan needs of the calendar, for the pages' dependencies."""
+    found: dict[dt.date, list[str]] = defaultdict(list)
+    for task in ws.tasks:
+        if task.due is not None:
+            found[as_day(task.due)].append(f"t:{task.id}")
+    for project in ws.all_projects():
+        for milestone in project.milestones:
+            if milestone.date:
+                found[as_day(milestone.date)].append(f"p:{project.id}")
+        if project.deadline:
+            found[as_day(project.deadline)].append(f"p:{project.id}")
+    return found
 
 
 def link_months(months_: list[Month], today: dt.date) -> None:

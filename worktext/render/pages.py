@@ -58,18 +58,30 @@ _OWN_DEPS: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = ({}, 
 def _task_deps(site: SiteView, tasks: Iterable[Task], with_neighbours: bool = True) -> set[str]:
     """What showing these tasks depends on: each task, its workflow (its state's category),
     its assignees (their names) and, for cards, its dependencies (the "blocked" flag)."""
-    deps: set[str] = set()
     memo = _OWN_DEPS[with_neighbours]
-    for task in tasks:
-        own = memo.get(task.id)
-        if own is None:
-            found = [f"t:{task.id}", f"w:{site.ws.workflow_of(task).id}"]
-            found.extend(f"u:{a}" for a in task.assignees)
-            if with_neighbours:
-                found.extend(f"t:{d}" for d in task.depends_on)
-            own = memo[task.id] = tuple(found)
-        deps.update(own)
-    return deps
+    get = memo.get
+    return set().union(*[get(task.id) or _own_deps(site, task, with_neighbours) for task in tasks])
+
+
+def _own_deps(site: SiteView, task: Task, with_neighbours: bool) -> tuple[str, ...]:
+    found = [f"t:{task.id}", f"w:{site.ws.workflow_of(task).id}"]
+    found.extend(f"u:{a}" for a in task.assignees)
+    if with_neighbours:
+        found.extend(f"t:{d}" for d in task.depends_on)
+    own = _OWN_DEPS[with_neighbours][task.id] = tuple(found)
+    return own
+
+
+def _fill_own_deps(site: SiteView) -> None:
+    """Every task's own dependencies, in one pass: most pages of a plan ask for many."""
+    without, with_neighbours = _OWN_DEPS
+    workflow_of = site.ws.workflow_of
+    for task in site.ws.tasks:
+        own = [f"t:{task.id}", f"w:{workflow_of(task).id}", *(f"u:{a}" for a in task.assignees)]
+        without[task.id] = plain = tuple(own)
+        with_neighbours[task.id] = (
+            (*plain, *(f"t:{d}" for d in task.depends_on)) if task.depends_on else plain
+        )
 
 
 def plan(site: SiteView, kept: Mapping[str, tuple[str, ...]] | None = None) -> list[Page]:
@@ -78,6 +90,7 @@ def plan(site: SiteView, kept: Mapping[str, tuple[str, ...]] | None = None) -> l
     for memo in _OWN_DEPS:  # of this build's workspace only
         memo.clear()
     try:
+        _fill_own_deps(site)
         return _plan(site, kept or {})
     finally:
         for memo in _OWN_DEPS:
@@ -154,8 +167,11 @@ def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]]) -> list[Page]:
         Page("calendar.ics", EVERYTHING, produce=lambda: site.feeds.workspace(), keyed=True),
     ]
     pages.extend(_project_pages(site))
+    by_workflow: dict[str, list[Task]] = {}
+    for task in ws.tasks:
+        by_workflow.setdefault(ws.workflow_of(task).id, []).append(task)
     for workflow in contexts.board_workflows(site):
-        tasks = [t for t in ws.tasks if ws.workflow_of(t).id == workflow.id]
+        tasks = by_workflow.get(workflow.id, [])
         pages.append(
             Page(
                 urls.item("workflow", workflow.id),
@@ -284,29 +300,28 @@ def _task_page_deps(site: SiteView, task: Task) -> set[str]:
 
 
 def _calendar_pages(site: SiteView) -> list[Page]:
+    """The month pages. Their dependencies come from the items on each day they show; the
+    months themselves (their events) are made when the first is rendered (SiteView.month)."""
     ws = site.ws
-    events = cal.events_by_day(ws, site.urls)
-    shown = cal.months(ws, events)
-    span = cal.window(shown)
-    if span is not None and span[1] >= ws.today:
-        # Upcoming only: a past date of a series that has no file was skipped or never made.
-        cal.add_recurring(events, ws, site.urls, site.pending(max(span[0], ws.today), span[1]))
-    months = [cal.build_month(y, m, ws.today, events) for y, m in shown]
-    cal.link_months(months, ws.today)
+    keys = cal.keys_by_day(ws)
+    shown = cal.months(ws, keys)
+    for occurrence in site.calendar_recurring(shown):
+        keys[occurrence.date].append(f"t:{occurrence.series_id}")
     workflows = {f"w:{w.id}" for w in ws.workflows} | {f"w:{ws.default_workflow.id}"}
+    # The first and last month shown: a month links to the next and the one before.
+    span = f"months:{shown[0]}-{shown[-1]}" if shown else "months:"
     pages = []
-    for month in months:
-        deps = set(workflows)
-        for week in month.weeks:
-            for day in week:
-                deps.update(event.key for event in day.events)
+    for year, month in shown:
+        deps = {*workflows, span}
+        for day in cal.month_days(year, month):
+            deps.update(keys.get(day, ()))
         pages.append(
             Page(
-                month.path,
+                cal.month_path(year, month),
                 tuple(sorted(deps)),
                 "calendar.html",
-                lambda p, m=month: contexts.calendar_page(m),
-                title=month.title,
+                lambda p, key=(year, month): contexts.calendar_page(site.month(*key)),
+                title=cal.month_title(year, month),
                 section="calendar",
             )
         )

@@ -25,7 +25,7 @@ from ..recur import Occurrence
 from ..timesheet import logged_by
 from ..values import as_day, format_hours
 from ..workload import PersonLoad, person_load
-from . import fragments, ics
+from . import calendar, fragments, ics
 from .flow import FlowView
 from .markdown import Renderer, is_safe_url, repo_rewriter
 from .pieces import Pieces
@@ -74,6 +74,7 @@ class SiteView:
         self.piece_store: Callable[[str], Path] | None = None
         self._fragment_store: Pieces | None = None
         self._loads: dict[str, PersonLoad] = {}  # by person id, LOAD_WEEKS weeks
+        self._months: dict[tuple[int, int], calendar.Month] | None = None
         self.frames: dict[tuple[str, str, str], tuple[Markup, Markup, Markup]] = {}  # builder.frame
         self._diagnostics: dict[str, list[Diagnostic]] = {}
         self._logged: dict[str, list[Task]] | None = None
@@ -169,6 +170,29 @@ class SiteView:
                 html = store.get(name, lambda: str(make()), store.keys.get(task.id))
             found = self._fragments[key] = Markup(html)
         return found
+
+    def calendar_recurring(self, shown: list[tuple[int, int]]) -> list[Occurrence]:
+        """The occurrences of recurring work the months ``shown`` list: upcoming ones only (a
+        past date of a series that has no file was skipped or never made)."""
+        span = calendar.window(shown)
+        if span is None or span[1] < self.today:
+            return []
+        return [
+            occurrence
+            for occurrence in self.pending(max(span[0], self.today), span[1])
+            if self.ws.tasks.get(occurrence.series_id) is not None
+        ]
+
+    def month(self, year: int, month: int) -> calendar.Month:
+        """A month page's weeks and events; all months are made at the first one asked."""
+        if self._months is None:
+            events = calendar.events_by_day(self.ws, self.urls)
+            shown = calendar.months(self.ws, events)
+            calendar.add_recurring(events, self.ws, self.urls, self.calendar_recurring(shown))
+            built = [calendar.build_month(y, m, self.today, events) for y, m in shown]
+            calendar.link_months(built, self.today)
+            self._months = {(m.year, m.month): m for m in built}
+        return self._months[(year, month)]
 
     def person_load(self, person: Person, weeks: int = LOAD_WEEKS) -> PersonLoad:
         """``workload.person_load`` for the build: the dashboard, the workload page, the people
