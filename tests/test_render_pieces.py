@@ -11,7 +11,7 @@ import pytest
 from render_helpers import TODAY, fixture_workspace
 
 from worktext.pipeline import open_workspace
-from worktext.render import build_site, builder, fragments
+from worktext.render import build_site, builder, fragments, pieces
 from worktext.render.pieces import Pieces
 
 WHOLE_SITE = ("index.json", "search-index.js", "calendar.ics")
@@ -110,3 +110,26 @@ def test_cards_and_rows_are_kept_and_only_the_edited_tasks_made_again(
     for board in ("boards/site.html", "workflows/flow.html", "projects/site.html"):
         assert (out / board).read_bytes() == (full / board).read_bytes(), board
     assert b"Write &lt;the&gt; copy" in (out / "boards/site.html").read_bytes()
+
+
+def test_a_few_changed_shares_go_to_a_small_second_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pieces, "DELTA_MIN", 2)
+    store, delta = tmp_path / "s.marshal", tmp_path / "s.marshal.delta"
+    keys = {f"A-{n}": "k" for n in range(5)}
+    first = Pieces(store, keys)
+    for task_id in keys:
+        first.get(task_id, lambda task_id=task_id: f"old {task_id}")
+    first.save()
+    written = store.read_bytes()
+    second = Pieces(store, {**keys, "A-1": "k2"})
+    assert [second.get(t, lambda t=t: f"new {t}") for t in keys][:2] == ["old A-0", "new A-1"]
+    second.save()  # one changed share: the big file stays as it was
+    assert store.read_bytes() == written and set(marshal.loads(delta.read_bytes())) == {"A-1"}
+    third = Pieces(store, {**keys, "A-1": "k2", "A-2": "k2", "A-3": "k2"})
+    shares = [third.get(t, lambda t=t: f"third {t}") for t in keys]
+    assert shares == ["old A-0", "new A-1", "third A-2", "third A-3", "old A-4"]
+    third.save()  # three changed, more than the second file may hold: written whole
+    assert not delta.exists()
+    assert marshal.loads(store.read_bytes())["A-3"] == ("k2", "third A-3")

@@ -66,12 +66,19 @@ class Registry:
                 continue
             self.by_key[key] = item
         self._sorted = sorted(self.by_key.values(), key=lambda item: item.id)
+        # References mostly spell an id as its file does: those are found without id_key.
+        self._exact = {item.id: item for item in self._sorted}
 
     def get(self, item_id: str | None) -> Any:
-        return self.by_key.get(id_key(item_id)) if item_id else None
+        if not item_id:
+            return None
+        found = self._exact.get(item_id)
+        return found if found is not None else self.by_key.get(id_key(item_id))
 
     def __contains__(self, item_id: object) -> bool:
-        return isinstance(item_id, str) and id_key(item_id) in self.by_key
+        if not isinstance(item_id, str):
+            return False
+        return item_id in self._exact or id_key(item_id) in self.by_key
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._sorted)

@@ -76,6 +76,7 @@ def _ref_path(item: Item, ws: Workspace, key: str, index: int) -> tuple[str | in
 
 def references(ws: Workspace) -> Iterator[Diagnostic]:
     projects = [*ws.projects.ids(), ws.default_area.id]
+    people, tasks, goals = ws.people, ws.tasks, ws.goals
     for task in ws.tasks:
         if (
             task.project
@@ -83,9 +84,13 @@ def references(ws: Workspace) -> Iterator[Diagnostic]:
             and (id_key(task.project) != id_key(ws.default_area.id))
         ):
             yield _dangling(ws, task, ("project",), "project", task.project, projects)
-        yield from _refs(ws, task, "assignee", task.assignees, "person", ws.people)
-        yield from _refs(ws, task, "depends_on", task.depends_on, "task", ws.tasks)
-        yield from _refs(ws, task, "goal", task.goals, "goal", ws.goals)
+        # Nearly every reference resolves: look first, make the generators only when not.
+        if not all(ref in people for ref in task.assignees):
+            yield from _refs(ws, task, "assignee", task.assignees, "person", people)
+        if not all(ref in tasks for ref in task.depends_on):
+            yield from _refs(ws, task, "depends_on", task.depends_on, "task", tasks)
+        if not all(ref in goals for ref in task.goals):
+            yield from _refs(ws, task, "goal", task.goals, "goal", goals)
         if task.parent and task.parent not in ws.tasks:
             yield _dangling(ws, task, ("parent",), "task", task.parent, ws.tasks.ids())
         if task.milestone and ws.milestone_of(task) is None:

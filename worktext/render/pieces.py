@@ -20,21 +20,30 @@ T = TypeVar("T", str, bytes)
 
 
 class Pieces:
-    """One kind of share (``index``, ``search``, ``ics``) for one build.
+    """One kind of share (``index``, ``search``, ``ics``, ``fragments``) for one build.
 
     ``keys`` maps a task id to its page's fingerprint; without keys (the fingerprints are not
-    known in this process yet) nothing is reused or stored. ``path`` is the store's file."""
+    known in this process yet) nothing is reused or stored. ``path`` is the store's file. A
+    rebuild after a few edits changes a few shares of 10,000: they go to a small second file
+    (``<path>.delta``) read over the first, which is rewritten whole only when that grows."""
 
     def __init__(self, path: Path | None, keys: Mapping[str, str] | None) -> None:
         self.path = path if keys else None
         self.keys = keys or {}
-        self._stored: dict[str, tuple[str, str | bytes]] | None = None  # read when first asked
-        self._new: dict[str, tuple[str, str | bytes]] = {}
+        self._stored: dict[str, Share] | None = None  # read when first asked
+        self._base_size = 0  # shares in the first file
+        self._delta: dict[str, Share] = {}  # the second file's
+        self._new: dict[str, Share] = {}
 
     @property
-    def _old(self) -> dict[str, tuple[str, str | bytes]]:
+    def _old(self) -> dict[str, Share]:
         if self._stored is None:
-            self._stored = _read(self.path) if self.path is not None else {}
+            self._stored = {}
+            if self.path is not None:
+                base = _read(self.path)
+                self._delta = _read(_delta_path(self.path)) if base else {}
+                self._base_size = len(base)
+                self._stored = {**base, **self._delta} if self._delta else base
         return self._stored
 
     def get(self, task_id: str, make: Callable[[], T], key: str | None = None) -> T:
@@ -43,7 +52,12 @@ class Pieces:
         key = key if key is not None else self.keys.get(task_id)
         if key is not None:
             found = self._old.get(task_id)
-            if found is not None and found[0] == key and isinstance(found[1], str | bytes):
+            if (
+                type(found) is tuple
+                and len(found) == 2
+                and found[0] == key
+                and type(found[1]) in (str, bytes)
+            ):
                 self._new[task_id] = found
                 return found[1]  # type: ignore[return-value]
         value = make()
@@ -58,36 +72,57 @@ class Pieces:
         ``|``): for shares only some pages ask for (``Fragments``)."""
         if self.path is None:
             return
+        old = self._old
         new = self._new
         if keep_unused:
             current = {
                 name: found
-                for name, found in self._old.items()
-                if self.keys.get(name.rpartition("|")[2]) == found[0]
+                for name, found in old.items()
+                if type(found) is tuple and self.keys.get(name.rpartition("|")[2]) == found[0]
             }
             new = {**current, **new}
+        changed = {name: share for name, share in new.items() if old.get(name) != share}
+        # Shares of tasks that are gone stay in the files until the next whole write: their
+        # keys (fingerprints of pages that no longer exist) match nothing.
+        delta = {**self._delta, **changed}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(new))
-            os.replace(tmp, self.path)
+            if self._base_size and len(delta) <= max(DELTA_MIN, self._base_size // 10):
+                if changed:
+                    _write(_delta_path(self.path), delta)
+                return
+            _write(self.path, new)
+            _delta_path(self.path).unlink(missing_ok=True)
         except (OSError, ValueError):
             pass  # only a cache: the next build makes the shares again
 
-    def made(self) -> dict[str, tuple[str, str | bytes]]:
+    def made(self) -> dict[str, Share]:
         """The shares this process asked for (to hand to the one that saves them)."""
         return dict(self._new)
 
-    def add(self, made: dict[str, tuple[str, str | bytes]]) -> None:
+    def add(self, made: dict[str, Share]) -> None:
         """Shares another process asked for, to be saved with these."""
         self._new.update(made)
 
 
-def _read(path: Path) -> dict[str, tuple[str, str | bytes]]:
+Share = tuple[str, str | bytes]
+DELTA_MIN = 500  # shares the second file may hold before the first is written whole
+
+
+def _delta_path(path: Path) -> Path:
+    return path.with_name(path.name + ".delta")
+
+
+def _write(path: Path, shares: dict[str, Share]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(marshal.dumps(shares))
+    os.replace(tmp, path)
+
+
+def _read(path: Path) -> dict[str, Share]:
+    """A store as written (its shares are checked as they are asked for)."""
     try:
         data = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(v, tuple) and len(v) == 2}
+    return data if type(data) is dict else {}
