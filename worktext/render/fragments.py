@@ -3,9 +3,9 @@ due date, a person's link and avatar, a task's table row and board card.
 
 They are written here in Python rather than as Jinja macros because a site of 10,000 tasks
 makes them hundreds of thousands of times, and a macro call costs several times the string it
-makes. Every value is escaped with ``markupsafe.escape`` as it is written, exactly as the
-templates' autoescaping would; the results are ``Markup``, so templates insert them as they
-are. ``SiteView`` exposes them to the templates (``state_badge(t)``, ``site.row_html(t)``...).
+makes. Every value is escaped as it is written, exactly as the templates' autoescaping would
+(``escape`` below); the results are ``Markup``, so templates insert them as they are.
+``SiteView`` exposes them to the templates (``state_badge(t)``, ``site.row_html(t)``...).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup, escape
+import markupsafe
+from markupsafe import Markup
 
 from ..model import Task
 from ..values import as_day
@@ -24,6 +25,21 @@ if TYPE_CHECKING:
     from .view import SiteView
 
 _NOT_CSS = re.compile(r"[^a-z0-9-]+")
+
+
+def escape(value: object) -> str:
+    """``markupsafe.escape``: the same characters, escaped the same way, but a plain ``str``.
+    A fragment joins many values and is made ``Markup`` once, so the ``Markup`` markupsafe
+    makes of each value was thrown away at once (a third of a board's time)."""
+    if type(value) is str:
+        return (
+            value.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    return str(markupsafe.escape(value))
 
 
 def longdate(value: dt.date) -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from .fragments import longdate, person_link, shortdate, spent_meter
+from .fragments import escape, longdate, person_link, shortdate, spent_meter
 from .view import SiteView
 
 
