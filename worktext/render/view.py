@@ -122,6 +122,14 @@ class SiteView:
     def card_html(self, task: Task) -> Markup:
         return self._fragment("card", task, lambda: fragments.card(self, task))
 
+    def cards_html(self, tasks: Iterable[Task]) -> Markup:
+        """A board column's cards (one call from the template, not one per card)."""
+        return Markup("".join([self.card_html(task) for task in tasks]))
+
+    def rows_html(self, tasks: Iterable[Task], show_project: bool) -> Markup:
+        """A task table's rows, each indented as the template's loop indented them."""
+        return Markup("".join(["    " + self.row_html(task, show_project) for task in tasks]))
+
     def row_html(self, task: Task, show_project: bool) -> Markup:
         kind = "row+project" if show_project else "row"
         return self._fragment(kind, task, lambda: fragments.task_row(self, task, show_project))
