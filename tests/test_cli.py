@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -65,3 +66,16 @@ def test_log_is_the_feed_without_arguments_and_records_time_with_them(make_works
     assert "duration: 1h30m" in text and "note: pairing" in text
     assert runner.invoke(cli, [*base, "log", "T-1"]).exit_code == 2
     assert runner.invoke(cli, [*base, "log", "--who", "ana"]).exit_code == 2
+
+
+def test_the_script_leaves_at_once_with_its_output_and_exit_code() -> None:
+    """``main`` ends with ``os._exit`` (no teardown of the loaded workspace): what the command
+    printed must still arrive, with the command's exit code."""
+    root = Path(__file__).parent / "fixtures" / "check" / "recurrence"
+    run = [sys.executable, "-m", "worktext", "--no-cache", "-w", str(root)]
+    failing = subprocess.run([*run, "check"], capture_output=True, text=True)
+    assert failing.returncode == 1 and "error" in failing.stdout
+    listed = subprocess.run([*run, "ls", "--format", "json"], capture_output=True, text=True)
+    assert listed.returncode == 0 and listed.stdout.rstrip().endswith("]")
+    usage = subprocess.run([*run, "no-such-command"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such command" in usage.stderr
