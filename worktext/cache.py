@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import marshal
 import multiprocessing
 import os
@@ -146,8 +147,9 @@ def _load(path: Path) -> Any:
         return None
 
 
-def _dump(root: Path, name: str, payload: Any) -> None:
-    """Write atomically; a cache that cannot be written is simply not written."""
+def _dump(root: Path, name: str, payload: Any, header: bytes = b"") -> None:
+    """Write atomically (``header`` first); a cache that cannot be written is simply not
+    written."""
     folder = cache_dir(root)
     try:
         folder.mkdir(exist_ok=True)
@@ -157,6 +159,7 @@ def _dump(root: Path, name: str, payload: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
+                handle.write(header)
                 handle.write(marshal.dumps(payload))
             os.replace(tmp, folder / name)
         except BaseException:
@@ -233,15 +236,25 @@ def write_parts(
 
 
 def recall(root: Path, name: str, key: str) -> Any | None:
-    """The value remembered under ``key`` (a fingerprint of every input), or None."""
-    payload = _load(cache_dir(root) / name)
-    if not isinstance(payload, tuple) or len(payload) != 3:
+    """The value remembered under ``key`` (a fingerprint of every input), or None. The file
+    starts with a line naming what it was stored under, so a miss reads that line only (a
+    workspace's value is megabytes)."""
+    try:
+        with open(cache_dir(root) / name, "rb") as handle:
+            if handle.readline(200) != _header(key):
+                return None
+            data = handle.read()
+        with gc_paused():
+            return marshal.loads(data)
+    except (OSError, EOFError, ValueError, TypeError):
         return None
-    if payload[0] != code_stamp() or payload[1] != key:
-        return None
-    return payload[2]
 
 
 def remember(root: Path, name: str, key: str, value: Any) -> None:
     """Keep one value (plain data: str, numbers, tuples, lists, dicts) for ``key``."""
-    _write_or_hold(lambda: _dump(root, name, (code_stamp(), key, value)))
+    _write_or_hold(lambda: _dump(root, name, value, _header(key)))
+
+
+def _header(key: str) -> bytes:
+    stamp = hashlib.blake2b(repr((code_stamp(), key)).encode(), digest_size=16).hexdigest()
+    return f"worktext-cache {stamp}\n".encode()
