@@ -52,7 +52,7 @@ def test_item_digests_agree_however_the_workspace_was_read(template_root, tmp_pa
         {item.path: ws.item_digest(item) for _kind, item in ws.items()}
         for ws in (fresh, first, again)
     ]
-    assert all(ws.rows for ws in (fresh, first, again))
+    assert all(ws.row_digests for ws in (fresh, first, again))
     assert len(digests[0]) > 20 and digests[0] == digests[1] == digests[2]
     edited = next(p for p in (root / "tasks").rglob("*.md"))
     edited.write_text(edited.read_text("utf-8").replace("title:", "title: Edited", 1), "utf-8")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import marshal
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -110,9 +109,9 @@ class Workspace:
         # A digest of every input file and the configuration, when the loader knew it (the
         # cache key): equal keys mean equal workspaces. The site build skips its work on it.
         self.input_key: str | None = None
-        # Each item's encoded form (snapshot.py) by file, when the loader made one: a digest
-        # of it stands for the item (see ``item_digest``), far cheaper than its repr.
-        self.rows: dict[str, tuple] = {}
+        # A digest of each item's encoded form (snapshot.row_digest) by file, when the loader
+        # took one: it stands for the item (``item_digest``), far cheaper than its repr.
+        self.row_digests: dict[str, str] = {}
         self.duplicates: list[Duplicate] = []
         self.tasks = Registry("task", items["task"], self.duplicates)
         self.projects = Registry("project", items["project"], self.duplicates)
@@ -295,12 +294,12 @@ class Workspace:
                 yield kind, item
 
     def item_digest(self, item: Item) -> str:
-        """A digest of everything ``item`` holds, equal for equal items (in any process)."""
-        row = self.rows.get(item.path)
-        # Version 2 of marshal writes neither back-references (whose use depends on reference
-        # counts) nor which strings are interned: equal rows give equal bytes in any process.
-        data = marshal.dumps(row, 2) if row is not None else repr(item).encode("utf-8", "replace")
-        return hashlib.blake2b(data, digest_size=12).hexdigest()
+        """A digest of everything ``item`` holds, equal for equal items (in any process): its
+        row's (``snapshot.row_digest``), taken when the file was parsed, when there is one."""
+        found = self.row_digests.get(item.path)
+        if found is not None:
+            return found
+        return hashlib.blake2b(repr(item).encode("utf-8", "replace"), digest_size=12).hexdigest()
 
     def registries(self) -> list[tuple[str, Registry]]:
         return [

@@ -22,7 +22,7 @@ from . import cache
 from .config import Config
 from .items import build_file, kind_fields
 from .model import KINDS, Diagnostic
-from .snapshot import encode_diagnostics, encode_item
+from .snapshot import encode_diagnostics, encode_item, row_digest
 from .source import SourceFile, read_file
 
 CACHE_NAME = "sources.marshal"
@@ -289,7 +289,8 @@ def _parse(todo: list[Job], config: Config) -> dict[str, tuple]:
         source = read_file(path, rel)
         item, diagnostics = build_file(kind, source, config, fields[kind])
         item_row = encode_item(kind, item) if item is not None else None
-        rows[rel] = (item_row, encode_diagnostics(diagnostics))
+        digest = row_digest(item_row) if item_row is not None else None
+        rows[rel] = (item_row, encode_diagnostics(diagnostics), digest)
     return rows
 
 

@@ -54,7 +54,7 @@ def build_workspace(
             paths = [item.path for group in items.values() for item in group]
             sources = LazySources.from_disk(str(config.root), paths)
             ws = _index(config, today, items, sources)
-            ws.rows = _rows_by_path(items, stored["items"])
+            ws.row_digests = stored["digests"]
             ws.diagnostics = snapshot.decode_diagnostics(stored["diagnostics"])
             ws.file_count = stored["file_count"]
             ws.input_key = key
@@ -62,25 +62,28 @@ def build_workspace(
     loaded = load_sources(config, use_cache=use_cache, found=found)
     diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics]
     item_rows: dict[str, list[tuple]] = {kind: [] for kind in KINDS}
+    digests: dict[str, list[str]] = {kind: [] for kind in KINDS}
     with cache.gc_paused():
         for kind, rels in loaded.files.items():
             for rel in rels:
-                item_row, diagnostic_rows = loaded.rows[rel]
+                item_row, diagnostic_rows, digest = loaded.rows[rel]
                 if item_row is not None:
                     item_rows[kind].append(item_row)
+                    digests[kind].append(digest)
                 if diagnostic_rows:
                     diagnostics.extend(snapshot.decode_diagnostics(diagnostic_rows))
         items = snapshot.decode_items(item_rows)
     paths = [item.path for group in items.values() for item in group]
     sources = LazySources.from_disk(str(config.root), paths)
     ws = _index(config, today, items, sources)
-    ws.rows = _rows_by_path(items, item_rows)
+    ws.row_digests = _by_path(items, digests)
     _validate(ws, diagnostics)
     ws.file_count = len(loaded.rows)
     ws.input_key = loaded.fingerprint if use_cache else None
     if use_cache and loaded.fingerprint:
         value = {
             "items": item_rows,  # already encoded by whoever built them: stored as they are
+            "digests": ws.row_digests,
             "diagnostics": snapshot.encode_diagnostics(ws.diagnostics),
             "file_count": ws.file_count,
         }
@@ -88,12 +91,12 @@ def build_workspace(
     return ws
 
 
-def _rows_by_path(items: dict[str, list[Item]], rows: dict[str, list[tuple]]) -> dict[str, tuple]:
-    """Each item's row (``decode_items`` keeps their order) by its file."""
+def _by_path(items: dict[str, list[Item]], digests: dict[str, list[str]]) -> dict[str, str]:
+    """Each item's row digest (``decode_items`` keeps the rows' order) by its file."""
     return {
-        item.path: row
+        item.path: digest
         for kind, group in items.items()
-        for item, row in zip(group, rows.get(kind, ()), strict=True)
+        for item, digest in zip(group, digests[kind], strict=True)
     }
 
 
