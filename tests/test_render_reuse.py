@@ -11,7 +11,7 @@ import pytest
 from render_helpers import TODAY, fixture_workspace
 
 from worktext.pipeline import open_workspace
-from worktext.render import build_site, manifest, reuse
+from worktext.render import build_site, builder, manifest, reuse
 from worktext.render.pages import plan
 from worktext.render.urls import UrlMap
 from worktext.render.view import SiteView
@@ -63,25 +63,36 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
 ]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_kept_task_pages_have_the_fingerprints_planning_them_again_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
+    """With two processes, a rebuild that keeps its task pages renders the whole-site pages in
+    a fork made before the plan (builder._start_early): the bytes must not change."""
     root, out, full = tmp_path / "ws", tmp_path / "out", tmp_path / "full"
     fixture_workspace(root)
     kept_counts: list[int | None] = []
     original = reuse.kept_task_pages
+    early: list[bool] = []
+    start_early = builder._start_early
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         kept = original(*args, **kwargs)
         kept_counts.append(None if kept is None else len(kept.deps))
         return kept
 
+    def starting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started = start_early(*args, **kwargs)
+        early.append(started is not None)
+        return started
+
     monkeypatch.setattr(reuse, "kept_task_pages", counting)
-    build_site(open_workspace(root, TODAY), out, jobs=1)
+    monkeypatch.setattr(builder, "_start_early", starting)
+    build_site(open_workspace(root, TODAY), out, jobs=jobs)
     for what, edit in EDITS:
         edit(root)
         ws = open_workspace(root, TODAY)
-        build_site(ws, out, jobs=1)
+        build_site(ws, out, jobs=jobs)
         site = SiteView(ws, UrlMap())
         pages = plan(site)
         fresh = dict(zip((p.path for p in pages), manifest.fingerprints(site, pages), strict=True))
@@ -92,6 +103,7 @@ def test_kept_task_pages_have_the_fingerprints_planning_them_again_gives(
     planned_all = [what for (what, _), count in zip(EDITS, kept_counts, strict=True) if not count]
     assert planned_all == ["a state", "a person renamed"]
     assert min(count or 7 for count in kept_counts) >= 4
+    assert early == [jobs == 2] * 10  # once for each rebuild that kept its task pages
     build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
     for page in sorted(full.rglob("*")):
         if page.is_file():

@@ -32,7 +32,7 @@ from ..model import Diagnostic
 from . import environment, manifest, reuse
 from .contexts import broken_files
 from .flow import load_flow_history
-from .pages import Page, nav, plan, today_month
+from .pages import Page, nav, plan, today_month, whole_site_pages
 from .urls import UrlMap, root_prefix
 from .view import SiteView
 
@@ -43,6 +43,9 @@ PARALLEL_THRESHOLD = 400
 PARALLEL_WEIGHT = 20_000
 CHUNK = 100
 HEAVY_DEPS = 20  # pages that depend on more items than this are handed out one by one
+# A rebuild that had to plan at most this many task pages afresh renders the whole-site pages
+# in a fork while it plans the rest (_start_early); more, and the rest is worth both processes.
+EARLY_MAX_FRESH = 200
 Progress = Callable[[int, int], None]
 
 
@@ -106,9 +109,69 @@ def build_site(
     items: dict[str, str] | None = None
     histories: dict[str, str] = {}
     kept = None
+    fresh = 0
     if previous and store is not None:
         items, histories = manifest.item_digests(site), reuse.histories(site)
         kept = reuse.kept_task_pages(site, store, base, items, histories, previous)
+        if kept is not None:  # every task page's fingerprint is known before the plan
+            fresh = reuse.complete(site, kept, items)
+            site.piece_keys = {t.id: kept.fingerprints[site.task_url(t)] for t in ws.tasks}
+    # Rendering makes millions of short-lived objects and no reference cycles worth collecting;
+    # with the collector paused (and the loaded workspace frozen out of its sight) it is ~25 %
+    # faster. It is restored when the build ends.
+    was_enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        return _build(
+            site,
+            out,
+            previous,
+            existing,
+            kept,
+            fresh,
+            items,
+            histories,
+            started,
+            jobs,
+            progress,
+            use_cache,
+            inputs,
+            store,
+            base,
+            manifest_path,
+        )
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+        _CURRENT.clear()
+
+
+def _build(
+    site: SiteView,
+    out: Path,
+    previous: dict[str, tuple[str, str]],
+    existing: set[str],
+    kept: reuse.Kept | None,
+    fresh: int,
+    items: dict[str, str] | None,
+    histories: dict[str, str],
+    started: float,
+    jobs: int | None,
+    progress: Progress | None,
+    use_cache: bool,
+    inputs: str | None,
+    store: Path | None,
+    base: str,
+    manifest_path: Path,
+) -> BuildResult:
+    ws = site.ws
+    # A rebuild whose task pages are nearly all kept knows, before planning, which pages of the
+    # whole site to redo: a fork renders those while this process plans the rest.
+    early = None
+    if kept is not None and items is not None and fresh <= EARLY_MAX_FRESH:
+        early = _start_early(site, out, items, previous, existing, jobs, use_cache)
     pages = plan(site, kept.deps if kept else None)
     pages.extend(environment.asset_pages())
     fingerprints: list[str] = []
@@ -132,25 +195,23 @@ def build_site(
         ]
     else:  # every page is new: their fingerprints (for the next build) are taken meanwhile
         todo = list(range(len(pages)))
-    if todo:  # compiling the templates is a good part of a build that has nothing to do
-        prepare(site, bytecode_cache=use_cache)
+    if todo and "env" not in _CURRENT:  # compiling the templates: much of a build with little
+        prepare(site, bytecode_cache=use_cache)  # to do
     if any({"*", "h"} & set(pages[index].deps) for index in todo):
         site.flow.warm()  # the pages of many tasks share the flows: once, before any fork
     _CURRENT.update(out=out, pages=pages, previous=previous)
-    # Rendering makes millions of short-lived objects and no reference cycles worth collecting;
-    # with the collector paused (and the loaded workspace frozen out of its sight) it is ~25 %
-    # faster. It is restored when the build ends.
-    was_enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
+    if early is None:
         results = _render_all(
             todo, jobs, progress, meanwhile=None if fingerprints else take_fingerprints
         )
-    finally:
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
+    else:
+        taken = early.paths()
+        results = _render_chunk([index for index in todo if pages[index].path not in taken])
+        by_path = {page.path: index for index, page in enumerate(pages)}
+        for path, result in early.finish().items():
+            results[by_path[path]] = result
+        if progress:
+            progress(len(todo), len(todo))
     fragments = site.fragment_store()
     if fragments is not None:
         fragments.save(keep_unused=True)
@@ -167,7 +228,6 @@ def build_site(
     manifest.write_manifest(manifest_path, entries, inputs, report)
     if store is not None and items is not None:
         reuse.keep(site, store, base, items, histories, pages)
-    _CURRENT.clear()
     return BuildResult(
         out,
         out / "index.html",
@@ -274,6 +334,87 @@ def _render_all(
     return results
 
 
+class _Early:
+    """The whole-site pages a fork renders while this process plans the others (the fork was
+    made before the plan, so it knows these pages only); this process takes what the fork has
+    not started when its own pages are done."""
+
+    def __init__(self, pages: list[Page], chunks: list[list[int]]) -> None:
+        self.pages = pages
+        self.chunks = chunks
+        context = multiprocessing.get_context("fork")
+        self.counter = context.Value("i", 0)
+        self.receive, send = context.Pipe(duplex=False)
+        _CURRENT["pages"] = pages
+        self.child = context.Process(target=_render_taken_child, args=(chunks, self.counter, send))
+        self.child.start()
+        send.close()
+
+    def paths(self) -> set[str]:
+        return {page.path for page in self.pages}
+
+    def finish(self) -> dict[str, tuple[str, bool]]:
+        """Every early page's (digest, written), by path."""
+        planned = _CURRENT["pages"]
+        _CURRENT["pages"] = self.pages
+        try:
+            results: dict[int, tuple[str, bool]] = {}
+            for done in _render_taken(self.chunks, self.counter):
+                results.update(done)
+            results.update(_collect(self.receive, self.child))
+            left = [i for chunk in self.chunks for i in chunk if i not in results]
+            if left:  # the fork failed: what it took is rendered here
+                results.update(_render_chunk(left))
+        finally:
+            _CURRENT["pages"] = planned
+        return {self.pages[index].path: result for index, result in results.items()}
+
+
+def _start_early(
+    site: SiteView,
+    out: Path,
+    items: dict[str, str],
+    previous: dict[str, tuple[str, str]],
+    existing: set[str],
+    jobs: int | None,
+    use_cache: bool,
+) -> _Early | None:
+    """Start a fork on the whole-site pages whose fingerprints changed, when there are two
+    processes to use; None when not."""
+    if min(2, jobs or os.cpu_count() or 1) < 2:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    whole = whole_site_pages(site)
+    keys = manifest.fingerprints(site, whole, items)
+    early = [
+        page
+        for page, key in zip(whole, keys, strict=True)
+        if previous.get(page.path, ("",))[0] != key or page.path not in existing
+    ]
+    if not early:
+        return None
+    prepare(site, bytecode_cache=use_cache)
+    site.flow.warm()  # shared with the pages this process renders: once, before the fork
+    _CURRENT.update(out=out, previous=previous)
+    # The whole-site files (made of every task's share) take longest: handed out first.
+    order = sorted(range(len(early)), key=lambda index: (not early[index].keyed, index))
+    return _Early(early, [[index] for index in order])
+
+
+def _collect(receive: Any, child: Any) -> dict[int, tuple[str, bool]]:
+    """What a fork rendered (and the cards and rows it made, kept with this process's)."""
+    results: dict[int, tuple[str, bool]] = {}
+    with contextlib.suppress(EOFError, OSError):  # the fork died: what it took is done here
+        done, fragments = receive.recv()
+        results.update(done)
+        store = _CURRENT["site"].fragment_store()
+        if store is not None:
+            store.add(fragments)
+    child.join()
+    return results
+
+
 def _chunks(todo: list[int]) -> tuple[list[list[int]], int]:
     """The pages in portions for the workers to take in turn, and their total weight: the
     heavy pages (the whole-site files, boards, project, person and goal pages, which depend on
@@ -316,13 +457,7 @@ def _render_in_two(
         results.update(done)
         if progress:
             progress(min(total, len(results) * 2), total)
-    with contextlib.suppress(EOFError, OSError):  # the fork died: what it took is done below
-        done, fragments = receive.recv()
-        results.update(done)
-        store = _CURRENT["site"].fragment_store()
-        if store is not None:
-            store.add(fragments)
-    child.join()
+    results.update(_collect(receive, child))
     left = [index for chunk in chunks for index in chunk if index not in results]
     if left:
         results.update(_render_chunk(left))

@@ -97,9 +97,33 @@ def plan(site: SiteView, kept: Mapping[str, tuple[str, ...]] | None = None) -> l
             memo.clear()
 
 
-def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]]) -> list[Page]:
+def task_pages(site: SiteView, tasks: Iterable[Task]) -> list[Page]:
+    """The pages of these tasks, planned as ``plan`` plans them."""
+    for memo in _OWN_DEPS:
+        memo.clear()
+    try:
+        return [_task_page(site, task, None) for task in tasks]
+    finally:
+        for memo in _OWN_DEPS:
+            memo.clear()
+
+
+def _task_page(site: SiteView, task: Task, deps: tuple[str, ...] | None) -> Page:
+    return Page(
+        site.urls.item("task", task.id),
+        deps if deps is not None else tuple(sorted(_task_page_deps(site, task))),
+        "task.html",
+        lambda p, t=task: contexts.task_page(site, t, p),
+        title=f"{task.id} {task.title}",
+        section="projects",
+    )
+
+
+def whole_site_pages(site: SiteView) -> list[Page]:
+    """The pages that show the whole workspace (the dashboard, the indexes, the whole-site
+    files): first in a plan, and the same whatever else the plan holds."""
     ws, urls = site.ws, site.urls
-    pages = [
+    return [
         Page(
             "index.html",
             EVERYTHING,
@@ -166,6 +190,11 @@ def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]]) -> list[Page]:
         Page("index.json", EVERYTHING, produce=lambda: index_json(site), keyed=True),
         Page("calendar.ics", EVERYTHING, produce=lambda: site.feeds.workspace(), keyed=True),
     ]
+
+
+def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]]) -> list[Page]:
+    ws, urls = site.ws, site.urls
+    pages = whole_site_pages(site)
     pages.extend(_project_pages(site))
     by_workflow: dict[str, list[Task]] = {}
     for task in ws.tasks:
@@ -182,18 +211,7 @@ def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]]) -> list[Page]:
                 section="projects",
             )
         )
-    for task in ws.tasks:
-        known = kept.get(task.id)
-        pages.append(
-            Page(
-                urls.item("task", task.id),
-                known if known is not None else tuple(sorted(_task_page_deps(site, task))),
-                "task.html",
-                lambda p, t=task: contexts.task_page(site, t, p),
-                title=f"{task.id} {task.title}",
-                section="projects",
-            )
-        )
+    pages.extend(_task_page(site, task, kept.get(task.id)) for task in ws.tasks)
     for person in ws.people:
         tasks = ws.tasks_of_person(person)
         deps = (
@@ -350,4 +368,4 @@ def today_month(site: SiteView) -> str:
     return cal.month_path(site.today.year, site.today.month)
 
 
-__all__ = ["Page", "UrlMap", "nav", "plan", "today_month"]
+__all__ = ["Page", "UrlMap", "nav", "plan", "task_pages", "today_month", "whole_site_pages"]

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Task
-from .pages import Page
+from . import manifest
+from .pages import Page, task_pages
 from .view import SiteView
 
 
@@ -80,6 +81,20 @@ def kept_task_pages(
         deps_kept[task.id] = deps
         fingerprints[path] = entry[0]
     return Kept(deps_kept, fingerprints)
+
+
+def complete(site: SiteView, kept: Kept, items: dict[str, str]) -> int:
+    """Plan the pages of the tasks ``kept`` does not keep, and add them: it then holds every
+    task page, so their fingerprints (the whole-site files are made of them) are known before
+    the plan. Returns how many were planned."""
+    fresh = [task for task in site.ws.tasks if task.id not in kept.deps]
+    planned = task_pages(site, fresh)
+    for task, page, key in zip(
+        fresh, planned, manifest.fingerprints(site, planned, items), strict=True
+    ):
+        kept.deps[task.id] = page.deps
+        kept.fingerprints[page.path] = key
+    return len(fresh)
 
 
 def _neighbours(site: SiteView, task: Task) -> list[Task]:
