@@ -109,3 +109,17 @@ def test_kept_task_pages_have_the_fingerprints_planning_them_again_gives(
         if page.is_file():
             relative = page.relative_to(full)
             assert (out / relative).read_bytes() == page.read_bytes(), relative
+
+
+def test_the_dependencies_are_written_again_only_when_they_change(tmp_path: Path) -> None:
+    root, out = tmp_path / "ws", tmp_path / "out"
+    fixture_workspace(root)
+    build_site(open_workspace(root, TODAY), out, jobs=1)
+    deps_file = next((root / ".worktext").glob("site-*-plan-deps.marshal"))
+    written = deps_file.read_bytes()
+    _set("S-4", "title", "Write the web copy")(root)  # no relation changed
+    build_site(open_workspace(root, TODAY), out, jobs=1)
+    assert deps_file.read_bytes() == written
+    _set("S-5", "depends_on", "[S-4]")(root)
+    build_site(open_workspace(root, TODAY), out, jobs=1)
+    assert deps_file.read_bytes() != written

@@ -227,7 +227,12 @@ def _build(
     report = {"left_out": left_out, "problems": problems}
     manifest.write_manifest(manifest_path, entries, inputs, report)
     if store is not None and items is not None:
-        reuse.keep(site, store, base, items, histories, pages)
+        if kept is not None:  # complete(): it holds every task's
+            deps = {task.id: kept.deps[task.id] for task in ws.tasks}
+        else:
+            by_path = {page.path: page for page in pages}
+            deps = {task.id: by_path[site.task_url(task)].deps for task in ws.tasks}
+        reuse.keep(store, base, items, histories, deps, kept)
     return BuildResult(
         out,
         out / "index.html",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import marshal
 import os
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from .flow import history_key
 from .pages import Page
 from .view import SiteView
 
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 
 
 def fingerprints(
@@ -113,7 +113,7 @@ def piece_path(config: Config, out: Path, kind: str) -> Path:
 
 
 def manifest_path(config: Config, out: Path) -> Path:
-    return cache_dir(config.root) / f"site-{digest(str(out))}.json"
+    return cache_dir(config.root) / f"site-{digest(str(out))}.marshal"
 
 
 Manifest = tuple[dict[str, tuple[str, str]], str | None, dict[str, Any]]
@@ -123,8 +123,8 @@ def read_manifest(path: Path) -> Manifest:
     """The last build's pages (fingerprint, digest), the key of all its inputs and what it
     reported (files left out, the workspace's problems)."""
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        data = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
         return {}, None, {}
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         return {}, None, {}
@@ -147,11 +147,10 @@ def write_manifest(
         if not gitignore.exists():
             gitignore.write_text("*\n")
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps(
+        tmp.write_bytes(
+            marshal.dumps(
                 {"format": MANIFEST_FORMAT, "inputs": inputs, "report": report, "pages": manifest}
-            ),
-            "utf-8",
+            )
         )
         os.replace(tmp, path)
     except OSError:

@@ -73,15 +73,7 @@ class Pieces:
         if self.path is None:
             return
         old = self._old
-        new = self._new
-        if keep_unused:
-            current = {
-                name: found
-                for name, found in old.items()
-                if type(found) is tuple and self.keys.get(name.rpartition("|")[2]) == found[0]
-            }
-            new = {**current, **new}
-        changed = {name: share for name, share in new.items() if old.get(name) != share}
+        changed = {name: share for name, share in self._new.items() if old.get(name) != share}
         # Shares of tasks that are gone stay in the files until the next whole write: their
         # keys (fingerprints of pages that no longer exist) match nothing.
         delta = {**self._delta, **changed}
@@ -90,6 +82,14 @@ class Pieces:
                 if changed:
                     _write(_delta_path(self.path), delta)
                 return
+            new = self._new
+            if keep_unused:
+                current = {
+                    name: found
+                    for name, found in old.items()
+                    if type(found) is tuple and self.keys.get(name.rpartition("|")[2]) == found[0]
+                }
+                new = {**current, **new}
             _write(self.path, new)
             _delta_path(self.path).unlink(missing_ok=True)
         except (OSError, ValueError):

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import marshal
 import os
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Task
 from . import manifest
-from .pages import Page, task_pages
+from .pages import task_pages
 from .view import SiteView
 
 
@@ -29,6 +30,8 @@ from .view import SiteView
 class Kept:
     deps: dict[str, tuple[str, ...]]  # task id → its page's dependencies, as last time
     fingerprints: dict[str, str]  # page path → fingerprint, as last time
+    old_deps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # as stored
+    token: str = ""  # names the stored dependencies (see ``keep``)
 
 
 def histories(site: SiteView) -> dict[str, str]:
@@ -50,7 +53,7 @@ def kept_task_pages(
     last = _read(store)
     if last is None or last[0] != base:
         return None
-    _base, old_items, old_history, old_deps = last
+    _base, old_items, old_history, old_deps, token = last
     changed = {k for k in items.keys() | old_items.keys() if items.get(k) != old_items.get(k)}
     changed.discard("h")  # the history as a whole: not a dependency of task pages
     if any(not key.startswith("t:") for key in changed):
@@ -80,7 +83,7 @@ def kept_task_pages(
             continue
         deps_kept[task.id] = deps
         fingerprints[path] = entry[0]
-    return Kept(deps_kept, fingerprints)
+    return Kept(deps_kept, fingerprints, old_deps, token)
 
 
 def complete(site: SiteView, kept: Kept, items: dict[str, str]) -> int:
@@ -108,35 +111,51 @@ def _neighbours(site: SiteView, task: Task) -> list[Task]:
 
 
 def keep(
-    site: SiteView,
     store: Path,
     base: str,
     items: dict[str, str],
     history: dict[str, str],
-    pages: list[Page],
+    deps: dict[str, tuple[str, ...]],
+    kept: Kept | None,
 ) -> None:
-    """Store this build's digests and task pages' dependencies for the next build."""
-    by_path = {page.path: page for page in pages}
-    deps = {task.id: by_path[site.task_url(task)].deps for task in site.ws.tasks}
+    """Store this build's digests and task pages' dependencies (by task id) for the next
+    build. The dependencies, which an edit rarely changes, have a file of their own, written
+    only when they changed since ``kept`` was read."""
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
-        tmp = store.with_name(f".{store.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((base, items, history, deps)))
-        os.replace(tmp, store)
+        token = kept.token if kept is not None and deps == kept.old_deps else None
+        if token is None:
+            token = f"{time.time_ns()}-{os.getpid()}"
+            _write(_deps_path(store), (token, deps))
+        _write(store, (base, items, history, token))
     except (OSError, ValueError):
         pass  # only a cache: the next build plans every page
 
 
-State = tuple[str, dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]
+def _deps_path(store: Path) -> Path:
+    return store.with_name(store.name.replace(".marshal", "-deps.marshal"))
+
+
+def _write(path: Path, value: object) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(marshal.dumps(value))
+    os.replace(tmp, path)
+
+
+State = tuple[str, dict[str, str], dict[str, str], dict[str, tuple[str, ...]], str]
 
 
 def _read(store: Path) -> State | None:
+    """The last build's base key, digests, dependencies and the dependencies' token."""
     try:
-        data = marshal.loads(store.read_bytes())
+        main = marshal.loads(store.read_bytes())
+        deps = marshal.loads(_deps_path(store).read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not (isinstance(data, tuple) and len(data) == 4 and isinstance(data[0], str)):
+    if not (isinstance(main, tuple) and len(main) == 4 and isinstance(main[0], str)):
         return None
-    if not all(isinstance(part, dict) for part in data[1:]):
+    if not (isinstance(deps, tuple) and len(deps) == 2 and deps[0] == main[3]):
+        return None  # written by different builds (one was interrupted)
+    if not all(isinstance(part, dict) for part in (main[1], main[2], deps[1])):
         return None
-    return data  # type: ignore[return-value]
+    return main[0], main[1], main[2], deps[1], main[3]
