@@ -172,7 +172,15 @@ def _build(
     early = None
     if kept is not None and items is not None and fresh <= EARLY_MAX_FRESH:
         early = _start_early(site, out, items, previous, existing, jobs, use_cache)
-    pages = plan(site, kept.deps if kept else None)
+    # Kept task pages that were not planned afresh, and whose files are there, are as they
+    # were: they are left out of the plan, and their entries carried over.
+    unchanged: dict[str, str] = {}
+    if kept is not None:
+        for task in ws.tasks:
+            path = site.task_url(task)
+            if task.id not in kept.fresh and path in existing and path in previous:
+                unchanged[task.id] = path
+    pages = plan(site, kept.deps if kept else None, unchanged.keys())
     pages.extend(environment.asset_pages())
     fingerprints: list[str] = []
 
@@ -183,8 +191,9 @@ def _build(
             histories = reuse.histories(site) if store is not None else {}
         known = kept.fingerprints if kept else None
         fingerprints.extend(manifest.fingerprints(site, pages, items, known))
-        by_path = {page.path: fingerprints[i] for i, page in enumerate(pages)}
-        site.piece_keys = {t.id: by_path[site.task_url(t)] for t in ws.tasks}
+        if kept is None:  # else known before the plan
+            by_path = {page.path: fingerprints[i] for i, page in enumerate(pages)}
+            site.piece_keys = {t.id: by_path[site.task_url(t)] for t in ws.tasks}
 
     if previous:
         take_fingerprints()
@@ -221,6 +230,8 @@ def _build(
         digest, wrote = results.get(index, (previous.get(page.path, ("", ""))[1], False))
         written += wrote
         entries[page.path] = (fingerprints[index], digest)
+    for path in unchanged.values():
+        entries[path] = previous[path]
     removed = manifest.remove_stale(out, previous, entries)
     left_out = [path for path, _ in broken_files(site)]
     problems = (len(ws.errors), len(ws.warnings))
@@ -236,7 +247,7 @@ def _build(
     return BuildResult(
         out,
         out / "index.html",
-        len(pages),
+        len(pages) + len(unchanged),
         len(todo),
         written,
         removed,

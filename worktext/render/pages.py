@@ -9,7 +9,7 @@ into a fingerprint, so an edit re-renders exactly the pages that show the edited
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,14 +84,19 @@ def _fill_own_deps(site: SiteView) -> None:
         )
 
 
-def plan(site: SiteView, kept: Mapping[str, tuple[str, ...]] | None = None) -> list[Page]:
+def plan(
+    site: SiteView,
+    kept: Mapping[str, tuple[str, ...]] | None = None,
+    skip: Collection[str] = (),
+) -> list[Page]:
     """Every page of the site, in a stable order. ``kept``: task pages' dependencies by task
-    id, known to be what they were last time (reuse.py), so not worked out again."""
+    id, known to be what they were last time (reuse.py), so not worked out again; ``skip``:
+    ids of tasks whose pages are left out (a rebuild keeps them as they are)."""
     for memo in _OWN_DEPS:  # of this build's workspace only
         memo.clear()
     try:
         _fill_own_deps(site)
-        return _plan(site, kept or {})
+        return _plan(site, kept or {}, skip)
     finally:
         for memo in _OWN_DEPS:
             memo.clear()
@@ -192,7 +197,7 @@ def whole_site_pages(site: SiteView) -> list[Page]:
     ]
 
 
-def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]]) -> list[Page]:
+def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]], skip: Collection[str]) -> list[Page]:
     ws, urls = site.ws, site.urls
     pages = whole_site_pages(site)
     pages.extend(_project_pages(site))
@@ -211,7 +216,9 @@ def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]]) -> list[Page]:
                 section="projects",
             )
         )
-    pages.extend(_task_page(site, task, kept.get(task.id)) for task in ws.tasks)
+    pages.extend(
+        _task_page(site, task, kept.get(task.id)) for task in ws.tasks if task.id not in skip
+    )
     for person in ws.people:
         tasks = ws.tasks_of_person(person)
         deps = (

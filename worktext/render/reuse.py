@@ -32,6 +32,7 @@ class Kept:
     fingerprints: dict[str, str]  # page path → fingerprint, as last time
     old_deps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # as stored
     token: str = ""  # names the stored dependencies (see ``keep``)
+    fresh: set[str] = field(default_factory=set)  # ids of the tasks ``complete`` planned
 
 
 def histories(site: SiteView) -> dict[str, str]:
@@ -97,6 +98,7 @@ def complete(site: SiteView, kept: Kept, items: dict[str, str]) -> int:
     ):
         kept.deps[task.id] = page.deps
         kept.fingerprints[page.path] = key
+    kept.fresh.update(task.id for task in fresh)
     return len(fresh)
 
 
