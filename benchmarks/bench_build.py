@@ -146,6 +146,20 @@ def bench_hugo(ws: Path, work: Path) -> Callable[[], float] | None:
     return build
 
 
+def reference_loop() -> float:
+    """Seconds of a fixed pure-Python loop (best of 3): how fast this machine runs Python right
+    now. Shared machines drift (by 2x on the one these figures came from); printed beside the
+    figures so that runs can be compared."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for number in range(3_000_000):
+            total += number
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def ratio(ours: float, peer: float | None) -> str:
     return (
         "not installed" if peer is None else f"{peer:.2f} s  (worktext / peer = {ours / peer:.2f})"
@@ -167,6 +181,7 @@ def main() -> int:
             generate(ws, tasks=args.tasks)
         pages = sum(1 for _ in (ws / "tasks").rglob("*.md"))
         print(f"workspace: {pages} tasks in {ws}  (cpus: {os.cpu_count()})")
+        print(f"reference loop: {reference_loop():.3f} s (lower: a faster machine right now)")
         ours = Worktext(ws, work / "public")
         hugo = bench_hugo(ws, work)
         colds, hugos = [], []
@@ -198,6 +213,7 @@ def main() -> int:
         mkdocs = None if args.skip_mkdocs else bench_mkdocs(ws, work)
         mk = "skipped" if args.skip_mkdocs else ratio(cold, mkdocs)
         print(f"mkdocs build:                  {mk}  (target <= 0.25)")
+        print(f"reference loop, at the end: {reference_loop():.3f} s")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
