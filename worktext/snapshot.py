@@ -165,6 +165,19 @@ def _encode_task(task: Task) -> tuple:
     return tuple(values)
 
 
+# A frozen dataclass's __init__ sets each field through object.__setattr__: for 10,000 tasks
+# that is most of a decode. Rows hold every field, checked when they were made, so a task is
+# made by setting its slots directly (Task has no __post_init__; test_snapshot checks equality).
+_TASK_SLOTS = tuple(getattr(Task, name).__set__ for name in _TASK_FIELDS)
+
+
+def _new_task(values: list[Any]) -> Task:
+    task = object.__new__(Task)
+    for set_slot, value in zip(_TASK_SLOTS, values, strict=True):
+        set_slot(task, value)
+    return task
+
+
 def _decode_task(row: tuple) -> Task:
     values = list(row)
     for index in _DATES:
@@ -176,7 +189,7 @@ def _decode_task(row: tuple) -> Task:
     values[_CHECKLIST] = Checklist(*values[_CHECKLIST])
     plain, extra = values[_EXTRA]
     values[_EXTRA] = extra if plain else _decode(extra)
-    return Task(*values)
+    return _new_task(values)
 
 
 def encode_diagnostics(diagnostics: list[Diagnostic]) -> list[tuple]:
