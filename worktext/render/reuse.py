@@ -55,15 +55,11 @@ def kept_task_pages(
     if last is None or last[0] != base:
         return None
     _base, old_items, old_history, old_deps, token = last
-    changed = {k for k in items.keys() | old_items.keys() if items.get(k) != old_items.get(k)}
+    changed = _changed(items, old_items)
     changed.discard("h")  # the history as a whole: not a dependency of task pages
     if any(not key.startswith("t:") for key in changed):
         return None
-    changed.update(
-        f"h:{task_id}"
-        for task_id in history.keys() | old_history.keys()
-        if history.get(task_id) != old_history.get(task_id)
-    )
+    changed.update(f"h:{task_id}" for task_id in _changed(history, old_history))
     ws = site.ws
     again: set[str] = set()  # ids of the tasks whose pages are planned again
     for key in changed:
@@ -85,6 +81,14 @@ def kept_task_pages(
         deps_kept[task.id] = deps
         fingerprints[path] = entry[0]
     return Kept(deps_kept, fingerprints, old_deps, token)
+
+
+def _changed(new: dict[str, str], old: dict[str, str]) -> set[str]:
+    """The keys whose values differ, or that only one of the two has."""
+    if new == old:
+        return set()
+    get = old.get
+    return {key for key, value in new.items() if get(key) != value} | (old.keys() - new.keys())
 
 
 def complete(site: SiteView, kept: Kept, items: dict[str, str]) -> int:
