@@ -95,7 +95,7 @@ def test_cards_and_rows_are_kept_and_only_the_edited_tasks_made_again(
     root, out, full = tmp_path / "ws", tmp_path / "out", tmp_path / "full"
     fixture_workspace(root)
     build_site(open_workspace(root, TODAY), out, jobs=1)
-    store = next((root / ".worktext").glob("site-*-fragments.marshal"))
+    store = next((root / ".worktext").glob("site-*-fragments-card-1.marshal"))
     assert "card|../|S-1" in marshal.loads(store.read_bytes())
     made: list[str] = []
     card = fragments.card

@@ -223,7 +223,7 @@ def _build(
             progress(len(todo), len(todo))
     fragments = site.fragment_store()
     if fragments is not None:
-        fragments.save(keep_unused=True)
+        fragments.save()
     entries = {}
     written = 0
     for index, page in enumerate(pages):

@@ -105,6 +105,41 @@ class Pieces:
 
 
 Share = tuple[str, str | bytes]
+
+
+class Fragments:
+    """The cards and rows of tasks (``SiteView._fragment``) kept between builds, under their
+    task page's fingerprint like the shares above; one store per kind and page depth, so that
+    a board reads the cards, not every row of every table as well. Each process adds what it
+    made; one of them saves them all (``save``)."""
+
+    def __init__(self, store: Callable[[str], Path], keys: Mapping[str, str]) -> None:
+        self._store = store
+        self.keys = keys
+        self._shards: dict[str, Pieces] = {}
+
+    def _shard(self, name: str) -> Pieces:
+        found = self._shards.get(name)
+        if found is None:
+            found = self._shards[name] = Pieces(self._store(f"fragments-{name}"), self.keys)
+        return found
+
+    def get(self, kind: str, root: str, task_id: str, make: Callable[[], str]) -> str:
+        shard = self._shard(f"{kind}-{root.count('../')}")
+        return shard.get(f"{kind}|{root}|{task_id}", make, self.keys.get(task_id))
+
+    def made(self) -> dict[str, dict[str, Share]]:
+        return {name: shard.made() for name, shard in self._shards.items()}
+
+    def add(self, made: dict[str, dict[str, Share]]) -> None:
+        for name, shares in made.items():
+            self._shard(name).add(shares)
+
+    def save(self) -> None:
+        for shard in self._shards.values():
+            shard.save(keep_unused=True)
+
+
 DELTA_MIN = 500  # shares the second file may hold before the first is written whole
 
 

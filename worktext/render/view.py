@@ -28,7 +28,7 @@ from ..workload import PersonLoad, person_load
 from . import calendar, fragments, ics
 from .flow import FlowView
 from .markdown import Renderer, is_safe_url, repo_rewriter
-from .pieces import Pieces
+from .pieces import Fragments, Pieces
 from .urls import UrlMap
 
 _LEADING_HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
@@ -72,7 +72,7 @@ class SiteView:
         # and where each kind of share is stored (pieces.py).
         self.piece_keys: dict[str, str] | None = None
         self.piece_store: Callable[[str], Path] | None = None
-        self._fragment_store: Pieces | None = None
+        self._fragment_store: Fragments | None = None
         self._loads: dict[str, PersonLoad] = {}  # by person id, LOAD_WEEKS weeks
         self._months: dict[tuple[int, int], calendar.Month] | None = None
         self.frames: dict[tuple[str, str, str], tuple[Markup, Markup, Markup]] = {}  # builder.frame
@@ -174,8 +174,7 @@ class SiteView:
             if store is None:
                 html = str(make())
             else:  # a card or row shows nothing its task's page does not: kept under its key
-                name = f"{kind}|{self.root}|{task.id}"
-                html = store.get(name, lambda: str(make()), store.keys.get(task.id))
+                html = store.get(kind, self.root, task.id, lambda: str(make()))
             found = self._fragments[key] = Markup(html)
         return found
 
@@ -217,13 +216,13 @@ class SiteView:
         """Every person's load (``workload.team_load``), sorted by id."""
         return [self.person_load(person, weeks) for person in self.ws.people]
 
-    def fragment_store(self) -> Pieces | None:
+    def fragment_store(self) -> Fragments | None:
         """The cards and rows kept from the last build, once the task pages' fingerprints are
         known (see ``pieces``). Each process adds what it made; the builder saves them once."""
         if self.piece_keys is None or self.piece_store is None:
             return None
         if self._fragment_store is None:
-            self._fragment_store = Pieces(self.piece_store("fragments"), self.piece_keys)
+            self._fragment_store = Fragments(self.piece_store, self.piece_keys)
         return self._fragment_store
 
     # -- tasks ----------------------------------------------------------------------------
