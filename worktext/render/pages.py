@@ -365,10 +365,13 @@ def index_json(site: SiteView) -> bytes:
     and no key before it has tasks)."""
     ws = site.ws
     pieces = site.pieces("index")
-    records = [pieces.get(t.id, lambda t=t: _dumps(task_record(ws, t))) for t in ws.tasks]
+    records = pieces.many(
+        [t.id for t in ws.tasks],
+        lambda task_id: _dumps(task_record(ws, ws.tasks.get(task_id))).encode(),
+    )
     head, tail = _dumps(index_document(ws, tasks=False)).split('"tasks":[]', 1)
     pieces.save()
-    return (f'{head}"tasks":[{",".join(records)}]{tail}\n').encode()
+    return b"".join([f'{head}"tasks":['.encode(), b",".join(records), f"]{tail}\n".encode()])
 
 
 def today_month(site: SiteView) -> str:

@@ -65,6 +65,31 @@ class Pieces:
             self._new[task_id] = (key, value)
         return value
 
+    def many(self, task_ids: list[str], make: Callable[[str], bytes]) -> list[bytes]:
+        """``get`` for each of ``task_ids`` under its own fingerprint (``make(task_id)`` for
+        those not kept), for shares kept as bytes: one call for the 10,000 shares of a
+        whole-site file."""
+        old, keys, new = self._old, self.keys, self._new
+        out: list[bytes] = []
+        for task_id in task_ids:
+            key = keys.get(task_id)
+            found = old.get(task_id)
+            if (
+                key is not None
+                and type(found) is tuple
+                and len(found) == 2
+                and found[0] == key
+                and type(found[1]) is bytes
+            ):
+                new[task_id] = found
+                out.append(found[1])
+                continue
+            value = make(task_id)
+            if key is not None:
+                new[task_id] = (key, value)
+            out.append(value)
+        return out
+
     def save(self, keep_unused: bool = False) -> None:
         """Keep this build's shares for the next (those of tasks that are gone are dropped).
         ``keep_unused``: also keep the stored shares this build did not ask for that are still

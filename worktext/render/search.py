@@ -81,14 +81,14 @@ def safe_json(data: object) -> str:
 def search_script(ws: Workspace, urls: UrlMap, pieces: Pieces | None = None) -> bytes:
     """The index as a script. Each task's row comes from ``pieces`` when it has it: the JSON
     of a list is its items' JSON joined by commas, so the rows are joined as text."""
-    rows = [
-        pieces.get(t.id, lambda t=t: safe_json(task_entry(ws, urls, t)))
-        if pieces is not None
-        else safe_json(task_entry(ws, urls, t))
-        for t in ws.tasks
-    ]
-    rows += [safe_json(row) for row in other_entries(ws, urls)]
-    payload = f'{{"fields":{safe_json(FIELDS)},"rows":[{",".join(rows)}]}}'
+
+    def row(task_id: str) -> bytes:
+        return safe_json(task_entry(ws, urls, ws.tasks.get(task_id))).encode()
+
+    ids = [t.id for t in ws.tasks]
+    rows = pieces.many(ids, row) if pieces is not None else [row(task_id) for task_id in ids]
+    rows += [safe_json(entry).encode() for entry in other_entries(ws, urls)]
     if pieces is not None:
         pieces.save()
-    return f"window.WORKTEXT_SEARCH = {payload};\n".encode()
+    head = f'window.WORKTEXT_SEARCH = {{"fields":{safe_json(FIELDS)},"rows":['.encode()
+    return b"".join([head, b",".join(rows), b"]};\n"])
