@@ -189,6 +189,10 @@ class Feeds:
         self._occurrence_events: dict[str, bytes] = {}  # by occurrence id, folded
         self._by_person: dict[str, list[recur.Occurrence]] | None = None
 
+    def _make_event(self, task_id: str) -> bytes:
+        task = self.ws.tasks.get(task_id)
+        return _folded(task_event(self.ws, task, self.stamp, self.domain))
+
     def _task(self, task: Task) -> bytes:
         found = self._events.get(task.id)
         if found is None:
@@ -228,7 +232,13 @@ class Feeds:
     def workspace(self) -> bytes:
         ws = self.ws
         events: list[list[str] | bytes] = list(milestone_events(ws, ws.all_projects(), self.stamp))
-        events += [self._task(task) for task in ws.tasks if task.due is not None]
+        due = [task for task in ws.tasks if task.due is not None]
+        if self.pieces is not None:  # every task's event, kept or made, in one call
+            made = self.pieces.many([task.id for task in due], self._make_event)
+            self._events.update(zip((task.id for task in due), made, strict=True))
+            events += made
+        else:
+            events += [self._task(task) for task in due]
         events += self._recurring(self.occurrences)
         if self.pieces is not None:
             self.pieces.save()  # this feed asked for every task's event
