@@ -150,23 +150,29 @@ def _load(path: Path) -> Any:
 def _dump(root: Path, name: str, payload: Any, header: bytes = b"") -> None:
     """Write atomically (``header`` first); a cache that cannot be written is simply not
     written."""
-    folder = cache_dir(root)
+    with contextlib.suppress(OSError, ValueError):
+        write_value(cache_dir(root) / name, payload, header)
+
+
+def write_value(path: Path, value: Any, header: bytes = b"") -> None:
+    """Write ``header`` and ``value`` (plain data, marshalled) to a file of the cache folder
+    atomically: into a temporary file beside it, then ``os.replace``. The folder is made, and
+    told to git to ignore itself, when missing. Raises OSError or ValueError."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# worktext's disposable cache\n*\n", encoding="utf-8")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# worktext's disposable cache\n*\n", encoding="utf-8")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(header)
-                handle.write(marshal.dumps(payload))
-            os.replace(tmp, folder / name)
-        except BaseException:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(header)
+            handle.write(marshal.dumps(value))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-            raise
-    except (OSError, ValueError):
-        pass
+        raise
 
 
 @dataclass

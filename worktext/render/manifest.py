@@ -5,6 +5,7 @@ digest of all the inputs. The builder compares them to render only what changed,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import marshal
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..cache import cache_dir
+from ..cache import cache_dir, write_value
 from ..config import Config
 from ..history import History
 from . import environment
@@ -141,20 +142,9 @@ def read_manifest(path: Path) -> Manifest:
 def write_manifest(
     path: Path, manifest: dict[str, tuple[str, str]], inputs: str | None, report: dict[str, Any]
 ) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        gitignore = path.parent / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n")
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(
-            marshal.dumps(
-                {"format": MANIFEST_FORMAT, "inputs": inputs, "report": report, "pages": manifest}
-            )
-        )
-        os.replace(tmp, path)
-    except OSError:
-        pass  # the manifest only saves time; a read-only workspace still builds
+    value = {"format": MANIFEST_FORMAT, "inputs": inputs, "report": report, "pages": manifest}
+    with contextlib.suppress(OSError, ValueError):  # it only saves time: a read-only
+        write_value(path, value)  # workspace still builds
 
 
 def existing_files(out: Path) -> set[str]:

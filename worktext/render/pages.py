@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..export import index_document, task_record
+from ..index import Workspace
 from ..model import Task
 from . import calendar as cal
 from . import contexts
@@ -310,13 +311,19 @@ def _project_pages(site: SiteView) -> list[Page]:
     return pages
 
 
-def _task_page_deps(site: SiteView, task: Task) -> set[str]:
-    ws = site.ws
-    related = [task, *ws.dependencies(task), *ws.dependents(task), *ws.children(task)]
+def neighbours(ws: Workspace, task: Task) -> list[Task]:
+    """The tasks a task's page shows (dependencies both ways, children, parent): each of
+    them shows it in turn (reuse.py relies on that)."""
+    found = [*ws.dependencies(task), *ws.dependents(task), *ws.children(task)]
     parent = ws.parent_of(task)
     if parent is not None:
-        related.append(parent)
-    deps = _task_deps(site, related, with_neighbours=False)
+        found.append(parent)
+    return found
+
+
+def _task_page_deps(site: SiteView, task: Task) -> set[str]:
+    ws = site.ws
+    deps = _task_deps(site, [task, *neighbours(ws, task)], with_neighbours=False)
     deps.add(f"p:{ws.project_of(task).id}")
     deps.update(f"g:{g}" for g in task.goals)
     deps.update(f"t:{d}" for d in task.depends_on)  # ids that do not resolve yet

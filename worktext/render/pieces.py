@@ -11,10 +11,11 @@ without it, or with a damaged one, makes every share afresh and gives the same b
 from __future__ import annotations
 
 import marshal
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
+
+from ..cache import write_value
 
 T = TypeVar("T", str, bytes)
 
@@ -105,7 +106,7 @@ class Pieces:
         try:
             if self._base_size and len(delta) <= max(DELTA_MIN, self._base_size // 10):
                 if changed:
-                    _write(_delta_path(self.path), delta)
+                    write_value(_delta_path(self.path), delta)
                 return
             new = self._new
             if keep_unused:
@@ -115,7 +116,7 @@ class Pieces:
                     if type(found) is tuple and self.keys.get(name.rpartition("|")[2]) == found[0]
                 }
                 new = {**current, **new}
-            _write(self.path, new)
+            write_value(self.path, new)
             _delta_path(self.path).unlink(missing_ok=True)
         except (OSError, ValueError):
             pass  # only a cache: the next build makes the shares again
@@ -170,13 +171,6 @@ DELTA_MIN = 500  # shares the second file may hold before the first is written w
 
 def _delta_path(path: Path) -> Path:
     return path.with_name(path.name + ".delta")
-
-
-def _write(path: Path, shares: dict[str, Share]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(marshal.dumps(shares))
-    os.replace(tmp, path)
 
 
 def _read(path: Path) -> dict[str, Share]:

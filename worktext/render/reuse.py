@@ -20,9 +20,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Task
+from ..cache import write_value
 from . import manifest
-from .pages import task_pages
+from .pages import neighbours, task_pages
 from .view import SiteView
 
 
@@ -66,7 +66,7 @@ def kept_task_pages(
         again.add(key[2:])
         task = ws.tasks.get(key[2:])
         if task is not None:
-            again.update(neighbour.id for neighbour in _neighbours(site, task))
+            again.update(neighbour.id for neighbour in neighbours(ws, task))
     for task_id, deps in old_deps.items():
         if not changed.isdisjoint(deps):
             again.add(task_id)
@@ -106,16 +106,6 @@ def complete(site: SiteView, kept: Kept, items: dict[str, str]) -> int:
     return len(fresh)
 
 
-def _neighbours(site: SiteView, task: Task) -> list[Task]:
-    """The tasks whose pages show ``task`` (as pages.py plans them): the relation is mutual."""
-    ws = site.ws
-    found = [*ws.dependencies(task), *ws.dependents(task), *ws.children(task)]
-    parent = ws.parent_of(task)
-    if parent is not None:
-        found.append(parent)
-    return found
-
-
 def keep(
     store: Path,
     base: str,
@@ -128,24 +118,17 @@ def keep(
     build. The dependencies, which an edit rarely changes, have a file of their own, written
     only when they changed since ``kept`` was read."""
     try:
-        store.parent.mkdir(parents=True, exist_ok=True)
         token = kept.token if kept is not None and deps == kept.old_deps else None
         if token is None:
             token = f"{time.time_ns()}-{os.getpid()}"
-            _write(_deps_path(store), (token, deps))
-        _write(store, (base, items, history, token))
+            write_value(_deps_path(store), (token, deps))
+        write_value(store, (base, items, history, token))
     except (OSError, ValueError):
         pass  # only a cache: the next build plans every page
 
 
 def _deps_path(store: Path) -> Path:
     return store.with_name(store.name.replace(".marshal", "-deps.marshal"))
-
-
-def _write(path: Path, value: object) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(marshal.dumps(value))
-    os.replace(tmp, path)
 
 
 State = tuple[str, dict[str, str], dict[str, str], dict[str, tuple[str, ...]], str]
