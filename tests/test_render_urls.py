@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+import string
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worktext.render.urls import OutputCollision, UrlMap, relative, root_prefix, safe_name
+from worktext.render.urls import (
+    OutputCollision,
+    UrlMap,
+    escaped_name,
+    relative,
+    root_prefix,
+    safe_name,
+)
 
 SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*\Z")
 
@@ -62,3 +70,13 @@ def test_relative_links_work_from_any_depth() -> None:
     assert relative("index.html", "tasks/A.html") == "tasks/A.html"
     assert root_prefix("index.html") == ""
     assert root_prefix("tasks/A.html") == "../"
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + "._- /\\:é\x00", max_size=8))
+def test_the_quick_path_of_safe_name_gives_the_full_answer(item_id: str) -> None:
+    assert safe_name(item_id) == escaped_name(item_id)
+
+
+def test_reserved_and_dotted_names_take_the_full_path() -> None:
+    for item_id in ("con", "CON.txt", "aux.", "lpt1", "a.", "-x", ".x", "a b"):
+        assert safe_name(item_id) == escaped_name(item_id) != item_id

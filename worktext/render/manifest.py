@@ -74,8 +74,9 @@ def item_digests(site: SiteView) -> dict[str, str]:
     ):
         registry = dict(ws.registries())[kind]
         for item in registry:
-            text = ws.item_digest(item) + "".join(by_path.get(item.path, ()))
-            items[f"{prefix}:{item.id}"] = digest(text)
+            found = by_path.get(item.path)
+            own = ws.item_digest(item)
+            items[f"{prefix}:{item.id}"] = digest(own + "".join(found)) if found else own
     items[f"p:{ws.default_area.id}"] = items.get(
         f"p:{ws.default_area.id}", digest(repr(ws.default_area))
     )

@@ -13,6 +13,7 @@ import re
 from ..errors import WorktextError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(?<![. ])")
 _RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{n}" for n in range(10)] + [f"lpt{n}" for n in range(10)]
 )
@@ -37,6 +38,13 @@ class OutputCollision(WorktextError):
 
 def safe_name(item_id: str) -> str:
     """A file name (without extension) for an id: readable, portable, never a path."""
+    if _PLAIN.fullmatch(item_id) and item_id.split(".")[0].lower() not in _RESERVED:
+        return item_id  # most ids: already a safe name, which escaped_name leaves as it is
+    return escaped_name(item_id)
+
+
+def escaped_name(item_id: str) -> str:
+    """``safe_name`` worked out in full."""
     name = _UNSAFE.sub(lambda m: f"_{ord(m.group()):x}_", item_id)
     if not name or name[0] in ".-":  # no hidden files, nothing that reads as an option
         name = "_" + name

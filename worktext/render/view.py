@@ -62,7 +62,10 @@ class SiteView:
         self.repo_url = ws.config.repo_url if _safe_web_url(ws.config.repo_url) else None
         # The git history: given (already read for this build), or read when first asked.
         self.flow = FlowView(ws, self.repo_url, use_cache, history)
-        self._item_pages = {t.path: urls.item("task", t.id) for t in ws.tasks if t.path}
+        # Every task's page, claimed at once (two ids on one file are an error before any
+        # page is made); task_url is asked for it tens of thousands of times.
+        self._task_urls = {t.id: urls.item("task", t.id) for t in ws.tasks}
+        self._item_pages = {t.path: self._task_urls[t.id] for t in ws.tasks if t.path}
         for project in ws.all_projects():
             if project.path:
                 self._item_pages[project.path] = urls.item("project", project.id)
@@ -87,7 +90,8 @@ class SiteView:
     # -- links ----------------------------------------------------------------------------
 
     def task_url(self, task: Task) -> str:
-        return self.urls.item("task", task.id)
+        found = self._task_urls.get(task.id)
+        return found if found is not None else self.urls.item("task", task.id)
 
     def project_url(self, project: Project) -> str:
         return self.urls.item("project", project.id)
