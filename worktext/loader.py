@@ -11,6 +11,7 @@ the cache stores, so a file gives the same result wherever it was read; ordering
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import marshal
 import os
@@ -130,13 +131,25 @@ class Scan:
 
     def trusted(self, rel: str) -> bool:
         """Whether the file's parse may be served from, and stored in, the cache."""
-        key = self.keys[rel]
-        return key is not None and not cache.is_racy(key, self.now_ns)
+        return rel not in self.untrusted
 
     def settled(self) -> bool:
         """No file changed too recently to be told apart from a later change. A file that
         cannot be stat'ed (a dangling link) gives the same diagnostic until its key appears."""
-        return all(key is None or not cache.is_racy(key, self.now_ns) for key in self.keys.values())
+        return not self.racy
+
+    @functools.cached_property
+    def racy(self) -> set[str]:
+        """The files changed too recently to be told apart from a later change."""
+        now = self.now_ns
+        return {
+            rel for rel, key in self.keys.items() if key is not None and cache.is_racy(key, now)
+        }
+
+    @functools.cached_property
+    def untrusted(self) -> set[str]:
+        """The racy files, and those that could not be stat'ed."""
+        return self.racy | {rel for rel, key in self.keys.items() if key is None}
 
 
 def scan(config: Config) -> Scan:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import marshal
+from collections.abc import Callable
 from dataclasses import fields
-from typing import Any
+from typing import Any, TypeVar
 
 from .model import (
     Away,
@@ -166,30 +167,45 @@ def _encode_task(task: Task) -> tuple:
 
 
 # A frozen dataclass's __init__ sets each field through object.__setattr__: for 10,000 tasks
-# that is most of a decode. Rows hold every field, checked when they were made, so a task is
-# made by setting its slots directly (Task has no __post_init__; test_snapshot checks equality).
-_TASK_SLOTS = tuple(getattr(Task, name).__set__ for name in _TASK_FIELDS)
+# that is most of a decode. Rows hold every field, checked when they were made, so a task (its
+# log entries, its checklist) is made by setting its slots directly (none of these classes has
+# a __post_init__; test_snapshot checks that decoded items equal the originals).
+T = TypeVar("T")
 
 
-def _new_task(values: list[Any]) -> Task:
-    task = object.__new__(Task)
-    for set_slot, value in zip(_TASK_SLOTS, values, strict=True):
-        set_slot(task, value)
-    return task
+def _maker(cls: type[T]) -> Callable[..., T]:
+    """``cls(*values)`` for a frozen slotted dataclass without ``__post_init__``, made by
+    setting its slots directly."""
+    slots = tuple(getattr(cls, f.name).__set__ for f in fields(cls))  # type: ignore[arg-type]
+    new = object.__new__
+
+    def make(*values: Any) -> T:
+        item = new(cls)
+        for set_slot, value in zip(slots, values, strict=True):
+            set_slot(item, value)
+        return item
+
+    return make
+
+
+_new_task = _maker(Task)
+_new_entry = _maker(TimeEntry)
+_new_checklist = _maker(Checklist)
 
 
 def _decode_task(row: tuple) -> Task:
     values = list(row)
     for index in _DATES:
         values[index] = _decode_date(values[index])
-    values[_LOG] = tuple(
-        TimeEntry(dt.date.fromordinal(day), hours, who, note)
-        for day, hours, who, note in values[_LOG]
-    )
-    values[_CHECKLIST] = Checklist(*values[_CHECKLIST])
+    if values[_LOG]:
+        values[_LOG] = tuple(
+            _new_entry(dt.date.fromordinal(day), hours, who, note)
+            for day, hours, who, note in values[_LOG]
+        )
+    values[_CHECKLIST] = _new_checklist(*values[_CHECKLIST])
     plain, extra = values[_EXTRA]
     values[_EXTRA] = extra if plain else _decode(extra)
-    return _new_task(values)
+    return _new_task(*values)
 
 
 def encode_diagnostics(diagnostics: list[Diagnostic]) -> list[tuple]:
