@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import hashlib
 import multiprocessing
@@ -103,19 +104,13 @@ def build_site(
         done = _still_current(out, inputs, last, existing, started)
         if done is not None:
             return done
-    # A rebuild takes over the task pages that cannot have changed (reuse.py).
-    store = manifest.piece_path(ws.config, out, "plan") if use_cache else None
-    base = manifest.base_key(ws.config, ws.today)
-    items: dict[str, str] | None = None
-    histories: dict[str, str] = {}
-    kept = None
-    fresh = 0
-    if previous and store is not None:
-        items, histories = manifest.item_digests(site), reuse.histories(site)
-        kept = reuse.kept_task_pages(site, store, base, items, histories, previous)
-        if kept is not None:  # every task page's fingerprint is known before the plan
-            fresh = reuse.complete(site, kept, items)
-            site.piece_keys = {t.id: kept.fingerprints[site.task_url(t)] for t in ws.tasks}
+    build = _Build(
+        site, out, manifest_path, previous, existing, inputs, jobs, progress, use_cache, started
+    )
+    if use_cache:  # a rebuild takes over the task pages that cannot have changed (reuse.py)
+        build.store = manifest.piece_path(ws.config, out, "plan")
+        if previous:
+            build.keep_task_pages()
     # Rendering makes millions of short-lived objects and no reference cycles worth collecting;
     # with the collector paused (and the loaded workspace frozen out of its sight) it is ~25 %
     # faster. It is restored when the build ends.
@@ -123,24 +118,7 @@ def build_site(
     gc.freeze()
     gc.disable()
     try:
-        return _build(
-            site,
-            out,
-            previous,
-            existing,
-            kept,
-            fresh,
-            items,
-            histories,
-            started,
-            jobs,
-            progress,
-            use_cache,
-            inputs,
-            store,
-            base,
-            manifest_path,
-        )
+        return build.run()
     finally:
         gc.unfreeze()
         if was_enabled:
@@ -148,114 +126,146 @@ def build_site(
         _CURRENT.clear()
 
 
-def _build(
-    site: SiteView,
-    out: Path,
-    previous: dict[str, tuple[str, str]],
-    existing: set[str],
-    kept: reuse.Kept | None,
-    fresh: int,
-    items: dict[str, str] | None,
-    histories: dict[str, str],
-    started: float,
-    jobs: int | None,
-    progress: Progress | None,
-    use_cache: bool,
-    inputs: str | None,
-    store: Path | None,
-    base: str,
-    manifest_path: Path,
-) -> BuildResult:
-    ws = site.ws
-    # A rebuild whose task pages are nearly all kept knows, before planning, which pages of the
-    # whole site to redo: a fork renders those while this process plans the rest.
-    early = None
-    if kept is not None and items is not None and fresh <= EARLY_MAX_FRESH:
-        early = _start_early(site, out, items, previous, existing, jobs, use_cache)
-    # Kept task pages that were not planned afresh, and whose files are there, are as they
-    # were: they are left out of the plan, and their entries carried over.
-    unchanged: dict[str, str] = {}
-    if kept is not None:
-        for task in ws.tasks:
-            path = site.task_url(task)
-            if task.id not in kept.fresh and path in existing and path in previous:
-                unchanged[task.id] = path
-    pages = plan(site, kept.deps if kept else None, unchanged.keys())
-    pages.extend(environment.asset_pages())
-    fingerprints: list[str] = []
+@dataclass
+class _Build:
+    """One build into a folder: the last build's manifest and files there, what a rebuild
+    keeps of it, and how to run."""
 
-    def take_fingerprints() -> None:
-        nonlocal items, histories
-        if items is None:
-            items = manifest.item_digests(site)
-            histories = reuse.histories(site) if store is not None else {}
-        known = kept.fingerprints if kept else None
-        fingerprints.extend(manifest.fingerprints(site, pages, items, known))
-        if kept is None:  # else known before the plan
-            by_path = {page.path: fingerprints[i] for i, page in enumerate(pages)}
-            site.piece_keys = {t.id: by_path[site.task_url(t)] for t in ws.tasks}
+    site: SiteView
+    out: Path
+    manifest_path: Path
+    previous: dict[str, tuple[str, str]]  # the last build's pages: (fingerprint, digest)
+    existing: set[str]  # the files in ``out``
+    inputs: str | None  # the key of every input, when known
+    jobs: int | None
+    progress: Progress | None
+    use_cache: bool
+    started: float
+    store: Path | None = None  # where the plan is kept for the next build (reuse.py)
+    items: dict[str, str] | None = None  # manifest.item_digests, once taken
+    histories: dict[str, str] = field(default_factory=dict)  # reuse.histories
+    kept: reuse.Kept | None = None  # the task pages taken over from the last build
+    fresh: int = 0  # task pages of those planned afresh
+    fingerprints: list[str] = field(default_factory=list)  # of ``pages``
+    pages: list[Page] = field(default_factory=list)
 
-    if previous:
-        take_fingerprints()
-        todo = [
-            index
-            for index, page in enumerate(pages)
-            if previous.get(page.path, ("",))[0] != fingerprints[index] or page.path not in existing
-        ]
-    else:  # every page is new: their fingerprints (for the next build) are taken meanwhile
-        todo = list(range(len(pages)))
-    if todo and "env" not in _CURRENT:  # compiling the templates: much of a build with little
-        prepare(site, bytecode_cache=use_cache)  # to do
-    if any({"*", "h"} & set(pages[index].deps) for index in todo):
-        site.flow.warm()  # the pages of many tasks share the flows: once, before any fork
-    _CURRENT.update(out=out, pages=pages, previous=previous)
-    if early is None:
-        results = _render_all(
-            todo, jobs, progress, meanwhile=None if fingerprints else take_fingerprints
+    @functools.cached_property
+    def base(self) -> str:
+        return manifest.base_key(self.site.ws.config, self.site.ws.today)
+
+    def keep_task_pages(self) -> None:
+        """Take over what the last build planned, when only tasks changed since: then every
+        task page's fingerprint is known before the plan."""
+        site, store = self.site, self.store
+        assert store is not None
+        self.items, self.histories = manifest.item_digests(site), reuse.histories(site)
+        self.kept = reuse.kept_task_pages(
+            site, store, self.base, self.items, self.histories, self.previous
         )
-    else:
-        taken = early.paths()
-        results = _render_chunk([index for index in todo if pages[index].path not in taken])
-        by_path = {page.path: index for index, page in enumerate(pages)}
-        for path, result in early.finish().items():
-            results[by_path[path]] = result
-        if progress:
-            progress(len(todo), len(todo))
-    fragments = site.fragment_store()
-    if fragments is not None:
-        fragments.save()
-    entries = {}
-    written = 0
-    for index, page in enumerate(pages):
-        digest, wrote = results.get(index, (previous.get(page.path, ("", ""))[1], False))
-        written += wrote
-        entries[page.path] = (fingerprints[index], digest)
-    for path in unchanged.values():
-        entries[path] = previous[path]
-    removed = manifest.remove_stale(out, previous, entries)
-    left_out = [path for path, _ in broken_files(site)]
-    problems = (len(ws.errors), len(ws.warnings))
-    report = {"left_out": left_out, "problems": problems}
-    manifest.write_manifest(manifest_path, entries, inputs, report)
-    if store is not None and items is not None:
-        if kept is not None:  # complete(): it holds every task's
+        if self.kept is not None:
+            self.fresh = reuse.complete(site, self.kept, self.items)
+            fingerprints = self.kept.fingerprints
+            site.piece_keys = {t.id: fingerprints[site.task_url(t)] for t in site.ws.tasks}
+
+    def take_fingerprints(self) -> None:
+        site, kept = self.site, self.kept
+        if self.items is None:
+            self.items = manifest.item_digests(site)
+            self.histories = reuse.histories(site) if self.store is not None else {}
+        known = kept.fingerprints if kept else None
+        self.fingerprints.extend(manifest.fingerprints(site, self.pages, self.items, known))
+        if kept is None:  # else known before the plan
+            by_path = {page.path: self.fingerprints[i] for i, page in enumerate(self.pages)}
+            site.piece_keys = {t.id: by_path[site.task_url(t)] for t in site.ws.tasks}
+
+    def run(self) -> BuildResult:
+        site, kept, previous, existing = self.site, self.kept, self.previous, self.existing
+        ws = site.ws
+        # A rebuild whose task pages are nearly all kept knows, before planning, which pages
+        # of the whole site to redo: a fork renders those while this process plans the rest.
+        early = None
+        if kept is not None and self.items is not None and self.fresh <= EARLY_MAX_FRESH:
+            early = _start_early(
+                site, self.out, self.items, previous, existing, self.jobs, self.use_cache
+            )
+        # Kept task pages that were not planned afresh, and whose files are there, are as
+        # they were: they are left out of the plan, and their entries carried over.
+        unchanged: dict[str, str] = {}
+        if kept is not None:
+            for task in ws.tasks:
+                path = site.task_url(task)
+                if task.id not in kept.fresh and path in existing and path in previous:
+                    unchanged[task.id] = path
+        pages = self.pages = plan(site, kept.deps if kept else None, unchanged.keys())
+        pages.extend(environment.asset_pages())
+        fingerprints = self.fingerprints
+        if previous:
+            self.take_fingerprints()
+            todo = [
+                index
+                for index, page in enumerate(pages)
+                if previous.get(page.path, ("",))[0] != fingerprints[index]
+                or page.path not in existing
+            ]
+        else:  # every page is new: their fingerprints (for the next build) are taken meanwhile
+            todo = list(range(len(pages)))
+        if todo and "env" not in _CURRENT:  # compiling the templates: much of a build with
+            prepare(site, bytecode_cache=self.use_cache)  # little to do
+        if any({"*", "h"} & set(pages[index].deps) for index in todo):
+            site.flow.warm()  # the pages of many tasks share the flows: once, before any fork
+        _CURRENT.update(out=self.out, pages=pages, previous=previous)
+        if early is None:
+            meanwhile = None if fingerprints else self.take_fingerprints
+            results = _render_all(todo, self.jobs, self.progress, meanwhile)
+        else:
+            taken = early.paths()
+            results = _render_chunk([index for index in todo if pages[index].path not in taken])
+            by_path = {page.path: index for index, page in enumerate(pages)}
+            for path, result in early.finish().items():
+                results[by_path[path]] = result
+            if self.progress:
+                self.progress(len(todo), len(todo))
+        fragments = site.fragment_store()
+        if fragments is not None:
+            fragments.save()
+        entries = {}
+        written = 0
+        for index, page in enumerate(pages):
+            digest, wrote = results.get(index, (previous.get(page.path, ("", ""))[1], False))
+            written += wrote
+            entries[page.path] = (fingerprints[index], digest)
+        for path in unchanged.values():
+            entries[path] = previous[path]
+        removed = manifest.remove_stale(self.out, previous, entries)
+        left_out = [path for path, _ in broken_files(site)]
+        problems = (len(ws.errors), len(ws.warnings))
+        report = {"left_out": left_out, "problems": problems}
+        manifest.write_manifest(self.manifest_path, entries, self.inputs, report)
+        self.keep_plan()
+        return BuildResult(
+            self.out,
+            self.out / "index.html",
+            len(pages) + len(unchanged),
+            len(todo),
+            written,
+            removed,
+            time.perf_counter() - self.started,
+            ws.warnings,
+            left_out,
+            problems,
+        )
+
+    def keep_plan(self) -> None:
+        """Keep this build's digests and task pages' dependencies for the next (reuse.py)."""
+        if self.store is None or self.items is None:
+            return
+        ws, kept = self.site.ws, self.kept
+        if kept is not None:  # complete() made it hold every task's
             deps = {task.id: kept.deps[task.id] for task in ws.tasks}
         else:
-            by_path = {page.path: page for page in pages}
-            deps = {task.id: by_path[site.task_url(task)].deps for task in ws.tasks}
-        reuse.keep(store, base, items, histories, deps, kept)
-    return BuildResult(
-        out,
-        out / "index.html",
-        len(pages) + len(unchanged),
-        len(todo),
-        written,
-        removed,
-        time.perf_counter() - started,
-        ws.warnings,
-        left_out,
-        problems,
-    )
+            by_path = {page.path: page for page in self.pages}
+            deps = {task.id: by_path[self.site.task_url(task)].deps for task in ws.tasks}
+        reuse.keep(self.store, self.base, self.items, self.histories, deps, kept)
 
 
 def up_to_date(
