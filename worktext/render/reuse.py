@@ -2,14 +2,15 @@
 fingerprints cannot have changed.
 
 A task page depends on its task, the task's neighbours (dependencies both ways, parent and
-children), their workflows and assignees, its project, goals and history (``pages.py``).
-Working that out for 10,000 tasks is a good part of a rebuild after one edit, so a build keeps
-each item's digest and each task page's dependencies (``.worktext/site-…-plan.marshal``, a
-cache). The next build compares the items' digests. When only tasks (or their histories)
-changed, a task page is planned again only if its task is one of them, is a neighbour of one
-now, or named one in its last dependencies; every other task page keeps its dependencies and
-its fingerprint, which are then exactly what planning it again would give. Any other change (a
-project, workflow, person or goal file; the settings, the code or the day) plans every page.
+children), their workflows and assignees, its project, goals and history (``pages.py``). Working
+that out for 10,000 tasks is a good part of a rebuild after one edit, so a build keeps each
+item's digest (``.worktext/site-…-plan.marshal``, a cache) and each task page's dependencies
+(``…-plan-deps.marshal``, written only when they change). The next build compares the items'
+digests. When only tasks (or their histories) changed, a task page is planned again only if its
+task is one of them, is a neighbour of one now, or named one in its last dependencies; every
+other task page keeps its dependencies and its fingerprint, which are then exactly what planning
+it again would give. Any other change (a project, workflow, person or goal file; the settings,
+the code or the day) plans every page.
 """
 
 from __future__ import annotations
