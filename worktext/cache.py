@@ -11,7 +11,6 @@ import contextlib
 import gc
 import hashlib
 import marshal
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -94,7 +93,7 @@ def deferred_writes() -> Iterator[Callable[[], None]]:
         held = _take()
         if not held:
             return
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not hasattr(os, "fork"):
             _run(held)
             return
         pid = os.fork()

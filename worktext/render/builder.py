@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import gc
 import hashlib
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -30,7 +29,7 @@ from ..history import History
 from ..index import Workspace
 from ..loader import Scan, fingerprint, workspace_fingerprint
 from ..model import Diagnostic
-from . import environment, manifest, reuse
+from . import environment, forks, manifest, reuse
 from .contexts import broken_files
 from .flow import load_flow_history
 from .pages import Page, nav, plan, today_month, whole_site_pages
@@ -333,7 +332,7 @@ def _render_all(
         progress(0, total)
     chunks, weight = _chunks(todo)
     workers = min(2, jobs or os.cpu_count() or 1)
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    can_fork = forks.can_fork()
     worth_it = total >= PARALLEL_THRESHOLD or weight >= PARALLEL_WEIGHT
     if workers > 1 and worth_it and can_fork:
         if meanwhile is None:
@@ -368,13 +367,9 @@ class _Early:
     def __init__(self, pages: list[Page], chunks: list[list[int]]) -> None:
         self.pages = pages
         self.chunks = chunks
-        context = multiprocessing.get_context("fork")
-        self.counter = context.Value("i", 0)
-        self.receive, send = context.Pipe(duplex=False)
+        self.counter = forks.Counter()
         _CURRENT["pages"] = pages
-        self.child = context.Process(target=_render_taken_child, args=(chunks, self.counter, send))
-        self.child.start()
-        send.close()
+        self.child = forks.Fork(lambda: _render_taken_child(chunks, self.counter))
 
     def paths(self) -> set[str]:
         return {page.path for page in self.pages}
@@ -387,7 +382,7 @@ class _Early:
             results: dict[int, tuple[str, bool]] = {}
             for done in _render_taken(self.chunks, self.counter):
                 results.update(done)
-            results.update(_collect(self.receive, self.child))
+            results.update(_collect(self.child, self.counter))
             left = [i for chunk in self.chunks for i in chunk if i not in results]
             if left:  # the fork failed: what it took is rendered here
                 results.update(_render_chunk(left))
@@ -409,7 +404,7 @@ def _start_early(
     processes to use; None when not."""
     if min(2, jobs or os.cpu_count() or 1) < 2:
         return None
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not forks.can_fork():
         return None
     whole = whole_site_pages(site)
     keys = manifest.fingerprints(site, whole, items)
@@ -428,16 +423,17 @@ def _start_early(
     return _Early(early, [[index] for index in order])
 
 
-def _collect(receive: Any, child: Any) -> dict[int, tuple[str, bool]]:
+def _collect(child: forks.Fork, counter: forks.Counter) -> dict[int, tuple[str, bool]]:
     """What a fork rendered (and the cards and rows it made, kept with this process's)."""
     results: dict[int, tuple[str, bool]] = {}
-    with contextlib.suppress(EOFError, OSError):  # the fork died: what it took is done here
-        done, fragments = receive.recv()
+    sent = child.result()
+    counter.close()
+    if isinstance(sent, tuple) and len(sent) == 2:  # else the fork failed: what it took is
+        done, fragments = sent  # rendered here
         results.update(done)
         store = _CURRENT["site"].fragment_store()
         if store is not None:
             store.add(fragments)
-    child.join()
     return results
 
 
@@ -470,12 +466,8 @@ def _render_in_two(
     counter until none is left. One fork, not two: this process works instead of waiting, and
     only one copy of the loaded workspace is touched by a second process. A portion the fork
     did not finish (it failed) is rendered here afterwards."""
-    context = multiprocessing.get_context("fork")
-    counter = context.Value("i", 0)
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_render_taken_child, args=(chunks, counter, send))
-    child.start()
-    send.close()
+    counter = forks.Counter()
+    child = forks.Fork(lambda: _render_taken_child(chunks, counter))
     if meanwhile is not None:
         meanwhile()
     results: dict[int, tuple[str, bool]] = {}
@@ -483,7 +475,7 @@ def _render_in_two(
         results.update(done)
         if progress:
             progress(min(total, len(results) * 2), total)
-    results.update(_collect(receive, child))
+    results.update(_collect(child, counter))
     left = [index for chunk in chunks for index in chunk if index not in results]
     if left:
         results.update(_render_chunk(left))
@@ -492,25 +484,26 @@ def _render_in_two(
     return results
 
 
-def _render_taken(chunks: list[list[int]], counter: Any) -> Iterator[dict[int, tuple[str, bool]]]:
+def _render_taken(
+    chunks: list[list[int]], counter: forks.Counter
+) -> Iterator[dict[int, tuple[str, bool]]]:
     while True:
-        with counter.get_lock():
-            taken = counter.value
-            counter.value = taken + 1
+        taken = counter.take()
         if taken >= len(chunks):
             return
         yield _render_chunk(chunks[taken])
 
 
-def _render_taken_child(chunks: list[list[int]], counter: Any, send: Any) -> None:
+def _render_taken_child(chunks: list[list[int]], counter: forks.Counter) -> tuple[Any, Any]:
+    """The fork's part: portions until none is left; what it rendered, and the cards and rows
+    it made (plain data, for ``forks.Fork`` to send)."""
     results: dict[int, tuple[str, bool]] = {}
     # On a failure, the parent renders what is missing (and reports the error, if it recurs).
     with contextlib.suppress(Exception):
         for done in _render_taken(chunks, counter):
             results.update(done)
     store = _CURRENT["site"].fragment_store()
-    send.send((results, store.made() if store is not None else {}))
-    send.close()
+    return results, store.made() if store is not None else {}
 
 
 def _render_chunk(indexes: list[int]) -> dict[int, tuple[str, bool]]:
