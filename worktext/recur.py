@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import WorktextError
 from .index import Workspace, id_key
@@ -47,10 +47,10 @@ class RecurrenceError(WorktextError):
     """A ``repeat:`` value that is not a rule worktext can read."""
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     """One date of a series. ``date`` is the occurrence's due date (its start date when the
-    series has only a start); ``start``/``due`` keep the series' gap between the two."""
+    series has only a start); ``start``/``due`` keep the series' gap between the two. A named
+    tuple: a year of a few hundred series is thousands of them, made in every build."""
 
     series_id: str
     id: str
@@ -154,7 +154,9 @@ def _bad(text: str, why: str) -> str:
 
 
 def occurrence_id(series_id: str, day: dt.date) -> str:
-    return f"{series_id}-{day.year:04d}{day.month:02d}{day.day:02d}"  # strftime is slower
+    """``<series-id>-<YYYYMMDD>``. (``isoformat`` pads the year to four digits too, and is
+    several times faster than formatting the three numbers, or ``strftime``.)"""
+    return f"{series_id}-{day.isoformat().replace('-', '')}"
 
 
 def occurrences(task: Task, start: dt.date, end: dt.date) -> list[Occurrence]:
