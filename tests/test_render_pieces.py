@@ -13,6 +13,7 @@ from render_helpers import TODAY, fixture_workspace
 from worktext.pipeline import open_workspace
 from worktext.render import build_site, builder, fragments, pieces
 from worktext.render.pieces import Pieces
+from worktext.render.view import person_feed_kind
 
 WHOLE_SITE = ("index.json", "search-index.js", "calendar.ics")
 
@@ -87,6 +88,27 @@ def test_upcoming_occurrences_are_kept_under_their_series_and_follow_its_edits(
     assert feed == (full / "calendar.ics").read_bytes()
     assert b"R-1-20261127: Weekly digest" in feed and b"Weekly report" not in feed
     assert (out / "people" / "ana.ics").read_bytes() == (full / "people" / "ana.ics").read_bytes()
+
+
+def test_a_person_s_feed_keeps_its_own_events(tmp_path: Path) -> None:
+    """A rebuild that redoes one person's feed reads that person's events, not the store of
+    every task's (the workspace feed's): with that one gone, the feed is still made right."""
+    root, out, full = tmp_path / "ws", tmp_path / "out", tmp_path / "full"
+    fixture_workspace(root)
+    build_site(open_workspace(root, TODAY, use_cache=False), out, jobs=1)
+    ws = open_workspace(root, TODAY)
+    store = next((root / ".worktext").glob(f"site-*-{person_feed_kind('ana')}.marshal"))
+    kept = marshal.loads(store.read_bytes())
+    assert kept and set(kept) <= {t.id for t in ws.tasks_of_person(ws.people.get("ana"))}
+    for store in (root / ".worktext").glob("site-*-ics.marshal*"):
+        store.write_bytes(b"damaged")
+    task = root / "tasks" / "S-1.md"
+    task.write_text(task.read_text("utf-8").replace("title:", "title: Edited", 1), "utf-8")
+    build_site(open_workspace(root, TODAY, use_cache=False), out, jobs=1)
+    build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
+    for feed in (full / "people").glob("*.ics"):
+        assert (out / "people" / feed.name).read_bytes() == feed.read_bytes(), feed.name
+    assert (out / "calendar.ics").read_bytes() == (full / "calendar.ics").read_bytes()
 
 
 def test_cards_and_rows_are_kept_and_only_the_edited_tasks_made_again(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .. import recur
 from ..index import Workspace
@@ -172,16 +172,22 @@ def _stamp(ws: Workspace) -> str:
 class Feeds:
     """The feeds of one build: the workspace's and each person's. A task's event is in the
     workspace's feed and in each assignee's, so it is written once; the upcoming recurring work
-    is found once and grouped by person once."""
+    is found once and grouped by person once.
+
+    ``pieces``: the workspace feed's events kept from the last build; ``person_pieces(id)``,
+    each person's. A person's feed keeps its own (a few hundred events): a rebuild that redoes
+    one person's feed then reads those, not the 10,000 of the workspace's."""
 
     def __init__(
         self,
         ws: Workspace,
         occurrences: list[recur.Occurrence] | None = None,
         pieces: Pieces | None = None,
+        person_pieces: Callable[[str], Pieces] | None = None,
     ) -> None:
         self.ws = ws
-        self.pieces = pieces  # task events kept from the last build
+        self.pieces = pieces
+        self.person_pieces = person_pieces
         self.stamp = _stamp(ws)
         self.domain = _domain(ws)
         self.occurrences = upcoming(ws) if occurrences is None else occurrences
@@ -193,40 +199,40 @@ class Feeds:
         task = self.ws.tasks.get(task_id)
         return _folded(task_event(self.ws, task, self.stamp, self.domain))
 
-    def _task(self, task: Task) -> bytes:
-        found = self._events.get(task.id)
-        if found is None:
-
-            def make() -> bytes:
-                return _folded(task_event(self.ws, task, self.stamp, self.domain))
-
-            found = self.pieces.get(task.id, make) if self.pieces is not None else make()
-            self._events[task.id] = found
-        return found
-
-    def _recurring(self, occurrences: Iterable[recur.Occurrence]) -> list[bytes]:
-        out = []
-        for occurrence in occurrences:
-            found = self._occurrence_events.get(occurrence.id)
+    def _task(self, task: Task, pieces: Pieces | None) -> bytes:
+        def make() -> bytes:
+            found = self._events.get(task.id)  # made for another feed already
             if found is None:
-                task = self.ws.tasks.get(occurrence.series_id)
-                if task is None:
-                    continue
+                found = self._events[task.id] = self._make_event(task.id)
+            return found
 
-                def make(occurrence: recur.Occurrence = occurrence, task: Task = task) -> bytes:
+        return pieces.get(task.id, make) if pieces is not None else make()
+
+    def _recurring(
+        self, occurrences: Iterable[recur.Occurrence], pieces: Pieces | None
+    ) -> list[bytes]:
+        out = []
+        memo = self._occurrence_events
+        for occurrence in occurrences:
+            task = self.ws.tasks.get(occurrence.series_id)
+            if task is None:
+                continue
+
+            def make(occurrence: recur.Occurrence = occurrence, task: Task = task) -> bytes:
+                found = memo.get(occurrence.id)  # made for another feed already
+                if found is None:
                     lines = recurring_event(occurrence, task, self.stamp, self.domain)
-                    return _folded(lines)
+                    found = memo[occurrence.id] = _folded(lines)
+                return found
 
-                # An occurrence's event shows its date and its series task, nothing else: it
-                # is kept under the series task's fingerprint and the date.
-                series = self.pieces.keys.get(task.id) if self.pieces is not None else None
-                if series is None:
-                    found = make()
-                else:
-                    key = f"{series}@{occurrence.date.isoformat()}"
-                    found = self.pieces.get(occurrence.id, make, key)  # type: ignore[union-attr]
-                self._occurrence_events[occurrence.id] = found
-            out.append(found)
+            # An occurrence's event shows its date and its series task, nothing else: it is
+            # kept under the series task's fingerprint and the date.
+            series = pieces.keys.get(task.id) if pieces is not None else None
+            if series is None:
+                out.append(make())
+            else:
+                key = f"{series}@{occurrence.date.isoformat()}"
+                out.append(pieces.get(occurrence.id, make, key))  # type: ignore[union-attr]
         return out
 
     def workspace(self) -> bytes:
@@ -238,8 +244,8 @@ class Feeds:
             self._events.update(zip((task.id for task in due), made, strict=True))
             events += made
         else:
-            events += [self._task(task) for task in due]
-        events += self._recurring(self.occurrences)
+            events += [self._task(task, None) for task in due]
+        events += self._recurring(self.occurrences, self.pieces)
         if self.pieces is not None:
             self.pieces.save()  # this feed asked for every task's event
         return calendar_bytes(ws.config.name, events)
@@ -250,9 +256,14 @@ class Feeds:
         name = f"{ws.config.name}: {person.name if person else person_id}"
         if person is None:
             return calendar_bytes(name, [])
+        pieces = self.person_pieces(person.id) if self.person_pieces is not None else None
         tasks = sorted(ws.tasks_of_person(person), key=lambda t: t.id)
-        events: list[list[str] | bytes] = [self._task(t) for t in tasks if t.due is not None]
-        events += self._recurring(self._occurrences_of(person.id))
+        events: list[list[str] | bytes] = [
+            self._task(t, pieces) for t in tasks if t.due is not None
+        ]
+        events += self._recurring(self._occurrences_of(person.id), pieces)
+        if pieces is not None:
+            pieces.save()  # this feed asked for every event it keeps
         return calendar_bytes(name, events)
 
     def _occurrences_of(self, person_id: str) -> list[recur.Occurrence]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -49,6 +50,11 @@ CLOSED_COLUMN_CARDS = 60
 LOAD_WEEKS = 8  # workload.person_load's default: the workload page and the person pages
 
 
+def person_feed_kind(person_id: str) -> str:
+    """The name of the store of one person's feed events (ids may hold any character)."""
+    return f"ics-person-{hashlib.sha256(person_id.encode()).hexdigest()[:16]}"
+
+
 class SiteView:
     def __init__(
         self, ws: Workspace, urls: UrlMap, use_cache: bool = True, history: History | None = None
@@ -70,7 +76,7 @@ class SiteView:
             if project.path:
                 self._item_pages[project.path] = urls.item("project", project.id)
         self.root = ""  # the current page's way back to the site root, set per page
-        self._fragments: dict[tuple[str, str, str], Markup] = {}
+        self._fragments: dict[tuple[str, str, str], str] = {}
         # Set by the builder once the task pages' fingerprints are known: task id → fingerprint,
         # and where each kind of share is stored (pieces.py).
         self.piece_keys: dict[str, str] | None = None
@@ -124,19 +130,28 @@ class SiteView:
     # -- fragments shared by many pages, rendered once ---------------------------------------
 
     def card_html(self, task: Task) -> Markup:
-        return self._fragment("card", task, lambda: fragments.card(self, task))
+        return Markup(self._fragment("card", task, lambda: fragments.card(self, task)))
 
     def cards_html(self, tasks: Iterable[Task]) -> Markup:
         """A board column's cards (one call from the template, not one per card)."""
-        return Markup("".join([self.card_html(task) for task in tasks]))
+        fragment, card = self._fragment, fragments.card
+        return Markup("".join([fragment("card", t, lambda t=t: card(self, t)) for t in tasks]))
 
     def rows_html(self, tasks: Iterable[Task], show_project: bool) -> Markup:
         """A task table's rows, each indented as the template's loop indented them."""
-        return Markup("".join(["    " + self.row_html(task, show_project) for task in tasks]))
+        kind = "row+project" if show_project else "row"
+        fragment, row = self._fragment, fragments.task_row
+        return Markup(
+            "".join(
+                ["    " + fragment(kind, t, lambda t=t: row(self, t, show_project)) for t in tasks]
+            )
+        )
 
     def row_html(self, task: Task, show_project: bool) -> Markup:
         kind = "row+project" if show_project else "row"
-        return self._fragment(kind, task, lambda: fragments.task_row(self, task, show_project))
+        return Markup(
+            self._fragment(kind, task, lambda: fragments.task_row(self, task, show_project))
+        )
 
     def state_badge(self, task: Task) -> Markup:
         return fragments.state_badge(self, task)
@@ -170,16 +185,18 @@ class SiteView:
             time, caption, row_head, lambda row: fragments.person_row_label(self, row)
         )
 
-    def _fragment(self, kind: str, task: Task, make: Callable[[], str]) -> Markup:
+    def _fragment(self, kind: str, task: Task, make: Callable[[], str]) -> str:
+        """A card or row's HTML (markup made by ``fragments``; a plain ``str``, wrapped as
+        ``Markup`` once per list of them), made once per page depth in this process."""
         key = (kind, task.id, self.root)
         found = self._fragments.get(key)
         if found is None:
             store = self.fragment_store()
             if store is None:
-                html = str(make())
+                found = str(make())
             else:  # a card or row shows nothing its task's page does not: kept under its key
-                html = store.get(kind, self.root, task.id, lambda: str(make()))
-            found = self._fragments[key] = Markup(html)
+                found = store.get(kind, self.root, task.id, lambda: str(make()))
+            self._fragments[key] = found
         return found
 
     def calendar_recurring(self, shown: list[tuple[int, int]]) -> list[Occurrence]:
@@ -279,7 +296,11 @@ class SiteView:
     def feeds(self) -> ics.Feeds:
         """The calendar feeds of the build; they share their events and recurring work."""
         upcoming = self.pending(*ics.upcoming_window(self.ws))
-        return ics.Feeds(self.ws, upcoming, self.pieces("ics"))
+        return ics.Feeds(self.ws, upcoming, self.pieces("ics"), self.person_feed_pieces)
+
+    def person_feed_pieces(self, person_id: str) -> Pieces:
+        """The events kept for one person's feed (its own store: see ``ics.Feeds``)."""
+        return self.pieces(person_feed_kind(person_id))
 
     def pieces(self, kind: str) -> Pieces:
         """Each task's share of a whole-site file, kept from the last build (see pieces.py)."""
