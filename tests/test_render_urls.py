@@ -80,3 +80,27 @@ def test_the_quick_path_of_safe_name_gives_the_full_answer(item_id: str) -> None
 def test_reserved_and_dotted_names_take_the_full_path() -> None:
     for item_id in ("con", "CON.txt", "aux.", "lpt1", "a.", "-x", ".x", "a b"):
         assert safe_name(item_id) == escaped_name(item_id) != item_id
+
+
+@given(st.lists(st.text(alphabet=string.ascii_letters + string.digits + "._- é", max_size=6)))
+def test_items_gives_what_item_gives_one_by_one(ids: list[str]) -> None:
+    """The batch (a site's task pages) and the single calls agree, clashes included."""
+    one_by_one: dict[str, str] | str = {}
+    try:
+        single = UrlMap()
+        one_by_one = {item_id: single.item("task", item_id) for item_id in ids}
+    except OutputCollision:
+        one_by_one = "clash"
+    try:
+        batch: dict[str, str] | str = UrlMap().items("task", ids)
+    except OutputCollision:
+        batch = "clash"
+    assert batch == one_by_one
+
+
+def test_items_reports_a_clash_with_both_ids() -> None:
+    urls = UrlMap()
+    urls.item("task", "Web-1")
+    with pytest.raises(OutputCollision, match=r"task 'WEB-1' and task 'Web-1'"):
+        urls.items("task", ["A-1", "WEB-1"])
+    assert UrlMap().items("task", ["A-1", "A-1"]) == {"A-1": "tasks/A-1.html"}

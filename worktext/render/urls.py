@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 
 from ..errors import WorktextError
 
@@ -60,16 +61,17 @@ class UrlMap:
 
     def __init__(self) -> None:
         self._paths: dict[tuple[str, str], str] = {}
-        self._owners: dict[str, str] = {}  # case-folded path -> what claimed it
+        # case-folded path -> what claimed it: a description, or (kind, id) of an item's page
+        self._owners: dict[str, str | tuple[str, str]] = {}
 
-    def claim(self, path: str, owner: str) -> str:
+    def claim(self, path: str, owner: str | tuple[str, str]) -> str:
         folded = path.casefold()
         previous = self._owners.get(folded)
         if previous is not None and previous != owner:
             raise OutputCollision(
-                f"{owner} and {previous} would both be written to '{path}' "
-                "(file names that differ only in case are the same file on macOS and Windows); "
-                "rename one of the ids"
+                f"{_describe(owner)} and {_describe(previous)} would both be written to "
+                f"'{path}' (file names that differ only in case are the same file on macOS "
+                "and Windows); rename one of the ids"
             )
         self._owners[folded] = owner
         return path
@@ -80,9 +82,35 @@ class UrlMap:
         path = self._paths.get(key)
         if path is None:
             path = f"{FOLDERS[kind]}/{safe_name(item_id)}{ext}"
-            self.claim(path, f"{kind} '{item_id}'")
+            self.claim(path, (kind, item_id))
             self._paths[key] = path
         return path
+
+    def items(self, kind: str, ids: Iterable[str], ext: str = ".html") -> dict[str, str]:
+        """``item`` of each of ``ids`` (of one kind), by id: one call for a site's 10,000
+        task pages, with ``safe_name`` and ``claim`` worked out inline."""
+        folder, tag, paths, owners = FOLDERS[kind], kind + ext, self._paths, self._owners
+        plain = _PLAIN.fullmatch
+        out = {}
+        for item_id in ids:
+            path = paths.get((tag, item_id))
+            if path is None:
+                if plain(item_id) and item_id.split(".")[0].lower() not in _RESERVED:
+                    path = f"{folder}/{item_id}{ext}"
+                else:
+                    path = f"{folder}/{escaped_name(item_id)}{ext}"
+                folded = path.casefold()
+                owner = (kind, item_id)
+                if owners.get(folded, owner) != owner:
+                    self.claim(path, owner)  # raises OutputCollision
+                owners[folded] = owner
+                paths[(tag, item_id)] = path
+            out[item_id] = path
+        return out
+
+
+def _describe(owner: str | tuple[str, str]) -> str:
+    return owner if isinstance(owner, str) else f"{owner[0]} '{owner[1]}'"
 
 
 def relative(from_page: str, to_page: str) -> str:

@@ -70,7 +70,7 @@ class SiteView:
         self.flow = FlowView(ws, self.repo_url, use_cache, history)
         # Every task's page, claimed at once (two ids on one file are an error before any
         # page is made); task_url is asked for it tens of thousands of times.
-        self._task_urls = {t.id: urls.item("task", t.id) for t in ws.tasks}
+        self._task_urls = urls.items("task", [t.id for t in ws.tasks])
         self._item_pages = {t.path: self._task_urls[t.id] for t in ws.tasks if t.path}
         for project in ws.all_projects():
             if project.path:
