@@ -117,8 +117,12 @@ def test_cards_and_rows_are_kept_and_only_the_edited_tasks_made_again(
     root, out, full = tmp_path / "ws", tmp_path / "out", tmp_path / "full"
     fixture_workspace(root)
     build_site(open_workspace(root, TODAY), out, jobs=1)
-    store = next((root / ".worktext").glob("site-*-fragments-card-1.marshal"))
-    assert "card|../|S-1" in marshal.loads(store.read_bytes())
+    store = next(
+        (root / ".worktext").glob(f"site-*-{pieces.page_kind('boards/site.html')}.marshal")
+    )
+    kept = marshal.loads(store.read_bytes())
+    assert "card|../|S-1" in kept  # the board's own cards, and only those
+    assert {name.rpartition("|")[2] for name in kept} == {"S-1", "S-2", "S-3", "S-4", "S-5"}
     made: list[str] = []
     card = fragments.card
     monkeypatch.setattr(

@@ -424,17 +424,11 @@ def _start_early(
 
 
 def _collect(child: forks.Fork, counter: forks.Counter) -> dict[int, tuple[str, bool]]:
-    """What a fork rendered (and the cards and rows it made, kept with this process's)."""
-    results: dict[int, tuple[str, bool]] = {}
+    """What a fork rendered: each page's (digest, written), by index. Empty when the fork
+    failed: what it took is then rendered here."""
     sent = child.result()
     counter.close()
-    if isinstance(sent, tuple) and len(sent) == 2:  # else the fork failed: what it took is
-        done, fragments = sent  # rendered here
-        results.update(done)
-        store = _CURRENT["site"].fragment_store()
-        if store is not None:
-            store.add(fragments)
-    return results
+    return sent if isinstance(sent, dict) else {}
 
 
 def _chunks(todo: list[int]) -> tuple[list[list[int]], int]:
@@ -494,16 +488,20 @@ def _render_taken(
         yield _render_chunk(chunks[taken])
 
 
-def _render_taken_child(chunks: list[list[int]], counter: forks.Counter) -> tuple[Any, Any]:
-    """The fork's part: portions until none is left; what it rendered, and the cards and rows
-    it made (plain data, for ``forks.Fork`` to send)."""
+def _render_taken_child(
+    chunks: list[list[int]], counter: forks.Counter
+) -> dict[int, tuple[str, bool]]:
+    """The fork's part: portions until none is left. It keeps the cards and rows of the pages
+    it rendered, and returns each page's (digest, written) for ``forks.Fork`` to send."""
     results: dict[int, tuple[str, bool]] = {}
     # On a failure, the parent renders what is missing (and reports the error, if it recurs).
     with contextlib.suppress(Exception):
         for done in _render_taken(chunks, counter):
             results.update(done)
-    store = _CURRENT["site"].fragment_store()
-    return results, store.made() if store is not None else {}
+        store = _CURRENT["site"].fragment_store()
+        if store is not None:
+            store.save()
+    return results
 
 
 def _render_chunk(indexes: list[int]) -> dict[int, tuple[str, bool]]:
@@ -578,6 +576,7 @@ def render_template(
 ) -> str:
     """A templated page, its links relative to ``prefix`` (the way back to the site root)."""
     site.root = prefix
+    site.page = page.path
     context = page.context(prefix) if page.context else {}
     kind = (page.template or "").removesuffix(".html")
     common = {

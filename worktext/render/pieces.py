@@ -10,6 +10,7 @@ without it, or with a damaged one, makes every share afresh and gives the same b
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -135,35 +136,37 @@ Share = tuple[str, str | bytes]
 
 class Fragments:
     """The cards and rows of tasks (``SiteView._fragment``) kept between builds, under their
-    task page's fingerprint like the shares above; one store per kind and page depth, so that
-    a board reads the cards, not every row of every table as well. Each process adds what it
-    made; one of them saves them all (``save``)."""
+    task page's fingerprint like the shares above. Each page that shows them (a board, a
+    project, person or goal page, a timeline) has a store of its own, holding exactly what it
+    showed: a rebuild that redoes a few pages reads their few hundred cards, not the 10,000 of
+    the whole site. A page is rendered by one process, which saves its stores (``save``)."""
 
     def __init__(self, store: Callable[[str], Path], keys: Mapping[str, str]) -> None:
         self._store = store
         self.keys = keys
         self._shards: dict[str, Pieces] = {}
 
-    def _shard(self, name: str) -> Pieces:
-        found = self._shards.get(name)
+    def _shard(self, page: str) -> Pieces:
+        found = self._shards.get(page)
         if found is None:
-            found = self._shards[name] = Pieces(self._store(f"fragments-{name}"), self.keys)
+            found = self._shards[page] = Pieces(self._store(page_kind(page)), self.keys)
         return found
 
-    def get(self, kind: str, root: str, task_id: str, make: Callable[[], str]) -> str:
-        shard = self._shard(f"{kind}-{root.count('../')}")
-        return shard.get(f"{kind}|{root}|{task_id}", make, self.keys.get(task_id))
-
-    def made(self) -> dict[str, dict[str, Share]]:
-        return {name: shard.made() for name, shard in self._shards.items()}
-
-    def add(self, made: dict[str, dict[str, Share]]) -> None:
-        for name, shares in made.items():
-            self._shard(name).add(shares)
+    def get(self, page: str, kind: str, root: str, task_id: str, make: Callable[[], str]) -> str:
+        """The ``kind`` fragment of a task, as page ``page`` (whose links start with ``root``)
+        shows it: kept, or made."""
+        return self._shard(page).get(f"{kind}|{root}|{task_id}", make, self.keys.get(task_id))
 
     def save(self) -> None:
+        """Keep the stores of the pages this process rendered for the next build."""
         for shard in self._shards.values():
-            shard.save(keep_unused=True)
+            shard.save()
+        self._shards.clear()
+
+
+def page_kind(page: str) -> str:
+    """The name of the store of one page's cards and rows (pages' paths hold slashes)."""
+    return f"fragments-{hashlib.sha256(page.encode()).hexdigest()[:16]}"
 
 
 DELTA_MIN = 500  # shares the second file may hold before the first is written whole

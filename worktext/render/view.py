@@ -76,6 +76,7 @@ class SiteView:
             if project.path:
                 self._item_pages[project.path] = urls.item("project", project.id)
         self.root = ""  # the current page's way back to the site root, set per page
+        self.page = ""  # the current page's path, set per page
         self._fragments: dict[tuple[str, str, str], str] = {}
         # Set by the builder once the task pages' fingerprints are known: task id → fingerprint,
         # and where each kind of share is stored (pieces.py).
@@ -94,6 +95,10 @@ class SiteView:
             self._diagnostics.setdefault(diagnostic.path, []).append(diagnostic)
 
     # -- links ----------------------------------------------------------------------------
+
+    def task_paths(self) -> dict[str, str]:
+        """Every task's page by task id (exactly as the ids are spelled); do not change it."""
+        return self._task_urls
 
     def task_url(self, task: Task) -> str:
         found = self._task_urls.get(task.id)
@@ -187,17 +192,22 @@ class SiteView:
 
     def _fragment(self, kind: str, task: Task, make: Callable[[], str]) -> str:
         """A card or row's HTML (markup made by ``fragments``; a plain ``str``, wrapped as
-        ``Markup`` once per list of them), made once per page depth in this process."""
+        ``Markup`` once per list of them), made once per page depth in this process, and
+        kept for the next build in the store of the page being rendered (``self.page``)."""
         key = (kind, task.id, self.root)
-        found = self._fragments.get(key)
-        if found is None:
-            store = self.fragment_store()
-            if store is None:
-                found = str(make())
-            else:  # a card or row shows nothing its task's page does not: kept under its key
-                found = store.get(kind, self.root, task.id, lambda: str(make()))
-            self._fragments[key] = found
-        return found
+        memo = self._fragments
+
+        def made() -> str:
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = str(make())
+            return found
+
+        store = self.fragment_store()
+        if store is None:
+            return made()
+        # a card or row shows nothing its task's page does not: kept under its key
+        return store.get(self.page, kind, self.root, task.id, made)
 
     def calendar_recurring(self, shown: list[tuple[int, int]]) -> list[Occurrence]:
         """The occurrences of recurring work the months ``shown`` list: upcoming ones only (a
@@ -239,7 +249,7 @@ class SiteView:
 
     def fragment_store(self) -> Fragments | None:
         """The cards and rows kept from the last build, once the task pages' fingerprints are
-        known (see ``pieces``). Each process adds what it made; the builder saves them once."""
+        known (see ``pieces``). Each process saves the stores of the pages it rendered."""
         if self.piece_keys is None or self.piece_store is None:
             return None
         if self._fragment_store is None:
