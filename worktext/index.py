@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -87,6 +87,11 @@ class Registry:
 
     def ids(self) -> list[str]:
         return [item.id for item in self._sorted]
+
+    def exact(self) -> Mapping[str, Any]:
+        """The items by id exactly as their files spell it (``in`` it implies ``in`` the
+        registry; not the reverse, which also matches other cases and Unicode forms)."""
+        return self._exact
 
 
 class Workspace:

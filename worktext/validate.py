@@ -77,19 +77,24 @@ def _ref_path(item: Item, ws: Workspace, key: str, index: int) -> tuple[str | in
 def references(ws: Workspace) -> Iterator[Diagnostic]:
     projects = [*ws.projects.ids(), ws.default_area.id]
     people, tasks, goals = ws.people, ws.tasks, ws.goals
+    # Nearly every reference spells an id as its file does: the sets of exact ids answer
+    # those in C; anything else is looked up in full (other cases and forms, or missing).
+    exact_projects = frozenset(ws.projects.exact())
+    exact_people, exact_tasks = frozenset(people.exact()), frozenset(tasks.exact())
+    exact_goals = frozenset(goals.exact())
     for task in ws.tasks:
         if (
             task.project
+            and task.project not in exact_projects
             and task.project not in ws.projects
             and (id_key(task.project) != id_key(ws.default_area.id))
         ):
             yield _dangling(ws, task, ("project",), "project", task.project, projects)
-        # Nearly every reference resolves: look first, make the generators only when not.
-        if not all(ref in people for ref in task.assignees):
+        if not exact_people.issuperset(task.assignees):
             yield from _refs(ws, task, "assignee", task.assignees, "person", people)
-        if not all(ref in tasks for ref in task.depends_on):
+        if not exact_tasks.issuperset(task.depends_on):
             yield from _refs(ws, task, "depends_on", task.depends_on, "task", tasks)
-        if not all(ref in goals for ref in task.goals):
+        if not exact_goals.issuperset(task.goals):
             yield from _refs(ws, task, "goal", task.goals, "goal", goals)
         if task.parent and task.parent not in ws.tasks:
             yield _dangling(ws, task, ("parent",), "task", task.parent, ws.tasks.ids())
@@ -220,13 +225,24 @@ def _cycles(nodes: Iterable[str], edges: Callable[[str], Iterable[str]]) -> list
 
 
 def cycles(ws: Workspace) -> Iterator[Diagnostic]:
+    exact, get = ws.tasks.exact(), ws.tasks.get
+
     def deps(task_id: str) -> list[str]:
-        task = ws.tasks.get(task_id)
-        return [t.id for t in ws.dependencies(task)] if task else []
+        task = exact.get(task_id)  # the search asks with ids of the tasks' own spelling
+        if task is None:
+            task = get(task_id)
+            if task is None:
+                return []
+        found = []
+        for ref in task.depends_on:
+            target = exact.get(ref) or get(ref)
+            if target is not None:
+                found.append(target.id)
+        return found
 
     def parent(task_id: str) -> list[str]:
-        task = ws.tasks.get(task_id)
-        found = ws.parent_of(task) if task else None
+        task = exact.get(task_id) or get(task_id)
+        found = (exact.get(task.parent) or get(task.parent)) if task and task.parent else None
         return [found.id] if found else []
 
     def goal_parent(goal_id: str) -> list[str]:
