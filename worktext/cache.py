@@ -8,8 +8,10 @@ rebuilt. It is written atomically, and ``.worktext/`` ignores itself in git.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
+import importlib.util
 import marshal
 import os
 import sys
@@ -19,8 +21,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from . import __version__
 
@@ -51,13 +51,26 @@ def now_ns() -> int:
     return time.time_ns()
 
 
+@functools.cache
 def code_stamp(names: tuple[str, ...] | None = None) -> tuple[Any, ...]:
     """worktext's, Python's and PyYAML's versions and the mtimes of worktext's own modules (all
-    of them when ``names`` is None): an upgrade or an edited checkout never serves old results."""
+    of them when ``names`` is None): an upgrade or an edited checkout never serves old results.
+    Worked out once per process: the process runs the code it imported first, whatever the
+    files say later. PyYAML is named by its module file, not imported: a build that parses no
+    YAML (every file unchanged, or simple enough for fastyaml) does without it."""
     here = Path(__file__).parent
     paths = sorted(here.rglob("*.py")) if names is None else [here / name for name in names]
     stamps = tuple((path.name, os.stat(path).st_mtime_ns) for path in paths)
-    return (FORMAT, __version__, sys.version_info[:2], yaml.__version__, stamps)
+    return (FORMAT, __version__, sys.version_info[:2], _yaml_stamp(), stamps)
+
+
+def _yaml_stamp() -> tuple[Any, ...]:
+    spec = importlib.util.find_spec("yaml")
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return ()
+    stat = os.stat(origin)
+    return (origin, stat.st_mtime_ns, stat.st_size)
 
 
 @contextlib.contextmanager

@@ -8,25 +8,10 @@ as strings: the schema decides where a string must be a date.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
-
-import yaml
-from yaml.events import (
-    AliasEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
-
-try:  # libyaml, shipped in PyYAML's wheels
-    from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - pure-Python fallback, same events
-    _Parser = yaml.SafeLoader
 
 Path = tuple[str | int, ...]
 Span = tuple[int, int, int, int]  # line, column, end line, end column; 1-based, file-relative
@@ -260,10 +245,43 @@ class _Builder:
         self.add(None, span, True, "")
 
 
+@functools.cache
+def _yaml() -> tuple[Any, Any, tuple[type, ...]]:
+    """PyYAML, its event parser and the event classes, imported at the first parse: a command
+    whose files are all cached, or simple enough for ``fastyaml``, does without (~18 ms)."""
+    import yaml
+    from yaml import events
+
+    try:  # libyaml, shipped in PyYAML's wheels
+        from yaml._yaml import CParser as parser  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - pure-Python fallback, same events
+        parser = yaml.SafeLoader
+    kinds = (
+        events.ScalarEvent,
+        events.MappingStartEvent,
+        events.SequenceStartEvent,
+        events.MappingEndEvent,
+        events.SequenceEndEvent,
+        events.AliasEvent,
+        events.StreamEndEvent,
+    )
+    return yaml, parser, kinds
+
+
 def parse(text: str, first_line: int = 1) -> YamlDoc:
     """Parse one YAML document; ``first_line`` is the file line of the text's first line."""
+    yaml, parser_class, kinds = _yaml()
+    (
+        ScalarEvent,
+        MappingStartEvent,
+        SequenceStartEvent,
+        MappingEndEvent,
+        SequenceEndEvent,
+        AliasEvent,
+        StreamEndEvent,
+    ) = kinds
     builder = _Builder(first_line)
-    parser = _Parser(text)
+    parser = parser_class(text)
     try:
         while True:
             event = parser.get_event()
