@@ -159,7 +159,7 @@ def test_deleting_the_cache_changes_no_result(make_workspace, later_clock) -> No
 
 def test_no_cache_reads_and_writes_nothing(make_workspace, later_clock) -> None:
     root = make_workspace(FILES)
-    config, _ = load_config(root)
+    config, _ = load_config(root, use_cache=False)
     loader.load_sources(config, use_cache=False)
     assert not (root / ".worktext").exists()
 

@@ -82,3 +82,29 @@ def test_unknown_key_hint_outside_tasks(make_workspace) -> None:
     root = make_workspace({"people/ana.md": "---\nname: Ana\nshoe_size: 38\n---\n"})
     ws = open_workspace(root, today=TODAY, use_cache=False)
     assert "fields:" not in ws.diagnostics[0].hint
+
+
+CACHED_CONFIG = (
+    "name: Acme\nhours_per_day: 7.5\ncapacity: 4d\npriorities: [p3, p2, p1]\n"
+    "site: {title: Status}\nrules: {unknown-key: warning}\nmystery: yes\n"
+)
+
+
+def test_a_parsed_config_is_kept_and_read_back_the_same(make_workspace) -> None:
+    """worktext.yml's parse is cached under its digest: the second read gives the same
+    settings and the same diagnostics (positions included), without PyYAML."""
+    root = make_workspace({}, config=CACHED_CONFIG)
+    first = load_config(root)
+    assert list((root / ".worktext").glob("config.marshal"))
+    assert any(d.code == "yaml-ambiguous" for d in first[1])  # 'yes': a problem kept too
+    second = load_config(root)
+    assert second == first
+    (root / "worktext.yml").write_text(CACHED_CONFIG.replace("Acme", "Beta"), "utf-8")
+    assert load_config(root)[0].name == "Beta"  # another digest: parsed again
+
+
+def test_a_damaged_config_cache_is_parsed_again(make_workspace) -> None:
+    root = make_workspace({}, config=CACHED_CONFIG)
+    first = load_config(root)
+    (root / ".worktext" / "config.marshal").write_bytes(b"damaged")
+    assert load_config(root) == first

@@ -28,7 +28,7 @@ def open_workspace(
     every problem in an item file becomes a diagnostic on the result instead.
     """
     root = find_root(path)
-    config, config_diagnostics = load_config(root)
+    config, config_diagnostics = load_config(root, use_cache)
     return build_workspace(config, today or dt.date.today(), use_cache, config_diagnostics)
 
 

@@ -28,7 +28,7 @@ class Context:
 
     def _read_config(self) -> tuple[Config, list[Diagnostic]]:
         if self._config is None:
-            self._config = load_config(find_root(self.workspace_path))
+            self._config = load_config(find_root(self.workspace_path), self.use_cache)
         return self._config
 
     def day(self) -> dt.date:

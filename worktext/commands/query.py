@@ -267,7 +267,7 @@ def schema_command(obj: Context, kind: str | None, output: str | None) -> None:
     """
     custom = {}
     try:
-        config, _ = load_config(find_root(obj.workspace_path))
+        config, _ = load_config(find_root(obj.workspace_path), obj.use_cache)
         custom = dict(config.custom_fields)
     except WorktextError:
         pass  # outside a workspace: the built-in keys only
