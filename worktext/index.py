@@ -141,6 +141,7 @@ class Workspace:
         self._by_project: dict[str, list[Task]] = defaultdict(list)
         self._by_person: dict[str, list[Task]] = defaultdict(list)
         self._by_goal: dict[str, list[Task]] = defaultdict(list)
+        self._by_workflow: dict[str, list[Task]] = defaultdict(list)
         workflow_of_project: dict[str, Workflow] = {}
         states_of: dict[str, dict[str, State]] = {}
         for task in self.tasks:
@@ -161,6 +162,7 @@ class Workspace:
             category = self._category[task.id] = state.category if state else "todo"
             self._open[task.id] = category not in CLOSED_CATEGORIES
             self._by_project[id_key(project.id)].append(task)
+            self._by_workflow[workflow.id].append(task)
             for person in task.assignees:
                 self._by_person[id_key(person)].append(task)
             for goal in task.goals:
@@ -170,7 +172,18 @@ class Workspace:
             for dependency in task.depends_on:
                 self._dependents[id_key(dependency)].append(task)
 
+        used = {id_key(w.id): w for w in workflow_of_project.values()}
+        self._workflows_used = [used[key] for key in sorted(used)]
+
     # -- relations --------------------------------------------------------------------------
+
+    def workflows_in_use(self) -> list[Workflow]:
+        """The workflows some task follows, in id order."""
+        return list(self._workflows_used)
+
+    def tasks_by_workflow(self) -> dict[str, list[Task]]:
+        """The tasks (in id order) by the id of the workflow they follow."""
+        return {key: list(tasks) for key, tasks in self._by_workflow.items()}
 
     def project_of(self, task: Task) -> Project:
         return self._project[task.id]

@@ -138,6 +138,8 @@ def logged_by(tasks: Iterable[Task]) -> dict[str, list[Task]]:
     """Tasks by the people named in their logs: whose timesheet each task appears in."""
     out: dict[str, list[Task]] = {}
     for task in tasks:
+        if not task.log:  # most tasks: no generator made for them
+            continue
         for who in dict.fromkeys(e.who for e in task.log if e.who):
             out.setdefault(who, []).append(task)  # type: ignore[arg-type]
     return out

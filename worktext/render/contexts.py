@@ -104,11 +104,10 @@ def projects_index(site: SiteView) -> dict[str, Any]:
     for project in ws.all_projects():
         done, total = ws.progress(ws.tasks_of_project(project))
         rows.append({"project": project, "done": done, "total": total})
-    counts: dict[str, int] = {}
-    for task in ws.tasks:
-        key = ws.workflow_of(task).id
-        counts[key] = counts.get(key, 0) + 1
-    workflows = [{"workflow": w, "count": counts.get(w.id, 0)} for w in board_workflows(site)]
+    by_workflow = ws.tasks_by_workflow()
+    workflows = [
+        {"workflow": w, "count": len(by_workflow.get(w.id, ()))} for w in board_workflows(site)
+    ]
     groups = [
         ("Projects", [r for r in rows if not r["project"].is_ongoing]),
         ("Ongoing areas", [r for r in rows if r["project"].is_ongoing]),
@@ -118,8 +117,7 @@ def projects_index(site: SiteView) -> dict[str, Any]:
 
 def board_workflows(site: SiteView) -> list[Workflow]:
     """Workflows that some task follows, in id order."""
-    used = {id_key(site.ws.workflow_of(t).id): site.ws.workflow_of(t) for t in site.ws.tasks}
-    return [used[key] for key in sorted(used)]
+    return site.ws.workflows_in_use()
 
 
 def board(

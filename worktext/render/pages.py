@@ -202,9 +202,7 @@ def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]], skip: Collection[
     ws, urls = site.ws, site.urls
     pages = whole_site_pages(site)
     pages.extend(_project_pages(site))
-    by_workflow: dict[str, list[Task]] = {}
-    for task in ws.tasks:
-        by_workflow.setdefault(ws.workflow_of(task).id, []).append(task)
+    by_workflow = ws.tasks_by_workflow()
     for workflow in contexts.board_workflows(site):
         tasks = by_workflow.get(workflow.id, [])
         pages.append(
