@@ -52,37 +52,43 @@ def nav(today_month: str) -> list[tuple[str, str, str]]:
     ]
 
 
-# Each task's own dependencies, per build (plan() clears them): [without, with neighbours].
-_OWN_DEPS: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = ({}, {})
+# Each task's own dependencies, per build (plan() clears them): without its dependencies,
+# with them (a card's "blocked" flag), and with them and its project (a row that names it).
+_OWN_DEPS: tuple[dict[str, tuple[str, ...]], ...] = ({}, {}, {})
+PLAIN, WITH_NEIGHBOURS, WITH_PROJECT = 0, 1, 2
 
 
-def _task_deps(site: SiteView, tasks: Iterable[Task], with_neighbours: bool = True) -> set[str]:
+def _task_deps(site: SiteView, tasks: Iterable[Task], kind: int = WITH_NEIGHBOURS) -> set[str]:
     """What showing these tasks depends on: each task, its workflow (its state's category),
-    its assignees (their names) and, for cards, its dependencies (the "blocked" flag)."""
-    memo = _OWN_DEPS[with_neighbours]
+    its assignees (their names) and, for cards, its dependencies (the "blocked" flag); with
+    ``WITH_PROJECT``, its project too."""
+    memo = _OWN_DEPS[kind]
     get = memo.get
-    return set().union(*[get(task.id) or _own_deps(site, task, with_neighbours) for task in tasks])
+    return set().union(*[get(task.id) or _own_deps(site, task, kind) for task in tasks])
 
 
-def _own_deps(site: SiteView, task: Task, with_neighbours: bool) -> tuple[str, ...]:
+def _own_deps(site: SiteView, task: Task, kind: int) -> tuple[str, ...]:
     found = [f"t:{task.id}", f"w:{site.ws.workflow_of(task).id}"]
     found.extend(f"u:{a}" for a in task.assignees)
-    if with_neighbours:
+    if kind != PLAIN:
         found.extend(f"t:{d}" for d in task.depends_on)
-    own = _OWN_DEPS[with_neighbours][task.id] = tuple(found)
+    if kind == WITH_PROJECT:
+        found.append(f"p:{site.ws.project_of(task).id}")
+    own = _OWN_DEPS[kind][task.id] = tuple(found)
     return own
 
 
 def _fill_own_deps(site: SiteView) -> None:
     """Every task's own dependencies, in one pass: most pages of a plan ask for many."""
-    without, with_neighbours = _OWN_DEPS
-    workflow_of = site.ws.workflow_of
+    without, with_neighbours, with_project = _OWN_DEPS
+    workflow_of, project_of = site.ws.workflow_of, site.ws.project_of
     for task in site.ws.tasks:
         own = [f"t:{task.id}", f"w:{workflow_of(task).id}", *(f"u:{a}" for a in task.assignees)]
         without[task.id] = plain = tuple(own)
-        with_neighbours[task.id] = (
+        with_neighbours[task.id] = linked = (
             (*plain, *(f"t:{d}" for d in task.depends_on)) if task.depends_on else plain
         )
+        with_project[task.id] = (*linked, f"p:{project_of(task).id}")
 
 
 def plan(
@@ -221,9 +227,8 @@ def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]], skip: Collection[
     for person in ws.people:
         tasks = ws.tasks_of_person(person)
         deps = (
-            _task_deps(site, tasks)
+            _task_deps(site, tasks, WITH_PROJECT)
             | {f"u:{person.id}"}
-            | {f"p:{ws.project_of(t).id}" for t in tasks}
             | {f"t:{t.id}" for t in site.logged_tasks(person.id)}  # their timesheet
         )
         deps_tuple = tuple(sorted(deps))
@@ -246,8 +251,8 @@ def _plan(site: SiteView, kept: Mapping[str, tuple[str, ...]], skip: Collection[
         )
     for goal in ws.goals:
         _subtree, projects, tasks = contexts.goal_work(site, goal)
-        deps = _task_deps(site, tasks) | {f"g:{g.id}" for g in ws.goals}
-        deps |= {f"p:{p.id}" for p in projects} | {f"p:{ws.project_of(t).id}" for t in tasks}
+        deps = _task_deps(site, tasks, WITH_PROJECT) | {f"g:{g.id}" for g in ws.goals}
+        deps |= {f"p:{p.id}" for p in projects}
         pages.append(
             Page(
                 urls.item("goal", goal.id),
@@ -321,7 +326,7 @@ def neighbours(ws: Workspace, task: Task) -> list[Task]:
 
 def _task_page_deps(site: SiteView, task: Task) -> set[str]:
     ws = site.ws
-    deps = _task_deps(site, [task, *neighbours(ws, task)], with_neighbours=False)
+    deps = _task_deps(site, [task, *neighbours(ws, task)], PLAIN)
     deps.add(f"p:{ws.project_of(task).id}")
     deps.update(f"g:{g}" for g in task.goals)
     deps.update(f"t:{d}" for d in task.depends_on)  # ids that do not resolve yet
