@@ -315,3 +315,27 @@ def test_a_dangling_link_is_reported_every_time_and_keeps_a_fingerprint(
     third = loader.load_sources(config)
     assert third.fingerprint not in (None, first.fingerprint)
     assert [s.data for s in third.sources["task"]] == [{}, {"title": "found"}]
+
+
+def test_a_scan_in_a_fork_is_the_scan(make_workspace, tmp_path, monkeypatch) -> None:
+    """``worktext build`` scans in a second process while it imports the renderer: the scan
+    it gets back (files, stat keys, the walk's problems, the fingerprint) is the scan."""
+    monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
+    root = make_workspace({"tasks/A-1.md": "---\ntitle: A\n---\n", "people/ana.md": "---\n---\n"})
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: S\n---\n")
+    symlink(root / "tasks" / "B-1.md", secret)
+    config, _ = load_config(root)
+    here, there = loader.scan(config), loader.scan_in_fork(config)()
+    assert there.files == here.files and there.keys == here.keys
+    assert there.diagnostics == here.diagnostics and here.diagnostics
+    assert there.fingerprints  # worked out by the fork too
+    assert loader.fingerprint(config, there) == loader.fingerprint(config, here) is not None
+
+
+def test_a_failed_scan_fork_is_made_again_here(make_workspace, monkeypatch) -> None:
+    root = make_workspace({"tasks/A-1.md": "---\ntitle: A\n---\n"})
+    config, _ = load_config(root)
+    result = loader.forks.Fork.result
+    monkeypatch.setattr(loader.forks.Fork, "result", lambda self: result(self) and None)
+    assert loader.scan_in_fork(config)().files == loader.scan(config).files

@@ -17,13 +17,15 @@ import marshal
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from . import cache
+from . import cache, forks
 from .config import Config
 from .items import build_file, kind_fields
 from .model import KINDS, Diagnostic
-from .snapshot import encode_diagnostics, encode_item, row_digest
+from .snapshot import decode_diagnostics, encode_diagnostics, encode_item, row_digest
 from .source import SourceFile, read_file
 
 CACHE_NAME = "sources.marshal"
@@ -122,7 +124,7 @@ def _symlink_diagnostic(rel: str, inside: bool) -> Diagnostic:
 class Scan:
     """The item files found, with the stat key of each (None when it could not be read)."""
 
-    files: dict[str, list[tuple[str, os.DirEntry]]]
+    files: dict[str, list[tuple[str, str]]]  # (relative path, path) of each, by kind
     diagnostics: list[Diagnostic]
     keys: dict[str, cache.StatKey | None]
     now_ns: int
@@ -153,15 +155,44 @@ class Scan:
 
 
 def scan(config: Config) -> Scan:
-    files, diagnostics = item_files(config)
+    entries, diagnostics = item_files(config)
     keys: dict[str, cache.StatKey | None] = {}
-    for pairs in files.values():
+    files: dict[str, list[tuple[str, str]]] = {}
+    for kind, pairs in entries.items():
         for rel, entry in pairs:
             try:
                 keys[rel] = cache.stat_key(entry.stat())
             except OSError:
                 keys[rel] = None
+        files[kind] = [(rel, entry.path) for rel, entry in pairs]
     return Scan(files, diagnostics, keys, cache.now_ns())
+
+
+def scan_in_fork(config: Config) -> Callable[[], Scan]:
+    """Start ``scan(config)`` (and its fingerprint) in a forked process; the function returned
+    waits for it and gives the scan. ``worktext build`` imports the site's renderer meanwhile:
+    walking and stat'ing 10,000 files and importing Jinja and the templates' code take about
+    as long, and both were on the way to the first page. Without fork (or when the fork
+    fails), the scan is made here, when the function is called."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return lambda: scan(config)
+
+    def work() -> tuple[Any, ...]:
+        found = scan(config)
+        diagnostics = encode_diagnostics(found.diagnostics)
+        fingerprint(config, found)  # kept in found.fingerprints
+        return found.files, diagnostics, found.keys, found.now_ns, found.fingerprints
+
+    child = forks.Fork(work)
+
+    def result() -> Scan:
+        sent = child.result()
+        if not (isinstance(sent, tuple) and len(sent) == 5):
+            return scan(config)
+        files, diagnostics, keys, now, fingerprints = sent
+        return Scan(files, decode_diagnostics(diagnostics), keys, now, fingerprints)
+
+    return result
 
 
 def workspace_fingerprint(config: Config) -> str | None:
@@ -181,13 +212,13 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
     todo: list[Job] = []
     with cache.gc_paused():
         for kind, pairs in found.files.items():
-            for rel, entry in pairs:
+            for rel, path in pairs:
                 cached = previous.get(rel)
                 key = found.keys[rel]
                 if cached is not None and cached[0] == key and found.trusted(rel):
                     rows[rel] = cached[1]
                 else:
-                    todo.append((entry.path, rel, key[1] if key else 0, kind))
+                    todo.append((path, rel, key[1] if key else 0, kind))
         hits = len(rows)
         parsed, parts = parse_rows(todo, config, encode=use_cache)
         rows.update(parsed)
@@ -195,7 +226,7 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
             keys = {rel: found.keys[rel] for rel in rows if found.trusted(rel)}
             if hits != len(keys) or len(previous) != len(keys):
                 _write_cache(config, keys, rows, parts, stored)
-    files = {kind: [rel for rel, _entry in pairs] for kind, pairs in found.files.items()}
+    files = {kind: [rel for rel, _path in pairs] for kind, pairs in found.files.items()}
     root = str(config.root)
     return Loaded(root, files, rows, found.diagnostics, hits, fingerprint(config, found))
 
@@ -242,7 +273,7 @@ def _fingerprint(config: Config, found: Scan) -> str | None:
     digest.update(repr(found.diagnostics).encode())  # links found by the walk
     keys = found.keys
     listing = [
-        (kind, [(rel, keys[rel]) for rel, _entry in pairs]) for kind, pairs in found.files.items()
+        (kind, [(rel, keys[rel]) for rel, _path in pairs]) for kind, pairs in found.files.items()
     ]
     digest.update(marshal.dumps(listing, 2))  # version 2: no back-references, so stable bytes
     return digest.hexdigest()

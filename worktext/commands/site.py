@@ -5,17 +5,18 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import cache
-from ..history import History
-from ..index import Workspace
-from ..loader import scan
-from ..render import BuildResult, build_site
-from ..render.builder import up_to_date
-from ..render.flow import load_flow_history
+from ..loader import scan_in_fork
 from .common import Context
+
+if TYPE_CHECKING:  # the renderer is imported in ``build``, while the folders are scanned
+    from ..history import History
+    from ..index import Workspace
+    from ..render import BuildResult
 
 
 @click.command()
@@ -49,10 +50,15 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
     # Reading 10,000 files allocates millions of objects that all stay alive: the cyclic
     # collector would only re-scan them, so it is paused for the command's lifetime.
     gc.disable()
+    # The folders are walked once, for the check of what changed and for the read: by a
+    # second process, while this one imports the renderer.
+    scanned = scan_in_fork(obj.config())
+    from ..render.builder import up_to_date
+    from ..render.flow import load_flow_history
+
     # The history is read once, for the check of what changed and for the pages.
     history = load_flow_history(obj.config(), obj.day(), obj.use_cache)
-    # The folders are walked once, for the check of what changed and for the read.
-    found = scan(obj.config())
+    found = scanned()
     current = None
     if not full:
         config, day = obj.config(), obj.day()
@@ -80,6 +86,8 @@ def _build(
     show_bar: bool,
     history: History,
 ) -> BuildResult:
+    from ..render import build_site
+
     bar = None
 
     def progress(done: int, total: int) -> None:

@@ -24,12 +24,13 @@ from typing import Any
 from jinja2 import ChoiceLoader, DictLoader, Environment
 from markupsafe import Markup, escape
 
+from .. import forks
 from ..config import Config
 from ..history import History
 from ..index import Workspace
 from ..loader import Scan, fingerprint, workspace_fingerprint
 from ..model import Diagnostic
-from . import environment, forks, manifest, reuse
+from . import environment, manifest, reuse
 from .contexts import broken_files
 from .flow import load_flow_history
 from .pages import Page, nav, plan, today_month, whole_site_pages
