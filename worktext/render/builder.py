@@ -293,6 +293,8 @@ def up_to_date(
     inputs = manifest.inputs_key(config, today, input_key, history)
     where = manifest.manifest_path(config, out)
     last = manifest.read_manifest(where)
+    if inputs != last[1]:  # before the walk of the output folder
+        return None
     return _still_current(out, inputs, last, manifest.existing_files(out), started)
 
 

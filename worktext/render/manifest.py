@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..cache import cache_dir, write_value
+from ..cache import cache_dir, stat_key, write_value
 from ..config import Config
 from ..history import History
 from . import environment
@@ -123,11 +123,28 @@ Manifest = tuple[dict[str, tuple[str, str]], str | None, dict[str, Any]]
 
 def read_manifest(path: Path) -> Manifest:
     """The last build's pages (fingerprint, digest), the key of all its inputs and what it
-    reported (files left out, the workspace's problems)."""
+    reported (files left out, the workspace's problems). The last one read is kept while its
+    file is unchanged: ``worktext build`` asks whether anything is new, then builds, and
+    each reads it (the caller does not change what it gets)."""
     try:
-        data = marshal.loads(path.read_bytes())
+        with open(path, "rb") as handle:
+            key = stat_key(os.fstat(handle.fileno()))
+            if _READ and _READ[0] == (str(path), key):
+                return _READ[1]
+            raw = handle.read()
+        data = marshal.loads(raw)
     except (OSError, EOFError, ValueError, TypeError):
+        _READ.clear()
         return {}, None, {}
+    result = _decode_manifest(data)
+    _READ[:] = [(str(path), key), result]
+    return result
+
+
+_READ: list[Any] = []  # [(path, stat key), manifest] of the last read
+
+
+def _decode_manifest(data: Any) -> Manifest:
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         return {}, None, {}
     pages = {k: (v[0], v[1]) for k, v in data.get("pages", {}).items()}
@@ -144,6 +161,7 @@ def write_manifest(
     path: Path, manifest: dict[str, tuple[str, str]], inputs: str | None, report: dict[str, Any]
 ) -> None:
     value = {"format": MANIFEST_FORMAT, "inputs": inputs, "report": report, "pages": manifest}
+    _READ.clear()
     with contextlib.suppress(OSError, ValueError):  # it only saves time: a read-only
         write_value(path, value)  # workspace still builds
 
