@@ -38,7 +38,6 @@ def fingerprints(
     ws = site.ws
     items = items if items is not None else item_digests(site)
     known = known or {}
-    everything = digest("".join(items[k] for k in sorted(items)) + repr(ws.diagnostics))
     base = base_key(ws.config, ws.today)
     out = []
     for page in pages:
@@ -47,7 +46,7 @@ def fingerprints(
             out.append(found)
             continue
         if page.deps == ("*",):
-            key = everything
+            key = _everything(items, ws.diagnostics)
         else:
             key = ",".join(
                 items.get(dep) or (site.flow.key(dep) if dep.startswith("h:") else dep + "?")
@@ -55,6 +54,20 @@ def fingerprints(
             )
         out.append(digest(f"{base}|{page.path}|{key}"))
     return out
+
+
+def _everything(items: dict[str, str], diagnostics: list[Any]) -> str:
+    """The key of the pages that show the whole workspace: every item and every problem.
+    A build asks three times with the same ``items`` (and sorting 10,000 keys is not free):
+    the last one made is kept while they are the very same objects."""
+    if _EVERYTHING and _EVERYTHING[0] is items and _EVERYTHING[1] is diagnostics:
+        return _EVERYTHING[2]
+    key = digest("".join(items[k] for k in sorted(items)) + repr(diagnostics))
+    _EVERYTHING[:] = [items, diagnostics, key]
+    return key
+
+
+_EVERYTHING: list[Any] = []  # [items, diagnostics, key] of the last _everything
 
 
 def item_digests(site: SiteView) -> dict[str, str]:
