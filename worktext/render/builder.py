@@ -260,8 +260,8 @@ class _Build:
         if self.store is None or self.items is None:
             return
         ws, kept = self.site.ws, self.kept
-        if kept is not None:  # complete() made it hold every task's
-            deps = {task.id: kept.deps[task.id] for task in ws.tasks}
+        if kept is not None:  # complete() made it hold every task's, and only theirs
+            deps = kept.deps
         else:
             by_path = {page.path: page for page in self.pages}
             deps = {task.id: by_path[self.site.task_url(task)].deps for task in ws.tasks}

@@ -39,6 +39,7 @@ def fingerprints(
     items = items if items is not None else item_digests(site)
     known = known or {}
     base = base_key(ws.config, ws.today)
+    get = items.get
     out = []
     for page in pages:
         found = known.get(page.path)
@@ -48,10 +49,13 @@ def fingerprints(
         if page.deps == ("*",):
             key = _everything(items, ws.diagnostics)
         else:
-            key = ",".join(
-                items.get(dep) or (site.flow.key(dep) if dep.startswith("h:") else dep + "?")
-                for dep in page.deps
-            )
+            parts = list(map(get, page.deps))  # nearly always every one an item's digest
+            if None in parts:
+                parts = [
+                    found or (site.flow.key(dep) if dep.startswith("h:") else dep + "?")
+                    for dep, found in zip(page.deps, parts, strict=True)
+                ]
+            key = ",".join(parts)
         out.append(digest(f"{base}|{page.path}|{key}"))
     return out
 
