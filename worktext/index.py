@@ -126,6 +126,7 @@ class Workspace:
         self.goals = Registry("goal", items["goal"], self.duplicates)
         self.default_workflow = default_workflow
         self.default_area = self.projects.get(default_area.id) or default_area
+        self._goal_progress: dict[str, tuple[int, int]] = {}
         self._resolve()
 
     # -- resolution, once -------------------------------------------------------------------
@@ -278,8 +279,9 @@ class Workspace:
     def progress(self, tasks: Iterable[Task]) -> tuple[int, int]:
         """(done, total) of the tasks that are not cancelled."""
         done = total = 0
+        categories = self._category
         for task in tasks:
-            category = self.category(task)
+            category = categories[task.id]
             if category == "cancelled":
                 continue
             total += 1
@@ -287,7 +289,14 @@ class Workspace:
         return done, total
 
     def goal_progress(self, goal: Goal) -> tuple[int, int]:
-        """Done/total of the work linked to a goal, its projects' tasks and its sub-goals'."""
+        """Done/total of the work linked to a goal, its projects' tasks and its sub-goals'
+        (worked out once per goal: the dashboard, the goals page and index.json all ask)."""
+        found = self._goal_progress.get(goal.id)
+        if found is None:
+            found = self._goal_progress[goal.id] = self._work_progress(goal)
+        return found
+
+    def _work_progress(self, goal: Goal) -> tuple[int, int]:
         seen: dict[str, Task] = {}
         stack, visited = [goal], set()
         while stack:
