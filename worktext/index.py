@@ -44,6 +44,12 @@ def id_key(item_id: str) -> str:
     return unicodedata.normalize("NFC", item_id).casefold()
 
 
+def _key(keys: dict[str, str], item_id: str) -> str:
+    """``id_key(item_id)``, kept in ``keys``."""
+    found = keys[item_id] = id_key(item_id)
+    return found
+
+
 @dataclass(frozen=True)
 class Duplicate:
     kind: str
@@ -145,33 +151,41 @@ class Workspace:
         self._by_workflow: dict[str, list[Task]] = defaultdict(list)
         workflow_of_project: dict[str, Workflow] = {}
         states_of: dict[str, dict[str, State]] = {}
+        # Ids recur (a project's, a person's for hundreds of tasks): each one's key is made
+        # once, and the lists it files tasks under are looked up once.
+        keys: dict[str, str] = {}
+        by_project, by_workflow = self._by_project, self._by_workflow
+        by_person, by_goal = self._by_person, self._by_goal
+        children, dependents = self._children, self._dependents
+        projects_get, default_area = self.projects.get, self.default_area
         for task in self.tasks:
-            project = self.projects.get(task.project) if task.project else self.default_area
+            task_id = task.id
+            project = projects_get(task.project) if task.project else default_area
             if project is None:  # a dangling reference, reported by validation
-                project = self.default_area
-            self._project[task.id] = project
+                project = default_area
+            self._project[task_id] = project
             workflow = workflow_of_project.get(project.id)
             if workflow is None:
                 workflow = self.workflows.get(project.workflow) or self.default_workflow
                 workflow_of_project[project.id] = workflow
-            self._workflow[task.id] = workflow
+            self._workflow[task_id] = workflow
             states = states_of.get(workflow.id)
             if states is None:
                 states = states_of[workflow.id] = {s.id: s for s in workflow.states}
             status = task.status if task.status is not None else workflow.initial.id
-            state = self._state[task.id] = states.get(status)
-            category = self._category[task.id] = state.category if state else "todo"
-            self._open[task.id] = category not in CLOSED_CATEGORIES
-            self._by_project[id_key(project.id)].append(task)
-            self._by_workflow[workflow.id].append(task)
+            state = self._state[task_id] = states.get(status)
+            category = self._category[task_id] = state.category if state else "todo"
+            self._open[task_id] = category not in CLOSED_CATEGORIES
+            by_project[keys.get(project.id) or _key(keys, project.id)].append(task)
+            by_workflow[workflow.id].append(task)
             for person in task.assignees:
-                self._by_person[id_key(person)].append(task)
+                by_person[keys.get(person) or _key(keys, person)].append(task)
             for goal in task.goals:
-                self._by_goal[id_key(goal)].append(task)
+                by_goal[keys.get(goal) or _key(keys, goal)].append(task)
             if task.parent:
-                self._children[id_key(task.parent)].append(task)
+                children[keys.get(task.parent) or _key(keys, task.parent)].append(task)
             for dependency in task.depends_on:
-                self._dependents[id_key(dependency)].append(task)
+                dependents[keys.get(dependency) or _key(keys, dependency)].append(task)
 
         used = {id_key(w.id): w for w in workflow_of_project.values()}
         self._workflows_used = [used[key] for key in sorted(used)]
