@@ -326,7 +326,8 @@ def test_a_scan_in_a_fork_is_the_scan(make_workspace, tmp_path, monkeypatch) -> 
     secret.write_text("---\ntitle: S\n---\n")
     symlink(root / "tasks" / "B-1.md", secret)
     config, _ = load_config(root)
-    here, there = loader.scan(config), loader.scan_in_fork(config)()
+    here, (there, listed) = loader.scan(config), loader.scan_in_fork(config, also=root / "tasks")()
+    assert listed == {"A-1.md", "B-1.md"}  # the other folder's files, listed by the fork too
     assert there.files == here.files and there.keys == here.keys
     assert there.diagnostics == here.diagnostics and here.diagnostics
     assert there.fingerprints  # worked out by the fork too
@@ -338,4 +339,5 @@ def test_a_failed_scan_fork_is_made_again_here(make_workspace, monkeypatch) -> N
     config, _ = load_config(root)
     result = loader.forks.Fork.result
     monkeypatch.setattr(loader.forks.Fork, "result", lambda self: result(self) and None)
-    assert loader.scan_in_fork(config)().files == loader.scan(config).files
+    found, listed = loader.scan_in_fork(config, also=root)()
+    assert found.files == loader.scan(config).files and listed is None

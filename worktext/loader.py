@@ -168,31 +168,64 @@ def scan(config: Config) -> Scan:
     return Scan(files, diagnostics, keys, cache.now_ns())
 
 
-def scan_in_fork(config: Config) -> Callable[[], Scan]:
-    """Start ``scan(config)`` (and its fingerprint) in a forked process; the function returned
-    waits for it and gives the scan. ``worktext build`` imports the site's renderer meanwhile:
-    walking and stat'ing 10,000 files and importing Jinja and the templates' code take about
-    as long, and both were on the way to the first page. Without fork (or when the fork
-    fails), the scan is made here, when the function is called."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return lambda: scan(config)
+def scan_in_fork(
+    config: Config, also: str | os.PathLike[str] | None = None, fork: bool = True
+) -> Callable[[], tuple[Scan, set[str] | None]]:
+    """Start ``scan(config)`` (and its fingerprint), and the listing of folder ``also`` (the
+    build's output: ``files_under``), in a forked process; the function returned waits for
+    them. ``worktext build`` imports the site's renderer meanwhile: walking and stat'ing
+    10,000 files and importing Jinja and the templates' code take about as long, and both
+    were on the way to the first page. Without fork (or when the fork fails), the scan is
+    made here when the function is called, and ``also``'s files are not listed (None);
+    likewise with ``fork=False`` (``worktext build -j 1``)."""
+    if not (fork and can_fork()):
+        return lambda: (scan(config), None)
+    listed = (lambda: sorted(files_under(also))) if also is not None else list
+    child = forks.Fork(lambda: (scan_payload(config), listed()))
 
-    def work() -> tuple[Any, ...]:
-        found = scan(config)
-        diagnostics = encode_diagnostics(found.diagnostics)
-        fingerprint(config, found)  # kept in found.fingerprints
-        return found.files, diagnostics, found.keys, found.now_ns, found.fingerprints
-
-    child = forks.Fork(work)
-
-    def result() -> Scan:
+    def result() -> tuple[Scan, set[str] | None]:
         sent = child.result()
-        if not (isinstance(sent, tuple) and len(sent) == 5):
-            return scan(config)
-        files, diagnostics, keys, now, fingerprints = sent
-        return Scan(files, decode_diagnostics(diagnostics), keys, now, fingerprints)
+        if isinstance(sent, tuple) and len(sent) == 2 and isinstance(sent[1], list):
+            found = scan_from_payload(sent[0])
+            if found is not None:
+                return found, set(sent[1]) if also is not None else None
+        return scan(config), None
 
     return result
+
+
+def can_fork() -> bool:
+    """Whether work may be handed to a forked process here. Forking a process that runs
+    other threads can deadlock the child on a lock one of them held (the mkdocs plugin under
+    `mkdocs serve`, for one)."""
+    return forks.can_fork() and threading.active_count() == 1
+
+
+def scan_payload(config: Config) -> tuple[Any, ...]:
+    """``scan(config)`` with its fingerprint, as plain data (what a fork sends back)."""
+    found = scan(config)
+    fingerprint(config, found)  # kept in found.fingerprints
+    diagnostics = encode_diagnostics(found.diagnostics)
+    return found.files, diagnostics, found.keys, found.now_ns, found.fingerprints
+
+
+def scan_from_payload(sent: Any) -> Scan | None:
+    """The scan ``scan_payload`` sent; None for anything else (a fork that failed)."""
+    if not (isinstance(sent, tuple) and len(sent) == 5):
+        return None
+    files, diagnostics, keys, now, fingerprints = sent
+    return Scan(files, decode_diagnostics(diagnostics), keys, now, fingerprints)
+
+
+def files_under(folder: str | os.PathLike[str]) -> set[str]:
+    """Every file under ``folder`` (none when it is missing), by path relative to it, with
+    forward slashes."""
+    found = set()
+    for current, _dirs, files in os.walk(folder):
+        rel = os.path.relpath(current, folder).replace(os.sep, "/")
+        for name in files:
+            found.add(name if rel == "." else f"{rel}/{name}")
+    return found
 
 
 def workspace_fingerprint(config: Config) -> str | None:

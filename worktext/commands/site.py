@@ -50,19 +50,19 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
     # Reading 10,000 files allocates millions of objects that all stay alive: the cyclic
     # collector would only re-scan them, so it is paused for the command's lifetime.
     gc.disable()
-    # The folders are walked once, for the check of what changed and for the read: by a
-    # second process, while this one imports the renderer.
-    scanned = scan_in_fork(obj.config())
+    # The folders are walked once, for the check of what changed and for the read, and so
+    # is the output folder: by a second process, while this one imports the renderer.
+    listed = scan_in_fork(obj.config(), also=Path(output).resolve(), fork=jobs != 1)
     from ..render.builder import up_to_date
     from ..render.flow import load_flow_history
 
     # The history is read once, for the check of what changed and for the pages.
     history = load_flow_history(obj.config(), obj.day(), obj.use_cache)
-    found = scanned()
+    found, existing = listed()
     current = None
     if not full:
         config, day = obj.config(), obj.day()
-        current = up_to_date(config, day, Path(output), obj.use_cache, history, found)
+        current = up_to_date(config, day, Path(output), obj.use_cache, history, found, existing)
     if current is not None:  # nothing new since the last build: not even a read is needed
         _report(current, quiet)
         return
@@ -73,7 +73,7 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
         ws = obj.workspace(found)
         if jobs != 1:
             write_cache()  # by a second process, while this one builds
-        result = _build(ws, obj, output, full, jobs, show_bar, history)
+        result = _build(ws, obj, output, full, jobs, show_bar, history, existing)
     _report(result, quiet)
 
 
@@ -85,6 +85,7 @@ def _build(
     jobs: int | None,
     show_bar: bool,
     history: History,
+    existing: set[str] | None,
 ) -> BuildResult:
     from ..render import build_site
 
@@ -108,6 +109,7 @@ def _build(
             incremental=not full,
             use_cache=obj.use_cache,
             history=history,
+            existing=existing,
         )
     finally:
         if bar is not None:

@@ -77,6 +77,7 @@ def build_site(
     incremental: bool = True,
     use_cache: bool = True,
     history: History | None = None,
+    existing: set[str] | None = None,
 ) -> BuildResult:
     """Render the workspace into ``out_dir``; returns what was done.
 
@@ -84,7 +85,8 @@ def build_site(
     (default: the CPU count, at most 2 used where it pays). ``incremental=False`` renders every
     page, though files whose bytes did not change are still not rewritten. ``use_cache=False``
     reads the git history without its cache (``--no-cache``); ``history`` is that history when
-    the caller has read it already (``up_to_date`` did).
+    the caller has read it already (``up_to_date`` did); ``existing``, the files in ``out_dir``
+    (``manifest.existing_files``), when the caller has listed them.
     Raises ``OutputCollision`` (a WorktextError) when two ids map to the same file.
     """
     started = time.perf_counter()
@@ -96,7 +98,8 @@ def build_site(
     manifest_path = manifest.manifest_path(ws.config, out)
     last = manifest.read_manifest(manifest_path) if incremental else ({}, None, {})
     previous = last[0]
-    existing = manifest.existing_files(out)
+    if existing is None:
+        existing = manifest.existing_files(out)
     inputs = None
     if incremental and use_cache and ws.input_key is not None:
         inputs = manifest.inputs_key(ws.config, ws.today, ws.input_key, site.flow.history)
@@ -275,13 +278,15 @@ def up_to_date(
     use_cache: bool = True,
     history: History | None = None,
     found: Scan | None = None,
+    existing: set[str] | None = None,
 ) -> BuildResult | None:
     """The result of the last build into ``out_dir`` when it was made from exactly these
     inputs (files, settings, code, day and git history) and its files are all still there;
     else None. Costs a walk of the folders, not a read of the workspace: a build with nothing
     new to show is over before the workspace is loaded. ``history``: the git history of the
     site, when the caller has read it (to give it to ``build_site`` too); ``found``: a
-    ``scan(config)`` made for the workspace's load too."""
+    ``scan(config)`` made for the workspace's load too; ``existing``: the files in
+    ``out_dir``, when the caller has listed them."""
     started = time.perf_counter()
     out = Path(out_dir).resolve()
     input_key = None
@@ -295,7 +300,9 @@ def up_to_date(
     last = manifest.read_manifest(where)
     if inputs != last[1]:  # before the walk of the output folder
         return None
-    return _still_current(out, inputs, last, manifest.existing_files(out), started)
+    if existing is None:
+        existing = manifest.existing_files(out)
+    return _still_current(out, inputs, last, existing, started)
 
 
 def _still_current(

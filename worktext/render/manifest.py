@@ -17,6 +17,7 @@ from .. import __version__
 from ..cache import cache_dir, stat_key, write_value
 from ..config import Config
 from ..history import History
+from ..loader import files_under
 from . import environment
 from .flow import history_key
 from .pages import Page
@@ -184,12 +185,8 @@ def write_manifest(
 
 
 def existing_files(out: Path) -> set[str]:
-    found = set()
-    for folder, _dirs, files in os.walk(out):
-        rel = os.path.relpath(folder, out).replace(os.sep, "/")
-        for name in files:
-            found.add(name if rel == "." else f"{rel}/{name}")
-    return found
+    """The files in the output folder, by path relative to it."""
+    return files_under(out)
 
 
 def remove_stale(out: Path, previous: dict[str, tuple[str, str]], current: dict[str, Any]) -> int:
