@@ -137,13 +137,13 @@ def test_parallel_parsing_gives_the_serial_result(
     varied_workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     forked = []
-    real_fork = loader._fork_parser
+    real_fork = loader._parser
 
     def spy(chunk, config):
         forked.append(chunk)
         return real_fork(chunk, config)
 
-    monkeypatch.setattr(loader, "_fork_parser", spy)
+    monkeypatch.setattr(loader, "_parser", spy)
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 10)
     config, _ = load_config(varied_workspace)
     monkeypatch.setenv(loader.JOBS_ENV, "1")
@@ -256,13 +256,13 @@ def test_a_generated_workspace_loads_the_same_on_one_core_or_two(
     monkeypatch.setenv(loader.JOBS_ENV, "1")
     serial = open_workspace(root, today, use_cache=False)
     forked = []
-    real_fork = loader._fork_parser
+    real_fork = loader._parser
 
     def spy(chunk, config):
         forked.append(chunk)
         return real_fork(chunk, config)
 
-    monkeypatch.setattr(loader, "_fork_parser", spy)
+    monkeypatch.setattr(loader, "_parser", spy)
     monkeypatch.setenv(loader.JOBS_ENV, "2")
     parallel = open_workspace(root, today, use_cache=False)
     assert len(forked) == 1 and len(forked[0]) > 200  # the default threshold let it fork

@@ -64,14 +64,31 @@ class Fork:
         self.pid = pid
         self._read = read_fd
 
-    def result(self) -> Any:
-        """What ``work()`` returned, once the fork is done; None when it failed."""
+    def data(self) -> bytes | None:
+        """The marshalled bytes of what ``work()`` returned, once the fork is done; None when
+        it failed."""
         with os.fdopen(self._read, "rb") as pipe:
             data = pipe.read()
         _pid, status = os.waitpid(self.pid, 0)
-        if status != 0:
+        return data if status == 0 else None
+
+    def result(self) -> Any:
+        """What ``work()`` returned, once the fork is done; None when it failed."""
+        data = self.data()
+        if data is None:
             return None
         try:
             return marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
+
+    def abandon(self) -> None:
+        """Stop the fork and wait for it (its result is not wanted: this process was
+        interrupted)."""
+        with contextlib.suppress(OSError):
+            os.close(self._read)
+        try:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass

@@ -10,7 +10,6 @@ the cache stores, so a file gives the same result wherever it was read; ordering
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import marshal
@@ -336,16 +335,16 @@ def parse_rows(
     if workers <= 1:
         return _parse(todo, config), []
     chunks = _chunks(todo, workers)
-    children: list[tuple[int, int]] = []
+    children: list[forks.Fork] = []
     try:
-        children.extend(_fork_parser(chunk, config) for chunk in chunks[1:])
+        children.extend(forks.Fork(_parser(chunk, config)) for chunk in chunks[1:])
         rows = _parse(chunks[0], config)
         parts = []
         if encode:
             parts.append(Part(tuple(job[1] for job in chunks[0]), marshal.dumps(rows)))
-        for chunk, (pid, fd) in zip(chunks[1:], children, strict=True):
+        for chunk, child in zip(chunks[1:], children, strict=True):
             rels = tuple(job[1] for job in chunk)
-            data = _collect(pid, fd)
+            data = child.data()
             parsed = _unmarshal(data, rels) if data is not None else None
             if parsed is None:  # the worker failed: parse its share here instead
                 rows.update(_parse(chunk, config))
@@ -355,8 +354,8 @@ def parse_rows(
         children.clear()
         return rows, parts
     finally:
-        for pid, fd in children:  # interrupted: do not leave workers behind
-            _abandon(pid, fd)
+        for child in children:  # interrupted: do not leave workers behind
+            child.abandon()
 
 
 def _parse(todo: list[Job], config: Config) -> dict[str, tuple]:
@@ -409,30 +408,9 @@ def _chunks(todo: list[Job], count: int) -> list[list[Job]]:
     return chunks
 
 
-def _fork_parser(chunk: list[Job], config: Config) -> tuple[int, int]:
-    """Start a worker that parses ``chunk`` and writes the marshalled rows to a pipe."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the worker: never returns, never runs the parent's exit handlers
-        status = 1
-        try:
-            os.close(read_fd)
-            data = marshal.dumps(_parse(chunk, config))
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_fd)
-    return pid, read_fd
-
-
-def _collect(pid: int, fd: int) -> bytes | None:
-    """What a worker sent, or None if it did not finish its work."""
-    with os.fdopen(fd, "rb") as pipe:
-        data = pipe.read()
-    _pid, status = os.waitpid(pid, 0)
-    return data if status == 0 else None
+def _parser(chunk: list[Job], config: Config) -> Callable[[], dict[str, tuple]]:
+    """A worker's work: parse ``chunk`` (its rows go back marshalled, see ``forks.Fork``)."""
+    return lambda: _parse(chunk, config)
 
 
 def _unmarshal(data: bytes, rels: tuple[str, ...]) -> dict[str, tuple] | None:
@@ -443,16 +421,6 @@ def _unmarshal(data: bytes, rels: tuple[str, ...]) -> dict[str, tuple] | None:
     if not isinstance(rows, dict) or len(rows) != len(rels) or not all(r in rows for r in rels):
         return None
     return rows
-
-
-def _abandon(pid: int, fd: int) -> None:
-    with contextlib.suppress(OSError):
-        os.close(fd)
-    try:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-    except OSError:
-        pass
 
 
 __all__ = [
