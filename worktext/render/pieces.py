@@ -92,11 +92,8 @@ class Pieces:
             out.append(value)
         return out
 
-    def save(self, keep_unused: bool = False) -> None:
-        """Keep this build's shares for the next (those of tasks that are gone are dropped).
-        ``keep_unused``: also keep the stored shares this build did not ask for that are still
-        current (their task's fingerprint is their key; the task id ends their name, after
-        ``|``): for shares only some pages ask for (``Fragments``)."""
+    def save(self) -> None:
+        """Keep this build's shares for the next (those of tasks that are gone are dropped)."""
         if self.path is None:
             return
         old = self._old
@@ -109,26 +106,10 @@ class Pieces:
                 if changed:
                     write_value(_delta_path(self.path), delta)
                 return
-            new = self._new
-            if keep_unused:
-                current = {
-                    name: found
-                    for name, found in old.items()
-                    if type(found) is tuple and self.keys.get(name.rpartition("|")[2]) == found[0]
-                }
-                new = {**current, **new}
-            write_value(self.path, new)
+            write_value(self.path, self._new)
             _delta_path(self.path).unlink(missing_ok=True)
         except (OSError, ValueError):
             pass  # only a cache: the next build makes the shares again
-
-    def made(self) -> dict[str, Share]:
-        """The shares this process asked for (to hand to the one that saves them)."""
-        return dict(self._new)
-
-    def add(self, made: dict[str, Share]) -> None:
-        """Shares another process asked for, to be saved with these."""
-        self._new.update(made)
 
 
 Share = tuple[str, str | bytes]
