@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, forks
 
 CACHE_DIR = ".worktext"
 FORMAT = 4
@@ -106,7 +106,7 @@ def deferred_writes() -> Iterator[Callable[[], None]]:
         held = _take()
         if not held:
             return
-        if not hasattr(os, "fork"):
+        if not forks.can_fork():
             _run(held)
             return
         pid = os.fork()

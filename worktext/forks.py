@@ -4,7 +4,8 @@
 (which has a second in all), and a fork needs only ``os``. The portions' counter is a pipe
 holding one token, the number of the next portion: whoever reads it takes that portion (the
 other process waits in its read meanwhile) and writes the next number back. The fork's result,
-plain data, comes back marshalled through a second pipe, as the loader's parsers send theirs.
+plain data, comes back marshalled through a second pipe. The build's renderer, the scan at its
+start and the loader's parsing workers all fork through here.
 """
 
 from __future__ import annotations

@@ -372,11 +372,7 @@ def _parse(todo: list[Job], config: Config) -> dict[str, tuple]:
 
 def _worker_count(files: int) -> int:
     """Processes to parse with, counting this one; 1 means here, serially."""
-    if files < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
-        return 1
-    # Forking a process that runs other threads can deadlock the child on a lock one of
-    # them held (the mkdocs plugin under `mkdocs serve`, for one): stay serial there.
-    if threading.active_count() > 1:
+    if files < PARALLEL_MIN_FILES or not can_fork():
         return 1
     wanted = os.environ.get(JOBS_ENV, "").strip()
     if wanted.isdigit() and int(wanted) > 0:

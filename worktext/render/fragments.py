@@ -5,7 +5,7 @@ They are written here in Python rather than as Jinja macros because a site of 10
 makes them hundreds of thousands of times, and a macro call costs several times the string it
 makes. Every value is escaped as it is written, exactly as the templates' autoescaping would
 (``escape`` below); the results are ``Markup``, so templates insert them as they are.
-``SiteView`` exposes them to the templates (``state_badge(t)``, ``site.row_html(t)``...).
+``SiteView`` exposes them to the templates (``state_badge(t)``, ``site.rows_html(tasks)``...).
 """
 
 from __future__ import annotations

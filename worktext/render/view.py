@@ -134,9 +134,6 @@ class SiteView:
 
     # -- fragments shared by many pages, rendered once ---------------------------------------
 
-    def card_html(self, task: Task) -> Markup:
-        return Markup(self._fragment("card", task, lambda: fragments.card(self, task)))
-
     def cards_html(self, tasks: Iterable[Task]) -> Markup:
         """A board column's cards (one call from the template, not one per card)."""
         fragment, card = self._fragment, fragments.card
@@ -150,12 +147,6 @@ class SiteView:
             "".join(
                 ["    " + fragment(kind, t, lambda t=t: row(self, t, show_project)) for t in tasks]
             )
-        )
-
-    def row_html(self, task: Task, show_project: bool) -> Markup:
-        kind = "row+project" if show_project else "row"
-        return Markup(
-            self._fragment(kind, task, lambda: fragments.task_row(self, task, show_project))
         )
 
     def state_badge(self, task: Task) -> Markup:
