@@ -30,9 +30,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.generate import generate  # noqa: E402
-from worktext.config import load_config  # noqa: E402
-from worktext.history import load_history  # noqa: E402
-from worktext.pipeline import open_workspace  # noqa: E402
+from worktext.check.pipeline import open_workspace  # noqa: E402
+from worktext.history.reconstruct import load_history  # noqa: E402
+from worktext.model.config import load_config  # noqa: E402
 
 STATUS = re.compile(rb"^status: *(\S+)[ \t]*$", re.MULTILINE)
 EPOCH = int(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc).timestamp())

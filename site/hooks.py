@@ -39,7 +39,7 @@ def cli_reference() -> str:
 
 
 def rule_codes() -> str:
-    from worktext.rules import RULE_DOCS
+    from worktext.model.diagnostics import RULE_DOCS
 
     rows = ["| code | meaning |", "| --- | --- |"]
     rows += [f'| <a id="{code}"></a>`{code}` | {doc} |' for code, doc in RULE_DOCS.items()]

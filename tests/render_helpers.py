@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from worktext.index import Workspace
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
+from worktext.model.workspace import Workspace
 
 TODAY = dt.date(2026, 11, 23)
 

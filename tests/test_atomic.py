@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from worktext import atomic, edit
-from worktext.atomic import Change, WriteError
-from worktext.source import parse_bytes
+from worktext.edit import atomic
+from worktext.edit import engine as edit
+from worktext.edit.atomic import Change, WriteError
+from worktext.load.source import parse_bytes
 
 
 def test_write_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
@@ -126,7 +127,7 @@ def test_write_all_rolls_back_when_a_replace_fails(
 WRITER = textwrap.dedent(
     """
     import sys
-    from worktext import atomic
+    from worktext.edit import atomic
     path = sys.argv[1]
     size = int(sys.argv[2])
     n = 0

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from worktext import cache, loader, snapshot
-from worktext.config import load_config
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
+from worktext.load import cache
+from worktext.model import codec as snapshot
+from worktext.model import loader
+from worktext.model.config import load_config
 
 FILES = {
     "tasks/web/WEB-1.md": """\

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import TODAY
 
+from worktext.check.pipeline import open_workspace
 from worktext.cli import cli
-from worktext.pipeline import open_workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
@@ -74,7 +74,7 @@ def test_cli_exit_codes(case: str) -> None:
 
 
 def test_every_reported_code_is_registered() -> None:
-    from worktext.rules import RULE_DOCS
+    from worktext.model.diagnostics import RULE_DOCS
 
     for case in CASES:
         ws = open_workspace(FIXTURES / case, today=TODAY, use_cache=False)

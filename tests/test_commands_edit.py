@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from worktext.cli import cli
-from worktext.source import parse_bytes
+from worktext.load.source import parse_bytes
 
 WORKFLOW = """\
 ---
@@ -368,9 +368,9 @@ def test_set_status_must_be_a_state(make_workspace: Callable[..., Path]) -> None
 
 
 def test_a_file_changed_after_loading_is_not_edited(make_workspace: Callable[..., Path]) -> None:
-    from worktext.atomic import WriteError
-    from worktext.changes import edit_item
-    from worktext.pipeline import open_workspace
+    from worktext.check.pipeline import open_workspace
+    from worktext.edit.atomic import WriteError
+    from worktext.edit.changes import edit_item
 
     root = workspace(make_workspace)
     ws = open_workspace(root, use_cache=False)
@@ -387,10 +387,10 @@ def test_a_change_on_disk_is_seen_when_the_workspace_came_from_the_cache(
 ) -> None:
     import time
 
-    from worktext import cache
-    from worktext.atomic import WriteError
-    from worktext.changes import edit_item
-    from worktext.pipeline import open_workspace
+    from worktext.check.pipeline import open_workspace
+    from worktext.edit.atomic import WriteError
+    from worktext.edit.changes import edit_item
+    from worktext.load import cache
 
     monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
     root = workspace(make_workspace)

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from conftest import TODAY
 
-from worktext.config import find_root, load_config
+from worktext.check.pipeline import open_workspace
 from worktext.errors import ConfigError, WorkspaceNotFound
-from worktext.pipeline import open_workspace
+from worktext.model.config import find_root, load_config
 
 
 def test_defaults(make_workspace) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from worktext.cli import cli
-from worktext.rules import RULE_DOCS
+from worktext.model.diagnostics import RULE_DOCS
 
 SITE = Path(__file__).resolve().parent.parent / "site"
 

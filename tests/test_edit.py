@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worktext import edit
-from worktext.edit import EditError
-from worktext.source import parse_bytes
+from worktext.edit import engine as edit
+from worktext.edit.engine import EditError
+from worktext.load.source import parse_bytes
 
 RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 words = st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True).filter(lambda w: w not in RESERVED)

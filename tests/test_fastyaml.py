@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worktext import fastyaml, yamlpos
+from worktext.load import fastyaml, yamlpos
 
 words = st.sampled_from(
     [

@@ -9,8 +9,8 @@ import pytest
 from markupsafe import Markup
 from render_helpers import TODAY, fixture_workspace
 
-from worktext import forks
-from worktext.pipeline import open_workspace
+from worktext import parallel as forks
+from worktext.check.pipeline import open_workspace
 from worktext.render import build_site, builder
 
 pytestmark = pytest.mark.skipif(not forks.can_fork(), reason="needs os.fork")

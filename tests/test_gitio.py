@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from git_helpers import Repo, task
 
-from worktext import gitio
+from worktext.history import gitio
 
 
 @pytest.fixture

@@ -15,13 +15,14 @@ from git_helpers import Repo, task
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worktext import gitio, historyread
 from worktext.cli import cli
-from worktext.config import load_config
-from worktext.history import History, load_history, parse_log
-from worktext.historyread import FrontMatterReader, parse_front_matter
-from worktext.simpleyaml import simple_front_matter
-from worktext.source import parse_bytes
+from worktext.history import gitio
+from worktext.history import read as historyread
+from worktext.history.read import FrontMatterReader, parse_front_matter
+from worktext.history.reconstruct import History, load_history, parse_log
+from worktext.load.simpleyaml import simple_front_matter
+from worktext.load.source import parse_bytes
+from worktext.model.config import load_config
 
 NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.timezone.utc)
 

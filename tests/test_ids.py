@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import TODAY
 
-from worktext import ids
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
+from worktext.edit import ids
 
 
 def git(root: Path, *args: str) -> None:

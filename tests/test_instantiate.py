@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from worktext import instantiate
+from worktext.check.pipeline import open_workspace
+from worktext.edit import templates as instantiate
 from worktext.errors import WorktextError
-from worktext.pipeline import open_workspace
 
 TEMPLATE = """\
 ---

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from worktext import cache, loader
-from worktext.config import load_config
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
+from worktext.load import cache
+from worktext.model import loader
+from worktext.model.config import load_config
 
 GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 

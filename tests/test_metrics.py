@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from git_helpers import WORKFLOW, Repo, task
 
-from worktext import metrics
+from worktext.check.pipeline import open_workspace
 from worktext.cli import cli
-from worktext.history import load_history
-from worktext.pipeline import open_workspace
+from worktext.history import metrics
+from worktext.history.reconstruct import load_history
 
 TODAY = dt.date(2026, 1, 12)
 D = dt.date

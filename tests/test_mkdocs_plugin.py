@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from render_helpers import BROKEN, HOSTILE, HOSTILE_FILES, write
 
-from worktext.mkdocs_plugin import scope_css
+from worktext.integrations.mkdocs_plugin import scope_css
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "workspace-template"
 REPO = "https://github.com/acme/team"

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from git_helpers import Repo, task
 
 from worktext.cli import cli
-from worktext.prdiff import md
+from worktext.history.prdiff import md
 
 PROJECT = """\
 ---

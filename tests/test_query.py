@@ -7,9 +7,9 @@ from conftest import TODAY
 from hypothesis import given
 from hypothesis import strategies as st
 
+from worktext.check.pipeline import open_workspace
 from worktext.errors import QueryError
-from worktext.pipeline import open_workspace
-from worktext.query import KEYS, ORDERED_KEYS, SORT_KEYS, Query, Sort, Term, parse, select
+from worktext.model.query import KEYS, ORDERED_KEYS, SORT_KEYS, Query, Sort, Term, parse, select
 
 
 def test_parse_terms() -> None:

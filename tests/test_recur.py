@@ -11,10 +11,11 @@ from conftest import TODAY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worktext import recur
-from worktext.model import Task
-from worktext.pipeline import open_workspace
-from worktext.recur import RecurrenceError
+from worktext.check.pipeline import open_workspace
+from worktext.model import recurrence
+from worktext.model.items import Task
+from worktext.model.recurrence import RecurrenceError
+from worktext.plan import recur
 
 D = dt.date
 
@@ -23,51 +24,51 @@ def task(**kw: object) -> Task:
     return Task(id=str(kw.pop("id", "OPS-1")), path="tasks/OPS-1.md", title="t", **kw)  # type: ignore[arg-type]
 
 
-def days(found: list[recur.Occurrence]) -> list[dt.date]:
+def days(found: list[recurrence.Occurrence]) -> list[dt.date]:
     return [o.date for o in found]
 
 
 def test_shorthands_and_rrules() -> None:
     weekly = task(due=D(2026, 11, 27), repeat="weekly")
-    assert days(recur.occurrences(weekly, D(2026, 11, 1), D(2026, 12, 12))) == [
+    assert days(recurrence.occurrences(weekly, D(2026, 11, 1), D(2026, 12, 12))) == [
         D(2026, 12, 4),
         D(2026, 12, 11),
     ]  # the series task itself (27 Nov) is not an extra occurrence
     monthly = task(due=D(2026, 1, 31), repeat="Monthly")
-    assert days(recur.occurrences(monthly, D(2026, 2, 1), D(2026, 5, 31))) == [
+    assert days(recurrence.occurrences(monthly, D(2026, 2, 1), D(2026, 5, 31))) == [
         D(2026, 3, 31),
         D(2026, 5, 31),
     ]  # RFC 5545: months without a 31st are skipped
     rule = task(due=D(2026, 11, 15), repeat="RRULE:FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15")
-    assert days(recur.occurrences(rule, TODAY, D(2027, 12, 31))) == [
+    assert days(recurrence.occurrences(rule, TODAY, D(2027, 12, 31))) == [
         D(2027, 2, 15),
         D(2027, 5, 15),
         D(2027, 8, 15),
         D(2027, 11, 15),
     ]
     mondays = task(due=D(2026, 11, 27), repeat="FREQ=WEEKLY;BYDAY=MO;COUNT=3")
-    assert days(recur.occurrences(mondays, TODAY, D(2027, 1, 31))) == [
+    assert days(recurrence.occurrences(mondays, TODAY, D(2027, 1, 31))) == [
         D(2026, 11, 30),
         D(2026, 12, 7),
         D(2026, 12, 14),
     ]
     assert days(
-        recur.occurrences(task(due=D(2026, 11, 23), repeat="yearly"), TODAY, D(2028, 12, 31))
+        recurrence.occurrences(task(due=D(2026, 11, 23), repeat="yearly"), TODAY, D(2028, 12, 31))
     ) == [D(2027, 11, 23), D(2028, 11, 23)]
 
 
 def test_start_and_due_keep_their_gap() -> None:
     series = task(start=D(2026, 11, 23), due=D(2026, 11, 25), repeat="weekly")
-    (first,) = recur.occurrences(series, D(2026, 11, 26), D(2026, 12, 2))
+    (first,) = recurrence.occurrences(series, D(2026, 11, 26), D(2026, 12, 2))
     assert (first.id, first.start, first.due) == ("OPS-1-20261202", D(2026, 11, 30), D(2026, 12, 2))
     only_start = task(start=D(2026, 11, 23), repeat="daily")
-    (day,) = recur.occurrences(only_start, D(2026, 11, 24), D(2026, 11, 24))
+    (day,) = recurrence.occurrences(only_start, D(2026, 11, 24), D(2026, 11, 24))
     assert (day.start, day.due) == (D(2026, 11, 24), None)
 
 
 def test_no_occurrences_without_rule_or_date() -> None:
-    assert recur.occurrences(task(repeat="weekly"), TODAY, D(2027, 1, 1)) == []
-    assert recur.occurrences(task(due=TODAY), TODAY, D(2027, 1, 1)) == []
+    assert recurrence.occurrences(task(repeat="weekly"), TODAY, D(2027, 1, 1)) == []
+    assert recurrence.occurrences(task(due=TODAY), TODAY, D(2027, 1, 1)) == []
 
 
 @pytest.mark.parametrize(
@@ -75,7 +76,7 @@ def test_no_occurrences_without_rule_or_date() -> None:
 )
 def test_bad_rules_are_refused(text: str) -> None:
     with pytest.raises(RecurrenceError, match="not a recurrence rule"):
-        recur.parse_rule(text, TODAY)
+        recurrence.parse_rule(text, TODAY)
 
 
 SERIES = """\
@@ -158,9 +159,9 @@ def test_simple_rules_give_the_dates_dateutil_gives(
     high = low + dt.timedelta(days=span)
     if low <= first:
         low = first + dt.timedelta(days=1)
-    assert recur.is_simple(rule)
-    fast = recur.simple_dates(rule, first, low, high)
-    moments = recur.parse_rule(rule, first).between(
+    assert recurrence.is_simple(rule)
+    fast = recurrence.simple_dates(rule, first, low, high)
+    moments = recurrence.parse_rule(rule, first).between(
         dt.datetime.combine(low, dt.time()), dt.datetime.combine(high, dt.time()), inc=True
     )
     assert fast == [moment.date() for moment in moments]
@@ -168,5 +169,5 @@ def test_simple_rules_give_the_dates_dateutil_gives(
 
 def test_other_rules_are_left_to_dateutil() -> None:
     for rule in ("FREQ=WEEKLY;BYDAY=1MO", "FREQ=MONTHLY;COUNT=3", "freq=daily", "FREQ=DAILY;X=1"):
-        assert recur.simple_dates(rule, D(2026, 1, 31), D(2026, 2, 1), D(2026, 12, 31)) is None
-        assert not recur.is_simple(rule)
+        assert recurrence.simple_dates(rule, D(2026, 1, 31), D(2026, 2, 1), D(2026, 12, 31)) is None
+        assert not recurrence.is_simple(rule)

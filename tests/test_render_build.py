@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from render_helpers import BROKEN, HOSTILE_FILES, TODAY, fixture_workspace, write
 
-from worktext import cache
-from worktext.config import load_config
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
+from worktext.load import cache
+from worktext.model.config import load_config
+from worktext.plan.workload import person_load
 from worktext.render import build_site, builder
-from worktext.workload import person_load
 
 
 @pytest.fixture
@@ -235,7 +235,7 @@ def test_icalendar_feeds_follow_rfc_5545(built) -> None:  # type: ignore[no-unty
 def test_index_json_is_the_foundations_index(built) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from worktext.export import index_document
+    from worktext.model.export import index_document
 
     ws, _, out = built
     assert json.loads(read(out, "index.json")) == json.loads(json.dumps(index_document(ws)))

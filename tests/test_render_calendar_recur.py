@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import TODAY
 from icalendar import Calendar
 
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
 from worktext.render import build_site
 
 FILES = {

@@ -10,7 +10,7 @@ import pytest
 from flow_helpers import TODAY, make_repo
 from git_helpers import Repo, task
 
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
 from worktext.render import build_site
 
 

@@ -59,7 +59,7 @@ def test_feed_matches_the_librarys_own_serialisation(tmp_path: Path) -> None:
 
 
 def test_uids_are_stable_across_builds_and_days(tmp_path: Path) -> None:
-    from worktext.pipeline import open_workspace
+    from worktext.check.pipeline import open_workspace
 
     ws = fixture_workspace(tmp_path / "ws")
     later = open_workspace(tmp_path / "ws", dt.date(2026, 12, 1), use_cache=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from render_helpers import TODAY, fixture_workspace
 
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
 from worktext.render import build_site, builder, fragments, pieces
 from worktext.render.pieces import Pieces
 from worktext.render.view import person_feed_kind

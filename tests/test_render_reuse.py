@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from render_helpers import TODAY, fixture_workspace
 
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
 from worktext.render import build_site, builder, manifest, reuse
 from worktext.render.pages import plan
 from worktext.render.urls import UrlMap

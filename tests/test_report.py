@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 
-from worktext import report
-from worktext.model import Diagnostic
+from worktext.check import report
+from worktext.model.diagnostics import Diagnostic
 
 DIAGNOSTICS = [
     Diagnostic("tasks/a,b.md", 3, 5, "error", "invalid-date", "bad: 50%\nnext", "fix it", 3, 9),

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from worktext import scaffold
+from worktext.check.pipeline import open_workspace
+from worktext.edit import scaffold
 from worktext.errors import WorktextError
-from worktext.pipeline import open_workspace
 
 
 def test_bare_workspace(tmp_path: Path) -> None:

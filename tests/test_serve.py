@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from worktext.serve import Preview, resolve_request, with_reload_script
+from worktext.integrations.serve import Preview, resolve_request, with_reload_script
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "workspace-template"
 

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from git_helpers import WORKFLOW, Repo, task
 
+from worktext.check.pipeline import open_workspace
 from worktext.cli import cli
-from worktext.history import load_history
-from worktext.pipeline import open_workspace
-from worktext.since import since_diagnostics, workspace_at
+from worktext.history.reconstruct import load_history
+from worktext.history.since import since_diagnostics, workspace_at
 
 TODAY = dt.date(2026, 2, 1)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from render_helpers import HOSTILE_FILES, fixture_workspace
 
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
 from worktext.render import build_site
 
 CHROMIUM = "/usr/bin/chromium"

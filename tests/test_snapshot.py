@@ -6,9 +6,9 @@ import shutil
 
 from conftest import TODAY
 
-from worktext import snapshot
-from worktext.model import Checklist, Task, TimeEntry
-from worktext.pipeline import open_workspace
+from worktext.check.pipeline import open_workspace
+from worktext.model import codec as snapshot
+from worktext.model.items import Checklist, Task, TimeEntry
 
 
 def _items(ws):

@@ -5,7 +5,7 @@ import codecs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worktext.source import MAX_FILE_BYTES, parse_bytes, read_file
+from worktext.load.source import MAX_FILE_BYTES, parse_bytes, read_file
 
 
 def test_splits_front_matter_and_body() -> None:

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import TODAY
 
-from worktext import schema
+from worktext.check.pipeline import open_workspace
 from worktext.cli import cli
-from worktext.index import Workspace
-from worktext.pipeline import open_workspace
+from worktext.model import schema
+from worktext.model.workspace import Workspace
 
 
 @pytest.fixture(scope="module")

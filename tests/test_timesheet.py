@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worktext.model import Task, TimeEntry
-from worktext.timesheet import (
+from worktext.model.items import Task, TimeEntry
+from worktext.plan.timesheet import (
     by_person,
     by_task,
     logged_by,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from render_helpers import TODAY, fixture_workspace
 
-from worktext.model import Task
+from worktext.model.items import Task
+from worktext.plan.workload import monday, person_load, spread, task_window, team_load, working_days
 from worktext.render.urls import UrlMap
 from worktext.render.view import SiteView
-from worktext.workload import monday, person_load, spread, task_window, team_load, working_days
 
 D = dt.date
 
@@ -60,7 +60,7 @@ def test_past_days_are_dropped_and_overdue_work_lands_on_today() -> None:
 
 
 def test_logged_time_is_subtracted_and_no_dates_means_unscheduled() -> None:
-    from worktext.model import TimeEntry
+    from worktext.model.items import TimeEntry
 
     logged = task(
         start=D(2026, 11, 23),

@@ -5,7 +5,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worktext import yamlpos
+from worktext.load import yamlpos
 
 
 def test_yaml_12_scalars() -> None:

@@ -10,11 +10,11 @@ from typing import NoReturn
 
 import click
 
-from . import __version__
-from .commands import LazyGroup
-from .commands.common import Context
-from .errors import WorktextError
-from .values import ValueError_, as_day, parse_date
+from worktext import __version__
+from worktext.commands import LazyGroup
+from worktext.commands.common import Context
+from worktext.errors import WorktextError
+from worktext.model.values import ValueError_, as_day, parse_date
 
 
 def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:

@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from .. import report
-from ..model import Diagnostic
-from ..pipeline import relative_paths
-from ..validate import apply_severities
-from .common import Context, styler
+from worktext.check import report
+from worktext.check.pipeline import relative_paths
+from worktext.check.rules import apply_severities
+from worktext.commands.common import Context, styler
+from worktext.model.diagnostics import Diagnostic
 
 
 @click.command()
@@ -72,8 +72,8 @@ def check(
 def _with_since(obj: Context, rev: str) -> list[Diagnostic]:
     ws = obj.workspace()
     # Imported here: git history is only read with --since, not on every pre-commit check.
-    from ..history import load_history
-    from ..since import since_diagnostics
+    from worktext.history.reconstruct import load_history
+    from worktext.history.since import since_diagnostics
 
     history = load_history(ws.config, use_cache=obj.use_cache)
     for warning in history.warnings:

@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import click
 
-from ..config import Config, find_root, load_config
-from ..index import Workspace
-from ..loader import Scan
-from ..model import Diagnostic
-from ..pipeline import build_workspace
+from worktext.check.pipeline import build_workspace
+from worktext.model.config import Config, find_root, load_config
+from worktext.model.diagnostics import Diagnostic
+from worktext.model.loader import Scan
+from worktext.model.workspace import Workspace
 
 
 class Context:

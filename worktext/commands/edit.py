@@ -12,21 +12,14 @@ from typing import Any
 
 import click
 
-from .. import edit as engine
-from ..changes import (
-    coerce,
-    date_text,
-    edit_item,
-    fields_of,
-    find_item,
-    parse_pairs,
-)
-from ..errors import WorktextError
-from ..index import Workspace
-from ..model import Item, Task
-from ..values import ValueError_, parse_duration
-from .common import Context
-from .writing import finish, today_of, writing
+from worktext.commands.common import Context
+from worktext.commands.writing import finish, today_of, writing
+from worktext.edit import engine
+from worktext.edit.changes import coerce, date_text, edit_item, fields_of, find_item, parse_pairs
+from worktext.errors import WorktextError
+from worktext.model.items import Item, Task
+from worktext.model.values import ValueError_, parse_duration
+from worktext.model.workspace import Workspace
 
 # -- move, set, unset and shortcuts ----------------------------------------------------------
 

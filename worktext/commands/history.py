@@ -10,13 +10,13 @@ from typing import Any
 
 import click
 
-from .. import gitio, metrics
-from ..errors import NotFound, WorktextError
-from ..history import UNCOMMITTED, Event, History, load_history
-from ..index import id_key
-from ..prdiff import diff_markdown
-from ..values import ValueError_, parse_date
-from .common import Context
+from worktext.commands.common import Context
+from worktext.errors import NotFound, WorktextError
+from worktext.history import gitio, metrics
+from worktext.history.prdiff import diff_markdown
+from worktext.history.reconstruct import UNCOMMITTED, Event, History, load_history
+from worktext.model.values import ValueError_, parse_date
+from worktext.model.workspace import id_key
 
 JSON_VERSION = 1
 

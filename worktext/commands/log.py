@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
-from . import edit, history
-from .writing import writing
+from worktext.commands import edit, history
+from worktext.commands.writing import writing
 
 
 @click.command("log")

@@ -15,18 +15,15 @@ from typing import Any
 
 import click
 
-from .. import gitcommit, ids, instantiate, recur, scaffold
-from ..changes import (
-    create,
-    date_text,
-    fresh_id,
-    parse_pairs,
-)
-from ..errors import NotFound, WorktextError
-from ..index import Workspace
-from ..values import parse_date
-from .common import Context
-from .writing import finish, today_of, writing
+from worktext.commands.common import Context
+from worktext.commands.writing import finish, today_of, writing
+from worktext.edit import gitcommit, ids, scaffold
+from worktext.edit import templates as instantiate
+from worktext.edit.changes import create, date_text, fresh_id, parse_pairs
+from worktext.errors import NotFound, WorktextError
+from worktext.model.values import parse_date
+from worktext.model.workspace import Workspace
+from worktext.plan import recur
 
 # -- init ------------------------------------------------------------------------------------
 

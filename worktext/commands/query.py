@@ -11,14 +11,14 @@ from pathlib import Path
 
 import click
 
-from .. import export, schema
-from ..config import find_root, load_config
-from ..errors import NotFound, WorktextError
-from ..index import Workspace
-from ..model import Task
-from ..query import select
-from ..values import as_day, format_hours
-from .common import Context, styler
+from worktext.commands.common import Context, styler
+from worktext.errors import NotFound, WorktextError
+from worktext.model import export, schema
+from worktext.model.config import find_root, load_config
+from worktext.model.items import Task
+from worktext.model.query import select
+from worktext.model.values import as_day, format_hours
+from worktext.model.workspace import Workspace
 
 LS_FORMATS = ("table", "json", "csv", "ids")
 CSV_COLUMNS = (

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import WorktextError
-from ..render import BuildResult
-from ..serve import Preview
-from .common import Context
+from worktext.commands.common import Context
+from worktext.errors import WorktextError
+from worktext.integrations.serve import Preview
+from worktext.render import BuildResult
 
 
 @click.command()

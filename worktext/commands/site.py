@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import cache
-from ..loader import scan_in_fork
-from .common import Context
+from worktext.commands.common import Context
+from worktext.load import cache
+from worktext.model.loader import scan_in_fork
 
 if TYPE_CHECKING:  # the renderer is imported in ``build``, while the folders are scanned
-    from ..history import History
-    from ..index import Workspace
-    from ..render import BuildResult
+    from worktext.history.reconstruct import History
+    from worktext.model.workspace import Workspace
+    from worktext.render import BuildResult
 
 
 @click.command()
@@ -53,8 +53,8 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
     # The folders are walked once, for the check of what changed and for the read, and so
     # is the output folder: by a second process, while this one imports the renderer.
     listed = scan_in_fork(obj.config(), also=Path(output).resolve(), fork=jobs != 1)
-    from ..render.builder import up_to_date
-    from ..render.flow import load_flow_history
+    from worktext.render.builder import up_to_date
+    from worktext.render.flow import load_flow_history
 
     # The history is read once, for the check of what changed and for the pages.
     history = load_flow_history(obj.config(), obj.day(), obj.use_cache)
@@ -87,7 +87,7 @@ def _build(
     history: History,
     existing: set[str] | None,
 ) -> BuildResult:
-    from ..render import build_site
+    from worktext.render import build_site
 
     bar = None
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import click
 
-from .. import atomic, gitcommit
-from ..changes import relpath
-from .common import Context
+from worktext.commands.common import Context
+from worktext.edit import atomic, gitcommit
+from worktext.edit.changes import relpath
 
 
 def writing(func: Callable[..., Any]) -> Callable[..., Any]:

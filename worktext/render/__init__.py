@@ -3,7 +3,7 @@ that any static host serves, or a browser opens from file://."""
 
 from __future__ import annotations
 
-from .builder import BuildResult, build_site
-from .urls import OutputCollision
+from worktext.render.builder import BuildResult, build_site
+from worktext.render.urls import OutputCollision
 
 __all__ = ["BuildResult", "OutputCollision", "build_site"]

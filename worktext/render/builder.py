@@ -24,18 +24,18 @@ from typing import Any
 from jinja2 import ChoiceLoader, DictLoader, Environment
 from markupsafe import Markup, escape
 
-from .. import forks
-from ..config import Config
-from ..history import History
-from ..index import Workspace
-from ..loader import Scan, fingerprint, workspace_fingerprint
-from ..model import Diagnostic
-from . import environment, manifest, reuse
-from .contexts import broken_files
-from .flow import load_flow_history
-from .pages import Page, nav, plan, today_month, whole_site_pages
-from .urls import UrlMap, root_prefix
-from .view import SiteView
+from worktext import parallel as forks
+from worktext.history.reconstruct import History
+from worktext.model.config import Config
+from worktext.model.diagnostics import Diagnostic
+from worktext.model.loader import Scan, fingerprint, workspace_fingerprint
+from worktext.model.workspace import Workspace
+from worktext.render import environment, manifest, reuse
+from worktext.render.contexts import broken_files
+from worktext.render.flow import load_flow_history
+from worktext.render.pages import Page, nav, plan, today_month, whole_site_pages
+from worktext.render.urls import UrlMap, root_prefix
+from worktext.render.view import SiteView
 
 # Below this many pages, and this much weight of pages (the items they depend on: a page of the
 # whole site weighs as many as the workspace has tasks), a second process costs more than it

@@ -8,10 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .. import recur
-from ..index import Workspace
-from ..values import as_day
-from .urls import UrlMap
+from worktext.model.recurrence import Occurrence
+from worktext.model.values import as_day
+from worktext.model.workspace import Workspace
+from worktext.render.urls import UrlMap
 
 MONTHS_BACK = 6
 MONTHS_AHEAD = 12
@@ -107,7 +107,7 @@ def add_recurring(
     found: dict[dt.date, list[Event]],
     ws: Workspace,
     urls: UrlMap,
-    pending: Iterable[recur.Occurrence],
+    pending: Iterable[Occurrence],
 ) -> None:
     """Add the occurrences of recurring tasks that are not task files yet (``pending``, from
     ``recur.pending``): shown, not created; each links to its series task."""

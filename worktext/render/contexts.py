@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..index import id_key
-from ..model import Goal, Person, Project, Task, Workflow
-from ..values import as_day
-from ..workload import PersonLoad, WeekLoad
-from . import fragments, gantt, worklog
-from .calendar import Month
-from .taskpage import task_content
-from .view import SiteView
+from worktext.model.items import Goal, Person, Project, Task, Workflow
+from worktext.model.values import as_day
+from worktext.model.workspace import id_key
+from worktext.plan.workload import PersonLoad, WeekLoad
+from worktext.render import fragments, gantt, worklog
+from worktext.render.calendar import Month
+from worktext.render.taskpage import task_content
+from worktext.render.view import SiteView
 
 LEGEND = [
     ("backlog", "Backlog"),

@@ -18,9 +18,9 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
-from ..workload import WeekLoad
-from . import fragments
-from .pages import Page
+from worktext.plan.workload import WeekLoad
+from worktext.render import fragments
+from worktext.render.pages import Page
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -120,19 +120,7 @@ def code_version() -> str:
     """A digest of the site's own code and templates: a new worktext re-renders every page."""
     digest = hashlib.blake2b(digest_size=12)
     package = HERE.parent  # what pages are computed from: a changed rule re-renders them
-    roots = [HERE, TEMPLATES, STATIC]
-    modules = (
-        "workload.py",
-        "export.py",
-        "index.py",
-        "model.py",
-        "values.py",
-        "history.py",
-        "metrics.py",
-        "timesheet.py",
-        "recur.py",
-    )
-    roots += [package / name for name in modules]
+    roots = [TEMPLATES, STATIC, *sorted(package.rglob("*.py"))]
     for root in roots:
         files = [root] if root.is_file() else sorted(p for p in root.iterdir() if p.is_file())
         for path in files:

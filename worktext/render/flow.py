@@ -16,14 +16,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import metrics
-from ..config import Config
-from ..errors import WorktextError
-from ..history import UNCOMMITTED, History, TaskHistory, load_history
-from ..index import Workspace, id_key
-from ..model import Project, Task, Workflow
-from ..values import as_day
-from . import flowcharts
+from worktext.errors import WorktextError
+from worktext.history import metrics
+from worktext.history.reconstruct import UNCOMMITTED, History, TaskHistory, load_history
+from worktext.model.config import Config
+from worktext.model.items import Project, Task, Workflow
+from worktext.model.values import as_day
+from worktext.model.workspace import Workspace, id_key
+from worktext.render import flowcharts
 
 MAX_DAYS = 365  # the daily charts show at most the last year
 MAX_POINTS = 120  # ... drawn with at most this many days (about 5 px apart)

@@ -381,7 +381,7 @@ def timeline_svg(
 
 def flow_timeline_svg(flow: object, today: dt.date, title: str | None = None) -> str:
     """``timeline_svg`` for a ``worktext.metrics.TaskFlow``."""
-    from worktext.metrics import end_of
+    from worktext.history.metrics import end_of
 
     segments = [
         (s.start, s.end, s.status, s.category)

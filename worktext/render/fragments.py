@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 import markupsafe
 from markupsafe import Markup
 
-from ..model import Task
-from ..values import as_day
+from worktext.model.items import Task
+from worktext.model.values import as_day
 
 if TYPE_CHECKING:
-    from .view import SiteView
+    from worktext.render.view import SiteView
 
 _NOT_CSS = re.compile(r"[^a-z0-9-]+")
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from ..index import Workspace, id_key
-from ..model import Project, Task
-from ..values import as_day
-from .urls import UrlMap
+from worktext.model.items import Project, Task
+from worktext.model.values import as_day
+from worktext.model.workspace import Workspace, id_key
+from worktext.render.urls import UrlMap
 
 DAY = dt.timedelta(days=1)
 LABEL_WIDTH = 280

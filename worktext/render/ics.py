@@ -17,11 +17,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 
-from .. import recur
-from ..index import Workspace
-from ..model import Project, Task
-from ..values import as_day
-from .pieces import Pieces
+from worktext.model.items import Project, Task
+from worktext.model.recurrence import Occurrence
+from worktext.model.values import as_day
+from worktext.model.workspace import Workspace
+from worktext.plan import recur
+from worktext.render.pieces import Pieces
 
 DAY = dt.timedelta(days=1)
 RECURRING_DAYS = 366  # how far ahead the feeds list recurring work that has no file yet
@@ -108,12 +109,12 @@ def upcoming_window(ws: Workspace) -> tuple[dt.date, dt.date]:
     return ws.today, ws.today + dt.timedelta(days=RECURRING_DAYS)
 
 
-def upcoming(ws: Workspace) -> list[recur.Occurrence]:
+def upcoming(ws: Workspace) -> list[Occurrence]:
     """The occurrences the feeds list (see ``upcoming_window``)."""
     return recur.pending(ws, *upcoming_window(ws))
 
 
-def recurring_event(occurrence: recur.Occurrence, task: Task, stamp: str, domain: str) -> list[str]:
+def recurring_event(occurrence: Occurrence, task: Task, stamp: str, domain: str) -> list[str]:
     """An upcoming occurrence of a recurring task that is not a task file yet. The UID is the
     one the occurrence's task will have (``task-<occurrence id>@…``), so when ``worktext recur``
     creates the file, calendar clients update the event instead of adding a second one."""
@@ -181,7 +182,7 @@ class Feeds:
     def __init__(
         self,
         ws: Workspace,
-        occurrences: list[recur.Occurrence] | None = None,
+        occurrences: list[Occurrence] | None = None,
         pieces: Pieces | None = None,
         person_pieces: Callable[[str], Pieces] | None = None,
     ) -> None:
@@ -193,7 +194,7 @@ class Feeds:
         self.occurrences = upcoming(ws) if occurrences is None else occurrences
         self._events: dict[str, bytes] = {}  # by task id, folded
         self._occurrence_events: dict[str, bytes] = {}  # by occurrence id, folded
-        self._by_person: dict[str, list[recur.Occurrence]] | None = None
+        self._by_person: dict[str, list[Occurrence]] | None = None
 
     def _make_event(self, task_id: str) -> bytes:
         task = self.ws.tasks.get(task_id)
@@ -208,9 +209,7 @@ class Feeds:
 
         return pieces.get(task.id, make) if pieces is not None else make()
 
-    def _recurring(
-        self, occurrences: Iterable[recur.Occurrence], pieces: Pieces | None
-    ) -> list[bytes]:
+    def _recurring(self, occurrences: Iterable[Occurrence], pieces: Pieces | None) -> list[bytes]:
         out = []
         memo = self._occurrence_events
         for occurrence in occurrences:
@@ -218,7 +217,7 @@ class Feeds:
             if task is None:
                 continue
 
-            def make(occurrence: recur.Occurrence = occurrence, task: Task = task) -> bytes:
+            def make(occurrence: Occurrence = occurrence, task: Task = task) -> bytes:
                 found = memo.get(occurrence.id)  # made for another feed already
                 if found is None:
                     lines = recurring_event(occurrence, task, self.stamp, self.domain)
@@ -266,7 +265,7 @@ class Feeds:
             pieces.save()  # this feed asked for every event it keeps
         return calendar_bytes(name, events)
 
-    def _occurrences_of(self, person_id: str) -> list[recur.Occurrence]:
+    def _occurrences_of(self, person_id: str) -> list[Occurrence]:
         if self._by_person is None:
             self._by_person = {}
             for occurrence in self.occurrences:
@@ -276,6 +275,6 @@ class Feeds:
         return self._by_person.get(person_id, [])
 
 
-def workspace_ics(ws: Workspace, occurrences: list[recur.Occurrence] | None = None) -> bytes:
+def workspace_ics(ws: Workspace, occurrences: list[Occurrence] | None = None) -> bytes:
     """The whole workspace's feed."""
     return Feeds(ws, occurrences).workspace()

@@ -13,15 +13,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..cache import cache_dir, stat_key, write_value
-from ..config import Config
-from ..history import History
-from ..loader import files_under
-from . import environment
-from .flow import history_key
-from .pages import Page
-from .view import SiteView
+from worktext import __version__
+from worktext.history.reconstruct import History
+from worktext.load.cache import cache_dir, stat_key, write_value
+from worktext.model.config import Config
+from worktext.model.loader import files_under
+from worktext.render import environment
+from worktext.render.flow import history_key
+from worktext.render.pages import Page
+from worktext.render.view import SiteView
 
 MANIFEST_FORMAT = 3
 

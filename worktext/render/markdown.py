@@ -79,7 +79,7 @@ class Renderer:
 
     def _render_escaping_html(self, text: str, rewrite: LinkRewriter | None) -> str:
         if self._fallback is None:
-            from .rawhtml import EscapingRenderer  # markdown-it: imported only when needed
+            from worktext.render.rawhtml import EscapingRenderer
 
             self._fallback = EscapingRenderer()
         return str(self._fallback.render(text, rewrite))

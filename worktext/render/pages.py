@@ -13,14 +13,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..export import index_document, task_record
-from ..index import Workspace
-from ..model import Task
-from . import calendar as cal
-from . import contexts
-from .search import search_script
-from .urls import UrlMap
-from .view import SiteView
+from worktext.model.export import index_document, task_record
+from worktext.model.items import Task
+from worktext.model.workspace import Workspace
+from worktext.render import calendar as cal
+from worktext.render import contexts
+from worktext.render.search import search_script
+from worktext.render.urls import UrlMap
+from worktext.render.view import SiteView
 
 EVERYTHING = ("*",)
 

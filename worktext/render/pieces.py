@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from ..cache import write_value
+from worktext.load.cache import write_value
 
 T = TypeVar("T", str, bytes)
 

@@ -13,7 +13,14 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .markdown import LinkRewriter, checkbox, escape, is_external, is_safe_url, link_target
+from worktext.render.markdown import (
+    LinkRewriter,
+    checkbox,
+    escape,
+    is_external,
+    is_safe_url,
+    link_target,
+)
 
 
 class EscapingRenderer:

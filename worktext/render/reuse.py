@@ -21,10 +21,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import write_value
-from . import manifest
-from .pages import neighbours, task_pages
-from .view import SiteView
+from worktext.load.cache import write_value
+from worktext.render import manifest
+from worktext.render.pages import neighbours, task_pages
+from worktext.render.view import SiteView
 
 
 @dataclass

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 
-from ..index import Workspace
-from ..model import Task
-from .pieces import Pieces
-from .urls import UrlMap
+from worktext.model.items import Task
+from worktext.model.workspace import Workspace
+from worktext.render.pieces import Pieces
+from worktext.render.urls import UrlMap
 
 BODY_CHARS = 400
 _MARKUP = str.maketrans({c: " " for c in "#*_`>[]()|~-"})

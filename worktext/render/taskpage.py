@@ -15,8 +15,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .fragments import escape, longdate, person_link, shortdate, spent_meter
-from .view import SiteView
+from worktext.render.fragments import escape, longdate, person_link, shortdate, spent_meter
+from worktext.render.view import SiteView
 
 
 def task_content(site: SiteView, c: dict[str, Any]) -> Markup:

@@ -11,7 +11,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 
-from ..errors import WorktextError
+from worktext.errors import WorktextError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(?<![. ])")

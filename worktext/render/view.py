@@ -18,19 +18,20 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import recur
-from ..history import History
-from ..index import Workspace, id_key
-from ..model import Diagnostic, Goal, Person, Project, State, Task, Workflow
-from ..recur import Occurrence
-from ..timesheet import logged_by
-from ..values import as_day, format_hours
-from ..workload import PersonLoad, person_load
-from . import calendar, fragments, ics
-from .flow import FlowView
-from .markdown import Renderer, is_safe_url, repo_rewriter
-from .pieces import Fragments, Pieces
-from .urls import UrlMap
+from worktext.history.reconstruct import History
+from worktext.model.diagnostics import Diagnostic
+from worktext.model.items import Goal, Person, Project, State, Task, Workflow
+from worktext.model.recurrence import Occurrence
+from worktext.model.values import as_day, format_hours
+from worktext.model.workspace import Workspace, id_key
+from worktext.plan import recur
+from worktext.plan.timesheet import logged_by
+from worktext.plan.workload import PersonLoad, person_load
+from worktext.render import calendar, fragments, ics
+from worktext.render.flow import FlowView
+from worktext.render.markdown import Renderer, is_safe_url, repo_rewriter
+from worktext.render.pieces import Fragments, Pieces
+from worktext.render.urls import UrlMap
 
 _LEADING_HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .. import timesheet
-from ..index import id_key
-from ..model import Person, Project, Task
-from .view import SiteView
+from worktext.model.items import Person, Project, Task
+from worktext.model.workspace import id_key
+from worktext.plan import timesheet
+from worktext.render.view import SiteView
 
 UPCOMING_DAYS = 60
 UPCOMING_ROWS = 20

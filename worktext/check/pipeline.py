@@ -1,0 +1,150 @@
+"""load → validate → index: the one call that every command, the site and the MkDocs plugin
+use to read a workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from worktext.check.rules import apply_severities, check_workspace
+from worktext.load import cache
+from worktext.load.source import LazySources, SourceFile
+from worktext.model import codec as snapshot
+from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area
+from worktext.model.config import Config, find_root, load_config
+from worktext.model.diagnostics import Diagnostic
+from worktext.model.items import KINDS, Item
+from worktext.model.loader import Scan, fingerprint, load_sources, scan
+from worktext.model.workspace import Workspace, id_key
+
+
+def open_workspace(
+    path: str | os.PathLike[str] | None = None,
+    today: dt.date | None = None,
+    use_cache: bool = True,
+) -> Workspace:
+    """Read, validate and index the workspace at or above ``path``.
+
+    Raises WorkspaceNotFound or ConfigError (both WorktextError) when it cannot be read at all;
+    every problem in an item file becomes a diagnostic on the result instead.
+    """
+    root = find_root(path)
+    config, config_diagnostics = load_config(root, use_cache)
+    return build_workspace(config, today or dt.date.today(), use_cache, config_diagnostics)
+
+
+SNAPSHOT_NAME = "workspace.marshal"
+
+
+def build_workspace(
+    config: Config,
+    today: dt.date,
+    use_cache: bool = True,
+    config_diagnostics: list[Diagnostic] | None = None,
+    found: Scan | None = None,
+) -> Workspace:
+    """The workspace from its files; from the snapshot cache when no input has changed.
+    ``found``: a ``scan(config)`` the caller has just made (the build's check of what
+    changed), so that the folders are not walked again."""
+    found = found or scan(config)  # walked once: for the fingerprint, and to load if a miss
+    key = fingerprint(config, found) if use_cache else None
+    stored = cache.recall(config.root, SNAPSHOT_NAME, key) if key else None
+    if stored is not None:
+        with cache.gc_paused():
+            items = snapshot.decode_items(stored["items"])
+            paths = [item.path for group in items.values() for item in group]
+            sources = LazySources.from_disk(str(config.root), paths)
+            ws = _index(config, today, items, sources)
+            ws.row_digests = stored["digests"]
+            ws.diagnostics = snapshot.decode_diagnostics(stored["diagnostics"])
+            ws.file_count = stored["file_count"]
+            ws.input_key = key
+        return ws
+    loaded = load_sources(config, use_cache=use_cache, found=found)
+    diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics]
+    item_rows: dict[str, list[tuple]] = {kind: [] for kind in KINDS}
+    digests: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    with cache.gc_paused():
+        for kind, rels in loaded.files.items():
+            for rel in rels:
+                item_row, diagnostic_rows, digest = loaded.rows[rel]
+                if item_row is not None:
+                    item_rows[kind].append(item_row)
+                    digests[kind].append(digest)
+                if diagnostic_rows:
+                    diagnostics.extend(snapshot.decode_diagnostics(diagnostic_rows))
+        items = snapshot.decode_items(item_rows)
+    paths = [item.path for group in items.values() for item in group]
+    sources = LazySources.from_disk(str(config.root), paths)
+    ws = _index(config, today, items, sources)
+    ws.row_digests = _by_path(items, digests)
+    _validate(ws, diagnostics)
+    ws.file_count = len(loaded.rows)
+    ws.input_key = loaded.fingerprint if use_cache else None
+    if use_cache and loaded.fingerprint:
+        value = {
+            "items": item_rows,  # already encoded by whoever built them: stored as they are
+            "digests": ws.row_digests,
+            "diagnostics": snapshot.encode_diagnostics(ws.diagnostics),
+            "file_count": ws.file_count,
+        }
+        cache.remember(config.root, SNAPSHOT_NAME, loaded.fingerprint, value)
+    return ws
+
+
+def _by_path(items: dict[str, list[Item]], digests: dict[str, list[str]]) -> dict[str, str]:
+    """Each item's row digest (``decode_items`` keeps the rows' order) by its file."""
+    return {
+        item.path: digest
+        for kind, group in items.items()
+        for item, digest in zip(group, digests[kind], strict=True)
+    }
+
+
+def workspace_from_sources(
+    config: Config, today: dt.date, sources: dict[str, list[SourceFile]]
+) -> Workspace:
+    """The workspace from files already parsed (read out of git objects, say), not cached."""
+    items: dict[str, list[Item]] = {}
+    parsed: dict[str, SourceFile] = {}
+    diagnostics: list[Diagnostic] = []
+    for kind in KINDS:
+        built = build_kind(kind, sources.get(kind, []), config)
+        items[kind] = built.items
+        parsed.update(built.sources)
+        diagnostics.extend(built.diagnostics)
+    ws = _index(config, today, items, parsed)
+    _validate(ws, diagnostics)
+    ws.file_count = sum(len(files) for files in sources.values())
+    return ws
+
+
+def _validate(ws: Workspace, diagnostics: list[Diagnostic]) -> None:
+    """Add the rules across files to the files' own diagnostics; apply ``rules:``; sort."""
+    diagnostics = [*diagnostics, *check_workspace(ws)]
+    diagnostics = apply_severities(diagnostics, dict(ws.config.rules))
+    ws.diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
+
+
+def _index(
+    config: Config, today: dt.date, items: dict[str, list[Item]], sources: dict[str, SourceFile]
+) -> Workspace:
+    default_workflow = BUILTIN_WORKFLOW
+    workflows = {id_key(w.id): w for w in items["workflow"]}
+    wanted = id_key(config.default_workflow or "default")
+    if wanted in workflows:
+        default_workflow = workflows[wanted]  # type: ignore[assignment]
+    return Workspace(config, today, items, sources, default_workflow, default_area(config))
+
+
+def relative_paths(ws: Workspace, paths: list[str]) -> set[str]:
+    """Workspace-relative forms of paths given on the command line."""
+    out = set()
+    for given in paths:
+        absolute = Path(given).resolve()
+        try:
+            out.add(absolute.relative_to(ws.config.root).as_posix())
+        except ValueError:
+            out.add(given.replace(os.sep, "/"))
+    return out

@@ -1,0 +1,338 @@
+"""Rules across files: duplicate ids, dangling references, statuses and the fields a state
+requires, WIP limits, and cycles. Each rule reads the workspace and returns diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+
+from worktext.load.yamlpos import Span
+from worktext.model.diagnostics import Diagnostic
+from worktext.model.items import Item, Task
+from worktext.model.values import as_day
+from worktext.model.workspace import Workspace, id_key
+
+
+def check_workspace(ws: Workspace) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for rule in RULES:
+        diagnostics.extend(rule(ws))
+    return diagnostics
+
+
+def _at(
+    ws: Workspace,
+    item: Item,
+    path: tuple[str | int, ...],
+    code: str,
+    message: str,
+    hint: str = "",
+    severity: str = "error",
+    at_key: bool = False,
+) -> Diagnostic:
+    source = ws.sources.get(item.path)
+    span: Span = (0, 0, 0, 0)
+    if source is not None:
+        span = source.key_span(*path) if at_key or not path else source.value_span(*path)
+        if not path:
+            span = (1, 1, 1, 1)
+    return Diagnostic.at(item.path, span, severity, code, message, hint)
+
+
+def duplicate_ids(ws: Workspace) -> Iterator[Diagnostic]:
+    for dup in ws.duplicates:
+        same = "the same id" if dup.item.id == dup.first.id else "an id that differs only in case"
+        path: tuple[str, ...] = ("id",) if ws.sources[dup.item.path].data.get("id") else ()  # type: ignore[union-attr]
+        yield _at(
+            ws,
+            dup.item,
+            path,
+            "duplicate-id",
+            f"{dup.kind} '{dup.item.id}' has {same} as {dup.first.path}",
+            "give one of them another id (ids are unique per kind, ignoring case)",
+        )
+
+
+def _dangling(
+    ws: Workspace,
+    item: Item,
+    path: tuple[str | int, ...],
+    kind: str,
+    ref: str,
+    known: Iterable[str],
+) -> Diagnostic:
+    close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"create the {kind}, or fix the id"
+    return _at(ws, item, path, "dangling-reference", f"no {kind} with id '{ref}'", hint)
+
+
+def _ref_path(item: Item, ws: Workspace, key: str, index: int) -> tuple[str | int, ...]:
+    """The value path of entry ``index`` of ``key``: a list item, or the scalar itself."""
+    source = ws.sources.get(item.path)
+    raw = source.data.get(key) if source and source.data else None
+    return (key, index) if isinstance(raw, list) else (key,)
+
+
+def references(ws: Workspace) -> Iterator[Diagnostic]:
+    projects = [*ws.projects.ids(), ws.default_area.id]
+    people, tasks, goals = ws.people, ws.tasks, ws.goals
+    # Nearly every reference spells an id as its file does: the sets of exact ids answer
+    # those in C; anything else is looked up in full (other cases and forms, or missing).
+    exact_projects = frozenset(ws.projects.exact())
+    exact_people, exact_tasks = frozenset(people.exact()), frozenset(tasks.exact())
+    exact_goals = frozenset(goals.exact())
+    for task in ws.tasks:
+        if (
+            task.project
+            and task.project not in exact_projects
+            and task.project not in ws.projects
+            and (id_key(task.project) != id_key(ws.default_area.id))
+        ):
+            yield _dangling(ws, task, ("project",), "project", task.project, projects)
+        if not exact_people.issuperset(task.assignees):
+            yield from _refs(ws, task, "assignee", task.assignees, "person", people)
+        if not exact_tasks.issuperset(task.depends_on):
+            yield from _refs(ws, task, "depends_on", task.depends_on, "task", tasks)
+        if not exact_goals.issuperset(task.goals):
+            yield from _refs(ws, task, "goal", task.goals, "goal", goals)
+        if task.parent and task.parent not in ws.tasks:
+            yield _dangling(ws, task, ("parent",), "task", task.parent, ws.tasks.ids())
+        if task.milestone and ws.milestone_of(task) is None:
+            project = ws.project_of(task)
+            known = [m.id for m in project.milestones]
+            diagnostic = _dangling(ws, task, ("milestone",), "milestone", task.milestone, known)
+            yield replace(
+                diagnostic,
+                message=f"project '{project.id}' has no milestone '{task.milestone}'",
+                hint=diagnostic.hint
+                if known
+                else f"add it under 'milestones:' in {project.path or 'a project file'}",
+            )
+        for index, entry in enumerate(task.log):
+            if entry.who and entry.who not in ws.people:
+                yield _dangling(
+                    ws, task, ("log", index, "who"), "person", entry.who, ws.people.ids()
+                )
+    for project in ws.projects:
+        if project.owner and project.owner not in ws.people:
+            yield _dangling(ws, project, ("owner",), "person", project.owner, ws.people.ids())
+        if project.workflow and project.workflow not in ws.workflows:
+            known = ws.workflows.ids() or [ws.default_workflow.id]
+            if id_key(project.workflow) != id_key(ws.default_workflow.id):
+                yield _dangling(ws, project, ("workflow",), "workflow", project.workflow, known)
+        yield from _refs(ws, project, "goal", project.goals, "goal", ws.goals)
+    for goal in ws.goals:
+        if goal.owner and goal.owner not in ws.people:
+            yield _dangling(ws, goal, ("owner",), "person", goal.owner, ws.people.ids())
+        if goal.parent and goal.parent not in ws.goals:
+            yield _dangling(ws, goal, ("parent",), "goal", goal.parent, ws.goals.ids())
+    for template in ws.templates:
+        for index, task in enumerate(template.tasks):
+            who = task.assignee
+            if who and "{" not in who and who not in ws.people:
+                path = ("tasks", index, "assignee")
+                yield _dangling(ws, template, path, "person", who, ws.people.ids())
+
+
+def _refs(
+    ws: Workspace, item: Item, key: str, ids: tuple[str, ...], kind: str, registry
+) -> Iterator[Diagnostic]:
+    for index, ref in enumerate(ids):
+        if ref not in registry:
+            yield _dangling(ws, item, _ref_path(item, ws, key, index), kind, ref, registry.ids())
+
+
+def statuses(ws: Workspace) -> Iterator[Diagnostic]:
+    for task in ws.tasks:
+        state = ws.state_of(task)
+        workflow = ws.workflow_of(task)
+        if state is None:
+            close = difflib.get_close_matches(task.status or "", [s.id for s in workflow.states], 1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            yield _at(
+                ws,
+                task,
+                ("status",),
+                "unknown-status",
+                f"'{task.status}' is not a state of workflow '{workflow.id}'",
+                hint + "states: " + ", ".join(s.id for s in workflow.states),
+            )
+            continue
+        if not state.requires:
+            continue
+        for required in state.requires:
+            if not ws.has_field(task, required):
+                yield _at(
+                    ws,
+                    task,
+                    ("status",) if task.status is not None else (),
+                    "missing-required",
+                    f"state '{state.id}' requires '{required}', which is not set",
+                    f"set '{required}:' or move the task to another state",
+                )
+
+
+def wip_limits(ws: Workspace) -> Iterator[Diagnostic]:
+    counts: Counter[tuple[str, str]] = Counter()
+    workflows = {}
+    for task in ws.tasks:
+        state = ws.state_of(task)
+        if state is not None and state.wip is not None:
+            project = ws.project_of(task)
+            counts[(project.id, state.id)] += 1
+            workflows[(project.id, state.id)] = (ws.workflow_of(task), state)
+    for (project_id, state_id), count in sorted(counts.items()):
+        workflow, state = workflows[(project_id, state_id)]
+        if count <= (state.wip or 0):
+            continue
+        index = next(i for i, s in enumerate(workflow.states) if s.id == state_id)
+        yield _at(
+            ws,
+            workflow,
+            ("states", index, "wip"),
+            "wip-exceeded",
+            f"'{project_id}' has {count} tasks in '{state_id}'; the limit is {state.wip}",
+            "finish or move work out of this state before starting more",
+            severity="warning",
+        )
+
+
+def _cycles(nodes: Iterable[str], edges: Callable[[str], Iterable[str]]) -> list[list[str]]:
+    """Every elementary cycle found by one depth-first search (one cycle per back edge)."""
+    colour: dict[str, int] = {}
+    found: list[list[str]] = []
+    for start in nodes:
+        if start in colour:
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(edges(start)))]
+        path = [start]
+        colour[start] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                colour[node] = 2
+            elif colour.get(child) == 1:
+                found.append([*path[path.index(child) :], child])
+            elif child not in colour:
+                colour[child] = 1
+                path.append(child)
+                stack.append((child, iter(edges(child))))
+    return found
+
+
+def cycles(ws: Workspace) -> Iterator[Diagnostic]:
+    exact, get = ws.tasks.exact(), ws.tasks.get
+
+    def deps(task_id: str) -> list[str]:
+        task = exact.get(task_id)  # the search asks with ids of the tasks' own spelling
+        if task is None:
+            task = get(task_id)
+            if task is None:
+                return []
+        found = []
+        for ref in task.depends_on:
+            target = exact.get(ref) or get(ref)
+            if target is not None:
+                found.append(target.id)
+        return found
+
+    def parent(task_id: str) -> list[str]:
+        task = exact.get(task_id) or get(task_id)
+        found = (exact.get(task.parent) or get(task.parent)) if task and task.parent else None
+        return [found.id] if found else []
+
+    def goal_parent(goal_id: str) -> list[str]:
+        goal = ws.goals.get(goal_id)
+        found = ws.goals.get(goal.parent) if goal and goal.parent else None
+        return [found.id] if found else []
+
+    # Only items with a link can start a cycle; the search finds the same cycles from them.
+    checks = (
+        (ws.tasks, "depends_on", deps, "dependency-cycle", "dependency"),
+        (ws.tasks, "parent", parent, "parent-cycle", "parent"),
+        (ws.goals, "parent", goal_parent, "parent-cycle", "parent"),
+    )
+    for registry, key, edges, code, what in checks:
+        linked = [item.id for item in registry if getattr(item, key)]
+        for cycle in _cycles(linked, edges):
+            text = " -> ".join(cycle)
+            for position, item_id in enumerate(cycle[:-1]):
+                item = registry.get(item_id)
+                target = cycle[position + 1]
+                ids = getattr(item, "depends_on", None) if key == "depends_on" else None
+                index = next((i for i, d in enumerate(ids or ()) if id_key(d) == id_key(target)), 0)
+                path = _ref_path(item, ws, key, index) if key == "depends_on" else (key,)
+                yield _at(
+                    ws,
+                    item,
+                    path,
+                    code,
+                    f"{what} cycle: {text}",
+                    f"remove one link of the cycle, for example '{target}' from '{item_id}'",
+                )
+
+
+def config_references(ws: Workspace) -> Iterator[Diagnostic]:
+    name = ws.config.default_workflow
+    if name and name not in ws.workflows and id_key(name) != id_key(ws.default_workflow.id):
+        yield Diagnostic(
+            "worktext.yml",
+            1,
+            1,
+            "error",
+            "dangling-reference",
+            f"default_workflow names '{name}', which is not a workflow",
+            "workflows: " + (", ".join(ws.workflows.ids()) or "none (the built-in one applies)"),
+        )
+
+
+def recurrences(ws: Workspace) -> Iterator[Diagnostic]:
+    from worktext.model.recurrence import RecurrenceError, is_simple, parse_rule
+
+    for task in ws.tasks:
+        if task.repeat and not is_simple(task.repeat):  # a simple rule is always valid
+            try:
+                parse_rule(task.repeat, as_day(task.due or task.start or ws.today))
+            except RecurrenceError as exc:
+                yield _at(ws, task, ("repeat",), "invalid-repeat", exc.message, REPEAT_HINT)
+        if task.recurrence_of and task.recurrence_of not in ws.tasks:
+            yield _dangling(
+                ws, task, ("recurrence_of",), "task", task.recurrence_of, ws.tasks.ids()
+            )
+
+
+REPEAT_HINT = "use daily, weekly, monthly, yearly or an RRULE such as FREQ=WEEKLY;BYDAY=MO"
+
+
+RULES: tuple[Callable[[Workspace], Iterable[Diagnostic]], ...] = (
+    duplicate_ids,
+    references,
+    statuses,
+    wip_limits,
+    cycles,
+    recurrences,
+    config_references,
+)
+
+
+def apply_severities(diagnostics: list[Diagnostic], rules: dict[str, str]) -> list[Diagnostic]:
+    """Apply ``rules:`` from worktext.yml: a code set to off, warning or error."""
+    if not rules:
+        return diagnostics
+    out = []
+    for diagnostic in diagnostics:
+        setting = rules.get(diagnostic.code)
+        if setting == "off":
+            continue
+        if setting in ("error", "warning") and setting != diagnostic.severity:
+            diagnostic = replace(diagnostic, severity=setting)
+        out.append(diagnostic)
+    return out
+
+
+__all__ = ["Task", "apply_severities", "check_workspace"]

@@ -1,0 +1,208 @@
+"""Planning edits of item files: the new bytes of each file, checked against the schema and
+the workspace before anything is written. The commands in ``commands/edit.py`` and
+``commands/new.py`` print and write what these functions plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from worktext.edit import atomic, engine
+from worktext.errors import NotFound, WorktextError
+from worktext.load.source import parse_bytes
+from worktext.load.yamlpos import parse as parse_yaml
+from worktext.load.yamlpos import resolve_plain
+from worktext.model.build import build_file
+from worktext.model.convert import Converter
+from worktext.model.items import Item
+from worktext.model.schema import ID_PATTERN, KIND_FIELDS, Field
+from worktext.model.values import ValueError_, parse_date
+from worktext.model.workspace import Workspace
+
+
+def relpath(root: Path, path: Path) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+REF_REGISTRIES = {"person": "people", "project": "projects", "task": "tasks", "goal": "goals"}
+
+
+def find_item(ws: Workspace, item_id: str, kind: str | None = None) -> tuple[str, Item]:
+    found = ws.find(item_id) if kind is None else None
+    if kind is not None:
+        item = dict(ws.registries())[kind].get(item_id)
+        found = (kind, item) if item is not None else None
+    if found is None or not found[1].path:
+        what = kind or "item"
+        raise NotFound(f"no {what} with id '{item_id}'; 'worktext ls' lists them")
+    return found
+
+
+def fields_of(ws: Workspace, kind: str) -> dict[str, Field]:
+    fields = dict(KIND_FIELDS[kind])
+    if kind == "task":
+        fields.update(ws.config.custom_fields)
+    return fields
+
+
+def edit_item(
+    ws: Workspace, kind: str, item: Item, ops: list[engine.Op], force: bool = False
+) -> atomic.Change:
+    """Apply ``ops`` to the item's file; refuse values the schema rejects."""
+    path = ws.config.root / item.path
+    before = atomic.read(path)
+    if before.content is None:
+        raise NotFound(f"{item.path} no longer exists")
+    # The checks before this (workflow, references) looked at the item as it was loaded; the
+    # item built again from the bytes on disk now must be the same one. (Comparing items, not
+    # parsed files: a workspace served from the cache reads its files only on demand.)
+    current, _ = build_file(kind, parse_bytes(before.content, item.path), ws.config)
+    if current != item:
+        raise atomic.WriteError(f"{item.path} changed on disk while worktext ran; run it again")
+    after = engine.apply(before.content, item.path, ops)
+    check_values(ws, kind, item.path, after, {key for _op, key, _v in ops}, force)
+    return atomic.Change(before, after)
+
+
+def check_values(
+    ws: Workspace,
+    kind: str,
+    relpath: str,
+    raw: bytes,
+    keys: set[str] | None,
+    force: bool,
+    pending: set[str] | None = None,
+) -> None:
+    """Schema errors (types, dates, durations, allowed values) in ``keys`` of the new file,
+    and references to items that do not exist (unless ``force``), as one WorktextError."""
+    source = parse_bytes(raw, relpath)
+    data = source.data or {}
+    fields = fields_of(ws, kind)
+    keys = set(data) if keys is None else keys
+    converter = Converter(source, ws.config.units)
+    problems = []
+    for key in sorted(keys):
+        if key not in data:
+            continue
+        spec = fields.get(key)
+        if spec is None:
+            if not force:
+                converter.unknown_key((key,), key, fields)
+            continue
+        converter.value(spec, data[key], (key,), key)
+        if not force and spec.ref in REF_REGISTRIES:
+            problems.extend(_dangling(ws, spec.ref, key, data[key], pending or set()))
+    problems += [
+        f"{d.message}" + (f" ({d.hint})" if d.hint else "")
+        for d in converter.diagnostics
+        if d.code == "unknown-key"
+    ]
+    errors = [
+        f"{d.message}" + (f" ({d.hint})" if d.hint else "")
+        for d in converter.diagnostics
+        if d.severity == "error"
+    ]
+    if errors or problems:
+        hint = ["(--force writes unknown keys and missing references)"] if problems else []
+        raise WorktextError(
+            f"{relpath}: nothing was written:\n  " + "\n  ".join(errors + problems + hint)
+        )
+
+
+def _dangling(ws: Workspace, ref: str, key: str, value: Any, pending: set[str]) -> Iterable[str]:
+    registry = getattr(ws, REF_REGISTRIES[ref])
+    values = value if isinstance(value, list) else [value]
+    for one in values:
+        if not isinstance(one, str) or one in registry or one in pending:
+            continue
+        if ref == "project" and one.lower() == ws.default_area.id.lower():
+            continue
+        yield f"'{key}': no {ref} with id '{one}'"
+
+
+def coerce(spec: Field | None, key: str, text: str, old: Any, today: dt.date) -> Any:
+    """A command-line value as YAML data for ``key``: lists split at commas (or written
+    ``[a, b]``), numbers and booleans read as YAML, dates accept today/tomorrow."""
+    if text == "":
+        raise WorktextError(f"'{key}=' has no value; use 'worktext unset ID {key}' to remove it")
+    if spec is None:
+        return text
+    kind = spec.type
+    if kind in ("ids", "strings"):
+        items = _yaml_list(text) if text.startswith("[") else [t.strip() for t in text.split(",")]
+        items = [item for item in items if item != ""]
+        wants_list = len(items) != 1 or isinstance(old, list) or kind == "strings"
+        return items if wants_list else items[0]
+    if kind in ("integer", "number", "boolean"):
+        return resolve_plain(text)
+    if kind == "date":
+        return date_text(text, today)
+    if kind in ("record", "records", "map", "any"):
+        parsed = parse_yaml(f"v: {text}")
+        if not parsed.ok:
+            raise WorktextError(f"'{key}={text}' is not a YAML value")
+        return parsed.data["v"]
+    return text
+
+
+def _yaml_list(text: str) -> list[Any]:
+    parsed = parse_yaml(f"v: {text}")
+    if not parsed.ok or not isinstance(parsed.data["v"], list):
+        raise WorktextError(f"'{text}' is not a list; write it as [a, b] or a,b")
+    return parsed.data["v"]
+
+
+def date_text(text: str, today: dt.date) -> str:
+    words = {"today": today, "tomorrow": today + dt.timedelta(days=1)}
+    if text.lower() in words:
+        return words[text.lower()].isoformat()
+    try:
+        parse_date(text)
+    except ValueError_ as exc:
+        raise WorktextError(str(exc)) from None
+    return text
+
+
+def parse_pairs(pairs: Iterable[str]) -> list[tuple[str, str]]:
+    out = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise WorktextError(f"'{pair}' is not key=value")
+        out.append((key.strip(), value))
+    return out
+
+
+def create(
+    ws: Workspace,
+    kind: str,
+    path: Path,
+    data: dict[str, Any],
+    body: str = "",
+    force: bool = False,
+    pending: Iterable[str] = (),
+) -> atomic.Change:
+    """A new file for ``data``; refused if the file exists or a value is invalid. ``pending``
+    are ids created in the same run, which references may name."""
+    before = atomic.read(path)
+    rel = relpath(ws.config.root, path)
+    if before.exists:
+        raise WorktextError(f"{rel} already exists; nothing was written")
+    raw = engine.render_document(data, body)
+    check_values(ws, kind, rel, raw, None, force, set(pending))
+    return atomic.Change(before, raw)
+
+
+def fresh_id(ws: Workspace, kind: str, wanted: str) -> str:
+    if not ID_PATTERN.match(wanted):
+        raise WorktextError(
+            f"'{wanted}' is not a valid id: it starts with a letter or digit and holds only "
+            "letters, digits, '.', '_' and '-'"
+        )
+    registry = dict(ws.registries())[kind]
+    if wanted in registry or (kind == "project" and wanted.lower() == ws.default_area.id):
+        raise WorktextError(f"a {kind} with id '{wanted}' exists already")
+    return wanted

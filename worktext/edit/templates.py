@@ -1,0 +1,165 @@
+"""Process templates → planned files: a project (or a batch of tasks in an existing project or
+area) with real dates, ids, assignees and ``depends_on`` links.
+
+Placeholders are filled by plain substitution in one pass: ``{name}`` becomes the parameter's
+value, and anything else, including ``{unknown}`` and text that looks like template code
+(``{{ x }}``, ``{% if %}``, ``{0}``), stays literal. Values are never substituted again.
+
+Dates count working days (Monday to Friday), because template durations are working time:
+``1w`` is five days of work, and ``offset: 5d`` from a Monday lands on the next Monday, not on a
+Saturday. A start date on a weekend moves to the following Monday. A task starts at ``start +
+offset`` working days and is due ``duration`` working days later, counting its first day
+(``duration: 1d`` is due the day it starts; a fraction of a day counts as one day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from worktext.edit import ids
+from worktext.errors import WorktextError
+from worktext.model.items import Project, Template
+from worktext.model.values import format_hours
+from worktext.model.workspace import Workspace
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
+BUILTIN_PARAMS = ("start", "project")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One file to create."""
+
+    kind: str
+    item_id: str
+    path: Path
+    data: dict[str, Any] = field(default_factory=dict)
+    body: str = ""
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """``{name}`` → ``values[name]`` in one pass; unknown placeholders stay as they are."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def add_workdays(day: dt.date, count: int) -> dt.date:
+    """The working day ``count`` working days after ``day`` (itself moved off a weekend)."""
+    day = next_workday(day)
+    weeks, rest = divmod(count, 5)
+    day += dt.timedelta(weeks=weeks)
+    while rest:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            rest -= 1
+    return day
+
+
+def next_workday(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def resolve_params(template: Template, given: Mapping[str, str]) -> dict[str, str]:
+    """The template's parameters with defaults applied; refuses unknown or missing ones."""
+    declared = {p.name for p in template.params}
+    unknown = sorted(set(given) - declared - set(BUILTIN_PARAMS))
+    if unknown:
+        known = ", ".join(sorted(declared)) or "none"
+        raise WorktextError(
+            f"template '{template.id}' has no parameter {', '.join(map(repr, unknown))}; "
+            f"its parameters: {known}"
+        )
+    values = {p.name: p.default for p in template.params if p.default is not None}
+    values.update(given)
+    missing = [p.name for p in template.params if p.required and not values.get(p.name)]
+    missing = [name for name in missing if name not in BUILTIN_PARAMS]
+    if missing:
+        raise WorktextError(
+            f"template '{template.id}' needs {', '.join(map(repr, missing))}; "
+            f"give it with --set {missing[0]}=VALUE"
+        )
+    return values
+
+
+def plan(
+    ws: Workspace,
+    template: Template,
+    given: Mapping[str, str],
+    start: dt.date,
+    today: dt.date,
+    project_id: str | None = None,
+) -> list[Planned]:
+    """The files that instantiating ``template`` creates: a new project with its tasks, or
+    only tasks when ``project_id`` names an existing project or area."""
+    if not template.tasks:
+        raise WorktextError(f"template '{template.id}' has no tasks")
+    start = next_workday(start)
+    values = resolve_params(template, given)
+    values["start"] = start.isoformat()
+    planned: list[Planned] = []
+    new_project = project_id is None
+    if project_id is None:
+        title = fill(template.title, values)
+        project_id = ids.unique_slug([p.id for p in ws.all_projects()], title)
+        project = Project(project_id, "", title)
+    else:
+        found = ws.projects.get(project_id)
+        if found is None and project_id.lower() != ws.default_area.id.lower():
+            raise WorktextError(f"no project or area with id '{project_id}'")
+        project = found or ws.default_area
+        project_id = project.id
+    values["project"] = project_id
+    task_ids = ids.new_ids(ws, len(template.tasks), project)
+    by_key = {task.key: task_id for task, task_id in zip(template.tasks, task_ids, strict=True)}
+    hours_per_day = ws.config.units.hours_per_day
+    last_due = start
+    tasks: list[Planned] = []
+    for task, task_id in zip(template.tasks, task_ids, strict=True):
+        begins = add_workdays(start, math.floor(task.offset))
+        data: dict[str, Any] = {"title": fill(task.title, values), "project": project_id}
+        if task.assignee:
+            data["assignee"] = _filled_id(fill(task.assignee, values), template, task.key)
+        data["created"] = today
+        data["start"] = begins
+        if task.duration is not None:
+            due = add_workdays(begins, max(1, math.ceil(task.duration)) - 1)
+            data["due"] = due
+            last_due = max(last_due, due)
+        if task.estimate is not None:
+            data["estimate"] = format_hours(task.estimate, hours_per_day)
+        if task.depends_on:
+            data["depends_on"] = [by_key[key] for key in task.depends_on if key in by_key]
+        if task.labels:
+            data["labels"] = list(task.labels)
+        path = ids.item_path(ws, "task", task_id, project_id)
+        tasks.append(Planned("task", task_id, path, data))
+    if new_project:
+        data = {
+            "title": project.title,
+            "kind": "project",
+            "status": "active",
+            "start": start,
+            "deadline": last_due,
+        }
+        body = f"Created from the template `{template.id}` on {today.isoformat()}.\n"
+        path = ws.config.folder("project") / f"{project_id}.md"
+        planned.append(Planned("project", project_id, path, data, body))
+    return planned + tasks
+
+
+def _filled_id(value: str, template: Template, key: str) -> str:
+    left = PLACEHOLDER.search(value)
+    if left:
+        raise WorktextError(
+            f"template '{template.id}', task '{key}': the assignee '{value}' names the "
+            f"parameter '{left.group(1)}', which has no value; give it with --set "
+            f"{left.group(1)}=PERSON"
+        )
+    return value

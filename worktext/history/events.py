@@ -1,0 +1,148 @@
+"""What a task's history is made of: events with their field changes (each at a ``Commit``,
+which ``historyread`` reads from the log), mentions, and the whole ``History``; and how the
+cache's compact events become events again.
+
+Built by ``history.load_history``; read by metrics, the history and log commands and the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, NamedTuple
+
+from worktext.history.read import Commit
+from worktext.model.workspace import id_key
+
+
+# Events and field changes are named tuples: a history holds tens of thousands of them, and
+# building a tuple is several times cheaper than building a frozen dataclass.
+class FieldChange(NamedTuple):
+    field: str
+    old: Any  # None: the key was not set
+    new: Any
+
+
+class Event(NamedTuple):
+    """What one commit did to one task. ``action``: created, present (already there where a
+    shallow clone's history is cut), changed, moved, deleted or restored."""
+
+    task_id: str
+    commit: Commit
+    action: str
+    path: str
+    old_path: str | None
+    changes: tuple[FieldChange, ...]
+    fields: Mapping[str, Any]  # the front matter after the commit; {} when deleted
+
+    def change(self, name: str) -> FieldChange | None:
+        return next((c for c in self.changes if c.field == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    commit: Commit
+    closes: bool  # "Closes WEB-12", "fixes WEB-12"
+
+
+class TaskHistory:
+    """One task's events, oldest first, and the commits whose messages mention it.
+
+    From the cache, the events are built the first time they are read: a command that
+    needs one task's history does not pay for ten thousand.
+    """
+
+    __slots__ = ("_events", "_stored", "id", "mentions")
+
+    def __init__(self, task_id: str, stored: tuple | None = None) -> None:
+        self.id = task_id
+        self.mentions: list[Mention] = []
+        self._events: list[Event] = []
+        self._stored = stored  # (cached events, commits), until first read
+
+    @property
+    def events(self) -> list[Event]:
+        if self._stored is not None:
+            stored, self._stored = self._stored, None
+            self._events = rebuild_events(*stored)
+        return self._events
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.events) and self.events[-1].action != "deleted"
+
+    def stored_events(self) -> tuple | None:
+        """The cached events when they were never read (so never changed), else None."""
+        return self._stored[0] if self._stored is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file version that could not be parsed, so that version is left out."""
+
+    commit: Commit
+    path: str
+    reason: str
+
+
+@dataclass
+class History:
+    available: bool = True  # False: no git, or not a repository
+    head: str | None = None
+    branch: str | None = None
+    commits: list[Commit] = field(default_factory=list)  # oldest first
+    tasks: dict[str, TaskHistory] = field(default_factory=dict)  # by id_key
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    shallow: tuple[str, ...] = ()
+    from_cache: bool = False
+    extended_from: str | None = None  # the cached commit that new commits were added to
+
+    def task(self, task_id: str) -> TaskHistory | None:
+        return self.tasks.get(id_key(task_id))
+
+    def events(self) -> list[Event]:
+        """Every event of every task, oldest first (stable within a commit)."""
+        order = {c.sha: i for i, c in enumerate(self.commits)}
+        out = [e for t in self.tasks.values() for e in t.events]
+        out.sort(key=lambda e: (order.get(e.commit.sha, len(order)), id_key(e.task_id)))
+        return out
+
+
+def final_fields(events: tuple) -> dict[str, Any]:
+    """The front matter after the last of a task's cached events."""
+    fields: dict[str, Any] = {}
+    for _, _, action, _, _, changes in events:
+        fields = _apply(fields, action, changes)
+    return fields
+
+
+def _apply(fields: dict[str, Any], action: str, changes: Iterable[tuple]) -> dict[str, Any]:
+    """The front matter after one event: a new dict, ``fields`` is left as it was."""
+    if action == "deleted":
+        return {}
+    if action in ("changed", "moved"):
+        fields = dict(fields)
+        for name, _, new in changes:
+            if new is None:
+                fields.pop(name, None)
+            else:
+                fields[name] = new
+        return fields
+    return {name: new for name, _, new in changes}
+
+
+def rebuild_events(events: tuple, commits: list[Commit]) -> list[Event]:
+    new_event = tuple.__new__  # builds the named tuples without a Python-level call each
+    new_change = partial(tuple.__new__, FieldChange)
+    fields: dict[str, Any] = {}
+    rebuilt = []
+    for ci, tid, action, path, old_path, changes in events:
+        # Each event's front matter is the previous one with its changes applied.
+        fields = _apply(fields, action, changes)
+        changes = tuple(map(new_change, changes))
+        rebuilt.append(
+            new_event(Event, (tid, commits[ci], action, path, old_path, changes, fields))
+        )
+    return rebuilt

@@ -1,0 +1,473 @@
+"""Flow metrics from the history: pure functions of (history, workspace, today).
+
+A task's history becomes a timeline of segments (status, category, project, milestone,
+estimate); per-task figures (time in state, lead time, cycle time, reopens) and daily or
+weekly series (cumulative flow, WIP, throughput, burndown/burnup) are read from timelines.
+Statuses are mapped to categories with the workflows of the workspace as it is now. Durations
+are in days (floats); a day is the calendar day of the commit in its author's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
+from typing import Any
+
+from worktext.history.reconstruct import Event, History
+from worktext.model.items import CLOSED_CATEGORIES, Workflow
+from worktext.model.values import ValueError_, parse_date, parse_duration
+from worktext.model.workspace import Workspace, id_key
+
+WIP_CATEGORIES = frozenset({"active", "blocked"})
+PERCENTILES = (50, 85, 95)
+DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """What a task was from ``start`` until ``end`` (None: still, as of today)."""
+
+    start: dt.datetime
+    end: dt.datetime | None
+    status: str
+    category: str
+    project: str
+    workflow: str
+    milestone: str | None
+    estimate: float | None  # hours
+
+
+@dataclass(frozen=True)
+class TaskFlow:
+    id: str
+    project: str
+    workflow: str
+    status: str | None  # None when the task was deleted
+    category: str | None
+    created: dt.datetime | None  # None when history is cut (shallow clone) before it
+    started: dt.datetime | None  # first entry into an active state
+    finished: dt.datetime | None  # last entry into a done state, if it is done now
+    lead_days: float | None
+    cycle_days: float | None
+    reopens: int
+    time_in_state: Mapping[str, float]
+    segments: tuple[Segment, ...] = field(repr=False, default=())
+    # Day runs by (first day, day count), computed once for all the series of one report.
+    runs: dict[tuple[dt.date, int], list] = field(repr=False, compare=False, default_factory=dict)
+
+
+def end_of(today: dt.date) -> dt.datetime:
+    return dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc)
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def _days(start: dt.datetime, end: dt.datetime) -> float:
+    return round((_aware(end) - _aware(start)).total_seconds() / DAY, 4)
+
+
+class Resolver:
+    """Maps a historical front matter to (project, workflow, status, category, ...)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.units = ws.config.units
+
+    def workflow(self, project_id: str) -> Workflow:
+        project = self.ws.projects.get(project_id) or self.ws.default_area
+        return self.ws.workflow_of_project(project)
+
+    def segment(self, start: dt.datetime, fields: Mapping[str, Any]) -> Segment:
+        project_value = fields.get("project")
+        project_id = str(project_value) if project_value else self.ws.default_area.id
+        project = self.ws.projects.get(project_id)
+        project_id = project.id if project else project_id
+        workflow = self.workflow(project_id)
+        status = fields.get("status")
+        status = str(status) if status is not None else workflow.initial.id
+        state = workflow.state(status)
+        milestone = fields.get("milestone")
+        return Segment(
+            _aware(start),
+            None,
+            status,
+            state.category if state else "todo",
+            project_id,
+            workflow.id,
+            str(milestone) if milestone is not None else None,
+            self.hours(fields.get("estimate")),
+        )
+
+    def hours(self, value: Any) -> float | None:
+        if isinstance(value, str):
+            try:
+                return parse_duration(value, self.units.hours_per_day, self.units.days_per_week)
+            except ValueError_:
+                return None
+        return None
+
+
+def timeline(events: Sequence[Event], resolver: Resolver) -> list[Segment]:
+    segments: list[Segment] = []
+    for event in events:
+        if segments and segments[-1].end is None:
+            last = segments[-1]
+            segments[-1] = _close(last, event.commit.date)
+        if event.action != "deleted":
+            segments.append(resolver.segment(event.commit.date, event.fields))
+    return segments
+
+
+def _close(segment: Segment, end: dt.datetime) -> Segment:
+    return Segment(
+        segment.start,
+        _aware(end),
+        segment.status,
+        segment.category,
+        segment.project,
+        segment.workflow,
+        segment.milestone,
+        segment.estimate,
+    )
+
+
+def task_flow(
+    task_id: str, events: Sequence[Event], resolver: Resolver, today: dt.date
+) -> TaskFlow:
+    segments = timeline(events, resolver)
+    now = end_of(today)
+    in_state: dict[str, float] = defaultdict(float)
+    started = finished = None
+    reopens = 0
+    previous: Segment | None = None
+    for segment in segments:
+        in_state[segment.status] += _days(segment.start, segment.end or now)
+        if segment.category == "active" and started is None:
+            started = segment.start
+        # Finishing is a move into done; a task first seen done was finished at an unknown time.
+        if segment.category == "done" and previous is not None and previous.category != "done":
+            finished = segment.start
+        if previous and previous.category in CLOSED_CATEGORIES:
+            reopens += segment.category not in CLOSED_CATEGORIES
+        previous = segment
+    alive = bool(segments) and segments[-1].end is None
+    last = segments[-1] if segments else None
+    done_now = alive and last is not None and last.category == "done"
+    created = _created(events)
+    finished = finished if done_now else None
+    return TaskFlow(
+        id=task_id,
+        project=last.project if last else resolver.ws.default_area.id,
+        workflow=last.workflow if last else resolver.ws.default_workflow.id,
+        status=last.status if alive and last else None,
+        category=last.category if alive and last else None,
+        created=created,
+        started=started,
+        finished=finished,
+        lead_days=_days(created, finished) if created and finished else None,
+        cycle_days=_days(started, finished) if started and finished else None,
+        reopens=reopens,
+        time_in_state=dict(in_state),
+        segments=tuple(segments),
+    )
+
+
+def _created(events: Sequence[Event]) -> dt.datetime | None:
+    """When the task was created: its ``created`` key when that is set and not later than its
+    first commit, else that first commit (unknown when a shallow clone cuts history first)."""
+    if not events:
+        return None
+    first = events[0]
+    committed = _aware(first.commit.date) if first.action == "created" else None
+    value = first.fields.get("created")
+    if isinstance(value, str):
+        try:
+            stated = parse_date(value)
+        except ValueError_:
+            return committed
+        if not isinstance(stated, dt.datetime):
+            stated = dt.datetime.combine(stated, dt.time.min)
+        stated = _aware(stated)
+        if _aware(first.commit.date) >= stated:
+            return stated
+    return committed
+
+
+def task_flows(history: History, ws: Workspace, today: dt.date) -> list[TaskFlow]:
+    """Every task that history knows, sorted by id."""
+    resolver = Resolver(ws)
+    flows = [task_flow(t.id, t.events, resolver, today) for t in history.tasks.values()]
+    return sorted(flows, key=lambda f: id_key(f.id))
+
+
+# -- selections ------------------------------------------------------------------------------
+
+
+def select(
+    flows: Iterable[TaskFlow],
+    project: str | None = None,
+    workflow: str | None = None,
+    milestone: str | None = None,
+) -> list[TaskFlow]:
+    """Tasks whose latest project / workflow / milestone is the one given."""
+    out = []
+    for flow in flows:
+        last = flow.segments[-1] if flow.segments else None
+        if project and id_key(flow.project) != id_key(project):
+            continue
+        if workflow and id_key(flow.workflow) != id_key(workflow):
+            continue
+        if milestone and (
+            last is None or last.milestone is None or id_key(last.milestone) != id_key(milestone)
+        ):
+            continue
+        out.append(flow)
+    return out
+
+
+def group(flows: Iterable[TaskFlow], attribute: str) -> dict[str, list[TaskFlow]]:
+    """Tasks by their latest ``project`` or ``workflow`` (keys in id_key form)."""
+    out: dict[str, list[TaskFlow]] = defaultdict(list)
+    for flow in flows:
+        out[id_key(getattr(flow, attribute))].append(flow)
+    return dict(out)
+
+
+def day_range(flows: Iterable[TaskFlow], today: dt.date) -> list[dt.date]:
+    starts = [f.segments[0].start.date() for f in flows if f.segments]
+    if not starts:
+        return [today]
+    first = min(min(starts), today)
+    return [first + dt.timedelta(days=i) for i in range((today - first).days + 1)]
+
+
+def _runs(flow: TaskFlow, first: dt.date, size: int) -> list[tuple[int, int, Segment]]:
+    """(first day index, stop index, segment) for each run of days that ends in a segment."""
+    runs = flow.runs.get((first, size))
+    if runs is not None:
+        return runs
+    # The state at the end of a day is the last change made on or before that day.
+    by_day: dict[int, Segment | None] = {}
+    for segment in flow.segments:
+        by_day[(segment.start.date() - first).days] = segment
+        if segment.end is not None:
+            # A later segment starting that day overwrites this gap marker.
+            by_day[(segment.end.date() - first).days] = None
+    ordered = sorted(by_day.items())
+    runs = []
+    for n, (index, segment) in enumerate(ordered):
+        stop = ordered[n + 1][0] if n + 1 < len(ordered) else size
+        start, stop = max(index, 0), min(stop, size)
+        if segment is not None and start < stop:
+            runs.append((start, stop, segment))
+    flow.runs[(first, size)] = runs
+    return runs
+
+
+def daily(
+    flows: Iterable[TaskFlow],
+    days: Sequence[dt.date],
+    key: Callable[[Segment], Any],
+    weight: Callable[[Segment], float] | None = None,
+) -> dict[Any, list[float]]:
+    """For each key, how many tasks (or their summed ``weight``) end each day in a segment
+    with that key."""
+    if not days:
+        return {}
+    first, size = days[0], len(days)
+    deltas: dict[Any, list[float]] = defaultdict(lambda: [0] * (size + 1))
+    for flow in flows:
+        for start, stop, segment in _runs(flow, first, size):
+            k = key(segment)
+            if k is None:
+                continue
+            w = 1 if weight is None else weight(segment)
+            delta = deltas[k]
+            delta[start] += w
+            delta[stop] -= w
+    if weight is None:
+        return {k: list(accumulate(delta[:size])) for k, delta in deltas.items()}
+    return {k: [round(v, 6) for v in accumulate(delta[:size])] for k, delta in deltas.items()}
+
+
+def cumulative_flow(
+    flows: Sequence[TaskFlow], days: Sequence[dt.date], by: str = "status"
+) -> dict[str, list[int]]:
+    """Tasks per state (or per category) at the end of each day."""
+    return daily(flows, days, lambda s: s.status if by == "status" else s.category)  # type: ignore[return-value]
+
+
+def wip(flows: Sequence[TaskFlow], days: Sequence[dt.date]) -> list[int]:
+    series = daily(flows, days, lambda s: "wip" if s.category in WIP_CATEGORIES else None)
+    return series.get("wip", [0] * len(days))  # type: ignore[return-value]
+
+
+def week_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def throughput(
+    flows: Iterable[TaskFlow], today: dt.date, first: dt.date | None = None
+) -> list[tuple[dt.date, int]]:
+    """Tasks finished per week (weeks start on Monday), zero weeks included."""
+    counts = Counter(week_of(f.finished.date()) for f in flows if f.finished)
+    if not counts and first is None:
+        return []
+    start = week_of(min([*counts, *([first] if first else [])]))
+    weeks = []
+    week = start
+    while week <= week_of(today):
+        weeks.append((week, counts.get(week, 0)))
+        week += dt.timedelta(days=7)
+    return weeks
+
+
+@dataclass(frozen=True)
+class Burn:
+    """Per day: scope and done, by count and by estimated hours (cancelled work left out)."""
+
+    days: list[dt.date]
+    scope: list[int]
+    done: list[int]
+    scope_hours: list[float]
+    done_hours: list[float]
+
+    @property
+    def remaining(self) -> list[int]:
+        return [s - d for s, d in zip(self.scope, self.done, strict=True)]
+
+    @property
+    def remaining_hours(self) -> list[float]:
+        return [round(s - d, 6) for s, d in zip(self.scope_hours, self.done_hours, strict=True)]
+
+
+def burn(
+    flows: Sequence[TaskFlow],
+    days: Sequence[dt.date],
+    project: str | None = None,
+    milestone: str | None = None,
+) -> Burn:
+    wanted_project = id_key(project) if project else None
+    wanted_milestone = id_key(milestone) if milestone else None
+    key_of = lru_cache(maxsize=None)(id_key)
+
+    def member(s: Segment) -> bool:
+        if s.category == "cancelled":
+            return False
+        if wanted_project and key_of(s.project) != wanted_project:
+            return False
+        return not wanted_milestone or (
+            s.milestone is not None and key_of(s.milestone) == wanted_milestone
+        )
+
+    def key(s: Segment) -> str | None:
+        if not member(s):
+            return None
+        return "done" if s.category == "done" else "open"
+
+    counts = daily(flows, days, key)
+    hours = daily(flows, days, key, lambda s: s.estimate or 0.0)
+    zero = [0] * len(days)
+    done, open_ = counts.get("done", zero), counts.get("open", zero)
+    done_h, open_h = hours.get("done", zero), hours.get("open", zero)
+    return Burn(
+        list(days),
+        [a + b for a, b in zip(done, open_, strict=True)],  # type: ignore[misc]
+        list(done),  # type: ignore[arg-type]
+        [round(a + b, 6) for a, b in zip(done_h, open_h, strict=True)],
+        [round(a, 6) for a in done_h],
+    )
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least p% of values at or below."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def cycle_percentiles(flows: Iterable[TaskFlow]) -> dict[int, float | None]:
+    times = [f.cycle_days for f in flows if f.cycle_days is not None]
+    return {p: percentile(times, p) for p in PERCENTILES}
+
+
+@dataclass(frozen=True)
+class Age:
+    id: str
+    status: str
+    category: str
+    days: float  # since work started, or since it was created when not started yet
+
+
+def ageing(flows: Iterable[TaskFlow], today: dt.date) -> list[Age]:
+    """Open work, oldest first."""
+    now = end_of(today)
+    out = []
+    for f in flows:
+        if f.status is None or f.category is None or f.category in CLOSED_CATEGORIES:
+            continue
+        since = f.started or f.created or (f.segments[0].start if f.segments else None)
+        if since is None:
+            continue
+        out.append(Age(f.id, f.status, f.category, _days(since, now)))
+    return sorted(out, key=lambda a: (-a.days, id_key(a.id)))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything ``worktext stats`` shows for one selection of tasks."""
+
+    name: str
+    days: list[dt.date]
+    throughput: list[tuple[dt.date, int]]
+    wip: list[int]
+    flow: dict[str, list[int]]
+    burn: Burn
+    cycle: dict[int, float | None]
+    lead: dict[int, float | None]
+    ageing: list[Age]
+    reopens: int
+    finished: int
+
+
+def summarize(
+    name: str,
+    flows: Sequence[TaskFlow],
+    today: dt.date,
+    project: str | None = None,
+    milestone: str | None = None,
+    days: Sequence[dt.date] | None = None,
+) -> Summary:
+    days = list(days) if days is not None else day_range(flows, today)
+    leads = [f.lead_days for f in flows if f.lead_days is not None]
+    return Summary(
+        name=name,
+        days=days,
+        throughput=throughput(flows, today, days[0] if days else None),
+        wip=wip(flows, days),
+        flow=cumulative_flow(flows, days),
+        burn=burn(flows, days, project, milestone),
+        cycle=cycle_percentiles(flows),
+        lead={p: percentile(leads, p) for p in PERCENTILES},
+        ageing=ageing(flows, today),
+        reopens=sum(f.reopens for f in flows),
+        finished=sum(1 for f in flows if f.finished),
+    )
+
+
+def cycle_points(flows: Iterable[TaskFlow]) -> list[tuple[dt.date, float, str]]:
+    """(finish day, cycle time in days, id) of every finished task, for a scatter chart."""
+    return sorted(
+        (f.finished.date(), f.cycle_days, f.id)
+        for f in flows
+        if f.finished is not None and f.cycle_days is not None
+    )

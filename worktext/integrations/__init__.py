@@ -1,0 +1,1 @@
+"""worktext inside other tools: the preview server and the MkDocs plugin."""

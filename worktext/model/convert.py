@@ -1,0 +1,329 @@
+"""Schema-driven reading of one file's front matter into typed values, with a diagnostic for
+every key that is of the wrong type, unparseable or unknown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from worktext.load.source import SourceFile
+from worktext.model.diagnostics import Diagnostic
+from worktext.model.schema import ID_PATTERN, Field
+from worktext.model.values import ValueError_, parse_date, parse_duration
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Units:
+    """What the workspace's configuration says about values."""
+
+    hours_per_day: float = 8.0
+    days_per_week: float = 5.0
+    priorities: tuple[str, ...] = ("low", "medium", "high", "urgent")
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of keys"
+    return f"'{value}'"
+
+
+EXPECTED = {
+    "string": "text",
+    "id": "an id",
+    "ids": "an id or a list of ids",
+    "strings": "text or a list of text",
+    "date": "a date (YYYY-MM-DD)",
+    "duration": "a duration such as 4h or 2d",
+    "enum": "one of the allowed values",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "record": "a set of keys",
+    "records": "a list of entries",
+    "map": "a set of keys",
+}
+
+
+@dataclass
+class Converter:
+    source: SourceFile
+    units: Units
+    kind: str = ""  # the kind of item, for hints
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(
+        self,
+        path: Path,
+        code: str,
+        message: str,
+        hint: str = "",
+        severity: str = "error",
+        at_key: bool = False,
+    ) -> None:
+        if not path:  # the file as a whole
+            span = (1, 1, 1, 1)
+        elif at_key:
+            span = self.source.key_span(*path)
+        else:
+            span = self.source.value_span(*path)
+        self.diagnostics.append(
+            Diagnostic.at(self.source.path, span, severity, code, message, hint)
+        )
+
+    def record(
+        self, fields: Mapping[str, Field], data: Mapping[str, Any], path: Path = ()
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Typed values of the known keys, and the unknown keys as they are."""
+        values: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for key, raw in data.items():
+            spec = fields.get(key)
+            if spec is None:
+                extra[key] = raw
+                self.unknown_key((*path, key), key, fields)
+                continue
+            if raw is None:
+                continue
+            if spec.type == "string" and type(raw) is str:  # most keys: nothing to convert
+                values[key] = raw
+                continue
+            value = self.value(spec, raw, (*path, key), key)
+            if value is not None:
+                values[key] = value
+        for key, spec in _required(fields):
+            if data.get(key) is None:
+                self.report(
+                    path,
+                    "missing-field",
+                    f"'{key}' is required here",
+                    f"add '{key}:' ({spec.doc.rstrip('.')})",
+                    at_key=True,
+                )
+        return values, extra
+
+    def unknown_key(self, path: Path, key: str, fields: Mapping[str, Field]) -> None:
+        close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.7)
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+        elif len(path) == 1 and self.kind == "task":
+            hint = "declare it under 'fields:' in worktext.yml if it is a custom key"
+        else:
+            hint = "known keys here: " + ", ".join(fields)
+        self.report(
+            path, "unknown-key", f"unknown key '{key}'", hint, severity="warning", at_key=True
+        )
+
+    def value(self, spec: Field, raw: Any, path: Path, name: str) -> Any:
+        if raw is None:
+            return None
+        kind = spec.type
+        if kind == "string" and type(raw) is str:  # the most common key of all, at once
+            return raw
+        reader = _READERS.get(kind)
+        if reader is None:
+            raise AssertionError(f"unknown field type {kind}")  # a bug in schema.py, not input
+        return reader(self, spec, raw, path, name)
+
+    def any(self, spec: Field, raw: Any, path: Path, name: str) -> Any:
+        return raw
+
+    def list_of(self, spec: Field, raw: Any, path: Path, name: str) -> tuple[str, ...] | None:
+        """``ids`` and ``strings``: one value or a list of them."""
+        if isinstance(raw, dict):
+            return self.wrong_type(spec, raw, path, name)
+        if (
+            isinstance(raw, list)
+            and all(type(item) is str for item in raw)
+            and (spec.type == "strings" or all(ID_PATTERN.match(item) for item in raw))
+        ):
+            return tuple(raw)  # nothing to report: what the loop below would give
+        one = _item_field(spec)
+        if not isinstance(raw, list):
+            value = self.scalar(one, raw, path, name)
+            return () if value is None else (value,)
+        out = []
+        for index, item in enumerate(raw):
+            value = self.scalar(one, item, (*path, index), name)
+            if value is not None:
+                out.append(value)
+        return tuple(out)
+
+    def boolean(self, spec: Field, raw: Any, path: Path, name: str) -> bool | None:
+        if isinstance(raw, bool):
+            return raw
+        return self.wrong_type(spec, raw, path, name)
+
+    def one_record(self, spec: Field, raw: Any, path: Path, name: str) -> dict[str, Any] | None:
+        if not isinstance(raw, dict):
+            return self.wrong_type(spec, raw, path, name)
+        values, _extra = self.record(spec.fields or {}, raw, path)
+        return values
+
+    def records(self, spec: Field, raw: Any, path: Path, name: str) -> list[dict] | None:
+        if not isinstance(raw, list):
+            return self.wrong_type(spec, raw, path, name)
+        out_records = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, dict):
+                self.wrong_type(Field("record", ""), item, (*path, index), f"{name} entry")
+                continue
+            values, _extra = self.record(spec.fields or {}, item, (*path, index))
+            values["_path"] = (*path, index)
+            out_records.append(values)
+        return out_records
+
+    def map(self, spec: Field, raw: Any, path: Path, name: str) -> dict[str, Any] | None:
+        if not isinstance(raw, dict):
+            return self.wrong_type(spec, raw, path, name)
+        out_map = {}
+        for key, item in raw.items():
+            value = self.value(spec.item, item, (*path, key), key) if spec.item else item
+            if value is not None:
+                out_map[key] = value
+        return out_map
+
+    def wrong_type(self, spec: Field, raw: Any, path: Path, name: str) -> None:
+        expected = EXPECTED.get(spec.type, spec.type)
+        self.report(
+            path,
+            "wrong-type",
+            f"'{name}' must be {expected}, not {describe(raw)}",
+            spec.doc,
+        )
+        return None
+
+    def scalar(self, spec: Field, raw: Any, path: Path, name: str) -> str | None:
+        if type(raw) is str:
+            text = raw
+        elif isinstance(raw, bool | list | dict):
+            return self.wrong_type(spec, raw, path, name)
+        elif isinstance(raw, float):
+            self.report(
+                path,
+                "wrong-type",
+                f"'{name}' must be {EXPECTED[spec.type]}, not {describe(raw)}",
+                f'quote it so it stays text: "{raw}"',
+            )
+            return None
+        else:
+            text = str(raw)
+        if spec.type == "id" and not ID_PATTERN.match(text):
+            self.report(
+                path,
+                "invalid-id",
+                f"'{text}' is not a valid id",
+                "an id starts with a letter or digit and holds only letters, digits, "
+                "'.', '_' and '-' (at most 100)",
+            )
+            return None
+        if spec.type == "enum":
+            choices = spec.choices or (self.units.priorities if name == "priority" else None)
+            if choices and text not in choices:
+                close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.report(
+                    path,
+                    "invalid-value",
+                    f"'{text}' is not a valid {name}",
+                    f"{hint}allowed: {', '.join(choices)}",
+                )
+                return None
+        return text
+
+    def date(self, raw: Any, path: Path, name: str) -> dt.date | None:
+        if not isinstance(raw, str):
+            return self.wrong_type(Field("date", "Write it as YYYY-MM-DD."), raw, path, name)
+        try:
+            return parse_date(raw)
+        except ValueError_ as exc:
+            self.report(path, "invalid-date", f"'{name}': {exc}", "write it as YYYY-MM-DD")
+            return None
+
+    def duration(self, raw: Any, path: Path, name: str) -> float | None:
+        if not isinstance(raw, str):
+            hint = f"write it with a unit, such as {raw}h" if isinstance(raw, int) else ""
+            self.report(
+                path,
+                "invalid-duration",
+                f"'{name}' must be a duration such as 30m, 4h, 2d or 1w, not {describe(raw)}",
+                hint or "write it like 30m, 4h, 2d or 1w",
+            )
+            return None
+        try:
+            return parse_duration(raw, self.units.hours_per_day, self.units.days_per_week)
+        except ValueError_ as exc:
+            self.report(path, "invalid-duration", f"'{name}': {exc}", "m, h, d and w are units")
+            return None
+
+    def number(self, spec: Field, raw: Any, path: Path, name: str) -> float | int | None:
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            return self.wrong_type(spec, raw, path, name)
+        if spec.type == "integer" and not isinstance(raw, int):
+            return self.wrong_type(spec, raw, path, name)
+        if spec.minimum is not None and raw < spec.minimum:
+            self.report(
+                path,
+                "invalid-value",
+                f"'{name}' must be at least {spec.minimum}, not {raw}",
+                f"use a number of {spec.minimum} or more, or remove the key",
+            )
+            return None
+        return raw
+
+
+_READERS = {
+    "any": Converter.any,
+    "string": Converter.scalar,
+    "id": Converter.scalar,
+    "enum": Converter.scalar,
+    "ids": Converter.list_of,
+    "strings": Converter.list_of,
+    "date": lambda self, spec, raw, path, name: self.date(raw, path, name),
+    "duration": lambda self, spec, raw, path, name: self.duration(raw, path, name),
+    "integer": Converter.number,
+    "number": Converter.number,
+    "boolean": Converter.boolean,
+    "record": Converter.one_record,
+    "records": Converter.records,
+    "map": Converter.map,
+}
+
+
+_ITEM_FIELDS: dict[tuple[str, str], Field] = {}
+
+
+def _item_field(spec: Field) -> Field:
+    """The field of one entry of an ``ids`` or ``strings`` list."""
+    key = (spec.type, spec.doc)
+    found = _ITEM_FIELDS.get(key)
+    if found is None:
+        found = _ITEM_FIELDS[key] = Field("id" if spec.type == "ids" else "string", spec.doc)
+    return found
+
+
+# Required keys of each set of fields, found once: the sets are few and live as long as the
+# process, but a dict is not hashable, so they are known by identity (and kept alive here).
+_REQUIRED: dict[int, tuple[Mapping[str, Field], list[tuple[str, Field]]]] = {}
+
+
+def _required(fields: Mapping[str, Field]) -> list[tuple[str, Field]]:
+    known = _REQUIRED.get(id(fields))
+    if known is not None and known[0] is fields:
+        return known[1]
+    required = [(key, spec) for key, spec in fields.items() if spec.required]
+    if len(_REQUIRED) < 1024:
+        _REQUIRED[id(fields)] = (fields, required)
+    return required

@@ -1,0 +1,388 @@
+"""The query language of ``worktext ls``: GitHub-search-like terms over tasks.
+
+    status:doing,review assignee:ana -label:ops priority:>=high due:<today+7d
+    is:open is:overdue has:estimate no:assignee kind:ongoing "free text" sort:due -sort:priority
+
+Terms are ANDed; comma-separated values are ORed; a leading ``-`` negates a term (or, before
+``sort:``, sorts descending). Parsing is pure text → ``Query``; ``select`` runs it over a workspace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from worktext.errors import QueryError
+from worktext.model.items import Task
+from worktext.model.values import ValueError_, as_day, parse_date, parse_duration
+from worktext.model.workspace import Workspace, id_key
+
+OPERATORS = (">=", "<=", ">", "<", "=")
+SET_KEYS = ("id", "status", "category", "assignee", "project", "label", "milestone", "goal")
+SET_KEYS += ("parent", "kind", "title", "repeat")
+ORDERED_KEYS = ("priority", "due", "start", "created", "estimate")
+FLAG_KEYS = ("is", "has", "no")
+KEYS = (*SET_KEYS, *ORDERED_KEYS, *FLAG_KEYS, "sort")
+IS_VALUES = ("open", "closed", "overdue", "blocked", "unassigned", "recurring")
+IS_VALUES += ("backlog", "todo", "active", "done", "cancelled")
+SORT_KEYS = ("id", "title", "status", "priority", "due", "start", "created", "estimate")
+SORT_KEYS += ("project", "assignee")
+HAS_KEYS = ("due", "start", "created", "estimate", "assignee", "labels", "label", "milestone")
+HAS_KEYS += ("goal", "parent", "depends_on", "priority", "project", "repeat", "log")
+ALIASES = {"state": "status", "labels": "label", "assignees": "assignee", "text": None}
+_RELATIVE = re.compile(r"today(?:([+-])(\d+)([dw]))?\Z")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):")
+_SAFE_WORD = re.compile(r"[^\s\",]+\Z")
+
+
+@dataclass(frozen=True)
+class Term:
+    key: str | None  # None: free text
+    values: tuple[str, ...]
+    op: str = "="
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple[Term, ...] = ()
+    sorts: tuple[Sort, ...] = ()
+
+    def __str__(self) -> str:
+        parts = [_format_term(term) for term in self.terms]
+        parts += [f"{'-' if s.descending else ''}sort:{s.key}" for s in self.sorts]
+        return " ".join(parts)
+
+
+def _quote(value: str, free_text: bool = False) -> str:
+    # A dot at either end would run into a range's '..' (0. .. 0 reads back as 0...0).
+    bare = (
+        value
+        and _SAFE_WORD.match(value)
+        and not value.startswith(("-", "."))
+        and not value.endswith(".")
+        and ".." not in value
+    )
+    if bare and not (free_text and ":" in value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _format_term(term: Term) -> str:
+    sign = "-" if term.negated else ""
+    if term.key is None:
+        return sign + _quote(term.values[0], free_text=True)
+    op = "" if term.op == "=" else term.op
+    if term.op == "..":
+        return f"{sign}{term.key}:{_quote(term.values[0])}..{_quote(term.values[1])}"
+    return f"{sign}{term.key}:{op}{','.join(_quote(v) for v in term.values)}"
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.text)
+
+    def skip_space(self) -> None:
+        while not self.at_end() and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def peek(self, token: str) -> bool:
+        return self.text.startswith(token, self.pos)
+
+    def value(self) -> str:
+        """A quoted string or a bare run up to space, comma or '..'."""
+        if self.peek('"'):
+            start = self.pos
+            self.pos += 1
+            out = []
+            while not self.at_end():
+                char = self.text[self.pos]
+                if char == "\\" and self.pos + 1 < len(self.text):
+                    out.append(self.text[self.pos + 1])
+                    self.pos += 2
+                    continue
+                if char == '"':
+                    self.pos += 1
+                    return "".join(out)
+                out.append(char)
+                self.pos += 1
+            raise QueryError(f"unclosed quote starting at character {start + 1}", start)
+        start = self.pos
+        while not self.at_end() and not self.text[self.pos].isspace():
+            if self.text[self.pos] in ',"' or self.peek(".."):
+                break
+            self.pos += 1
+        return self.text[start : self.pos]
+
+
+def parse(text: str, custom_keys: Iterable[str] = ()) -> Query:
+    """Parse a query; raises QueryError (with the position) for text that is not a query."""
+    custom_keys = tuple(custom_keys)
+    known = set(KEYS) | set(custom_keys)
+    scanner = _Scanner(text)
+    terms: list[Term] = []
+    sorts: list[Sort] = []
+    while True:
+        scanner.skip_space()
+        if scanner.at_end():
+            break
+        start = scanner.pos
+        negated = scanner.peek("-") and scanner.pos + 1 < len(text)
+        if negated:
+            scanner.pos += 1
+        word_start = scanner.pos
+        match = _KEY.match(text, scanner.pos)
+        if match is None or scanner.peek('"'):
+            value = scanner.value()
+            if not value:
+                raise QueryError(
+                    f"unexpected '{text[scanner.pos]}' at character {start + 1}", start
+                )
+            terms.append(Term(None, (value,), "=", negated))
+            continue
+        key = match.group(1)
+        key = ALIASES.get(key, key) or key
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise QueryError(f"unknown query key '{key}'{hint}", word_start)
+        scanner.pos = match.end()
+        if key == "sort":
+            value = scanner.value()
+            if value not in SORT_KEYS and value not in custom_keys:
+                raise QueryError(
+                    f"cannot sort by '{value}'; sort keys: {', '.join(SORT_KEYS)}", scanner.pos
+                )
+            sorts.append(Sort(value, negated))
+            continue
+        op = next((o for o in OPERATORS if scanner.peek(o)), "=")
+        if op != "=" or scanner.peek("="):
+            scanner.pos += len(op)
+        values = [scanner.value()]
+        if op == "=" and scanner.peek(".."):
+            scanner.pos += 2
+            values.append(scanner.value())
+            op = ".."
+        else:
+            while scanner.peek(","):
+                scanner.pos += 1
+                values.append(scanner.value())
+        if any(v == "" for v in values):
+            raise QueryError(f"'{key}:' needs a value", scanner.pos)
+        if op != "=" and key not in ORDERED_KEYS and key not in custom_keys:
+            raise QueryError(f"'{key}' cannot be compared with {op}", word_start)
+        if op != "=" and len(values) > 1 and op != "..":
+            raise QueryError(f"'{key}:{op}' takes one value", word_start)
+        terms.append(Term(key, tuple(values), op, negated))
+    return Query(tuple(terms), tuple(sorts))
+
+
+# -- evaluation ---------------------------------------------------------------------------------
+
+Predicate = Callable[[Task], bool]
+
+
+def resolve_date(text: str, today: dt.date) -> dt.date:
+    match = _RELATIVE.match(text)
+    if match:
+        if not match.group(1):
+            return today
+        amount = int(match.group(2)) * (7 if match.group(3) == "w" else 1)
+        return today + dt.timedelta(days=amount if match.group(1) == "+" else -amount)
+    try:
+        return as_day(parse_date(text))
+    except ValueError_:
+        raise QueryError(f"'{text}' is not a date; use YYYY-MM-DD or today+7d") from None
+
+
+def _compare(op: str, left: Any, right: tuple[Any, ...]) -> bool:
+    if left is None:
+        return False
+    if op == "..":
+        return right[0] <= left <= right[1]
+    value = right[0]
+    if op == ">=":
+        return left >= value
+    if op == "<=":
+        return left <= value
+    if op == ">":
+        return left > value
+    if op == "<":
+        return left < value
+    return left in right
+
+
+def _ordered(ws: Workspace, key: str, task: Task) -> Any:
+    if key == "priority":
+        rank = ws.priority_rank(task)
+        return None if rank < 0 else rank
+    if key == "estimate":
+        return task.estimate
+    value = getattr(task, key)
+    return as_day(value) if value is not None else None
+
+
+def _ordered_values(ws: Workspace, key: str, values: tuple[str, ...]) -> tuple[Any, ...]:
+    out = []
+    for value in values:
+        if key == "priority":
+            if value not in ws.config.priorities:
+                raise QueryError(
+                    f"'{value}' is not a priority; priorities: {', '.join(ws.config.priorities)}"
+                )
+            out.append(ws.config.priorities.index(value))
+        elif key == "estimate":
+            try:
+                units = ws.config.units
+                out.append(parse_duration(value, units.hours_per_day, units.days_per_week))
+            except ValueError_ as exc:
+                raise QueryError(str(exc)) from None
+        else:
+            out.append(resolve_date(value, ws.today))
+    return tuple(out)
+
+
+def _set_values(ws: Workspace, key: str, task: Task) -> Iterable[str]:
+    if key == "id":
+        return (task.id,)
+    if key == "status":
+        return (ws.status_of(task),)
+    if key == "category":
+        return (ws.category(task),)
+    if key == "assignee":
+        return task.assignees
+    if key == "project":
+        return (ws.project_of(task).id,)
+    if key == "label":
+        return task.labels
+    if key == "goal":
+        return task.goals
+    if key == "kind":
+        return (ws.project_of(task).kind,)
+    if key in ("milestone", "parent", "repeat", "title"):
+        value = getattr(task, key)
+        return (value,) if value else ()
+    value = task.extra.get(key)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return (str(value),) if value is not None else ()
+
+
+def _is(ws: Workspace, flag: str, task: Task) -> bool:
+    if flag == "open":
+        return ws.is_open(task)
+    if flag == "closed":
+        return not ws.is_open(task)
+    if flag == "overdue":
+        return ws.is_overdue(task)
+    if flag == "blocked":
+        return ws.is_blocked(task)
+    if flag == "unassigned":
+        return not task.assignees
+    if flag == "recurring":
+        return bool(task.repeat)
+    return ws.category(task) == flag
+
+
+def _has(ws: Workspace, key: str, task: Task) -> bool:
+    attribute = {"assignee": "assignees", "label": "labels", "goal": "goals"}.get(key, key)
+    if hasattr(task, attribute):
+        return bool(getattr(task, attribute))
+    return task.extra.get(key) is not None
+
+
+def _term_predicate(ws: Workspace, term: Term) -> Predicate:
+    key, values = term.key, term.values
+    if key is None:
+        needle = values[0].casefold()
+        return lambda t: (
+            needle in t.id.casefold() or needle in t.title.casefold() or needle in t.body.casefold()
+        )
+    if key == "is":
+        for flag in values:
+            if flag not in IS_VALUES:
+                raise QueryError(f"unknown is:{flag}; use one of {', '.join(IS_VALUES)}")
+        return lambda t: any(_is(ws, flag, t) for flag in values)
+    if key in ("has", "no"):
+        custom = set(ws.config.custom_fields)
+        for name in values:
+            if name not in HAS_KEYS and name not in custom:
+                raise QueryError(f"unknown {key}:{name}; use one of {', '.join(HAS_KEYS)}")
+        present = lambda t: any(_has(ws, name, t) for name in values)  # noqa: E731
+        return present if key == "has" else (lambda t: not present(t))
+    if key in ORDERED_KEYS:
+        right = _ordered_values(ws, key, values)
+        return lambda t: _compare(term.op, _ordered(ws, key, t), right)
+    if key in ws.config.custom_fields and term.op != "=":
+        return lambda t: _compare(term.op, t.extra.get(key), values)
+    wanted = {id_key(v) for v in values}
+    if key == "title":
+        needles = [v.casefold() for v in values]
+        return lambda t: any(n in t.title.casefold() for n in needles)
+    return lambda t: any(id_key(str(v)) in wanted for v in _set_values(ws, key, t))
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    return tuple(
+        int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)
+    )
+
+
+def _sort_key(ws: Workspace, key: str) -> Callable[[Task], Any]:
+    def value(task: Task) -> Any:
+        if key in ("priority", "due", "start", "created", "estimate"):
+            return _ordered(ws, key, task)
+        if key == "id":
+            return _natural(task.id)
+        if key == "title":
+            return task.title.casefold()
+        if key == "status":
+            workflow = ws.workflow_of(task)
+            return (
+                [s.id for s in workflow.states].index(ws.status_of(task))
+                if ws.state_of(task)
+                else len(workflow.states)
+            )
+        if key == "project":
+            return ws.project_of(task).id.casefold()
+        if key == "assignee":
+            return task.assignees[0].casefold() if task.assignees else None
+        return task.extra.get(key)
+
+    return value
+
+
+def select(ws: Workspace, query: Query | str) -> list[Task]:
+    """The tasks that match, in the query's order (default: by id, naturally)."""
+    if isinstance(query, str):
+        query = parse(query, ws.config.custom_fields)
+    predicates = []
+    for term in query.terms:
+        predicate = _term_predicate(ws, term)
+        if term.negated:
+            predicate = (lambda p: lambda t: not p(t))(predicate)
+        predicates.append(predicate)
+    tasks = [t for t in ws.tasks if all(p(t) for p in predicates)]
+    tasks.sort(key=lambda t: _natural(t.id))
+    for sort in reversed(query.sorts):
+        key = _sort_key(ws, sort.key)
+        # Missing values sort last in either direction.
+        present = [t for t in tasks if key(t) is not None]
+        missing = [t for t in tasks if key(t) is None]
+        present.sort(key=key, reverse=sort.descending)
+        tasks = present + missing
+    return tasks

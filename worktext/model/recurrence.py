@@ -1,0 +1,174 @@
+"""Recurrence rules: a task with ``repeat:`` is a series, and its rule gives the dates of its
+occurrences.
+
+The series task is the first occurrence and the pattern of the others: its ``due`` (or, without
+one, its ``start``) anchors the rule, and each later date of the rule is an occurrence. The rule
+is an RFC 5545 RRULE (``FREQ=WEEKLY;BYDAY=MO``, optionally prefixed ``RRULE:``) or one of the
+shorthands daily, weekly, monthly, yearly. ``occurrences`` lists a series' dates in a window;
+``plan.recur`` finds which of them are not task files yet, and makes them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from worktext.errors import WorktextError
+from worktext.model.items import Task
+from worktext.model.values import as_day
+
+if TYPE_CHECKING:
+    from dateutil import rrule
+
+SHORTHANDS = {
+    "daily": "FREQ=DAILY",
+    "weekly": "FREQ=WEEKLY",
+    "monthly": "FREQ=MONTHLY",
+    "yearly": "FREQ=YEARLY",
+}
+
+
+class RecurrenceError(WorktextError):
+    """A ``repeat:`` value that is not a rule worktext can read."""
+
+
+class Occurrence(NamedTuple):
+    """One date of a series. ``date`` is the occurrence's due date (its start date when the
+    series has only a start); ``start``/``due`` keep the series' gap between the two. A named
+    tuple: a year of a few hundred series is thousands of them, made in every build."""
+
+    series_id: str
+    id: str
+    date: dt.date
+    start: dt.date | None
+    due: dt.date | None
+
+
+def anchor(task: Task) -> dt.date | None:
+    """The date the series' rule counts from: its due date, else its start date."""
+    value = task.due or task.start
+    return as_day(value) if value is not None else None
+
+
+_SIMPLE = re.compile(r"FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(?:;INTERVAL=([1-9][0-9]{0,3}))?")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_ON_WEEKDAYS = re.compile(
+    r"FREQ=WEEKLY;BYDAY=((?:MO|TU|WE|TH|FR|SA|SU)(?:,(?:MO|TU|WE|TH|FR|SA|SU))*)"
+)
+
+
+def _body(text: str) -> str:
+    return SHORTHANDS.get(text.strip().lower()) or text.strip().removeprefix("RRULE:")
+
+
+def is_simple(text: str) -> bool:
+    """Whether ``simple_dates`` counts this rule itself (then it is a rule dateutil reads)."""
+    body = _body(text)
+    return _ON_WEEKDAYS.fullmatch(body) is not None or _SIMPLE.fullmatch(body) is not None
+
+
+def simple_dates(text: str, first: dt.date, low: dt.date, high: dt.date) -> list[dt.date] | None:
+    """The dates ``low`` to ``high`` of a rule that only repeats ``first`` every n days, weeks,
+    months or years (the shorthands, and FREQ with at most an INTERVAL), or on given weekdays
+    every week, counted directly: the dates dateutil's rrule gives, without walking there from
+    ``first`` one by one. A month or year without ``first``'s day (the 31st, 29 February) has
+    no date, as in RFC 5545. None for any other rule."""
+    body = _body(text)
+    on_days = _ON_WEEKDAYS.fullmatch(body)
+    if on_days is not None:  # every such weekday after ``first``: ``low`` is after it
+        week = dt.timedelta(days=7)
+        found = []
+        for weekday in {_WEEKDAYS.index(name) for name in on_days.group(1).split(",")}:
+            day = low + dt.timedelta(days=(weekday - low.weekday()) % 7)
+            while day <= high:
+                found.append(day)
+                day += week
+        return sorted(found)
+    match = _SIMPLE.fullmatch(body)
+    if match is None:
+        return None
+    freq, every = match.group(1), int(match.group(2) or 1)
+    if freq in ("DAILY", "WEEKLY"):
+        step = every * (7 if freq == "WEEKLY" else 1)
+        skip = max(0, -(-(low - first).days // step))  # steps to the first date on/after low
+        day = first + dt.timedelta(days=skip * step)
+        out = []
+        while day <= high:
+            out.append(day)
+            day += dt.timedelta(days=step)
+        return out
+    months = every * (12 if freq == "YEARLY" else 1)
+    index = first.year * 12 + first.month - 1
+    index += max(0, (low.year * 12 + low.month - 1 - index) // months * months)
+    out = []
+    while True:
+        year, month = divmod(index, 12)
+        if year > dt.MAXYEAR or dt.date(year, month + 1, 1) > high:
+            return out
+        if first.day <= calendar.monthrange(year, month + 1)[1]:
+            day = dt.date(year, month + 1, first.day)
+            if low <= day <= high:
+                out.append(day)
+        index += months
+
+
+def parse_rule(text: str, first: dt.date) -> rrule.rrule:
+    """The rule of a ``repeat:`` value, starting on ``first``."""
+    from dateutil import rrule  # imported here: only recurrence needs it, not every command
+
+    start = dt.datetime.combine(first, dt.time())
+    body = SHORTHANDS.get(text.strip().lower()) or re.sub(
+        r"^rrule:", "", text.strip(), flags=re.IGNORECASE
+    )
+    if not body or "\n" in body or "DTSTART" in body.upper():
+        raise RecurrenceError(_bad(text, "write one RRULE line without DTSTART"))
+    try:
+        rule = rrule.rrulestr(body, dtstart=start, ignoretz=True)
+    except (ValueError, TypeError) as exc:
+        raise RecurrenceError(_bad(text, str(exc))) from None
+    if not isinstance(rule, rrule.rrule):  # pragma: no cover - one line is always an rrule
+        raise RecurrenceError(_bad(text, "write a single rule"))
+    return rule
+
+
+def _bad(text: str, why: str) -> str:
+    return (
+        f"'repeat: {text}' is not a recurrence rule ({why}); use daily, weekly, monthly, "
+        "yearly or an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO"
+    )
+
+
+def occurrence_id(series_id: str, day: dt.date) -> str:
+    """``<series-id>-<YYYYMMDD>``. (``isoformat`` pads the year to four digits too, and is
+    several times faster than formatting the three numbers, or ``strftime``.)"""
+    return f"{series_id}-{day.isoformat().replace('-', '')}"
+
+
+def occurrences(task: Task, start: dt.date, end: dt.date) -> list[Occurrence]:
+    """The series' occurrences dated ``start`` to ``end`` (both included), after the series
+    task itself. Empty for a task without ``repeat`` or without a date to count from; raises
+    RecurrenceError for a rule that cannot be read."""
+    first = anchor(task)
+    if not task.repeat or first is None or end < start:
+        return []
+    gap = None
+    if task.due is not None and task.start is not None:
+        gap = as_day(task.due) - as_day(task.start)
+    low = max(start, first + dt.timedelta(days=1))
+    days = simple_dates(task.repeat, first, low, end)
+    if days is None:
+        rule = parse_rule(task.repeat, first)
+        moments = rule.between(
+            dt.datetime.combine(low, dt.time()), dt.datetime.combine(end, dt.time()), inc=True
+        )
+        days = [moment.date() for moment in moments]
+    out = []
+    for day in days:
+        if task.due is not None:
+            begins = day - gap if gap is not None else None
+            out.append(Occurrence(task.id, occurrence_id(task.id, day), day, begins, day))
+        else:
+            out.append(Occurrence(task.id, occurrence_id(task.id, day), day, day, None))
+    return out

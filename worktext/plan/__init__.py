@@ -1,0 +1,1 @@
+"""Time: workload against capacity, timesheets, recurring work."""

@@ -1,0 +1,122 @@
+"""Recurring work in a workspace: which occurrences of its series are not task files yet, and
+the files that make them.
+
+``plan`` turns the occurrences due within a horizon into task files with deterministic ids
+(``<series-id>-<YYYYMMDD>``) and deterministic content, so running it twice, or on two branches
+that later merge, never makes duplicates: an occurrence whose id already exists, or a task that
+names the same series and due date in ``recurrence_of``, is left alone. Delete an unwanted
+occurrence only after its date; cancel it to skip it before. A cancelled series makes no more
+occurrences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from worktext.load.source import CHECKBOX
+from worktext.model.items import Task
+from worktext.model.recurrence import Occurrence, RecurrenceError, occurrence_id, occurrences
+from worktext.model.values import as_day
+from worktext.model.workspace import Workspace, id_key
+
+SERIES_KEY = "recurrence_of"
+DEFAULT_HORIZON = dt.timedelta(days=14)
+COPIED_KEYS = ("project", "assignee", "priority", "labels", "estimate", "milestone", "goal")
+
+
+def series(ws: Workspace) -> Iterator[Task]:
+    """Tasks with a rule whose series goes on (not cancelled)."""
+    for task in ws.tasks:
+        if task.repeat and ws.category(task) != "cancelled":
+            yield task
+
+
+def materialised(ws: Workspace) -> set[str]:
+    """Ids (in id_key form) of occurrences that exist as tasks, by id or by recurrence_of."""
+    seen = {id_key(task.id) for task in ws.tasks}
+    for task in ws.tasks:
+        source = task.recurrence_of
+        if isinstance(source, str) and task.due is not None:
+            seen.add(id_key(occurrence_id(source, as_day(task.due))))
+    return seen
+
+
+def pending(
+    ws: Workspace, start: dt.date, end: dt.date, exists: set[str] | None = None
+) -> list[Occurrence]:
+    """Occurrences of every live series dated ``start`` to ``end`` that are not task files
+    yet, by date then series: what the site's calendar shows as upcoming. Series whose rule
+    cannot be read are left out (``check`` reports them). ``exists`` is ``materialised(ws)``
+    when the caller has it already."""
+    exists = materialised(ws) if exists is None else exists
+    out: list[Occurrence] = []
+    for task in series(ws):
+        try:
+            found = occurrences(task, start, end)
+        except RecurrenceError:
+            continue
+        out.extend(o for o in found if id_key(o.id) not in exists)
+    return sorted(out, key=lambda o: (o.date, o.series_id))
+
+
+@dataclass(frozen=True)
+class PlannedOccurrence:
+    occurrence: Occurrence
+    path: Path
+    data: dict[str, Any]
+    body: str
+
+
+def plan(
+    ws: Workspace, until: dt.date, since: dt.date | None = None
+) -> tuple[list[PlannedOccurrence], list[str]]:
+    """Occurrences dated ``since`` (default: today) to ``until`` that are not tasks yet, as
+    files to create; and one message per series whose rule cannot be read."""
+    since = since or ws.today
+    exists = materialised(ws)
+    planned: list[PlannedOccurrence] = []
+    problems: list[str] = []
+    for task in series(ws):
+        try:
+            dates = occurrences(task, since, until)
+        except RecurrenceError as exc:
+            problems.append(f"{task.path}: {exc.message}")
+            continue
+        for occurrence in dates:
+            if id_key(occurrence.id) in exists:
+                continue
+            exists.add(id_key(occurrence.id))
+            path = ws.config.root / Path(task.path).parent / f"{occurrence.id}.md"
+            planned.append(
+                PlannedOccurrence(
+                    occurrence, path, occurrence_data(ws, task, occurrence), fresh_body(task.body)
+                )
+            )
+    return planned, problems
+
+
+def occurrence_data(ws: Workspace, task: Task, occurrence: Occurrence) -> dict[str, Any]:
+    """The occurrence's front matter: the series' keys that describe the work, its dates, and
+    the series it belongs to. Nothing depends on the day it is made (no ``created``), so two
+    runs make the same bytes."""
+    source = ws.sources.get(task.path)
+    raw = source.data if source and source.data else {}
+    data: dict[str, Any] = {"title": task.title}
+    for key in COPIED_KEYS:
+        if raw.get(key) is not None:
+            data[key] = raw[key]
+    if occurrence.start is not None:
+        data["start"] = occurrence.start
+    if occurrence.due is not None:
+        data["due"] = occurrence.due
+    data[SERIES_KEY] = task.id
+    return data
+
+
+def fresh_body(body: str) -> str:
+    """The series' body with its checklist unticked, for a new occurrence."""
+    return CHECKBOX.sub(lambda m: m.group(0)[:-2] + " ]", body)

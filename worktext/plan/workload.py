@@ -1,0 +1,187 @@
+"""Who has how much work in which week: assigned estimated hours against capacity.
+
+The rule, in full (the site's workload page states it too):
+
+* Only open tasks with an ``estimate`` and at least one assignee count.
+* What is left of a task is its estimate minus the time logged on it (never below zero), split
+  equally among its assignees.
+* It is spread evenly over the working days of its window. The window runs from ``start`` to
+  ``due``; without ``start`` it ends at ``due`` and is as long as the estimate needs at the
+  workspace's hours per day; without ``due`` it starts at ``start`` and is as long as that.
+  Days before ``today`` are dropped from the window: past days cannot take more work. Work whose
+  window lies wholly in the past (overdue) lands on ``today``.
+* Tasks with neither ``start`` nor ``due`` are *unscheduled*: counted per person, not per week.
+* Working days are the first ``days_per_week`` days of the ISO week (Monday to Friday by
+  default). A week's capacity is the person's weekly capacity times the share of its working
+  days they are not away.
+
+Everything is a pure function of the workspace and ``today``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from worktext.model.items import Person, Task
+from worktext.model.values import as_day
+from worktext.model.workspace import Workspace, id_key
+
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class WeekLoad:
+    start: dt.date  # the Monday
+    assigned: float  # hours
+    capacity: float  # hours, after time away
+    away_days: int
+    tasks: tuple[tuple[str, float], ...] = ()  # (task id, hours) in this week, largest first
+
+    @property
+    def over(self) -> bool:
+        return self.assigned > self.capacity + 1e-9
+
+    @property
+    def ratio(self) -> float:
+        if self.capacity <= 0:
+            return math.inf if self.assigned > 0 else 0.0
+        return self.assigned / self.capacity
+
+    @property
+    def iso(self) -> str:
+        year, week, _ = self.start.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class PersonLoad:
+    person: Person
+    weeks: tuple[WeekLoad, ...]
+    unscheduled: float = 0.0  # hours of open, estimated work with no dates
+    unscheduled_tasks: tuple[str, ...] = field(default=())
+
+    @property
+    def over_weeks(self) -> int:
+        return sum(week.over for week in self.weeks)
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def is_working_day(day: dt.date, days_per_week: float) -> bool:
+    return day.weekday() < max(1, min(7, math.ceil(days_per_week)))
+
+
+def working_days(start: dt.date, end: dt.date, days_per_week: float) -> list[dt.date]:
+    days, day = [], start
+    while day <= end:
+        if is_working_day(day, days_per_week):
+            days.append(day)
+        day += DAY
+    return days
+
+
+def _shift_working_days(day: dt.date, count: int, step: int, days_per_week: float) -> dt.date:
+    """The day ``count`` working days after (step 1) or before (step -1) ``day``, inclusive."""
+    while not is_working_day(day, days_per_week):
+        day += DAY * step
+    for _ in range(max(0, count - 1)):
+        day += DAY * step
+        while not is_working_day(day, days_per_week):
+            day += DAY * step
+    return day
+
+
+def remaining_hours(task: Task) -> float:
+    return max((task.estimate or 0.0) - task.spent, 0.0)
+
+
+def task_window(
+    task: Task, hours_per_day: float, days_per_week: float
+) -> tuple[dt.date, dt.date] | None:
+    """The planned days of a task, before clipping to today; None when it has no dates."""
+    start = as_day(task.start) if task.start else None
+    due = as_day(task.due) if task.due else None
+    length = max(1, math.ceil((task.estimate or 0.0) / hours_per_day))
+    if start and due:
+        return (start, due) if due >= start else (due, due)
+    if due:
+        return _shift_working_days(due, length, -1, days_per_week), due
+    if start:
+        return start, _shift_working_days(start, length, 1, days_per_week)
+    return None
+
+
+def spread(
+    task: Task, today: dt.date, hours_per_day: float = 8, days_per_week: float = 5
+) -> dict[dt.date, float]:
+    """Hours of a task's remaining work on each day (all assignees together)."""
+    hours = remaining_hours(task)
+    window = task_window(task, hours_per_day, days_per_week)
+    if hours <= 0 or window is None:
+        return {}
+    start, end = max(window[0], today), window[1]
+    days = working_days(start, end, days_per_week) if end >= start else []
+    if not days:  # overdue, or a window with no working day: it is due now
+        days = [today]
+    share = hours / len(days)
+    return {day: share for day in days}
+
+
+def away_days(person: Person, start: dt.date, end: dt.date, days_per_week: float) -> int:
+    away = set()
+    for span in person.away:
+        for day in working_days(max(span.start, start), min(span.end, end), days_per_week):
+            away.add(day)
+    return len(away)
+
+
+def person_load(
+    ws: Workspace, person: Person, today: dt.date | None = None, weeks: int = 8
+) -> PersonLoad:
+    """One person's load for ``weeks`` ISO weeks from the week of ``today``."""
+    today = today or ws.today
+    units = ws.config.units
+    first = monday(today)
+    last = first + dt.timedelta(weeks=weeks) - DAY
+    per_week: dict[dt.date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    unscheduled, unscheduled_tasks = 0.0, []
+    for task in ws.tasks_of_person(person):
+        if not ws.is_open(task) or not task.estimate:
+            continue
+        share = 1 / len({id_key(a) for a in task.assignees})
+        days = spread(task, today, units.hours_per_day, units.days_per_week)
+        if not days and remaining_hours(task) > 0:
+            unscheduled += remaining_hours(task) * share
+            unscheduled_tasks.append(task.id)
+        for day, hours in days.items():
+            if first <= day <= last:
+                per_week[monday(day)][task.id] += hours * share
+    loads = []
+    for n in range(weeks):
+        start = first + dt.timedelta(weeks=n)
+        end = start + dt.timedelta(days=6)
+        total_days = len(working_days(start, end, units.days_per_week))
+        away = away_days(person, start, end, units.days_per_week)
+        capacity = person.capacity * (total_days - away) / total_days if total_days else 0.0
+        contributions = per_week.get(start, {})
+        ranked = sorted(contributions.items(), key=lambda pair: (-pair[1], pair[0]))
+        loads.append(
+            WeekLoad(
+                start,
+                round(sum(contributions.values()), 2),
+                round(capacity, 2),
+                away,
+                tuple((task_id, round(hours, 2)) for task_id, hours in ranked),
+            )
+        )
+    return PersonLoad(person, tuple(loads), round(unscheduled, 2), tuple(unscheduled_tasks))
+
+
+def team_load(ws: Workspace, today: dt.date | None = None, weeks: int = 8) -> list[PersonLoad]:
+    """Every person's load, sorted by id."""
+    return [person_load(ws, person, today, weeks) for person in ws.people]
