@@ -79,3 +79,43 @@ def test_the_script_leaves_at_once_with_its_output_and_exit_code() -> None:
     assert listed.returncode == 0 and listed.stdout.rstrip().endswith("]")
     usage = subprocess.run([*run, "no-such-command"], capture_output=True, text=True)
     assert usage.returncode == 2 and "No such command" in usage.stderr
+
+
+def test_global_options_follow_the_command_too(make_workspace) -> None:
+    root = make_workspace({"tasks/T-1.md": "---\ntitle: One\ndue: 2026-11-20\n---\n"})
+    runner = CliRunner()
+    before = runner.invoke(cli, ["-w", str(root), "--today", "2026-11-23", "ls", "is:overdue"])
+    after = runner.invoke(cli, ["ls", "is:overdue", "-w", str(root), "--today", "2026-11-23"])
+    assert before.exit_code == after.exit_code == 0
+    assert "T-1" in after.output
+    assert after.output == before.output
+    earlier = runner.invoke(cli, ["ls", "is:overdue", "-w", str(root), "--today", "2026-11-01"])
+    assert "T-1" not in earlier.output
+
+
+def test_verbose_logs_what_happens_and_quiet_silences_warnings(make_workspace) -> None:
+    root = make_workspace({"tasks/T-1.md": "---\ntitle: One\n---\n"})
+    loud = subprocess.run(
+        [sys.executable, "-m", "worktext", "check", "-w", str(root), "-v", "--no-cache"],
+        capture_output=True,
+        text=True,
+    )
+    assert loud.returncode == 0, loud.stderr
+    assert "INFO worktext" in loud.stderr
+    quiet = subprocess.run(
+        [sys.executable, "-m", "worktext", "-q", "check", "-w", str(root)],
+        capture_output=True,
+        text=True,
+    )
+    assert quiet.returncode == 0
+    assert "INFO" not in quiet.stderr
+
+
+def test_the_version_is_written_once() -> None:
+    from importlib.metadata import version
+
+    import worktext
+
+    assert version("worktext") == worktext.__version__
+    pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text()
+    assert worktext.__version__ not in pyproject

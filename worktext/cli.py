@@ -1,18 +1,22 @@
-"""The ``worktext`` command: parse arguments, call the library, print, set the exit code."""
+"""The ``worktext`` command: parse arguments, call the library, print, set the exit code.
+
+The global options (``-w``, ``--today``, ``--no-cache``, ``-v``, ``-q``) are accepted before the
+command and after it, as people type them: ``worktext check -w DIR`` works like
+``worktext -w DIR check``.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from worktext import __version__
 from worktext.commands import LazyGroup
-from worktext.commands.common import Context
+from worktext.commands.common import Context, configure_logging
 from worktext.errors import WorktextError
 from worktext.model.values import ValueError_, as_day, parse_date
 
@@ -26,8 +30,79 @@ def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None
         raise click.BadParameter(str(exc)) from None
 
 
+# The global options: (parameter declarations, settings, the Context attribute they set).
+GLOBAL_OPTIONS: list[tuple[list[str], dict[str, Any], str]] = [
+    (
+        ["-w", "--workspace"],
+        {
+            "type": click.Path(file_okay=False),
+            "help": "The workspace folder (default: the nearest folder with worktext.yml).",
+        },
+        "workspace_path",
+    ),
+    (
+        ["--today"],
+        {
+            "callback": _parse_today,
+            "metavar": "YYYY-MM-DD",
+            "help": "Treat this date as today, for reproducible output.",
+        },
+        "today",
+    ),
+    (
+        ["--no-cache"],
+        {"is_flag": True, "help": "Ignore and do not write the .worktext/ cache."},
+        "no_cache",
+    ),
+    (
+        ["-v", "--verbose"],
+        {"count": True, "help": "Say what worktext does (-vv: every step)."},
+        "verbosity",
+    ),
+    (["-q", "--quiet"], {"is_flag": True, "help": "Print only errors and results."}, "quiet"),
+]
+
+
+def _setter(attribute: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A callback that stores a global option given after the command on the Context."""
+
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if param.callback_chain is not None:  # type: ignore[attr-defined]
+            value = param.callback_chain(ctx, param, value)  # type: ignore[attr-defined]
+        obj = ctx.find_object(Context)
+        given = value not in (None, False, 0)
+        if obj is not None and given:
+            obj.set_option(attribute, value)
+        return value
+
+    return store
+
+
+def add_global_options(command: click.Command) -> click.Command:
+    """Let ``command`` take the global options too (those it has no option of its own for)."""
+    if getattr(command, "_worktext_globals", False):
+        return command
+    taken = {opt for param in command.params for opt in getattr(param, "opts", ())}
+    for decls, settings, attribute in GLOBAL_OPTIONS:
+        if taken.intersection(decls):
+            continue
+        settings = dict(settings)
+        chain = settings.pop("callback", None)
+        option = click.Option(decls, expose_value=False, **settings, callback=_setter(attribute))
+        option.callback_chain = chain  # type: ignore[attr-defined]
+        command.params.append(option)
+    command._worktext_globals = True  # type: ignore[attr-defined]
+    return command
+
+
+class Cli(LazyGroup):
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        return add_global_options(command) if command is not None else None
+
+
 @click.group(
-    cls=LazyGroup,
+    cls=Cli,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="worktext")
@@ -46,41 +121,34 @@ def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None
     help="Treat this date as today, for reproducible output.",
 )
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the .worktext/ cache.")
+@click.option("-v", "--verbose", count=True, help="Say what worktext does (-vv: every step).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and results.")
 @click.pass_context
-def cli(ctx: click.Context, workspace: str | None, today: dt.date | None, no_cache: bool) -> None:
+def cli(
+    ctx: click.Context,
+    workspace: str | None,
+    today: dt.date | None,
+    no_cache: bool,
+    verbose: int,
+    quiet: bool,
+) -> None:
     """Plain-text work management: tasks, projects, workflows and goals as Markdown in git.
+
+    The options above may also follow the command (worktext check -w DIR).
 
     \b
     Example:
       worktext check            validate every file
       worktext ls is:open assignee:ana sort:due
     """
-    ctx.obj = Context(workspace, today, not no_cache)
+    ctx.obj = Context(workspace, today, not no_cache, verbose, quiet)
+    configure_logging(verbose, quiet)
 
 
 def main() -> None:
-    """The console script. Once the command is done and its output flushed, it leaves with
-    ``os._exit``: Python would otherwise free a loaded workspace object by object on the way
-    out (a fifth of a second for 10,000 tasks) with nothing left to do."""
-    code: int | str | None = 0
+    """The console script."""
     try:
         cli(prog_name="worktext")
     except WorktextError as exc:  # raised outside click's own handling (e.g. in a callback)
         exc.show()
-        code = exc.exit_code
-    except SystemExit as stop:  # click ends every command with one
-        code = stop.code
-    _leave(code)
-
-
-def _leave(code: int | str | None) -> NoReturn:
-    """``sys.exit(code)``, without the interpreter's teardown."""
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        print(code, file=sys.stderr)
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):  # a closed pipe (| head) is not an error here
-            stream.flush()
-    os._exit(code)
+        sys.exit(exc.exit_code)

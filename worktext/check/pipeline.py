@@ -4,6 +4,7 @@ use to read a workspace."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 
@@ -34,6 +35,8 @@ def open_workspace(
     return build_workspace(config, today or dt.date.today(), use_cache, config_diagnostics)
 
 
+log = logging.getLogger(__name__)
+
 SNAPSHOT_NAME = "workspace.marshal"
 
 
@@ -60,6 +63,7 @@ def build_workspace(
             ws.diagnostics = snapshot.decode_diagnostics(stored["diagnostics"])
             ws.file_count = stored["file_count"]
             ws.input_key = key
+        log.info("no file changed since the last read: %d items from the cache", len(paths))
         return ws
     loaded = load_sources(config, use_cache=use_cache, found=found)
     diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sys
 from collections.abc import Callable
 
 import click
@@ -14,13 +16,51 @@ from worktext.model.loader import Scan
 from worktext.model.workspace import Workspace
 
 
+def configure_logging(verbosity: int, quiet: bool) -> None:
+    """worktext's log on standard error: warnings by default, what it does with ``-v``, every
+    step with ``-vv``, errors only with ``-q``."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO)[min(verbosity, 1)]
+    if verbosity >= 2:
+        level = logging.DEBUG
+    logger = logging.getLogger("worktext")
+    logger.setLevel(level)
+    if not any(getattr(h, "worktext", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.worktext = True  # type: ignore[attr-defined]
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
 class Context:
-    def __init__(self, workspace: str | None, today: dt.date | None, use_cache: bool) -> None:
+    """What every command is given: the global options, and the workspace, read once."""
+
+    def __init__(
+        self,
+        workspace: str | None,
+        today: dt.date | None,
+        use_cache: bool,
+        verbosity: int = 0,
+        quiet: bool = False,
+    ) -> None:
         self.workspace_path = workspace
         self.today = today
         self.use_cache = use_cache
+        self.verbosity = verbosity
+        self.quiet = quiet
         self._ws: Workspace | None = None
         self._config: tuple[Config, list[Diagnostic]] | None = None
+
+    def set_option(self, name: str, value: object) -> None:
+        """A global option given after the command (``worktext check -w DIR``)."""
+        if name == "no_cache":
+            self.use_cache = False
+        elif name == "verbosity":
+            self.verbosity += int(value)  # type: ignore[call-overload]
+        else:
+            setattr(self, name, value)
+        if name in ("verbosity", "quiet"):
+            configure_logging(self.verbosity, self.quiet)
 
     def config(self) -> Config:
         """The workspace's configuration, read once (without reading the workspace)."""

@@ -32,15 +32,14 @@ from worktext.render import BuildResult
     show_default=True,
     help="Port (0: any free one).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Print every request.")
 @click.pass_obj
-def serve(obj: Context, output: str, host: str, port: int, verbose: bool) -> None:
+def serve(obj: Context, output: str, host: str, port: int) -> None:
     """Build the status site, serve it on your machine, and rebuild it when a file of the
     workspace changes: only the pages whose data changed are rendered again, and the page
     open in your browser reloads by itself. Stop it with Ctrl-C.
 
     It listens on 127.0.0.1 (this computer only) unless --host says otherwise, and serves
-    the files of the output folder and nothing else.
+    the files of the output folder and nothing else. With -v it prints every request.
 
     \b
     Example:
@@ -57,7 +56,7 @@ def serve(obj: Context, output: str, host: str, port: int, verbose: bool) -> Non
         raise WorktextError(
             f"cannot listen on {host}:{port} ({error.strerror}); try another --port"
         ) from error
-    if verbose and preview.server is not None:
+    if obj.verbosity and preview.server is not None:  # -v: every request
         preview.server.log = lambda line: click.echo(line, err=True)
     click.echo(f"Serving {url}  (watching {preview.root}; press Ctrl-C to stop)")
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -30,12 +30,12 @@ if TYPE_CHECKING:  # the renderer is imported in ``build``, while the folders ar
 )
 @click.option("--full", is_flag=True, help="Render every page, not only those whose data changed.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Processes to use.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the path of the home page.")
 @click.pass_obj
-def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) -> None:
+def build(obj: Context, output: str, full: bool, jobs: int | None) -> None:
     """Render the workspace into a static site: dashboard, boards, timelines, workload,
     calendar (with .ics feeds), a page per task, project, person and goal, search and
-    index.json. It needs no server: publish the folder anywhere or open index.html.
+    index.json. It needs no server: publish the folder anywhere or open index.html. With -q
+    it prints only the path of the home page.
 
     Files that cannot be read are left out with a warning (on the site's Data health page
     too); the same workspace and --today always give the same bytes. Rebuilds render only
@@ -47,6 +47,7 @@ def build(obj: Context, output: str, full: bool, jobs: int | None, quiet: bool) 
       worktext -w workspace-template build -o /tmp/site
       worktext --today 2026-11-23 build       reproducible output
     """
+    quiet = obj.quiet
     # Reading 10,000 files allocates millions of objects that all stay alive: the cyclic
     # collector would only re-scan them, so it is paused for the command's lifetime.
     gc.disable()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import marshal
 import os
 import sys
@@ -28,6 +29,8 @@ from worktext.model.codec import decode_diagnostics, encode_diagnostics, encode_
 from worktext.model.config import Config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import KINDS
+
+log = logging.getLogger(__name__)
 
 CACHE_NAME = "sources.marshal"
 SKIPPED_NAMES = frozenset({"README.md", "readme.md", "index.md"})
@@ -256,6 +259,7 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
         hits = len(rows)
         parsed, parts = parse_rows(todo, config, encode=use_cache)
         rows.update(parsed)
+        log.info("%d item files: %d parsed, %d from the cache", len(rows), len(parsed), hits)
         if use_cache:
             keys = {rel: found.keys[rel] for rel in rows if found.trusted(rel)}
             if hits != len(keys) or len(previous) != len(keys):
