@@ -1,7 +1,10 @@
-"""The disposable cache: served only while a file is unchanged, never changes a result."""
+"""The disposable cache (load/cache.py): one store of entries, each served only under its own
+key and code, and never changing a result; the loader's entries, one per folder, are served
+only while each file is unchanged."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import time
@@ -12,7 +15,6 @@ from conftest import TODAY
 
 from worktext.check.pipeline import open_workspace
 from worktext.load import cache
-from worktext.model import codec as snapshot
 from worktext.model import loader
 from worktext.model.config import load_config
 
@@ -62,7 +64,16 @@ def salt(root: Path) -> str:
 
 
 def cached_paths(root: Path) -> set[str]:
-    return set(cache.read(root, loader.CACHE_NAME, salt(root)))
+    """The files whose rows the loader's entries hold."""
+    store, found = cache.Cache(root), set()
+    for path in (root / ".worktext").glob("files-*.marshal"):
+        entry = store.get(path.name.removesuffix(".marshal"), salt(root))
+        found.update(entry or ())
+    return found
+
+
+def entry_of(rel: str) -> Path:
+    return Path(".worktext") / f"{loader.entry_name(loader.folder_of(rel))}.marshal"
 
 
 def test_unchanged_files_are_served_from_the_cache(make_workspace, later_clock) -> None:
@@ -117,28 +128,44 @@ def test_entries_of_deleted_files_are_dropped(make_workspace, later_clock) -> No
 
 @pytest.mark.parametrize(
     "garbage",
-    [b"", b"not marshal at all", b"\xe3\x00\x00", b"N", b"\xa9\x02N)\x02"],
-    ids=["empty", "text", "truncated", "none", "wrong-shape"],
+    [b"", b"not marshal at all", b"\xe3\x00\x00", b"worktext-cache 0\n", b"\xa9\x02N)\x02"],
+    ids=["empty", "text", "truncated", "other-key", "wrong-shape"],
 )
-def test_a_corrupt_cache_file_is_ignored_and_rebuilt(
+def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(
     make_workspace, later_clock, garbage: bytes
 ) -> None:
     root = make_workspace(FILES)
     expected = sources(load(root))
-    (root / ".worktext" / loader.CACHE_NAME).write_bytes(garbage)
+    (root / entry_of("tasks/web/WEB-1.md")).write_bytes(garbage)
     loaded = load(root)
-    assert loaded.from_cache == 0
+    assert loaded.from_cache == 1  # people/ana.md, whose entry is another
     assert sources(loaded) == expected
     assert load(root).from_cache == 3  # rewritten, valid again
 
 
-def test_a_cache_from_other_code_is_ignored(make_workspace, later_clock) -> None:
+def test_a_corrupt_entry_is_dropped_and_said_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = cache.Cache(tmp_path)
+    store.put("entry", "key", {"a": 1})
+    path = store.path("entry")
+    path.write_bytes(path.read_bytes()[:-3])  # the value cut short
+    with caplog.at_level(logging.INFO, logger="worktext"):
+        assert store.get("entry", "key") is None
+    assert "corrupt" in caplog.text and "dropped" in caplog.text
+    assert not path.exists()
+
+
+def test_an_entry_of_other_code_is_a_miss(make_workspace, later_clock, monkeypatch) -> None:
     root = make_workspace(FILES)
     load(root)
-    entries = cache.read(root, loader.CACHE_NAME, salt(root))
-    assert entries
-    cache._dump(root, loader.CACHE_NAME, (("someone else's", 0), entries))
-    assert load(root).from_cache == 0
+    assert load(root).from_cache == 3
+    cache.code_stamp.cache_clear()
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)  # as an upgrade of worktext would
+    try:
+        assert load(root).from_cache == 0
+    finally:
+        cache.code_stamp.cache_clear()
 
 
 def test_deleting_the_cache_changes_no_result(make_workspace, later_clock) -> None:
@@ -166,60 +193,39 @@ def test_no_cache_reads_and_writes_nothing(make_workspace, later_clock) -> None:
     assert not (root / ".worktext").exists()
 
 
-def test_remember_and_recall_by_key(tmp_path: Path) -> None:
+def test_an_entry_is_served_only_under_its_key(tmp_path: Path) -> None:
+    store = cache.Cache(tmp_path)
     value = ([("a.md", 1, 2, "error", "code", "message", "", 0, 0)], 7)
-    cache.remember(tmp_path, "check.marshal", "key-1", value)
-    assert cache.recall(tmp_path, "check.marshal", "key-1") == value
-    assert cache.recall(tmp_path, "check.marshal", "key-2") is None
-    assert cache.recall(tmp_path, "other.marshal", "key-1") is None
-    (tmp_path / ".worktext" / "check.marshal").write_bytes(b"\x00garbage")
-    assert cache.recall(tmp_path, "check.marshal", "key-1") is None
-
-
-def test_deferred_writes_are_made_by_a_second_process_and_waited_for(tmp_path: Path) -> None:
-    first, second = tmp_path / "a", tmp_path / "b"
-    first.mkdir()
-    second.mkdir()
-    with cache.deferred_writes() as start:
-        cache.remember(first, "x.marshal", "key", (1, "one"))
-        assert not (first / ".worktext" / "x.marshal").exists()  # held back
-        start()  # written by a fork of this process, while this one goes on
-        cache.remember(second, "y.marshal", "key", (2, "two"))  # held back again
-    # Leaving waits for the fork, and writes what was held back since.
-    assert cache.recall(first, "x.marshal", "key") == (1, "one")
-    assert cache.recall(second, "y.marshal", "key") == (2, "two")
-    cache.remember(first, "z.marshal", "key", 3)  # outside: written at once
-    assert cache.recall(first, "z.marshal", "key") == 3
+    store.put("checks", "key-1", value)
+    assert store.get("checks", "key-1") == value
+    assert store.get("checks", "key-2") is None
+    assert store.get("other", "key-1") is None
+    assert cache.Cache(tmp_path, enabled=False).get("checks", "key-1") is None
+    (tmp_path / ".worktext" / "checks.marshal").write_bytes(b"\x00garbage")
+    assert store.get("checks", "key-1") is None
 
 
 def test_an_unwritable_cache_folder_is_not_an_error(make_workspace, later_clock) -> None:
     root = make_workspace(FILES)
     (root / ".worktext").write_text("a file where the folder should be", encoding="utf-8")
     assert len(sources(load(root))) == 3
-    assert cache.recall(root, "check.marshal", "k") is None
-    cache.remember(root, "check.marshal", "k", 1)  # silently not written
+    store = cache.Cache(root)
+    assert store.get("checks", "k") is None
+    store.put("checks", "k", 1)  # logged, not written
 
 
-def test_a_few_changed_files_are_appended_and_the_cache_compacts(
-    make_workspace, later_clock, monkeypatch
-) -> None:
-    monkeypatch.setattr(loader, "COMPACT_SLACK", 0)  # compact past 2 rows per file
+def test_an_edit_rewrites_the_entry_of_its_folder_only(make_workspace, later_clock) -> None:
     root = make_workspace(FILES)
     load(root)
-    assert len(cache.read_store(root, loader.CACHE_NAME, salt(root)).parts) == 1
+    web, people = root / entry_of("tasks/web/WEB-1.md"), root / entry_of("people/ana.md")
+    assert web != people and web.exists() and people.exists()
+    before = people.stat().st_mtime_ns, web.read_bytes()
     path = root / "tasks/web/WEB-1.md"
-    text = path.read_text(encoding="utf-8")
-    counts = []
-    for n in range(6):
-        path.write_text(text.replace("Login page", f"Login page {n}"), encoding="utf-8")
-        loaded = load(root)
-        assert sources(loaded)["tasks/web/WEB-1.md"].data["title"] == f"Login page {n}"
-        store = cache.read_store(root, loader.CACHE_NAME, salt(root))
-        assert sources(load(root)) == sources(loaded)  # served from the appended part
-        item_row = store.entries["tasks/web/WEB-1.md"][1][0]
-        assert snapshot.decode_items({"task": [item_row]})["task"][0].title == f"Login page {n}"
-        counts.append(len(store.parts))
-    assert counts == [2, 3, 4, 1, 2, 3]  # a small part per change, until rows pile up
+    path.write_text(path.read_text(encoding="utf-8").replace("Login page", "Log in"), "utf-8")
+    loaded = load(root)
+    assert sources(loaded)["tasks/web/WEB-1.md"].data["title"] == "Log in"
+    assert people.stat().st_mtime_ns == before[0] and web.read_bytes() != before[1]
+    assert load(root).from_cache == 3
 
 
 def test_a_changed_configuration_rebuilds_every_item(make_workspace, later_clock) -> None:
@@ -228,3 +234,11 @@ def test_a_changed_configuration_rebuilds_every_item(make_workspace, later_clock
     assert load(root).from_cache == 3
     (root / "worktext.yml").write_text("name: Other\nhours_per_day: 6\n", encoding="utf-8")
     assert load(root).from_cache == 0  # durations in hours depend on it
+
+
+def test_an_unchanged_workspace_reuses_its_checks(make_workspace, later_clock) -> None:
+    root = make_workspace(FILES)
+    first = open_workspace(root, TODAY)
+    assert cache.Cache(root).path("checks").exists()
+    again = open_workspace(root, TODAY)
+    assert again.diagnostics == first.diagnostics and again.diagnostics

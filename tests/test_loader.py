@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from worktext import parallel
 from worktext.check.pipeline import open_workspace
 from worktext.load import cache
-from worktext.model import loader
+from worktext.model import loader, scan
 from worktext.model.config import load_config
 
 GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
@@ -138,24 +139,24 @@ def test_parallel_parsing_gives_the_serial_result(
     varied_workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     forked = []
-    real_fork = loader._parser
+    real_fork = loader._portion
 
     def spy(chunk, config):
         forked.append(chunk)
         return real_fork(chunk, config)
 
-    monkeypatch.setattr(loader, "_parser", spy)
+    monkeypatch.setattr(loader, "_portion", spy)
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 10)
     config, _ = load_config(varied_workspace)
-    monkeypatch.setenv(loader.JOBS_ENV, "1")
+    monkeypatch.setenv(parallel.JOBS_ENV, "1")
     serial = loader.load_sources(config, use_cache=False)
     assert forked == []
-    monkeypatch.setenv(loader.JOBS_ENV, "3")
-    parallel = loader.load_sources(config, use_cache=False)
-    assert len(forked) == 2 and all(forked)
-    assert parallel.sources == serial.sources
-    assert parallel.rows == serial.rows  # the built items and diagnostics too
-    assert parallel.diagnostics == serial.diagnostics
+    monkeypatch.setenv(parallel.JOBS_ENV, "3")
+    split = loader.load_sources(config, use_cache=False)
+    assert len(forked) == 3 and all(forked)  # one portion here, two in forks
+    assert split.sources == serial.sources
+    assert split.rows == serial.rows  # the built items and diagnostics too
+    assert split.diagnostics == serial.diagnostics
     codes = {p.code for group in serial.sources.values() for s in group for p in s.problems}
     assert {"yaml-syntax", "no-front-matter", "unclosed-front-matter", "encoding"} <= codes
     assert {"duplicate-key", "conflict-marker", "yaml-ambiguous"} <= codes
@@ -165,7 +166,7 @@ def test_a_failing_worker_is_replaced_by_parsing_here(
     varied_workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config, _ = load_config(varied_workspace)
-    monkeypatch.setenv(loader.JOBS_ENV, "1")
+    monkeypatch.setenv(parallel.JOBS_ENV, "1")
     expected = loader.load_sources(config, use_cache=False).sources
     parent = os.getpid()
     real_read = loader.read_file
@@ -177,20 +178,18 @@ def test_a_failing_worker_is_replaced_by_parsing_here(
 
     monkeypatch.setattr(loader, "read_file", read_file)
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 10)
-    monkeypatch.setenv(loader.JOBS_ENV, "2")
+    monkeypatch.setenv(parallel.JOBS_ENV, "2")
     assert loader.load_sources(config, use_cache=False).sources == expected
 
 
 def test_chunks_keep_order_and_balance_size() -> None:
-    todo = [(f"/p/{i}", f"{i:03}", 100 if i < 10 else 10) for i in range(100)]
+    todo = [(f"/p/{i}", f"{i:03}", 100 if i < 10 else 10, "task") for i in range(100)]
     chunks = loader._chunks(todo, 3)
     assert [job for chunk in chunks for job in chunk] == todo
     sizes = [sum(job[2] for job in chunk) for chunk in chunks]
-    # The first share (parsed by this process) is MAIN_SHARE of the others', within a file.
-    weights = [loader.MAIN_SHARE, 1.0, 1.0]
     total = sum(sizes)
-    for size, weight in zip(sizes, weights, strict=True):
-        assert abs(size - total * weight / sum(weights)) <= 100
+    for size in sizes:  # each a third of the bytes, within a file
+        assert abs(size - total / 3) <= 100
 
 
 # -- fingerprint -----------------------------------------------------------------------------
@@ -202,20 +201,20 @@ def test_fingerprint_follows_every_input(make_workspace, monkeypatch) -> None:
     config, _ = load_config(root)
     first = loader.load_sources(config).fingerprint
     assert first is not None
-    assert loader.workspace_fingerprint(config) == first
+    assert scan.workspace_fingerprint(config) == first
     assert loader.load_sources(config).fingerprint == first  # from the cache: the same
     (root / "tasks" / "A-1.md").write_text("---\ntitle: B\n---\n", encoding="utf-8")
-    edited = loader.workspace_fingerprint(config)
+    edited = scan.workspace_fingerprint(config)
     (root / "tasks" / "B-1.md").write_text("---\n---\n", encoding="utf-8")
-    added = loader.workspace_fingerprint(config)
+    added = scan.workspace_fingerprint(config)
     (root / "worktext.yml").write_text("name: Other\n", encoding="utf-8")
-    reconfigured = loader.workspace_fingerprint(load_config(root)[0])
+    reconfigured = scan.workspace_fingerprint(load_config(root)[0])
     assert len({first, edited, added, reconfigured}) == 4
 
 
 def test_fingerprint_is_withheld_while_a_file_is_racily_new(make_workspace) -> None:
     root = make_workspace({"tasks/A-1.md": "---\n---\n"})
-    assert loader.workspace_fingerprint(load_config(root)[0]) is None
+    assert scan.workspace_fingerprint(load_config(root)[0]) is None
 
 
 def test_the_cache_written_from_workers_serves_the_same_sources(
@@ -223,11 +222,16 @@ def test_the_cache_written_from_workers_serves_the_same_sources(
 ) -> None:
     monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 10)
-    monkeypatch.setenv(loader.JOBS_ENV, "3")
+    monkeypatch.setenv(parallel.JOBS_ENV, "3")
     config, _ = load_config(varied_workspace)
     cold = loader.load_sources(config)
     assert cold.from_cache == 0
-    stored = cache.read(varied_workspace, loader.CACHE_NAME, config.fingerprint)
+    store = cache.Cache(varied_workspace)
+    stored = [
+        row
+        for path in (varied_workspace / ".worktext").glob("files-*.marshal")
+        for row in store.get(path.name.removesuffix(".marshal"), config.fingerprint) or ()
+    ]
     assert len(stored) == 121
     warm = loader.load_sources(config)
     assert warm.from_cache == 121
@@ -254,23 +258,23 @@ def test_a_generated_workspace_loads_the_same_on_one_core_or_two(
     counts = generator().generate(root, tasks=600, projects=6, people=5, seed=3)
     assert counts["tasks"] == 600
     today = dt.date(2026, 11, 23)
-    monkeypatch.setenv(loader.JOBS_ENV, "1")
+    monkeypatch.setenv(parallel.JOBS_ENV, "1")
     serial = open_workspace(root, today, use_cache=False)
     forked = []
-    real_fork = loader._parser
+    real_fork = loader._portion
 
     def spy(chunk, config):
         forked.append(chunk)
         return real_fork(chunk, config)
 
-    monkeypatch.setattr(loader, "_parser", spy)
-    monkeypatch.setenv(loader.JOBS_ENV, "2")
-    parallel = open_workspace(root, today, use_cache=False)
-    assert len(forked) == 1 and len(forked[0]) > 200  # the default threshold let it fork
-    assert serial.diagnostics == parallel.diagnostics == []  # the generator's promise
-    assert list(serial.tasks) == list(parallel.tasks)
-    assert serial.sources == parallel.sources
-    assert serial.file_count == parallel.file_count == 600 + 6 + 5 + 7 + 1 + 3
+    monkeypatch.setattr(loader, "_portion", spy)
+    monkeypatch.setenv(parallel.JOBS_ENV, "2")
+    split = open_workspace(root, today, use_cache=False)
+    assert len(forked) == 2 and all(len(c) > 200 for c in forked)  # the default threshold
+    assert serial.diagnostics == split.diagnostics == []  # the generator's promise
+    assert list(serial.tasks) == list(split.tasks)
+    assert serial.sources == split.sources
+    assert serial.file_count == split.file_count == 600 + 6 + 5 + 7 + 1 + 3
 
 
 def test_the_generator_is_deterministic(tmp_path: Path) -> None:
@@ -290,13 +294,13 @@ def test_a_scan_made_to_fingerprint_is_reused_by_the_load(make_workspace, monkey
     monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
     root = make_workspace({"tasks/A-1.md": "---\ntitle: A\n---\n"})
     config, _ = load_config(root)
-    found = loader.scan(config)
+    found = scan.scan(config)
     walks = []
-    monkeypatch.setattr(loader, "item_files", lambda c: walks.append(c) or ({}, []))
+    monkeypatch.setattr(scan, "item_files", lambda c: walks.append(c) or ({}, []))
     loaded = loader.load_sources(config, found=found)
     assert walks == []
     assert [s.data for s in loaded.sources["task"]] == [{"title": "A"}]
-    assert loaded.fingerprint == loader.fingerprint(config, found) is not None
+    assert loaded.fingerprint == scan.fingerprint(config, found) is not None
 
 
 def test_a_dangling_link_is_reported_every_time_and_keeps_a_fingerprint(
@@ -327,18 +331,18 @@ def test_a_scan_in_a_fork_is_the_scan(make_workspace, tmp_path, monkeypatch) -> 
     secret.write_text("---\ntitle: S\n---\n")
     symlink(root / "tasks" / "B-1.md", secret)
     config, _ = load_config(root)
-    here, (there, listed) = loader.scan(config), loader.scan_in_fork(config, also=root / "tasks")()
+    here, (there, listed) = scan.scan(config), scan.scan_in_fork(config, also=root / "tasks")()
     assert listed == {"A-1.md", "B-1.md"}  # the other folder's files, listed by the fork too
     assert there.files == here.files and there.keys == here.keys
     assert there.diagnostics == here.diagnostics and here.diagnostics
     assert there.fingerprints  # worked out by the fork too
-    assert loader.fingerprint(config, there) == loader.fingerprint(config, here) is not None
+    assert scan.fingerprint(config, there) == scan.fingerprint(config, here) is not None
 
 
 def test_a_failed_scan_fork_is_made_again_here(make_workspace, monkeypatch) -> None:
     root = make_workspace({"tasks/A-1.md": "---\ntitle: A\n---\n"})
     config, _ = load_config(root)
-    result = loader.forks.Fork.result
-    monkeypatch.setattr(loader.forks.Fork, "result", lambda self: result(self) and None)
-    found, listed = loader.scan_in_fork(config, also=root)()
-    assert found.files == loader.scan(config).files and listed is None
+    result = parallel.Fork.result
+    monkeypatch.setattr(parallel.Fork, "result", lambda self: result(self) and None)
+    found, listed = scan.scan_in_fork(config, also=root)()
+    assert found.files == scan.scan(config).files and listed is None

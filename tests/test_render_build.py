@@ -13,7 +13,9 @@ from worktext.check.pipeline import open_workspace
 from worktext.load import cache
 from worktext.model.config import load_config
 from worktext.plan.workload import person_load
-from worktext.render import build_site, builder
+from worktext.render import build as builder
+from worktext.render import site
+from worktext.render.build import build_site
 
 
 @pytest.fixture
@@ -141,7 +143,7 @@ def test_same_input_gives_byte_identical_output(tmp_path: Path, monkeypatch) -> 
     ws = fixture_workspace(tmp_path / "ws")
     build_site(ws, tmp_path / "a", jobs=1, incremental=False)
     ws2 = open_workspace(tmp_path / "ws", TODAY, use_cache=False)
-    monkeypatch.setattr(builder, "PARALLEL_THRESHOLD", 0)  # this small site in two processes too
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 0)  # this small site in two processes too
     two = build_site(ws2, tmp_path / "b", jobs=2, incremental=False)
     assert two.rendered == two.pages
     files_a = sorted(
@@ -242,8 +244,7 @@ def test_index_json_is_the_foundations_index(built) -> None:  # type: ignore[no-
 
 
 def test_ids_colliding_in_case_stop_the_build(tmp_path: Path) -> None:
-    from worktext.render import OutputCollision
-    from worktext.render.urls import UrlMap
+    from worktext.render.urls import OutputCollision, UrlMap
 
     urls = UrlMap()
     urls.claim("tasks/a.html", "task 'a'")
@@ -311,23 +312,23 @@ def test_a_build_with_nothing_new_is_known_before_the_workspace_is_read(
     root, out = tmp_path / "ws", tmp_path / "out"
     fixture_workspace(root, BROKEN)
     config, _ = load_config(root)
-    assert builder.up_to_date(config, TODAY, out) is None  # never built
+    assert site.up_to_date(config, TODAY, out) is None  # never built
     first = build_site(open_workspace(root, TODAY), out, jobs=1)
-    current = builder.up_to_date(config, TODAY, out)
+    current = site.up_to_date(config, TODAY, out)
     assert current is not None and current.rendered == 0 and current.pages == first.pages
     assert current.left_out == first.left_out == ["tasks/BAD-1.md"]
     assert current.problems == first.problems and first.problems[0] >= 1
     again = build_site(open_workspace(root, TODAY), out, jobs=1)  # the library sees it too
     assert again.rendered == 0 and again.pages == first.pages
-    assert builder.up_to_date(config, TODAY + dt.timedelta(days=1), out) is None  # another day
-    assert builder.up_to_date(config, TODAY, out, use_cache=False) is None
+    assert site.up_to_date(config, TODAY + dt.timedelta(days=1), out) is None  # another day
+    assert site.up_to_date(config, TODAY, out, use_cache=False) is None
     (out / "tasks" / "S-1.html").unlink()
-    assert builder.up_to_date(config, TODAY, out) is None  # a file of the site is gone
+    assert site.up_to_date(config, TODAY, out) is None  # a file of the site is gone
     build_site(open_workspace(root, TODAY), out, jobs=1)
-    assert builder.up_to_date(config, TODAY, out) is not None
+    assert site.up_to_date(config, TODAY, out) is not None
     path = root / "tasks" / "O-2.md"
     path.write_text(path.read_text().replace("Back up the wiki", "Back up the wiki twice"))
-    assert builder.up_to_date(config, TODAY, out) is None  # an input changed
+    assert site.up_to_date(config, TODAY, out) is None  # an input changed
     edited = build_site(open_workspace(root, TODAY), out, jobs=1)
     assert 0 < edited.rendered < first.pages
 

@@ -11,7 +11,7 @@ from conftest import TODAY
 from icalendar import Calendar
 
 from worktext.check.pipeline import open_workspace
-from worktext.render import build_site
+from worktext.render.build import build_site
 
 FILES = {
     "projects/ops.md": """

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from render_helpers import fixture_workspace
 
-from worktext.render import build_site
+from worktext.render.build import build_site
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = [

@@ -11,7 +11,7 @@ from flow_helpers import TODAY, make_repo
 from git_helpers import Repo, task
 
 from worktext.check.pipeline import open_workspace
-from worktext.render import build_site
+from worktext.render.build import build_site
 
 
 def build(root: Path, out: Path, **options: object):  # type: ignore[no-untyped-def]

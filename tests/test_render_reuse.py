@@ -11,10 +11,13 @@ import pytest
 from render_helpers import TODAY, fixture_workspace
 
 from worktext.check.pipeline import open_workspace
-from worktext.render import build_site, builder, manifest, reuse
-from worktext.render.pages import plan
-from worktext.render.urls import UrlMap
-from worktext.render.view import SiteView
+from worktext.load.cache import Cache
+from worktext.render import build as builder
+from worktext.render import reuse
+from worktext.render.build import build_site
+from worktext.render.data import SiteData
+from worktext.render.fingerprints import Fingerprints, item_digests
+from worktext.render.plan import plan
 
 
 def _set(name: str, key: str, value: str | None) -> Callable[[Path], None]:
@@ -67,43 +70,36 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
 def test_kept_task_pages_have_the_fingerprints_planning_them_again_gives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
-    """With two processes, a rebuild that keeps its task pages renders the whole-site pages in
-    a fork made before the plan (builder._start_early): the bytes must not change."""
+    """With two processes too (the pages split between this process and a fork): the bytes
+    must not change."""
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 0)
     root, out, full = tmp_path / "ws", tmp_path / "out", tmp_path / "full"
     fixture_workspace(root)
     kept_counts: list[int | None] = []
     original = reuse.kept_task_pages
-    early: list[bool] = []
-    start_early = builder._start_early
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         kept = original(*args, **kwargs)
         kept_counts.append(None if kept is None else len(kept.deps))
         return kept
 
-    def starting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        started = start_early(*args, **kwargs)
-        early.append(started is not None)
-        return started
-
     monkeypatch.setattr(reuse, "kept_task_pages", counting)
-    monkeypatch.setattr(builder, "_start_early", starting)
     build_site(open_workspace(root, TODAY), out, jobs=jobs)
     for what, edit in EDITS:
         edit(root)
         ws = open_workspace(root, TODAY)
         build_site(ws, out, jobs=jobs)
-        site = SiteView(ws, UrlMap())
-        pages = plan(site)
-        fresh = dict(zip((p.path for p in pages), manifest.fingerprints(site, pages), strict=True))
-        stored = manifest.read_manifest(manifest.manifest_path(ws.config, out.resolve()))[0]
+        data = SiteData(ws)
+        pages = plan(data)
+        keys = Fingerprints(data, item_digests(data)).of(pages)
+        fresh = dict(zip((p.path for p in pages), keys, strict=True))
+        stored = builder.read_manifest(Cache(root), out.resolve()).pages
         assert {path: stored[path][0] for path in fresh} == fresh, what
     # Edits of tasks kept the other task pages. Two planned every page again: the person's,
     # and the state that put a workflow over its WIP limit (a warning on the workflow's file).
     planned_all = [what for (what, _), count in zip(EDITS, kept_counts, strict=True) if not count]
     assert planned_all == ["a state", "a person renamed"]
     assert min(count or 7 for count in kept_counts) >= 4
-    assert early == [jobs == 2] * 10  # once for each rebuild that kept its task pages
     build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
     for page in sorted(full.rglob("*")):
         if page.is_file():

@@ -15,7 +15,7 @@ import pytest
 from render_helpers import HOSTILE_FILES, fixture_workspace
 
 from worktext.check.pipeline import open_workspace
-from worktext.render import build_site
+from worktext.render.build import build_site
 
 CHROMIUM = "/usr/bin/chromium"
 TODAY = dt.date(2026, 11, 23)

@@ -11,8 +11,7 @@ from render_helpers import TODAY, fixture_workspace
 
 from worktext.model.items import Task
 from worktext.plan.workload import monday, person_load, spread, task_window, team_load, working_days
-from worktext.render.urls import UrlMap
-from worktext.render.view import SiteView
+from worktext.render.data import SiteData
 
 D = dt.date
 
@@ -111,9 +110,9 @@ def test_over_allocation_is_flagged(ws) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_site_cuts_fewer_weeks_from_eight(ws) -> None:  # type: ignore[no-untyped-def]
-    """SiteView works a person's 8 weeks out once and cuts the 1 or 2 the dashboard and the
+    """SiteData works a person's 8 weeks out once and cuts the 1 or 2 the dashboard and the
     people index show: that must equal working out fewer weeks."""
-    site = SiteView(ws, UrlMap())
+    site = SiteData(ws)
     for weeks in (1, 2, 5, 8, 9):
         assert site.team_load(weeks) == team_load(ws, TODAY, weeks)
         for person in ws.people:

@@ -1,5 +1,5 @@
-"""load → validate → index: the one call that every command, the site and the MkDocs plugin
-use to read a workspace."""
+"""Read → resolve → check: the one call that every command, the site and the MkDocs plugin use
+to read a workspace."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from pathlib import Path
 from worktext.check.rules import apply_severities, check_workspace
 from worktext.load import cache
 from worktext.load.source import LazySources, SourceFile
-from worktext.model import codec as snapshot
+from worktext.model import codec
 from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area
 from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import KINDS, Item
-from worktext.model.loader import Scan, fingerprint, load_sources, scan
+from worktext.model.loader import load_sources
+from worktext.model.scan import Scan
 from worktext.model.workspace import Workspace, id_key
 
 
@@ -37,7 +38,7 @@ def open_workspace(
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_NAME = "workspace.marshal"
+CHECKS_ENTRY = "checks"  # the cache entry of the checked workspace's diagnostics
 
 
 def build_workspace(
@@ -47,24 +48,10 @@ def build_workspace(
     config_diagnostics: list[Diagnostic] | None = None,
     found: Scan | None = None,
 ) -> Workspace:
-    """The workspace from its files; from the snapshot cache when no input has changed.
-    ``found``: a ``scan(config)`` the caller has just made (the build's check of what
-    changed), so that the folders are not walked again."""
-    found = found or scan(config)  # walked once: for the fingerprint, and to load if a miss
-    key = fingerprint(config, found) if use_cache else None
-    stored = cache.recall(config.root, SNAPSHOT_NAME, key) if key else None
-    if stored is not None:
-        with cache.gc_paused():
-            items = snapshot.decode_items(stored["items"])
-            paths = [item.path for group in items.values() for item in group]
-            sources = LazySources.from_disk(str(config.root), paths)
-            ws = _index(config, today, items, sources)
-            ws.row_digests = stored["digests"]
-            ws.diagnostics = snapshot.decode_diagnostics(stored["diagnostics"])
-            ws.file_count = stored["file_count"]
-            ws.input_key = key
-        log.info("no file changed since the last read: %d items from the cache", len(paths))
-        return ws
+    """The workspace from its files (each served from the cache while it is unchanged), and
+    its diagnostics (from the cache while no input changed). ``found``: a ``scan(config)`` the
+    caller has just made (the build's check of what changed), so that the folders are not
+    walked again."""
     loaded = load_sources(config, use_cache=use_cache, found=found)
     diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics]
     item_rows: dict[str, list[tuple]] = {kind: [] for kind in KINDS}
@@ -75,25 +62,26 @@ def build_workspace(
                 item_row, diagnostic_rows, digest = loaded.rows[rel]
                 if item_row is not None:
                     item_rows[kind].append(item_row)
-                    digests[kind].append(digest)
+                    digests[kind].append(digest)  # type: ignore[arg-type]
                 if diagnostic_rows:
-                    diagnostics.extend(snapshot.decode_diagnostics(diagnostic_rows))
-        items = snapshot.decode_items(item_rows)
-    paths = [item.path for group in items.values() for item in group]
-    sources = LazySources.from_disk(str(config.root), paths)
-    ws = _index(config, today, items, sources)
+                    diagnostics.extend(codec.decode_diagnostics(diagnostic_rows))
+        items = codec.decode_items(item_rows)
+        paths = [item.path for group in items.values() for item in group]
+        sources = LazySources.from_disk(str(config.root), paths)
+        ws = _index(config, today, items, sources)
     ws.row_digests = _by_path(items, digests)
-    _validate(ws, diagnostics)
     ws.file_count = len(loaded.rows)
-    ws.input_key = loaded.fingerprint if use_cache else None
-    if use_cache and loaded.fingerprint:
-        value = {
-            "items": item_rows,  # already encoded by whoever built them: stored as they are
-            "digests": ws.row_digests,
-            "diagnostics": snapshot.encode_diagnostics(ws.diagnostics),
-            "file_count": ws.file_count,
-        }
-        cache.remember(config.root, SNAPSHOT_NAME, loaded.fingerprint, value)
+    key = loaded.fingerprint if use_cache else None
+    ws.input_key = key
+    store = cache.Cache(config.root, use_cache)
+    checked = store.get(CHECKS_ENTRY, key) if key else None
+    if isinstance(checked, list):
+        ws.diagnostics = codec.decode_diagnostics(checked)
+        log.info("no file changed since the last check: its diagnostics are reused")
+    else:
+        _validate(ws, diagnostics)
+        if key:
+            store.put(CHECKS_ENTRY, key, codec.encode_diagnostics(ws.diagnostics))
     return ws
 
 

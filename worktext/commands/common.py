@@ -12,7 +12,7 @@ import click
 from worktext.check.pipeline import build_workspace
 from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.loader import Scan
+from worktext.model.scan import Scan
 from worktext.model.workspace import Workspace
 
 
@@ -65,6 +65,10 @@ class Context:
     def config(self) -> Config:
         """The workspace's configuration, read once (without reading the workspace)."""
         return self._read_config()[0]
+
+    def settings(self) -> tuple[Config, list[Diagnostic]]:
+        """The configuration and its diagnostics (warnings; errors raise ConfigError)."""
+        return self._read_config()
 
     def _read_config(self) -> tuple[Config, list[Diagnostic]]:
         if self._config is None:

@@ -12,7 +12,7 @@ import click
 from worktext.commands.common import Context
 from worktext.errors import WorktextError
 from worktext.integrations.serve import Preview
-from worktext.render import BuildResult
+from worktext.render.build import BuildResult
 
 
 @click.command()

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import gc
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from worktext.commands.common import Context
-from worktext.load import cache
-from worktext.model.loader import scan_in_fork
 
-if TYPE_CHECKING:  # the renderer is imported in ``build``, while the folders are scanned
-    from worktext.history.reconstruct import History
-    from worktext.model.workspace import Workspace
-    from worktext.render import BuildResult
+if TYPE_CHECKING:  # the renderer is imported by render.site.build, while the folders are scanned
+    from worktext.render.build import BuildResult
 
 
 @click.command()
@@ -47,54 +44,33 @@ def build(obj: Context, output: str, full: bool, jobs: int | None) -> None:
       worktext -w workspace-template build -o /tmp/site
       worktext --today 2026-11-23 build       reproducible output
     """
-    quiet = obj.quiet
-    # Reading 10,000 files allocates millions of objects that all stay alive: the cyclic
-    # collector would only re-scan them, so it is paused for the command's lifetime.
-    gc.disable()
-    # The folders are walked once, for the check of what changed and for the read, and so
-    # is the output folder: by a second process, while this one imports the renderer.
-    listed = scan_in_fork(obj.config(), also=Path(output).resolve(), fork=jobs != 1)
-    from worktext.render.builder import up_to_date
-    from worktext.render.flow import load_flow_history
+    from worktext.render import site
 
-    # The history is read once, for the check of what changed and for the pages.
-    history = load_flow_history(obj.config(), obj.day(), obj.use_cache)
-    found, existing = listed()
-    current = None
-    if not full:
-        config, day = obj.config(), obj.day()
-        current = up_to_date(config, day, Path(output), obj.use_cache, history, found, existing)
-    if current is not None:  # nothing new since the last build: not even a read is needed
-        _report(current, quiet)
-        return
-    show_bar = not quiet and sys.stderr.isatty()
-    if show_bar:
-        click.echo("Reading the workspace…", err=True)
-    with cache.deferred_writes() as write_cache:
-        ws = obj.workspace(found)
-        if jobs != 1:
-            write_cache()  # by a second process, while this one builds
-        result = _build(ws, obj, output, full, jobs, show_bar, history, existing)
-    _report(result, quiet)
+    show_bar = not obj.quiet and sys.stderr.isatty()
+    config, diagnostics = obj.settings()
+    with _progress_bar(show_bar) as progress:
+        result = site.build(
+            config,
+            Path(output),
+            obj.day(),
+            use_cache=obj.use_cache,
+            full=full,
+            jobs=jobs,
+            progress=progress,
+            config_diagnostics=diagnostics,
+            on_read=(lambda: click.echo("Reading the workspace…", err=True)) if show_bar else None,
+        )
+    _report(result, obj.quiet)
 
 
-def _build(
-    ws: Workspace,
-    obj: Context,
-    output: str,
-    full: bool,
-    jobs: int | None,
-    show_bar: bool,
-    history: History,
-    existing: set[str] | None,
-) -> BuildResult:
-    from worktext.render import build_site
-
+@contextmanager
+def _progress_bar(show: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on standard error for builds of many pages."""
     bar = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
-        if not show_bar or total < 50:
+        if not show or total < 50:
             return
         if bar is None:
             bar = click.progressbar(length=total, label="Rendering pages", file=sys.stderr)
@@ -102,20 +78,10 @@ def _build(
         bar.update(done - bar.pos)
 
     try:
-        result = build_site(
-            ws,
-            Path(output),
-            progress=progress,
-            jobs=jobs,
-            incremental=not full,
-            use_cache=obj.use_cache,
-            history=history,
-            existing=existing,
-        )
+        yield progress
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    return result
 
 
 def _report(result: BuildResult, quiet: bool) -> None:

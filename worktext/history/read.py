@@ -25,7 +25,7 @@ from worktext.load.source import parse_bytes
 from worktext.load.yamlpos import resolve_plain
 from worktext.model.config import Config
 from worktext.model.items import KINDS
-from worktext.model.loader import SKIPPED_NAMES
+from worktext.model.scan import SKIPPED_NAMES
 
 UNCOMMITTED = "uncommitted"
 LOG_FORMAT = "%x01%H%x00%P%x00%an%x00%ae%x00%aI%x00%B"

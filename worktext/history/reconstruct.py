@@ -54,7 +54,7 @@ __all__ = [
     "parse_log",
 ]
 
-CACHE_NAME = "history.marshal"
+CACHE_NAME = "history"  # the cache entry of the reconstruction
 FORMAT = 3
 MENTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 ID_CHARACTER = re.compile(r"[0-9-]")  # a task id mentioned in a message has a digit or a '-'
@@ -247,7 +247,8 @@ def _recall_or_build(
 ) -> tuple[History, Replay]:
     use_cache = use_cache and rev == "HEAD"  # one entry, for what every command reads
     key = repr((FORMAT, state.prefix, sorted(folder_prefixes(config).items()), state.shallow))
-    stored = cache.recall(root, CACHE_NAME, key) if use_cache else None
+    store = cache.Cache(root, use_cache)
+    stored = store.get(CACHE_NAME, key)
     built = None
     if stored is not None:
         cached_commit, data = stored
@@ -269,8 +270,7 @@ def _recall_or_build(
     history, replay = built
     history.head, history.branch = state.head, state.branch
     link_mentions(history)
-    if use_cache:
-        cache.remember(root, CACHE_NAME, key, (commit, encode(history, replay)))
+    store.put(CACHE_NAME, key, (commit, encode(history, replay)))
     return history, replay
 
 

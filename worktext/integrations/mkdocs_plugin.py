@@ -1,9 +1,9 @@
 """The MkDocs plugin: worktext's status pages inside an existing MkDocs site.
 
-A thin adapter over the same pipeline and templates as ``worktext build``: the workspace is
-opened with ``open_workspace``, the pages come from ``render.pages.plan`` and are rendered by the
-site's own Jinja templates, once per build in ``on_files``. Only the outer layout differs: a
-``base.html`` that emits the content block alone, so each page sits inside the MkDocs theme.
+A thin adapter over the same pipeline and templates as ``worktext build``: the workspace is read
+and its pages planned and rendered by ``render.site.pages``, once per build in ``on_files``.
+Only the outer layout differs: a ``base.html`` that emits the content block alone, so each page
+sits inside the MkDocs theme.
 
 - ``on_config``: check the options; add the stylesheet and scripts (generated files).
 - ``on_files``: open the workspace, report its diagnostics as MkDocs warnings (so
@@ -26,7 +26,6 @@ Usage (``mkdocs.yml``)::
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import posixpath
 import re
@@ -35,7 +34,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from jinja2 import Environment
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -48,15 +46,12 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_relative_url
 
-from worktext.check.pipeline import open_workspace
 from worktext.errors import WorktextError
 from worktext.model.config import CONFIG_NAME, load_config
 from worktext.model.workspace import Workspace
-from worktext.render import environment
-from worktext.render.builder import page_environment, render_template
-from worktext.render.pages import Page, nav, plan, today_month
-from worktext.render.urls import UrlMap
-from worktext.render.view import SiteView
+from worktext.render import site
+from worktext.render.data import SiteData
+from worktext.render.plan import Page, today_month
 
 log = get_plugin_logger("worktext")  # "mkdocs.plugins.worktext": its warnings count for --strict
 
@@ -144,15 +139,16 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         try:
-            ws = open_workspace(self.root, today=self.today)
+            settings, _warnings = load_config(self.root)
+            today = self.today or dt.date.today()
+            ws, data, planned, rendered = site.pages(
+                settings, today, layout=FRAGMENT_LAYOUT, root=ROOT_MARK, left_out=LEFT_OUT
+            )
         except WorktextError as error:
             raise PluginError(f"worktext: {error.message}") from error
         report(ws)
-        site = SiteView(ws, UrlMap())
-        pages = [p for p in plan(site) if p.path not in LEFT_OUT]
-        pages.extend(environment.asset_pages())
         self.pages, self.edit_urls, self.fragments = {}, {}, {}
-        for page in pages:
+        for page in planned:
             name = page.path.removesuffix(".html") + ".md" if page.template else page.path
             src_uri = self.prefix + name
             if files.get_file_from_path(src_uri) is not None:
@@ -164,38 +160,30 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
             file = File.generated(config, src_uri, content=b"", inclusion=inclusion)
             self.pages[page.path] = file
             files.append(file)
-        env = fragment_environment(site)
-        collecting = gc.isenabled()
-        gc.disable()  # as in build_site: rendering makes no cycles worth collecting
-        try:
-            for page in pages:
-                self.pages[page.path].content_bytes = self._content(page, site, env)
-        finally:
-            if collecting:
-                gc.enable()
-        self.calendar = today_month(site)
-        self._edit_links(ws, site, config)
+        for page, content in rendered:
+            self.pages[page.path].content_bytes = self._content(page, content, data.site_title)
+        self.calendar = today_month(data)
+        self._edit_links(ws, data, config)
         return files
 
-    def _content(self, page: Page, site: SiteView, env: Environment) -> bytes:
+    def _content(self, page: Page, content: bytes, site_title: str) -> bytes:
         if page.template is None:
-            data = page.produce() if page.produce else b""
             if page.path == "assets/site.css":
-                return scope_css(data.decode("utf-8"), CSS_SCOPE).encode("utf-8")
-            return data
-        html = render_fragment(page, site, env)
+                return scope_css(content.decode("utf-8"), CSS_SCOPE).encode("utf-8")
+            return content
         here = self.pages[page.path]
+        html = content.decode("utf-8")
         self.fragments[here.src_uri] = _ROOT_LINK.sub(lambda m: self._link(m.group(1), here), html)
-        title = str(escape(page.title or site.site_title))  # themes print titles unescaped
+        title = str(escape(page.title or site_title))  # themes print titles unescaped
         return f"---\ntitle: {json.dumps(title)}\nhide:\n  - toc\n---\n".encode()
 
     def _link(self, target: str, here: File) -> str:
         file = self.pages.get(target or "index.html") or self.pages["index.html"]
         return get_relative_url(file.url, here.url)
 
-    def _edit_links(self, ws: Workspace, site: SiteView, config: MkDocsConfig) -> None:
-        items = [(site.task_url(t), t.path) for t in ws.tasks]
-        items += [(site.project_url(p), p.path) for p in ws.all_projects() if p.path]
+    def _edit_links(self, ws: Workspace, data: SiteData, config: MkDocsConfig) -> None:
+        items = [(data.links.task(t), t.path) for t in ws.tasks]
+        items += [(data.links.project(p), p.path) for p in ws.all_projects() if p.path]
         for page_path, item_path in items:
             url = self._edit_url(ws, config, ws.config.root / item_path)
             file = self.pages.get(page_path)
@@ -269,17 +257,6 @@ def report(ws: Workspace) -> None:
     for d in sorted(set(ws.diagnostics), key=lambda d: d.sort_key()):
         hint = f" ({d.hint})" if d.hint else ""
         log.warning(f"{d.path}:{d.line}:{d.column}: {d.severity} {d.code} {d.message}{hint}")
-
-
-def fragment_environment(site: SiteView) -> Environment:
-    """worktext's Jinja environment with ``base.html`` replaced by the content block alone."""
-    return page_environment(site, layout=FRAGMENT_LAYOUT)
-
-
-def render_fragment(page: Page, site: SiteView, env: Environment) -> str:
-    """The page's content, given the same context as in ``worktext build``, its links rooted
-    at ``ROOT_MARK``."""
-    return render_template(page, site, env, ROOT_MARK, nav(today_month(site)))
 
 
 # -- the stylesheet, scoped to worktext's content --------------------------------------------

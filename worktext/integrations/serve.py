@@ -1,10 +1,11 @@
 """``worktext serve``'s library half: a local preview of the status site.
 
 The site is built once into the output folder; a watcher (``watchfiles``) sees the workspace's
-files change and runs the same incremental ``build_site``, which renders only the pages whose
-data changed. An HTTP server on 127.0.0.1 serves the folder and nothing outside it, and adds a
-small reload script to the HTML it sends (the built files never contain it): the script asks
-``/__worktext/version.js`` once a second and reloads the page when a rebuild changed the site.
+files change and runs the same build as ``worktext build`` (``render.site.build``), which
+renders only the pages whose data changed. An HTTP server on 127.0.0.1 serves the folder and
+nothing outside it, and adds a small reload script to the HTML it sends (the built files never
+contain it): the script asks ``/__worktext/version.js`` once a second and reloads the page when a
+rebuild changed the site.
 It is a script file, not ``fetch``, because the pages' Content-Security-Policy allows scripts
 from the same origin and no connections.
 """
@@ -22,8 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from worktext.check.pipeline import open_workspace
-from worktext.render import BuildResult, build_site
+from worktext.model.config import find_root, load_config
+from worktext.render import site
+from worktext.render.build import BuildResult
 
 PREFIX = "/__worktext/"
 VERSION_PATH = PREFIX + "version"
@@ -170,14 +172,23 @@ class Preview:
         self.today = today
         self.jobs = jobs
         self.use_cache = use_cache
-        self.root = open_workspace(workspace, today, use_cache).config.root
+        self.root = find_root(workspace)
         self.server: PreviewServer | None = None
         self._thread: threading.Thread | None = None
 
     def build(self, progress: Progress | None = None) -> BuildResult:
-        """Open the workspace again (the cache re-reads only changed files) and build."""
-        ws = open_workspace(self.workspace, self.today, self.use_cache)
-        result = build_site(ws, self.out, progress=progress, jobs=self.jobs)
+        """Read the settings again, and build (the cache re-reads only changed files)."""
+        config, diagnostics = load_config(self.root, self.use_cache)
+        today = self.today or dt.date.today()
+        result = site.build(
+            config,
+            self.out,
+            today,
+            use_cache=self.use_cache,
+            jobs=self.jobs,
+            progress=progress,
+            config_diagnostics=diagnostics,
+        )
         if self.server is not None and (result.written or result.removed):
             self.server.version += 1
         return result

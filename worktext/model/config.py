@@ -143,13 +143,14 @@ def _read_plain_yaml(raw: bytes, parse: Callable[[str], YamlDoc]) -> SourceFile:
     return source
 
 
-CONFIG_CACHE = "config.marshal"
+CONFIG_CACHE = "config"  # the cache entry of worktext.yml's parse
 
 
 def _parse_cached(root: Path, text: str, digest: str) -> YamlDoc:
     """``yamlpos.parse`` of worktext.yml, kept in the cache under the file's digest: a command
     then reads its settings without importing PyYAML (~18 ms of a rebuild after one edit)."""
-    stored = cache.recall(root, CONFIG_CACHE, digest)
+    store = cache.Cache(root)
+    stored = store.get(CONFIG_CACHE, digest)
     if (
         isinstance(stored, tuple)
         and len(stored) == 5
@@ -163,7 +164,7 @@ def _parse_cached(root: Path, text: str, digest: str) -> YamlDoc:
     parsed = parse(text, first_line=1)
     problems = [(p.code, p.message, p.hint, p.span, p.severity) for p in parsed.problems]
     value = (parsed.data, parsed.keys, parsed.values, problems, parsed.ok)
-    cache.remember(root, CONFIG_CACHE, digest, value)
+    store.put(CONFIG_CACHE, digest, value)
     return parsed
 
 

@@ -1,7 +1,7 @@
-"""The data each page template shows, computed from the workspace through a ``SiteView``.
-
-One function per page kind; each returns the template's variables. The builder adds what every
-page shares (root prefix, navigation, site name, today, CSP).
+"""The data each page template shows: one function per kind of page, given the page's view
+(``PageView``: the build's shared data and the page's way back to the site root), returning
+the template's variables. The renderer adds what every page shares (root prefix, navigation,
+site name, today, CSP).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from typing import Any
 
 from worktext.model.items import Goal, Person, Project, Task, Workflow
 from worktext.model.values import as_day
-from worktext.model.workspace import id_key
+from worktext.model.workspace import Workspace, id_key
 from worktext.plan.workload import PersonLoad, WeekLoad
-from worktext.render import fragments, gantt, worklog
+from worktext.render import gantt, html, worklog
 from worktext.render.calendar import Month
-from worktext.render.taskpage import task_content
-from worktext.render.view import SiteView
+from worktext.render.data import SiteData
+from worktext.render.view import PageView
 
 LEGEND = [
     ("backlog", "Backlog"),
@@ -29,12 +29,12 @@ LEGEND = [
 HEALTH_ROWS = 500
 
 
-def broken_files(site: SiteView) -> list[tuple[str, list[str]]]:
+def broken_files(ws: Workspace) -> list[tuple[str, list[str]]]:
     """Files that could not be read at all (left out of the site), with why."""
-    errors = [d for d in site.ws.errors if d.path and d.path.endswith(".md")]
+    errors = [d for d in ws.errors if d.path and d.path.endswith(".md")]
     if not errors:  # the usual case: no need to gather 10,000 items' paths
         return []
-    items = {item.path for _, item in site.ws.items()}
+    items = {item.path for _, item in ws.items()}
     broken: dict[str, list[str]] = {}
     for d in errors:
         if d.path not in items:
@@ -42,7 +42,8 @@ def broken_files(site: SiteView) -> list[tuple[str, list[str]]]:
     return sorted(broken.items())
 
 
-def home(site: SiteView) -> dict[str, Any]:
+def home(view: PageView) -> dict[str, Any]:
+    site = view.data
     ws, today = site.ws, site.today
     open_tasks = [t for t in ws.tasks if ws.is_open(t)]
     overdue = site.by_due(t for t in open_tasks if ws.is_overdue(t))
@@ -86,30 +87,30 @@ def home(site: SiteView) -> dict[str, Any]:
         "blocked": blocked[:25],
         "active_projects": projects,
         "areas": areas,
-        "goals": goal_rows(site),
+        "goals": goal_rows(ws),
         "hot": hot[:10],
-        "broken": broken_files(site),
+        "broken": broken_files(ws),
         "flow": site.flow.home_charts(),
     }
 
 
-def goal_rows(site: SiteView) -> list[dict[str, Any]]:
+def goal_rows(ws: Workspace) -> list[dict[str, Any]]:
     rows = []
-    for goal in site.ws.goals:
-        done, total = site.ws.goal_progress(goal)
+    for goal in ws.goals:
+        done, total = ws.goal_progress(goal)
         rows.append({"goal": goal, "done": done, "total": total})
     return rows
 
 
-def projects_index(site: SiteView) -> dict[str, Any]:
-    ws = site.ws
+def projects_index(view: PageView) -> dict[str, Any]:
+    ws = view.data.ws
     rows = []
     for project in ws.all_projects():
         done, total = ws.progress(ws.tasks_of_project(project))
         rows.append({"project": project, "done": done, "total": total})
     by_workflow = ws.tasks_by_workflow()
     workflows = [
-        {"workflow": w, "count": len(by_workflow.get(w.id, ()))} for w in board_workflows(site)
+        {"workflow": w, "count": len(by_workflow.get(w.id, ()))} for w in ws.workflows_in_use()
     ]
     groups = [
         ("Projects", [r for r in rows if not r["project"].is_ongoing]),
@@ -118,13 +119,8 @@ def projects_index(site: SiteView) -> dict[str, Any]:
     return {"projects": rows, "groups": groups, "workflows": workflows}
 
 
-def board_workflows(site: SiteView) -> list[Workflow]:
-    """Workflows that some task follows, in id order."""
-    return site.ws.workflows_in_use()
-
-
 def board(
-    site: SiteView, workflow: Workflow, tasks: list[Task], project: Project | None
+    site: SiteData, workflow: Workflow, tasks: list[Task], project: Project | None
 ) -> dict[str, Any]:
     assignees = sorted({a for t in tasks for a in t.assignees}, key=lambda a: site.name(a).lower())
     labels = sorted({label for t in tasks for label in t.labels})
@@ -142,17 +138,20 @@ def board(
     }
 
 
-def project_board(site: SiteView, project: Project) -> dict[str, Any]:
-    workflow = site.workflow_of_project(project)
+def project_board(view: PageView, project: Project) -> dict[str, Any]:
+    site = view.data
+    workflow = site.ws.workflow_of_project(project)
     return board(site, workflow, site.ws.tasks_of_project(project), project)
 
 
-def workflow_board(site: SiteView, workflow: Workflow) -> dict[str, Any]:
+def workflow_board(view: PageView, workflow: Workflow) -> dict[str, Any]:
+    site = view.data
     tasks = [t for t in site.ws.tasks if site.ws.workflow_of(t).id == workflow.id]
     return {**board(site, workflow, tasks, None), "flow": site.flow.workflow_charts(workflow)}
 
 
-def project_page(site: SiteView, project: Project, prefix: str) -> dict[str, Any]:
+def project_page(view: PageView, project: Project) -> dict[str, Any]:
+    site, prefix = view.data, view.root
     ws = site.ws
     tasks = site.sort_open_first(ws.tasks_of_project(project))
     done, total = ws.progress(tasks)
@@ -174,7 +173,7 @@ def project_page(site: SiteView, project: Project, prefix: str) -> dict[str, Any
         "est_done": est_done,
         "est_total": est_total,
         "milestones": milestones,
-        "columns": site.columns(site.workflow_of_project(project), tasks),
+        "columns": site.columns(ws.workflow_of_project(project), tasks),
         "goals": ws.goals_of(project),
         "aging": aging,
         "recurring": [t for t in tasks if t.repeat],
@@ -187,8 +186,9 @@ def project_page(site: SiteView, project: Project, prefix: str) -> dict[str, Any
     }
 
 
-def timeline(site: SiteView, project: Project, prefix: str) -> dict[str, Any]:
-    chart, undated = gantt.project_chart(site.ws, project, site.urls, prefix)
+def timeline(view: PageView, project: Project) -> dict[str, Any]:
+    site = view.data
+    chart, undated = gantt.project_chart(site.ws, project, site.links.urls, view.root)
     return {
         "project": project,
         "heading": f"{project.title} timeline",
@@ -199,9 +199,10 @@ def timeline(site: SiteView, project: Project, prefix: str) -> dict[str, Any]:
     }
 
 
-def roadmap(site: SiteView, prefix: str) -> dict[str, Any]:
+def roadmap(view: PageView) -> dict[str, Any]:
+    site = view.data
     projects = [p for p in site.ws.all_projects() if p.status not in ("cancelled",)]
-    chart = gantt.roadmap_chart(site.ws, projects, site.urls, prefix)
+    chart = gantt.roadmap_chart(site.ws, projects, site.links.urls, view.root)
     legend = [
         ("project-active", "Active"),
         ("project-proposed", "Proposed"),
@@ -218,7 +219,8 @@ def roadmap(site: SiteView, prefix: str) -> dict[str, Any]:
     }
 
 
-def task_page(site: SiteView, task: Task, prefix: str) -> dict[str, Any]:
+def task_page(view: PageView, task: Task) -> dict[str, Any]:
+    site, prefix = view.data, view.root
     ws = site.ws
     known = {id_key(d.id) for d in ws.dependencies(task)}
     custom = [
@@ -229,12 +231,12 @@ def task_page(site: SiteView, task: Task, prefix: str) -> dict[str, Any]:
     context = {
         "task": task,
         "project": project,
-        "project_link": fragments.link(site.root + site.project_url(project), project.title),
-        "badge": site.state_badge(task),
-        "prio": site.priority(task),
+        "project_link": html.link(prefix + site.links.project(project), project.title),
+        "badge": html.state_badge(site, task),
+        "prio": html.priority(task),
         "overdue": ws.is_overdue(task),
-        "due_html": site.due(task),
-        "assignee_links": fragments.people_links(site, task.assignees),
+        "due_html": html.due(site, task),
+        "assignee_links": html.people_links(view, task.assignees),
         "estimate": site.hours(task.estimate),
         "blocked": ws.is_blocked(task),
         "dependencies": ws.dependencies(task),
@@ -251,16 +253,17 @@ def task_page(site: SiteView, task: Task, prefix: str) -> dict[str, Any]:
         "history": site.flow.task_history(task),
         "time": worklog.task_time(site, task),
     }
-    return {**context, "content": task_content(site, context)}
+    return {**context, "content": html.task_content(view, context)}
 
 
-def workload(site: SiteView) -> dict[str, Any]:
-    loads = site.team_load()
+def workload(view: PageView) -> dict[str, Any]:
+    loads = view.data.team_load()
     weeks = list(loads[0].weeks) if loads else []
     return {"loads": loads, "weeks": weeks}
 
 
-def person_page(site: SiteView, person: Person, prefix: str) -> dict[str, Any]:
+def person_page(view: PageView, person: Person) -> dict[str, Any]:
+    site, prefix = view.data, view.root
     ws = site.ws
     load: PersonLoad = site.person_load(person)
     tasks = ws.tasks_of_person(person)
@@ -282,7 +285,8 @@ def person_page(site: SiteView, person: Person, prefix: str) -> dict[str, Any]:
     }
 
 
-def people_index(site: SiteView) -> dict[str, Any]:
+def people_index(view: PageView) -> dict[str, Any]:
+    site = view.data
     ws = site.ws
     rows = []
     for person in ws.people:
@@ -298,10 +302,9 @@ def people_index(site: SiteView) -> dict[str, Any]:
     return {"people": rows}
 
 
-def goal_work(site: SiteView, goal: Goal) -> tuple[list[Goal], list[Project], list[Task]]:
+def goal_work(ws: Workspace, goal: Goal) -> tuple[list[Goal], list[Project], list[Task]]:
     """A goal's sub-goals (all levels), the projects serving any of them, and the linked tasks
     (their own and those projects'): the work ``goal_progress`` counts."""
-    ws = site.ws
     tree, stack = {}, [goal]
     while stack:
         current = stack.pop()
@@ -318,10 +321,11 @@ def goal_work(site: SiteView, goal: Goal) -> tuple[list[Goal], list[Project], li
     return list(tree.values())[1:], projects, list(linked.values())
 
 
-def goal_page(site: SiteView, goal: Goal, prefix: str) -> dict[str, Any]:
+def goal_page(view: PageView, goal: Goal) -> dict[str, Any]:
+    site, prefix = view.data, view.root
     ws = site.ws
     done, total = ws.goal_progress(goal)
-    _subtree, projects, tasks = goal_work(site, goal)
+    _subtree, projects, tasks = goal_work(ws, goal)
     return {
         "goal": goal,
         "done": done,
@@ -338,16 +342,17 @@ def calendar_page(month: Month) -> dict[str, Any]:
     return {"month": month}
 
 
-def health(site: SiteView) -> dict[str, Any]:
-    diagnostics = site.ws.diagnostics
+def health(view: PageView) -> dict[str, Any]:
+    ws = view.data.ws
+    diagnostics = ws.diagnostics
     return {
-        "errors": site.ws.errors,
-        "warnings": site.ws.warnings,
+        "errors": ws.errors,
+        "warnings": ws.warnings,
         "diagnostics": diagnostics[:HEALTH_ROWS],
         "truncated": max(0, len(diagnostics) - HEALTH_ROWS),
-        "broken": broken_files(site),
+        "broken": broken_files(ws),
     }
 
 
-def goal_rows_page(site: SiteView) -> dict[str, Any]:
-    return {"goals": goal_rows(site)}
+def goal_rows_page(view: PageView) -> dict[str, Any]:
+    return {"goals": goal_rows(view.data.ws)}

@@ -4,8 +4,6 @@ and the Content-Security-Policy every page carries."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from functools import cache
 from pathlib import Path
 
 from jinja2 import (
@@ -18,9 +16,10 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
+from worktext.load.cache import code_stamp
+from worktext.model.values import as_day
 from worktext.plan.workload import WeekLoad
-from worktext.render import fragments
-from worktext.render.pages import Page
+from worktext.render import formats
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -47,14 +46,14 @@ def make_environment(bytecode_cache: bool = False) -> Environment:
         auto_reload=False,
     )
     env.filters.update(
-        longdate=fragments.longdate,
+        longdate=formats.longdate,
         shortdate=shortdate,
-        relday=relday,
-        pct=pct,
-        cssname=fragments.cssname,
+        relday=formats.relday,
+        pct=formats.percent,
+        cssname=formats.cssname,
         loadclass=loadclass,
-        hrs=fragments.hours,
-        day=_day,
+        hrs=formats.hours,
+        day=as_day,
     )
     return env
 
@@ -63,36 +62,15 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
     try:
         # Jinja keys its entries by template and source only: the code version in the name
         # keeps entries compiled with other environment options (trim_blocks...) apart.
-        return FileSystemBytecodeCache(pattern=f"__worktext_{code_version()}_%s.cache")
+        return FileSystemBytecodeCache(pattern=f"__worktext_{code_stamp()}_%s.cache")
     except (OSError, RuntimeError):  # no usable temporary folder: compile every time
         return None
-
-
-def _day(value: dt.date) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 @pass_context
 def shortdate(context: Context, value: dt.date) -> str:
     """Day and month; the year too when it is not the build's ``today``'s year."""
-    return fragments.shortdate(value, context.get("today"))
-
-
-def relday(value: dt.date | None, today: dt.date) -> str:
-    if value is None:
-        return ""
-    days = (_day(value) - today).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days > 0:
-        return f"in {days} days"
-    return f"{-days} days ago"
-
-
-def pct(done: float, total: float) -> int:
-    return round(100 * done / total) if total else 0
+    return formats.shortdate(value, context.get("today"))
 
 
 def loadclass(week: WeekLoad) -> str:
@@ -103,27 +81,10 @@ def loadclass(week: WeekLoad) -> str:
     return "load-low" if week.assigned else "load-none"
 
 
-def asset_pages() -> list[Page]:
-    pages = []
-    for path in sorted(STATIC.iterdir()):
-        if path.is_file():
-            data = path.read_bytes()
-            digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-            pages.append(
-                Page(f"assets/{path.name}", (f"asset:{digest}",), produce=lambda d=data: d)
-            )
-    return pages
-
-
-@cache
-def code_version() -> str:
-    """A digest of the site's own code and templates: a new worktext re-renders every page."""
-    digest = hashlib.blake2b(digest_size=12)
-    package = HERE.parent  # what pages are computed from: a changed rule re-renders them
-    roots = [TEMPLATES, STATIC, *sorted(package.rglob("*.py"))]
-    for root in roots:
-        files = [root] if root.is_file() else sorted(p for p in root.iterdir() if p.is_file())
-        for path in files:
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+def assets() -> list[tuple[str, bytes]]:
+    """The site's static files: (path in the site, bytes)."""
+    return [
+        (f"assets/{path.name}", path.read_bytes())
+        for path in sorted(STATIC.iterdir())
+        if path.is_file()
+    ]

@@ -22,7 +22,7 @@ from worktext.model.recurrence import Occurrence
 from worktext.model.values import as_day
 from worktext.model.workspace import Workspace
 from worktext.plan import recur
-from worktext.render.pieces import Pieces
+from worktext.render.shares import ShareStore
 
 DAY = dt.timedelta(days=1)
 RECURRING_DAYS = 366  # how far ahead the feeds list recurring work that has no file yet
@@ -183,8 +183,8 @@ class Feeds:
         self,
         ws: Workspace,
         occurrences: list[Occurrence] | None = None,
-        pieces: Pieces | None = None,
-        person_pieces: Callable[[str], Pieces] | None = None,
+        pieces: ShareStore | None = None,
+        person_pieces: Callable[[str], ShareStore] | None = None,
     ) -> None:
         self.ws = ws
         self.pieces = pieces
@@ -200,7 +200,7 @@ class Feeds:
         task = self.ws.tasks.get(task_id)
         return _folded(task_event(self.ws, task, self.stamp, self.domain))
 
-    def _task(self, task: Task, pieces: Pieces | None) -> bytes:
+    def _task(self, task: Task, pieces: ShareStore | None) -> bytes:
         def make() -> bytes:
             found = self._events.get(task.id)  # made for another feed already
             if found is None:
@@ -209,7 +209,9 @@ class Feeds:
 
         return pieces.get(task.id, make) if pieces is not None else make()
 
-    def _recurring(self, occurrences: Iterable[Occurrence], pieces: Pieces | None) -> list[bytes]:
+    def _recurring(
+        self, occurrences: Iterable[Occurrence], pieces: ShareStore | None
+    ) -> list[bytes]:
         out = []
         memo = self._occurrence_events
         for occurrence in occurrences:

@@ -2,29 +2,30 @@
 fingerprints cannot have changed.
 
 A task page depends on its task, the task's neighbours (dependencies both ways, parent and
-children), their workflows and assignees, its project, goals and history (``pages.py``). Working
+children), their workflows and assignees, its project, goals and history (``plan.py``). Working
 that out for 10,000 tasks is a good part of a rebuild after one edit, so a build keeps each
-item's digest (``.worktext/site-…-plan.marshal``, a cache) and each task page's dependencies
-(``…-plan-deps.marshal``, written only when they change). The next build compares the items'
-digests. When only tasks (or their histories) changed, a task page is planned again only if its
-task is one of them, is a neighbour of one now, or named one in its last dependencies; every
-other task page keeps its dependencies and its fingerprint, which are then exactly what planning
-it again would give. Any other change (a project, workflow, person or goal file; the settings,
-the code or the day) plans every page.
+item's digest and each task page's dependencies in the cache (``<site>-plan``; the
+dependencies, which an edit rarely changes, in ``<site>-plan-deps``, written only when they
+change). The next build compares the items' digests. When only tasks (or their histories)
+changed, a task page is planned again only if its task is one of them, is a neighbour of one
+now, or named one in its last dependencies; every other task page keeps its dependencies and
+its fingerprint, which are then exactly what planning it again would give. Any other change (a
+project, workflow, person or goal file; the settings, the code or the day) plans every page.
 """
 
 from __future__ import annotations
 
-import marshal
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from worktext.load.cache import write_value
-from worktext.render import manifest
-from worktext.render.pages import neighbours, task_pages
-from worktext.render.view import SiteView
+from worktext.load.cache import Cache
+from worktext.render.data import SiteData
+from worktext.render.fingerprints import Fingerprints
+from worktext.render.plan import neighbours, task_pages
+
+ENTRY_KEY = "plan"
 
 
 @dataclass
@@ -36,32 +37,31 @@ class Kept:
     fresh: set[str] = field(default_factory=set)  # ids of the tasks ``complete`` planned
 
 
-def histories(site: SiteView) -> dict[str, str]:
+def histories(data: SiteData) -> dict[str, str]:
     """Each task's history key (its page's ``h:<id>`` dependency) by task id."""
-    return {task.id: site.flow.key(f"h:{task.id}") for task in site.ws.tasks}
+    return {task.id: data.flow.key(f"h:{task.id}") for task in data.ws.tasks}
 
 
 def kept_task_pages(
-    site: SiteView,
-    store: Path,
-    base: str,
-    items: dict[str, str],
-    history: dict[str, str],
-    previous: dict[str, tuple[str, str]],
+    data: SiteData,
+    store: Cache,
+    site: str,
+    fingerprints: Fingerprints,
+    history: Mapping[str, str],
+    previous: Mapping[str, tuple[str, str]],
 ) -> Kept | None:
-    """The task pages that need no planning: ``items`` and ``history`` are this build's
-    digests (``manifest.item_digests``, ``histories``), ``base`` its ``manifest.base_key``,
+    """The task pages that need no planning: ``history`` is this build's ``histories``,
     ``previous`` the last build's manifest entries. None when every page must be planned."""
-    last = _read(store)
-    if last is None or last[0] != base:
+    last = _read(store, site)
+    if last is None or last[0] != fingerprints.base:
         return None
     _base, old_items, old_history, old_deps, token = last
-    changed = _changed(items, old_items)
+    changed = _changed(fingerprints.items, old_items)
     changed.discard("h")  # the history as a whole: not a dependency of task pages
     if any(not key.startswith("t:") for key in changed):
         return None
     changed.update(f"h:{task_id}" for task_id in _changed(history, old_history))
-    ws = site.ws
+    ws = data.ws
     again: set[str] = set()  # ids of the tasks whose pages are planned again
     for key in changed:
         again.add(key[2:])
@@ -71,9 +71,8 @@ def kept_task_pages(
     isdisjoint = changed.isdisjoint
     again.update(task_id for task_id, deps in old_deps.items() if not isdisjoint(deps))
     # A page is kept when its task is still there (its page path known), was planned last
-    # time, has its manifest entry, and is not planned again: comprehensions, not a loop of
-    # 10,000 method calls.
-    paths = site.task_paths()
+    # time, has its manifest entry, and is not planned again.
+    paths = data.links.task_paths()
     found = {
         task_id: (deps, entry)
         for task_id, deps in old_deps.items()
@@ -82,26 +81,24 @@ def kept_task_pages(
         and (entry := previous.get(path)) is not None
     }
     deps_kept = {task_id: deps for task_id, (deps, _entry) in found.items()}
-    fingerprints = {paths[task_id]: entry[0] for task_id, (_deps, entry) in found.items()}
-    return Kept(deps_kept, fingerprints, old_deps, token)
+    kept_fingerprints = {paths[task_id]: entry[0] for task_id, (_deps, entry) in found.items()}
+    return Kept(deps_kept, kept_fingerprints, old_deps, token)
 
 
-def _changed(new: dict[str, str], old: dict[str, str]) -> set[str]:
+def _changed(new: Mapping[str, str], old: Mapping[str, str]) -> set[str]:
     """The keys whose values differ, or that only one of the two has."""
     if new == old:
         return set()
     return {key for key, _value in new.items() ^ old.items()}
 
 
-def complete(site: SiteView, kept: Kept, items: dict[str, str]) -> int:
+def complete(data: SiteData, kept: Kept, fingerprints: Fingerprints) -> int:
     """Plan the pages of the tasks ``kept`` does not keep, and add them: it then holds every
     task page, so their fingerprints (the whole-site files are made of them) are known before
     the plan. Returns how many were planned."""
-    fresh = [task for task in site.ws.tasks if task.id not in kept.deps]
-    planned = task_pages(site, fresh)
-    for task, page, key in zip(
-        fresh, planned, manifest.fingerprints(site, planned, items), strict=True
-    ):
+    fresh = [task for task in data.ws.tasks if task.id not in kept.deps]
+    planned = task_pages(data, fresh)
+    for task, page, key in zip(fresh, planned, fingerprints.of(planned), strict=True):
         kept.deps[task.id] = page.deps
         kept.fingerprints[page.path] = key
     kept.fresh.update(task.id for task in fresh)
@@ -109,40 +106,34 @@ def complete(site: SiteView, kept: Kept, items: dict[str, str]) -> int:
 
 
 def keep(
-    store: Path,
-    base: str,
-    items: dict[str, str],
-    history: dict[str, str],
+    store: Cache,
+    site: str,
+    fingerprints: Fingerprints,
+    history: Mapping[str, str],
     deps: dict[str, tuple[str, ...]],
     kept: Kept | None,
 ) -> None:
-    """Store this build's digests and task pages' dependencies (by task id) for the next
-    build. The dependencies, which an edit rarely changes, have a file of their own, written
-    only when they changed since ``kept`` was read."""
-    try:
-        token = kept.token if kept is not None and deps == kept.old_deps else None
-        if token is None:
-            token = f"{time.time_ns()}-{os.getpid()}"
-            write_value(_deps_path(store), (token, deps))
-        write_value(store, (base, items, history, token))
-    except (OSError, ValueError):
-        pass  # only a cache: the next build plans every page
-
-
-def _deps_path(store: Path) -> Path:
-    return store.with_name(store.name.replace(".marshal", "-deps.marshal"))
+    """Keep this build's digests and task pages' dependencies (by task id) for the next
+    build. The dependencies have an entry of their own, written only when they changed since
+    ``kept`` was read."""
+    token = kept.token if kept is not None and deps == kept.old_deps else None
+    if token is None:
+        token = f"{time.time_ns()}-{os.getpid()}"
+        store.put(f"{site}-plan-deps", ENTRY_KEY, (token, deps))
+    store.put(
+        f"{site}-plan",
+        ENTRY_KEY,
+        (fingerprints.base, dict(fingerprints.items), dict(history), token),
+    )
 
 
 State = tuple[str, dict[str, str], dict[str, str], dict[str, tuple[str, ...]], str]
 
 
-def _read(store: Path) -> State | None:
+def _read(store: Cache, site: str) -> State | None:
     """The last build's base key, digests, dependencies and the dependencies' token."""
-    try:
-        main = marshal.loads(store.read_bytes())
-        deps = marshal.loads(_deps_path(store).read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
+    main = store.get(f"{site}-plan", ENTRY_KEY)
+    deps = store.get(f"{site}-plan-deps", ENTRY_KEY)
     if not (isinstance(main, tuple) and len(main) == 4 and isinstance(main[0], str)):
         return None
     if not (isinstance(deps, tuple) and len(deps) == 2 and deps[0] == main[3]):

@@ -8,7 +8,7 @@ import json
 
 from worktext.model.items import Task
 from worktext.model.workspace import Workspace
-from worktext.render.pieces import Pieces
+from worktext.render.shares import ShareStore
 from worktext.render.urls import UrlMap
 
 BODY_CHARS = 400
@@ -78,7 +78,7 @@ def safe_json(data: object) -> str:
     )
 
 
-def search_script(ws: Workspace, urls: UrlMap, pieces: Pieces | None = None) -> bytes:
+def search_script(ws: Workspace, urls: UrlMap, pieces: ShareStore | None = None) -> bytes:
     """The index as a script. Each task's row comes from ``pieces`` when it has it: the JSON
     of a list is its items' JSON joined by commas, so the rows are joined as text."""
 

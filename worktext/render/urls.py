@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 
 from worktext.errors import WorktextError
+from worktext.model.items import Goal, Person, Project, Task, Workflow
+from worktext.model.workspace import Workspace
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(?<![. ])")
@@ -123,3 +125,47 @@ def root_prefix(page: str) -> str:
     """The prefix that leads from a page back to the site root (``""`` or ``"../"``)."""
     depth = page.count("/")
     return "../" * depth
+
+
+class Links:
+    """The page of every item of one site, relative to the site root (``tasks/WEB-12.html``):
+    a page adds its own way back to the root (``PageView.root``). Every task's page is claimed
+    at once, so two ids on one file are an error before any page is made."""
+
+    def __init__(self, ws: Workspace, urls: UrlMap | None = None) -> None:
+        self.urls = urls or UrlMap()
+        self._tasks = self.urls.items("task", [t.id for t in ws.tasks])
+        # The page of each item file, for links between bodies (``markdown.repo_rewriter``).
+        self.item_pages = {t.path: self._tasks[t.id] for t in ws.tasks if t.path}
+        for project in ws.all_projects():
+            if project.path:
+                self.item_pages[project.path] = self.urls.item("project", project.id)
+
+    def task_paths(self) -> dict[str, str]:
+        """Every task's page by task id (exactly as the ids are spelled); do not change it."""
+        return self._tasks
+
+    def task(self, task: Task) -> str:
+        found = self._tasks.get(task.id)
+        return found if found is not None else self.urls.item("task", task.id)
+
+    def project(self, project: Project) -> str:
+        return self.urls.item("project", project.id)
+
+    def board(self, project: Project) -> str:
+        return self.urls.item("board", project.id)
+
+    def timeline(self, project: Project) -> str:
+        return self.urls.item("timeline", project.id)
+
+    def workflow(self, workflow: Workflow) -> str:
+        return self.urls.item("workflow", workflow.id)
+
+    def person(self, person: Person) -> str:
+        return self.urls.item("person", person.id)
+
+    def person_ics(self, person: Person) -> str:
+        return self.urls.item("ics", person.id, ".ics")
+
+    def goal(self, goal: Goal) -> str:
+        return self.urls.item("goal", goal.id)

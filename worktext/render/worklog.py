@@ -9,7 +9,7 @@ from typing import Any
 from worktext.model.items import Person, Project, Task
 from worktext.model.workspace import id_key
 from worktext.plan import timesheet
-from worktext.render.view import SiteView
+from worktext.render.data import SiteData
 
 UPCOMING_DAYS = 60
 UPCOMING_ROWS = 20
@@ -28,12 +28,12 @@ def meter(spent: float, estimate: float | None) -> dict[str, Any]:
     }
 
 
-def task_time(site: SiteView, task: Task) -> dict[str, Any]:
+def task_time(site: SiteData, task: Task) -> dict[str, Any]:
     entries = sorted(task.log, key=lambda e: (e.date, e.who or "", e.note))
     return {"meter": meter(task.spent, task.estimate), "entries": entries}
 
 
-def project_time(site: SiteView, tasks: list[Task]) -> dict[str, Any]:
+def project_time(site: SiteData, tasks: list[Task]) -> dict[str, Any]:
     """Spent against estimate over the tasks, and their weeks × people timesheet."""
     spent = timesheet.spent_against_estimate(tasks)
     sheet = timesheet.by_person(tasks)
@@ -45,7 +45,7 @@ def project_time(site: SiteView, tasks: list[Task]) -> dict[str, Any]:
     }
 
 
-def person_time(site: SiteView, person: Person) -> dict[str, Any]:
+def person_time(site: SiteData, person: Person) -> dict[str, Any]:
     """The weeks × tasks timesheet of what ``person`` logged, on any task."""
     tasks = site.logged_tasks(person.id)
     by_id = {t.id: t for t in tasks}
@@ -57,7 +57,7 @@ def person_time(site: SiteView, person: Person) -> dict[str, Any]:
     }
 
 
-def upcoming(site: SiteView, project: Project) -> list[dict[str, Any]]:
+def upcoming(site: SiteData, project: Project) -> list[dict[str, Any]]:
     """The next occurrences of the project's recurring tasks, within ``UPCOMING_DAYS``."""
     ws = site.ws
     series = {id_key(t.id): t for t in ws.tasks_of_project(project) if t.repeat}

@@ -1,0 +1,212 @@
+"""Finding a workspace's item files: the walk of each kind's folder, the identity (stat key) of
+every file, and a fingerprint of them all.
+
+The fingerprint stands for every input of the workspace (worktext's code, the configuration,
+each file's path and identity), so anything derived from the whole workspace can be kept in
+the cache under it; it is None while a file changed too recently for its identity to be
+trusted.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import marshal
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from worktext import parallel
+from worktext.load import cache
+from worktext.model.codec import decode_diagnostics, encode_diagnostics
+from worktext.model.config import Config
+from worktext.model.diagnostics import Diagnostic
+from worktext.model.items import KINDS
+
+log = logging.getLogger(__name__)
+
+SKIPPED_NAMES = frozenset({"README.md", "readme.md", "index.md"})
+
+
+def item_files(config: Config) -> tuple[dict[str, list[tuple[str, os.DirEntry[str]]]], list]:
+    """(relative path, entry) of every item file by kind, sorted; and the walk's problems."""
+    root = config.root
+    real_root = os.path.realpath(root)
+    found: dict[str, list[tuple[str, os.DirEntry[str]]]] = {kind: [] for kind in KINDS}
+    diagnostics: list[Diagnostic] = []
+    claimed: set[str] = set()
+    for kind in KINDS:
+        folder = config.folder(kind)
+        if not folder.is_dir():
+            continue
+        # Relative paths are built as the walk descends rather than with os.path.relpath
+        # per file, which was most of the walk's time.
+        top = os.path.relpath(folder, root).replace(os.sep, "/")
+        stack = [(str(folder), "" if top == "." else top + "/")]
+        while stack:
+            current, prefix = stack.pop()
+            try:
+                entries = list(os.scandir(current))
+            except OSError as error:
+                log.debug("cannot list %s: %s", current, error)
+                continue
+            for entry in entries:
+                name = entry.name
+                if name.startswith((".", "_")):
+                    continue
+                rel = prefix + name
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    inside = target.startswith(real_root + os.sep)
+                    if not inside or os.path.isdir(target):
+                        if name.endswith(".md") or not inside:
+                            diagnostics.append(_symlink_diagnostic(rel, inside))
+                        continue
+                if entry.is_dir():
+                    stack.append((entry.path, rel + "/"))
+                elif name.endswith(".md") and name not in SKIPPED_NAMES and rel not in claimed:
+                    claimed.add(rel)
+                    found[kind].append((rel, entry))
+    for kind in KINDS:
+        found[kind].sort(key=lambda pair: pair[0])
+    return found, diagnostics
+
+
+def _symlink_diagnostic(rel: str, inside: bool) -> Diagnostic:
+    if inside:
+        message = "symbolic link to a folder is not followed"
+        hint = "move the files into the workspace's folders instead of linking a folder"
+    else:
+        message = "symbolic link to a file outside the workspace is not read"
+        hint = "copy the file into the workspace instead of linking to it"
+    return Diagnostic(rel, 0, 0, "warning", "symlink-outside", message, hint)
+
+
+@dataclass
+class Scan:
+    """The item files found, with the stat key of each (None when it could not be read)."""
+
+    files: dict[str, list[tuple[str, str]]]  # (relative path, path) of each, by kind
+    diagnostics: list[Diagnostic]
+    keys: dict[str, cache.StatKey | None]
+    now_ns: int
+    # fingerprint() by configuration: the pipeline asks first, the loader again
+    fingerprints: dict[str, str | None] = field(default_factory=dict, repr=False)
+
+    def trusted(self, rel: str) -> bool:
+        """Whether the file's parse may be served from, and stored in, the cache."""
+        return rel not in self.untrusted
+
+    @functools.cached_property
+    def racy(self) -> set[str]:
+        """The files changed too recently to be told apart from a later change."""
+        now = self.now_ns
+        return {
+            rel for rel, key in self.keys.items() if key is not None and cache.is_racy(key, now)
+        }
+
+    @functools.cached_property
+    def untrusted(self) -> set[str]:
+        """The racy files, and those that could not be stat'ed (a dangling link gives the same
+        diagnostic until its key appears)."""
+        return self.racy | {rel for rel, key in self.keys.items() if key is None}
+
+
+def scan(config: Config) -> Scan:
+    entries, diagnostics = item_files(config)
+    keys: dict[str, cache.StatKey | None] = {}
+    files: dict[str, list[tuple[str, str]]] = {}
+    for kind, pairs in entries.items():
+        for rel, entry in pairs:
+            try:
+                keys[rel] = cache.stat_key(entry.stat())
+            except OSError:
+                keys[rel] = None
+        files[kind] = [(rel, entry.path) for rel, entry in pairs]
+    return Scan(files, diagnostics, keys, cache.now_ns())
+
+
+def fingerprint(config: Config, found: Scan) -> str | None:
+    """A digest of every input: worktext's code, the configuration, and each file's path and
+    identity; None while a file is too new for its identity to be trusted."""
+    salt = repr((str(config.root), config.fingerprint))
+    if salt not in found.fingerprints:
+        found.fingerprints[salt] = _fingerprint(config, found)
+    return found.fingerprints[salt]
+
+
+def _fingerprint(config: Config, found: Scan) -> str | None:
+    if found.racy:
+        return None
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr((cache.code_stamp(), str(config.root), config.fingerprint)).encode())
+    digest.update(repr(found.diagnostics).encode())  # links found by the walk
+    keys = found.keys
+    listing = [
+        (kind, [(rel, keys[rel]) for rel, _path in pairs]) for kind, pairs in found.files.items()
+    ]
+    digest.update(marshal.dumps(listing, 2))  # version 2: no back-references, so stable bytes
+    return digest.hexdigest()
+
+
+def workspace_fingerprint(config: Config) -> str | None:
+    """What the loaded workspace's fingerprint would be, without reading any file: a result
+    stored under it can be served before the workspace is even parsed."""
+    return fingerprint(config, scan(config))
+
+
+def files_under(folder: str | os.PathLike[str]) -> set[str]:
+    """Every file under ``folder`` (none when it is missing), by path relative to it, with
+    forward slashes."""
+    found = set()
+    for current, _dirs, files in os.walk(folder):
+        rel = os.path.relpath(current, folder).replace(os.sep, "/")
+        for name in files:
+            found.add(name if rel == "." else f"{rel}/{name}")
+    return found
+
+
+def scan_in_fork(
+    config: Config, also: str | os.PathLike[str] | None = None, fork: bool = True
+) -> Callable[[], tuple[Scan, set[str] | None]]:
+    """Start ``scan(config)`` (and its fingerprint), and the listing of folder ``also`` (a
+    site's output: ``files_under``), in a forked process; the function returned waits for
+    them. The build imports the site's renderer meanwhile: walking and stat'ing 10,000 files
+    and importing Jinja and the templates' code take about as long, and both are on the way
+    to the first page. Where it may not fork (``parallel.can_fork``, or ``fork=False``), or
+    when the fork fails, the scan is made here when the function is called, and ``also``'s
+    files are not listed (None)."""
+    if not (fork and parallel.can_fork()):
+        return lambda: (scan(config), None)
+    listed: Callable[[], list[str]] = (
+        (lambda: sorted(files_under(also))) if also is not None else list
+    )
+    child = parallel.Fork(lambda: (_payload(config), listed()))
+
+    def result() -> tuple[Scan, set[str] | None]:
+        sent = child.result()
+        if isinstance(sent, tuple) and len(sent) == 2 and isinstance(sent[1], list):
+            found = _from_payload(sent[0])
+            if found is not None:
+                return found, set(sent[1]) if also is not None else None
+        log.info("the scan in a second process failed; scanning here")
+        return scan(config), None
+
+    return result
+
+
+def _payload(config: Config) -> tuple[Any, ...]:
+    """``scan(config)`` with its fingerprint, as plain data (what a fork sends back)."""
+    found = scan(config)
+    fingerprint(config, found)  # kept in found.fingerprints
+    diagnostics = encode_diagnostics(found.diagnostics)
+    return found.files, diagnostics, found.keys, found.now_ns, found.fingerprints
+
+
+def _from_payload(sent: Any) -> Scan | None:
+    if not (isinstance(sent, tuple) and len(sent) == 5):
+        return None
+    files, diagnostics, keys, now, fingerprints = sent
+    return Scan(files, decode_diagnostics(diagnostics), keys, now, fingerprints)

@@ -1,0 +1,99 @@
+"""What each page of a build is made from, in one digest (its fingerprint): the code, the
+settings, the day, and the digests of the items it shows (its ``deps``, see ``plan.py``). A page
+whose fingerprint is what it was last time would render to the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Mapping
+
+from worktext import __version__
+from worktext.history.reconstruct import History
+from worktext.load.cache import code_stamp
+from worktext.model.config import Config
+from worktext.render.data import SiteData
+from worktext.render.flow import history_key
+from worktext.render.plan import Page
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def base_key(config: Config, today: dt.date) -> str:
+    """What every page depends on besides the items: code, settings, today, where."""
+    return "|".join(
+        [__version__, code_stamp(), config.fingerprint, today.isoformat(), str(config.root)]
+    )
+
+
+def inputs_key(config: Config, today: dt.date, input_key: str, history: History) -> str:
+    """Every input of the whole site in one digest: the workspace's files (``input_key``, the
+    loader's digest of them), the code, settings, day and git history."""
+    return digest(f"{base_key(config, today)}|{input_key}|{history_key(history)}")
+
+
+def item_digests(data: SiteData) -> dict[str, str]:
+    """A digest of each item (with its file's diagnostics) by dependency name (``t:<id>``...),
+    and of the history as a whole (``h``)."""
+    ws = data.ws
+    by_path: dict[str, list[str]] = {}
+    for d in ws.diagnostics:
+        by_path.setdefault(d.path, []).append(repr(d))
+    items: dict[str, str] = {}
+    for prefix, registry in (
+        ("t", ws.tasks),
+        ("p", ws.projects),
+        ("w", ws.workflows),
+        ("u", ws.people),
+        ("g", ws.goals),
+    ):
+        for item in registry:
+            found = by_path.get(item.path)
+            own = ws.item_digest(item)
+            items[f"{prefix}:{item.id}"] = digest(own + "".join(found)) if found else own
+    items.setdefault(f"p:{ws.default_area.id}", digest(repr(ws.default_area)))
+    items.setdefault(f"w:{ws.default_workflow.id}", digest(repr(ws.default_workflow)))
+    items["h"] = digest(data.flow.key("h"))
+    return items
+
+
+class Fingerprints:
+    """The fingerprints of one build's pages."""
+
+    def __init__(self, data: SiteData, items: Mapping[str, str]) -> None:
+        self.data = data
+        self.items = items
+        self.base = base_key(data.ws.config, data.today)
+
+    @functools.cached_property
+    def everything(self) -> str:
+        """The key of the pages that show the whole workspace: every item and every problem."""
+        items = self.items
+        return digest("".join(items[k] for k in sorted(items)) + repr(self.data.ws.diagnostics))
+
+    def of(self, pages: list[Page], known: Mapping[str, str] | None = None) -> list[str]:
+        """One fingerprint per page; ``known``: fingerprints by page path known to be the same
+        as last time (``reuse.py``)."""
+        known = known or {}
+        get, flow, base = self.items.get, self.data.flow, self.base
+        out = []
+        for page in pages:
+            found = known.get(page.path)
+            if found is not None:
+                out.append(found)
+                continue
+            if page.deps == ("*",):
+                key = self.everything
+            else:
+                parts = list(map(get, page.deps))  # nearly always every one an item's digest
+                if None in parts:
+                    parts = [
+                        part or (flow.key(dep) if dep.startswith("h:") else dep + "?")
+                        for dep, part in zip(page.deps, parts, strict=True)
+                    ]
+                key = ",".join(parts)  # type: ignore[arg-type]
+            out.append(digest(f"{base}|{page.path}|{key}"))
+        return out
