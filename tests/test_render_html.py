@@ -43,3 +43,13 @@ def test_a_template_takes_exactly_its_slots_and_no_other_braces() -> None:
         Html("<td>{}</td>")()
     with pytest.raises(ValueError):
         Html("<td>{name}</td>")
+
+
+@given(values)
+def test_escape_is_markupsafes_as_a_plain_string(value: object) -> None:
+    from markupsafe import escape as markupsafe_escape
+
+    from worktext.render.html import escape
+
+    assert escape(value) == str(markupsafe_escape(value))
+    assert isinstance(escape(value), str)
