@@ -11,6 +11,7 @@ from dataclasses import replace
 from worktext.load.yamlpos import Span
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Item, Task
+from worktext.model.schema import KIND_FIELDS
 from worktext.model.values import as_day
 from worktext.model.workspace import Workspace, id_key
 
@@ -75,73 +76,107 @@ def _ref_path(item: Item, ws: Workspace, key: str, index: int) -> tuple[str | in
     return (key, index) if isinstance(raw, list) else (key,)
 
 
+# The attribute of an item that holds a front matter key's value, where the names differ.
+ATTRIBUTES = {"assignee": "assignees", "goal": "goals", "tasks": "tasks"}
+REGISTRIES = {"task": "tasks", "project": "projects", "workflow": "workflows", "person": "people"}
+REGISTRIES |= {"goal": "goals"}
+
+
+class _Targets:
+    """What each kind of reference may name, looked up as ``Registry`` does (the exact
+    spelling first: nearly every reference spells an id as its file does)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.exact = {
+            kind: frozenset(getattr(ws, name).exact()) for kind, name in REGISTRIES.items()
+        }
+        self.also = {
+            "project": id_key(ws.default_area.id),
+            "workflow": id_key(ws.default_workflow.id),
+        }
+
+    def known(self, kind: str, ref: str) -> bool:
+        if ref in self.exact[kind] or ref in getattr(self.ws, REGISTRIES[kind]):
+            return True
+        return self.also.get(kind) == id_key(ref)
+
+    def ids(self, kind: str) -> list[str]:
+        registry = getattr(self.ws, REGISTRIES[kind])
+        if kind == "project":
+            return [*registry.ids(), self.ws.default_area.id]
+        if kind == "workflow":
+            return registry.ids() or [self.ws.default_workflow.id]
+        return registry.ids()  # type: ignore[no-any-return]
+
+
+def _values(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, tuple) else (str(value),)
+
+
 def references(ws: Workspace) -> Iterator[Diagnostic]:
-    projects = [*ws.projects.ids(), ws.default_area.id]
-    people, tasks, goals = ws.people, ws.tasks, ws.goals
-    # Nearly every reference spells an id as its file does: the sets of exact ids answer
-    # those in C; anything else is looked up in full (other cases and forms, or missing).
-    exact_projects = frozenset(ws.projects.exact())
-    exact_people, exact_tasks = frozenset(people.exact()), frozenset(tasks.exact())
-    exact_goals = frozenset(goals.exact())
-    for task in ws.tasks:
-        if (
-            task.project
-            and task.project not in exact_projects
-            and task.project not in ws.projects
-            and (id_key(task.project) != id_key(ws.default_area.id))
-        ):
-            yield _dangling(ws, task, ("project",), "project", task.project, projects)
-        if not exact_people.issuperset(task.assignees):
-            yield from _refs(ws, task, "assignee", task.assignees, "person", people)
-        if not exact_tasks.issuperset(task.depends_on):
-            yield from _refs(ws, task, "depends_on", task.depends_on, "task", tasks)
-        if not exact_goals.issuperset(task.goals):
-            yield from _refs(ws, task, "goal", task.goals, "goal", goals)
-        if task.parent and task.parent not in ws.tasks:
-            yield _dangling(ws, task, ("parent",), "task", task.parent, ws.tasks.ids())
-        if task.milestone and ws.milestone_of(task) is None:
-            project = ws.project_of(task)
+    """Every value the schema declares a reference (``ref=``) names an item that exists: the
+    keys of each kind, and those of their entries (time log, template tasks)."""
+    targets = _Targets(ws)
+    for kind, registry in ws.registries():
+        fields = KIND_FIELDS[kind]
+        for name, spec in fields.items():
+            if spec.ref is not None:
+                attribute = ATTRIBUTES.get(name, name)
+                for item in registry:
+                    refs = _values(getattr(item, attribute, None))
+                    if refs and (
+                        spec.ref == "milestone" or not targets.exact[spec.ref].issuperset(refs)
+                    ):
+                        yield from _check(ws, targets, item, name, spec.ref, refs)
+            elif spec.type == "records" and spec.fields:
+                nested = [(key, sub.ref) for key, sub in spec.fields.items() if sub.ref]
+                for item in registry:
+                    for index, entry in enumerate(getattr(item, ATTRIBUTES.get(name, name), ())):
+                        for key, ref_kind in nested:
+                            yield from _check_entry(
+                                ws, targets, item, (name, index, key), entry, key, ref_kind
+                            )
+
+
+def _check(
+    ws: Workspace, targets: _Targets, item: Item, key: str, kind: str, refs: tuple[str, ...]
+) -> Iterator[Diagnostic]:
+    if kind == "milestone":  # a milestone of the task's own project
+        if ws.milestone_of(item) is None:  # type: ignore[arg-type]
+            project = ws.project_of(item)  # type: ignore[arg-type]
             known = [m.id for m in project.milestones]
-            diagnostic = _dangling(ws, task, ("milestone",), "milestone", task.milestone, known)
+            diagnostic = _dangling(ws, item, (key,), "milestone", refs[0], known)
             yield replace(
                 diagnostic,
-                message=f"project '{project.id}' has no milestone '{task.milestone}'",
+                message=f"project '{project.id}' has no milestone '{refs[0]}'",
                 hint=diagnostic.hint
                 if known
                 else f"add it under 'milestones:' in {project.path or 'a project file'}",
             )
-        for index, entry in enumerate(task.log):
-            if entry.who and entry.who not in ws.people:
-                yield _dangling(
-                    ws, task, ("log", index, "who"), "person", entry.who, ws.people.ids()
-                )
-    for project in ws.projects:
-        if project.owner and project.owner not in ws.people:
-            yield _dangling(ws, project, ("owner",), "person", project.owner, ws.people.ids())
-        if project.workflow and project.workflow not in ws.workflows:
-            known = ws.workflows.ids() or [ws.default_workflow.id]
-            if id_key(project.workflow) != id_key(ws.default_workflow.id):
-                yield _dangling(ws, project, ("workflow",), "workflow", project.workflow, known)
-        yield from _refs(ws, project, "goal", project.goals, "goal", ws.goals)
-    for goal in ws.goals:
-        if goal.owner and goal.owner not in ws.people:
-            yield _dangling(ws, goal, ("owner",), "person", goal.owner, ws.people.ids())
-        if goal.parent and goal.parent not in ws.goals:
-            yield _dangling(ws, goal, ("parent",), "goal", goal.parent, ws.goals.ids())
-    for template in ws.templates:
-        for index, task in enumerate(template.tasks):
-            who = task.assignee
-            if who and "{" not in who and who not in ws.people:
-                path = ("tasks", index, "assignee")
-                yield _dangling(ws, template, path, "person", who, ws.people.ids())
+        return
+    for index, ref in enumerate(refs):
+        if not targets.known(kind, ref):
+            path = _ref_path(item, ws, key, index)
+            yield _dangling(ws, item, path, kind, ref, targets.ids(kind))
 
 
-def _refs(
-    ws: Workspace, item: Item, key: str, ids: tuple[str, ...], kind: str, registry
+def _check_entry(
+    ws: Workspace,
+    targets: _Targets,
+    item: Item,
+    path: tuple[str | int, ...],
+    entry: object,
+    key: str,
+    kind: str,
 ) -> Iterator[Diagnostic]:
-    for index, ref in enumerate(ids):
-        if ref not in registry:
-            yield _dangling(ws, item, _ref_path(item, ws, key, index), kind, ref, registry.ids())
+    ref = getattr(entry, key, None)  # TimeEntry.who, TemplateTask.assignee
+    if not ref or "{" in ref:  # a template's {placeholder} is filled in when it is used
+        return
+    if not targets.known(kind, ref):
+        yield _dangling(ws, item, path, kind, ref, targets.ids(kind))
 
 
 def statuses(ws: Workspace) -> Iterator[Diagnostic]:
@@ -300,10 +335,6 @@ def recurrences(ws: Workspace) -> Iterator[Diagnostic]:
                 parse_rule(task.repeat, as_day(task.due or task.start or ws.today))
             except RecurrenceError as exc:
                 yield _at(ws, task, ("repeat",), "invalid-repeat", exc.message, REPEAT_HINT)
-        if task.recurrence_of and task.recurrence_of not in ws.tasks:
-            yield _dangling(
-                ws, task, ("recurrence_of",), "task", task.recurrence_of, ws.tasks.ids()
-            )
 
 
 REPEAT_HINT = "use daily, weekly, monthly, yearly or an RRULE such as FREQ=WEEKLY;BYDAY=MO"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -302,28 +303,15 @@ _READERS = {
 }
 
 
-_ITEM_FIELDS: dict[tuple[str, str], Field] = {}
+@functools.lru_cache(maxsize=64)
+def _list_item(kind: str, doc: str) -> Field:
+    return Field("id" if kind == "ids" else "string", doc)
 
 
 def _item_field(spec: Field) -> Field:
     """The field of one entry of an ``ids`` or ``strings`` list."""
-    key = (spec.type, spec.doc)
-    found = _ITEM_FIELDS.get(key)
-    if found is None:
-        found = _ITEM_FIELDS[key] = Field("id" if spec.type == "ids" else "string", spec.doc)
-    return found
-
-
-# Required keys of each set of fields, found once: the sets are few and live as long as the
-# process, but a dict is not hashable, so they are known by identity (and kept alive here).
-_REQUIRED: dict[int, tuple[Mapping[str, Field], list[tuple[str, Field]]]] = {}
+    return _list_item(spec.type, spec.doc)
 
 
 def _required(fields: Mapping[str, Field]) -> list[tuple[str, Field]]:
-    known = _REQUIRED.get(id(fields))
-    if known is not None and known[0] is fields:
-        return known[1]
-    required = [(key, spec) for key, spec in fields.items() if spec.required]
-    if len(_REQUIRED) < 1024:
-        _REQUIRED[id(fields)] = (fields, required)
-    return required
+    return [(key, spec) for key, spec in fields.items() if spec.required]

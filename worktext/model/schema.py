@@ -8,6 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from worktext.model.items import (
+    GOAL_STATUSES,
+    PROJECT_KINDS,
+    PROJECT_STATUSES,
+    STATE_CATEGORIES,
+)
+
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
 ID_PATTERN_TEXT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 DURATION_PATTERN_TEXT = r"^\s*(\d+(\.\d+)?\s*[wdhm]\s*)+$"
@@ -33,8 +40,6 @@ class Field:
 def _f(type_: str, doc: str, **kw: Any) -> Field:
     return Field(type_, doc, **kw)
 
-
-STATE_CATEGORIES = ("backlog", "todo", "active", "blocked", "done", "cancelled")
 
 TASK: dict[str, Field] = {
     "id": _f("id", "The task's id; defaults to the file name without `.md`."),
@@ -76,12 +81,12 @@ PROJECT: dict[str, Field] = {
     "kind": _f(
         "enum",
         "`project` (temporary, with a deadline) or `ongoing` (an operational area).",
-        choices=("project", "ongoing"),
+        choices=PROJECT_KINDS,
     ),
     "status": _f(
         "enum",
         "proposed, active, paused, done or cancelled.",
-        choices=("proposed", "active", "paused", "done", "cancelled"),
+        choices=PROJECT_STATUSES,
     ),
     "owner": _f("id", "The person accountable for it.", ref="person"),
     "start": _f("date", "When it starts."),
@@ -146,7 +151,7 @@ TEMPLATE: dict[str, Field] = {
         fields={
             "key": _f("id", "Used by `depends_on` within the template.", required=True),
             "title": _f("string", "The task title; may hold `{placeholders}`.", required=True),
-            "assignee": _f("string", "A person id or a `{placeholder}`."),
+            "assignee": _f("string", "A person id or a `{placeholder}`.", ref="person"),
             "offset": _f("duration", "When it starts, after the start date (such as `3d`)."),
             "duration": _f("duration", "How long it runs, from start to due."),
             "estimate": _f("duration", "Estimated effort."),
@@ -181,7 +186,7 @@ GOAL: dict[str, Field] = {
     "status": _f(
         "enum",
         "proposed, active, at-risk, achieved, missed or cancelled.",
-        choices=("proposed", "active", "at-risk", "achieved", "missed", "cancelled"),
+        choices=GOAL_STATUSES,
     ),
     "parent": _f("id", "A broader goal this one contributes to.", ref="goal"),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
@@ -18,25 +19,14 @@ class ValueError_(ValueError):
     """A value that does not parse; the message says why in the user's terms."""
 
 
-# Dates and durations recur across thousands of files: each distinct text is read once.
-_MEMO_MAX = 100_000
-_DATES: dict[str, dt.date] = {}
-_DURATIONS: dict[tuple[str, float, float], float] = {}
+# Dates and durations recur across thousands of files: each distinct text is read once (a
+# bounded cache of a pure function; a long-lived process does not grow without end).
+MEMO_SIZE = 1 << 16
 
 
+@functools.lru_cache(maxsize=MEMO_SIZE)
 def parse_date(text: str) -> dt.date:
     """An ISO date (``2026-03-01``) or datetime (``2026-03-01T09:30``, optional zone)."""
-    try:
-        return _DATES[text]
-    except KeyError:
-        pass
-    value = _parse_date(text)
-    if len(_DATES) < _MEMO_MAX:
-        _DATES[text] = value
-    return value
-
-
-def _parse_date(text: str) -> dt.date:
     text = text.strip()
     match = _DATE.match(text)
     try:
@@ -56,20 +46,9 @@ def as_day(value: dt.date) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+@functools.lru_cache(maxsize=MEMO_SIZE)
 def parse_duration(text: str, hours_per_day: float = 8, days_per_week: float = 5) -> float:
     """A duration such as ``30m``, ``4h``, ``1.5d``, ``1w 2d`` → hours."""
-    key = (text, hours_per_day, days_per_week)
-    try:
-        return _DURATIONS[key]
-    except KeyError:
-        pass
-    hours = _parse_duration(text, hours_per_day, days_per_week)
-    if len(_DURATIONS) < _MEMO_MAX:
-        _DURATIONS[key] = hours
-    return hours
-
-
-def _parse_duration(text: str, hours_per_day: float, days_per_week: float) -> float:
     pos = 0
     hours = 0.0
     text = text.strip()
