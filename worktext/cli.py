@@ -63,12 +63,16 @@ GLOBAL_OPTIONS: list[tuple[list[str], dict[str, Any], str]] = [
 ]
 
 
-def _setter(attribute: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
-    """A callback that stores a global option given after the command on the Context."""
+Callback = Callable[[click.Context, click.Parameter, Any], Any]
+
+
+def _setter(attribute: str, parse: Callback | None) -> Callback:
+    """A callback that stores a global option given after the command on the Context (after
+    ``parse``, the option's own callback, when it has one)."""
 
     def store(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        if param.callback_chain is not None:  # type: ignore[attr-defined]
-            value = param.callback_chain(ctx, param, value)  # type: ignore[attr-defined]
+        if parse is not None:
+            value = parse(ctx, param, value)
         obj = ctx.find_object(Context)
         given = value not in (None, False, 0)
         if obj is not None and given:
@@ -78,20 +82,23 @@ def _setter(attribute: str) -> Callable[[click.Context, click.Parameter, Any], A
     return store
 
 
+class GlobalOption(click.Option):
+    """A global option, added to a command so that it may follow the command's name."""
+
+
 def add_global_options(command: click.Command) -> click.Command:
     """Let ``command`` take the global options too (those it has no option of its own for)."""
-    if getattr(command, "_worktext_globals", False):
+    if any(isinstance(param, GlobalOption) for param in command.params):
         return command
     taken = {opt for param in command.params for opt in getattr(param, "opts", ())}
     for decls, settings, attribute in GLOBAL_OPTIONS:
         if taken.intersection(decls):
             continue
         settings = dict(settings)
-        chain = settings.pop("callback", None)
-        option = click.Option(decls, expose_value=False, **settings, callback=_setter(attribute))
-        option.callback_chain = chain  # type: ignore[attr-defined]
-        command.params.append(option)
-    command._worktext_globals = True  # type: ignore[attr-defined]
+        parse = settings.pop("callback", None)
+        command.params.append(
+            GlobalOption(decls, expose_value=False, **settings, callback=_setter(attribute, parse))
+        )
     return command
 
 

@@ -15,7 +15,7 @@ from worktext.model import codec
 from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area
 from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.items import KINDS, Item
+from worktext.model.items import KINDS, Item, Workflow
 from worktext.model.loader import load_sources
 from worktext.model.scan import Scan
 from worktext.model.workspace import Workspace, id_key
@@ -62,7 +62,7 @@ def build_workspace(
                 item_row, diagnostic_rows, digest = loaded.rows[rel]
                 if item_row is not None:
                     item_rows[kind].append(item_row)
-                    digests[kind].append(digest)  # type: ignore[arg-type]
+                    digests[kind].append(digest or "")
                 if diagnostic_rows:
                     diagnostics.extend(codec.decode_diagnostics(diagnostic_rows))
         items = codec.decode_items(item_rows)
@@ -125,8 +125,9 @@ def _index(
     default_workflow = BUILTIN_WORKFLOW
     workflows = {id_key(w.id): w for w in items["workflow"]}
     wanted = id_key(config.default_workflow or "default")
-    if wanted in workflows:
-        default_workflow = workflows[wanted]  # type: ignore[assignment]
+    found = workflows.get(wanted)
+    if isinstance(found, Workflow):
+        default_workflow = found
     return Workspace(config, today, items, sources, default_workflow, default_area(config))
 
 

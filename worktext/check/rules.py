@@ -45,7 +45,8 @@ def _at(
 def duplicate_ids(ws: Workspace) -> Iterator[Diagnostic]:
     for dup in ws.duplicates:
         same = "the same id" if dup.item.id == dup.first.id else "an id that differs only in case"
-        path: tuple[str, ...] = ("id",) if ws.sources[dup.item.path].data.get("id") else ()  # type: ignore[union-attr]
+        source = ws.sources[dup.item.path]
+        path: tuple[str, ...] = ("id",) if source.data and source.data.get("id") else ()
         yield _at(
             ws,
             dup.item,
@@ -107,7 +108,7 @@ class _Targets:
             return [*registry.ids(), self.ws.default_area.id]
         if kind == "workflow":
             return registry.ids() or [self.ws.default_workflow.id]
-        return registry.ids()  # type: ignore[no-any-return]
+        return registry.ids()
 
 
 def _values(value: object) -> tuple[str, ...]:
@@ -144,9 +145,9 @@ def references(ws: Workspace) -> Iterator[Diagnostic]:
 def _check(
     ws: Workspace, targets: _Targets, item: Item, key: str, kind: str, refs: tuple[str, ...]
 ) -> Iterator[Diagnostic]:
-    if kind == "milestone":  # a milestone of the task's own project
-        if ws.milestone_of(item) is None:  # type: ignore[arg-type]
-            project = ws.project_of(item)  # type: ignore[arg-type]
+    if kind == "milestone" and isinstance(item, Task):  # a milestone of its own project
+        if ws.milestone_of(item) is None:
+            project = ws.project_of(item)
             known = [m.id for m in project.milestones]
             diagnostic = _dangling(ws, item, (key,), "milestone", refs[0], known)
             yield replace(
@@ -360,8 +361,10 @@ def apply_severities(diagnostics: list[Diagnostic], rules: dict[str, str]) -> li
         setting = rules.get(diagnostic.code)
         if setting == "off":
             continue
-        if setting in ("error", "warning") and setting != diagnostic.severity:
-            diagnostic = replace(diagnostic, severity=setting)
+        if setting == "error" and diagnostic.severity != "error":
+            diagnostic = replace(diagnostic, severity="error")
+        elif setting == "warning" and diagnostic.severity != "warning":
+            diagnostic = replace(diagnostic, severity="warning")
         out.append(diagnostic)
     return out
 

@@ -24,12 +24,15 @@ def configure_logging(verbosity: int, quiet: bool) -> None:
         level = logging.DEBUG
     logger = logging.getLogger("worktext")
     logger.setLevel(level)
-    if not any(getattr(h, "worktext", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.worktext = True  # type: ignore[attr-defined]
+    if not any(isinstance(h, _Handler) for h in logger.handlers):
+        handler = _Handler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)
         logger.propagate = False
+
+
+class _Handler(logging.StreamHandler):
+    """worktext's own log handler (so that it is added once)."""
 
 
 class Context:
@@ -56,7 +59,7 @@ class Context:
         if name == "no_cache":
             self.use_cache = False
         elif name == "verbosity":
-            self.verbosity += int(value)  # type: ignore[call-overload]
+            self.verbosity += value if isinstance(value, int) else 1
         else:
             setattr(self, name, value)
         if name in ("verbosity", "quiet"):

@@ -98,8 +98,8 @@ def set_(
     ops: list[engine.Op] = []
     for key, text in parse_pairs(pairs):
         value = coerce(fields.get(key), key, text, data.get(key), today_of(obj))
-        if kind == "task" and key == "status" and not force:
-            workflow = ws.workflow_of(item)  # type: ignore[arg-type]
+        if isinstance(item, Task) and key == "status" and not force:
+            workflow = ws.workflow_of(item)
             if workflow.state(value) is None:
                 names = ", ".join(s.id for s in workflow.states)
                 raise WorktextError(

@@ -8,6 +8,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,7 +16,7 @@ from worktext.commands.common import Context, styler
 from worktext.errors import NotFound, WorktextError
 from worktext.model import export, schema
 from worktext.model.config import find_root, load_config
-from worktext.model.items import Task
+from worktext.model.items import Goal, Item, Person, Project, Task, Workflow
 from worktext.model.query import select
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace
@@ -72,7 +73,7 @@ def index_command(obj: Context, output: str | None) -> None:
 
 def _table(ws: Workspace, tasks: list[Task], color: bool) -> str:
     style = styler(color)
-    rows = []
+    rows: list[tuple[str, str, str, str, str, str, bool]] = []
     for task in tasks:
         due = as_day(task.due).isoformat() if task.due else ""
         rows.append(
@@ -87,13 +88,13 @@ def _table(ws: Workspace, tasks: list[Task], color: bool) -> str:
             )
         )
     headers = ("ID", "STATUS", "PRIORITY", "DUE", "ASSIGNEE", "TITLE")
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers[:-1])]
+    widths = [max([len(h), *(len(str(r[i])) for r in rows)]) for i, h in enumerate(headers[:-1])]
     width = shutil.get_terminal_size((120, 20)).columns
     title_width = max(20, width - sum(widths) - 2 * len(widths))
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, [*widths, 0], strict=True)).rstrip()]
     lines[0] = style(lines[0], bold=True)
     for row in rows:
-        cells = [row[i].ljust(widths[i]) for i in range(len(widths))]
+        cells = [str(row[i]).ljust(widths[i]) for i in range(len(widths))]
         if row[6]:
             cells[3] = style(cells[3], fg="red")
         title = row[5] if len(row[5]) <= title_width else row[5][: title_width - 1] + "…"
@@ -215,35 +216,35 @@ def show_command(obj: Context, item_id: str, fmt: str) -> None:
     diagnostics = [d for d in ws.diagnostics if d.path == getattr(item, "path", None)]
     if fmt == "json":
         record = {"kind": kind, **record}
-        if kind == "task":
-            record["body"] = item.body  # type: ignore[union-attr]
+        if isinstance(item, Task):
+            record["body"] = item.body
         click.echo(json.dumps(record, indent=2, ensure_ascii=False))
         return
-    if kind == "task":
-        lines = _show_task(ws, item)  # type: ignore[arg-type]
+    if isinstance(item, Task):
+        lines = _show_task(ws, item)
     else:
         lines = [f"{kind} {item.id}: {record.get('title') or record.get('name')}"]
         lines += [f"  {k:<11} {v}" for k, v in record.items() if v not in (None, [], {}, "")]
-        if kind == "project":
-            tasks = ws.tasks_of_project(item)  # type: ignore[arg-type]
+        if isinstance(item, Project):
+            tasks = ws.tasks_of_project(item)
             lines.append(f"  {'tasks':<11} {len(tasks)} ({sum(ws.is_open(t) for t in tasks)} open)")
     for d in diagnostics:
         lines.append(f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.code}]")
     click.echo("\n".join(lines))
 
 
-def _record(ws: Workspace, kind: str, item: object) -> dict:
-    if kind == "task":
-        return export.task_record(ws, item)  # type: ignore[arg-type]
-    if kind == "project":
-        return export.project_record(ws, item)  # type: ignore[arg-type]
-    if kind == "person":
-        return export.person_record(ws, item)  # type: ignore[arg-type]
-    if kind == "goal":
-        return export.goal_record(ws, item)  # type: ignore[arg-type]
-    if kind == "workflow":
-        return export.workflow_record(item)  # type: ignore[arg-type]
-    return export.template_record(ws, item)  # type: ignore[arg-type]
+def _record(ws: Workspace, kind: str, item: Item) -> dict[str, Any]:
+    if isinstance(item, Task):
+        return export.task_record(ws, item)
+    if isinstance(item, Project):
+        return export.project_record(ws, item)
+    if isinstance(item, Person):
+        return export.person_record(ws, item)
+    if isinstance(item, Goal):
+        return export.goal_record(ws, item)
+    if isinstance(item, Workflow):
+        return export.workflow_record(item)
+    return export.template_record(ws, item)
 
 
 @click.command("schema")

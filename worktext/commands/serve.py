@@ -92,7 +92,7 @@ def _report(result: BuildResult | Exception, changed: set[str]) -> None:
     )
 
 
-def _progress_bar():  # type: ignore[no-untyped-def]
+def _progress_bar():
     """A progress bar on stderr for long first builds (none when output is not a terminal)."""
     if not sys.stderr.isatty():
         return None

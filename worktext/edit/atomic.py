@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,10 +21,10 @@ from pathlib import Path
 
 from worktext.errors import WorktextError
 
-try:
+if sys.platform != "win32":
     import fcntl
-except ImportError:  # pragma: no cover - Windows: no advisory locks, the fingerprint still checks
-    fcntl = None  # type: ignore[assignment]
+else:  # pragma: no cover - Windows: no advisory locks, the fingerprint still checks
+    fcntl = None
 
 TEMP_PREFIX = ".worktext-tmp-"  # a dot name: the loader skips it if a crash leaves one behind
 ABSENT = "absent"
@@ -214,7 +215,7 @@ def _locked(paths: list[Path]) -> Iterator[None]:
             handle.close()
 
 
-def _lock_one(path: Path):  # type: ignore[no-untyped-def]
+def _lock_one(path: Path):
     if fcntl is None:
         return None
     while True:

@@ -83,7 +83,7 @@ def check_values(
     fields = fields_of(ws, kind)
     keys = set(data) if keys is None else keys
     converter = Converter(source, ws.config.units)
-    problems = []
+    problems: list[str] = []
     for key in sorted(keys):
         if key not in data:
             continue

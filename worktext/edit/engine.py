@@ -16,7 +16,7 @@ import copy
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,7 +177,12 @@ def remove_items(raw: bytes, relpath: str, key: str, items: Iterable[Any]) -> by
     return _verify(doc, _splice(doc, edits), intended)
 
 
-OPERATIONS = {"set": set_key, "unset": unset_key, "append": append_item, "remove": remove_items}
+OPERATIONS: dict[str, Callable[[bytes, str, str, Any], bytes]] = {
+    "set": set_key,
+    "unset": unset_key,
+    "append": append_item,
+    "remove": remove_items,
+}
 
 
 def render_document(data: dict[str, Any], body: str = "", newline: str = "\n") -> bytes:
@@ -307,7 +312,7 @@ def _sequence_indent(doc: _Doc) -> int | None:
     """How far the file indents the dashes of block lists under a key, or None if it has
     no block lists."""
     for path, span in doc.source.values.items():
-        top_list = len(path) == 1 and isinstance(doc.data.get(path[0]), list)
+        top_list = len(path) == 1 and isinstance(doc.data.get(str(path[0])), list)
         if top_list and _is_block_collection(doc, path):
             return span[1] - doc.source.keys[path][1]
     return None

@@ -250,9 +250,9 @@ def day_range(flows: Iterable[TaskFlow], today: dt.date) -> list[dt.date]:
 
 def _runs(flow: TaskFlow, first: dt.date, size: int) -> list[tuple[int, int, Segment]]:
     """(first day index, stop index, segment) for each run of days that ends in a segment."""
-    runs = flow.runs.get((first, size))
-    if runs is not None:
-        return runs
+    known = flow.runs.get((first, size))
+    if known is not None:
+        return known
     # The state at the end of a day is the last change made on or before that day.
     by_day: dict[int, Segment | None] = {}
     for segment in flow.segments:
@@ -261,12 +261,12 @@ def _runs(flow: TaskFlow, first: dt.date, size: int) -> list[tuple[int, int, Seg
             # A later segment starting that day overwrites this gap marker.
             by_day[(segment.end.date() - first).days] = None
     ordered = sorted(by_day.items())
-    runs = []
-    for n, (index, segment) in enumerate(ordered):
+    runs: list[tuple[int, int, Segment]] = []
+    for n, (index, found) in enumerate(ordered):
         stop = ordered[n + 1][0] if n + 1 < len(ordered) else size
         start, stop = max(index, 0), min(stop, size)
-        if segment is not None and start < stop:
-            runs.append((start, stop, segment))
+        if found is not None and start < stop:
+            runs.append((start, stop, found))
     flow.runs[(first, size)] = runs
     return runs
 
@@ -276,13 +276,13 @@ def daily(
     days: Sequence[dt.date],
     key: Callable[[Segment], Any],
     weight: Callable[[Segment], float] | None = None,
-) -> dict[Any, list[float]]:
+) -> dict[Any, list[Any]]:
     """For each key, how many tasks (or their summed ``weight``) end each day in a segment
     with that key."""
     if not days:
         return {}
     first, size = days[0], len(days)
-    deltas: dict[Any, list[float]] = defaultdict(lambda: [0] * (size + 1))
+    deltas: dict[Any, list[Any]] = defaultdict(lambda: [0] * (size + 1))
     for flow in flows:
         for start, stop, segment in _runs(flow, first, size):
             k = key(segment)
@@ -301,12 +301,12 @@ def cumulative_flow(
     flows: Sequence[TaskFlow], days: Sequence[dt.date], by: str = "status"
 ) -> dict[str, list[int]]:
     """Tasks per state (or per category) at the end of each day."""
-    return daily(flows, days, lambda s: s.status if by == "status" else s.category)  # type: ignore[return-value]
+    return daily(flows, days, lambda s: s.status if by == "status" else s.category)
 
 
 def wip(flows: Sequence[TaskFlow], days: Sequence[dt.date]) -> list[int]:
     series = daily(flows, days, lambda s: "wip" if s.category in WIP_CATEGORIES else None)
-    return series.get("wip", [0] * len(days))  # type: ignore[return-value]
+    return series.get("wip", [0] * len(days))
 
 
 def week_of(day: dt.date) -> dt.date:
@@ -379,8 +379,8 @@ def burn(
     done_h, open_h = hours.get("done", zero), hours.get("open", zero)
     return Burn(
         list(days),
-        [a + b for a, b in zip(done, open_, strict=True)],  # type: ignore[misc]
-        list(done),  # type: ignore[arg-type]
+        [a + b for a, b in zip(done, open_, strict=True)],
+        list(done),
         [round(a + b, 6) for a, b in zip(done_h, open_h, strict=True)],
         [round(a, 6) for a in done_h],
     )

@@ -3,6 +3,7 @@ post as a pull-request comment. Pure comparison of two workspaces; git only read
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -96,7 +97,9 @@ def _slip(was: object, now: object) -> str:
         return f"set to {now}"
     if now is None:
         return f"removed (was {was})"
-    days = (as_day(now) - as_day(was)).days  # type: ignore[arg-type]
+    if not (isinstance(now, dt.date) and isinstance(was, dt.date)):
+        return f"{was} → {now}"
+    days = (as_day(now) - as_day(was)).days
     sign = "+" if days > 0 else ""
     return f"{was} → {now} ({sign}{days} day{'s' * (abs(days) != 1)})"
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 from worktext.history import gitio
 from worktext.history.events import Event, FieldChange, History, Mention, Skipped, TaskHistory
@@ -107,9 +108,10 @@ def link_mentions(history: History) -> None:
             if not ID_CHARACTER.search(word):
                 continue  # plain words are not task ids
             key = id_key(word)
-            task = history.tasks.get(key)
-            if task is None or key in seen:
+            found = history.tasks.get(key)
+            if found is None or key in seen:
                 continue
+            task = found
             seen.add(key)
             closes = bool(CLOSING_WORDS.search(commit.message[: match.start()]))
             task.mentions.append(Mention(commit, closes))
@@ -134,7 +136,8 @@ def apply_uncommitted(
     when it was run already) as a final pseudo-commit."""
     prefixes = folder_prefixes(config)
     out = gitio.run(root, status_args(config)).stdout if status is None else status
-    removed, written = [], []
+    removed: list[str] = []
+    written: list[tuple[str, dict[str, Any] | None, str]] = []
     for entry in out.split(b"\0"):
         if len(entry) < 4:
             continue

@@ -108,9 +108,10 @@ class Replay:
         if None in fields.values():  # null keys are left out, as the cache does
             fields = {k: v for k, v in fields.items() if v is not None}
         task_id = self.at_path[path][0]
-        task = self.history.tasks.get(key)
-        if task is None:
-            task = self.history.tasks[key] = TaskHistory(task_id)
+        found = self.history.tasks.get(key)
+        if found is None:
+            found = self.history.tasks[key] = TaskHistory(task_id)
+        task = found
         task.id = task_id
         if old is None:
             action = "present" if present else ("restored" if task.events else "created")

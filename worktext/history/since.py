@@ -64,8 +64,8 @@ def workspace_at(config: Config, rev: str, today: dt.date) -> Workspace:
         for sha, data in reader.read_many(wanted):
             contents[sha] = data or b""
     sources: dict[str, list[SourceFile]] = {kind: [] for kind in KINDS}
-    for kind, rel, blob in sorted(files, key=lambda f: f[1]):
-        sources[kind].append(parse_bytes(contents[blob], rel))
+    for kind, rel, sha in sorted(files, key=lambda f: f[1]):
+        sources[kind].append(parse_bytes(contents[sha], rel))
     return _build(config, today, sources)
 
 

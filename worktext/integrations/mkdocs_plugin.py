@@ -112,7 +112,8 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
                 "(relative to mkdocs.yml) to the folder that holds worktext.yml"
             )
         self.prefix = _prefix(self.config.path)
-        self.today = _day(self.config.today)
+        today = self.config.today
+        self.today = _day(today if isinstance(today, str | dt.date) else None)
         config.extra_css.append(self.prefix + "assets/site.css")
         for name, defer in (("theme.js", False), ("site.js", True)):
             script = c.ExtraScriptValue(self.prefix + "assets/" + name)
@@ -202,8 +203,8 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
                     path=relative, path_noext=posixpath.splitext(relative)[0]
                 )
             else:
-                edit = config.edit_uri + relative
-            return urljoin(config.repo_url.rstrip("/") + "/", edit)
+                edit = str(config.edit_uri) + relative
+            return urljoin(str(config.repo_url).rstrip("/") + "/", edit)
         repo = ws.config.repo_url
         if not repo or not repo.startswith(("https://", "http://")):
             return None

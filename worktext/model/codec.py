@@ -99,7 +99,7 @@ def encode_items(items: dict[str, list[Item]]) -> dict[str, list[tuple]]:
     out: dict[str, list[tuple]] = {}
     for kind, group in items.items():
         if kind == "task":
-            out[kind] = [_encode_task(task) for task in group]  # type: ignore[arg-type]
+            out[kind] = [_encode_task(task) for task in group if isinstance(task, Task)]
         else:
             out[kind] = [
                 tuple(_encode(getattr(item, f.name)) for f in fields(item)) for item in group
@@ -108,8 +108,8 @@ def encode_items(items: dict[str, list[Item]]) -> dict[str, list[tuple]]:
 
 
 def encode_item(kind: str, item: Item) -> tuple:
-    if kind == "task":
-        return _encode_task(item)  # type: ignore[arg-type]
+    if isinstance(item, Task):
+        return _encode_task(item)
     return tuple(_encode(getattr(item, f.name)) for f in fields(item))
 
 

@@ -144,7 +144,8 @@ class Converter:
     def list_of(self, spec: Field, raw: Any, path: Path, name: str) -> tuple[str, ...] | None:
         """``ids`` and ``strings``: one value or a list of them."""
         if isinstance(raw, dict):
-            return self.wrong_type(spec, raw, path, name)
+            self.wrong_type(spec, raw, path, name)
+            return None
         if (
             isinstance(raw, list)
             and all(type(item) is str for item in raw)
@@ -165,17 +166,20 @@ class Converter:
     def boolean(self, spec: Field, raw: Any, path: Path, name: str) -> bool | None:
         if isinstance(raw, bool):
             return raw
-        return self.wrong_type(spec, raw, path, name)
+        self.wrong_type(spec, raw, path, name)
+        return None
 
     def one_record(self, spec: Field, raw: Any, path: Path, name: str) -> dict[str, Any] | None:
         if not isinstance(raw, dict):
-            return self.wrong_type(spec, raw, path, name)
+            self.wrong_type(spec, raw, path, name)
+            return None
         values, _extra = self.record(spec.fields or {}, raw, path)
         return values
 
     def records(self, spec: Field, raw: Any, path: Path, name: str) -> list[dict] | None:
         if not isinstance(raw, list):
-            return self.wrong_type(spec, raw, path, name)
+            self.wrong_type(spec, raw, path, name)
+            return None
         out_records = []
         for index, item in enumerate(raw):
             if not isinstance(item, dict):
@@ -188,7 +192,8 @@ class Converter:
 
     def map(self, spec: Field, raw: Any, path: Path, name: str) -> dict[str, Any] | None:
         if not isinstance(raw, dict):
-            return self.wrong_type(spec, raw, path, name)
+            self.wrong_type(spec, raw, path, name)
+            return None
         out_map = {}
         for key, item in raw.items():
             value = self.value(spec.item, item, (*path, key), key) if spec.item else item
@@ -210,7 +215,8 @@ class Converter:
         if type(raw) is str:
             text = raw
         elif isinstance(raw, bool | list | dict):
-            return self.wrong_type(spec, raw, path, name)
+            self.wrong_type(spec, raw, path, name)
+            return None
         elif isinstance(raw, float):
             self.report(
                 path,
@@ -246,7 +252,8 @@ class Converter:
 
     def date(self, raw: Any, path: Path, name: str) -> dt.date | None:
         if not isinstance(raw, str):
-            return self.wrong_type(Field("date", "Write it as YYYY-MM-DD."), raw, path, name)
+            self.wrong_type(Field("date", "Write it as YYYY-MM-DD."), raw, path, name)
+            return None
         try:
             return parse_date(raw)
         except ValueError_ as exc:
@@ -271,9 +278,11 @@ class Converter:
 
     def number(self, spec: Field, raw: Any, path: Path, name: str) -> float | int | None:
         if isinstance(raw, bool) or not isinstance(raw, int | float):
-            return self.wrong_type(spec, raw, path, name)
+            self.wrong_type(spec, raw, path, name)
+            return None
         if spec.type == "integer" and not isinstance(raw, int):
-            return self.wrong_type(spec, raw, path, name)
+            self.wrong_type(spec, raw, path, name)
+            return None
         if spec.minimum is not None and raw < spec.minimum:
             self.report(
                 path,

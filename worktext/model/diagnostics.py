@@ -36,7 +36,8 @@ class Diagnostic:
     ) -> Diagnostic:
         """A diagnostic at a span (line, column, end line, end column)."""
         line, column, end_line, end_column = span
-        return cls(path, line, column, severity, code, message, hint, end_line, end_column)  # type: ignore[arg-type]
+        level: Severity = "warning" if severity == "warning" else "error"
+        return cls(path, line, column, level, code, message, hint, end_line, end_column)
 
     def sort_key(self) -> tuple[str, int, int, str, str, str, int, int, str]:
         """Position first; every field after, so that equal positions (two problems of one

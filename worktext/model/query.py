@@ -22,16 +22,18 @@ from worktext.model.values import ValueError_, as_day, parse_date, parse_duratio
 from worktext.model.workspace import Workspace, id_key
 
 OPERATORS = (">=", "<=", ">", "<", "=")
-SET_KEYS = ("id", "status", "category", "assignee", "project", "label", "milestone", "goal")
-SET_KEYS += ("parent", "kind", "title", "repeat")
+SET_KEYS: tuple[str, ...] = ("id", "status", "category", "assignee", "project", "label")
+SET_KEYS += ("milestone", "goal", "parent", "kind", "title", "repeat")
 ORDERED_KEYS = ("priority", "due", "start", "created", "estimate")
 FLAG_KEYS = ("is", "has", "no")
 KEYS = (*SET_KEYS, *ORDERED_KEYS, *FLAG_KEYS, "sort")
-IS_VALUES = ("open", "closed", "overdue", "blocked", "unassigned", "recurring")
+IS_VALUES: tuple[str, ...] = ("open", "closed", "overdue", "blocked", "unassigned", "recurring")
 IS_VALUES += ("backlog", "todo", "active", "done", "cancelled")
-SORT_KEYS = ("id", "title", "status", "priority", "due", "start", "created", "estimate")
+SORT_KEYS: tuple[str, ...] = ("id", "title", "status", "priority", "due", "start", "created")
+SORT_KEYS += ("estimate",)
 SORT_KEYS += ("project", "assignee")
-HAS_KEYS = ("due", "start", "created", "estimate", "assignee", "labels", "label", "milestone")
+HAS_KEYS: tuple[str, ...] = ("due", "start", "created", "estimate", "assignee", "labels")
+HAS_KEYS += ("label", "milestone")
 HAS_KEYS += ("goal", "parent", "depends_on", "priority", "project", "repeat", "log")
 ALIASES = {"state": "status", "labels": "label", "assignees": "assignee", "text": None}
 _RELATIVE = re.compile(r"today(?:([+-])(\d+)([dw]))?\Z")
@@ -237,7 +239,7 @@ def _ordered(ws: Workspace, key: str, task: Task) -> Any:
 
 
 def _ordered_values(ws: Workspace, key: str, values: tuple[str, ...]) -> tuple[Any, ...]:
-    out = []
+    out: list[Any] = []
     for value in values:
         if key == "priority":
             if value not in ws.config.priorities:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from worktext.model.items import Task, TimeEntry
 
@@ -52,7 +53,7 @@ class Timesheet:
 def timesheet(
     entries: Iterable[tuple[Hashable, TimeEntry]],
     recent: int = RECENT_WEEKS,
-    order: Callable[[Hashable], object] | None = None,
+    order: Callable[[Hashable], Any] | None = None,
 ) -> Timesheet:
     """A timesheet of ``(row, entry)`` pairs: the ``recent`` latest weeks that have hours."""
     cells: dict[tuple[Hashable, dt.date], float] = {}
@@ -99,7 +100,7 @@ def by_task(
     tasks: Iterable[Task],
     person_id: str,
     recent: int = RECENT_WEEKS,
-    order: Callable[[Hashable], object] | None = None,
+    order: Callable[[Hashable], Any] | None = None,
 ) -> Timesheet:
     """Weeks × tasks of the hours ``person_id`` logged on the tasks (a person's timesheet)."""
     return timesheet(((t.id, e) for t in tasks for e in t.log if e.who == person_id), recent, order)
@@ -140,6 +141,6 @@ def logged_by(tasks: Iterable[Task]) -> dict[str, list[Task]]:
     for task in tasks:
         if not task.log:  # most tasks: no generator made for them
             continue
-        for who in dict.fromkeys(e.who for e in task.log if e.who):
-            out.setdefault(who, []).append(task)  # type: ignore[arg-type]
+        for who in dict.fromkeys(e.who for e in task.log if e.who is not None):
+            out.setdefault(who, []).append(task)
     return out

@@ -307,11 +307,13 @@ class _Build:
 
         results: dict[int, tuple[str, bool]] = {}
         # Only this process reports progress (its half, counted twice, for a bar of the whole).
-        report = (
-            (lambda n, _t: self.progress(min(total, n * len(halves)), total))
-            if self.progress
-            else None
-        )
+        progress = self.progress
+        report: Progress | None = None
+        if progress is not None:
+
+            def report(done: int, _total: int) -> None:
+                progress(min(total, done * len(halves)), total)
+
         portions = [portion(half, report if n == 0 else None) for n, half in enumerate(halves)]
         for done in parallel.run_split(portions, accept):
             results.update(done)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from worktext.model.recurrence import Occurrence
@@ -141,7 +141,7 @@ def window(months_: list[tuple[int, int]]) -> tuple[dt.date, dt.date] | None:
     return dt.date(y0, m0, 1), dt.date(y1, m1, last)
 
 
-def months(ws: Workspace, events: dict[dt.date, list[Event]]) -> list[tuple[int, int]]:
+def months(ws: Workspace, events: Mapping[dt.date, object]) -> list[tuple[int, int]]:
     """Months with events, within a window around today; today's month always."""
     today = ws.today
     low = _add_months(today.year, today.month, -MONTHS_BACK)

@@ -14,7 +14,6 @@ from worktext.model.values import as_day
 from worktext.model.workspace import Workspace, id_key
 from worktext.plan.workload import PersonLoad, WeekLoad
 from worktext.render import gantt, html, worklog
-from worktext.render.calendar import Month
 from worktext.render.data import SiteData
 from worktext.render.view import PageView
 
@@ -74,7 +73,7 @@ def home(view: PageView) -> dict[str, Any]:
                     "milestone": site.next_milestone(project),
                 }
             )
-    hot = []
+    hot: list[dict[str, Any]] = []
     for load in site.team_load(weeks=2):
         for week in load.weeks:
             if week.over:
@@ -95,7 +94,7 @@ def home(view: PageView) -> dict[str, Any]:
 
 
 def goal_rows(ws: Workspace) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for goal in ws.goals:
         done, total = ws.goal_progress(goal)
         rows.append({"goal": goal, "done": done, "total": total})
@@ -104,7 +103,7 @@ def goal_rows(ws: Workspace) -> list[dict[str, Any]]:
 
 def projects_index(view: PageView) -> dict[str, Any]:
     ws = view.data.ws
-    rows = []
+    rows: list[dict[str, Any]] = []
     for project in ws.all_projects():
         done, total = ws.progress(ws.tasks_of_project(project))
         rows.append({"project": project, "done": done, "total": total})
@@ -338,8 +337,13 @@ def goal_page(view: PageView, goal: Goal) -> dict[str, Any]:
     }
 
 
-def calendar_page(month: Month) -> dict[str, Any]:
-    return {"month": month}
+def calendar_page(view: PageView, month: tuple[int, int]) -> dict[str, Any]:
+    return {"month": view.data.months[month]}
+
+
+def no_data(view: PageView) -> dict[str, Any]:
+    """A page whose template needs nothing but what every page has (the search page)."""
+    return {}
 
 
 def health(view: PageView) -> dict[str, Any]:

@@ -117,7 +117,7 @@ class SiteData:
     # -- people ---------------------------------------------------------------------------
 
     def person(self, person_id: str) -> Person | None:
-        return self.ws.people.get(person_id)  # type: ignore[no-any-return]
+        return self.ws.people.get(person_id)
 
     def name(self, person_id: str | None) -> str:
         person = self.ws.people.get(person_id) if person_id else None
@@ -178,7 +178,7 @@ class SiteData:
 
     def next_milestone(self, project: Project) -> Milestone | None:
         upcoming = [m for m in project.milestones if m.date and as_day(m.date) >= self.today]
-        return min(upcoming, key=lambda m: as_day(m.date)) if upcoming else None  # type: ignore[arg-type]
+        return min(upcoming, key=lambda m: as_day(m.date or self.today)) if upcoming else None
 
     def milestone_progress(self, project: Project, milestone_id: str) -> tuple[int, int]:
         tasks = [
@@ -237,7 +237,7 @@ class SiteData:
         """An item's body as safe HTML, its relative links leading from a page at ``prefix``."""
         body = item.body
         match = _LEADING_HEADING.match(body)
-        title = getattr(item, "title", None) or getattr(item, "name", "")
+        title = str(getattr(item, "title", None) or getattr(item, "name", ""))
         if match and match.group(1).strip() == title.strip():
             body = body[match.end() :]  # the page shows the title already
         rewrite = repo_rewriter(

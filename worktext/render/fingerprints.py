@@ -88,12 +88,11 @@ class Fingerprints:
             if page.deps == ("*",):
                 key = self.everything
             else:
-                parts = list(map(get, page.deps))  # nearly always every one an item's digest
-                if None in parts:
-                    parts = [
-                        part or (flow.key(dep) if dep.startswith("h:") else dep + "?")
-                        for dep, part in zip(page.deps, parts, strict=True)
-                    ]
-                key = ",".join(parts)  # type: ignore[arg-type]
+                found_parts = list(map(get, page.deps))  # nearly always each an item's digest
+                parts: list[str] = [
+                    part or (flow.key(dep) if dep.startswith("h:") else dep + "?")
+                    for dep, part in zip(page.deps, found_parts, strict=True)
+                ]
+                key = ",".join(parts)
             out.append(digest(f"{base}|{page.path}|{key}"))
         return out

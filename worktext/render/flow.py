@@ -200,7 +200,8 @@ class FlowView:
         wip = _pick(metrics.wip(flows, days), keep)
         days = _pick(days, keep)
         limits = [s.wip for s in workflow.states if s.category in metrics.WIP_CATEGORIES]
-        limit = sum(limits) if limits and all(n is not None for n in limits) else None  # type: ignore[arg-type]
+        numbers = [n for n in limits if n is not None]
+        limit = sum(numbers) if limits and len(numbers) == len(limits) else None
         name = workflow.title
         points, percentiles = metrics.cycle_points(flows), metrics.cycle_percentiles(flows)
         wip_title = "Work in progress: "

@@ -12,6 +12,10 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from worktext.history.metrics import Summary, TaskFlow
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 40
@@ -379,19 +383,16 @@ def timeline_svg(
     return _frame(title, f"States over time: {steps}.", body, (steps, now), height)
 
 
-def flow_timeline_svg(flow: object, today: dt.date, title: str | None = None) -> str:
+def flow_timeline_svg(flow: TaskFlow, today: dt.date, title: str | None = None) -> str:
     """``timeline_svg`` for a ``worktext.metrics.TaskFlow``."""
     from worktext.history.metrics import end_of
 
-    segments = [
-        (s.start, s.end, s.status, s.category)
-        for s in flow.segments  # type: ignore[attr-defined]
-    ]
-    return timeline_svg(segments, end_of(today), title or f"History of {flow.id}")  # type: ignore[attr-defined]
+    segments = [(s.start, s.end, s.status, s.category) for s in flow.segments]
+    return timeline_svg(segments, end_of(today), title or f"History of {flow.id}")
 
 
 def summary_charts(
-    summary: object,
+    summary: Summary,
     categories: Mapping[str, str] | None = None,
     order: Sequence[str] | None = None,
     target: dt.date | None = None,
@@ -400,16 +401,16 @@ def summary_charts(
     """Every chart of a ``worktext.metrics.Summary``, by name: flow, wip, throughput,
     burnup, burnup_hours, burndown, cycle."""
     s = summary
-    name = s.name  # type: ignore[attr-defined]
-    days, burn = s.days, s.burn  # type: ignore[attr-defined]
+    name = s.name
+    days, burn = s.days, s.burn
     return {
-        "flow": cumulative_flow_svg(days, s.flow, order, categories, f"Cumulative flow: {name}"),  # type: ignore[attr-defined]
-        "wip": wip_svg(days, s.wip, title=f"Work in progress: {name}"),  # type: ignore[attr-defined]
-        "throughput": throughput_svg(s.throughput, f"Throughput per week: {name}"),  # type: ignore[attr-defined]
+        "flow": cumulative_flow_svg(days, s.flow, order, categories, f"Cumulative flow: {name}"),
+        "wip": wip_svg(days, s.wip, title=f"Work in progress: {name}"),
+        "throughput": throughput_svg(s.throughput, f"Throughput per week: {name}"),
         "burnup": burnup_svg(days, burn.scope, burn.done, "tasks", f"Burnup: {name}"),
         "burnup_hours": burnup_svg(
             days, burn.scope_hours, burn.done_hours, "hours", f"Burnup by estimate: {name}"
         ),
         "burndown": burndown_svg(days, burn.remaining, target, "tasks", f"Burndown: {name}"),
-        "cycle": cycle_time_svg(cycle_points, s.cycle, f"Cycle time: {name}"),  # type: ignore[attr-defined]
+        "cycle": cycle_time_svg(cycle_points, s.cycle, f"Cycle time: {name}"),
     }

@@ -103,7 +103,8 @@ def project_chart(
 
 
 def roadmap_chart(ws: Workspace, projects: list[Project], urls: UrlMap, prefix: str) -> Chart:
-    rows, markers = [], []
+    rows: list[Row] = []
+    markers: list[Marker] = []
     for project in projects:
         tasks = ws.tasks_of_project(project)
         days = [as_day(d) for t in tasks for d in (t.start, t.due) if d]
@@ -178,7 +179,7 @@ def render_svg(chart: Chart) -> Markup:
     return Markup("".join(out))
 
 
-def _grid(add, first: dt.date, last: dt.date, day_w: float, x, height: int) -> None:  # type: ignore[no-untyped-def]
+def _grid(add, first: dt.date, last: dt.date, day_w: float, x, height: int) -> None:
     day = first
     while day <= last:
         if day.weekday() >= 5 and day_w >= 3:
@@ -195,7 +196,7 @@ def _grid(add, first: dt.date, last: dt.date, day_w: float, x, height: int) -> N
         day += DAY
 
 
-def _today(add, today: dt.date, first: dt.date, last: dt.date, x, height: int) -> None:  # type: ignore[no-untyped-def]
+def _today(add, today: dt.date, first: dt.date, last: dt.date, x, height: int) -> None:
     if first <= today <= last:
         add(
             f'<line class="g-today" x1="{x(today):.1f}" y1="22" x2="{x(today):.1f}" y2="{height}"/>'
@@ -203,7 +204,7 @@ def _today(add, today: dt.date, first: dt.date, last: dt.date, x, height: int) -
         add(f'<text class="g-today-label" x="{x(today) + 3:.1f}" y="30">Today</text>')
 
 
-def _bar(add, row: Row, index: int, x, day_w: float) -> None:  # type: ignore[no-untyped-def]
+def _bar(add, row: Row, index: int, x, day_w: float) -> None:
     y = HEADER + index * ROW
     label = escape(row.label if len(row.label) <= 38 else row.label[:37] + "…")
     x0, x1 = x(row.start), x(row.end + DAY)
@@ -222,7 +223,7 @@ def _bar(add, row: Row, index: int, x, day_w: float) -> None:  # type: ignore[no
     add("</a>")
 
 
-def _arrows(add, rows: list[Row], x, day_w: float) -> None:  # type: ignore[no-untyped-def]
+def _arrows(add, rows: list[Row], x, day_w: float) -> None:
     position = {id_key(row.key): (index, row) for index, row in enumerate(rows)}
     for index, row in enumerate(rows):
         for dependency in row.depends_on:
@@ -239,7 +240,7 @@ def _arrows(add, rows: list[Row], x, day_w: float) -> None:  # type: ignore[no-u
             )
 
 
-def _marker(add, marker: Marker, x, height: int) -> None:  # type: ignore[no-untyped-def]
+def _marker(add, marker: Marker, x, height: int) -> None:
     mx = x(marker.day)
     label = escape(marker.label)
     if marker.row is None:
@@ -247,7 +248,7 @@ def _marker(add, marker: Marker, x, height: int) -> None:  # type: ignore[no-unt
             f'<line class="g-milestone-line" x1="{mx:.1f}" y1="{HEADER - 10}" '
             f'x2="{mx:.1f}" y2="{height}"/>'
         )
-        y = HEADER - 10
+        y: float = HEADER - 10
     else:
         y = HEADER + marker.row * ROW + ROW / 2
     add(

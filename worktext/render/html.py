@@ -35,11 +35,10 @@ _escape_text: Callable[[str], str] = getattr(
 def escape(value: object) -> str:
     """``markupsafe.escape(value)`` as a plain ``str``: Markup as it is, anything else
     escaped."""
-    cls = type(value)
-    if cls is str:
+    if isinstance(value, Markup):
+        return value  # a str, as it is
+    if type(value) is str:
         return _escape_text(value)
-    if cls is Markup:
-        return value  # type: ignore[return-value]  # a str, as it is
     html = getattr(value, "__html__", None)
     if html is not None:
         return str(html())

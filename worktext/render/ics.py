@@ -229,11 +229,11 @@ class Feeds:
             # An occurrence's event shows its date and its series task, nothing else: it is
             # kept under the series task's fingerprint and the date.
             series = pieces.keys.get(task.id) if pieces is not None else None
-            if series is None:
+            if pieces is None or series is None:
                 out.append(make())
             else:
                 key = f"{series}@{occurrence.date.isoformat()}"
-                out.append(pieces.get(occurrence.id, make, key))  # type: ignore[union-attr]
+                out.append(pieces.get(occurrence.id, make, key))
         return out
 
     def workspace(self) -> bytes:

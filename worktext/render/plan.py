@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from worktext.model.export import index_document, task_record
@@ -112,7 +113,7 @@ def plan(
                 data.links.workflow(workflow),
                 tuple(sorted(deps.of(tasks) | {"h"})),
                 "board.html",
-                lambda v, w=workflow: contexts.workflow_board(v, w),
+                partial(contexts.workflow_board, workflow=workflow),
                 title=f"{workflow.title} board",
                 section="projects",
             )
@@ -132,7 +133,7 @@ def plan(
                 data.links.goal(goal),
                 tuple(sorted(found)),
                 "goal.html",
-                lambda v, g=goal: contexts.goal_page(v, g),
+                partial(contexts.goal_page, goal=goal),
                 title=goal.title,
                 section="goals",
             )
@@ -159,7 +160,7 @@ def _task_page(data: SiteData, task: Task, deps: tuple[str, ...]) -> Page:
         data.links.task(task),
         deps,
         "task.html",
-        lambda v, t=task: contexts.task_page(v, t),
+        partial(contexts.task_page, task=task),
         title=f"{task.id} {task.title}",
         section="projects",
     )
@@ -212,7 +213,7 @@ def whole_site_pages(data: SiteData) -> list[Page]:
             title="Goals",
             section="goals",
         ),
-        Page("search.html", (), "search.html", lambda v: {}, title="Search", section="search"),
+        Page("search.html", (), "search.html", contexts.no_data, title="Search", section="search"),
         Page(
             "health.html",
             EVERYTHING,
@@ -223,7 +224,7 @@ def whole_site_pages(data: SiteData) -> list[Page]:
         ),
         Page("search-index.js", EVERYTHING, produce=search_page),
         Page("index.json", EVERYTHING, produce=index_json),
-        Page("calendar.ics", EVERYTHING, produce=lambda r: r.feeds.workspace()),
+        Page("calendar.ics", EVERYTHING, produce=_workspace_feed),
     ]
 
 
@@ -241,7 +242,7 @@ def _people_pages(data: SiteData, deps: _Deps) -> list[Page]:
                 data.links.person(person),
                 person_deps,
                 "person.html",
-                lambda v, x=person: contexts.person_page(v, x),
+                partial(contexts.person_page, person=person),
                 title=person.name,
                 section="people",
             )
@@ -250,7 +251,7 @@ def _people_pages(data: SiteData, deps: _Deps) -> list[Page]:
             Page(
                 data.links.person_ics(person),
                 person_deps,
-                produce=lambda r, x=person: r.feeds.person(x.id),
+                produce=partial(_person_feed, person_id=person.id),
             )
         )
     return pages
@@ -274,7 +275,7 @@ def _project_pages(data: SiteData, deps: _Deps) -> list[Page]:
                 links.project(project),
                 tuple(sorted({*key, "h"})),
                 "project.html",
-                lambda v, x=project: contexts.project_page(v, x),
+                partial(contexts.project_page, project=project),
                 title=title,
                 section="projects",
             )
@@ -284,7 +285,7 @@ def _project_pages(data: SiteData, deps: _Deps) -> list[Page]:
                 links.board(project),
                 key,
                 "board.html",
-                lambda v, x=project: contexts.project_board(v, x),
+                partial(contexts.project_board, project=project),
                 title=f"{title} board",
                 section="projects",
             )
@@ -294,7 +295,7 @@ def _project_pages(data: SiteData, deps: _Deps) -> list[Page]:
                 links.timeline(project),
                 key,
                 "timeline.html",
-                lambda v, x=project: contexts.timeline(v, x),
+                partial(contexts.timeline, project=project),
                 title=f"{title} timeline",
                 section="projects",
             )
@@ -333,7 +334,7 @@ def _calendar_pages(data: SiteData) -> list[Page]:
                 cal.month_path(year, month),
                 tuple(sorted(found)),
                 "calendar.html",
-                lambda v, key=(year, month): contexts.calendar_page(v.data.months[key]),
+                partial(contexts.calendar_page, month=(year, month)),
                 title=cal.month_title(year, month),
                 section="calendar",
             )
@@ -375,8 +376,20 @@ def asset_pages() -> list[Page]:
     pages = []
     for path, data in environment.assets():
         digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-        pages.append(Page(path, (f"asset:{digest}",), produce=lambda _r, d=data: d))
+        pages.append(Page(path, (f"asset:{digest}",), produce=partial(_constant, data=data)))
     return pages
+
+
+def _workspace_feed(renderer: Renderer) -> bytes:
+    return renderer.feeds.workspace()
+
+
+def _person_feed(renderer: Renderer, person_id: str) -> bytes:
+    return renderer.feeds.person(person_id)
+
+
+def _constant(_renderer: Renderer, data: bytes) -> bytes:
+    return data
 
 
 def today_month(data: SiteData) -> str:

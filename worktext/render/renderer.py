@@ -33,7 +33,9 @@ def page_environment(bytecode_cache: bool = False, layout: str | None = None) ->
     env = environment.make_environment(bytecode_cache)
     env.globals["own_layout"] = layout is None  # base.html is ours (see Renderer.template)
     if layout is not None:
-        env.loader = ChoiceLoader([DictLoader({"base.html": layout}), env.loader])  # type: ignore[list-item]
+        own = env.loader
+        assert own is not None  # make_environment gives it one
+        env.loader = ChoiceLoader([DictLoader({"base.html": layout}), own])
     return env
 
 

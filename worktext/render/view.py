@@ -10,6 +10,7 @@ once per build and root (``Fragments``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
@@ -139,7 +140,7 @@ class PageView:
         """A board column's cards (one call from the template, not one per card)."""
         get, path, root = self._fragments.get, self.path, self.root
         return Markup(
-            "".join([get(path, "card", root, t.id, lambda t=t: html.card(self, t)) for t in tasks])
+            "".join([get(path, "card", root, t.id, partial(html.card, self, t)) for t in tasks])
         )
 
     def rows_html(self, tasks: Iterable[Task], show_project: bool) -> Markup:
@@ -150,7 +151,7 @@ class PageView:
             "".join(
                 [
                     "    "
-                    + get(path, kind, root, t.id, lambda t=t: html.task_row(self, t, show_project))
+                    + get(path, kind, root, t.id, partial(html.task_row, self, t, show_project))
                     for t in tasks
                 ]
             )
