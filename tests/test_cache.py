@@ -150,8 +150,13 @@ def test_a_corrupt_entry_is_dropped_and_said_so(
     store.put("entry", "key", {"a": 1})
     path = store.path("entry")
     path.write_bytes(path.read_bytes()[:-3])  # the value cut short
-    with caplog.at_level(logging.INFO, logger="worktext"):
-        assert store.get("entry", "key") is None
+    logger = logging.getLogger("worktext")
+    logger.addHandler(caplog.handler)  # the CLI's own handler may keep it from the root
+    try:
+        with caplog.at_level(logging.INFO, logger="worktext"):
+            assert store.get("entry", "key") is None
+    finally:
+        logger.removeHandler(caplog.handler)
     assert "corrupt" in caplog.text and "dropped" in caplog.text
     assert not path.exists()
 

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from worktext.check.rules import apply_severities, check_workspace
 from worktext.load import cache
@@ -16,7 +17,7 @@ from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area
 from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import KINDS, Item, Workflow
-from worktext.model.loader import load_sources
+from worktext.model.loader import Loaded, load_sources
 from worktext.model.scan import Scan
 from worktext.model.workspace import Workspace, id_key
 
@@ -53,8 +54,27 @@ def build_workspace(
     caller has just made (the build's check of what changed), so that the folders are not
     walked again."""
     loaded = load_sources(config, use_cache=use_cache, found=found)
-    diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics]
-    item_rows: dict[str, list[tuple]] = {kind: [] for kind in KINDS}
+    ws, diagnostics = _resolve(config, today, loaded)
+    diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics, *diagnostics]
+    ws.file_count = len(loaded.rows)
+    key = loaded.fingerprint if use_cache else None
+    ws.input_key = key
+    store = cache.Cache(config.root, use_cache)
+    checked = store.get(CHECKS_ENTRY, key) if key else None
+    if isinstance(checked, list):
+        ws.diagnostics = codec.decode_diagnostics(checked)
+        log.info("no file changed since the last check: its diagnostics are reused")
+    else:
+        _validate(ws, diagnostics)
+        if key:
+            store.put(CHECKS_ENTRY, key, codec.encode_diagnostics(ws.diagnostics))
+    return ws
+
+
+def _resolve(config: Config, today: dt.date, loaded: Loaded) -> tuple[Workspace, list[Diagnostic]]:
+    """The workspace of the loaded rows, and the files' own diagnostics."""
+    diagnostics: list[Diagnostic] = []
+    item_rows: dict[str, list[tuple[Any, ...]]] = {kind: [] for kind in KINDS}
     digests: dict[str, list[str]] = {kind: [] for kind in KINDS}
     with cache.gc_paused():
         for kind, rels in loaded.files.items():
@@ -70,19 +90,7 @@ def build_workspace(
         sources = LazySources.from_disk(str(config.root), paths)
         ws = _index(config, today, items, sources)
     ws.row_digests = _by_path(items, digests)
-    ws.file_count = len(loaded.rows)
-    key = loaded.fingerprint if use_cache else None
-    ws.input_key = key
-    store = cache.Cache(config.root, use_cache)
-    checked = store.get(CHECKS_ENTRY, key) if key else None
-    if isinstance(checked, list):
-        ws.diagnostics = codec.decode_diagnostics(checked)
-        log.info("no file changed since the last check: its diagnostics are reused")
-    else:
-        _validate(ws, diagnostics)
-        if key:
-            store.put(CHECKS_ENTRY, key, codec.encode_diagnostics(ws.diagnostics))
-    return ws
+    return ws, diagnostics
 
 
 def _by_path(items: dict[str, list[Item]], digests: dict[str, list[str]]) -> dict[str, str]:

@@ -7,6 +7,7 @@ import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from typing import Any
 
 from worktext.load.yamlpos import Span
 from worktext.model.diagnostics import Diagnostic
@@ -122,24 +123,33 @@ def references(ws: Workspace) -> Iterator[Diagnostic]:
     keys of each kind, and those of their entries (time log, template tasks)."""
     targets = _Targets(ws)
     for kind, registry in ws.registries():
-        fields = KIND_FIELDS[kind]
-        for name, spec in fields.items():
+        for name, spec in KIND_FIELDS[kind].items():
             if spec.ref is not None:
-                attribute = ATTRIBUTES.get(name, name)
-                for item in registry:
-                    refs = _values(getattr(item, attribute, None))
-                    if refs and (
-                        spec.ref == "milestone" or not targets.exact[spec.ref].issuperset(refs)
-                    ):
-                        yield from _check(ws, targets, item, name, spec.ref, refs)
+                yield from _key_references(ws, targets, registry, name, spec.ref)
             elif spec.type == "records" and spec.fields:
                 nested = [(key, sub.ref) for key, sub in spec.fields.items() if sub.ref]
-                for item in registry:
-                    for index, entry in enumerate(getattr(item, ATTRIBUTES.get(name, name), ())):
-                        for key, ref_kind in nested:
-                            yield from _check_entry(
-                                ws, targets, item, (name, index, key), entry, key, ref_kind
-                            )
+                yield from _entry_references(ws, targets, registry, name, nested)
+
+
+def _key_references(
+    ws: Workspace, targets: _Targets, registry: Any, name: str, kind: str
+) -> Iterator[Diagnostic]:
+    attribute = ATTRIBUTES.get(name, name)
+    known = targets.exact.get(kind, frozenset())
+    for item in registry:
+        refs = _values(getattr(item, attribute, None))
+        if refs and (kind == "milestone" or not known.issuperset(refs)):
+            yield from _check(ws, targets, item, name, kind, refs)
+
+
+def _entry_references(
+    ws: Workspace, targets: _Targets, registry: Any, name: str, nested: list[tuple[str, str]]
+) -> Iterator[Diagnostic]:
+    attribute = ATTRIBUTES.get(name, name)
+    for item in registry:
+        for index, entry in enumerate(getattr(item, attribute, ())):
+            for key, kind in nested:
+                yield from _check_entry(ws, targets, item, (name, index, key), entry, key, kind)
 
 
 def _check(
@@ -181,22 +191,11 @@ def _check_entry(
 
 
 def statuses(ws: Workspace) -> Iterator[Diagnostic]:
+    """Each task's status is a state of its workflow, and has the keys that state requires."""
     for task in ws.tasks:
         state = ws.state_of(task)
-        workflow = ws.workflow_of(task)
         if state is None:
-            close = difflib.get_close_matches(task.status or "", [s.id for s in workflow.states], 1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            yield _at(
-                ws,
-                task,
-                ("status",),
-                "unknown-status",
-                f"'{task.status}' is not a state of workflow '{workflow.id}'",
-                hint + "states: " + ", ".join(s.id for s in workflow.states),
-            )
-            continue
-        if not state.requires:
+            yield _unknown_status(ws, task)
             continue
         for required in state.requires:
             if not ws.has_field(task, required):
@@ -208,6 +207,20 @@ def statuses(ws: Workspace) -> Iterator[Diagnostic]:
                     f"state '{state.id}' requires '{required}', which is not set",
                     f"set '{required}:' or move the task to another state",
                 )
+
+
+def _unknown_status(ws: Workspace, task: Task) -> Diagnostic:
+    workflow = ws.workflow_of(task)
+    close = difflib.get_close_matches(task.status or "", [s.id for s in workflow.states], 1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return _at(
+        ws,
+        task,
+        ("status",),
+        "unknown-status",
+        f"'{task.status}' is not a state of workflow '{workflow.id}'",
+        hint + "states: " + ", ".join(s.id for s in workflow.states),
+    )
 
 
 def wip_limits(ws: Workspace) -> Iterator[Diagnostic]:
@@ -262,55 +275,57 @@ def _cycles(nodes: Iterable[str], edges: Callable[[str], Iterable[str]]) -> list
 
 
 def cycles(ws: Workspace) -> Iterator[Diagnostic]:
-    exact, get = ws.tasks.exact(), ws.tasks.get
+    """Tasks that depend on each other, and tasks or goals that are each other's parents,
+    in a circle: one diagnostic on each link of it."""
+    tasks, goals = ws.tasks, ws.goals
 
     def deps(task_id: str) -> list[str]:
-        task = exact.get(task_id)  # the search asks with ids of the tasks' own spelling
-        if task is None:
-            task = get(task_id)
-            if task is None:
-                return []
-        found = []
-        for ref in task.depends_on:
-            target = exact.get(ref) or get(ref)
-            if target is not None:
-                found.append(target.id)
-        return found
+        task = tasks.get(task_id)
+        return [t.id for t in map(tasks.get, task.depends_on) if t is not None] if task else []
 
     def parent(task_id: str) -> list[str]:
-        task = exact.get(task_id) or get(task_id)
-        found = (exact.get(task.parent) or get(task.parent)) if task and task.parent else None
+        task = tasks.get(task_id)
+        found = tasks.get(task.parent) if task and task.parent else None
         return [found.id] if found else []
 
     def goal_parent(goal_id: str) -> list[str]:
-        goal = ws.goals.get(goal_id)
-        found = ws.goals.get(goal.parent) if goal and goal.parent else None
+        goal = goals.get(goal_id)
+        found = goals.get(goal.parent) if goal and goal.parent else None
         return [found.id] if found else []
 
     # Only items with a link can start a cycle; the search finds the same cycles from them.
     checks = (
-        (ws.tasks, "depends_on", deps, "dependency-cycle", "dependency"),
-        (ws.tasks, "parent", parent, "parent-cycle", "parent"),
-        (ws.goals, "parent", goal_parent, "parent-cycle", "parent"),
+        (tasks, "depends_on", deps, "dependency-cycle", "dependency"),
+        (tasks, "parent", parent, "parent-cycle", "parent"),
+        (goals, "parent", goal_parent, "parent-cycle", "parent"),
     )
     for registry, key, edges, code, what in checks:
         linked = [item.id for item in registry if getattr(item, key)]
         for cycle in _cycles(linked, edges):
-            text = " -> ".join(cycle)
-            for position, item_id in enumerate(cycle[:-1]):
-                item = registry.get(item_id)
-                target = cycle[position + 1]
-                ids = getattr(item, "depends_on", None) if key == "depends_on" else None
-                index = next((i for i, d in enumerate(ids or ()) if id_key(d) == id_key(target)), 0)
-                path = _ref_path(item, ws, key, index) if key == "depends_on" else (key,)
-                yield _at(
-                    ws,
-                    item,
-                    path,
-                    code,
-                    f"{what} cycle: {text}",
-                    f"remove one link of the cycle, for example '{target}' from '{item_id}'",
-                )
+            yield from _cycle_links(ws, registry, cycle, key, code, what)
+
+
+def _cycle_links(
+    ws: Workspace, registry: Any, cycle: list[str], key: str, code: str, what: str
+) -> Iterator[Diagnostic]:
+    text = " -> ".join(cycle)
+    for position, item_id in enumerate(cycle[:-1]):
+        item = registry.get(item_id)
+        target = cycle[position + 1]
+        path: tuple[str | int, ...] = (key,)
+        if key == "depends_on":
+            index = next(
+                (i for i, d in enumerate(item.depends_on) if id_key(d) == id_key(target)), 0
+            )
+            path = _ref_path(item, ws, key, index)
+        yield _at(
+            ws,
+            item,
+            path,
+            code,
+            f"{what} cycle: {text}",
+            f"remove one link of the cycle, for example '{target}' from '{item_id}'",
+        )
 
 
 def config_references(ws: Workspace) -> Iterator[Diagnostic]:

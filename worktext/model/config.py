@@ -151,14 +151,7 @@ def _parse_cached(root: Path, text: str, digest: str) -> YamlDoc:
     then reads its settings without importing PyYAML (~18 ms of a rebuild after one edit)."""
     store = cache.Cache(root)
     stored = store.get(CONFIG_CACHE, digest)
-    if (
-        isinstance(stored, tuple)
-        and len(stored) == 5
-        and isinstance(stored[1], dict)
-        and isinstance(stored[2], dict)
-        and isinstance(stored[3], list)
-        and all(isinstance(p, tuple) and len(p) == 5 for p in stored[3])
-    ):
+    if _is_stored_parse(stored):
         data, keys, values, problems, ok = stored
         return YamlDoc(data, keys, values, [YamlProblem(*p) for p in problems], bool(ok))
     parsed = parse(text, first_line=1)
@@ -168,7 +161,20 @@ def _parse_cached(root: Path, text: str, digest: str) -> YamlDoc:
     return parsed
 
 
-def _build(root: Path, values: dict[str, Any], fingerprint: str, converter: Converter) -> Config:
+def _is_stored_parse(stored: Any) -> bool:
+    """Whether a cache entry has the shape ``_parse_cached`` stores."""
+    return (
+        isinstance(stored, tuple)
+        and len(stored) == 5
+        and isinstance(stored[1], dict)
+        and isinstance(stored[2], dict)
+        and isinstance(stored[3], list)
+        and all(isinstance(p, tuple) and len(p) == 5 for p in stored[3])
+    )
+
+
+def _folders(root: Path, values: dict[str, Any], converter: Converter) -> dict[str, str]:
+    """Each kind's folder; one outside the workspace is reported."""
     folders = dict(DEFAULT_FOLDERS)
     for key, folder in values.get("folders", {}).items():
         folders[FOLDER_KEYS[key]] = folder
@@ -181,15 +187,23 @@ def _build(root: Path, values: dict[str, Any], fingerprint: str, converter: Conv
                 f"the {kind} folder '{folder}' is outside the workspace",
                 "use a folder below worktext.yml",
             )
-    priorities = tuple(values.get("priorities") or Units().priorities)
-    units = Units(
-        hours_per_day=float(values.get("hours_per_day", 8)),
-        days_per_week=float(values.get("days_per_week", 5)),
-        priorities=priorities,
-    )
+    return folders
+
+
+def _units(values: dict[str, Any], converter: Converter) -> Units:
     for key in ("hours_per_day", "days_per_week"):
         if key in values and not 0 < values[key] <= (24 if key == "hours_per_day" else 7):
             converter.report((key,), "invalid-value", f"'{key}' is out of range", "")
+    return Units(
+        hours_per_day=float(values.get("hours_per_day", 8)),
+        days_per_week=float(values.get("days_per_week", 5)),
+        priorities=tuple(values.get("priorities") or Units().priorities),
+    )
+
+
+def _build(root: Path, values: dict[str, Any], fingerprint: str, converter: Converter) -> Config:
+    folders = _folders(root, values, converter)
+    units = _units(values, converter)
     capacity = 40.0
     raw_capacity = (converter.source.data or {}).get("capacity")
     if isinstance(raw_capacity, str):

@@ -78,33 +78,20 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
     found = found or scan(config)
     store = cache.Cache(config.root, use_cache)
     key = config.fingerprint  # built items depend on the configuration
-    by_folder: dict[str, list[Job]] = {}
-    for kind, pairs in found.files.items():
-        for rel, path in pairs:
-            stat = found.keys[rel]
-            by_folder.setdefault(folder_of(rel), []).append(
-                (path, rel, stat[1] if stat else 0, kind)
-            )
+    by_folder = _jobs_by_folder(found)
     rows: dict[str, Row] = {}
     stored: dict[str, dict[str, Any]] = {}
     todo: list[Job] = []
     with cache.gc_paused():
         for folder, jobs in by_folder.items():
-            kept = store.get(entry_name(folder), key) if use_cache else None
-            kept = kept if isinstance(kept, dict) else {}
-            stored[folder] = kept
+            kept = store.get(entry_name(folder), key)
+            stored[folder] = kept if isinstance(kept, dict) else {}
             for job in jobs:
-                rel = job[1]
-                entry = kept.get(rel)
-                if (
-                    isinstance(entry, tuple)
-                    and len(entry) == 2
-                    and entry[0] == found.keys[rel]
-                    and found.trusted(rel)
-                ):
-                    rows[rel] = entry[1]
-                else:
+                row = _kept_row(stored[folder], job[1], found)
+                if row is None:
                     todo.append(job)
+                else:
+                    rows[job[1]] = row
         hits = len(rows)
         rows.update(parse_rows(todo, config))
         log.info("%d item files: %d parsed, %d from the cache", len(rows), len(todo), hits)
@@ -114,6 +101,25 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
     return Loaded(
         str(config.root), files, rows, found.diagnostics, hits, fingerprint(config, found)
     )
+
+
+def _jobs_by_folder(found: Scan) -> dict[str, list[Job]]:
+    """Every file to read, by the folder whose cache entry holds its row."""
+    by_folder: dict[str, list[Job]] = {}
+    for kind, pairs in found.files.items():
+        for rel, path in pairs:
+            stat = found.keys[rel]
+            job = (path, rel, stat[1] if stat else 0, kind)
+            by_folder.setdefault(folder_of(rel), []).append(job)
+    return by_folder
+
+
+def _kept_row(kept: dict[str, Any], rel: str, found: Scan) -> Row | None:
+    """The file's row from its folder's entry, while the file is what it was then."""
+    entry = kept.get(rel)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == found.keys[rel]:
+        return entry[1] if found.trusted(rel) else None
+    return None
 
 
 def _keep(

@@ -205,72 +205,36 @@ class _Build:
         return site_name(self.out)
 
     def run(self) -> BuildResult:
-        data, previous, existing = self.data, self.last.pages, self.existing
+        data = self.data
         ws = data.ws
         fingerprints = Fingerprints(data, item_digests(data))
         history = reuse.histories(data) if self.store.enabled else {}
-        kept = None
-        if self.store.enabled and previous:
-            kept = reuse.kept_task_pages(
-                data, self.store, self.site, fingerprints, history, previous
-            )
-            if kept is not None:
-                fresh = reuse.complete(data, kept, fingerprints)
-                log.info("%d task pages planned afresh, %d kept", fresh, len(kept.deps) - fresh)
-        # Kept task pages that were not planned afresh, and whose files are there, are as
-        # they were: they are left out of the plan, and their entries carried over.
-        unchanged: dict[str, str] = {}
-        if kept is not None:
-            for task in ws.tasks:
-                path = data.links.task(task)
-                if task.id not in kept.fresh and path in existing and path in previous:
-                    unchanged[task.id] = path
+        kept = self._kept(fingerprints, history)
+        unchanged = self._unchanged(kept)
         pages = plan(data, kept.deps if kept else None, unchanged.keys())
         pages.extend(asset_pages())
         keys = fingerprints.of(pages, kept.fingerprints if kept else None)
-        todo = [
-            index
-            for index, page in enumerate(pages)
-            if previous.get(page.path, ("",))[0] != keys[index] or page.path not in existing
-        ]
+        todo = self._changed(pages, keys)
         log.info("%d pages planned, %d to render", len(pages) + len(unchanged), len(todo))
-        # Each task's share of the pages made of many tasks is kept under its page's key.
-        by_path = {page.path: key for page, key in zip(pages, keys, strict=True)}
-        if kept is not None:
-            by_path.update({path: kept.fingerprints[path] for path in unchanged.values()})
-        task_keys = {t.id: by_path[data.links.task(t)] for t in ws.tasks}
-        shares = Shares(self.store, self.site, task_keys) if self.store.enabled else None
+        shares = self._shares(pages, keys, kept, unchanged)
         renderer = Renderer(data, shares, bytecode_cache=self.store.enabled)
         if any({"*", "h"} & set(pages[index].deps) for index in todo):
             data.flow.warm()  # the pages of many tasks share the flows: once, before any fork
         results = self._render(renderer, pages, todo)
-        entries: dict[str, tuple[str, str]] = {}
-        written = 0
-        for index, page in enumerate(pages):
-            page_digest, wrote = results.get(index, (previous.get(page.path, ("", ""))[1], False))
-            written += wrote
-            entries[page.path] = (keys[index], page_digest)
-        for path in unchanged.values():
-            entries[path] = previous[path]
-        removed = remove_stale(self.out, previous, entries)
+        entries = self._entries(pages, keys, results, unchanged)
+        removed = remove_stale(self.out, self.last.pages, entries)
         left_out = [path for path, _ in broken_files(ws)]
         problems = (len(ws.errors), len(ws.warnings))
         report = {"left_out": left_out, "problems": problems}
         write_manifest(self.store, self.out, Manifest(entries, self.inputs, report))
         if self.store.enabled:
-            planned = {page.path: page for page in pages}
-            deps = (
-                kept.deps
-                if kept is not None
-                else {task.id: planned[data.links.task(task)].deps for task in ws.tasks}
-            )
-            reuse.keep(self.store, self.site, fingerprints, history, deps, kept)
+            self._keep_plan(pages, fingerprints, history, kept)
         return BuildResult(
             self.out,
             self.out / "index.html",
             len(pages) + len(unchanged),
             len(todo),
-            written,
+            sum(wrote for _digest, wrote in results.values()),
             removed,
             time.perf_counter() - self.started,
             ws.warnings,
@@ -278,25 +242,111 @@ class _Build:
             problems,
         )
 
+    def _changed(self, pages: list[Page], keys: list[str]) -> list[int]:
+        """The pages whose fingerprint is not the last build's, or whose file is gone."""
+        previous, existing = self.last.pages, self.existing
+        return [
+            index
+            for index, page in enumerate(pages)
+            if previous.get(page.path, ("",))[0] != keys[index] or page.path not in existing
+        ]
+
+    def _entries(
+        self,
+        pages: list[Page],
+        keys: list[str],
+        results: dict[int, tuple[str, bool]],
+        unchanged: dict[str, str],
+    ) -> dict[str, tuple[str, str]]:
+        """The manifest of this build: each page's fingerprint and the digest of its bytes
+        (the last build's, for a page not rendered)."""
+        previous = self.last.pages
+        entries = {}
+        for index, page in enumerate(pages):
+            done = results.get(index)
+            digest = done[0] if done is not None else previous.get(page.path, ("", ""))[1]
+            entries[page.path] = (keys[index], digest)
+        entries.update({path: previous[path] for path in unchanged.values()})
+        return entries
+
+    def _kept(self, fingerprints: Fingerprints, history: dict[str, str]) -> reuse.Kept | None:
+        """The task pages the last build planned that need no planning now (reuse.py), with
+        every other task page planned: then all their fingerprints are known."""
+        if not (self.store.enabled and self.last.pages):
+            return None
+        data = self.data
+        kept = reuse.kept_task_pages(
+            data, self.store, self.site, fingerprints, history, self.last.pages
+        )
+        if kept is not None:
+            fresh = reuse.complete(data, kept, fingerprints)
+            log.info("%d task pages planned afresh, %d kept", fresh, len(kept.deps) - fresh)
+        return kept
+
+    def _unchanged(self, kept: reuse.Kept | None) -> dict[str, str]:
+        """The page paths (by task id) of the kept task pages that were not planned afresh and
+        whose files are there: they are as they were, left out of the plan, and their manifest
+        entries carried over."""
+        if kept is None:
+            return {}
+        previous, existing, links = self.last.pages, self.existing, self.data.links
+        return {
+            task.id: path
+            for task in self.data.ws.tasks
+            if task.id not in kept.fresh
+            and (path := links.task(task)) in existing
+            and path in previous
+        }
+
+    def _shares(
+        self,
+        pages: list[Page],
+        keys: list[str],
+        kept: reuse.Kept | None,
+        unchanged: dict[str, str],
+    ) -> Shares | None:
+        """The kept shares of this build: each task's, under its page's fingerprint."""
+        if not self.store.enabled:
+            return None
+        by_path = {page.path: key for page, key in zip(pages, keys, strict=True)}
+        if kept is not None:
+            by_path.update({path: kept.fingerprints[path] for path in unchanged.values()})
+        links = self.data.links
+        return Shares(
+            self.store, self.site, {t.id: by_path[links.task(t)] for t in self.data.ws.tasks}
+        )
+
+    def _keep_plan(
+        self,
+        pages: list[Page],
+        fingerprints: Fingerprints,
+        history: dict[str, str],
+        kept: reuse.Kept | None,
+    ) -> None:
+        """Keep the task pages' dependencies for the next build (reuse.py)."""
+        if kept is not None:
+            deps = kept.deps  # complete() made it hold every task's, and only theirs
+        else:
+            planned = {page.path: page for page in pages}
+            links = self.data.links
+            deps = {task.id: planned[links.task(task)].deps for task in self.data.ws.tasks}
+        reuse.keep(self.store, self.site, fingerprints, history, deps, kept)
+
     def _render(
         self, renderer: Renderer, pages: list[Page], todo: list[int]
     ) -> dict[int, tuple[str, bool]]:
         """Render the pages ``todo``: here, or split between this process and a fork."""
         total = len(todo)
-        if self.progress:
-            self.progress(0, total)
         everything = len(self.data.ws.tasks)
         weights = {i: everything if "*" in pages[i].deps else len(pages[i].deps) for i in todo}
-        workers = min(2, parallel.cpu_count(self.jobs))
         worth_it = total >= PARALLEL_PAGES or sum(weights.values()) >= PARALLEL_WEIGHT
-        halves = _split(todo, weights, workers if worth_it else 1)
+        halves = _split(todo, weights, min(2, parallel.cpu_count(self.jobs)) if worth_it else 1)
+        progress = _Progress(self.progress, total, len(halves))
         previous = self.last.pages
 
-        def portion(
-            indexes: list[int], progress: Progress | None
-        ) -> Callable[[], dict[int, tuple[str, bool]]]:
+        def portion(indexes: list[int], report: Progress | None) -> Callable[[], Any]:
             def work() -> dict[int, tuple[str, bool]]:
-                done = render_pages(renderer, pages, indexes, self.out, previous, progress)
+                done = render_pages(renderer, pages, indexes, self.out, previous, report)
                 renderer.save()  # the cards and rows of these pages, for the next build
                 return done
 
@@ -305,21 +355,31 @@ class _Build:
         def accept(sent: Any) -> bool:
             return isinstance(sent, dict) and all(isinstance(k, int) for k in sent)
 
+        # Only this process reports progress: its half, counted twice, for a bar of the whole.
+        portions = [
+            portion(half, progress.part if n == 0 else None) for n, half in enumerate(halves)
+        ]
         results: dict[int, tuple[str, bool]] = {}
-        # Only this process reports progress (its half, counted twice, for a bar of the whole).
-        progress = self.progress
-        report: Progress | None = None
-        if progress is not None:
-
-            def report(done: int, _total: int) -> None:
-                progress(min(total, done * len(halves)), total)
-
-        portions = [portion(half, report if n == 0 else None) for n, half in enumerate(halves)]
+        progress.part(0, total)
         for done in parallel.run_split(portions, accept):
             results.update(done)
-        if self.progress:
-            self.progress(total, total)
+        progress.done()
         return results
+
+
+class _Progress:
+    """A build's progress, reported by the process that renders the first of ``parts``."""
+
+    def __init__(self, report: Progress | None, total: int, parts: int) -> None:
+        self.report, self.total, self.parts = report, total, parts
+
+    def part(self, done: int, _total: int) -> None:
+        if self.report is not None:
+            self.report(min(self.total, done * self.parts), self.total)
+
+    def done(self) -> None:
+        if self.report is not None:
+            self.report(self.total, self.total)
 
 
 def _split(todo: list[int], weights: dict[int, int], count: int) -> list[list[int]]:

@@ -43,54 +43,67 @@ def broken_files(ws: Workspace) -> list[tuple[str, list[str]]]:
 
 def home(view: PageView) -> dict[str, Any]:
     site = view.data
-    ws, today = site.ws, site.today
+    ws = site.ws
     open_tasks = [t for t in ws.tasks if ws.is_open(t)]
+    projects = ws.all_projects()
+    return {
+        "open_count": len(open_tasks),
+        **_worklists(site, open_tasks),
+        "active_projects": [_active_project(site, p) for p in projects if _is_active(p)],
+        "areas": [_area(site, p) for p in projects if p.is_ongoing],
+        "goals": goal_rows(ws),
+        "hot": _hot_spots(site)[:10],
+        "broken": broken_files(ws),
+        "flow": site.flow.home_charts(),
+    }
+
+
+def _worklists(site: SiteData, open_tasks: list[Task]) -> dict[str, list[Any]]:
+    """The dashboard's lists of open work: overdue, due within a week, blocked."""
+    ws, today = site.ws, site.today
     overdue = site.by_due(t for t in open_tasks if ws.is_overdue(t))
     due_week = site.by_due(
         t for t in open_tasks if t.due and 0 <= (as_day(t.due) - today).days <= 7
     )
-    blocked = []
-    for task in open_tasks:
-        if ws.is_blocked(task):
-            waiting = [d for d in ws.dependencies(task) if ws.is_open(d)]
-            blocked.append({"task": task, "waiting": waiting})
-    projects, areas = [], []
-    for project in ws.all_projects():
-        tasks = ws.tasks_of_project(project)
-        if project.is_ongoing:
-            open_here = [t for t in tasks if ws.is_open(t)]
-            ages = [a for a in (site.age_days(t) for t in open_here) if a is not None]
-            areas.append(
-                {"project": project, "open": len(open_here), "oldest": max(ages, default=None)}
-            )
-        elif project.status == "active":
-            done, total = ws.progress(tasks)
-            projects.append(
-                {
-                    "project": project,
-                    "done": done,
-                    "total": total,
-                    "milestone": site.next_milestone(project),
-                }
-            )
-    hot: list[dict[str, Any]] = []
-    for load in site.team_load(weeks=2):
-        for week in load.weeks:
-            if week.over:
-                hot.append({"person": load.person, "week": week})
-    hot.sort(key=lambda h: (-h["week"].ratio, h["person"].id))
+    blocked = [
+        {"task": task, "waiting": [d for d in ws.dependencies(task) if ws.is_open(d)]}
+        for task in open_tasks
+        if ws.is_blocked(task)
+    ]
+    return {"overdue": overdue[:25], "due_week": due_week[:25], "blocked": blocked[:25]}
+
+
+def _is_active(project: Project) -> bool:
+    return not project.is_ongoing and project.status == "active"
+
+
+def _active_project(site: SiteData, project: Project) -> dict[str, Any]:
+    done, total = site.ws.progress(site.ws.tasks_of_project(project))
     return {
-        "open_count": len(open_tasks),
-        "overdue": overdue[:25],
-        "due_week": due_week[:25],
-        "blocked": blocked[:25],
-        "active_projects": projects,
-        "areas": areas,
-        "goals": goal_rows(ws),
-        "hot": hot[:10],
-        "broken": broken_files(ws),
-        "flow": site.flow.home_charts(),
+        "project": project,
+        "done": done,
+        "total": total,
+        "milestone": site.next_milestone(project),
     }
+
+
+def _area(site: SiteData, project: Project) -> dict[str, Any]:
+    """An ongoing area's open work, and the age of its oldest."""
+    open_here = [t for t in site.ws.tasks_of_project(project) if site.ws.is_open(t)]
+    ages = [a for a in (site.age_days(t) for t in open_here) if a is not None]
+    return {"project": project, "open": len(open_here), "oldest": max(ages, default=None)}
+
+
+def _hot_spots(site: SiteData) -> list[dict[str, Any]]:
+    """People over capacity in the next two weeks, the most loaded first."""
+    hot = [
+        {"person": load.person, "week": week}
+        for load in site.team_load(weeks=2)
+        for week in load.weeks
+        if week.over
+    ]
+    hot.sort(key=lambda h: (-h["week"].ratio, h["person"].id))
+    return hot
 
 
 def goal_rows(ws: Workspace) -> list[dict[str, Any]]:
@@ -155,13 +168,7 @@ def project_page(view: PageView, project: Project) -> dict[str, Any]:
     tasks = site.sort_open_first(ws.tasks_of_project(project))
     done, total = ws.progress(tasks)
     est_done, est_total = site.estimate_progress(tasks)
-    milestones = []
-    for milestone in sorted(
-        project.milestones, key=lambda m: (as_day(m.date) if m.date else dt.date.max, m.id)
-    ):
-        m_done, m_total = site.milestone_progress(project, milestone.id)
-        past = milestone.date is not None and as_day(milestone.date) < site.today
-        milestones.append({"milestone": milestone, "done": m_done, "total": m_total, "past": past})
+    milestones = _milestones(site, project)
     open_tasks = [t for t in tasks if ws.is_open(t)]
     aging = sorted(open_tasks, key=lambda t: (-(site.age_days(t) or -1), t.id))
     return {
@@ -183,6 +190,18 @@ def project_page(view: PageView, project: Project) -> dict[str, Any]:
         "source_url": site.source_url(project.path),
         "diagnostics": site.diagnostics_of(project.path),
     }
+
+
+def _milestones(site: SiteData, project: Project) -> list[dict[str, Any]]:
+    """A project's milestones by date, each with its progress and whether it is past."""
+    rows = []
+    for milestone in sorted(
+        project.milestones, key=lambda m: (as_day(m.date) if m.date else dt.date.max, m.id)
+    ):
+        done, total = site.milestone_progress(project, milestone.id)
+        past = milestone.date is not None and as_day(milestone.date) < site.today
+        rows.append({"milestone": milestone, "done": done, "total": total, "past": past})
+    return rows
 
 
 def timeline(view: PageView, project: Project) -> dict[str, Any]:
@@ -304,13 +323,7 @@ def people_index(view: PageView) -> dict[str, Any]:
 def goal_work(ws: Workspace, goal: Goal) -> tuple[list[Goal], list[Project], list[Task]]:
     """A goal's sub-goals (all levels), the projects serving any of them, and the linked tasks
     (their own and those projects'): the work ``goal_progress`` counts."""
-    tree, stack = {}, [goal]
-    while stack:
-        current = stack.pop()
-        if id_key(current.id) in tree:
-            continue
-        tree[id_key(current.id)] = current
-        stack.extend(g for g in ws.goals if g.parent and id_key(g.parent) == id_key(current.id))
+    tree = _goal_tree(ws, goal)
     projects = [p for p in ws.projects if any(id_key(g) in tree for g in p.goals)]
     linked: dict[str, Task] = {}
     for member in tree.values():
@@ -318,6 +331,19 @@ def goal_work(ws: Workspace, goal: Goal) -> tuple[list[Goal], list[Project], lis
     for project in projects:
         linked.update((t.id, t) for t in ws.tasks_of_project(project))
     return list(tree.values())[1:], projects, list(linked.values())
+
+
+def _goal_tree(ws: Workspace, goal: Goal) -> dict[str, Goal]:
+    """The goal and its sub-goals of every level, by id key, the goal first."""
+    tree: dict[str, Goal] = {}
+    stack = [goal]
+    while stack:
+        current = stack.pop()
+        key = id_key(current.id)
+        if key not in tree:
+            tree[key] = current
+            stack.extend(g for g in ws.goals if g.parent and id_key(g.parent) == key)
+    return tree
 
 
 def goal_page(view: PageView, goal: Goal) -> dict[str, Any]:

@@ -249,11 +249,7 @@ class FlowView:
                 "changes": [],
                 "mentions": [],
             }
-        flow = self._by_id.get(id_key(task.id)) if self._flows is not None else None
-        if flow is None:  # the flows of all tasks were not needed in this build (or process)
-            if self._resolver is None:
-                self._resolver = metrics.Resolver(self.ws)
-            flow = metrics.task_flow(task.id, found.events, self._resolver, self.today)
+        flow = self._flow_of(task, found)
         changes = [self._change(e) for e in reversed(found.events)]
         listed = {c.sha for c in changes}
         mentions = [  # commits that name the task without changing its file
@@ -271,6 +267,16 @@ class FlowView:
             "changes": changes,
             "mentions": mentions,
         }
+
+    def _flow_of(self, task: Task, found: TaskHistory) -> metrics.TaskFlow:
+        """The task's flow: from the flows of all tasks when they were worked out, else on
+        its own (the pages of this build, or this process, did not need them all)."""
+        flow = self._by_id.get(id_key(task.id)) if self._flows is not None else None
+        if flow is None:
+            if self._resolver is None:
+                self._resolver = metrics.Resolver(self.ws)
+            flow = metrics.task_flow(task.id, found.events, self._resolver, self.today)
+        return flow
 
     def _change(self, event: Any) -> Change:
         commit = event.commit
@@ -358,18 +364,20 @@ def _states(workflow: Workflow) -> tuple[dict[str, str], list[str]]:
 
 def _show(value: Any) -> str:
     """A front matter value as short text (the template escapes it)."""
+    text = _text(value)
+    return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
+
+
+def _text(value: Any) -> str:
     if value is None:
         return "—"
-    if isinstance(value, list | tuple):
-        if value and all(isinstance(v, dict) for v in value):
-            text = f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
-        else:
-            text = ", ".join(str(v) for v in value)
-    elif isinstance(value, dict):
-        text = ", ".join(f"{k}: {v}" for k, v in value.items())
-    else:
-        text = str(value)
-    return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    if not isinstance(value, list | tuple):
+        return str(value)
+    if value and all(isinstance(v, dict) for v in value):
+        return f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+    return ", ".join(str(v) for v in value)
 
 
 def _task_key(history: History, found: TaskHistory | None) -> str:

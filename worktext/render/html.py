@@ -211,14 +211,19 @@ def card(view: PageView, task: Task) -> Markup:
     if task.labels:
         labels = join([_LABEL(label) for label in task.labels])
         out.append(_CARD_LABELS(labels))
-    out.append(_CARD_META(due(data, task)))
+    out.append(_card_meta(data, task))
+    return join(out)
+
+
+def _card_meta(data: SiteData, task: Task) -> Markup:
+    """A card's last line: due date, checklist, estimate and the assignees' avatars."""
+    out = [_CARD_META(due(data, task))]
     if task.checklist.total:
         out.append(_CARD_CHECKS(task.checklist.done, task.checklist.total))
     if task.estimate:
         out.append(_CARD_ESTIMATE(data.hours(task.estimate)))
     if task.assignees:
-        chips = join([chip(data, a) for a in task.assignees])
-        out.append(_CARD_AVATARS(chips))
+        out.append(_CARD_AVATARS(join([chip(data, a) for a in task.assignees])))
     out.append(_CARD_END)
     return join(out)
 
@@ -320,7 +325,7 @@ _PARENT = Html('<p>Part of <a href="{}{}">{}</a> {}</p>')
 _NOTHING = Markup('<p class="empty">Nothing.</p>')
 _PROSE = Html('<div class="prose">{}</div>')
 _CHANGE_FIELDS = Html('<ul class="change-fields">{}</ul>')
-_DT_LABELS = Html('<dt>Labels</dt><dd><ul class="labels">{}</ul></dd>')
+_LABELS = Html('<ul class="labels">{}</ul>')
 _WAITS = Html(
     '    <section aria-labelledby="h-deps"><h2 id="h-deps">Dependencies</h2>\n'
     "      <h3>Waits for</h3>{}"
@@ -444,32 +449,45 @@ def _history(view: PageView, history: dict[str, Any]) -> Markup:
     if not history["timeline"]:
         return _NO_HISTORY(history["note"])
     out = [_TIMELINE(history["timeline"])]
-    for ch in history["changes"]:
-        code = _CODE(ch.short)
-        commit = _COMMIT_LINK(ch.url, code) if ch.url else code
-        author = _AUTHOR(ch.author) if ch.author else EMPTY
-        out.append(
-            _CHANGE_HEAD(
-                ch.day.isoformat(), longdate(ch.day), ch.action, commit, author, ch.subject
-            )
-        )
-        if ch.fields:
-            items = [_FIELD(name, f"{old} → " if old else "", new) for name, old, new in ch.fields]
-            out.append(_CHANGE_FIELDS(join(items)))
-        out.append(Markup("</li>"))
+    out.extend(_change(ch) for ch in history["changes"])
     out.append(Markup("      </ol>\n"))
     mentions = history["mentions"]
     if mentions:
         out.append(Markup('<h3>Mentioned in commits</h3><ul class="rel-list">'))
-        for m in mentions:
-            commit = m["commit"]
-            code = _CODE(commit.short)
-            linked = _COMMIT_LINK(m["url"], code) if m["url"] else code
-            closes = Markup(' <span class="state cat-done">closes</span>') if m["closes"] else EMPTY
-            when = shortdate(commit.date, view.data.today)
-            out.append(_MENTION(linked, commit.subject, commit.author, when, closes))
+        out.extend(_mention(view, m) for m in mentions)
         out.append(Markup("</ul>"))
     return join(out)
+
+
+def _commit(sha: str, url: str | None) -> Markup:
+    code = _CODE(sha)
+    return _COMMIT_LINK(url, code) if url else code
+
+
+def _change(ch: Any) -> Markup:
+    """One commit's change to the task (``flow.Change``)."""
+    author = _AUTHOR(ch.author) if ch.author else EMPTY
+    head = _CHANGE_HEAD(
+        ch.day.isoformat(),
+        longdate(ch.day),
+        ch.action,
+        _commit(ch.short, ch.url),
+        author,
+        ch.subject,
+    )
+    fields = EMPTY
+    if ch.fields:
+        items = [_FIELD(name, f"{old} → " if old else "", new) for name, old, new in ch.fields]
+        fields = _CHANGE_FIELDS(join(items))
+    return head + fields + Markup("</li>")
+
+
+def _mention(view: PageView, m: dict[str, Any]) -> Markup:
+    """A commit that names the task without changing its file."""
+    commit = m["commit"]
+    closes = Markup(' <span class="state cat-done">closes</span>') if m["closes"] else EMPTY
+    when = shortdate(commit.date, view.data.today)
+    return _MENTION(_commit(commit.short, m["url"]), commit.subject, commit.author, when, closes)
 
 
 _FIELDS = Html(
@@ -484,7 +502,6 @@ _FIELDS = Html(
     "      <dt>Estimate</dt><dd>{}{}</dd>\n"
 )
 _FIELD_ROW = Html("<dt>{}</dt><dd>{}</dd>")
-_CHECKLIST = Html("<dt>Checklist</dt><dd>{} of {} done</dd>")
 _GOAL_LINK = Html('<a href="{}{}">{}</a>')
 _SOURCE = Html(
     '<p><a class="button" href="{}" rel="noopener noreferrer">View file in the repository</a></p>'
@@ -508,29 +525,40 @@ def _fields(view: PageView, c: dict[str, Any]) -> Markup:
             spent,
         )
     ]
-    if task.checklist.total:
-        out.append(_CHECKLIST(task.checklist.done, task.checklist.total))
-    if task.labels:
-        labels = join([_LABEL(label) for label in task.labels])
-        out.append(_DT_LABELS(labels))
-    milestone = c["milestone"]
-    if milestone:
-        when = f" · {shortdate(milestone.date, data.today)}" if milestone.date else ""
-        out.append(_FIELD_ROW("Milestone", f"{milestone.title or milestone.id}{when}"))
-    elif task.milestone:
-        out.append(_FIELD_ROW("Milestone", task.milestone))
-    goals = c["goals"]
-    if goals:
-        links = join([_GOAL_LINK(view.root, data.links.goal(g), g.title) for g in goals], ", ")
-        out.append(_FIELD_ROW("Goals", links))
-    if task.repeat:
-        out.append(_FIELD_ROW("Repeats", task.repeat))
-    if task.created:
-        out.append(_FIELD_ROW("Created", longdate(task.created)))
-    for key, value in c["extra"]:
-        out.append(_FIELD_ROW(key, value))
+    out.extend(_FIELD_ROW(name, value) for name, value in _more_fields(view, c))
     out.append(Markup("    </dl>\n"))
     if c["source_url"]:
         out.append(_SOURCE(c["source_url"]))
     out.append(_FILE(task.path))
     return join(out)
+
+
+def _more_fields(view: PageView, c: dict[str, Any]) -> list[tuple[str, object]]:
+    """The fields a task page lists when the task has them: checklist, labels, milestone,
+    goals, recurrence, creation date and its custom keys."""
+    task, data = c["task"], view.data
+    rows: list[tuple[str, object]] = []
+    if task.checklist.total:
+        rows.append(("Checklist", f"{task.checklist.done} of {task.checklist.total} done"))
+    if task.labels:
+        rows.append(("Labels", _LABELS(join([_LABEL(label) for label in task.labels]))))
+    milestone = _milestone_field(data, task, c["milestone"])
+    if milestone:
+        rows.append(("Milestone", milestone))
+    if c["goals"]:
+        goals = [_GOAL_LINK(view.root, data.links.goal(g), g.title) for g in c["goals"]]
+        rows.append(("Goals", join(goals, ", ")))
+    if task.repeat:
+        rows.append(("Repeats", task.repeat))
+    if task.created:
+        rows.append(("Created", longdate(task.created)))
+    rows.extend(c["extra"])
+    return rows
+
+
+def _milestone_field(data: SiteData, task: Task, milestone: Any) -> str:
+    """The task's milestone, with its date; its id alone when the project has no such one."""
+    if milestone:
+        when = f" · {shortdate(milestone.date, data.today)}" if milestone.date else ""
+        return f"{milestone.title or milestone.id}{when}"
+    return task.milestone or ""

@@ -61,15 +61,7 @@ def kept_task_pages(
     if any(not key.startswith("t:") for key in changed):
         return None
     changed.update(f"h:{task_id}" for task_id in _changed(history, old_history))
-    ws = data.ws
-    again: set[str] = set()  # ids of the tasks whose pages are planned again
-    for key in changed:
-        again.add(key[2:])
-        task = ws.tasks.get(key[2:])
-        if task is not None:
-            again.update(neighbour.id for neighbour in neighbours(ws, task))
-    isdisjoint = changed.isdisjoint
-    again.update(task_id for task_id, deps in old_deps.items() if not isdisjoint(deps))
+    again = _planned_again(data, changed, old_deps)
     # A page is kept when its task is still there (its page path known), was planned last
     # time, has its manifest entry, and is not planned again.
     paths = data.links.task_paths()
@@ -83,6 +75,23 @@ def kept_task_pages(
     deps_kept = {task_id: deps for task_id, (deps, _entry) in found.items()}
     kept_fingerprints = {paths[task_id]: entry[0] for task_id, (_deps, entry) in found.items()}
     return Kept(deps_kept, kept_fingerprints, old_deps, token)
+
+
+def _planned_again(
+    data: SiteData, changed: set[str], old_deps: dict[str, tuple[str, ...]]
+) -> set[str]:
+    """The ids of the tasks whose pages must be planned again: the changed tasks, their
+    neighbours now, and every task whose page depended on one of them last time."""
+    ws = data.ws
+    again: set[str] = set()
+    for key in changed:
+        again.add(key[2:])
+        task = ws.tasks.get(key[2:])
+        if task is not None:
+            again.update(neighbour.id for neighbour in neighbours(ws, task))
+    isdisjoint = changed.isdisjoint
+    again.update(task_id for task_id, deps in old_deps.items() if not isdisjoint(deps))
+    return again
 
 
 def _changed(new: Mapping[str, str], old: Mapping[str, str]) -> set[str]:
