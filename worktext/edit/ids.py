@@ -15,6 +15,7 @@ ten letters), else ``T``.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import unicodedata
@@ -29,6 +30,9 @@ from worktext.model.workspace import Workspace, id_key
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 RANDOM_LENGTH = 6
 _NUMBERED = re.compile(r"(.+)-(\d+)\Z")
+
+
+log = logging.getLogger(__name__)
 
 
 def sequential_id(prefix: str, used: Iterable[str]) -> str:
@@ -107,9 +111,11 @@ def deleted_ids(root: Path, folder: Path) -> set[str]:
             ["log", "--diff-filter=D", "--name-only", "--format=", "--", str(folder)],
             check=False,
         )
-    except GitError:
+    except GitError as error:
+        log.info("no git history to find deleted ids in: %s", error.message)
         return set()
     if result.returncode != 0:
+        log.info("git log of deleted files failed; ids of deleted tasks are not known")
         return set()
     names = result.stdout.decode("utf-8", "surrogateescape").splitlines()
     return {Path(name).stem for name in names if name.endswith(".md")}

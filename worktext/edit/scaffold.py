@@ -7,6 +7,7 @@ exists is ever overwritten: if any file to be created is already there, nothing 
 
 from __future__ import annotations
 
+import logging
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ from worktext.edit import atomic
 from worktext.errors import WorktextError
 from worktext.history.gitio import GitError, run
 from worktext.model.config import CONFIG_NAME, DEFAULT_FOLDERS
+
+log = logging.getLogger(__name__)
 
 SKIPPED = frozenset({".git", ".worktext", "__pycache__", ".DS_Store"})
 KEEP_FILE = ".gitkeep"  # git does not keep empty folders; the loader skips dot files
@@ -92,13 +95,14 @@ def init(target: str | Path, bare: bool = False, git: bool = True) -> InitResult
         try:
             run(root, ["init", "--quiet"])
             result.git_initialised = True
-        except GitError:
-            pass  # no git: the workspace works without it, only history needs it
+        except GitError as error:  # the workspace works without git; history needs it
+            log.warning("no git repository made: %s", error.message)
     return result
 
 
 def in_repository(folder: Path) -> bool:
     try:
         return run(folder, ["rev-parse", "--is-inside-work-tree"], check=False).returncode == 0
-    except GitError:
+    except GitError as error:
+        log.debug("git cannot tell whether %s is a repository: %s", folder, error.message)
         return False

@@ -10,6 +10,7 @@ data, for the caller to turn into warnings.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import subprocess
 import threading
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from worktext.errors import WorktextError
+
+log = logging.getLogger(__name__)
 
 GIT = "git"
 # Quoted paths and localised messages would make the output unparseable.
@@ -128,8 +131,10 @@ class Pending:
         self._thread.start()
 
     def _collect(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
+        try:
             self._output = self._proc.communicate()
+        except (OSError, ValueError) as error:  # the command was stopped: result() says so
+            log.debug("git %s: output not collected (%s)", self._args[0], error)
 
     def result(self) -> bytes:
         """The whole standard output; GitError when git failed."""
@@ -252,8 +257,8 @@ class BlobReader:
                     for start in range(0, len(batch), 1024):
                         chunk = "".join(f"{s}\n" for s in batch[start : start + 1024])
                         stdin.write(chunk.encode("ascii"))
-            except (BrokenPipeError, ValueError, OSError):
-                pass  # git stopped: the reading side says so
+            except (BrokenPipeError, ValueError, OSError) as error:
+                log.debug("git cat-file stopped reading (%s); its answers say why", error)
             except BaseException as exc:
                 failures.append(exc)
             finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -54,6 +55,8 @@ __all__ = [
     "parse_front_matter",
     "parse_log",
 ]
+
+log = logging.getLogger(__name__)
 
 CACHE_NAME = "history"  # the cache entry of the reconstruction
 FORMAT = 3
@@ -178,6 +181,7 @@ def load_history(
     try:
         state = gitio.repo_state(root)
     except gitio.GitError as exc:
+        log.info("no history: %s", exc.message)
         return History(available=False, warnings=[str(exc.message)])
     warnings = _repo_warnings(state, rev)
     commit = None
@@ -257,6 +261,7 @@ def _recall_or_build(
         cached_commit, data = stored
         base = decode(data, state)
         if cached_commit == commit:
+            log.info("history: from the cache (HEAD %s)", commit[:12])
             base[0].from_cache = True
             return base
         try:
@@ -268,7 +273,10 @@ def _recall_or_build(
         if built is not None:
             built[0].extended_from = cached_commit
     if built is None:
+        log.info("reading the history of %s from git", commit[:12])
         built = _reconstruct(root, config, state, commit)
+    else:
+        log.info("history: the cached one, with the commits after %s", built[0].extended_from)
     assert built is not None
     history, replay = built
     history.head, history.branch = state.head, state.branch

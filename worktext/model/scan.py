@@ -122,7 +122,8 @@ def scan(config: Config) -> Scan:
         for rel, entry in pairs:
             try:
                 keys[rel] = cache.stat_key(entry.stat())
-            except OSError:
+            except OSError as error:  # a dangling link: read (and reported) every time
+                log.debug("cannot stat %s: %s", rel, error)
                 keys[rel] = None
         files[kind] = [(rel, entry.path) for rel, entry in pairs]
     return Scan(files, diagnostics, keys, cache.now_ns())

@@ -11,6 +11,7 @@ Fingerprint keys: ``h`` (HEAD, for pages that show many tasks' history) and ``h:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,6 +25,8 @@ from worktext.model.items import Project, Task, Workflow
 from worktext.model.values import as_day
 from worktext.model.workspace import Workspace, id_key
 from worktext.render import flowcharts
+
+log = logging.getLogger(__name__)
 
 MAX_DAYS = 365  # the daily charts show at most the last year
 MAX_POINTS = 120  # ... drawn with at most this many days (about 5 px apart)
@@ -318,6 +321,7 @@ def load_flow_history(config: Config, today: dt.date, use_cache: bool = True) ->
     try:
         return load_history(config, now=metrics.end_of(today), use_cache=use_cache)
     except WorktextError as exc:  # git failed half-way: the site goes on without it
+        log.warning("the site shows no history: %s", exc.message)
         return History(available=False, warnings=[str(exc.message)])
 
 
