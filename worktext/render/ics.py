@@ -5,10 +5,11 @@ deadlines too. UIDs are derived from ids, so a calendar client updates an event 
 duplicating it; DTSTAMP is ``today`` at midnight UTC, so the same workspace and ``--today`` give
 the same bytes.
 
-The lines are written here rather than with ``icalendar``'s ``to_ical``: its line folding walks
-every character in Python and took 8 s for 10,000 events. The rules are few (TEXT escaping,
-folding at 75 octets on character boundaries, CRLF), and the tests parse every feed back with
-``icalendar`` and compare it with the library's own serialisation of the same events.
+The lines are written here rather than with ``icalendar``'s ``to_ical``: measured side by side
+(icalendar 7.3, one typical event), ``to_ical`` takes about 190 µs an event and these lines 11
+µs, so 2 s against 0.1 s for a workspace feed of 10,000 events. The rules are few (TEXT
+escaping, folding at 75 octets on character boundaries, CRLF), and the tests parse every feed
+back with ``icalendar`` and compare it with the library's own reading of the same events.
 """
 
 from __future__ import annotations

@@ -23,11 +23,6 @@ def _text(body: str) -> str:
 FIELDS = ["kind", "id", "title", "url", "text", "detail"]
 
 
-def search_entries(ws: Workspace, urls: UrlMap) -> list[list[str]]:
-    """Rows of [kind, id, title, url, text, detail]."""
-    return [task_entry(ws, urls, task) for task in ws.tasks] + other_entries(ws, urls)
-
-
 def task_entry(ws: Workspace, urls: UrlMap, task: Task) -> list[str]:
     detail = f"{ws.project_of(task).title} · {ws.status_of(task)}"
     return ["task", task.id, task.title, urls.item("task", task.id), _text(task.body), detail]
