@@ -58,7 +58,10 @@ class Diagnostic:
 RULE_DOCS: dict[str, str] = {
     # reading files
     "file-too-large": "The file is larger than 1 MiB and is not read.",
-    "file-unreadable": "The file cannot be opened.",
+    "file-unreadable": "The file cannot be opened (its permissions, or a loop of links).",
+    "not-a-file": "A FIFO, device or socket named like an item file: only regular files are read.",
+    "folder-unreadable": "A folder of items cannot be listed.",
+    "folder-named-like-item": "A folder whose name ends in .md: its files are read as items.",
     "encoding": "The file is not valid UTF-8.",
     "symlink-outside": "A symbolic link points outside the workspace or to a folder.",
     "conflict-marker": "A git conflict marker is left in the file.",

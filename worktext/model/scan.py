@@ -14,6 +14,7 @@ import hashlib
 import logging
 import marshal
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,47 +32,111 @@ SKIPPED_NAMES = frozenset({"README.md", "readme.md", "index.md"})
 
 
 def item_files(config: Config) -> tuple[dict[str, list[tuple[str, os.DirEntry[str]]]], list]:
-    """(relative path, entry) of every item file by kind, sorted; and the walk's problems."""
-    root = config.root
-    real_root = os.path.realpath(root)
-    found: dict[str, list[tuple[str, os.DirEntry[str]]]] = {kind: [] for kind in KINDS}
-    diagnostics: list[Diagnostic] = []
-    claimed: set[str] = set()
+    """(relative path, entry) of every item file by kind, sorted; and the walk's problems.
+
+    Only regular files are read: a FIFO or a device named like an item file is reported and
+    left alone (reading one could block, or never end), as are symbolic links that loop, lead
+    outside the workspace or to a folder, a folder that cannot be listed, and a file name that
+    is not valid UTF-8 (it could not be an id, or a page of the site)."""
+    walk = _Walk(os.path.realpath(config.root))
     for kind in KINDS:
         folder = config.folder(kind)
-        if not folder.is_dir():
-            continue
-        # Relative paths are built as the walk descends rather than with os.path.relpath
-        # per file, which was most of the walk's time.
-        top = os.path.relpath(folder, root).replace(os.sep, "/")
-        stack = [(str(folder), "" if top == "." else top + "/")]
+        if folder.is_dir():
+            # Relative paths are built as the walk descends rather than with os.path.relpath
+            # per file, which was most of the walk's time.
+            top = os.path.relpath(folder, config.root).replace(os.sep, "/")
+            walk.folder(kind, str(folder), "" if top == "." else top + "/")
+    for kind in KINDS:
+        walk.found[kind].sort(key=lambda pair: pair[0])
+    return walk.found, walk.diagnostics
+
+
+class _Walk:
+    """The walk of the item folders: what it found, and the problems it met."""
+
+    def __init__(self, real_root: str) -> None:
+        self.real_root = real_root
+        self.found: dict[str, list[tuple[str, os.DirEntry[str]]]] = {kind: [] for kind in KINDS}
+        self.diagnostics: list[Diagnostic] = []
+        self.claimed: set[str] = set()
+
+    def folder(self, kind: str, path: str, prefix: str) -> None:
+        stack = [(path, prefix)]
         while stack:
             current, prefix = stack.pop()
             try:
                 entries = list(os.scandir(current))
             except OSError as error:
-                log.debug("cannot list %s: %s", current, error)
+                self._problem(prefix.rstrip("/"), "folder-unreadable", "warning", error)
                 continue
             for entry in entries:
                 name = entry.name
                 if name.startswith((".", "_")):
                     continue
                 rel = prefix + name
-                if entry.is_symlink():
-                    target = os.path.realpath(entry.path)
-                    inside = target.startswith(real_root + os.sep)
-                    if not inside or os.path.isdir(target):
-                        if name.endswith(".md") or not inside:
-                            diagnostics.append(_symlink_diagnostic(rel, inside))
-                        continue
-                if entry.is_dir():
+                what = self._what(entry, rel)
+                if what == "folder":
+                    if name.endswith(".md"):
+                        self.diagnostics.append(_folder_like_file(rel))
                     stack.append((entry.path, rel + "/"))
-                elif name.endswith(".md") and name not in SKIPPED_NAMES and rel not in claimed:
-                    claimed.add(rel)
-                    found[kind].append((rel, entry))
-    for kind in KINDS:
-        found[kind].sort(key=lambda pair: pair[0])
-    return found, diagnostics
+                elif what == "file" and self._wanted(name, rel):
+                    self.claimed.add(rel)
+                    self.found[kind].append((rel, entry))
+
+    def _wanted(self, name: str, rel: str) -> bool:
+        if not name.endswith(".md") or name in SKIPPED_NAMES or rel in self.claimed:
+            return False
+        if _undecodable(name):
+            self.diagnostics.append(_bad_name(rel))
+            return False
+        return True
+
+    def _what(self, entry: os.DirEntry[str], rel: str) -> str:
+        """``folder``, ``file`` (to read), or ``skip`` (reported here when worth it)."""
+        if entry.is_symlink():
+            return self._link(entry, rel)
+        if entry.is_dir(follow_symlinks=False):
+            return "folder"
+        if entry.is_file(follow_symlinks=False) or not entry.name.endswith(".md"):
+            return "file"
+        self.diagnostics.append(_not_a_file(rel, entry))
+        return "skip"
+
+    def _link(self, entry: os.DirEntry[str], rel: str) -> str:
+        name = entry.name
+        try:
+            target = os.path.realpath(entry.path, strict=True)
+        except FileNotFoundError:
+            return "file"  # dangling: read, and reported as unreadable, until it is mended
+        except OSError as error:  # a loop of links
+            if name.endswith(".md"):
+                self._problem(rel, "file-unreadable", "error", error)
+            return "skip"
+        inside = target.startswith(self.real_root + os.sep)
+        if not inside or os.path.isdir(target):
+            if name.endswith(".md") or not inside:
+                self.diagnostics.append(_symlink_diagnostic(rel, inside))
+            return "skip"
+        if not os.path.isfile(target):
+            if name.endswith(".md"):
+                self.diagnostics.append(_not_a_file(rel, None))
+            return "skip"
+        return "file"
+
+    def _problem(self, rel: str, code: str, severity: str, error: OSError) -> None:
+        what = "folder" if code == "folder-unreadable" else "file"
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        self.diagnostics.append(
+            Diagnostic(
+                rel or ".",
+                0,
+                0,
+                "warning" if severity == "warning" else "error",
+                code,
+                f"the {what} cannot be read: {reason}",
+                "check its permissions" if what == "folder" else "mend or remove the link",
+            )
+        )
 
 
 def _symlink_diagnostic(rel: str, inside: bool) -> Diagnostic:
@@ -82,6 +147,70 @@ def _symlink_diagnostic(rel: str, inside: bool) -> Diagnostic:
         message = "symbolic link to a file outside the workspace is not read"
         hint = "copy the file into the workspace instead of linking to it"
     return Diagnostic(rel, 0, 0, "warning", "symlink-outside", message, hint)
+
+
+def _undecodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8, kept as surrogates by os
+        return True
+    return False
+
+
+def printable(path: str) -> str:
+    """A path as text, bytes that are not UTF-8 written as ``\\xff``."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _bad_name(rel: str) -> Diagnostic:
+    return Diagnostic(
+        printable(rel),
+        0,
+        0,
+        "error",
+        "invalid-id",
+        "the file name is not valid UTF-8, so it is not read",
+        "rename the file (letters, digits, '.', '_', '-')",
+    )
+
+
+def _not_a_file(rel: str, entry: os.DirEntry[str] | None) -> Diagnostic:
+    kind = "not a regular file"
+    if entry is not None:
+        try:
+            mode = entry.stat(follow_symlinks=False).st_mode
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket"
+                if stat.S_ISSOCK(mode)
+                else kind
+            )
+        except OSError as error:
+            log.debug("cannot stat %s: %s", rel, error)
+    return Diagnostic(
+        rel,
+        0,
+        0,
+        "error",
+        "not-a-file",
+        f"'{rel}' is {kind}, not a file: it is not read",
+        "only regular files are items; remove it or give it another name",
+    )
+
+
+def _folder_like_file(rel: str) -> Diagnostic:
+    return Diagnostic(
+        rel,
+        0,
+        0,
+        "warning",
+        "folder-named-like-item",
+        "a folder named like an item file: the files in it are read, the folder is not an item",
+        "rename the folder (without .md)",
+    )
 
 
 @dataclass
