@@ -127,3 +127,19 @@ def test_a_folder_that_cannot_be_listed_is_reported_even_as_root(
     [problem] = found.diagnostics
     assert (problem.path, problem.code) == ("tasks/locked", "folder-unreadable")
     assert "Permission denied" in problem.message
+
+
+def test_worktext_yml_is_read_by_the_rules_of_every_file(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.yml"
+    outside.write_text("name: Secret\n", encoding="utf-8")
+    linked = tmp_path / "linked"
+    (linked / "tasks").mkdir(parents=True)
+    (linked / "worktext.yml").symlink_to(outside)
+    refused = run(linked, "check")
+    assert refused.returncode == 2 and "outside the workspace" in refused.stderr
+    big = tmp_path / "big"
+    (big / "tasks").mkdir(parents=True)
+    (big / "worktext.yml").write_text("name: Big\n" + "# padding\n" * 120_000, encoding="utf-8")
+    too_large = run(big, "check")
+    assert too_large.returncode == 2 and "larger than 1,048,576 bytes" in too_large.stderr
+    assert "Traceback" not in too_large.stderr + refused.stderr

@@ -12,7 +12,7 @@ from typing import Any
 
 from worktext.errors import ConfigError, WorkspaceNotFound
 from worktext.load import cache
-from worktext.load.source import SourceFile, SourceProblem
+from worktext.load.source import MAX_FILE_BYTES, SourceFile, SourceProblem
 from worktext.load.yamlpos import YamlDoc, YamlProblem, parse
 from worktext.model.convert import Converter, Units
 from worktext.model.diagnostics import Diagnostic
@@ -86,10 +86,7 @@ def load_config(
     ``use_cache=False`` (``--no-cache``): the file is parsed, and nothing cached is read or
     written."""
     root = Path(root).resolve()
-    path = root / CONFIG_NAME
-    if not path.is_file():
-        raise WorkspaceNotFound(f"{root} has no {CONFIG_NAME}; run 'worktext init {root}'")
-    raw = path.read_bytes()
+    raw = read_config_bytes(root)
     digest = hashlib.sha256(raw).hexdigest()
     fingerprint = digest[:16]
     if use_cache:
@@ -114,6 +111,31 @@ def load_config(
             diagnostics,
         )
     return config, diagnostics
+
+
+def read_config_bytes(root: Path) -> bytes:
+    """worktext.yml's bytes, under the rules every item file is read by: a regular file, of at
+    most ``MAX_FILE_BYTES``, and a symbolic link only to a file inside the workspace."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise WorkspaceNotFound(f"{root} has no {CONFIG_NAME}; run 'worktext init {root}'")
+    target = path.resolve()
+    if root not in target.parents:
+        raise ConfigError(
+            f"{CONFIG_NAME} is a symbolic link to {target}, outside the workspace; "
+            "it is not read (copy the settings into the workspace instead)"
+        )
+    try:
+        with open(target, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ConfigError(f"cannot read {CONFIG_NAME}: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ConfigError(
+            f"{CONFIG_NAME} is larger than {MAX_FILE_BYTES:,} bytes and is not read; "
+            "settings fit in a few kilobytes"
+        )
+    return raw
 
 
 def _read_plain_yaml(raw: bytes, parse: Callable[[str], YamlDoc]) -> SourceFile:
