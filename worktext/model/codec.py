@@ -50,18 +50,31 @@ _DATE, _DATETIME, _RECORD, _MAPPING, _TUPLE = "\x00d", "\x00t", "\x00r", "\x00m"
 def _encode(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
-    if isinstance(value, dt.datetime):
-        return (_DATETIME, value.isoformat())
     if isinstance(value, dt.date):
-        return (_DATE, value.toordinal())
+        return _encode_moment(value)
     if isinstance(value, tuple):
-        if value and isinstance(value[0], str) and value[0].startswith("\x00"):
-            return (_TUPLE, [_encode(v) for v in value])  # user text that looks like a tag
-        return tuple(_encode(v) for v in value)
+        return _encode_tuple(value)
     if isinstance(value, list):
         return [_encode(v) for v in value]
     if isinstance(value, dict):
         return {k: _encode(v) for k, v in value.items()}
+    return _encode_object(value)
+
+
+def _encode_moment(value: dt.date) -> tuple[str, Any]:
+    if isinstance(value, dt.datetime):
+        return (_DATETIME, value.isoformat())
+    return (_DATE, value.toordinal())
+
+
+def _encode_tuple(value: tuple) -> Any:
+    if value and isinstance(value[0], str) and value[0].startswith("\x00"):
+        return (_TUPLE, [_encode(v) for v in value])  # user text that looks like a tag
+    return tuple(_encode(v) for v in value)
+
+
+def _encode_object(value: Any) -> tuple:
+    """A record (``TimeEntry``, ``State``…) or a read-only mapping."""
     if type(value).__name__ in RECORD_CLASSES:
         return (
             _RECORD,
@@ -75,24 +88,30 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any) -> Any:
     if isinstance(value, tuple):
-        if value and isinstance(value[0], str) and value[0].startswith("\x00"):
-            tag = value[0]
-            if tag == _DATE:
-                return dt.date.fromordinal(value[1])
-            if tag == _DATETIME:
-                return dt.datetime.fromisoformat(value[1])
-            if tag == _RECORD:
-                return RECORD_CLASSES[value[1]](*(_decode(v) for v in value[2]))
-            if tag == _MAPPING:
-                return {k: _decode(v) for k, v in value[1].items()}
-            if tag == _TUPLE:
-                return tuple(_decode(v) for v in value[1])
-        return tuple(_decode(v) for v in value)
+        return _decode_tuple(value)
     if isinstance(value, list):
         return [_decode(v) for v in value]
     if isinstance(value, dict):
         return {k: _decode(v) for k, v in value.items()}
     return value
+
+
+def _decode_tuple(value: tuple) -> Any:
+    if value and isinstance(value[0], str) and value[0].startswith("\x00"):
+        decode_tagged = _DECODE_TAGGED.get(value[0])
+        if decode_tagged is not None:
+            return decode_tagged(value)
+    return tuple(_decode(v) for v in value)
+
+
+# How to read back each tagged tuple that ``_encode`` writes, by its tag.
+_DECODE_TAGGED: dict[str, Callable[[tuple], Any]] = {
+    _DATE: lambda value: dt.date.fromordinal(value[1]),
+    _DATETIME: lambda value: dt.datetime.fromisoformat(value[1]),
+    _RECORD: lambda value: RECORD_CLASSES[value[1]](*(_decode(v) for v in value[2])),
+    _MAPPING: lambda value: {k: _decode(v) for k, v in value[1].items()},
+    _TUPLE: lambda value: tuple(_decode(v) for v in value[1]),
+}
 
 
 def encode_items(items: dict[str, list[Item]]) -> dict[str, list[tuple]]:
