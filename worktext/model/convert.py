@@ -151,8 +151,12 @@ class Converter:
             and all(type(item) is str for item in raw)
             and (spec.type == "strings" or all(ID_PATTERN.match(item) for item in raw))
         ):
-            return tuple(raw)  # nothing to report: what the loop below would give
-        one = _item_field(spec)
+            return tuple(raw)  # nothing to report: what list_entries would give
+        return self.list_entries(_item_field(spec), raw, path, name)
+
+    def list_entries(self, one: Field, raw: Any, path: Path, name: str) -> tuple[str, ...]:
+        """Each entry of ``raw`` (one value or a list) read as the field ``one``, leaving out
+        the entries that are reported."""
         if not isinstance(raw, list):
             value = self.scalar(one, raw, path, name)
             return () if value is None else (value,)
@@ -212,21 +216,10 @@ class Converter:
         return None
 
     def scalar(self, spec: Field, raw: Any, path: Path, name: str) -> str | None:
-        if type(raw) is str:
-            text = raw
-        elif isinstance(raw, bool | list | dict):
-            self.wrong_type(spec, raw, path, name)
+        """``string``, ``id`` and ``enum``: text, a valid id, or one of the allowed values."""
+        text = raw if type(raw) is str else self.scalar_text(spec, raw, path, name)
+        if text is None:
             return None
-        elif isinstance(raw, float):
-            self.report(
-                path,
-                "wrong-type",
-                f"'{name}' must be {EXPECTED[spec.type]}, not {describe(raw)}",
-                f'quote it so it stays text: "{raw}"',
-            )
-            return None
-        else:
-            text = str(raw)
         if spec.type == "id" and not ID_PATTERN.match(text):
             self.report(
                 path,
@@ -237,18 +230,41 @@ class Converter:
             )
             return None
         if spec.type == "enum":
-            choices = spec.choices or (self.units.priorities if name == "priority" else None)
-            if choices and text not in choices:
-                close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                self.report(
-                    path,
-                    "invalid-value",
-                    f"'{text}' is not a valid {name}",
-                    f"{hint}allowed: {', '.join(choices)}",
-                )
-                return None
+            return self.choice(spec, text, path, name)
         return text
+
+    def scalar_text(self, spec: Field, raw: Any, path: Path, name: str) -> str | None:
+        """A value that YAML did not read as text, as text: a whole number or a date is
+        written as it reads; a boolean, a list or a set of keys is reported, and so is a
+        decimal number (YAML may have dropped its trailing zeros)."""
+        if isinstance(raw, bool | list | dict):
+            self.wrong_type(spec, raw, path, name)
+            return None
+        if isinstance(raw, float):
+            self.report(
+                path,
+                "wrong-type",
+                f"'{name}' must be {EXPECTED[spec.type]}, not {describe(raw)}",
+                f'quote it so it stays text: "{raw}"',
+            )
+            return None
+        return str(raw)
+
+    def choice(self, spec: Field, text: str, path: Path, name: str) -> str | None:
+        """``text`` if it is one of the field's choices (for ``priority``, the configured
+        priorities), else reported, with the closest choice as a hint."""
+        choices = spec.choices or (self.units.priorities if name == "priority" else None)
+        if not choices or text in choices:
+            return text
+        close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        self.report(
+            path,
+            "invalid-value",
+            f"'{text}' is not a valid {name}",
+            f"{hint}allowed: {', '.join(choices)}",
+        )
+        return None
 
     def date(self, raw: Any, path: Path, name: str) -> dt.date | None:
         if not isinstance(raw, str):
