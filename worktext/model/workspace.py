@@ -44,10 +44,12 @@ def id_key(item_id: str) -> str:
     return unicodedata.normalize("NFC", item_id).casefold()
 
 
-def _key(keys: dict[str, str], item_id: str) -> str:
-    """``id_key(item_id)``, kept in ``keys``."""
-    found = keys[item_id] = id_key(item_id)
-    return found
+class _IdKeys(dict[str, str]):
+    """``id_key`` of each id looked up, worked out on its first look-up only."""
+
+    def __missing__(self, item_id: str) -> str:
+        key = self[item_id] = id_key(item_id)
+        return key
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class Workspace:
     # -- resolution, once -------------------------------------------------------------------
 
     def _resolve(self) -> None:
+        """Work out once what every task's relations and derived fields are."""
         self._project: dict[str, Project] = {}
         self._state: dict[str, State | None] = {}
         self._category: dict[str, str] = {}  # by task id: its state's category, asked often
@@ -149,15 +152,21 @@ class Workspace:
         self._by_person: dict[str, list[Task]] = defaultdict(list)
         self._by_goal: dict[str, list[Task]] = defaultdict(list)
         self._by_workflow: dict[str, list[Task]] = defaultdict(list)
+        # Ids recur (a project's, a person's for hundreds of tasks): each key is made once.
+        keys = _IdKeys()
+        workflow_of_project = self._place_tasks(keys)
+        self._file_references(keys)
+        used = {id_key(w.id): w for w in workflow_of_project.values()}
+        self._workflows_used = [used[key] for key in sorted(used)]
+
+    def _place_tasks(self, keys: _IdKeys) -> dict[str, Workflow]:
+        """Each task's project, workflow, state, category and whether it is open, and the
+        tasks filed under their project and workflow; returns the workflow of each project
+        that has tasks."""
         workflow_of_project: dict[str, Workflow] = {}
         states_of: dict[str, dict[str, State]] = {}
-        # Ids recur (a project's, a person's for hundreds of tasks): each one's key is made
-        # once, and the lists it files tasks under are looked up once.
-        keys: dict[str, str] = {}
-        by_project, by_workflow = self._by_project, self._by_workflow
-        by_person, by_goal = self._by_person, self._by_goal
-        children, dependents = self._children, self._dependents
         projects_get, default_area = self.projects.get, self.default_area
+        by_project, by_workflow = self._by_project, self._by_workflow
         for task in self.tasks:
             task_id = task.id
             project = projects_get(task.project) if task.project else default_area
@@ -176,19 +185,24 @@ class Workspace:
             state = self._state[task_id] = states.get(status)
             category = self._category[task_id] = state.category if state else "todo"
             self._open[task_id] = category not in CLOSED_CATEGORIES
-            by_project[keys.get(project.id) or _key(keys, project.id)].append(task)
+            by_project[keys[project.id]].append(task)
             by_workflow[workflow.id].append(task)
-            for person in task.assignees:
-                by_person[keys.get(person) or _key(keys, person)].append(task)
-            for goal in task.goals:
-                by_goal[keys.get(goal) or _key(keys, goal)].append(task)
-            if task.parent:
-                children[keys.get(task.parent) or _key(keys, task.parent)].append(task)
-            for dependency in task.depends_on:
-                dependents[keys.get(dependency) or _key(keys, dependency)].append(task)
+        return workflow_of_project
 
-        used = {id_key(w.id): w for w in workflow_of_project.values()}
-        self._workflows_used = [used[key] for key in sorted(used)]
+    def _file_references(self, keys: _IdKeys) -> None:
+        """File every task under the ids it refers to: its people, its goals, its parent and
+        the tasks it depends on (whether or not they exist)."""
+        by_person, by_goal = self._by_person, self._by_goal
+        children, dependents = self._children, self._dependents
+        for task in self.tasks:
+            for person in task.assignees:
+                by_person[keys[person]].append(task)
+            for goal in task.goals:
+                by_goal[keys[goal]].append(task)
+            if task.parent:
+                children[keys[task.parent]].append(task)
+            for dependency in task.depends_on:
+                dependents[keys[dependency]].append(task)
 
     # -- relations --------------------------------------------------------------------------
 
@@ -311,6 +325,8 @@ class Workspace:
         return found
 
     def _work_progress(self, goal: Goal) -> tuple[int, int]:
+        """Done/total of the tasks linked to ``goal`` or to any of its sub-goals, each task
+        counted once."""
         seen: dict[str, Task] = {}
         stack, visited = [goal], set()
         while stack:
@@ -318,16 +334,23 @@ class Workspace:
             if current.id in visited:
                 continue
             visited.add(current.id)
-            for task in self.tasks_of_goal(current):
+            for task in self._linked_tasks(current):
                 seen[task.id] = task
-            for project in self.projects:
-                if any(id_key(g) == id_key(current.id) for g in project.goals):
-                    for task in self.tasks_of_project(project):
-                        seen[task.id] = task
-            stack.extend(
-                g for g in self.goals if g.parent and id_key(g.parent) == id_key(current.id)
-            )
+            stack.extend(self._sub_goals(current))
         return self.progress(seen.values())
+
+    def _linked_tasks(self, goal: Goal) -> list[Task]:
+        """The tasks linked to ``goal`` itself: its own, then its projects'."""
+        tasks = self.tasks_of_goal(goal)
+        goal_key = id_key(goal.id)
+        for project in self.projects:
+            if any(id_key(g) == goal_key for g in project.goals):
+                tasks.extend(self.tasks_of_project(project))
+        return tasks
+
+    def _sub_goals(self, goal: Goal) -> list[Goal]:
+        goal_key = id_key(goal.id)
+        return [g for g in self.goals if g.parent and id_key(g.parent) == goal_key]
 
     def items(self) -> Iterator[tuple[str, Item]]:
         for kind, registry in self.registries():
