@@ -142,55 +142,89 @@ def parse(text: str, custom_keys: Iterable[str] = ()) -> Query:
         scanner.skip_space()
         if scanner.at_end():
             break
-        start = scanner.pos
-        negated = scanner.peek("-") and scanner.pos + 1 < len(text)
-        if negated:
-            scanner.pos += 1
-        word_start = scanner.pos
-        match = _KEY.match(text, scanner.pos)
-        if match is None or scanner.peek('"'):
-            value = scanner.value()
-            if not value:
-                raise QueryError(
-                    f"unexpected '{text[scanner.pos]}' at character {start + 1}", start
-                )
-            terms.append(Term(None, (value,), "=", negated))
-            continue
-        key = match.group(1)
-        key = ALIASES.get(key, key) or key
-        if key not in known:
-            close = difflib.get_close_matches(key, sorted(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise QueryError(f"unknown query key '{key}'{hint}", word_start)
-        scanner.pos = match.end()
-        if key == "sort":
-            value = scanner.value()
-            if value not in SORT_KEYS and value not in custom_keys:
-                raise QueryError(
-                    f"cannot sort by '{value}'; sort keys: {', '.join(SORT_KEYS)}", scanner.pos
-                )
-            sorts.append(Sort(value, negated))
-            continue
-        op = next((o for o in OPERATORS if scanner.peek(o)), "=")
-        if op != "=" or scanner.peek("="):
-            scanner.pos += len(op)
-        values = [scanner.value()]
-        if op == "=" and scanner.peek(".."):
-            scanner.pos += 2
-            values.append(scanner.value())
-            op = ".."
+        part = _read_part(scanner, known, custom_keys)
+        if isinstance(part, Sort):
+            sorts.append(part)
         else:
-            while scanner.peek(","):
-                scanner.pos += 1
-                values.append(scanner.value())
-        if any(v == "" for v in values):
-            raise QueryError(f"'{key}:' needs a value", scanner.pos)
-        if op != "=" and key not in ORDERED_KEYS and key not in custom_keys:
-            raise QueryError(f"'{key}' cannot be compared with {op}", word_start)
-        if op != "=" and len(values) > 1 and op != "..":
-            raise QueryError(f"'{key}:{op}' takes one value", word_start)
-        terms.append(Term(key, tuple(values), op, negated))
+            terms.append(part)
     return Query(tuple(terms), tuple(sorts))
+
+
+def _read_part(scanner: _Scanner, known: set[str], custom_keys: tuple[str, ...]) -> Term | Sort:
+    """The term or sort at the scanner's position (past any space): free text, ``sort:…``,
+    or ``key:…`` with its operator and values; a leading ``-`` negates it."""
+    text = scanner.text
+    start = scanner.pos
+    negated = scanner.peek("-") and scanner.pos + 1 < len(text)
+    if negated:
+        scanner.pos += 1
+    word_start = scanner.pos
+    match = _KEY.match(text, scanner.pos)
+    if match is None or scanner.peek('"'):
+        return _free_text(scanner, start, negated)
+    key = _known_key(match.group(1), known, word_start)
+    scanner.pos = match.end()
+    if key == "sort":
+        return _sort(scanner, custom_keys, negated)
+    return _key_term(scanner, key, custom_keys, negated, word_start)
+
+
+def _free_text(scanner: _Scanner, start: int, negated: bool) -> Term:
+    value = scanner.value()
+    if not value:
+        raise QueryError(
+            f"unexpected '{scanner.text[scanner.pos]}' at character {start + 1}", start
+        )
+    return Term(None, (value,), "=", negated)
+
+
+def _known_key(word: str, known: set[str], position: int) -> str:
+    """The key ``word`` names (an alias gives the key it stands for), if the query knows it."""
+    key = ALIASES.get(word, word) or word
+    if key not in known:
+        close = difflib.get_close_matches(key, sorted(known), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise QueryError(f"unknown query key '{key}'{hint}", position)
+    return key
+
+
+def _sort(scanner: _Scanner, custom_keys: tuple[str, ...], descending: bool) -> Sort:
+    value = scanner.value()
+    if value not in SORT_KEYS and value not in custom_keys:
+        raise QueryError(
+            f"cannot sort by '{value}'; sort keys: {', '.join(SORT_KEYS)}", scanner.pos
+        )
+    return Sort(value, descending)
+
+
+def _key_term(
+    scanner: _Scanner, key: str, custom_keys: tuple[str, ...], negated: bool, word_start: int
+) -> Term:
+    """The operator and values after ``key:``, which must suit the key."""
+    op, values = _operator_and_values(scanner)
+    if any(v == "" for v in values):
+        raise QueryError(f"'{key}:' needs a value", scanner.pos)
+    if op != "=" and key not in ORDERED_KEYS and key not in custom_keys:
+        raise QueryError(f"'{key}' cannot be compared with {op}", word_start)
+    if op != "=" and len(values) > 1 and op != "..":
+        raise QueryError(f"'{key}:{op}' takes one value", word_start)
+    return Term(key, tuple(values), op, negated)
+
+
+def _operator_and_values(scanner: _Scanner) -> tuple[str, list[str]]:
+    """``>=v``, ``<v``…, a range ``a..b`` (the operator ``..``) or ``a,b,c`` (``=``)."""
+    op = next((o for o in OPERATORS if scanner.peek(o)), "=")
+    if op != "=" or scanner.peek("="):
+        scanner.pos += len(op)
+    values = [scanner.value()]
+    if op == "=" and scanner.peek(".."):
+        scanner.pos += 2
+        values.append(scanner.value())
+        return "..", values
+    while scanner.peek(","):
+        scanner.pos += 1
+        values.append(scanner.value())
+    return op, values
 
 
 # -- evaluation ---------------------------------------------------------------------------------
@@ -258,27 +292,35 @@ def _ordered_values(ws: Workspace, key: str, values: tuple[str, ...]) -> tuple[A
     return tuple(out)
 
 
-def _set_values(ws: Workspace, key: str, task: Task) -> Iterable[str]:
-    if key == "id":
-        return (task.id,)
-    if key == "status":
-        return (ws.status_of(task),)
-    if key == "category":
-        return (ws.category(task),)
-    if key == "assignee":
-        return task.assignees
-    if key == "project":
-        return (ws.project_of(task).id,)
-    if key == "label":
-        return task.labels
-    if key == "goal":
-        return task.goals
-    if key == "kind":
-        return (ws.project_of(task).kind,)
-    if key in ("milestone", "parent", "repeat", "title"):
-        value = getattr(task, key)
-        return (value,) if value else ()
-    value = task.extra.get(key)
+# What a ``key:value`` term matches against, for the keys that are not a custom key.
+_SET_VALUES: dict[str, Callable[[Workspace, Task], Iterable[str]]] = {
+    "id": lambda ws, task: (task.id,),
+    "status": lambda ws, task: (ws.status_of(task),),
+    "category": lambda ws, task: (ws.category(task),),
+    "assignee": lambda ws, task: task.assignees,
+    "project": lambda ws, task: (ws.project_of(task).id,),
+    "label": lambda ws, task: task.labels,
+    "goal": lambda ws, task: task.goals,
+    "kind": lambda ws, task: (ws.project_of(task).kind,),
+}
+_OPTIONAL_TEXT_KEYS = ("milestone", "parent", "repeat", "title")
+
+
+def _set_values(key: str) -> Callable[[Workspace, Task], Iterable[str]]:
+    """How to read the values that a ``key:value`` term matches against from a task."""
+    values_of = _SET_VALUES.get(key)
+    if values_of is not None:
+        return values_of
+    if key in _OPTIONAL_TEXT_KEYS:
+        return lambda ws, task: _optional_text(getattr(task, key))
+    return lambda ws, task: _custom_values(task.extra.get(key))
+
+
+def _optional_text(value: str | None) -> tuple[str, ...]:
+    return (value,) if value else ()
+
+
+def _custom_values(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(str(v) for v in value)
     return (str(value),) if value is not None else ()
@@ -310,32 +352,59 @@ def _has(ws: Workspace, key: str, task: Task) -> bool:
 def _term_predicate(ws: Workspace, term: Term) -> Predicate:
     key, values = term.key, term.values
     if key is None:
-        needle = values[0].casefold()
-        return lambda t: (
-            needle in t.id.casefold() or needle in t.title.casefold() or needle in t.body.casefold()
-        )
+        return _text_predicate(values[0])
     if key == "is":
-        for flag in values:
-            if flag not in IS_VALUES:
-                raise QueryError(f"unknown is:{flag}; use one of {', '.join(IS_VALUES)}")
-        return lambda t: any(_is(ws, flag, t) for flag in values)
+        return _is_predicate(ws, values)
     if key in ("has", "no"):
-        custom = set(ws.config.custom_fields)
-        for name in values:
-            if name not in HAS_KEYS and name not in custom:
-                raise QueryError(f"unknown {key}:{name}; use one of {', '.join(HAS_KEYS)}")
-        present = lambda t: any(_has(ws, name, t) for name in values)  # noqa: E731
-        return present if key == "has" else (lambda t: not present(t))
+        return _has_predicate(ws, key, values)
     if key in ORDERED_KEYS:
-        right = _ordered_values(ws, key, values)
-        return lambda t: _compare(term.op, _ordered(ws, key, t), right)
+        return _ordered_predicate(ws, key, term.op, values)
     if key in ws.config.custom_fields and term.op != "=":
         return lambda t: _compare(term.op, t.extra.get(key), values)
-    wanted = {id_key(v) for v in values}
     if key == "title":
-        needles = [v.casefold() for v in values]
-        return lambda t: any(n in t.title.casefold() for n in needles)
-    return lambda t: any(id_key(str(v)) in wanted for v in _set_values(ws, key, t))
+        return _title_predicate(values)
+    return _set_predicate(ws, key, values)
+
+
+def _text_predicate(text: str) -> Predicate:
+    needle = text.casefold()
+    return lambda t: (
+        needle in t.id.casefold() or needle in t.title.casefold() or needle in t.body.casefold()
+    )
+
+
+def _ordered_predicate(ws: Workspace, key: str, op: str, values: tuple[str, ...]) -> Predicate:
+    right = _ordered_values(ws, key, values)
+    return lambda t: _compare(op, _ordered(ws, key, t), right)
+
+
+def _title_predicate(values: tuple[str, ...]) -> Predicate:
+    needles = [v.casefold() for v in values]
+    return lambda t: any(n in t.title.casefold() for n in needles)
+
+
+def _set_predicate(ws: Workspace, key: str, values: tuple[str, ...]) -> Predicate:
+    """Some value of the task's ``key`` is one of ``values`` (ids compare as ids do)."""
+    wanted = {id_key(v) for v in values}
+    values_of = _set_values(key)
+    return lambda t: any(id_key(str(v)) in wanted for v in values_of(ws, t))
+
+
+def _is_predicate(ws: Workspace, flags: tuple[str, ...]) -> Predicate:
+    for flag in flags:
+        if flag not in IS_VALUES:
+            raise QueryError(f"unknown is:{flag}; use one of {', '.join(IS_VALUES)}")
+    return lambda t: any(_is(ws, flag, t) for flag in flags)
+
+
+def _has_predicate(ws: Workspace, key: str, names: tuple[str, ...]) -> Predicate:
+    """``has:``: some of the keys hold a value; ``no:``: none does."""
+    custom = set(ws.config.custom_fields)
+    for name in names:
+        if name not in HAS_KEYS and name not in custom:
+            raise QueryError(f"unknown {key}:{name}; use one of {', '.join(HAS_KEYS)}")
+    present = lambda t: any(_has(ws, name, t) for name in names)  # noqa: E731
+    return present if key == "has" else (lambda t: not present(t))
 
 
 def _natural(text: str) -> tuple[Any, ...]:
@@ -372,19 +441,25 @@ def select(ws: Workspace, query: Query | str) -> list[Task]:
     """The tasks that match, in the query's order (default: by id, naturally)."""
     if isinstance(query, str):
         query = parse(query, ws.config.custom_fields)
-    predicates = []
-    for term in query.terms:
-        predicate = _term_predicate(ws, term)
-        if term.negated:
-            predicate = (lambda p: lambda t: not p(t))(predicate)
-        predicates.append(predicate)
+    predicates = [_predicate(ws, term) for term in query.terms]
     tasks = [t for t in ws.tasks if all(p(t) for p in predicates)]
     tasks.sort(key=lambda t: _natural(t.id))
     for sort in reversed(query.sorts):
-        key = _sort_key(ws, sort.key)
-        # Missing values sort last in either direction.
-        present = [t for t in tasks if key(t) is not None]
-        missing = [t for t in tasks if key(t) is None]
-        present.sort(key=key, reverse=sort.descending)
-        tasks = present + missing
+        tasks = _sorted(ws, tasks, sort)
     return tasks
+
+
+def _predicate(ws: Workspace, term: Term) -> Predicate:
+    predicate = _term_predicate(ws, term)
+    if term.negated:
+        return lambda t: not predicate(t)
+    return predicate
+
+
+def _sorted(ws: Workspace, tasks: list[Task], sort: Sort) -> list[Task]:
+    """``tasks`` sorted (stably) by one key; missing values sort last in either direction."""
+    key = _sort_key(ws, sort.key)
+    present = [t for t in tasks if key(t) is not None]
+    missing = [t for t in tasks if key(t) is None]
+    present.sort(key=key, reverse=sort.descending)
+    return present + missing
