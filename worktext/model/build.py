@@ -232,23 +232,9 @@ def build_workflow(
         )
         for entry in _unique(complete, "state", converter)
     ]
-    seen = {state.id for state in states}
     transitions = values.get("transitions")
     if transitions is not None:
-        for src, targets in transitions.items():
-            for index, dst in enumerate((src, *targets)):
-                if dst not in seen:
-                    path = ("transitions", src) if index == 0 else ("transitions", src, index - 1)
-                    converter.report(
-                        path,
-                        "unknown-state",
-                        f"transition names '{dst}', which is not a state of this workflow",
-                        "states: " + ", ".join(sorted(seen)),
-                        at_key=index == 0,
-                    )
-        transitions = {
-            src: tuple(t for t in targets if t in seen) for src, targets in transitions.items()
-        }
+        transitions = _known_transitions(transitions, {state.id for state in states}, converter)
     if not states and "states" in values:
         converter.report(("states",), "missing-field", "a workflow needs at least one state", "")
     return Workflow(
@@ -259,6 +245,25 @@ def build_workflow(
         transitions=transitions,
         body=source.body,
     )
+
+
+def _known_transitions(
+    transitions: dict[str, tuple[str, ...]], states: set[str], converter: Converter
+) -> dict[str, tuple[str, ...]]:
+    """The transitions between known states; a transition from or to a state that the
+    workflow does not have is reported and left out."""
+    for src, targets in transitions.items():
+        for index, dst in enumerate((src, *targets)):
+            if dst not in states:
+                path = ("transitions", src) if index == 0 else ("transitions", src, index - 1)
+                converter.report(
+                    path,
+                    "unknown-state",
+                    f"transition names '{dst}', which is not a state of this workflow",
+                    "states: " + ", ".join(sorted(states)),
+                    at_key=index == 0,
+                )
+    return {src: tuple(t for t in targets if t in states) for src, targets in transitions.items()}
 
 
 def build_template(
@@ -280,14 +285,7 @@ def build_template(
     for entry in values.get("tasks", ()):
         if "key" not in entry or "title" not in entry:
             continue
-        for index, dep in enumerate(entry.get("depends_on", ())):
-            if dep not in keys:
-                converter.report(
-                    (*entry["_path"], "depends_on", index),
-                    "dangling-reference",
-                    f"'{dep}' is not a task key of this template",
-                    "keys: " + ", ".join(sorted(k for k in keys if k)),
-                )
+        _check_template_dependencies(entry, keys, converter)
         tasks.append(
             TemplateTask(
                 key=entry["key"],
@@ -309,6 +307,20 @@ def build_template(
         extra=extra,
         body=source.body,
     )
+
+
+def _check_template_dependencies(
+    entry: dict[str, Any], keys: set[str | None], converter: Converter
+) -> None:
+    """Report each ``depends_on`` of a template's task that is not a task key of it."""
+    for index, dep in enumerate(entry.get("depends_on", ())):
+        if dep not in keys:
+            converter.report(
+                (*entry["_path"], "depends_on", index),
+                "dangling-reference",
+                f"'{dep}' is not a task key of this template",
+                "keys: " + ", ".join(sorted(k for k in keys if k)),
+            )
 
 
 def build_person(
