@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from worktext import __version__
+from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Goal, Person, Project, Task, Template, Workflow
 from worktext.model.values import format_hours
 from worktext.model.workspace import Workspace
@@ -167,7 +168,7 @@ def index_document(ws: Workspace, tasks: bool = True) -> dict[str, Any]:
     """Everything in the workspace, deterministic for a given workspace and ``today``.
     ``tasks=False`` leaves the task records out (an empty list; the site adds its own)."""
     workflows = list(ws.workflows)
-    if ws.default_workflow.builtin:
+    if ws.default_workflow.builtin:  # no file declares it, but tasks follow it
         workflows.append(ws.default_workflow)
     return {
         "version": INDEX_VERSION,
@@ -181,26 +182,21 @@ def index_document(ws: Workspace, tasks: bool = True) -> dict[str, Any]:
         },
         "tasks": [task_record(ws, t) for t in ws.tasks] if tasks else [],
         "projects": [project_record(ws, p) for p in ws.all_projects()],
-        "workflows": [
-            workflow_record(w)
-            for w in [
-                *ws.workflows,
-                *([ws.default_workflow] if ws.default_workflow.builtin else []),
-            ]
-        ],
+        "workflows": [workflow_record(w) for w in workflows],
         "templates": [template_record(ws, t) for t in ws.templates],
         "people": [person_record(ws, p) for p in ws.people],
         "goals": [goal_record(ws, g) for g in ws.goals],
-        "diagnostics": [
-            {
-                "path": d.path,
-                "line": d.line,
-                "column": d.column,
-                "severity": d.severity,
-                "code": d.code,
-                "message": d.message,
-                "hint": d.hint,
-            }
-            for d in ws.diagnostics
-        ],
+        "diagnostics": [diagnostic_record(d) for d in ws.diagnostics],
+    }
+
+
+def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {
+        "path": diagnostic.path,
+        "line": diagnostic.line,
+        "column": diagnostic.column,
+        "severity": diagnostic.severity,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "hint": diagnostic.hint,
     }
