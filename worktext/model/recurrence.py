@@ -78,31 +78,46 @@ def simple_dates(text: str, first: dt.date, low: dt.date, high: dt.date) -> list
     body = _body(text)
     on_days = _ON_WEEKDAYS.fullmatch(body)
     if on_days is not None:  # every such weekday after ``first``: ``low`` is after it
-        week = dt.timedelta(days=7)
-        found = []
-        for weekday in {_WEEKDAYS.index(name) for name in on_days.group(1).split(",")}:
-            day = low + dt.timedelta(days=(weekday - low.weekday()) % 7)
-            while day <= high:
-                found.append(day)
-                day += week
-        return sorted(found)
+        weekdays = {_WEEKDAYS.index(name) for name in on_days.group(1).split(",")}
+        return _weekday_dates(weekdays, low, high)
     match = _SIMPLE.fullmatch(body)
     if match is None:
         return None
     freq, every = match.group(1), int(match.group(2) or 1)
     if freq in ("DAILY", "WEEKLY"):
-        step = every * (7 if freq == "WEEKLY" else 1)
-        skip = max(0, -(-(low - first).days // step))  # steps to the first date on/after low
-        day = first + dt.timedelta(days=skip * step)
-        out = []
+        return _every_n_days(first, every * (7 if freq == "WEEKLY" else 1), low, high)
+    return _every_n_months(first, every * (12 if freq == "YEARLY" else 1), low, high)
+
+
+def _weekday_dates(weekdays: set[int], low: dt.date, high: dt.date) -> list[dt.date]:
+    """Every date ``low`` to ``high`` that falls on one of ``weekdays`` (Monday is 0)."""
+    week = dt.timedelta(days=7)
+    found: list[dt.date] = []
+    for weekday in weekdays:
+        day = low + dt.timedelta(days=(weekday - low.weekday()) % 7)
         while day <= high:
-            out.append(day)
-            day += dt.timedelta(days=step)
-        return out
-    months = every * (12 if freq == "YEARLY" else 1)
+            found.append(day)
+            day += week
+    return sorted(found)
+
+
+def _every_n_days(first: dt.date, step: int, low: dt.date, high: dt.date) -> list[dt.date]:
+    """``first`` and every ``step`` days after it, from ``low`` to ``high``."""
+    skip = max(0, -(-(low - first).days // step))  # steps to the first date on/after low
+    day = first + dt.timedelta(days=skip * step)
+    out: list[dt.date] = []
+    while day <= high:
+        out.append(day)
+        day += dt.timedelta(days=step)
+    return out
+
+
+def _every_n_months(first: dt.date, months: int, low: dt.date, high: dt.date) -> list[dt.date]:
+    """``first``'s day of every ``months``-th month after it, from ``low`` to ``high``; a
+    month without that day has no date."""
     index = first.year * 12 + first.month - 1
     index += max(0, (low.year * 12 + low.month - 1 - index) // months * months)
-    out = []
+    out: list[dt.date] = []
     while True:
         year, month = divmod(index, 12)
         if year > dt.MAXYEAR or dt.date(year, month + 1, 1) > high:
@@ -157,18 +172,25 @@ def occurrences(task: Task, start: dt.date, end: dt.date) -> list[Occurrence]:
     if task.due is not None and task.start is not None:
         gap = as_day(task.due) - as_day(task.start)
     low = max(start, first + dt.timedelta(days=1))
-    days = simple_dates(task.repeat, first, low, end)
-    if days is None:
-        rule = parse_rule(task.repeat, first)
-        moments = rule.between(
-            dt.datetime.combine(low, dt.time()), dt.datetime.combine(end, dt.time()), inc=True
-        )
-        days = [moment.date() for moment in moments]
     out = []
-    for day in days:
+    for day in rule_dates(task.repeat, first, low, end):
         if task.due is not None:
             begins = day - gap if gap is not None else None
             out.append(Occurrence(task.id, occurrence_id(task.id, day), day, begins, day))
         else:
             out.append(Occurrence(task.id, occurrence_id(task.id, day), day, day, None))
     return out
+
+
+def rule_dates(text: str, first: dt.date, low: dt.date, high: dt.date) -> list[dt.date]:
+    """The dates ``low`` to ``high`` of the rule ``text`` counted from ``first``: counted
+    directly for a simple rule, else dateutil's. Raises RecurrenceError for a rule that
+    cannot be read."""
+    days = simple_dates(text, first, low, high)
+    if days is not None:
+        return days
+    rule = parse_rule(text, first)
+    moments = rule.between(
+        dt.datetime.combine(low, dt.time()), dt.datetime.combine(high, dt.time()), inc=True
+    )
+    return [moment.date() for moment in moments]
