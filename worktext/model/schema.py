@@ -4,7 +4,7 @@ hints for unknown keys, the JSON Schemas of ``worktext schema`` and the format r
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -300,40 +300,50 @@ def _object_schema(fields: Mapping[str, Field]) -> dict[str, Any]:
 
 
 def _field_schema(spec: Field) -> dict[str, Any]:
-    out: dict[str, Any]
-    id_schema = {"type": "string", "pattern": ID_PATTERN_TEXT}
-    if spec.type == "string":
-        out = {"type": "string"}
-    elif spec.type == "id":
-        out = dict(id_schema)
-    elif spec.type == "ids":
-        out = {"oneOf": [id_schema, {"type": "array", "items": id_schema}]}
-    elif spec.type == "strings":
-        out = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
-    elif spec.type == "date":
-        out = {"type": "string", "pattern": DATE_PATTERN_TEXT}
-    elif spec.type == "duration":
-        out = {"type": "string", "pattern": DURATION_PATTERN_TEXT}
-    elif spec.type == "enum":
-        out = {"type": "string"}
-        if spec.choices:
-            out["enum"] = list(spec.choices)
-    elif spec.type == "integer":
-        out = {"type": "integer"}
-        if spec.minimum is not None:
-            out["minimum"] = spec.minimum
-    elif spec.type == "number":
-        out = {"type": "number"}
-    elif spec.type == "boolean":
-        out = {"type": "boolean"}
-    elif spec.type == "record":
-        out = _object_schema(spec.fields or {})
-    elif spec.type == "records":
-        out = {"type": "array", "items": _object_schema(spec.fields or {})}
-    elif spec.type == "map":
-        item = _field_schema(spec.item) if spec.item else {}
-        out = {"type": "object", "additionalProperties": item}
-    else:
-        out = {}
+    schema_of = _SCHEMA_OF.get(spec.type)
+    out = schema_of(spec) if schema_of is not None else {}  # "any": no constraint
     out["description"] = spec.doc
     return out
+
+
+def _id_schema() -> dict[str, Any]:
+    return {"type": "string", "pattern": ID_PATTERN_TEXT}
+
+
+def _enum_schema(spec: Field) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "string"}
+    if spec.choices:
+        out["enum"] = list(spec.choices)
+    return out
+
+
+def _integer_schema(spec: Field) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "integer"}
+    if spec.minimum is not None:
+        out["minimum"] = spec.minimum
+    return out
+
+
+def _map_schema(spec: Field) -> dict[str, Any]:
+    item = _field_schema(spec.item) if spec.item else {}
+    return {"type": "object", "additionalProperties": item}
+
+
+# The JSON Schema of a field, by its type (a new dict each time: the caller adds to it).
+_SCHEMA_OF: dict[str, Callable[[Field], dict[str, Any]]] = {
+    "string": lambda spec: {"type": "string"},
+    "id": lambda spec: _id_schema(),
+    "ids": lambda spec: {"oneOf": [_id_schema(), {"type": "array", "items": _id_schema()}]},
+    "strings": lambda spec: {
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    },
+    "date": lambda spec: {"type": "string", "pattern": DATE_PATTERN_TEXT},
+    "duration": lambda spec: {"type": "string", "pattern": DURATION_PATTERN_TEXT},
+    "enum": _enum_schema,
+    "integer": _integer_schema,
+    "number": lambda spec: {"type": "number"},
+    "boolean": lambda spec: {"type": "boolean"},
+    "record": lambda spec: _object_schema(spec.fields or {}),
+    "records": lambda spec: {"type": "array", "items": _object_schema(spec.fields or {})},
+    "map": _map_schema,
+}
