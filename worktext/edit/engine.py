@@ -43,14 +43,7 @@ class _Doc:
     @classmethod
     def read(cls, raw: bytes, relpath: str) -> _Doc:
         source = parse_bytes(raw, relpath)
-        errors = [p for p in source.problems if p.severity == "error"]
-        if source.data is None or errors:
-            first = errors[0] if errors else None
-            where = f" (line {first.span[0]}: {first.message})" if first else ""
-            raise EditError(
-                f"cannot edit {relpath}: its front matter cannot be read safely{where}. "
-                "Fix the file by hand first ('worktext check' shows the problems)."
-            )
+        _refuse_unreadable(source, relpath)
         root = source.values.get(())
         if source.data and root and _char_at(cls._lines(raw, source.bom), root) == "{":
             raise EditError(
@@ -87,6 +80,18 @@ class _Doc:
 
     def to_bytes(self, text: str) -> bytes:
         return (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
+
+
+def _refuse_unreadable(source: SourceFile, relpath: str) -> None:
+    """Raise EditError when the front matter could not be read, or not without an error."""
+    errors = [p for p in source.problems if p.severity == "error"]
+    if source.data is None or errors:
+        first = errors[0] if errors else None
+        where = f" (line {first.span[0]}: {first.message})" if first else ""
+        raise EditError(
+            f"cannot edit {relpath}: its front matter cannot be read safely{where}. "
+            "Fix the file by hand first ('worktext check' shows the problems)."
+        )
 
 
 def _char_at(lines: list[str], span: yamlpos.Span) -> str:
@@ -168,13 +173,19 @@ def remove_items(raw: bytes, relpath: str, key: str, items: Iterable[Any]) -> by
         return set_key(raw, relpath, key, kept)
     intended = copy.deepcopy(doc.data)
     intended[key] = kept
+    return _verify(doc, _splice(doc, _item_line_removals(doc, key, unwanted)), intended)
+
+
+def _item_line_removals(doc: _Doc, key: str, unwanted: list[Any]) -> list[tuple[int, int, str]]:
+    """The edits that remove the lines of each entry of the block list ``key`` that is one of
+    ``unwanted``."""
     edits = []
-    for index, entry in enumerate(old):
+    for index, entry in enumerate(doc.data[key]):
         if entry in unwanted:
             item_span = doc.source.values[(key, index)]
             start = doc.offset(item_span[0], 1)
             edits.append((start, doc.line_end(_value_end(doc, (key, index))[0]), ""))
-    return _verify(doc, _splice(doc, edits), intended)
+    return edits
 
 
 OPERATIONS: dict[str, Callable[[bytes, str, str, Any], bytes]] = {
@@ -334,29 +345,51 @@ def _insert_key(doc: _Doc, key: str, value: Any) -> str:
 
 
 def _replace_value(doc: _Doc, key: str, value: Any) -> str:
-    path = (key,)
-    span = doc.source.values[path]
+    was_block = _is_block_collection(doc, (key,))
+    if _writes_block_list(doc, key, value, was_block):
+        return _replace_with_block_list(doc, key, value, was_block)
+    return _replace_with_flow(doc, key, value, was_block)
+
+
+def _writes_block_list(doc: _Doc, key: str, value: Any, was_block: bool) -> bool:
+    """Whether the new value of ``key`` is written as a block list: a block list stays one
+    while it is given a non-empty list, and a list of mappings becomes one unless the old
+    value is written in flow style."""
     old = doc.data[key]
-    end = doc.offset(*_value_end(doc, path))
-    was_block = _is_block_collection(doc, path)
     keep_block = was_block and isinstance(old, list) and isinstance(value, list) and value
     wants_block = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
-    if keep_block or (wants_block and not _is_flow(doc, span)):
-        if was_block:
-            dash, key_indent = _block_indents(doc, key)
-            start = doc.offset(span[0], span[1])
-        else:
-            seq_indent = _sequence_indent(doc)
-            dash = _key_indent(doc) + (2 if seq_indent is None else seq_indent)
-            key_indent = dash + 2
-            start = _colon_after_key(doc, key)
-        lines = [line for item in value for line in _block_item_lines(item, dash, key_indent)]
-        if was_block:
-            return _splice(doc, [(start, end, "\n".join(lines)[dash:])])
-        end_line = _value_end(doc, path)[0]
-        after = doc.line_end(end_line)
-        return _splice(doc, [(start, end, ""), (after, after, "".join(f"{x}\n" for x in lines))])
-    quote = _quote_style(doc, span) if isinstance(old, str) else None
+    return bool(keep_block or (wants_block and not _is_flow(doc, doc.source.values[(key,)])))
+
+
+def _replace_with_block_list(doc: _Doc, key: str, value: list[Any], was_block: bool) -> str:
+    """The block list replaces the old one's items in place, or else the old value goes and
+    the list's lines follow the key's line, indented as the file indents its lists."""
+    path = (key,)
+    span = doc.source.values[path]
+    end = doc.offset(*_value_end(doc, path))
+    if was_block:
+        dash, key_indent = _block_indents(doc, key)
+        start = doc.offset(span[0], span[1])
+        lines = _block_list_lines(value, dash, key_indent)
+        return _splice(doc, [(start, end, "\n".join(lines)[dash:])])
+    seq_indent = _sequence_indent(doc)
+    dash = _key_indent(doc) + (2 if seq_indent is None else seq_indent)
+    start = _colon_after_key(doc, key)
+    lines = _block_list_lines(value, dash, dash + 2)
+    after = doc.line_end(_value_end(doc, path)[0])
+    return _splice(doc, [(start, end, ""), (after, after, "".join(f"{x}\n" for x in lines))])
+
+
+def _block_list_lines(value: list[Any], dash: int, key_indent: int) -> list[str]:
+    return [line for item in value for line in _block_item_lines(item, dash, key_indent)]
+
+
+def _replace_with_flow(doc: _Doc, key: str, value: Any, was_block: bool) -> str:
+    """The value in flow style (text in the old value's quotes), on the key's line."""
+    path = (key,)
+    span = doc.source.values[path]
+    end = doc.offset(*_value_end(doc, path))
+    quote = _quote_style(doc, span) if isinstance(doc.data[key], str) else None
     text = _flow(value, quote=quote)
     if was_block or span[0] != doc.source.keys[path][2]:
         return _splice(doc, [(_colon_after_key(doc, key), end, " " + text)])
@@ -413,15 +446,24 @@ def _scalar(value: Any, in_flow: bool = False, quote: str | None = None) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _number(value)
+    return _text(str(value), in_flow, quote)
+
+
+def _number(value: int | float) -> str:
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        return repr(value)
-    text = str(value)
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    return repr(value)
+
+
+def _text(text: str, in_flow: bool, quote: str | None) -> str:
+    """``text`` plain if it reads back so (and no quote is asked for), else in the quotes
+    asked for if they can hold it, else double-quoted."""
     if quote is None and _reads_back(text, text, in_flow):
         return text
     if quote == "'" and "\n" not in text and text.isprintable():
