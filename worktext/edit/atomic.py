@@ -95,28 +95,43 @@ def write_all(changes: list[Change]) -> None:
     try:
         for change in changes:
             temps.append(_write_temp(change))
-        with _locked([c.path for c in changes if c.before.exists]):
-            for change in changes:
-                _check_unchanged(change.before)
-            done: list[Change] = []
-            try:
-                for change, temp in zip(changes, temps, strict=True):
-                    _install(change, temp)
-                    done.append(change)
-            except BaseException:
-                _roll_back(done)
-                raise
+        _install_all(changes, temps)
         written = True
     finally:
-        for temp in temps:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
+        _remove_temps(temps)
         if not written:
-            for folder in sorted(new_folders, key=lambda f: len(f.parts), reverse=True):
-                with contextlib.suppress(OSError):
-                    folder.rmdir()  # only if empty: never removes anything else
+            _remove_empty_folders(new_folders)
     for folder in {c.path.parent for c in changes}:
         _fsync_dir(folder)
+
+
+def _install_all(changes: list[Change], temps: list[str]) -> None:
+    """Under the files' locks: check that none changed since it was read, then put each temp
+    file in place; if one fails, put back the files already replaced."""
+    with _locked([c.path for c in changes if c.before.exists]):
+        for change in changes:
+            _check_unchanged(change.before)
+        done: list[Change] = []
+        try:
+            for change, temp in zip(changes, temps, strict=True):
+                _install(change, temp)
+                done.append(change)
+        except BaseException:
+            _roll_back(done)
+            raise
+
+
+def _remove_temps(temps: list[str]) -> None:
+    for temp in temps:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+
+
+def _remove_empty_folders(folders: set[Path]) -> None:
+    """Remove the folders that are empty, deepest first: never anything else."""
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only if empty: never removes anything else
 
 
 def _missing_folders(changes: list[Change]) -> set[Path]:

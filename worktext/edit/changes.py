@@ -17,6 +17,7 @@ from worktext.load.yamlpos import parse as parse_yaml
 from worktext.load.yamlpos import resolve_plain
 from worktext.model.build import build_file
 from worktext.model.convert import Converter
+from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Item
 from worktext.model.schema import ID_PATTERN, KIND_FIELDS, Field
 from worktext.model.values import ValueError_, parse_date
@@ -80,10 +81,38 @@ def check_values(
     and references to items that do not exist (unless ``force``), as one WorktextError."""
     source = parse_bytes(raw, relpath)
     data = source.data or {}
-    fields = fields_of(ws, kind)
     keys = set(data) if keys is None else keys
     converter = Converter(source, ws.config.units)
-    problems: list[str] = []
+    problems = _check_keys(ws, kind, data, keys, converter, force, pending or set())
+    problems += [_explained(d) for d in converter.diagnostics if d.code == "unknown-key"]
+    errors = [_explained(d) for d in converter.diagnostics if d.severity == "error"]
+    if errors or problems:
+        raise _refusal(relpath, errors, problems)
+
+
+def _refusal(relpath: str, errors: list[str], problems: list[str]) -> WorktextError:
+    """One error for everything wrong with the new file; ``problems`` are what ``--force``
+    would let through."""
+    hint = ["(--force writes unknown keys and missing references)"] if problems else []
+    return WorktextError(
+        f"{relpath}: nothing was written:\n  " + "\n  ".join(errors + problems + hint)
+    )
+
+
+def _check_keys(
+    ws: Workspace,
+    kind: str,
+    data: dict[str, Any],
+    keys: set[str],
+    converter: Converter,
+    force: bool,
+    pending: set[str],
+) -> list[str]:
+    """Read each of ``keys`` that ``data`` holds with the converter, which collects what is
+    wrong with it, and list the references to items that do not exist; with ``force``,
+    neither unknown keys nor references are checked."""
+    fields = fields_of(ws, kind)
+    dangling: list[str] = []
     for key in sorted(keys):
         if key not in data:
             continue
@@ -94,22 +123,14 @@ def check_values(
             continue
         converter.value(spec, data[key], (key,), key)
         if not force and spec.ref in REF_REGISTRIES:
-            problems.extend(_dangling(ws, spec.ref, key, data[key], pending or set()))
-    problems += [
-        f"{d.message}" + (f" ({d.hint})" if d.hint else "")
-        for d in converter.diagnostics
-        if d.code == "unknown-key"
-    ]
-    errors = [
-        f"{d.message}" + (f" ({d.hint})" if d.hint else "")
-        for d in converter.diagnostics
-        if d.severity == "error"
-    ]
-    if errors or problems:
-        hint = ["(--force writes unknown keys and missing references)"] if problems else []
-        raise WorktextError(
-            f"{relpath}: nothing was written:\n  " + "\n  ".join(errors + problems + hint)
-        )
+            dangling.extend(_dangling(ws, spec.ref, key, data[key], pending))
+    return dangling
+
+
+def _explained(diagnostic: Diagnostic) -> str:
+    """The diagnostic's message, with its hint in brackets when it has one."""
+    hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
+    return f"{diagnostic.message}{hint}"
 
 
 def _dangling(ws: Workspace, ref: str, key: str, value: Any, pending: set[str]) -> Iterable[str]:
@@ -132,20 +153,30 @@ def coerce(spec: Field | None, key: str, text: str, old: Any, today: dt.date) ->
         return text
     kind = spec.type
     if kind in ("ids", "strings"):
-        items = _yaml_list(text) if text.startswith("[") else [t.strip() for t in text.split(",")]
-        items = [item for item in items if item != ""]
-        wants_list = len(items) != 1 or isinstance(old, list) or kind == "strings"
-        return items if wants_list else items[0]
+        return _list_value(kind, text, old)
     if kind in ("integer", "number", "boolean"):
         return resolve_plain(text)
     if kind == "date":
         return date_text(text, today)
     if kind in ("record", "records", "map", "any"):
-        parsed = parse_yaml(f"v: {text}")
-        if not parsed.ok:
-            raise WorktextError(f"'{key}={text}' is not a YAML value")
-        return parsed.data["v"]
+        return _yaml_value(key, text)
     return text
+
+
+def _list_value(kind: str, text: str, old: Any) -> Any:
+    """``a,b`` or ``[a, b]`` as a list; a single id stays one value unless the key held a
+    list (``strings`` are always a list)."""
+    items = _yaml_list(text) if text.startswith("[") else [t.strip() for t in text.split(",")]
+    items = [item for item in items if item != ""]
+    wants_list = len(items) != 1 or isinstance(old, list) or kind == "strings"
+    return items if wants_list else items[0]
+
+
+def _yaml_value(key: str, text: str) -> Any:
+    parsed = parse_yaml(f"v: {text}")
+    if not parsed.ok:
+        raise WorktextError(f"'{key}={text}' is not a YAML value")
+    return parsed.data["v"]
 
 
 def _yaml_list(text: str) -> list[Any]:
