@@ -24,7 +24,7 @@ from typing import Any
 
 from worktext.edit import ids
 from worktext.errors import WorktextError
-from worktext.model.items import Project, Template
+from worktext.model.items import Project, Template, TemplateTask
 from worktext.model.values import format_hours
 from worktext.model.workspace import Workspace
 
@@ -68,6 +68,14 @@ def next_workday(day: dt.date) -> dt.date:
 
 def resolve_params(template: Template, given: Mapping[str, str]) -> dict[str, str]:
     """The template's parameters with defaults applied; refuses unknown or missing ones."""
+    _refuse_unknown_params(template, given)
+    values = {p.name: p.default for p in template.params if p.default is not None}
+    values.update(given)
+    _refuse_missing_params(template, values)
+    return values
+
+
+def _refuse_unknown_params(template: Template, given: Mapping[str, str]) -> None:
     declared = {p.name for p in template.params}
     unknown = sorted(set(given) - declared - set(BUILTIN_PARAMS))
     if unknown:
@@ -76,8 +84,11 @@ def resolve_params(template: Template, given: Mapping[str, str]) -> dict[str, st
             f"template '{template.id}' has no parameter {', '.join(map(repr, unknown))}; "
             f"its parameters: {known}"
         )
-    values = {p.name: p.default for p in template.params if p.default is not None}
-    values.update(given)
+
+
+def _refuse_missing_params(template: Template, values: Mapping[str, str]) -> None:
+    """Refuse a required parameter without a value (``start`` and ``project`` always get
+    one)."""
     missing = [p.name for p in template.params if p.required and not values.get(p.name)]
     missing = [name for name in missing if name not in BUILTIN_PARAMS]
     if missing:
@@ -85,7 +96,6 @@ def resolve_params(template: Template, given: Mapping[str, str]) -> dict[str, st
             f"template '{template.id}' needs {', '.join(map(repr, missing))}; "
             f"give it with --set {missing[0]}=VALUE"
         )
-    return values
 
 
 def plan(
@@ -103,55 +113,84 @@ def plan(
     start = next_workday(start)
     values = resolve_params(template, given)
     values["start"] = start.isoformat()
-    planned: list[Planned] = []
     new_project = project_id is None
-    if project_id is None:
-        title = fill(template.title, values)
-        project_id = ids.unique_slug([p.id for p in ws.all_projects()], title)
-        project = Project(project_id, "", title)
-    else:
-        found = ws.projects.get(project_id)
-        if found is None and project_id.lower() != ws.default_area.id.lower():
-            raise WorktextError(f"no project or area with id '{project_id}'")
-        project = found or ws.default_area
-        project_id = project.id
-    values["project"] = project_id
+    project = _target_project(ws, template, values, project_id)
+    values["project"] = project.id
     task_ids = ids.new_ids(ws, len(template.tasks), project)
     by_key = {task.key: task_id for task, task_id in zip(template.tasks, task_ids, strict=True)}
     hours_per_day = ws.config.units.hours_per_day
-    last_due = start
     tasks: list[Planned] = []
     for task, task_id in zip(template.tasks, task_ids, strict=True):
-        begins = add_workdays(start, math.floor(task.offset))
-        data: dict[str, Any] = {"title": fill(task.title, values), "project": project_id}
-        if task.assignee:
-            data["assignee"] = _filled_id(fill(task.assignee, values), template, task.key)
-        data["created"] = today
-        data["start"] = begins
-        if task.duration is not None:
-            due = add_workdays(begins, max(1, math.ceil(task.duration)) - 1)
-            data["due"] = due
-            last_due = max(last_due, due)
-        if task.estimate is not None:
-            data["estimate"] = format_hours(task.estimate, hours_per_day)
-        if task.depends_on:
-            data["depends_on"] = [by_key[key] for key in task.depends_on if key in by_key]
-        if task.labels:
-            data["labels"] = list(task.labels)
-        path = ids.item_path(ws, "task", task_id, project_id)
+        data = _task_data(template, task, values, by_key, start, today, hours_per_day)
+        path = ids.item_path(ws, "task", task_id, project.id)
         tasks.append(Planned("task", task_id, path, data))
     if new_project:
-        data = {
-            "title": project.title,
-            "kind": "project",
-            "status": "active",
-            "start": start,
-            "deadline": last_due,
-        }
-        body = f"Created from the template `{template.id}` on {today.isoformat()}.\n"
-        path = ws.config.folder("project") / f"{project_id}.md"
-        planned.append(Planned("project", project_id, path, data, body))
-    return planned + tasks
+        return [_project_file(ws, template, project, start, tasks, today), *tasks]
+    return tasks
+
+
+def _target_project(
+    ws: Workspace, template: Template, values: Mapping[str, str], project_id: str | None
+) -> Project:
+    """The project the tasks go to: a new one (not a file yet) titled after the template
+    when ``project_id`` is None, else the existing project or area it names."""
+    if project_id is None:
+        title = fill(template.title, values)
+        return Project(ids.unique_slug([p.id for p in ws.all_projects()], title), "", title)
+    found = ws.projects.get(project_id)
+    if found is None and project_id.lower() != ws.default_area.id.lower():
+        raise WorktextError(f"no project or area with id '{project_id}'")
+    return found or ws.default_area
+
+
+def _task_data(
+    template: Template,
+    task: TemplateTask,
+    values: Mapping[str, str],
+    by_key: Mapping[str, str],
+    start: dt.date,
+    today: dt.date,
+    hours_per_day: float,
+) -> dict[str, Any]:
+    """The front matter of one planned task, its keys in the order they are written."""
+    begins = add_workdays(start, math.floor(task.offset))
+    data: dict[str, Any] = {"title": fill(task.title, values), "project": values["project"]}
+    if task.assignee:
+        data["assignee"] = _filled_id(fill(task.assignee, values), template, task.key)
+    data["created"] = today
+    data["start"] = begins
+    if task.duration is not None:
+        data["due"] = add_workdays(begins, max(1, math.ceil(task.duration)) - 1)
+    if task.estimate is not None:
+        data["estimate"] = format_hours(task.estimate, hours_per_day)
+    if task.depends_on:
+        data["depends_on"] = [by_key[key] for key in task.depends_on if key in by_key]
+    if task.labels:
+        data["labels"] = list(task.labels)
+    return data
+
+
+def _project_file(
+    ws: Workspace,
+    template: Template,
+    project: Project,
+    start: dt.date,
+    tasks: list[Planned],
+    today: dt.date,
+) -> Planned:
+    """The new project's file: active from ``start``, its deadline the last task's due date
+    (``start`` when no task has one)."""
+    deadline = max([start, *(task.data["due"] for task in tasks if "due" in task.data)])
+    data = {
+        "title": project.title,
+        "kind": "project",
+        "status": "active",
+        "start": start,
+        "deadline": deadline,
+    }
+    body = f"Created from the template `{template.id}` on {today.isoformat()}.\n"
+    path = ws.config.folder("project") / f"{project.id}.md"
+    return Planned("project", project.id, path, data, body)
 
 
 def _filled_id(value: str, template: Template, key: str) -> str:
