@@ -77,14 +77,7 @@ def init(target: str | Path, bare: bool = False, git: bool = True) -> InitResult
     if root.exists() and not root.is_dir():
         raise WorktextError(f"{root} exists and is not a folder")
     files = plan(root, bare)
-    existing = [path for path in files if path.exists() or path.is_symlink()]
-    if existing:
-        shown = ", ".join(str(p.relative_to(root)) for p in existing[:5])
-        more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
-        raise WorktextError(
-            f"{root} already has {shown}{more}; nothing was written. "
-            "Choose an empty folder, or move those files away."
-        )
+    _refuse_existing(root, [path for path in files if path.exists() or path.is_symlink()])
     changes = [
         atomic.Change(atomic.Snapshot(path, None, atomic.ABSENT, mode), content)
         for path, (content, mode) in files.items()
@@ -92,12 +85,29 @@ def init(target: str | Path, bare: bool = False, git: bool = True) -> InitResult
     atomic.write_all(changes)
     result = InitResult(root, sorted(files))
     if git and not in_repository(root):
-        try:
-            run(root, ["init", "--quiet"])
-            result.git_initialised = True
-        except GitError as error:  # the workspace works without git; history needs it
-            log.warning("no git repository made: %s", error.message)
+        result.git_initialised = _git_init(root)
     return result
+
+
+def _refuse_existing(root: Path, existing: list[Path]) -> None:
+    """Refuse to start a workspace over files that are there already (naming five)."""
+    if existing:
+        shown = ", ".join(str(p.relative_to(root)) for p in existing[:5])
+        more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
+        raise WorktextError(
+            f"{root} already has {shown}{more}; nothing was written. "
+            "Choose an empty folder, or move those files away."
+        )
+
+
+def _git_init(root: Path) -> bool:
+    """Make ``root`` a git repository; False, with a warning, when git fails."""
+    try:
+        run(root, ["init", "--quiet"])
+    except GitError as error:  # the workspace works without git; history needs it
+        log.warning("no git repository made: %s", error.message)
+        return False
+    return True
 
 
 def in_repository(folder: Path) -> bool:
