@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from worktext.model.items import Task, TimeEntry
 
@@ -56,15 +56,41 @@ def timesheet(
     order: Callable[[Hashable], Any] | None = None,
 ) -> Timesheet:
     """A timesheet of ``(row, entry)`` pairs: the ``recent`` latest weeks that have hours."""
+    cells = _hours_by_cell(entries)
+    all_weeks = sorted({week for _, week in cells})
+    shown = all_weeks[-recent:] if recent > 0 else all_weeks
+    first_shown = shown[0] if shown else None
+    rows = sorted({row for row, _ in cells}, key=order or _default_order)
+    earlier, row_totals, week_totals = _totals(cells, first_shown)
+    visible = {k: v for k, v in cells.items() if first_shown and k[1] >= first_shown}
+    return Timesheet(
+        weeks=shown,
+        rows=rows,
+        cells=_rounded(visible),
+        earlier=_rounded(earlier),
+        row_totals=_rounded(row_totals),
+        week_totals=_rounded(week_totals),
+        earlier_total=round(sum(earlier.values()), 6),
+        total=round(sum(row_totals.values()), 6),
+    )
+
+
+def _hours_by_cell(
+    entries: Iterable[tuple[Hashable, TimeEntry]],
+) -> dict[tuple[Hashable, dt.date], float]:
+    """The hours logged by (row, the Monday of the entry's week)."""
     cells: dict[tuple[Hashable, dt.date], float] = {}
     for row, entry in entries:
         key = (row, week_of(entry.date))
         cells[key] = cells.get(key, 0.0) + entry.hours
-    all_weeks = sorted({week for _, week in cells})
-    shown = all_weeks[-recent:] if recent > 0 else all_weeks
-    first_shown = shown[0] if shown else None
-    rows_seen = {row for row, _ in cells}
-    rows = sorted(rows_seen, key=order or _default_order)
+    return cells
+
+
+def _totals(
+    cells: dict[tuple[Hashable, dt.date], float], first_shown: dt.date | None
+) -> tuple[dict[Hashable, float], dict[Hashable, float], dict[dt.date, float]]:
+    """The hours of weeks before ``first_shown`` by row, all hours by row, and the hours of
+    the shown weeks by week."""
     earlier: dict[Hashable, float] = {}
     row_totals: dict[Hashable, float] = {}
     week_totals: dict[dt.date, float] = {}
@@ -74,17 +100,15 @@ def timesheet(
             earlier[row] = earlier.get(row, 0.0) + hours
         else:
             week_totals[week] = week_totals.get(week, 0.0) + hours
-    visible = {k: round(v, 6) for k, v in cells.items() if first_shown and k[1] >= first_shown}
-    return Timesheet(
-        weeks=shown,
-        rows=rows,
-        cells=visible,
-        earlier={k: round(v, 6) for k, v in earlier.items()},
-        row_totals={k: round(v, 6) for k, v in row_totals.items()},
-        week_totals={k: round(v, 6) for k, v in week_totals.items()},
-        earlier_total=round(sum(earlier.values()), 6),
-        total=round(sum(row_totals.values()), 6),
-    )
+    return earlier, row_totals, week_totals
+
+
+K = TypeVar("K")
+
+
+def _rounded(hours: dict[K, float]) -> dict[K, float]:
+    """Each sum of hours to six places, which hides floating-point noise (0.1 + 0.2)."""
+    return {key: round(value, 6) for key, value in hours.items()}
 
 
 def _default_order(row: Hashable) -> tuple[bool, str]:

@@ -145,9 +145,24 @@ def person_load(
 ) -> PersonLoad:
     """One person's load for ``weeks`` ISO weeks from the week of ``today``."""
     today = today or ws.today
-    units = ws.config.units
     first = monday(today)
     last = first + dt.timedelta(weeks=weeks) - DAY
+    per_week, unscheduled, unscheduled_tasks = _planned_hours(ws, person, today, first, last)
+    days_per_week = ws.config.units.days_per_week
+    loads = []
+    for n in range(weeks):
+        start = first + dt.timedelta(weeks=n)
+        loads.append(_week_load(person, start, per_week.get(start, {}), days_per_week))
+    return PersonLoad(person, tuple(loads), round(unscheduled, 2), tuple(unscheduled_tasks))
+
+
+def _planned_hours(
+    ws: Workspace, person: Person, today: dt.date, first: dt.date, last: dt.date
+) -> tuple[dict[dt.date, dict[str, float]], float, list[str]]:
+    """The person's share of the remaining work of their open, estimated tasks, by Monday
+    and task (the days ``first`` to ``last``), and the hours and ids of the tasks with work
+    left but no day to put it on."""
+    units = ws.config.units
     per_week: dict[dt.date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     unscheduled, unscheduled_tasks = 0.0, []
     for task in ws.tasks_of_person(person):
@@ -161,25 +176,25 @@ def person_load(
         for day, hours in days.items():
             if first <= day <= last:
                 per_week[monday(day)][task.id] += hours * share
-    loads = []
-    for n in range(weeks):
-        start = first + dt.timedelta(weeks=n)
-        end = start + dt.timedelta(days=6)
-        total_days = len(working_days(start, end, units.days_per_week))
-        away = away_days(person, start, end, units.days_per_week)
-        capacity = person.capacity * (total_days - away) / total_days if total_days else 0.0
-        contributions = per_week.get(start, {})
-        ranked = sorted(contributions.items(), key=lambda pair: (-pair[1], pair[0]))
-        loads.append(
-            WeekLoad(
-                start,
-                round(sum(contributions.values()), 2),
-                round(capacity, 2),
-                away,
-                tuple((task_id, round(hours, 2)) for task_id, hours in ranked),
-            )
-        )
-    return PersonLoad(person, tuple(loads), round(unscheduled, 2), tuple(unscheduled_tasks))
+    return per_week, unscheduled, unscheduled_tasks
+
+
+def _week_load(
+    person: Person, start: dt.date, contributions: dict[str, float], days_per_week: float
+) -> WeekLoad:
+    """The week from Monday ``start``: its hours, and the capacity left after time away."""
+    end = start + dt.timedelta(days=6)
+    total_days = len(working_days(start, end, days_per_week))
+    away = away_days(person, start, end, days_per_week)
+    capacity = person.capacity * (total_days - away) / total_days if total_days else 0.0
+    ranked = sorted(contributions.items(), key=lambda pair: (-pair[1], pair[0]))
+    return WeekLoad(
+        start,
+        round(sum(contributions.values()), 2),
+        round(capacity, 2),
+        away,
+        tuple((task_id, round(hours, 2)) for task_id, hours in ranked),
+    )
 
 
 def team_load(ws: Workspace, today: dt.date | None = None, weeks: int = 8) -> list[PersonLoad]:
