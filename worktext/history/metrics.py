@@ -142,7 +142,34 @@ def task_flow(
     task_id: str, events: Sequence[Event], resolver: Resolver, today: dt.date
 ) -> TaskFlow:
     segments = timeline(events, resolver)
-    now = end_of(today)
+    in_state, started, finished, reopens = _walk(segments, end_of(today))
+    last = segments[-1] if segments else None
+    current = last if last is not None and last.end is None else None  # None: deleted
+    if current is None or current.category != "done":
+        finished = None  # finished only counts while the task is still done
+    created = _created(events)
+    return TaskFlow(
+        id=task_id,
+        project=last.project if last else resolver.ws.default_area.id,
+        workflow=last.workflow if last else resolver.ws.default_workflow.id,
+        status=current.status if current else None,
+        category=current.category if current else None,
+        created=created,
+        started=started,
+        finished=finished,
+        lead_days=_days_between(created, finished),
+        cycle_days=_days_between(started, finished),
+        reopens=reopens,
+        time_in_state=in_state,
+        segments=tuple(segments),
+    )
+
+
+def _walk(
+    segments: Sequence[Segment], now: dt.datetime
+) -> tuple[dict[str, float], dt.datetime | None, dt.datetime | None, int]:
+    """Over a timeline, in one pass: the days spent in each status, the first entry into an
+    active state, the last move into done, and how often the task was reopened."""
     in_state: dict[str, float] = defaultdict(float)
     started = finished = None
     reopens = 0
@@ -157,26 +184,11 @@ def task_flow(
         if previous and previous.category in CLOSED_CATEGORIES:
             reopens += segment.category not in CLOSED_CATEGORIES
         previous = segment
-    alive = bool(segments) and segments[-1].end is None
-    last = segments[-1] if segments else None
-    done_now = alive and last is not None and last.category == "done"
-    created = _created(events)
-    finished = finished if done_now else None
-    return TaskFlow(
-        id=task_id,
-        project=last.project if last else resolver.ws.default_area.id,
-        workflow=last.workflow if last else resolver.ws.default_workflow.id,
-        status=last.status if alive and last else None,
-        category=last.category if alive and last else None,
-        created=created,
-        started=started,
-        finished=finished,
-        lead_days=_days(created, finished) if created and finished else None,
-        cycle_days=_days(started, finished) if started and finished else None,
-        reopens=reopens,
-        time_in_state=dict(in_state),
-        segments=tuple(segments),
-    )
+    return dict(in_state), started, finished, reopens
+
+
+def _days_between(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
+    return _days(start, end) if start and end else None
 
 
 def _created(events: Sequence[Event]) -> dt.datetime | None:
@@ -219,17 +231,20 @@ def select(
     """Tasks whose latest project / workflow / milestone is the one given."""
     out = []
     for flow in flows:
-        last = flow.segments[-1] if flow.segments else None
         if project and id_key(flow.project) != id_key(project):
             continue
         if workflow and id_key(flow.workflow) != id_key(workflow):
             continue
-        if milestone and (
-            last is None or last.milestone is None or id_key(last.milestone) != id_key(milestone)
-        ):
+        if milestone and _latest_milestone(flow) != id_key(milestone):
             continue
         out.append(flow)
     return out
+
+
+def _latest_milestone(flow: TaskFlow) -> str | None:
+    """The milestone of the task's latest segment, in id_key form."""
+    last = flow.segments[-1] if flow.segments else None
+    return id_key(last.milestone) if last is not None and last.milestone is not None else None
 
 
 def group(flows: Iterable[TaskFlow], attribute: str) -> dict[str, list[TaskFlow]]:
