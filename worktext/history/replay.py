@@ -99,31 +99,46 @@ class Replay:
         new: tuple[str, dict[str, Any]] | None,
         present: bool,
     ) -> None:
+        """The event of one task in one commit, from its state before and after it."""
         if new is None:
             if old is not None:
-                task = self.history.tasks[key]
-                task.events.append(Event(task.id, commit, "deleted", old[0], None, (), {}))
+                self._record_deletion(commit, key, old[0])
             return
         path, fields = new
         if None in fields.values():  # null keys are left out, as the cache does
             fields = {k: v for k, v in fields.items() if v is not None}
-        task_id = self.at_path[path][0]
-        found = self.history.tasks.get(key)
-        if found is None:
-            found = self.history.tasks[key] = TaskHistory(task_id)
-        task = found
-        task.id = task_id
+        task = self._task(key, self.at_path[path][0])
         if old is None:
-            action = "present" if present else ("restored" if task.events else "created")
-            changes = diff_fields({}, fields)
-            task.events.append(Event(task_id, commit, action, path, None, changes, fields))
+            self._record_arrival(task, commit, path, fields, present)
             return
         changes = diff_fields(old[1], fields)
         if old[0] == path:
             if changes:  # else only the body changed
-                task.events.append(Event(task_id, commit, "changed", path, None, changes, fields))
+                task.events.append(Event(task.id, commit, "changed", path, None, changes, fields))
             return
-        task.events.append(Event(task_id, commit, "moved", path, old[0], changes, fields))
+        task.events.append(Event(task.id, commit, "moved", path, old[0], changes, fields))
+
+    def _record_arrival(
+        self, task: TaskHistory, commit: Commit, path: str, fields: dict[str, Any], present: bool
+    ) -> None:
+        """The task appears: already there where a shallow history starts (``present``),
+        back after a deletion, or new."""
+        action = "present" if present else ("restored" if task.events else "created")
+        changes = diff_fields({}, fields)
+        task.events.append(Event(task.id, commit, action, path, None, changes, fields))
+
+    def _record_deletion(self, commit: Commit, key: str, path: str) -> None:
+        task = self.history.tasks[key]
+        task.events.append(Event(task.id, commit, "deleted", path, None, (), {}))
+
+    def _task(self, key: str, task_id: str) -> TaskHistory:
+        """The history of the task ``key`` (new on its first event), its id now spelt as
+        ``task_id``: the file that holds it now spells it so."""
+        task = self.history.tasks.get(key)
+        if task is None:
+            task = self.history.tasks[key] = TaskHistory(task_id)
+        task.id = task_id
+        return task
 
     def snapshot(self) -> tuple:
         """Which task each path holds; the fields come from the task's last event."""
@@ -153,6 +168,12 @@ def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldCh
         return tuple([make(FieldChange, (k, None, v)) for k, v in new.items() if v is not None])
     if old.keys() == new.keys():  # most commits change a value or two, not the keys
         return tuple([make(FieldChange, (k, v, new[k])) for k, v in old.items() if v != new[k]])
+    return _diff_other_keys(old, new)
+
+
+def _diff_other_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+    """``diff_fields`` of two sets of fields with keys added or removed."""
+    make = tuple.__new__
     keys = list(old) + [k for k in new if k not in old]
     return tuple(
         [make(FieldChange, (k, old.get(k), new.get(k))) for k in keys if old.get(k) != new.get(k)]
