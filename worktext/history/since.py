@@ -43,22 +43,10 @@ def workspace_at(config: Config, rev: str, today: dt.date) -> Workspace:
     listing = gitio.run(
         root, ["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit]
     ).stdout
-    prefixes = folder_prefixes(config)
+    files = _item_files(listing, state.prefix, folder_prefixes(config))
     wanted: dict[str, tuple[str, str]] = {}  # blob → (kind, path); a blob may recur
-    files: list[tuple[str, str, str]] = []
-    for entry in listing.split(b"\0"):
-        if not entry:
-            continue
-        meta, _, raw_path = entry.partition(b"\t")
-        mode, kind_name, blob = meta.split()
-        path = raw_path.decode("utf-8", "surrogateescape")
-        if kind_name != b"blob" or mode == b"120000" or not path.startswith(state.prefix):
-            continue
-        rel = path[len(state.prefix) :]
-        kind = kind_of_path(rel, prefixes)
-        if kind is not None:
-            files.append((kind, rel, blob.decode("ascii")))
-            wanted.setdefault(blob.decode("ascii"), (kind, rel))
+    for kind, rel, blob in files:
+        wanted.setdefault(blob, (kind, rel))
     contents: dict[str, bytes] = {}
     with gitio.BlobReader(root) as reader:
         for sha, data in reader.read_many(wanted):
@@ -67,6 +55,28 @@ def workspace_at(config: Config, rev: str, today: dt.date) -> Workspace:
     for kind, rel, sha in sorted(files, key=lambda f: f[1]):
         sources[kind].append(parse_bytes(contents[sha], rel))
     return _build(config, today, sources)
+
+
+def _item_files(
+    listing: bytes, prefix: str, prefixes: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    """(kind, path in the workspace, blob) of each item file in an ``ls-tree -r -z``
+    listing: regular files under the workspace's ``prefix`` in the repository, in the
+    folder of a kind."""
+    files: list[tuple[str, str, str]] = []
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, raw_path = entry.partition(b"\t")
+        mode, kind_name, blob = meta.split()
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if kind_name != b"blob" or mode == b"120000" or not path.startswith(prefix):
+            continue
+        rel = path[len(prefix) :]
+        kind = kind_of_path(rel, prefixes)
+        if kind is not None:
+            files.append((kind, rel, blob.decode("ascii")))
+    return files
 
 
 def _build(config: Config, today: dt.date, sources: dict[str, list[SourceFile]]) -> Workspace:
@@ -108,13 +118,7 @@ def committed_statuses(config: Config, commit: str) -> dict[str, list[object]]:
             "--",
         ],
     )
-    prefixes = folder_prefixes(config)
-    written: list[tuple[str, str]] = []  # (blob, path) in commit order
-    for _, _, entries in parse_log(raw):
-        for status, blob, path in entries:
-            rel = path[len(state.prefix) :] if path.startswith(state.prefix) else None
-            if status != "D" and rel is not None and kind_of_path(rel, prefixes) == "task":
-                written.append((blob, rel))
+    written = _written_tasks(raw, state.prefix, folder_prefixes(config))
     contents: dict[str, bytes | None] = {}
     with gitio.BlobReader(root) as reader:
         contents.update(reader.read_many(dict.fromkeys(blob for blob, _ in written)))
@@ -125,6 +129,18 @@ def committed_statuses(config: Config, commit: str) -> dict[str, list[object]]:
         if fields is not None and task_id is not None:
             chains.setdefault(id_key(task_id), []).append(fields.get("status"))
     return chains
+
+
+def _written_tasks(raw: bytes, prefix: str, prefixes: dict[str, str]) -> list[tuple[str, str]]:
+    """(blob, path in the workspace) of each task file that a commit of the log wrote (not
+    deleted), in commit order."""
+    written: list[tuple[str, str]] = []
+    for _, _, entries in parse_log(raw):
+        for status, blob, path in entries:
+            rel = path[len(prefix) :] if path.startswith(prefix) else None
+            if status != "D" and rel is not None and kind_of_path(rel, prefixes) == "task":
+                written.append((blob, rel))
+    return written
 
 
 def status_steps(
