@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from worktext.errors import WorktextError
 
@@ -211,6 +212,26 @@ def rev_list(root: Path, spec: Sequence[str]) -> list[str]:
     return out.split()
 
 
+def _write_requests(
+    stdin: IO[bytes], batches: Iterable[Sequence[str]], failures: list[BaseException]
+) -> None:
+    """The writer thread of ``BlobReader.read_batches``: every object name of every batch to
+    git's input, which it then closes. An exception from ``batches`` goes to ``failures``,
+    for the reading side to raise."""
+    try:
+        for batch in batches:
+            for start in range(0, len(batch), 1024):
+                chunk = "".join(f"{s}\n" for s in batch[start : start + 1024])
+                stdin.write(chunk.encode("ascii"))
+    except (BrokenPipeError, ValueError, OSError) as error:
+        log.debug("git cat-file stopped reading (%s); its answers say why", error)
+    except BaseException as exc:
+        failures.append(exc)
+    finally:
+        with contextlib.suppress(OSError):
+            stdin.close()
+
+
 class BlobReader:
     """One ``git cat-file --batch --buffer`` process that answers one list of blob reads.
 
@@ -248,59 +269,49 @@ class BlobReader:
         """
         proc = self._proc
         assert proc.stdin is not None and proc.stdout is not None
-        stdin = proc.stdin
         failures: list[BaseException] = []
-
-        def feed() -> None:
-            try:
-                for batch in batches:
-                    for start in range(0, len(batch), 1024):
-                        chunk = "".join(f"{s}\n" for s in batch[start : start + 1024])
-                        stdin.write(chunk.encode("ascii"))
-            except (BrokenPipeError, ValueError, OSError) as error:
-                log.debug("git cat-file stopped reading (%s); its answers say why", error)
-            except BaseException as exc:
-                failures.append(exc)
-            finally:
-                with contextlib.suppress(OSError):
-                    stdin.close()
-
-        writer = threading.Thread(target=feed, daemon=True)
+        writer = threading.Thread(
+            target=_write_requests, args=(proc.stdin, batches, failures), daemon=True
+        )
         writer.start()
-        fd = proc.stdout.fileno()
-        buffer = b""
-        pos = 0
         try:
-            while True:
-                newline = buffer.find(b"\n", pos)
-                while newline < 0:
-                    data = os.read(fd, 1 << 20)
-                    if not data:
-                        if pos < len(buffer):
-                            raise GitError("git cat-file stopped unexpectedly")
-                        break
-                    buffer, pos = buffer[pos:] + data, 0
-                    newline = buffer.find(b"\n")
-                if newline < 0:
-                    break  # every answer read, and git has finished
-                parts = buffer[pos:newline].split()
-                pos = newline + 1
-                sha = parts[0].decode("ascii") if parts else ""
-                if len(parts) < 3 or parts[-1] == b"missing":
-                    yield sha, None
-                    continue
-                end = pos + int(parts[2])
-                while len(buffer) < end + 1:  # the content and the newline after it
-                    buffer, end, pos = buffer[pos:] + self._chunk(fd), end - pos, 0
-                data = buffer[pos:end]
-                pos = end + 1
-                yield sha, data
+            yield from self._answers(proc.stdout.fileno())
         finally:
             if writer.is_alive():  # the caller stopped early: stop git rather than wait
                 proc.kill()
             writer.join()
         if failures:
             raise failures[0]
+
+    def _answers(self, fd: int) -> Iterator[tuple[str, bytes | None]]:
+        """(sha, content or None) of each answer git writes to ``fd``, until it has
+        finished."""
+        buffer = b""
+        pos = 0
+        while True:
+            newline = buffer.find(b"\n", pos)
+            while newline < 0:
+                data = os.read(fd, 1 << 20)
+                if not data:
+                    if pos < len(buffer):
+                        raise GitError("git cat-file stopped unexpectedly")
+                    break
+                buffer, pos = buffer[pos:] + data, 0
+                newline = buffer.find(b"\n")
+            if newline < 0:
+                return  # every answer read, and git has finished
+            parts = buffer[pos:newline].split()
+            pos = newline + 1
+            sha = parts[0].decode("ascii") if parts else ""
+            if len(parts) < 3 or parts[-1] == b"missing":
+                yield sha, None
+                continue
+            end = pos + int(parts[2])
+            while len(buffer) < end + 1:  # the content and the newline after it
+                buffer, end, pos = buffer[pos:] + self._chunk(fd), end - pos, 0
+            data = buffer[pos:end]
+            pos = end + 1
+            yield sha, data
 
     @staticmethod
     def _chunk(fd: int) -> bytes:

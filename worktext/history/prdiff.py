@@ -113,6 +113,15 @@ def render(diff: WorkDiff, old_name: str, new_name: str) -> str:
     if diff.empty:
         lines.append("No task changes.")
         return "\n".join(lines) + "\n"
+    lines.append(_summary(diff))
+    for title, items in _sections(diff):
+        if items:
+            lines += ["", f"#### {title}", "", *items]
+    return "\n".join(lines) + "\n"
+
+
+def _summary(diff: WorkDiff) -> str:
+    """How many tasks changed in each way, in one sentence."""
     counts = [
         (len(diff.added), "new"),
         (len(diff.moved), "status change{s}"),
@@ -122,8 +131,12 @@ def render(diff: WorkDiff, old_name: str, new_name: str) -> str:
         (len(diff.removed), "removed"),
     ]
     summary = [f"{n} {what.format(s='s' if n != 1 else '')}" for n, what in counts if n]
-    lines.append(", ".join(summary) + ".")
-    sections: list[tuple[str, list[str]]] = [
+    return ", ".join(summary) + "."
+
+
+def _sections(diff: WorkDiff) -> list[tuple[str, list[str]]]:
+    """Each section's title and list items (empty when nothing changed that way)."""
+    return [
         (
             "Finished milestones",
             [f"- 🏁 {md(p)} / **{md(m)}** {md(t)}" for p, m, t in diff.milestones_done],
@@ -141,10 +154,6 @@ def render(diff: WorkDiff, old_name: str, new_name: str) -> str:
         ("Date changes", [f"- {_ref(t)}: {k} {md(_slip(a, b))}" for t, k, a, b in diff.slipped]),
         ("Removed tasks", [f"- {_ref(t)}" for t in diff.removed]),
     ]
-    for title, items in sections:
-        if items:
-            lines += ["", f"#### {title}", "", *items]
-    return "\n".join(lines) + "\n"
 
 
 def diff_markdown(ws: Workspace, rev: str, rev2: str | None = None) -> str:
