@@ -121,29 +121,7 @@ def format_sarif(diagnostics: list[Diagnostic], files_checked: int) -> str:
         }
         for code in codes
     ]
-    results = []
-    for d in diagnostics:
-        region: dict[str, int] = {}
-        if d.line:
-            region = {
-                "startLine": d.line,
-                "startColumn": d.column or 1,
-                "endLine": d.end_line or d.line,
-                "endColumn": d.end_column or d.column or 1,
-            }
-        location: dict[str, object] = {"artifactLocation": {"uri": d.path}}
-        if region:
-            location["region"] = region
-        text = d.message + (f" ({d.hint})" if d.hint else "")
-        results.append(
-            {
-                "ruleId": d.code,
-                "ruleIndex": codes.index(d.code),
-                "level": d.severity,
-                "message": {"text": text},
-                "locations": [{"physicalLocation": location}],
-            }
-        )
+    results = [_sarif_result(d, codes.index(d.code)) for d in diagnostics]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -162,6 +140,30 @@ def format_sarif(diagnostics: list[Diagnostic], files_checked: int) -> str:
         ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False)
+
+
+def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, object]:
+    text = d.message + (f" ({d.hint})" if d.hint else "")
+    return {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": d.severity,
+        "message": {"text": text},
+        "locations": [{"physicalLocation": _sarif_location(d)}],
+    }
+
+
+def _sarif_location(d: Diagnostic) -> dict[str, object]:
+    """The file, and the region in it when the diagnostic has a line."""
+    location: dict[str, object] = {"artifactLocation": {"uri": d.path}}
+    if d.line:
+        location["region"] = {
+            "startLine": d.line,
+            "startColumn": d.column or 1,
+            "endLine": d.end_line or d.line,
+            "endColumn": d.end_column or d.column or 1,
+        }
+    return location
 
 
 def render(
