@@ -156,33 +156,51 @@ def cumulative_flow_svg(
     ``order`` lists states from the bottom of the stack (done first reads best); states in
     ``series`` but not in ``order`` follow. ``categories`` maps states to colours by category.
     """
-    names = [s for s in (order or ()) if s in series] + [
-        s for s in series if s not in (order or ())
-    ]
+    names = _stack_order(series, order)
     if not days or not names:
         return _empty(title)
     totals = [sum(series[n][i] for n in names) for i in range(len(days))]
     top = _nice_max(max(totals))
-    step, plot_h = _scale(len(days))
     body = _axes(days, top, unit="tasks")
-    below = [0.0] * len(days)
-    legend = []
-    for index, name in enumerate(names):
-        upper = [below[i] + series[name][i] for i in range(len(days))]
-        points = [f"{_x(i, step)},{_y(upper[i], top, plot_h)}" for i in range(len(days))]
-        points += [f"{_x(i, step)},{_y(below[i], top, plot_h)}" for i in reversed(range(len(days)))]
-        colour = _colour(name, index, categories)
-        body.append(
-            f'<polygon points="{" ".join(points)}" fill="{colour}" fill-opacity="0.85">'
-            f"<title>{_e(name)}: {series[name][-1]} now</title></polygon>"
-        )
-        legend.append((name, colour))
-        below = upper
+    areas, legend = _stacked_areas(len(days), series, names, top, categories)
+    body += areas
     swatches, height = _legend(legend)
     body += swatches + _labels(days, top, unit="tasks")
     now = ", ".join(f"{n} {series[n][-1]}" for n in names)
     desc = f"Tasks per state from {days[0]} to {days[-1]}. On {days[-1]}: {now}."
     return _frame(title, desc, body, (days[0], days[-1], now), height)
+
+
+def _stack_order(series: Mapping[str, Sequence[int]], order: Sequence[str] | None) -> list[str]:
+    """The states of ``series`` from the bottom of the stack: those in ``order`` first, in
+    its order, then the others."""
+    order = order or ()
+    return [s for s in order if s in series] + [s for s in series if s not in order]
+
+
+def _stacked_areas(
+    count: int,
+    series: Mapping[str, Sequence[int]],
+    names: Sequence[str],
+    top: float,
+    categories: Mapping[str, str] | None,
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """One polygon per state, stacked on the ones before it, and the legend's entries."""
+    step, plot_h = _scale(count)
+    below = [0.0] * count
+    areas, legend = [], []
+    for index, name in enumerate(names):
+        upper = [below[i] + series[name][i] for i in range(count)]
+        points = [f"{_x(i, step)},{_y(upper[i], top, plot_h)}" for i in range(count)]
+        points += [f"{_x(i, step)},{_y(below[i], top, plot_h)}" for i in reversed(range(count))]
+        colour = _colour(name, index, categories)
+        areas.append(
+            f'<polygon points="{" ".join(points)}" fill="{colour}" fill-opacity="0.85">'
+            f"<title>{_e(name)}: {series[name][-1]} now</title></polygon>"
+        )
+        legend.append((name, colour))
+        below = upper
+    return areas, legend
 
 
 def line_chart_svg(
@@ -196,7 +214,7 @@ def line_chart_svg(
     """Lines over days (one per name); names in ``dashed`` are drawn dashed (targets)."""
     if not days or not lines:
         return _empty(title)
-    top = _nice_max(max((max(v) if v else 0) for v in lines.values()))
+    top = _nice_max(_highest(lines))
     step, plot_h = _scale(len(days))
     body = _axes(days, top, unit=unit)
     legend = []
@@ -211,9 +229,18 @@ def line_chart_svg(
         legend.append((name, colour))
     swatches, height = _legend(legend)
     body += swatches + _labels(days, top, unit=unit)
-    last = ", ".join(f"{n} {_fmt(v[-1])}" for n, v in lines.items() if v)
+    last = _latest_values(lines)
     desc = f"{title} from {days[0]} to {days[-1]} in {unit}. On {days[-1]}: {last}."
     return _frame(title, desc, body, (days[0], days[-1], last, unit), height)
+
+
+def _highest(lines: Mapping[str, Sequence[float]]) -> float:
+    return max((max(v) if v else 0) for v in lines.values())
+
+
+def _latest_values(lines: Mapping[str, Sequence[float]]) -> str:
+    """``name value`` of each line's last point, for the chart's description."""
+    return ", ".join(f"{n} {_fmt(v[-1])}" for n, v in lines.items() if v)
 
 
 def burnup_svg(
@@ -323,10 +350,25 @@ def cycle_time_svg(
             f"<title>{_e(task_id)}: {days:g} days, finished {day}</title></circle>"
         )
     body.append("</g>")
-    same: dict[float, list[int]] = {}  # percentiles with one value share one line
+    body += _percentile_lines(percentiles, top, plot_h)
+    body += _labels([first, last] if span else [first], top, unit="days")
+    described = ", ".join(
+        f"{p}% within {v:.1f} days" for p, v in sorted(percentiles.items()) if v is not None
+    )
+    desc = f"Cycle time of {len(points)} finished tasks from {first} to {last}: {described}."
+    return _frame(title, desc, body, (first, last, len(points), described))
+
+
+def _percentile_lines(
+    percentiles: Mapping[int, float | None], top: float, plot_h: float
+) -> list[str]:
+    """A dashed line at each percentile's value, labelled; percentiles with one value share
+    one line, and a label too close to the one above goes under its line."""
+    same: dict[float, list[int]] = {}
     for p, value in sorted(percentiles.items()):
         if value is not None:
             same.setdefault(value, []).append(p)
+    out = []
     previous_label = None
     for value, ps in same.items():
         y = _y(value, top, plot_h)
@@ -335,17 +377,12 @@ def cycle_time_svg(
             label_y = y + 11  # lines close together: this label goes under its line
         previous_label = label_y
         label = "/".join(f"{p}%" for p in ps)
-        body.append(
+        out.append(
             f'<g stroke="#8e6bd8" stroke-dasharray="4 3"><line x1="{LEFT}" y1="{y}" '
             f'x2="{WIDTH - RIGHT}" y2="{y}"/></g><text x="{WIDTH - RIGHT}" y="{label_y}" '
             f'text-anchor="end" {FONT} fill="#8e6bd8">{label}: {value:.1f}d</text>'
         )
-    body += _labels([first, last] if span else [first], top, unit="days")
-    described = ", ".join(
-        f"{p}% within {v:.1f} days" for p, v in sorted(percentiles.items()) if v is not None
-    )
-    desc = f"Cycle time of {len(points)} finished tasks from {first} to {last}: {described}."
-    return _frame(title, desc, body, (first, last, len(points), described))
+    return out
 
 
 def timeline_svg(
