@@ -60,36 +60,56 @@ def task_rows(
     hours_per_day = ws.config.units.hours_per_day
     rows, undated = [], []
     for task in tasks:
-        start = as_day(task.start) if task.start else None
-        due = as_day(task.due) if task.due else None
-        estimated = False
-        if start and not due and task.estimate:
-            due = start + DAY * max(0, math.ceil(task.estimate / hours_per_day) - 1)
-            estimated = True
-        if start is None and due is not None:
-            start = due  # a due date alone is a one-day bar on that day
-        if start is None or due is None:
+        dates = _bar_dates(task, hours_per_day)
+        if dates is None:
             undated.append(task)
-            continue
-        state = ws.state_of(task)
-        status = state.title if state else (task.status or "")
-        how = ", estimated" if estimated else ""
-        tip = f"{task.id}: {task.title} ({status}; {start} → {due}{how})"
-        rows.append(
-            Row(
-                task.id,
-                f"{task.id} {task.title}",
-                min(start, due),
-                max(start, due),
-                prefix + urls.item("task", task.id),
-                "overdue" if ws.is_overdue(task) else ws.category(task),
-                tip,
-                estimated,
-                depends_on=tuple(task.depends_on),
-            )
-        )
+        else:
+            rows.append(_task_row(ws, task, *dates, urls, prefix))
     rows.sort(key=lambda r: (r.start, r.end, r.key))
     return rows, undated
+
+
+def _bar_dates(task: Task, hours_per_day: float) -> tuple[dt.date, dt.date, bool] | None:
+    """(start, due, whether the due date is estimated) of a task's bar: without a due date,
+    the start plus the estimate's working days; a due date alone is a one-day bar on that
+    day. None for a task without dates to draw."""
+    start = as_day(task.start) if task.start else None
+    due = as_day(task.due) if task.due else None
+    estimated = False
+    if start and not due and task.estimate:
+        due = start + DAY * max(0, math.ceil(task.estimate / hours_per_day) - 1)
+        estimated = True
+    if start is None and due is not None:
+        start = due
+    if start is None or due is None:
+        return None
+    return start, due, estimated
+
+
+def _task_row(
+    ws: Workspace,
+    task: Task,
+    start: dt.date,
+    due: dt.date,
+    estimated: bool,
+    urls: UrlMap,
+    prefix: str,
+) -> Row:
+    state = ws.state_of(task)
+    status = state.title if state else (task.status or "")
+    how = ", estimated" if estimated else ""
+    tip = f"{task.id}: {task.title} ({status}; {start} → {due}{how})"
+    return Row(
+        task.id,
+        f"{task.id} {task.title}",
+        min(start, due),
+        max(start, due),
+        prefix + urls.item("task", task.id),
+        "overdue" if ws.is_overdue(task) else ws.category(task),
+        tip,
+        estimated,
+        depends_on=tuple(task.depends_on),
+    )
 
 
 def project_chart(
@@ -107,31 +127,50 @@ def roadmap_chart(ws: Workspace, projects: list[Project], urls: UrlMap, prefix: 
     markers: list[Marker] = []
     for project in projects:
         tasks = ws.tasks_of_project(project)
-        days = [as_day(d) for t in tasks for d in (t.start, t.due) if d]
-        start = as_day(project.start) if project.start else (min(days) if days else None)
-        end = as_day(project.deadline) if project.deadline else (max(days) if days else None)
-        if start is None or end is None:
+        span = _project_span(project, tasks)
+        if span is None:
             continue
-        done, total = ws.progress(tasks)
         index = len(rows)
-        rows.append(
-            Row(
-                project.id,
-                project.title,
-                min(start, end),
-                max(start, end),
-                prefix + urls.item("timeline", project.id),
-                f"project-{project.status}",
-                f"{project.title}: {start} → {end}, {done}/{total} done",
-                progress=done / total if total else 0.0,
-            )
-        )
-        for milestone in project.milestones:
-            if milestone.date:
-                markers.append(
-                    Marker(as_day(milestone.date), milestone.title or milestone.id, index)
-                )
+        rows.append(_project_row(ws, project, tasks, *span, urls, prefix))
+        markers += [
+            Marker(as_day(milestone.date), milestone.title or milestone.id, index)
+            for milestone in project.milestones
+            if milestone.date
+        ]
     return Chart(rows, markers, ws.today, "Roadmap")
+
+
+def _project_span(project: Project, tasks: list[Task]) -> tuple[dt.date, dt.date] | None:
+    """A project's start and deadline, each taken from its tasks' dates when not set; None
+    when there is nothing to take it from."""
+    days = [as_day(d) for t in tasks for d in (t.start, t.due) if d]
+    start = as_day(project.start) if project.start else (min(days) if days else None)
+    end = as_day(project.deadline) if project.deadline else (max(days) if days else None)
+    if start is None or end is None:
+        return None
+    return start, end
+
+
+def _project_row(
+    ws: Workspace,
+    project: Project,
+    tasks: list[Task],
+    start: dt.date,
+    end: dt.date,
+    urls: UrlMap,
+    prefix: str,
+) -> Row:
+    done, total = ws.progress(tasks)
+    return Row(
+        project.id,
+        project.title,
+        min(start, end),
+        max(start, end),
+        prefix + urls.item("timeline", project.id),
+        f"project-{project.status}",
+        f"{project.title}: {start} → {end}, {done}/{total} done",
+        progress=done / total if total else 0.0,
+    )
 
 
 def render_svg(chart: Chart) -> Markup:
