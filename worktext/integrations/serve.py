@@ -112,19 +112,31 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _respond(self, with_body: bool) -> None:
         path = urlsplit(self.path).path
-        version = str(self.server.version)
-        if path == VERSION_PATH:
-            return self._send(version.encode(), "text/plain; charset=utf-8", with_body)
-        if path == VERSION_SCRIPT_PATH:
-            script = f'window.worktextVersion && window.worktextVersion("{version}");\n'
-            return self._send(script.encode(), "text/javascript; charset=utf-8", with_body)
-        if path == RELOAD_SCRIPT_PATH:
-            return self._send(RELOAD_SCRIPT, "text/javascript; charset=utf-8", with_body)
+        own = self._own_answer(path)
+        if own is not None:
+            return self._send(*own, with_body)
         target = resolve_request(self.server.root, path)
         if target is None:
             return self._send(b"Not found\n", "text/plain; charset=utf-8", with_body, 404)
         if target.name == "index.html" and not path.endswith(("/", ".html")):
             return self._redirect(path + "/")  # so the page's relative links work
+        self._send_file(target, with_body)
+
+    def _own_answer(self, path: str) -> tuple[bytes, str] | None:
+        """(content, type) of the paths the preview answers itself: the site's version, and
+        the scripts that reload a page when it changes; None for the site's files."""
+        version = str(self.server.version)
+        if path == VERSION_PATH:
+            return version.encode(), "text/plain; charset=utf-8"
+        if path == VERSION_SCRIPT_PATH:
+            script = f'window.worktextVersion && window.worktextVersion("{version}");\n'
+            return script.encode(), "text/javascript; charset=utf-8"
+        if path == RELOAD_SCRIPT_PATH:
+            return RELOAD_SCRIPT, "text/javascript; charset=utf-8"
+        return None
+
+    def _send_file(self, target: Path, with_body: bool) -> None:
+        """A file of the built site; HTML pages get the reload script."""
         try:
             data = target.read_bytes()
         except OSError:  # removed by a rebuild in the meantime
