@@ -17,7 +17,7 @@ from worktext.commands.writing import finish, today_of, writing
 from worktext.edit import engine
 from worktext.edit.changes import coerce, date_text, edit_item, fields_of, find_item, parse_pairs
 from worktext.errors import WorktextError
-from worktext.model.items import Item, Task
+from worktext.model.items import Item, State, Task, Workflow
 from worktext.model.values import ValueError_, parse_duration
 from worktext.model.workspace import Workspace
 
@@ -54,23 +54,28 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
         click.echo(f"{task.id} is already in '{target.id}'")
         return
     if not force:
-        if not workflow.allows(current, target.id):
-            allowed = ", ".join((workflow.transitions or {}).get(current, ())) or "none"
-            raise WorktextError(
-                f"workflow '{workflow.id}' does not allow {task.id}: {current} -> {target.id}; "
-                f"from '{current}' it allows: {allowed}. Use --force to move it anyway."
-            )
-        source = ws.sources.get(task.path)
-        data = source.data if source and source.data else {}
-        missing = [key for key in target.requires if data.get(key) in (None, "", [])]
-        if missing:
-            raise WorktextError(
-                f"state '{target.id}' requires {', '.join(map(repr, missing))}, which "
-                f"{task.id} does not set; set it first (worktext set {task.id} "
-                f"{missing[0]}=...) or use --force"
-            )
+        _check_move(ws, task, workflow, current, target)
     change = edit_item(ws, "task", task, [("set", "status", target.id)], force=True)
     finish(ws.config.root, [change], f"{task.id}: {current} -> {target.id}", dry_run, commit)
+
+
+def _check_move(ws: Workspace, task: Task, workflow: Workflow, current: str, target: State) -> None:
+    """Refuse a move that the workflow does not allow, or into a state whose required keys
+    the task does not set."""
+    if not workflow.allows(current, target.id):
+        allowed = ", ".join((workflow.transitions or {}).get(current, ())) or "none"
+        raise WorktextError(
+            f"workflow '{workflow.id}' does not allow {task.id}: {current} -> {target.id}; "
+            f"from '{current}' it allows: {allowed}. Use --force to move it anyway."
+        )
+    data = _data(ws, task)
+    missing = [key for key in target.requires if data.get(key) in (None, "", [])]
+    if missing:
+        raise WorktextError(
+            f"state '{target.id}' requires {', '.join(map(repr, missing))}, which "
+            f"{task.id} does not set; set it first (worktext set {task.id} "
+            f"{missing[0]}=...) or use --force"
+        )
 
 
 @click.command(name="set")
@@ -164,19 +169,25 @@ def assign(
     _kind, task = find_item(ws, item_id, "task")
     if not people and mode != "clear":
         raise WorktextError("name at least one person, or use --clear")
-    if mode == "clear":
-        ops: list[engine.Op] = [("unset", "assignee", None)]
-    elif mode == "remove":
-        ops = [("remove", "assignee", list(people))]
-    elif mode == "add":
-        current = _data(ws, task).get("assignee")
-        have = current if isinstance(current, list) else [current] if current else []
-        ops = [("append", "assignee", p) for p in people if p not in have]
-    else:
-        ops = [("set", "assignee", people[0] if len(people) == 1 else list(people))]
-    change = edit_item(ws, "task", task, ops, force)
+    change = edit_item(ws, "task", task, _assignee_ops(ws, task, people, mode), force)
     what = f"{mode or 'assign'} {', '.join(people)}".strip()
     finish(ws.config.root, [change], f"{task.id}: {what}", dry_run, commit)
+
+
+def _assignee_ops(
+    ws: Workspace, task: Item, people: tuple[str, ...], mode: str | None
+) -> list[engine.Op]:
+    """The edits of ``assign``: unset (``clear``), remove or append (``add``: only the people
+    not assigned yet) the people, or set them (one person as a single value)."""
+    if mode == "clear":
+        return [("unset", "assignee", None)]
+    if mode == "remove":
+        return [("remove", "assignee", list(people))]
+    if mode == "add":
+        current = _data(ws, task).get("assignee")
+        have = current if isinstance(current, list) else [current] if current else []
+        return [("append", "assignee", p) for p in people if p not in have]
+    return [("set", "assignee", people[0] if len(people) == 1 else list(people))]
 
 
 @click.command()
