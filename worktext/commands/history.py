@@ -15,8 +15,9 @@ from worktext.errors import NotFound, WorktextError
 from worktext.history import gitio, metrics
 from worktext.history.prdiff import diff_markdown
 from worktext.history.reconstruct import UNCOMMITTED, Event, History, load_history
+from worktext.model.items import Project
 from worktext.model.values import ValueError_, parse_date
-from worktext.model.workspace import id_key
+from worktext.model.workspace import Workspace, id_key
 
 JSON_VERSION = 1
 
@@ -157,14 +158,7 @@ def log(obj: Context, since: str | None, limit: int, fmt: str) -> None:
       worktext log --since origin/main --format json
     """
     found = _history(obj)
-    day, commits = _since_filter(obj, since)
-    events = list(reversed(found.events()))
-    if day is not None:
-        events = [e for e in events if e.commit.date.date() >= day]
-    if commits is not None:
-        events = [e for e in events if e.commit.sha in commits]
-    if limit > 0:
-        events = events[:limit]
+    events = _newest_events(found.events(), *_since_filter(obj, since), limit)
     if fmt == "json":
         payload = {
             "version": JSON_VERSION,
@@ -177,6 +171,21 @@ def log(obj: Context, since: str | None, limit: int, fmt: str) -> None:
         click.echo("\n".join(event_lines(event, with_id=True)))
     if not events:
         click.echo("No task changes.")
+
+
+def _newest_events(
+    events: list[Event], day: dt.date | None, commits: set[str] | None, limit: int
+) -> list[Event]:
+    """The events newest first: those on or after ``day`` and in ``commits`` when given, at
+    most ``limit`` of them when it is positive."""
+    events = list(reversed(events))
+    if day is not None:
+        events = [e for e in events if e.commit.date.date() >= day]
+    if commits is not None:
+        events = [e for e in events if e.commit.sha in commits]
+    if limit > 0:
+        events = events[:limit]
+    return events
 
 
 def _days(value: float | None) -> str:
@@ -199,8 +208,7 @@ def _summary_text(summary: metrics.Summary) -> list[str]:
             f"  scope: {burn.scope[-1]} tasks, {burn.done[-1]} done, {burn.remaining[-1]} left; "
             f"{burn.scope_hours[-1]:g}h estimated, {burn.remaining_hours[-1]:g}h left"
         )
-    states = ", ".join(f"{k}: {v[-1]}" for k, v in summary.flow.items() if v and v[-1])
-    lines.append(f"  now: {states or 'no tasks'}")
+    lines.append(_now_line(summary))
     oldest = summary.ageing[:5]
     if oldest:
         lines.append(
@@ -208,6 +216,12 @@ def _summary_text(summary: metrics.Summary) -> list[str]:
             + ", ".join(f"{a.id} ({a.status}, {a.days:.0f}d)" for a in oldest)
         )
     return lines
+
+
+def _now_line(summary: metrics.Summary) -> str:
+    """How many tasks are in each state today (the states that have any)."""
+    states = ", ".join(f"{k}: {v[-1]}" for k, v in summary.flow.items() if v and v[-1])
+    return f"  now: {states or 'no tasks'}"
 
 
 def summary_json(summary: metrics.Summary) -> dict[str, Any]:
@@ -254,6 +268,54 @@ def _task_row(flow: metrics.TaskFlow) -> dict[str, Any]:
     }
 
 
+def _tasks_csv(flows: list[metrics.TaskFlow]) -> str:
+    """One row per task, with a ``days_<status>`` column for every status any task was in."""
+    out = io.StringIO()
+    names = sorted({s for f in flows for s in f.time_in_state})
+    writer = csv.writer(out, lineterminator="\n")
+    head = ["id", "project", "workflow", "status", "created", "started", "finished"]
+    writer.writerow([*head, "lead_days", "cycle_days", "reopens", *[f"days_{n}" for n in names]])
+    for flow in flows:
+        row = _task_row(flow)
+        writer.writerow(
+            [row[k] or "" for k in head]
+            + [row["lead_days"] if row["lead_days"] is not None else ""]
+            + [row["cycle_days"] if row["cycle_days"] is not None else ""]
+            + [flow.reopens]
+            + [flow.time_in_state.get(n, 0) for n in names]
+        )
+    return out.getvalue()
+
+
+def _every_summary(
+    ws: Workspace, flows: list[metrics.TaskFlow], today: dt.date, days: list[dt.date]
+) -> list[metrics.Summary]:
+    """The workspace's summary, then each project's (and each of its milestones' with
+    tasks), then each workflow's."""
+    summaries = [metrics.summarize(ws.config.name, flows, today, days=days)]
+    by_project = metrics.group(flows, "project")
+    for p in ws.all_projects():
+        mine = by_project.get(id_key(p.id))
+        if mine:
+            summaries += _project_summaries(p, mine, today, days)
+    for _, mine in sorted(metrics.group(flows, "workflow").items()):
+        name = mine[0].workflow
+        summaries.append(metrics.summarize(f"workflow {name}", mine, today, days=days))
+    return summaries
+
+
+def _project_summaries(
+    p: Project, mine: list[metrics.TaskFlow], today: dt.date, days: list[dt.date]
+) -> list[metrics.Summary]:
+    summaries = [metrics.summarize(f"project {p.id}", mine, today, p.id, None, days)]
+    for m in p.milestones:
+        ours = metrics.select(mine, milestone=m.id)
+        if ours:
+            name = f"project {p.id} milestone {m.id}"
+            summaries.append(metrics.summarize(name, ours, today, p.id, m.id, days))
+    return summaries
+
+
 @click.command()
 @click.option("--project", help="Only this project's tasks.")
 @click.option("--workflow", help="Only tasks that follow this workflow.")
@@ -287,57 +349,35 @@ def stats(
     flows = metrics.task_flows(found, ws, today)
     chosen = metrics.select(flows, project, workflow, milestone)
     if fmt == "csv":
-        out = io.StringIO()
-        names = sorted({s for f in chosen for s in f.time_in_state})
-        writer = csv.writer(out, lineterminator="\n")
-        head = ["id", "project", "workflow", "status", "created", "started", "finished"]
-        writer.writerow(
-            [*head, "lead_days", "cycle_days", "reopens", *[f"days_{n}" for n in names]]
-        )
-        for flow in chosen:
-            row = _task_row(flow)
-            writer.writerow(
-                [row[k] or "" for k in head]
-                + [row["lead_days"] if row["lead_days"] is not None else ""]
-                + [row["cycle_days"] if row["cycle_days"] is not None else ""]
-                + [flow.reopens]
-                + [flow.time_in_state.get(n, 0) for n in names]
-            )
-        click.echo(out.getvalue(), nl=False)
+        click.echo(_tasks_csv(chosen), nl=False)
         return
     days = metrics.day_range(chosen, today)
-    summaries = []
     if project or workflow or milestone:
         name = " / ".join(x for x in (project, workflow, milestone) if x)
-        summaries.append(metrics.summarize(name, chosen, today, project, milestone, days))
+        summaries = [metrics.summarize(name, chosen, today, project, milestone, days)]
     else:
-        summaries.append(metrics.summarize(ws.config.name, flows, today, days=days))
-        by_project = metrics.group(flows, "project")
-        for p in ws.all_projects():
-            mine = by_project.get(id_key(p.id))
-            if not mine:
-                continue
-            summaries.append(metrics.summarize(f"project {p.id}", mine, today, p.id, None, days))
-            for m in p.milestones:
-                ours = metrics.select(mine, milestone=m.id)
-                if ours:
-                    name = f"project {p.id} milestone {m.id}"
-                    summaries.append(metrics.summarize(name, ours, today, p.id, m.id, days))
-        for _, mine in sorted(metrics.group(flows, "workflow").items()):
-            name = mine[0].workflow
-            summaries.append(metrics.summarize(f"workflow {name}", mine, today, days=days))
+        summaries = _every_summary(ws, flows, today, days)
     if fmt == "json":
-        payload = {
-            "version": JSON_VERSION,
-            "today": today.isoformat(),
-            "summaries": [summary_json(s) for s in summaries],
-            "tasks": [_task_row(f) for f in chosen],
-            "warnings": found.warnings,
-        }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        click.echo(_stats_json(today, summaries, chosen, found.warnings))
         return
     for summary in summaries:
         click.echo("\n".join(_summary_text(summary)))
+
+
+def _stats_json(
+    today: dt.date,
+    summaries: list[metrics.Summary],
+    flows: list[metrics.TaskFlow],
+    warnings: list[str],
+) -> str:
+    payload = {
+        "version": JSON_VERSION,
+        "today": today.isoformat(),
+        "summaries": [summary_json(s) for s in summaries],
+        "tasks": [_task_row(f) for f in flows],
+        "warnings": warnings,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False, default=str)
 
 
 @click.command()
