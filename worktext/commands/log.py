@@ -47,15 +47,27 @@ def log(
       worktext log WEB-12 1h30m --who ana --note "review fixes"
     """
     if item_id is None:
-        if day or who or note or dry_run or commit:
-            raise click.UsageError("--date, --who, --note, --dry-run and --commit need ID DURATION")
+        _refuse_time_options(day, who, note, dry_run, commit)
         ctx.invoke(history.log, since=since, limit=limit, fmt=fmt)
         return
     if duration is None:
         raise click.UsageError("give ID and DURATION to record time, e.g. 'worktext log WEB-12 2h'")
+    _refuse_feed_options(since, limit, fmt)
+    edit.log_time(ctx.obj, item_id, duration, day, who, note, dry_run, commit)
+
+
+def _refuse_time_options(
+    day: str | None, who: str | None, note: str | None, dry_run: bool, commit: bool
+) -> None:
+    """The options of recording time make no sense for the feed."""
+    if day or who or note or dry_run or commit:
+        raise click.UsageError("--date, --who, --note, --dry-run and --commit need ID DURATION")
+
+
+def _refuse_feed_options(since: str | None, limit: int, fmt: str) -> None:
+    """The feed's options make no sense when recording time."""
     if since or limit or fmt != "text":
         raise click.UsageError("--since, --limit and --format are for the feed, without ID")
-    edit.log_time(ctx.obj, item_id, duration, day, who, note, dry_run, commit)
 
 
 COMMANDS: list[click.Command] = [log]

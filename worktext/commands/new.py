@@ -21,6 +21,7 @@ from worktext.edit import gitcommit, ids, scaffold
 from worktext.edit import templates as instantiate
 from worktext.edit.changes import create, date_text, fresh_id, parse_pairs
 from worktext.errors import NotFound, WorktextError
+from worktext.model.items import Template
 from worktext.model.values import parse_date
 from worktext.model.workspace import Workspace
 from worktext.plan import recur
@@ -131,7 +132,18 @@ def new(
             "say what to create: new task TITLE, new project TITLE, new person HANDLE, "
             "new goal TITLE, or new --template NAME"
         )
-    obj: Context = ctx.obj
+    _new_from_template(ctx.obj, template_id, start, params, project, dry_run, commit)
+
+
+def _new_from_template(
+    obj: Context,
+    template_id: str,
+    start: str | None,
+    params: tuple[str, ...],
+    project: str | None,
+    dry_run: bool,
+    commit: bool,
+) -> None:
     ws = obj.workspace()
     template = ws.templates.get(template_id)
     if template is None:
@@ -144,14 +156,17 @@ def new(
     planned = instantiate.plan(ws, template, given, first_day, today, project)
     new_ids = {p.item_id for p in planned}
     changes = [create(ws, p.kind, p.path, p.data, p.body, pending=new_ids) for p in planned]
-    tasks = [p.item_id for p in planned if p.kind == "task"]
-    message = gitcommit.message_for(
+    finish(ws.config.root, changes, _template_message(template, planned), dry_run, commit)
+    if not dry_run:
+        tasks = [p.item_id for p in planned if p.kind == "task"]
+        click.echo(f"{len(tasks)} tasks: {', '.join(tasks)}")
+
+
+def _template_message(template: Template, planned: list[instantiate.Planned]) -> str:
+    return gitcommit.message_for(
         f"{planned[0].item_id}: new from template {template.id}",
         [f"{p.item_id}: {p.data.get('title', '')}" for p in planned],
     )
-    finish(ws.config.root, changes, message, dry_run, commit)
-    if not dry_run:
-        click.echo(f"{len(tasks)} tasks: {', '.join(tasks)}")
 
 
 @new.command(name="task")
@@ -187,6 +202,17 @@ def new_task(obj: Context, title: str, **options: Any) -> None:
         data["status"] = _checked_state(ws, owner, options["status"], options["force"])
     if project:
         data["project"] = project
+    data.update(_assignment(options))
+    data["created"] = today.isoformat()
+    _set_dates(data, today, start=options["start"], due=options["due"])
+    data.update(_planning(options))
+    _write_new(obj, "task", item_id, data, options, project)
+
+
+def _assignment(options: dict[str, Any]) -> dict[str, Any]:
+    """The new task's ``assignee`` (one person as one value), ``priority`` and ``labels``,
+    those given, in the order they are written."""
+    data: dict[str, Any] = {}
     people = _list(options["assignee"])
     if people:
         data["assignee"] = people[0] if len(people) == 1 else people
@@ -194,15 +220,20 @@ def new_task(obj: Context, title: str, **options: Any) -> None:
         data["priority"] = options["priority"]
     if options["label"]:
         data["labels"] = _list(options["label"])
-    data["created"] = today.isoformat()
-    _set_dates(data, today, start=options["start"], due=options["due"])
+    return data
+
+
+def _planning(options: dict[str, Any]) -> dict[str, Any]:
+    """The new task's ``estimate``, ``parent`` and ``depends_on``, those given, in the order
+    they are written."""
+    data: dict[str, Any] = {}
     if options["estimate"]:
         data["estimate"] = options["estimate"]
     if options["parent"]:
         data["parent"] = options["parent"]
     if options["depends_on"]:
         data["depends_on"] = _list(options["depends_on"])
-    _write_new(obj, "task", item_id, data, options, project)
+    return data
 
 
 def _checked_state(ws: Workspace, owner: Any, state: str, force: bool) -> str:
