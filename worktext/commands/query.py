@@ -71,9 +71,11 @@ def index_command(obj: Context, output: str | None) -> None:
     click.echo(f"Wrote {path} ({len(ws.tasks)} tasks).", err=True)
 
 
-def _table(ws: Workspace, tasks: list[Task], color: bool) -> str:
-    style = styler(color)
-    rows: list[tuple[str, str, str, str, str, str, bool]] = []
+TableRow = tuple[str, str, str, str, str, str, bool]  # the columns, then whether it is overdue
+
+
+def _table_rows(ws: Workspace, tasks: list[Task]) -> list[TableRow]:
+    rows: list[TableRow] = []
     for task in tasks:
         due = as_day(task.due).isoformat() if task.due else ""
         rows.append(
@@ -87,6 +89,12 @@ def _table(ws: Workspace, tasks: list[Task], color: bool) -> str:
                 ws.is_overdue(task),
             )
         )
+    return rows
+
+
+def _table(ws: Workspace, tasks: list[Task], color: bool) -> str:
+    style = styler(color)
+    rows = _table_rows(ws, tasks)
     headers = ("ID", "STATUS", "PRIORITY", "DUE", "ASSIGNEE", "TITLE")
     widths = [max([len(h), *(len(str(r[i])) for r in rows)]) for i, h in enumerate(headers[:-1])]
     width = shutil.get_terminal_size((120, 20)).columns
@@ -157,31 +165,7 @@ def ls_command(
 
 
 def _show_task(ws: Workspace, task: Task) -> list[str]:
-    units = ws.config.units
-    state = ws.state_of(task)
-    milestone = ws.milestone_of(task)
-    fields = [
-        ("status", f"{ws.status_of(task)} ({state.category if state else 'unknown state'})"),
-        ("project", f"{ws.project_of(task).id} — {ws.project_of(task).title}"),
-        ("workflow", ws.workflow_of(task).id),
-        ("assignee", ", ".join(f"{p.id} ({p.name})" for p in ws.assignees_of(task))),
-        ("priority", task.priority or ""),
-        ("labels", ", ".join(task.labels)),
-        ("start", as_day(task.start).isoformat() if task.start else ""),
-        ("due", (as_day(task.due).isoformat() if task.due else "")),
-        ("estimate", format_hours(task.estimate, units.hours_per_day) if task.estimate else ""),
-        ("spent", format_hours(task.spent, units.hours_per_day) if task.log else ""),
-        ("milestone", f"{milestone.id} — {milestone.title}" if milestone else ""),
-        ("goals", ", ".join(f"{g.id} — {g.title}" for g in ws.goals_of(task))),
-        ("parent", task.parent or ""),
-        ("children", ", ".join(t.id for t in ws.children(task))),
-        ("depends on", ", ".join(f"{t.id} ({ws.status_of(t)})" for t in ws.dependencies(task))),
-        ("blocks", ", ".join(t.id for t in ws.dependents(task))),
-        (
-            "checklist",
-            f"{task.checklist.done}/{task.checklist.total}" if task.checklist.total else "",
-        ),
-    ]
+    fields = [*_task_place(ws, task), *_task_schedule(ws, task), *_task_links(ws, task)]
     flags = [
         f for f, on in (("overdue", ws.is_overdue(task)), ("blocked", ws.is_blocked(task))) if on
     ]
@@ -193,6 +177,47 @@ def _show_task(ws: Workspace, task: Task) -> list[str]:
     if task.body.strip():
         lines += ["", task.body.strip()]
     return lines
+
+
+def _task_place(ws: Workspace, task: Task) -> list[tuple[str, str]]:
+    """Where the task stands and who has it: status, project, workflow, people, labels."""
+    state = ws.state_of(task)
+    return [
+        ("status", f"{ws.status_of(task)} ({state.category if state else 'unknown state'})"),
+        ("project", f"{ws.project_of(task).id} — {ws.project_of(task).title}"),
+        ("workflow", ws.workflow_of(task).id),
+        ("assignee", ", ".join(f"{p.id} ({p.name})" for p in ws.assignees_of(task))),
+        ("priority", task.priority or ""),
+        ("labels", ", ".join(task.labels)),
+    ]
+
+
+def _task_schedule(ws: Workspace, task: Task) -> list[tuple[str, str]]:
+    """When: dates, estimate, time spent, milestone."""
+    hours_per_day = ws.config.units.hours_per_day
+    milestone = ws.milestone_of(task)
+    return [
+        ("start", as_day(task.start).isoformat() if task.start else ""),
+        ("due", (as_day(task.due).isoformat() if task.due else "")),
+        ("estimate", format_hours(task.estimate, hours_per_day) if task.estimate else ""),
+        ("spent", format_hours(task.spent, hours_per_day) if task.log else ""),
+        ("milestone", f"{milestone.id} — {milestone.title}" if milestone else ""),
+    ]
+
+
+def _task_links(ws: Workspace, task: Task) -> list[tuple[str, str]]:
+    """Its relations to other items, and its checklist."""
+    return [
+        ("goals", ", ".join(f"{g.id} — {g.title}" for g in ws.goals_of(task))),
+        ("parent", task.parent or ""),
+        ("children", ", ".join(t.id for t in ws.children(task))),
+        ("depends on", ", ".join(f"{t.id} ({ws.status_of(t)})" for t in ws.dependencies(task))),
+        ("blocks", ", ".join(t.id for t in ws.dependents(task))),
+        (
+            "checklist",
+            f"{task.checklist.done}/{task.checklist.total}" if task.checklist.total else "",
+        ),
+    ]
 
 
 @click.command("show")
@@ -213,24 +238,27 @@ def show_command(obj: Context, item_id: str, fmt: str) -> None:
         raise NotFound(f"no item with id '{item_id}'; try 'worktext ls {item_id}'")
     kind, item = found
     record = _record(ws, kind, item)
-    diagnostics = [d for d in ws.diagnostics if d.path == getattr(item, "path", None)]
     if fmt == "json":
         record = {"kind": kind, **record}
         if isinstance(item, Task):
             record["body"] = item.body
         click.echo(json.dumps(record, indent=2, ensure_ascii=False))
         return
-    if isinstance(item, Task):
-        lines = _show_task(ws, item)
-    else:
-        lines = [f"{kind} {item.id}: {record.get('title') or record.get('name')}"]
-        lines += [f"  {k:<11} {v}" for k, v in record.items() if v not in (None, [], {}, "")]
-        if isinstance(item, Project):
-            tasks = ws.tasks_of_project(item)
-            lines.append(f"  {'tasks':<11} {len(tasks)} ({sum(ws.is_open(t) for t in tasks)} open)")
-    for d in diagnostics:
-        lines.append(f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.code}]")
+    lines = _show_task(ws, item) if isinstance(item, Task) else _show_item(ws, kind, item, record)
+    for d in ws.diagnostics:
+        if d.path == getattr(item, "path", None):
+            lines.append(f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.code}]")
     click.echo("\n".join(lines))
+
+
+def _show_item(ws: Workspace, kind: str, item: Item, record: dict[str, Any]) -> list[str]:
+    """Any item but a task: its record's values, and a project's count of tasks."""
+    lines = [f"{kind} {item.id}: {record.get('title') or record.get('name')}"]
+    lines += [f"  {k:<11} {v}" for k, v in record.items() if v not in (None, [], {}, "")]
+    if isinstance(item, Project):
+        tasks = ws.tasks_of_project(item)
+        lines.append(f"  {'tasks':<11} {len(tasks)} ({sum(ws.is_open(t) for t in tasks)} open)")
+    return lines
 
 
 def _record(ws: Workspace, kind: str, item: Item) -> dict[str, Any]:
