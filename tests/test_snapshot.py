@@ -18,7 +18,9 @@ def _items(ws):
 def test_template_items_round_trip_through_marshal(template_root) -> None:
     ws = open_workspace(template_root, today=TODAY, use_cache=False)
     items = _items(ws)
-    stored = marshal.loads(marshal.dumps(snapshot.encode_items(items)))
+    stored = marshal.loads(
+        marshal.dumps({k: [snapshot.encode_item(k, i) for i in g] for k, g in items.items()})
+    )
     assert snapshot.decode_items(stored) == items
     rows = marshal.loads(marshal.dumps(snapshot.encode_diagnostics(ws.diagnostics)))
     assert snapshot.decode_diagnostics(rows) == ws.diagnostics
@@ -35,7 +37,7 @@ def test_awkward_values_round_trip() -> None:
         checklist=Checklist(1, 2),
         extra={"tags": ("\x00d", "looks like a tag"), "when": dt.date(2026, 3, 1), "n": [1, {}]},
     )
-    stored = marshal.loads(marshal.dumps(snapshot.encode_items({"task": [task]})))
+    stored = marshal.loads(marshal.dumps({"task": [snapshot.encode_item("task", task)]}))
     assert snapshot.decode_items(stored)["task"] == [task]
 
 

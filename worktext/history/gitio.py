@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 GIT = "git"
 # Quoted paths and localised messages would make the output unparseable.
 BASE_ARGS = ("-c", "core.quotepath=off", "-c", "color.ui=never", "-c", "log.showSignature=false")
-EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
 class GitError(WorktextError):

@@ -114,18 +114,6 @@ _DECODE_TAGGED: dict[str, Callable[[tuple], Any]] = {
 }
 
 
-def encode_items(items: dict[str, list[Item]]) -> dict[str, list[tuple]]:
-    out: dict[str, list[tuple]] = {}
-    for kind, group in items.items():
-        if kind == "task":
-            out[kind] = [_encode_task(task) for task in group if isinstance(task, Task)]
-        else:
-            out[kind] = [
-                tuple(_encode(getattr(item, f.name)) for f in fields(item)) for item in group
-            ]
-    return out
-
-
 def encode_item(kind: str, item: Item) -> tuple:
     if isinstance(item, Task):
         return _encode_task(item)

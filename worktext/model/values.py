@@ -12,7 +12,6 @@ _DATETIME = re.compile(
     r"(Z|[+-]\d{2}:?\d{2})?\Z"
 )
 _DURATION_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([wdhm])\s*")
-UNIT_NAMES = {"w": "week", "d": "day", "h": "hour", "m": "minute"}
 
 
 class ValueError_(ValueError):

@@ -272,9 +272,6 @@ class Workspace:
             projects.append(self.default_area)
         return projects
 
-    def source_of(self, item: Item) -> SourceFile | None:
-        return self.sources.get(item.path)
-
     # -- derived fields ---------------------------------------------------------------------
 
     def category(self, task: Task) -> str:

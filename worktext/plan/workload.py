@@ -63,10 +63,6 @@ class PersonLoad:
     unscheduled: float = 0.0  # hours of open, estimated work with no dates
     unscheduled_tasks: tuple[str, ...] = field(default=())
 
-    @property
-    def over_weeks(self) -> int:
-        return sum(week.over for week in self.weeks)
-
 
 def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
