@@ -234,3 +234,39 @@ def test_only_work_files_trigger_a_rebuild(tmp_path: Path) -> None:
     assert not preview._watched(None, str(root / ".git/index"))
     assert not preview._watched(None, str(root / "tasks/web/.WEB-5.md.swp"))
     assert not preview._watched(None, str(root / "tasks/web/WEB-5.md~"))
+
+
+def request(url: str, path: str, host: str) -> tuple[int, dict[str, str]]:
+    """A request with the ``Host`` header a browser sends for ``host``."""
+    address = url.removeprefix("http://").rstrip("/")
+    name, port = address.rsplit(":", 1)
+    connection = http.client.HTTPConnection(name, int(port), timeout=10)
+    connection.putrequest("GET", path, skip_host=True)
+    connection.putheader("Host", host)
+    connection.endheaders()
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:8000", "127.0.0.2", "localhost.evil.example", ""]
+)
+def test_a_host_that_is_not_this_server_is_refused(preview, host: str) -> None:  # type: ignore[no-untyped-def]
+    """DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1 asks this
+    server with its own name in Host."""
+    _, url, _ = preview
+    status, _headers = request(url, "/search-index.js", host)
+    assert status == 421
+
+
+def test_localhost_and_the_bound_address_are_answered(preview) -> None:  # type: ignore[no-untyped-def]
+    _, url, _ = preview
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"[::1]:{port}"):
+        status, headers = request(url, "/index.html", host)
+        assert status == 200, host
+        assert headers["cross-origin-resource-policy"] == "same-origin"
+        assert headers["x-content-type-options"] == "nosniff"
+    assert request(url, "/index.html", "localhost:1")[0] == 421  # another port

@@ -84,6 +84,26 @@ def with_reload_script(html: bytes) -> bytes:
     return html[:end] + RELOAD_TAG + html[end:]
 
 
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def allowed_host(header: str | None, bound: tuple[str | bytes | int, ...]) -> bool:
+    """Whether a request's ``Host`` names this server: localhost, or the address it is bound
+    to (with its port, or none). Any other name is refused."""
+    if not header:
+        return False
+    host, port = header.strip().lower(), ""
+    if host.startswith("["):  # [::1]:8000
+        name, _, rest = host[1:].partition("]")
+        port = rest.removeprefix(":")
+    else:
+        name, _, port = host.rpartition(":") if host.count(":") == 1 else (host, "", "")
+    address = bound[0].decode() if isinstance(bound[0], bytes) else str(bound[0])
+    if port and port != str(bound[1]):
+        return False
+    return name in LOCAL_NAMES or name == address.lower()
+
+
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -111,6 +131,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._respond(with_body=False)
 
     def _respond(self, with_body: bool) -> None:
+        if not allowed_host(self.headers.get("Host"), self.server.server_address):
+            # DNS rebinding: a page of another site, whose name now points at this machine,
+            # must not read the workspace. Only the bound address and localhost are answered.
+            return self._send(b"Misdirected request\n", "text/plain; charset=utf-8", with_body, 421)
         path = urlsplit(self.path).path
         own = self._own_answer(path)
         if own is not None:
@@ -153,6 +177,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
+        # Another local origin may not embed the site's files (search-index.js holds every
+        # title), nor have them read as another type.
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if with_body:
             self.wfile.write(data)
@@ -161,6 +189,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
 
     def log_message(self, format: str, *args: object) -> None:
