@@ -10,6 +10,7 @@ from itertools import groupby
 
 from worktext import __version__
 from worktext.model.diagnostics import RULE_DOCS, Diagnostic
+from worktext.terminal import visible
 
 JSON_VERSION = 1
 FORMATS = ("text", "json", "github", "sarif")
@@ -18,7 +19,7 @@ Styler = Callable[..., str]
 
 
 def _plain(text: str, **_: object) -> str:
-    return text
+    return visible(text)
 
 
 def summary(diagnostics: Iterable[Diagnostic], files_checked: int) -> dict[str, int]:
@@ -44,18 +45,20 @@ def summary_line(counts: dict[str, int]) -> str:
 
 
 def format_text(diagnostics: list[Diagnostic], files_checked: int, style: Styler = _plain) -> str:
+    """The diagnostics for a terminal: user text has its control characters made visible
+    (``style`` must do the same with what it is given: ``commands.common.styler`` does)."""
     lines: list[str] = []
     for path, group in groupby(diagnostics, key=lambda d: d.path):
         lines.append(style(path, bold=True, underline=True))
         for d in group:
-            where = f"{path}:{d.line}:{d.column}" if d.line else path
+            where = visible(f"{path}:{d.line}:{d.column}" if d.line else path)
             colour = "red" if d.severity == "error" else "yellow"
             lines.append(
                 f"  {where}: {style(d.severity, fg=colour, bold=True)} "
-                f"{d.message} {style(f'[{d.code}]', dim=True)}"
+                f"{visible(d.message)} {style(f'[{d.code}]', dim=True)}"
             )
             if d.hint:
-                lines.append(f"    {style('hint:', fg='cyan')} {d.hint}")
+                lines.append(f"    {style('hint:', fg='cyan')} {visible(d.hint)}")
         lines.append("")
     counts = summary(diagnostics, files_checked)
     colour = "red" if counts["errors"] else "yellow" if counts["warnings"] else "green"

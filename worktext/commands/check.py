@@ -9,7 +9,7 @@ import click
 from worktext.check import report
 from worktext.check.pipeline import relative_paths
 from worktext.check.rules import apply_severities
-from worktext.commands.common import Context, styler
+from worktext.commands.common import Context, echo, styler, warn
 from worktext.model.diagnostics import Diagnostic
 
 
@@ -64,7 +64,7 @@ def check(
         diagnostics = [d for d in diagnostics if d.path in wanted]
         files = len(wanted)
     use_color = color if color is not None else (fmt == "text" and sys.stdout.isatty())
-    click.echo(report.render(fmt, diagnostics, files, styler(use_color)))
+    echo(report.render(fmt, diagnostics, files, styler(use_color)), styled=fmt == "text")
     failing = any(d.severity == "error" or strict for d in diagnostics)
     sys.exit(1 if failing else 0)
 
@@ -77,7 +77,7 @@ def _with_since(obj: Context, rev: str) -> list[Diagnostic]:
 
     history = load_history(ws.config, use_cache=obj.use_cache)
     for warning in history.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        warn(warning)
     extra = since_diagnostics(ws.config, ws, rev, history if history.available else None)
     extra = apply_severities(extra, dict(ws.config.rules))
     return sorted(set(ws.diagnostics) | set(extra), key=Diagnostic.sort_key)

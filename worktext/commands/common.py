@@ -14,6 +14,7 @@ from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.scan import Scan
 from worktext.model.workspace import Workspace
+from worktext.terminal import visible
 
 
 def configure_logging(verbosity: int, quiet: bool) -> None:
@@ -91,7 +92,19 @@ class Context:
 
 
 def styler(enabled: bool) -> Callable[..., str]:
-    """click.style when colour is wanted, else a function that returns the text as it is."""
+    """``click.style`` of text made visible (``terminal.visible``) when colour is wanted, else
+    a function that returns the text made visible."""
     if enabled:
-        return click.style
-    return lambda text, **_: text
+        return lambda text, **style: click.style(visible(text), **style)
+    return lambda text, **_: visible(text)
+
+
+def echo(text: str, *, err: bool = False, nl: bool = True, styled: bool = False) -> None:
+    """Print ``text`` with its control characters made visible. ``styled``: the text was
+    made with ``styler``, whose colours are kept (and whose text is visible already)."""
+    click.echo(text if styled else visible(text), err=err, nl=nl)
+
+
+def warn(text: str) -> None:
+    """A warning on standard error (yellow on a terminal)."""
+    echo(styler(sys.stderr.isatty())(f"warning: {text}", fg="yellow"), err=True, styled=True)

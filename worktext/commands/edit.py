@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from worktext.commands.common import Context
+from worktext.commands.common import Context, echo
 from worktext.commands.writing import finish, today_of, writing
 from worktext.edit import engine
 from worktext.edit.changes import coerce, date_text, edit_item, fields_of, find_item, parse_pairs
@@ -51,7 +51,7 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
         raise WorktextError(f"workflow '{workflow.id}' has no state '{state}'; states: {names}")
     current = ws.status_of(task)
     if current == target.id:
-        click.echo(f"{task.id} is already in '{target.id}'")
+        echo(f"{task.id} is already in '{target.id}'")
         return
     if not force:
         _check_move(ws, task, workflow, current, target)

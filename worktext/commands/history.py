@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from worktext.commands.common import Context
+from worktext.commands.common import Context, echo, warn
 from worktext.errors import NotFound, WorktextError
 from worktext.history import gitio, metrics
 from worktext.history.prdiff import diff_markdown
@@ -29,7 +29,7 @@ def _history(obj: Context, rev: str = "HEAD") -> History:
         now = dt.datetime.combine(obj.today, dt.time(12, 0), tzinfo=dt.timezone.utc)
     history = load_history(ws.config, rev=rev, now=now, use_cache=obj.use_cache)
     for warning in history.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        warn(warning)
     return history
 
 
@@ -119,16 +119,16 @@ def history(obj: Context, task_id: str, fmt: str) -> None:
             ],
             "warnings": found.warnings,
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
         return
-    click.echo(f"{task.id}: {len(task.events)} change(s)")
+    echo(f"{task.id}: {len(task.events)} change(s)")
     for event in task.events:
-        click.echo("\n".join(event_lines(event)))
+        echo("\n".join(event_lines(event)))
     if task.mentions:
-        click.echo("Mentioned in:")
+        echo("Mentioned in:")
         for mention in task.mentions:
             closes = " (closes)" if mention.closes else ""
-            click.echo(f"  {mention.commit.short}  {mention.commit.subject}{closes}")
+            echo(f"  {mention.commit.short}  {mention.commit.subject}{closes}")
 
 
 def _since_filter(obj: Context, since: str | None) -> tuple[dt.date | None, set[str] | None]:
@@ -165,12 +165,12 @@ def log(obj: Context, since: str | None, limit: int, fmt: str) -> None:
             "events": [event_json(e) for e in events],
             "warnings": found.warnings,
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
         return
     for event in events:
-        click.echo("\n".join(event_lines(event, with_id=True)))
+        echo("\n".join(event_lines(event, with_id=True)))
     if not events:
-        click.echo("No task changes.")
+        echo("No task changes.")
 
 
 def _newest_events(
@@ -349,7 +349,7 @@ def stats(
     flows = metrics.task_flows(found, ws, today)
     chosen = metrics.select(flows, project, workflow, milestone)
     if fmt == "csv":
-        click.echo(_tasks_csv(chosen), nl=False)
+        echo(_tasks_csv(chosen), nl=False)
         return
     days = metrics.day_range(chosen, today)
     if project or workflow or milestone:
@@ -358,10 +358,10 @@ def stats(
     else:
         summaries = _every_summary(ws, flows, today, days)
     if fmt == "json":
-        click.echo(_stats_json(today, summaries, chosen, found.warnings))
+        echo(_stats_json(today, summaries, chosen, found.warnings))
         return
     for summary in summaries:
-        click.echo("\n".join(_summary_text(summary)))
+        echo("\n".join(_summary_text(summary)))
 
 
 def _stats_json(
@@ -397,7 +397,7 @@ def diff(obj: Context, rev: str, rev2: str | None) -> None:
     """
     ws = obj.workspace()
     try:
-        click.echo(diff_markdown(ws, rev, rev2))
+        echo(diff_markdown(ws, rev, rev2))
     except gitio.GitError:
         raise
     except OSError as exc:

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from worktext.commands.common import Context
+from worktext.commands.common import Context, echo, warn
 from worktext.commands.writing import finish, today_of, writing
 from worktext.edit import gitcommit, ids, scaffold
 from worktext.edit import templates as instantiate
@@ -45,11 +45,11 @@ def init(directory: str, bare: bool, no_git: bool) -> None:
       worktext init --bare .        worktext.yml and empty folders here
     """
     result = scaffold.init(directory, bare=bare, git=not no_git)
-    click.echo(f"created a workspace in {result.root} ({len(result.created)} files)")
+    echo(f"created a workspace in {result.root} ({len(result.created)} files)")
     if result.git_initialised:
-        click.echo("initialised a git repository there")
+        echo("initialised a git repository there")
     where = "" if Path(directory).resolve() == Path.cwd() else f"cd {directory}\n  "
-    click.echo(
+    echo(
         "\nNext steps:\n"
         f"  {where}worktext check      validate every file\n"
         "  worktext build      the status site, in public/\n"
@@ -159,7 +159,7 @@ def _new_from_template(
     finish(ws.config.root, changes, _template_message(template, planned), dry_run, commit)
     if not dry_run:
         tasks = [p.item_id for p in planned if p.kind == "task"]
-        click.echo(f"{len(tasks)} tasks: {', '.join(tasks)}")
+        echo(f"{len(tasks)} tasks: {', '.join(tasks)}")
 
 
 def _template_message(template: Template, planned: list[instantiate.Planned]) -> str:
@@ -360,7 +360,7 @@ def recur_command(
     since_day = parse_date(date_text(since, today)) if since else today
     planned, problems = recur.plan(ws, until_day, since_day)
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        warn(problem)
     made = {p.occurrence.id for p in planned}
     changes = [create(ws, "task", p.path, p.data, p.body, True, made) for p in planned]
     message = gitcommit.message_for(

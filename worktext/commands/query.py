@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from worktext.commands.common import Context, styler
+from worktext.commands.common import Context, echo, styler
 from worktext.errors import NotFound, WorktextError
 from worktext.model import export, schema
 from worktext.model.config import find_root, load_config
@@ -20,6 +20,7 @@ from worktext.model.items import Goal, Item, Person, Project, Task, Workflow
 from worktext.model.query import select
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace
+from worktext.terminal import visible
 
 LS_FORMATS = ("table", "json", "csv", "ids")
 CSV_COLUMNS = (
@@ -63,12 +64,12 @@ def index_command(obj: Context, output: str | None) -> None:
     ws = obj.workspace()
     text = json.dumps(export.index_document(ws), indent=1, ensure_ascii=False) + "\n"
     if output == "-":
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     path = Path(output) if output else ws.config.root / ".worktext" / "index.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic_text(path, text)
-    click.echo(f"Wrote {path} ({len(ws.tasks)} tasks).", err=True)
+    echo(f"Wrote {path} ({len(ws.tasks)} tasks).", err=True)
 
 
 TableRow = tuple[str, str, str, str, str, str, bool]  # the columns, then whether it is overdue
@@ -78,14 +79,16 @@ def _table_rows(ws: Workspace, tasks: list[Task]) -> list[TableRow]:
     rows: list[TableRow] = []
     for task in tasks:
         due = as_day(task.due).isoformat() if task.due else ""
+        who = ",".join(task.assignees)
+        status, priority = ws.status_of(task), task.priority or ""
         rows.append(
             (
-                task.id,
-                ws.status_of(task),
-                task.priority or "",
+                visible(task.id),
+                visible(status),
+                visible(priority),
                 due,
-                ",".join(task.assignees),
-                task.title,
+                visible(who),
+                visible(task.title),
                 ws.is_overdue(task),
             )
         )
@@ -153,15 +156,15 @@ def ls_command(
         tasks = tasks[:limit]
     if fmt == "ids":
         for task in tasks:
-            click.echo(task.id)
+            echo(task.id)
     elif fmt == "json":
         records = [export.task_record(ws, t) for t in tasks]
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        click.echo(_csv(ws, tasks))
+        echo(_csv(ws, tasks))
     else:
         use_color = color if color is not None else sys.stdout.isatty()
-        click.echo(_table(ws, tasks, use_color))
+        echo(_table(ws, tasks, use_color), styled=True)
 
 
 def _show_task(ws: Workspace, task: Task) -> list[str]:
@@ -242,13 +245,13 @@ def show_command(obj: Context, item_id: str, fmt: str) -> None:
         record = {"kind": kind, **record}
         if isinstance(item, Task):
             record["body"] = item.body
-        click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        echo(json.dumps(record, indent=2, ensure_ascii=False))
         return
     lines = _show_task(ws, item) if isinstance(item, Task) else _show_item(ws, kind, item, record)
     for d in ws.diagnostics:
         if d.path == getattr(item, "path", None):
             lines.append(f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.code}]")
-    click.echo("\n".join(lines))
+    echo("\n".join(lines))
 
 
 def _show_item(ws: Workspace, kind: str, item: Item, record: dict[str, Any]) -> list[str]:
@@ -307,9 +310,9 @@ def schema_command(obj: Context, kind: str | None, output: str | None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for name, document in documents.items():
             write_atomic_text(folder / f"{name}.schema.json", json.dumps(document, indent=2) + "\n")
-        click.echo(f"Wrote {len(documents)} schema(s) to {folder}.", err=True)
+        echo(f"Wrote {len(documents)} schema(s) to {folder}.", err=True)
         return
-    click.echo(json.dumps(documents[kind] if kind else documents, indent=2))
+    echo(json.dumps(documents[kind] if kind else documents, indent=2))
 
 
 COMMANDS: list[click.Command] = [index_command, ls_command, show_command, schema_command]

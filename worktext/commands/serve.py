@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from worktext.commands.common import Context
+from worktext.commands.common import Context, echo, styler, warn
 from worktext.errors import WorktextError
 from worktext.integrations.serve import Preview
 from worktext.render.build import BuildResult
@@ -49,7 +49,7 @@ def serve(obj: Context, output: str, host: str, port: int) -> None:
     """
     preview = Preview(obj.workspace_path, Path(output), today=obj.today, use_cache=obj.use_cache)
     result = preview.build(progress=_progress_bar())
-    click.echo(f"Built {result.pages} files in {result.seconds:.2f}s into {result.out_dir}.")
+    echo(f"Built {result.pages} files in {result.seconds:.2f}s into {result.out_dir}.")
     try:
         url = preview.start(host, port)
     except OSError as error:
@@ -57,10 +57,10 @@ def serve(obj: Context, output: str, host: str, port: int) -> None:
             f"cannot listen on {host}:{port} ({error.strerror}); try another --port"
         ) from error
     if obj.verbosity and preview.server is not None:  # -v: every request
-        preview.server.log = lambda line: click.echo(line, err=True)
-    click.echo(f"Serving {url}  (watching {preview.root}; press Ctrl-C to stop)")
+        preview.server.log = lambda line: echo(line, err=True)
+    echo(f"Serving {url}  (watching {preview.root}; press Ctrl-C to stop)")
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.secho(f"warning: {host} lets other computers see the site", fg="yellow", err=True)
+        warn(f"{host} lets other computers see the site")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
     try:
@@ -70,7 +70,7 @@ def serve(obj: Context, output: str, host: str, port: int) -> None:
     finally:
         stop.set()
         preview.stop()
-    click.echo("Stopped. Publish the site with 'worktext build' (see the README).")
+    echo("Stopped. Publish the site with 'worktext build' (see the README).")
 
 
 def _interrupt(_signal: int, _frame: object) -> None:
@@ -81,12 +81,13 @@ def _report(result: BuildResult | Exception, changed: set[str]) -> None:
     names = ", ".join(sorted(changed)[:3]) + (" …" if len(changed) > 3 else "")
     if isinstance(result, Exception):
         message = result.format_message() if isinstance(result, WorktextError) else str(result)
-        click.secho(f"Rebuild failed after {names}: {message}", fg="red", err=True)
-        click.echo("The last good site is still served; fix the file and save it again.")
+        style = styler(sys.stderr.isatty())
+        echo(style(f"Rebuild failed after {names}: {message}", fg="red"), err=True, styled=True)
+        echo("The last good site is still served; fix the file and save it again.")
         return
     problems = len(result.warnings)
     note = f", {problems} warning(s): run 'worktext check'" if problems else ""
-    click.echo(
+    echo(
         f"Rebuilt after {names}: {result.rendered} rendered, {result.written} written "
         f"in {result.seconds:.2f}s{note}."
     )

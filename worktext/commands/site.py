@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from worktext.commands.common import Context
+from worktext.commands.common import Context, echo, warn
 
 if TYPE_CHECKING:  # the renderer is imported by render.site.build, while the folders are scanned
     from worktext.render.build import BuildResult
@@ -58,7 +58,7 @@ def build(obj: Context, output: str, full: bool, jobs: int | None) -> None:
             jobs=jobs,
             progress=progress,
             config_diagnostics=diagnostics,
-            on_read=(lambda: click.echo("Reading the workspace…", err=True)) if show_bar else None,
+            on_read=(lambda: echo("Reading the workspace…", err=True)) if show_bar else None,
         )
     _report(result, obj.quiet)
 
@@ -86,22 +86,18 @@ def _progress_bar(show: bool) -> Iterator[Callable[[int, int], None]]:
 
 def _report(result: BuildResult, quiet: bool) -> None:
     if quiet:
-        click.echo(str(result.index))
+        echo(str(result.index))
         return
     for path in result.left_out:
-        click.secho(
-            f"warning: {path} could not be read and is left out of the site", fg="yellow", err=True
-        )
-    click.echo(
+        warn(f"{path} could not be read and is left out of the site")
+    echo(
         f"Built {result.pages} files ({result.rendered} rendered, {result.written} written, "
         f"{result.removed} removed) in {result.seconds:.2f}s."
     )
     errors, warnings = result.problems
     if errors or warnings:
-        click.echo(
-            f"{errors} error(s), {warnings} warning(s): see health.html or run 'worktext check'."
-        )
-    click.echo(f"Open {result.index}")
+        echo(f"{errors} error(s), {warnings} warning(s): see health.html or run 'worktext check'.")
+    echo(f"Open {result.index}")
 
 
 COMMANDS: list[click.Command] = [build]

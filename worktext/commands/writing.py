@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from worktext.commands.common import Context
+from worktext.commands.common import Context, echo
 from worktext.edit import atomic, gitcommit
 from worktext.edit.changes import relpath
 
@@ -34,19 +34,19 @@ def finish(
     """Print the diff, or write all files (all or none) and commit them."""
     changes = [c for c in changes if c.before.content != c.after]
     if not changes:
-        click.echo("nothing to change")
+        echo("nothing to change")
         return
     if dry_run:
         for change in changes:
-            click.echo(unified_diff(ws_root, change), nl=False)
+            echo(unified_diff(ws_root, change), nl=False)
         return
     atomic.write_all(changes)
     for change in changes:
         verb = "updated" if change.before.exists else "created"
-        click.echo(f"{verb} {relpath(ws_root, change.path)}")
+        echo(f"{verb} {relpath(ws_root, change.path)}")
     if commit:
         gitcommit.commit(ws_root, [c.path for c in changes], message)
-        click.echo(f"committed: {message.splitlines()[0]}")
+        echo(f"committed: {message.splitlines()[0]}")
 
 
 def unified_diff(root: Path, change: atomic.Change) -> str:

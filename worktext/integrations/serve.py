@@ -87,7 +87,7 @@ def with_reload_script(html: bytes) -> bytes:
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
-def allowed_host(header: str | None, bound: tuple[str | bytes | int, ...]) -> bool:
+def allowed_host(header: str | None, bound: tuple[object, ...]) -> bool:
     """Whether a request's ``Host`` names this server: localhost, or the address it is bound
     to (with its port, or none). Any other name is refused."""
     if not header:
@@ -98,7 +98,7 @@ def allowed_host(header: str | None, bound: tuple[str | bytes | int, ...]) -> bo
         port = rest.removeprefix(":")
     else:
         name, _, port = host.rpartition(":") if host.count(":") == 1 else (host, "", "")
-    address = bound[0].decode() if isinstance(bound[0], bytes) else str(bound[0])
+    address = bound[0].decode() if isinstance(bound[0], bytes | bytearray) else str(bound[0])
     if port and port != str(bound[1]):
         return False
     return name in LOCAL_NAMES or name == address.lower()

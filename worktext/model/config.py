@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from worktext.errors import ConfigError, WorkspaceNotFound
 from worktext.load import cache
@@ -183,7 +183,7 @@ def _parse_cached(root: Path, text: str, digest: str) -> YamlDoc:
     return parsed
 
 
-def _is_stored_parse(stored: Any) -> bool:
+def _is_stored_parse(stored: Any) -> TypeGuard[tuple[Any, Any, Any, Any, Any]]:
     """Whether a cache entry has the shape ``_parse_cached`` stores."""
     return (
         isinstance(stored, tuple)

@@ -96,7 +96,7 @@ def _area(site: SiteData, project: Project) -> dict[str, Any]:
 
 def _hot_spots(site: SiteData) -> list[dict[str, Any]]:
     """People over capacity in the next two weeks, the most loaded first."""
-    hot = [
+    hot: list[dict[str, Any]] = [
         {"person": load.person, "week": week}
         for load in site.team_load(weeks=2)
         for week in load.weeks
