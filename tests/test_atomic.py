@@ -158,6 +158,26 @@ def test_sigkill_mid_write_leaves_the_old_or_the_new_file(tmp_path: Path, delay:
     assert content in (b"A" * size, b"B" * size)
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "big.md"]
     assert all(name.startswith(atomic.TEMP_PREFIX) for name in leftovers)
+    atomic.write(atomic.read(path), b"after")  # the next write cleans up after the killed one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.md"]
+
+
+def test_only_temporary_files_of_writers_that_are_gone_are_removed(tmp_path: Path) -> None:
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    host = atomic._HOST
+    dead = tmp_path / f"{atomic.TEMP_PREFIX}{host}-{gone.stdout.strip()}-x1"
+    alive = tmp_path / f"{atomic.TEMP_PREFIX}{host}-{os.getppid()}-x2"  # our parent runs
+    elsewhere = tmp_path / f"{atomic.TEMP_PREFIX}00000000-1-x3"  # another machine's
+    older = tmp_path / f"{atomic.TEMP_PREFIX}x4"  # named before the host and pid were in it
+    for temp in (dead, alive, elsewhere, older):
+        temp.write_bytes(b"partial")
+    assert atomic.remove_abandoned(tmp_path) == [dead]
+    assert not dead.exists() and alive.exists() and elsewhere.exists() and older.exists()
 
 
 def _edit_at_once(path: str, key: str, barrier: multiprocessing.synchronize.Barrier) -> None:

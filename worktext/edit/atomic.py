@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
+import re
+import socket
 import stat
 import sys
 import tempfile
@@ -25,6 +28,8 @@ if sys.platform != "win32":
     import fcntl
 else:  # pragma: no cover - Windows: no advisory locks, the fingerprint still checks
     fcntl = None
+
+log = logging.getLogger(__name__)
 
 TEMP_PREFIX = ".worktext-tmp-"  # a dot name: the loader skips it if a crash leaves one behind
 ABSENT = "absent"
@@ -153,11 +158,58 @@ def _refuse_symlink(path: Path) -> None:
         )
 
 
+def _temp_prefix() -> str:
+    """The temporary files of this process: ``.worktext-tmp-<host>-<pid>-``, so that a later
+    write can tell which ones were left by a writer that is gone."""
+    return f"{TEMP_PREFIX}{_HOST}-{os.getpid()}-"
+
+
+_HOST = hashlib.blake2b(socket.gethostname().encode(), digest_size=4).hexdigest()
+_OWN_TEMP = re.compile(rf"{re.escape(TEMP_PREFIX)}{_HOST}-(\d+)-")
+
+
+def remove_abandoned(folder: Path) -> list[Path]:
+    """Delete the temporary files in ``folder`` that a write of this machine left behind when
+    it was killed: their process is gone, so nothing can finish or rename them. Those of a
+    living process, another machine, or another name are left alone."""
+    removed = []
+    try:
+        names = [name for name in os.listdir(folder) if name.startswith(TEMP_PREFIX)]
+    except OSError as error:
+        log.debug("cannot list %s: %s", folder, error)
+        return removed
+    for name in names:
+        match = _OWN_TEMP.match(name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        try:
+            os.unlink(folder / name)
+            removed.append(folder / name)
+            log.info("removed %s, left by a write that was killed", folder / name)
+        except OSError as error:
+            log.debug("cannot remove %s: %s", folder / name, error)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
 def _write_temp(change: Change) -> str:
     folder = change.path.parent
     if not folder.is_dir():
         folder.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
+    else:
+        remove_abandoned(folder)
+    fd, temp = tempfile.mkstemp(prefix=_temp_prefix(), dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(change.after)
