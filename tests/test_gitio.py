@@ -74,3 +74,13 @@ def test_environment_is_fixed() -> None:
     assert env["GIT_TERMINAL_PROMPT"] == "0" and env["LC_ALL"] == "C"
     assert env["GIT_LITERAL_PATHSPECS"] == "1"
     assert "GIT_DIR" not in env
+
+
+def test_a_search_of_commit_messages_resolves(repo: Repo) -> None:
+    first = repo.head()
+    repo.write({"tasks/A-1.md": task(status="doing")})
+    second = repo.commit("Move A-1 to doing", "2026-01-02T09:00:00+00:00")
+    assert gitio.resolve(repo.root, ":/Start") == first
+    assert gitio.resolve(repo.root, ":/Move A-1") == second  # the pattern may hold spaces
+    with pytest.raises(gitio.GitError, match="does not know the revision"):
+        gitio.resolve(repo.root, ":/nothing says this")

@@ -191,12 +191,18 @@ def repo_state(root: Path) -> RepoState:
 
 
 def resolve(root: Path, rev: str) -> str:
-    """The commit id of a revision given by a user; a GitError when it does not exist."""
-    result = run(
-        root,
-        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-        check=False,
-    )
+    """The commit id of a revision given by a user; a GitError when it does not exist. A
+    search (``:/fix login``) takes the rest of the text as its pattern, so it is resolved
+    first and peeled to its commit after."""
+    spec = rev if rev.startswith(":/") else f"{rev}^{{commit}}"
+    result = run(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", spec], check=False)
+    if result.returncode == 0 and rev.startswith(":/"):
+        found = result.stdout.decode().strip()
+        result = run(
+            root,
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{found}^{{commit}}"],
+            check=False,
+        )
     if result.returncode != 0:
         raise GitError(
             f"git does not know the revision '{rev}'; fetch it first "
