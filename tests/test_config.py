@@ -13,7 +13,7 @@ def test_defaults(make_workspace) -> None:
     assert diagnostics == []
     assert config.priorities == ("low", "medium", "high", "urgent")
     assert config.capacity == 40
-    assert config.folders["task"] == "tasks"
+    assert config.folders["task"] == ("tasks",)
 
 
 def test_settings_are_read(make_workspace) -> None:

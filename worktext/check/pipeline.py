@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from worktext.check.rules import apply_severities, check_workspace
 from worktext.load import cache
-from worktext.load.source import LazySources, SourceFile
+from worktext.load.source import LazySources, SourceFile, read_file
 from worktext.model import codec
-from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area
+from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area, mapped
 from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import KINDS, Item, Workflow
@@ -87,10 +88,24 @@ def _resolve(config: Config, today: dt.date, loaded: Loaded) -> tuple[Workspace,
                     diagnostics.extend(codec.decode_diagnostics(diagnostic_rows))
         items = codec.decode_items(item_rows)
         paths = [item.path for group in items.values() for item in group]
-        sources = LazySources.from_disk(str(config.root), paths)
+        sources = LazySources(paths, _reader(config, set(loaded.files.get("task", ()))))
         ws = _index(config, today, items, sources)
     ws.row_digests = _by_path(items, digests)
     return ws, diagnostics
+
+
+def _reader(config: Config, tasks: set[str]) -> Callable[[str], SourceFile]:
+    """How a file is read again for the positions of its keys: as the loader read it (a task
+    file under ``mappings:`` with its keys renamed)."""
+    root = str(config.root)
+
+    def read(rel: str) -> SourceFile:
+        source = read_file(os.path.join(root, rel), rel)
+        if rel in tasks and not config.mappings.empty and source.data is not None:
+            return mapped(source, config)
+        return source
+
+    return read
 
 
 def _by_path(items: dict[str, list[Item]], digests: dict[str, list[str]]) -> dict[str, str]:

@@ -45,7 +45,8 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
     _kind, task = find_item(ws, item_id, "task")
     assert isinstance(task, Task)
     workflow = ws.workflow_of(task)
-    target = workflow.state(state)
+    mappings = ws.config.mappings
+    target = workflow.state(mappings.status(state), ignore_case=mappings.ignore_case)
     names = ", ".join(s.id for s in workflow.states)
     if target is None:
         raise WorktextError(f"workflow '{workflow.id}' has no state '{state}'; states: {names}")
@@ -105,12 +106,15 @@ def set_(
         value = coerce(fields.get(key), key, text, data.get(key), today_of(obj))
         if isinstance(item, Task) and key == "status" and not force:
             workflow = ws.workflow_of(item)
-            if workflow.state(value) is None:
+            mappings = ws.config.mappings
+            state = workflow.state(mappings.status(str(value)), ignore_case=mappings.ignore_case)
+            if state is None:
                 names = ", ".join(s.id for s in workflow.states)
                 raise WorktextError(
                     f"workflow '{workflow.id}' has no state '{value}'; states: {names} "
                     "('worktext move' also checks the workflow's transitions)"
                 )
+            value = state.id
         ops.append(("set", key, value))
     change = edit_item(ws, kind, item, ops, force)
     summary = ", ".join(f"{key}={value}" for key, value in parse_pairs(pairs))

@@ -172,7 +172,7 @@ def remove_abandoned(folder: Path) -> list[Path]:
     """Delete the temporary files in ``folder`` that a write of this machine left behind when
     it was killed: their process is gone, so nothing can finish or rename them. Those of a
     living process, another machine, or another name are left alone."""
-    removed = []
+    removed: list[Path] = []
     try:
         names = [name for name in os.listdir(folder) if name.startswith(TEMP_PREFIX)]
     except OSError as error:

@@ -15,7 +15,7 @@ from worktext.errors import NotFound, WorktextError
 from worktext.load.source import parse_bytes
 from worktext.load.yamlpos import parse as parse_yaml
 from worktext.load.yamlpos import resolve_plain
-from worktext.model.build import build_file
+from worktext.model.build import build_file, mapped
 from worktext.model.convert import Converter
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Item
@@ -63,9 +63,26 @@ def edit_item(
     current, _ = build_file(kind, parse_bytes(before.content, item.path), ws.config)
     if current != item:
         raise atomic.WriteError(f"{item.path} changed on disk while worktext ran; run it again")
+    if kind == "task" and not ws.config.mappings.empty:
+        ops = in_file_terms(ws, before.content, item.path, ops)
     after = engine.apply(before.content, item.path, ops)
     check_values(ws, kind, item.path, after, {key for _op, key, _v in ops}, force)
     return atomic.Change(before, after)
+
+
+def in_file_terms(ws: Workspace, raw: bytes, rel: str, ops: list[engine.Op]) -> list[engine.Op]:
+    """``ops`` in the words of a file another tool writes (``mappings:``): a key under the
+    name the file uses for it, a status in the file's own kind of spelling."""
+    mappings = ws.config.mappings
+    data = parse_bytes(raw, rel).data or {}
+    names = {worktext: theirs for theirs, worktext in mappings.keys.items() if theirs in data}
+    out: list[engine.Op] = []
+    for op, key, value in ops:
+        name = names.get(key, key)
+        if key == "status" and op == "set" and isinstance(value, str):
+            value = mappings.spelling(value, data.get(name))
+        out.append((op, name, value))
+    return out
 
 
 def check_values(
@@ -80,6 +97,10 @@ def check_values(
     """Schema errors (types, dates, durations, allowed values) in ``keys`` of the new file,
     and references to items that do not exist (unless ``force``), as one WorktextError."""
     source = parse_bytes(raw, relpath)
+    if kind == "task" and not ws.config.mappings.empty and source.data is not None:
+        renames = ws.config.mappings.keys
+        source = mapped(source, ws.config)  # read as worktext reads it
+        keys = {renames.get(key, key) for key in keys} if keys is not None else None
     data = source.data or {}
     keys = set(data) if keys is None else keys
     converter = Converter(source, ws.config.units)

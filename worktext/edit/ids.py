@@ -96,10 +96,10 @@ def used_ids(ws: Workspace) -> set[str]:
     """Every id in the workspace, every task file's name, and the names of task files that
     were deleted in git history."""
     used = {item.id for _kind, item in ws.items()}
-    folder = ws.config.folder("task")
-    if folder.is_dir():
-        used.update(path.stem for path in folder.rglob("*.md"))
-    used.update(deleted_ids(ws.config.root, folder))
+    for folder in ws.config.item_folders("task"):
+        if folder.is_dir():
+            used.update(path.stem for path in folder.rglob("*.md"))
+        used.update(deleted_ids(ws.config.root, folder))
     return used
 
 
@@ -154,6 +154,6 @@ def item_path(ws: Workspace, kind: str, item_id: str, project: str | None = None
 
 
 def _tasks_live_in_folders(ws: Workspace) -> bool:
-    top = Path(ws.config.folders["task"])
+    top = Path(ws.config.folders["task"][0])
     nested = sum(1 for task in ws.tasks if Path(task.path).parent != top)
     return nested * 2 > len(ws.tasks)

@@ -132,8 +132,9 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
         except WorktextError:
             return server  # on_files reports it; a fixed worktext.yml triggers a rebuild
         for kind in settings.folders:
-            if settings.folder(kind).is_dir():
-                server.watch(str(settings.folder(kind)))
+            for folder in settings.item_folders(kind):
+                if folder.is_dir():
+                    server.watch(str(folder))
         return server
 
     # -- pages ----------------------------------------------------------------------------

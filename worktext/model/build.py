@@ -3,6 +3,7 @@ file itself (types, dates, durations, ids, ``due`` before ``start``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from worktext.model.items import (
     TimeEntry,
     Workflow,
 )
+from worktext.model.mappings import Mappings
 from worktext.model.schema import ID_PATTERN, KIND_FIELDS, Field
 from worktext.model.values import as_day
 
@@ -62,13 +64,42 @@ def build_file(
     diagnostics = source_diagnostics(source)
     if source.data is None:
         return None, diagnostics
+    if kind == "task" and not config.mappings.empty:
+        source = mapped(source, config)
     converter = Converter(source, config.units, kind)
-    values, extra = converter.record(fields or kind_fields(kind, config), source.data)
+    values, extra = converter.record(fields or kind_fields(kind, config), source.data or {})
     item_id = _item_id(source, values, converter)
     item = None
     if item_id is not None:
         item = BUILDERS[kind](item_id, source, values, extra, converter, config)
     return item, diagnostics + converter.diagnostics
+
+
+def mapped(source: SourceFile, config: Config) -> SourceFile:
+    """A task file as worktext reads it under ``mappings:``: other names of keys renamed (with
+    their positions), handles and other spellings of priorities read as worktext's."""
+    mappings = config.mappings
+    data = mappings.front_matter(source.data or {})
+    priority = data.get("priority")
+    if mappings.ignore_case and isinstance(priority, str):
+        folded = {p.casefold(): p for p in config.priorities}
+        data["priority"] = folded.get(priority.casefold(), priority)
+    renames = mappings.keys
+
+    def moved(spans: dict[Any, Any]) -> dict[Any, Any]:
+        return {
+            (renames.get(path[0], path[0]), *path[1:]) if path else path: span
+            for path, span in spans.items()
+        }
+
+    return dataclasses.replace(
+        source, data=data, keys=moved(source.keys), values=moved(source.values)
+    )
+
+
+def task_status(rel: str, status: str | None, mappings: Mappings) -> str | None:
+    """A task's state as the mappings read it: its folder's state, else its status's."""
+    return mappings.folder_state(rel) or (mappings.status(status) if status else status)
 
 
 def build_kind(kind: str, sources: list[SourceFile], config: Config) -> Built:
@@ -137,7 +168,7 @@ def build_task(
         id=item_id,
         path=source.path,
         title=_title(source, values, item_id),
-        status=values.get("status"),
+        status=task_status(source.path, values.get("status"), config.mappings),
         project=values.get("project"),
         assignees=values.get("assignee", ()),
         priority=values.get("priority"),
@@ -152,6 +183,9 @@ def build_task(
         goals=values.get("goal", ()),
         repeat=values.get("repeat"),
         recurrence_of=values.get("recurrence_of"),
+        started=values.get("started"),
+        completed=values.get("completed"),
+        previous_ids=values.get("previous_ids", ()),
         log=log,
         checklist=Checklist(*source.checklist),
         extra={**extra, **custom},

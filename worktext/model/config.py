@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import os
 from collections.abc import Callable, Mapping
@@ -14,8 +15,10 @@ from worktext.errors import ConfigError, WorkspaceNotFound
 from worktext.load import cache
 from worktext.load.source import MAX_FILE_BYTES, SourceFile, SourceProblem
 from worktext.load.yamlpos import YamlDoc, YamlProblem, parse
+from worktext.model import mappings
 from worktext.model.convert import Converter, Units
 from worktext.model.diagnostics import Diagnostic
+from worktext.model.mappings import Mappings
 from worktext.model.schema import CONFIG, TASK, Field
 from worktext.model.values import parse_duration
 
@@ -42,7 +45,12 @@ FOLDER_KEYS = {
 class Config:
     root: Path
     name: str = "Workspace"
-    folders: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
+    # Each kind's folders, relative to the root; new items go into the first.
+    folders: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: {kind: (folder,) for kind, folder in DEFAULT_FOLDERS.items()}
+    )
+    exclude: tuple[str, ...] = ()  # globs of paths never read as items
+    mappings: Mappings = field(default_factory=Mappings)
     default_workflow: str | None = None
     default_area_id: str = "general"
     default_area_title: str = "General"
@@ -62,7 +70,16 @@ class Config:
         return self.units.priorities
 
     def folder(self, kind: str) -> Path:
-        return self.root / self.folders[kind]
+        """The folder new items of ``kind`` go into."""
+        return self.root / self.folders[kind][0]
+
+    def item_folders(self, kind: str) -> list[Path]:
+        """Every folder items of ``kind`` are read from."""
+        return [self.root / folder for folder in self.folders[kind]]
+
+    def excluded(self, rel: str) -> bool:
+        """Whether a workspace-relative path is never read as an item (``exclude:``)."""
+        return any(fnmatch.fnmatchcase(rel, pattern) for pattern in self.exclude)
 
 
 def find_root(start: str | os.PathLike[str] | None = None) -> Path:
@@ -195,20 +212,25 @@ def _is_stored_parse(stored: Any) -> TypeGuard[tuple[Any, Any, Any, Any, Any]]:
     )
 
 
-def _folders(root: Path, values: dict[str, Any], converter: Converter) -> dict[str, str]:
-    """Each kind's folder; one outside the workspace is reported."""
-    folders = dict(DEFAULT_FOLDERS)
-    for key, folder in values.get("folders", {}).items():
-        folders[FOLDER_KEYS[key]] = folder
-    for kind, folder in folders.items():
-        resolved = (root / folder).resolve()
-        if resolved != root and root not in resolved.parents:
-            converter.report(
-                ("folders",),
-                "config-folder",
-                f"the {kind} folder '{folder}' is outside the workspace",
-                "use a folder below worktext.yml",
-            )
+def _folders(
+    root: Path, values: dict[str, Any], converter: Converter
+) -> dict[str, tuple[str, ...]]:
+    """Each kind's folders, as written (relative paths with forward slashes); one outside the
+    workspace is reported."""
+    folders: dict[str, tuple[str, ...]] = {k: (f,) for k, f in DEFAULT_FOLDERS.items()}
+    for key, given in values.get("folders", {}).items():
+        if given:
+            folders[FOLDER_KEYS[key]] = tuple(given)
+    for kind, names in folders.items():
+        for folder in names:
+            resolved = (root / folder).resolve()
+            if resolved != root and root not in resolved.parents:
+                converter.report(
+                    ("folders",),
+                    "config-folder",
+                    f"the {kind} folder '{folder}' is outside the workspace",
+                    "use a folder below worktext.yml",
+                )
     return folders
 
 
@@ -248,6 +270,8 @@ def _build(root: Path, values: dict[str, Any], fingerprint: str, converter: Conv
         id_scheme=ids.get("scheme", "sequential"),
         id_prefix=ids.get("prefix"),
         custom_fields=_custom_fields(values.get("fields", {}), converter),
+        exclude=tuple(values.get("exclude", ())),
+        mappings=mappings.from_settings(values.get("mappings", {})),
         rules=values.get("rules", {}),
         site=values.get("site") or {},
         fingerprint=fingerprint,

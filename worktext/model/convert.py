@@ -55,6 +55,8 @@ EXPECTED = {
     "record": "a set of keys",
     "records": "a list of entries",
     "map": "a set of keys",
+    "mapping": "a set of keys",
+    "mappings": "a list of sets of keys",
 }
 
 
@@ -205,6 +207,17 @@ class Converter:
                 out_map[key] = value
         return out_map
 
+    def mappings(self, spec: Field, raw: Any, path: Path, name: str) -> list[Any] | None:
+        """A list of sets of keys of the user's choosing (a custom key of type ``mappings``)."""
+        if not isinstance(raw, list):
+            self.wrong_type(spec, raw, path, name)
+            return None
+        for index, item in enumerate(raw):
+            if not isinstance(item, dict):
+                self.wrong_type(Field("record", ""), item, (*path, index), f"{name} entry")
+                return None
+        return raw
+
     def wrong_type(self, spec: Field, raw: Any, path: Path, name: str) -> None:
         expected = EXPECTED.get(spec.type, spec.type)
         self.report(
@@ -325,6 +338,8 @@ _READERS = {
     "record": Converter.one_record,
     "records": Converter.records,
     "map": Converter.map,
+    "mapping": Converter.map,  # a custom key's set of keys: any keys, any values
+    "mappings": Converter.mappings,
 }
 
 

@@ -58,6 +58,9 @@ class Task:
     goals: tuple[str, ...] = ()
     repeat: str | None = None
     recurrence_of: str | None = None  # the series this task is an occurrence of
+    started: DateValue | None = None  # when work on it began, as its file says
+    completed: DateValue | None = None  # when it was finished, as its file says
+    previous_ids: tuple[str, ...] = ()  # the ids it had before (history follows them)
     log: tuple[TimeEntry, ...] = ()
     checklist: Checklist = field(default_factory=Checklist)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -121,10 +124,13 @@ class Workflow:
     body: str = ""
     builtin: bool = False
 
-    def state(self, state_id: str | None) -> State | None:
+    def state(self, state_id: str | None, ignore_case: bool = False) -> State | None:
         for state in self.states:
             if state.id == state_id:
                 return state
+        if ignore_case and state_id is not None:
+            folded = state_id.casefold()
+            return next((s for s in self.states if s.id.casefold() == folded), None)
         return None
 
     @property

@@ -38,14 +38,14 @@ def item_files(config: Config) -> tuple[dict[str, list[tuple[str, os.DirEntry[st
     left alone (reading one could block, or never end), as are symbolic links that loop, lead
     outside the workspace or to a folder, a folder that cannot be listed, and a file name that
     is not valid UTF-8 (it could not be an id, or a page of the site)."""
-    walk = _Walk(os.path.realpath(config.root))
+    walk = _Walk(os.path.realpath(config.root), config)
     for kind in KINDS:
-        folder = config.folder(kind)
-        if folder.is_dir():
-            # Relative paths are built as the walk descends rather than with os.path.relpath
-            # per file, which was most of the walk's time.
-            top = os.path.relpath(folder, config.root).replace(os.sep, "/")
-            walk.folder(kind, str(folder), "" if top == "." else top + "/")
+        for folder in config.item_folders(kind):
+            if folder.is_dir():
+                # Relative paths are built as the walk descends rather than with
+                # os.path.relpath per file, which was most of the walk's time.
+                top = os.path.relpath(folder, config.root).replace(os.sep, "/")
+                walk.folder(kind, str(folder), "" if top == "." else top + "/")
     for kind in KINDS:
         walk.found[kind].sort(key=lambda pair: pair[0])
     return walk.found, walk.diagnostics
@@ -54,8 +54,9 @@ def item_files(config: Config) -> tuple[dict[str, list[tuple[str, os.DirEntry[st
 class _Walk:
     """The walk of the item folders: what it found, and the problems it met."""
 
-    def __init__(self, real_root: str) -> None:
+    def __init__(self, real_root: str, config: Config) -> None:
         self.real_root = real_root
+        self.excluded = config.excluded if config.exclude else None
         self.found: dict[str, list[tuple[str, os.DirEntry[str]]]] = {kind: [] for kind in KINDS}
         self.diagnostics: list[Diagnostic] = []
         self.claimed: set[str] = set()
@@ -74,6 +75,8 @@ class _Walk:
                 if name.startswith((".", "_")):
                     continue
                 rel = prefix + name
+                if self.excluded is not None and (self.excluded(rel) or self.excluded(rel + "/")):
+                    continue
                 what = self._what(entry, rel)
                 if what == "folder":
                     if name.endswith(".md"):

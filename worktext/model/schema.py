@@ -15,8 +15,10 @@ from worktext.model.items import (
     STATE_CATEGORIES,
 )
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
-ID_PATTERN_TEXT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+# An id starts with a letter or digit, of any script (a Kanbn board's task ids are the names of
+# its files, in Cyrillic as often as not), and holds letters, digits, '.', '_' and '-'.
+ID_PATTERN = re.compile(r"[^\W_][\w.-]{0,99}\Z")
+ID_PATTERN_TEXT = "^[\\p{L}\\p{N}][\\p{L}\\p{N}._-]{0,99}$"
 DURATION_PATTERN_TEXT = r"^\s*(\d+(\.\d+)?\s*[wdhm]\s*)+$"
 DATE_PATTERN_TEXT = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
 
@@ -63,6 +65,9 @@ TASK: dict[str, Field] = {
         "The recurring task this one is an occurrence of (written by `worktext recur`).",
         ref="task",
     ),
+    "started": _f("date", "When work on it began (for flow metrics before git history)."),
+    "completed": _f("date", "When it was finished (for flow metrics before git history)."),
+    "previous_ids": _f("ids", "Ids the task had before: its history follows them."),
     "log": _f(
         "records",
         "Time spent: a list of `{date, duration, who, note}` entries.",
@@ -210,15 +215,19 @@ CUSTOM_FIELD_TYPES = (
     "duration",
     "enum",
     "id",
+    "any",
+    "mapping",
+    "mappings",
 )
 
 CONFIG: dict[str, Field] = {
     "name": _f("string", "The workspace's name, shown on the site."),
     "folders": _f(
         "record",
-        "Where each kind of item lives, relative to `worktext.yml`.",
+        "Where each kind of item lives, relative to `worktext.yml`: a folder, or a list of them "
+        "(new items go into the first).",
         fields={
-            kind: _f("string", f"Folder of {kind} files (default `{folder}`).")
+            kind: _f("strings", f"Folder(s) of {kind} files (default `{folder}`).")
             for kind, folder in (
                 ("tasks", "tasks"),
                 ("projects", "projects"),
@@ -227,6 +236,41 @@ CONFIG: dict[str, Field] = {
                 ("people", "people"),
                 ("goals", "goals"),
             )
+        },
+    ),
+    "exclude": _f(
+        "strings",
+        "Paths never read as items, as globs relative to `worktext.yml` (`*` matches across "
+        "folders): `backlog/docs/*`.",
+    ),
+    "mappings": _f(
+        "record",
+        "How files written by another tool are read, without rewriting them "
+        "(`worktext adopt` writes these).",
+        fields={
+            "statuses": _f(
+                "map",
+                'Other spellings of states: `"In Progress": doing`.',
+                item=_f("string", "The state id."),
+            ),
+            "ignore_case": _f("boolean", "Match statuses and priorities ignoring case."),
+            "keys": _f(
+                "map",
+                "Other names of task keys: `created_date: created`.",
+                item=_f("string", "The worktext key."),
+            ),
+            "handles": _f("boolean", "`@name` in assignee, owner and who is the person `name`."),
+            "folder_states": _f(
+                "map",
+                "A folder whose tasks are in a state whatever their status says: "
+                "`backlog/completed: done`.",
+                item=_f("string", "The state id."),
+            ),
+            "status_source": _f(
+                "record",
+                "Statuses kept outside the task files.",
+                fields={"kanbn": _f("string", "A Kanbn board index: `.kanbn/index.md`.")},
+            ),
         },
     ),
     "default_workflow": _f("id", "The workflow of tasks whose project names none."),
@@ -346,4 +390,6 @@ _SCHEMA_OF: dict[str, Callable[[Field], dict[str, Any]]] = {
     "record": lambda spec: _object_schema(spec.fields or {}),
     "records": lambda spec: {"type": "array", "items": _object_schema(spec.fields or {})},
     "map": _map_schema,
+    "mapping": lambda spec: {"type": "object"},
+    "mappings": lambda spec: {"type": "array", "items": {"type": "object"}},
 }

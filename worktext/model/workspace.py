@@ -167,6 +167,7 @@ class Workspace:
         states_of: dict[str, dict[str, State]] = {}
         projects_get, default_area = self.projects.get, self.default_area
         by_project, by_workflow = self._by_project, self._by_workflow
+        ignore_case = self.config.mappings.ignore_case
         for task in self.tasks:
             task_id = task.id
             project = projects_get(task.project) if task.project else default_area
@@ -182,7 +183,10 @@ class Workspace:
             if states is None:
                 states = states_of[workflow.id] = {s.id: s for s in workflow.states}
             status = task.status if task.status is not None else workflow.initial.id
-            state = self._state[task_id] = states.get(status)
+            state = states.get(status)
+            if state is None and ignore_case:
+                state = workflow.state(status, ignore_case=True)
+            self._state[task_id] = state
             category = self._category[task_id] = state.category if state else "todo"
             self._open[task_id] = category not in CLOSED_CATEGORIES
             by_project[keys[project.id]].append(task)
