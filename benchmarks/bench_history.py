@@ -172,8 +172,8 @@ def peak_rss_mib(root: Path) -> float:
     code = (
         "import resource, sys\n"
         f"sys.path.insert(0, {str(REPO)!r})\n"
-        "from worktext.config import load_config\n"
-        "from worktext.history import load_history\n"
+        "from worktext.model.config import load_config\n"
+        "from worktext.history.reconstruct import load_history\n"
         f"config, _ = load_config({str(root)!r})\n"
         "history = load_history(config, use_cache=False)\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
