@@ -8,6 +8,8 @@ as strings: the schema decides where a string must be a date.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -20,11 +22,11 @@ _INT = re.compile(r"[-+]?[0-9]+\Z")
 _OCT = re.compile(r"0o[0-7]+\Z")
 _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+# Exactly these letter cases: '.iNf' is text in the core schema.
 _SPECIAL_FLOATS = {
-    ".inf": float("inf"),
-    "+.inf": float("inf"),
-    "-.inf": float("-inf"),
-    ".nan": float("nan"),
+    **dict.fromkeys([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], float("inf")),
+    **dict.fromkeys(["-.inf", "-.Inf", "-.INF"], float("-inf")),
+    **dict.fromkeys([".nan", ".NaN", ".NAN"], float("nan")),
 }
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -69,8 +71,8 @@ def resolve_plain(text: str) -> Any:
             return int(text)
         if _FLOAT.match(text):
             return float(text)
-        if text.lower() in _SPECIAL_FLOATS:
-            return _SPECIAL_FLOATS[text.lower()]
+        if text in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[text]
         if _OCT.match(text):
             return int(text[2:], 8)
         if _HEX.match(text):
@@ -135,8 +137,9 @@ class _Builder:
                 span,
             )
 
-    def add(self, value: Any, span: Span, is_key_candidate: bool, raw: Any = None) -> None:
-        """Attach a finished value to the container on top of the stack."""
+    def add(self, value: Any, span: Span, text: str | None = None) -> None:
+        """Attach a finished value to the container on top of the stack. ``text``: a
+        scalar's source text; None for a list or mapping, which cannot be a key."""
         if not self.stack:
             self.doc.data = value
             self.doc.values[()] = span
@@ -149,17 +152,19 @@ class _Builder:
             self.doc.values[path] = span
             return
         if frame[2] is None:  # this value is a key
-            if not is_key_candidate:
+            if isinstance(value, str):
+                frame[2] = (value, span, False)
+                return
+            if text is None:
                 self.problem(
                     "yaml-complex-key",
                     "a mapping key must be a plain value, not a list or mapping",
                     "use a simple word as the key",
                     span,
                 )
-                frame[2] = ("", span, True)
-                return
-            key = "" if raw is None else str(raw)
-            frame[2] = (key, span, False)
+            else:
+                self.non_string_key(value, text, span)
+            frame[2] = ("", span, True)  # reported: the entry is left out
             return
         key, key_span, invalid = frame[2]
         frame[2] = None
@@ -179,6 +184,29 @@ class _Builder:
         container[key] = value
         self.doc.keys[path] = key_span
         self.doc.values[path] = span
+
+    def non_string_key(self, value: Any, text: str, span: Span) -> None:
+        """A key that YAML reads as null, a boolean or a number: other tools would key the
+        entry by that value, so it is reported rather than turned into text."""
+        if not text:
+            message, hint = "a key is missing before ':'", "write the key before the ':'"
+        else:
+            if value is None:
+                what = "null"
+            elif isinstance(value, bool):
+                what = f"the boolean {str(value).lower()}"
+            else:
+                what = f"the number {value}"
+            message = f"the key '{text}' is {what} in YAML, not text"
+            hint = f'quote the key if it is meant as text: "{text}":'
+        self.problem("non-string-key", message, hint, span)
+
+    def expects_key(self) -> bool:
+        """Whether the next value is a key of the mapping being read."""
+        if not self.stack:
+            return False
+        frame = self.stack[-1]
+        return isinstance(frame[0], dict) and frame[2] is None
 
     def current_path(self) -> Path:
         if not self.stack:
@@ -211,16 +239,14 @@ class _Builder:
                 )
         else:
             value = text
-        self.add(value, span, True, value)
+        self.add(value, span, text)
 
     def start(self, event: Any, container: Any) -> None:
         span = self.span(event)
         self.refuse_features(event, span)
-        frame = self.stack[-1] if self.stack else None
-        if frame is not None and isinstance(frame[0], dict) and frame[2] is None:
-            # A collection used as a mapping key.
-            self.add(container, span, False)
-            self.stack.append([container, (*frame[1], "?"), None, None, {}, span, True])
+        if self.expects_key():  # a collection used as a mapping key
+            self.add(container, span)
+            self.stack.append([container, (*self.stack[-1][1], "?"), None, None, {}, span, True])
             return
         path = self.current_path()
         self.stack.append([container, path, None, None, {}, span, False])
@@ -232,7 +258,7 @@ class _Builder:
         span = (start_span[0], start_span[1], end[2], end[3])
         if frame[6]:  # was a complex key: already reported, drop it
             return
-        self.add(frame[0], span, False)
+        self.add(frame[0], span)
 
     def alias(self, event: Any) -> None:
         span = self.span(event)
@@ -242,7 +268,10 @@ class _Builder:
             "write the value out in full; anchors and aliases are refused",
             span,
         )
-        self.add(None, span, True, "")
+        if self.expects_key():
+            self.stack[-1][2] = ("", span, True)  # refused above: the entry is left out
+        else:
+            self.add(None, span)
 
 
 @functools.cache
@@ -271,44 +300,11 @@ def _yaml() -> tuple[Any, Any, tuple[type, ...]]:
 def parse(text: str, first_line: int = 1) -> YamlDoc:
     """Parse one YAML document; ``first_line`` is the file line of the text's first line."""
     yaml, parser_class, kinds = _yaml()
-    (
-        ScalarEvent,
-        MappingStartEvent,
-        SequenceStartEvent,
-        MappingEndEvent,
-        SequenceEndEvent,
-        AliasEvent,
-        StreamEndEvent,
-    ) = kinds
     builder = _Builder(first_line)
     parser = parser_class(text)
+    reader_error = None
     try:
-        while True:
-            event = parser.get_event()
-            cls = event.__class__
-            if cls is ScalarEvent:
-                builder.scalar(event)
-            elif cls is MappingStartEvent:
-                builder.start(event, {})
-            elif cls is SequenceStartEvent:
-                builder.start(event, [])
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                builder.end(event)
-            elif cls is AliasEvent:
-                builder.alias(event)
-            elif cls is StreamEndEvent:
-                break
-            elif cls.__name__ == "DocumentStartEvent" and builder.doc.values:
-                mark = event.start_mark
-                line = mark.line + first_line
-                builder.problem(
-                    "yaml-syntax",
-                    "more than one YAML document",
-                    "keep a single block of keys (in an item file, between the two '---' lines)",
-                    (line, mark.column + 1, line, mark.column + 1),
-                )
-                builder.doc.ok = False
-                break
+        _read_events(parser, builder, kinds)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line if mark else 0) + first_line
@@ -324,19 +320,109 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
             (line, column, line, column),
         )
         builder.doc.ok = False
-    except yaml.YAMLError as exc:  # reader errors: bad characters
-        builder.problem(
-            "yaml-syntax",
-            f"YAML error: {exc}",
-            "remove control characters from the front matter",
-            (first_line, 1, first_line, 1),
-        )
-        builder.doc.ok = False
+    except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow
+        reader_error = exc
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose:
             dispose()
-    return builder.doc
+    doc = builder.doc
+    if _OTHER_BREAK.search(text):
+        _to_file_lines(doc, text, first_line)
+    if reader_error is not None:
+        doc.problems.append(_reader_problem(reader_error, text, first_line))
+        doc.ok = False
+    return doc
+
+
+def _read_events(parser: Any, builder: _Builder, kinds: tuple[type, ...]) -> None:
+    (
+        ScalarEvent,
+        MappingStartEvent,
+        SequenceStartEvent,
+        MappingEndEvent,
+        SequenceEndEvent,
+        AliasEvent,
+        StreamEndEvent,
+    ) = kinds
+    while True:
+        event = parser.get_event()
+        cls = event.__class__
+        if cls is ScalarEvent:
+            builder.scalar(event)
+        elif cls is MappingStartEvent:
+            builder.start(event, {})
+        elif cls is SequenceStartEvent:
+            builder.start(event, [])
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            builder.end(event)
+        elif cls is AliasEvent:
+            builder.alias(event)
+        elif cls is StreamEndEvent:
+            return
+        elif cls.__name__ == "DocumentStartEvent" and builder.doc.values:
+            mark = event.start_mark
+            line = mark.line + builder.first_line
+            builder.problem(
+                "yaml-syntax",
+                "more than one YAML document",
+                "keep a single block of keys (in an item file, between the two '---' lines)",
+                (line, mark.column + 1, line, mark.column + 1),
+            )
+            builder.doc.ok = False
+            return
+
+
+# libyaml also ends a line at a lone CR, NEL, LS and PS; a file's lines end at LF only (an
+# editor shows them so, and edits count them so).
+_OTHER_BREAK = re.compile("[\r\x85\u2028\u2029]")
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _to_file_lines(doc: YamlDoc, text: str, first_line: int) -> None:
+    """Move every span from libyaml's lines to the file's."""
+    yaml_starts = [0, *(m.end() for m in _YAML_BREAK.finditer(text))]
+    file_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def place(line: int, column: int) -> tuple[int, int]:
+        row = line - first_line
+        if row >= len(yaml_starts):  # the end of a text without a final line break
+            return len(file_starts) + first_line, 1
+        index = yaml_starts[row] + column - 1
+        file_row = bisect.bisect_right(file_starts, index) - 1
+        return file_row + first_line, index - file_starts[file_row] + 1
+
+    def move(span: Span) -> Span:
+        return (*place(span[0], span[1]), *place(span[2], span[3]))
+
+    doc.keys = {path: move(span) for path, span in doc.keys.items()}
+    doc.values = {path: move(span) for path, span in doc.values.items()}
+    doc.problems = [dataclasses.replace(p, span=move(p.span)) for p in doc.problems]
+
+
+def _reader_problem(exc: Any, text: str, first_line: int) -> YamlProblem:
+    """A character libyaml's reader refuses (a control character, say), at its file line.
+    The reader stops at the first one, so the first occurrence of that character is it."""
+    character = getattr(exc, "character", None)
+    if isinstance(character, int):
+        character = chr(character)
+    index = text.find(character) if isinstance(character, str) and character else -1
+    if index < 0:
+        line, column = first_line, 1
+    else:
+        line = text.count("\n", 0, index) + first_line
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+    if isinstance(character, str) and character:
+        name, escape = f"U+{ord(character):04X}", f'"\\u{ord(character):04x}"'
+    else:
+        name, escape = "a character", "an escape"
+    reason = getattr(exc, "reason", None) or "it is not allowed"
+    return YamlProblem(
+        "yaml-syntax",
+        f"YAML error: {name} is not allowed here ({reason})",
+        f"remove the character; to keep it in a value, write it as {escape} in double quotes",
+        (line, column, line, column + 1),
+    )
 
 
 def _syntax_hint(problem: str, line: str) -> str:

@@ -73,6 +73,7 @@ RULE_DOCS: dict[str, str] = {
     "yaml-refused": "A YAML feature that worktext refuses: tags, anchors, aliases.",
     "yaml-ambiguous": "A plain value that YAML 1.1 tools read differently (yes/no, 0755).",
     "yaml-complex-key": "A list or mapping used as a key.",
+    "non-string-key": "A key that YAML reads as null, a boolean or a number (`null:`, `1:`).",
     "duplicate-key": "The same key appears twice.",
     # one file
     "unknown-key": "A key the schema does not know (a typo, or an undeclared custom key).",
