@@ -401,3 +401,28 @@ def test_a_change_on_disk_is_seen_when_the_workspace_came_from_the_cache(
     path.write_text(read(root, "tasks/web/WEB-2.md").replace("todo", "doing"))
     with pytest.raises(WriteError, match="changed on disk"):
         edit_item(ws, "task", ws.tasks.get("WEB-2"), [("set", "priority", "high")])
+
+
+@pytest.mark.parametrize("indicator", ["|", "|+", "|-", ">"])
+def test_edits_work_when_the_last_key_is_a_block_scalar(
+    make_workspace: Callable[..., Path], indicator: str
+) -> None:
+    """The front matter keeps its last line break, so a block scalar as the last key reads
+    as YAML reads it (``|`` keeps one, ``|+`` all of them) before and after an edit."""
+    root = workspace(make_workspace)
+    rel = "tasks/web/WEB-3.md"
+    blank = "\n" if indicator == "|+" else ""  # kept: part of the value
+    text = (
+        f"---\nproject: web\nstatus: todo\ntitle: {indicator}\n  Two\n  lines\n{blank}---\nBody\n"
+    )
+    (root / rel).write_text(text, encoding="utf-8")
+    title = {"|": "Two\nlines\n", "|+": "Two\nlines\n\n", "|-": "Two\nlines", ">": "Two lines\n"}
+    assert parse_bytes(text.encode(), rel).data["title"] == title[indicator]
+    for args in (["set", "WEB-3", "due=2026-12-01"], ["label", "WEB-3", "bug"]):
+        code, _, err = run(root, *args)
+        assert (code, err) == (0, "")
+    assert run(root, "log", "WEB-3", "1h")[0] == 0
+    data = parse_bytes((root / rel).read_bytes(), rel).data
+    assert data["title"] == title[indicator]
+    assert data["due"] == "2026-12-01" and data["labels"] == ["bug"]
+    assert data["log"] == [{"date": "2026-11-23", "duration": "1h"}]

@@ -47,6 +47,12 @@ def test_empty_front_matter_is_an_empty_mapping() -> None:
     assert parse_bytes(b"---\n---\nbody\n", "a.md").data == {}
 
 
+def test_a_block_scalar_as_the_last_key_keeps_its_line_breaks() -> None:
+    for indicator, value in (("|", "a\nb\n"), ("|+", "a\nb\n\n"), ("|-", "a\nb"), (">", "a b\n")):
+        raw = f"---\nstatus: todo\nnote: {indicator}\n  a\n  b\n\n---\nBody\n".encode()
+        assert parse_bytes(raw, "a.md").data == {"status": "todo", "note": value}
+
+
 def test_closing_dots_are_accepted() -> None:
     assert parse_bytes(b"---\na: 1\n...\nbody\n", "a.md").data == {"a": 1}
 

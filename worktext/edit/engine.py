@@ -286,7 +286,9 @@ def _value_end(doc: _Doc, path: yamlpos.Path) -> tuple[int, int]:
     if _char_at(lines, span) in ("|", ">") and line > span[0]:
         if column == 1:
             line -= 1
-        while line > span[0] and not lines[line - 1].strip():
+        header = lines[span[0] - 1][span[1] - 1 :].split(" ", 1)[0]
+        keep = "+" in header  # '|+' keeps its trailing blank lines: they are its value
+        while not keep and line > span[0] and not lines[line - 1].strip():
             line -= 1
         column = len(lines[line - 1].rstrip("\r")) + 1
     return line, column

@@ -157,7 +157,8 @@ def parse_text(text: str, source: SourceFile) -> SourceFile:
             )
         )
         return source
-    block = text[first_end + 1 : max(first_end + 1, fence.start() - 1)]
+    # The block keeps its last line break: a block scalar as the last key ends with it.
+    block = text[first_end + 1 : fence.start()]
     closing = text.count("\n", 0, fence.start()) + 1  # the closing fence's line
     body = text[fence.end() + 1 :]
     if conflict_lines and any(1 < line <= closing for line in conflict_lines):
