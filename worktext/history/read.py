@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from worktext.history import gitio
-from worktext.load.simpleyaml import simple_front_matter
+from worktext.load import fastyaml
 from worktext.load.source import parse_bytes
-from worktext.load.yamlpos import resolve_plain
 from worktext.model.config import Config
 from worktext.model.items import KINDS
 from worktext.model.scan import SKIPPED_NAMES
@@ -104,11 +103,9 @@ def task_paths(prefixes: Mapping[str, str]) -> TaskPaths:
 
 
 def parse_front_matter(raw: bytes, rel: str) -> Parsed:
-    """(front matter, '') or (None, why it cannot be read)."""
-    simple = simple_front_matter(raw)
-    if simple is not None:
-        return simple, ""
-    source = parse_bytes(raw, rel)
+    """(front matter, '') or (None, why it cannot be read): what the loader reads of the file
+    (the fast path, else yamlpos), without looking at the body."""
+    source = parse_bytes(raw, rel, read_body=False)
     if source.data is None:
         problem = next((p for p in source.problems if p.severity == "error"), None)
         where = f" (line {problem.span[0]})" if problem and problem.span[0] else ""
@@ -116,71 +113,24 @@ def parse_front_matter(raw: bytes, rel: str) -> Parsed:
     return source.data, ""
 
 
-# The commonest groups, read directly: one 'key: value' line whose value is words (single
-# spaces or colons between them, no indicator first, no ': ' or ' #' inside), a double-quoted
-# string without escapes, or a flow list of single words; or 'key:' over a block list of such
-# words. Each is what YAML's core schema makes of it (and what simple_front_matter reads).
-_PLAIN = r"\w[\w./+-]*(?:[ :]\w[\w./+-]*)*"
-_ITEM = r"\w[\w./+-]*"
-_COMMENT = r"(?: +#.*)? *"
-_ONE_LINE = re.compile(
-    rf"([A-Za-z_][A-Za-z0-9_-]*): +(?:({_PLAIN})|\"([^\"\\\x00-\x1f\x7f\x85\u2028\u2029\ufeff]*)\"|"
-    rf"\[ *((?:{_ITEM})(?: *, *{_ITEM})*)? *\]){_COMMENT}\n"
-)
-_BARE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): *")
-_BLOCK_ITEM = re.compile(rf"( *)- +({_PLAIN}){_COMMENT}")
-_NULL_OR_BOOL = frozenset(
-    ["null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"]
-)
-
-
-def _read_group(group: bytes) -> tuple[str, Any] | None:
-    """The key and value of a group of one of the commonest shapes; None for any other."""
-    try:
-        text = group.decode()
-    except UnicodeDecodeError:
-        return None
-    line = _ONE_LINE.fullmatch(text)
-    if line is not None:
-        key, plain, quoted, items = line.groups()
-        if key in _NULL_OR_BOOL:
-            return None
-        if plain is not None:
-            return key, resolve_plain(plain)
-        if quoted is not None:
-            return key, quoted
-        return key, [resolve_plain(item.strip(" ")) for item in items.split(",")] if items else []
-    lines = text.split("\n")
-    head = _BARE_KEY.fullmatch(lines[0])
-    if head is None or head.group(1) in _NULL_OR_BOOL or len(lines) < 3:
-        return None
-    indent = None
-    values = []
-    for line in lines[1:-1]:
-        item = _BLOCK_ITEM.fullmatch(line)
-        if item is None or indent not in (None, item.group(1)):
-            return None
-        indent = item.group(1)
-        values.append(resolve_plain(item.group(2)))
-    return head.group(1), values
-
-
-# One top-level key of a front matter block: its line (which starts with a letter or '_') and
-# the lines that belong to it (indented, '-' items, comments, blank lines). No line holds a
-# tab or a CR (simple_front_matter reads none of those).
-_KEY_GROUP = re.compile(rb"[A-Za-z_][^\n\r\t]*\n(?:[ #-][^\n\r\t]*\n|\n)*")
+# One top-level key of a front matter block: its line, which starts with a letter or '_' as
+# a key of the fast path does, and the lines after it that belong to it (indented ones, '-'
+# items, comments, blank lines).
+_KEY_GROUP = re.compile(rb"[A-Za-z_][^\n]*\n(?:[ #-][^\n]*\n|\n)*")
 
 
 class FrontMatterReader:
     """``parse_front_matter`` for many versions of the same files, with the same results.
 
-    In front matter that ``simple_front_matter`` reads, each top-level key's value depends on
-    that key's lines only (its line starts a new key whatever came before, and none of the
-    accepted shapes reaches across keys), so what each group of lines means is remembered.
-    A version is assembled from the groups already seen; only the groups not seen yet are
-    parsed, together, as one smaller front matter (for the later versions of a file, usually
-    none or one: its new status line). Anything else is parsed as ``parse_front_matter``
-    does.
+    Most later versions of a file differ from one already read in a line or two (a status
+    change). In front matter that the fast path reads, a top-level key's value depends on
+    that key's lines only: the fast path reads a key's lines up to the next key's line and
+    nothing else carries over but the check for a repeated key. So what each group of lines
+    means is remembered, a version is assembled from the groups already read, and only the
+    groups not seen yet are read, together, through the fast path. Whatever it declines (and
+    any file that is not a plain '---' block of such groups in valid UTF-8) is parsed in full
+    with ``parse_front_matter`` and not remembered. tests/test_history.py holds the two equal
+    on generated versions.
     """
 
     def __init__(self) -> None:
@@ -188,44 +138,37 @@ class FrontMatterReader:
 
     def read(self, raw: bytes) -> Parsed:
         end = raw.find(b"\n---\n", 3)
-        if end < 0 or not raw.startswith(b"---\n"):
+        if end < 0 or not raw.startswith(b"---\n") or not _is_utf8(raw):
             return parse_front_matter(raw, "")
         block = raw[4 : end + 1]
         found = _KEY_GROUP.findall(block)
-        if sum(map(len, found)) != len(block):  # a line of no group: '...', a tab, a CR
+        if sum(map(len, found)) != len(block):  # a line of no group: a comment first, '...'
             return parse_front_matter(raw, "")
-        known = list(map(self._groups.get, found))
-        if None in known:
-            return self._read_new(raw, found, known)
-        data = dict(known)
-        if len(data) != len(known):
-            return parse_front_matter(raw, "")  # a repeated key: the parser's to report
+        groups = self._groups
+        new = [group for group in found if group not in groups]
+        if new and not self._learn(new):
+            return parse_front_matter(raw, "")
+        data = dict(map(groups.__getitem__, found))
+        if len(data) != len(found):  # a repeated key: the parser's to report
+            return parse_front_matter(raw, "")
         return data, ""
 
-    def _read_new(self, raw: bytes, found: list[bytes], known: list[Any]) -> Parsed:
-        """Read the groups not seen yet, then assemble the whole: the commonest shapes
-        directly, the others parsed together as one smaller front matter."""
-        groups = self._groups
-        rest = []
-        for group, item in zip(found, known, strict=True):
-            if item is not None:
-                continue
-            read = _read_group(group)
-            if read is None:
-                rest.append(group)
-            else:
-                groups[group] = read
-        if rest:
-            if any(b"*" in group for group in rest):  # an alias means another key's anchor
-                return parse_front_matter(raw, "")
-            read = simple_front_matter(b"---\n" + b"".join(rest) + b"---\n")
-            if read is None or len(read) != len(rest):
-                return parse_front_matter(raw, "")
-            groups.update(zip(rest, read.items(), strict=True))  # one key per group, in order
-        data = dict(map(groups.__getitem__, found))
-        if len(data) != len(found):
-            return parse_front_matter(raw, "")  # a repeated key: the parser's to report
-        return data, ""
+    def _learn(self, new: list[bytes]) -> bool:
+        """Read groups not seen yet, together, through the fast path; False if it declines."""
+        doc = fastyaml.parse_simple(b"".join(new).decode("utf-8"))
+        if doc is None or len(doc.data) != len(new):
+            return False
+        self._groups.update(zip(new, doc.data.items(), strict=True))  # one key a group
+        return True
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Whether the whole file decodes, as ``parse_bytes`` needs it to (the body included)."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # -- reading git ---------------------------------------------------------------------------

@@ -98,7 +98,9 @@ def _read_to_end(fd: int, start: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def parse_bytes(raw: bytes, relpath: str) -> SourceFile:
+def parse_bytes(raw: bytes, relpath: str, read_body: bool = True) -> SourceFile:
+    """Parse a file's bytes. ``read_body``: False keeps the body without looking for its
+    heading and checklist (history reads only the front matter of thousands of versions)."""
     source = SourceFile(relpath)
     if raw.startswith(codecs.BOM_UTF8):
         source.bom = True
@@ -116,10 +118,10 @@ def parse_bytes(raw: bytes, relpath: str) -> SourceFile:
             )
         )
         return source
-    return parse_text(text, source)
+    return parse_text(text, source, read_body)
 
 
-def parse_text(text: str, source: SourceFile) -> SourceFile:
+def parse_text(text: str, source: SourceFile, read_body: bool = True) -> SourceFile:
     if "\r\n" in text:
         source.newline = "\r\n"
         text = text.replace("\r\n", "\n")
@@ -144,7 +146,7 @@ def parse_text(text: str, source: SourceFile) -> SourceFile:
                 (1, 1, 1, 1),
             )
         )
-        _read_body(source, text, 1, want_heading=True)
+        _read_body(source, text, 1, read_body)
         return source
     fence = CLOSING_FENCE_LINE.search(text, first_end + 1) if first_end >= 0 else None
     if fence is None:
@@ -162,16 +164,12 @@ def parse_text(text: str, source: SourceFile) -> SourceFile:
     closing = text.count("\n", 0, fence.start()) + 1  # the closing fence's line
     body = text[fence.end() + 1 :]
     if conflict_lines and any(1 < line <= closing for line in conflict_lines):
-        _read_body(source, body, closing + 1, want_heading=True)
+        _read_body(source, body, closing + 1, read_body)
         return source  # the YAML cannot be read meaningfully; the markers are reported
     parsed = fastyaml.parse_simple(block, 2) or yamlpos.parse(block, first_line=2)
     data = parsed.data if parsed.ok else None
-    _read_body(
-        source,
-        body,
-        closing + 1,
-        want_heading=not (isinstance(data, dict) and (data.get("title") or data.get("name"))),
-    )
+    titled = isinstance(data, dict) and (data.get("title") or data.get("name"))
+    _read_body(source, body, closing + 1, read_body, want_heading=not titled)
     source.problems.extend(parsed.problems)
     if not parsed.ok:
         return source
@@ -200,10 +198,15 @@ def _conflict_lines(text: str) -> list[int]:
     return [text.count("\n", 0, m.start()) + 1 for m in CONFLICT_MARKER.finditer(text)]
 
 
-def _read_body(source: SourceFile, body: str, first_line: int, want_heading: bool) -> None:
-    """Keep the body; find its checklist and, when no key gives a title, its first heading."""
+def _read_body(
+    source: SourceFile, body: str, first_line: int, scan: bool, want_heading: bool = True
+) -> None:
+    """Keep the body; when ``scan``, find its checklist and, when no key gives a title, its
+    first heading."""
     source.body = body
     source.body_line = first_line
+    if not scan:
+        return
     has_boxes = "[ ]" in body or "[x]" in body or "[X]" in body
     want_heading = want_heading and "#" in body
     if not has_boxes and not want_heading:
