@@ -526,6 +526,7 @@ def test_front_matter_reader_assembles_a_changed_version_from_known_lines(monkey
     other = b"---\ntitle: Other\nstatus: done\n---\n"
     assert reader.read(first) == ({"title": "Fix it", "status": "todo", "labels": ["a", "b"]}, "")
     assert reader.read(other)[0] == {"title": "Other", "status": "done"}
+
     def no_parse(*args: object) -> None:
         raise AssertionError("no parse is needed now")
 

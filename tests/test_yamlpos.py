@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -164,3 +165,24 @@ def test_control_characters_are_an_error_at_their_own_line_and_column() -> None:
 def test_a_control_character_in_a_comment_is_an_error_too() -> None:
     doc = yamlpos.parse("a: 1\n# bell \x07\n", first_line=5)
     assert not doc.ok and doc.problems[0].span[:2] == (6, 8)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: " + "[" * 20000 + "]" * 20000 + "\n",
+        "".join(" " * i + "k:\n" for i in range(300)),
+    ],
+)
+def test_values_nested_too_deep_are_an_error_not_a_recursion(text: str) -> None:
+    doc = yamlpos.parse(text, first_line=2)
+    assert not doc.ok
+    assert [p.code for p in doc.problems] == ["yaml-too-deep"]
+    line = doc.problems[0].span[0]
+    assert 2 <= line <= 2 + text.count("\n")
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    depth = yamlpos.MAX_DEPTH - 1  # the document's own mapping is one level
+    doc = yamlpos.parse("x: " + "[" * depth + "]" * depth + "\n")
+    assert doc.ok and doc.problems == []

@@ -143,3 +143,13 @@ def test_worktext_yml_is_read_by_the_rules_of_every_file(tmp_path: Path) -> None
     too_large = run(big, "check")
     assert too_large.returncode == 2 and "larger than 1,048,576 bytes" in too_large.stderr
     assert "Traceback" not in too_large.stderr + refused.stderr
+
+
+def test_a_file_swapped_for_a_fifo_after_the_walk_is_unreadable_not_a_hang(tmp_path) -> None:
+    from worktext.load.source import read_file
+
+    fifo = tmp_path / "T-1.md"
+    os.mkfifo(fifo)
+    source = read_file(str(fifo), "tasks/T-1.md")
+    assert [p.code for p in source.problems] == ["file-unreadable"]
+    assert "not a regular file" in source.problems[0].message

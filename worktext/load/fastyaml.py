@@ -122,7 +122,7 @@ def _simple_key(key: str) -> bool:
 
 
 def _block_list(
-    lines: list[str], index: int, first_line: int, key: str, doc: YamlDoc, end: Span
+    lines: list[str], index: int, first_line: int, key: str, doc: YamlDoc, end: tuple[int, int]
 ) -> tuple[list[Any] | None, int] | None:
     """The block list under a bare ``key:`` at ``lines[index]`` on and the index of the line
     after it; (None, index) when no list follows (the value is null); None when the lines
@@ -189,13 +189,13 @@ def _record_entry(
     key, text = match.groups()
     if text is None or key in record or not _simple_key(key):
         return False
-    value = _value(text, (*path, key), line, match.start(2) + 1, doc)
+    value = _value(text, path + (key,), line, match.start(2) + 1, doc)
     if value is _NOT:
         return False
     record[key] = value
     column = match.start(1) + 1
-    doc.keys[(*path, key)] = (line, column, line, column + len(key))
-    doc.values[(*path, key)] = doc.values.pop((*path, key))
+    doc.keys[path + (key,)] = (line, column, line, column + len(key))
+    doc.values[path + (key,)] = doc.values.pop(path + (key,))
     return True
 
 
@@ -235,7 +235,7 @@ def _flow_list(text: str, path: Path, line: int, column: int, doc: YamlDoc) -> A
         if value is _NOT:
             return _NOT
         start = offset + len(part) - len(part.lstrip(" "))
-        doc.values[(*path, len(items))] = (line, start, line, start + len(item))
+        doc.values[path + (len(items),)] = (line, start, line, start + len(item))
         items.append(value)
         offset += len(part) + 1
     return items
@@ -258,8 +258,8 @@ def _flow_mapping(text: str, path: Path, line: int, column: int, doc: YamlDoc) -
             return _NOT
         mapping[key] = value
         start, value_start = offset + len(lead), offset + entry.start(3)
-        doc.keys[(*path, key)] = (line, start, line, start + len(key))
-        doc.values[(*path, key)] = (line, value_start, line, value_start + len(item))
+        doc.keys[path + (key,)] = (line, start, line, start + len(key))
+        doc.values[path + (key,)] = (line, value_start, line, value_start + len(item))
         offset += len(part) + 1
     return mapping
 

@@ -8,9 +8,11 @@ broken file becomes a diagnostic instead of an exception.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
-from collections.abc import Callable, Iterable
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,9 +60,13 @@ def read_file(abspath: str, relpath: str) -> SourceFile:
     try:
         # os.open and os.read, not open(): no file object is built, which halves the cost
         # of reading ten thousand small files.
-        fd = os.open(abspath, os.O_RDONLY)
+        # O_NONBLOCK: a file swapped for a FIFO after the walk must not block the open.
+        fd = os.open(abspath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         try:
-            size = os.fstat(fd).st_size
+            info = os.fstat(fd)
+            size = info.st_size
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file")
             if size > MAX_FILE_BYTES:
                 source = SourceFile(relpath)
                 source.problems.append(
@@ -230,10 +236,10 @@ def _yaml_type(value: Any) -> str:
     return type(value).__name__
 
 
-class LazySources(dict):  # type: ignore[type-arg]
+class LazySources(dict[str, SourceFile]):
     """Parsed files by workspace-relative path, each read only when first asked for.
 
-    A workspace served from the snapshot cache needs a file's key positions only for the rare
+    A workspace loaded from the cache needs a file's key positions only for the rare
     caller that asks (an edit, a diagnostic computed later), so nothing is parsed up front.
     """
 
@@ -259,7 +265,7 @@ class LazySources(dict):  # type: ignore[type-arg]
     def __contains__(self, rel: object) -> bool:
         return rel in self._paths
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._paths))
 
     def __len__(self) -> int:

@@ -243,6 +243,8 @@ class _Builder:
 
     def start(self, event: Any, container: Any) -> None:
         span = self.span(event)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _TooDeep(span)
         self.refuse_features(event, span)
         if self.expects_key():  # a collection used as a mapping key
             self.add(container, span)
@@ -281,8 +283,11 @@ def _yaml() -> tuple[Any, Any, tuple[type, ...]]:
     import yaml
     from yaml import events
 
+    parser: type
     try:  # libyaml, shipped in PyYAML's wheels
-        from yaml._yaml import CParser as parser  # type: ignore[import-not-found]
+        from yaml._yaml import CParser
+
+        parser = CParser
     except ImportError:  # pragma: no cover - pure-Python fallback, same events
         parser = yaml.SafeLoader
     kinds = (
@@ -295,6 +300,17 @@ def _yaml() -> tuple[Any, Any, tuple[type, ...]]:
         events.StreamEndEvent,
     )
     return yaml, parser, kinds
+
+
+# No front matter needs more; anything deeper (a hostile file) would exhaust Python's
+# recursion in whatever walks the value later.
+MAX_DEPTH = 64
+
+
+class _TooDeep(Exception):
+    def __init__(self, span: Span) -> None:
+        super().__init__()
+        self.span = span
 
 
 def parse(text: str, first_line: int = 1) -> YamlDoc:
@@ -318,6 +334,14 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
             f"YAML syntax error: {problem}{context}",
             _syntax_hint(problem, source_line),
             (line, column, line, column),
+        )
+        builder.doc.ok = False
+    except _TooDeep as exc:
+        builder.problem(
+            "yaml-too-deep",
+            f"lists or mappings are nested more than {MAX_DEPTH} levels deep",
+            "flatten the value; front matter needs a few levels at most",
+            exc.span,
         )
         builder.doc.ok = False
     except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow

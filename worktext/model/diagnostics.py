@@ -75,6 +75,7 @@ RULE_DOCS: dict[str, str] = {
     "yaml-complex-key": "A list or mapping used as a key.",
     "non-string-key": "A key that YAML reads as null, a boolean or a number (`null:`, `1:`).",
     "duplicate-key": "The same key appears twice.",
+    "yaml-too-deep": "Lists or mappings nested more than 64 levels deep.",
     # one file
     "unknown-key": "A key the schema does not know (a typo, or an undeclared custom key).",
     "missing-field": "A required key is missing.",
