@@ -113,3 +113,88 @@ def test_ids_of_any_script_are_ids(make_workspace) -> None:
     ws = open_workspace(root, TODAY, use_cache=False)
     assert ws.diagnostics == []
     assert [t.id for t in ws.tasks] == ["Статистика-по-отделам"]
+
+
+KANBN_CONFIG = """\
+name: Board
+folders:
+  tasks: [.kanbn/tasks]
+default_workflow: board
+mappings:
+  keys: {assigned: assignee, tags: labels}
+  statuses: {Backlog: backlog, In Progress: doing, Done: done}
+  status_source: {kanbn: .kanbn/index.md}
+"""
+KANBN_INDEX = """\
+---
+startedColumns:
+  - 'In Progress'
+completedColumns:
+  - Done
+---
+
+# The board
+
+## Backlog
+
+- [fix-login](tasks/fix-login.md)
+- [Отчёт](tasks/%D0%9E%D1%82%D1%87%D1%91%D1%82.md)
+
+## In Progress
+
+- [write-docs](tasks/write-docs.md)
+
+## Done
+
+- [ship-it](tasks/ship-it.md)
+"""
+KANBN_FILES = {
+    "workflows/board.md": (
+        "---\ntitle: Board\nstates:\n  - {id: backlog, category: backlog}\n"
+        "  - {id: doing, title: In Progress, category: active}\n"
+        "  - {id: done, category: done}\n---\n"
+    ),
+    ".kanbn/index.md": KANBN_INDEX,
+    ".kanbn/tasks/fix-login.md": (
+        '---\ncreated: 2026-01-05T10:00:00.000Z\nassigned: ""\ntags: [auth]\n---\n\n# Fix login\n'
+    ),
+    ".kanbn/tasks/Отчёт.md": "---\ncreated: 2026-01-06T10:00:00.000Z\n---\n\n# Отчёт\n",
+    ".kanbn/tasks/write-docs.md": "---\nassigned: ana\n---\n\n# Write docs\n",
+    ".kanbn/tasks/ship-it.md": ("---\ncompleted: 2026-02-01T09:30:00.000Z\n---\n\n# Ship it\n"),
+    "people/ana.md": "---\nname: Ana\n---\n",
+}
+
+
+def test_kanbn_columns_are_the_statuses(make_workspace) -> None:
+    root = make_workspace(KANBN_FILES, config=KANBN_CONFIG)
+    for use_cache in (True, True, False):  # cold, warm from the cache, and without it
+        ws = open_workspace(root, TODAY, use_cache=use_cache)
+        assert ws.diagnostics == []
+        status = {t.id: ws.status_of(t) for t in ws.tasks}
+        assert status == {
+            "fix-login": "backlog",
+            "Отчёт": "backlog",
+            "write-docs": "doing",
+            "ship-it": "done",
+        }
+        login = ws.tasks.get("fix-login")
+        assert login.assignees == () and login.labels == ("auth",)
+        assert str(ws.tasks.get("ship-it").completed) == "2026-02-01 09:30:00+00:00"
+    # A column move in the index is a status change, and the cache sees it.
+    index = root / ".kanbn/index.md"
+    index.write_text(
+        KANBN_INDEX.replace("- [ship-it](tasks/ship-it.md)\n", "").replace(
+            "- [write-docs](tasks/write-docs.md)\n",
+            "- [write-docs](tasks/write-docs.md)\n- [ship-it](tasks/ship-it.md)\n",
+        ),
+        "utf-8",
+    )
+    ws = open_workspace(root, TODAY)
+    assert ws.status_of(ws.tasks.get("ship-it")) == "doing"
+
+
+def test_an_unreadable_board_index_is_a_warning_not_a_failure(make_workspace) -> None:
+    files = {k: v for k, v in KANBN_FILES.items() if k != ".kanbn/index.md"}
+    ws = open_workspace(make_workspace(files, config=KANBN_CONFIG), TODAY, use_cache=False)
+    assert [d.code for d in ws.diagnostics] == ["status-source"]
+    assert {ws.status_of(t) for t in ws.tasks} == {"backlog"}

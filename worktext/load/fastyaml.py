@@ -23,7 +23,7 @@ import functools
 import re
 from typing import Any
 
-from worktext.load.yamlpos import Path, Span, YamlDoc, ambiguity, resolve_plain
+from worktext.load.yamlpos import Path, YamlDoc, ambiguity, resolve_plain
 
 # Any character but the line feed and printable ones: what makes the text not line-by-line.
 _UNUSUAL = re.compile(
@@ -189,13 +189,14 @@ def _record_entry(
     key, text = match.groups()
     if text is None or key in record or not _simple_key(key):
         return False
-    value = _value(text, path + (key,), line, match.start(2) + 1, doc)
+    at = (*path, key)
+    value = _value(text, at, line, match.start(2) + 1, doc)
     if value is _NOT:
         return False
     record[key] = value
     column = match.start(1) + 1
-    doc.keys[path + (key,)] = (line, column, line, column + len(key))
-    doc.values[path + (key,)] = doc.values.pop(path + (key,))
+    doc.keys[at] = (line, column, line, column + len(key))
+    doc.values[at] = doc.values.pop(at)
     return True
 
 
@@ -235,7 +236,8 @@ def _flow_list(text: str, path: Path, line: int, column: int, doc: YamlDoc) -> A
         if value is _NOT:
             return _NOT
         start = offset + len(part) - len(part.lstrip(" "))
-        doc.values[path + (len(items),)] = (line, start, line, start + len(item))
+        at = (*path, len(items))
+        doc.values[at] = (line, start, line, start + len(item))
         items.append(value)
         offset += len(part) + 1
     return items
@@ -258,8 +260,9 @@ def _flow_mapping(text: str, path: Path, line: int, column: int, doc: YamlDoc) -
             return _NOT
         mapping[key] = value
         start, value_start = offset + len(lead), offset + entry.start(3)
-        doc.keys[path + (key,)] = (line, start, line, start + len(key))
-        doc.values[path + (key,)] = (line, value_start, line, value_start + len(item))
+        at = (*path, key)
+        doc.keys[at] = (line, start, line, start + len(key))
+        doc.values[at] = (line, value_start, line, value_start + len(item))
         offset += len(part) + 1
     return mapping
 

@@ -98,7 +98,9 @@ def mapped(source: SourceFile, config: Config) -> SourceFile:
 
 
 def task_status(rel: str, status: str | None, mappings: Mappings) -> str | None:
-    """A task's state as the mappings read it: its folder's state, else its status's."""
+    """A task's state as the mappings read it: its folder's state, else its board column's
+    (Kanbn), else its status's."""
+    status = mappings.file_status(rel) or status
     return mappings.folder_state(rel) or (mappings.status(status) if status else status)
 
 

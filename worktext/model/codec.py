@@ -141,7 +141,9 @@ def decode_items(rows: dict[str, list[tuple]]) -> dict[str, list[Item]]:
 # only what needs it: dates as ordinals, the time log and checklist as tuples, and the extra
 # keys as they are unless they hold dates.
 _TASK_FIELDS = tuple(f.name for f in fields(Task))
-_DATES = tuple(_TASK_FIELDS.index(name) for name in ("created", "start", "due"))
+_DATES = tuple(
+    _TASK_FIELDS.index(name) for name in ("created", "start", "due", "started", "completed")
+)
 _LOG, _CHECKLIST, _EXTRA = (_TASK_FIELDS.index(n) for n in ("log", "checklist", "extra"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fnmatch
 import hashlib
 import os
@@ -15,7 +16,7 @@ from worktext.errors import ConfigError, WorkspaceNotFound
 from worktext.load import cache
 from worktext.load.source import MAX_FILE_BYTES, SourceFile, SourceProblem
 from worktext.load.yamlpos import YamlDoc, YamlProblem, parse
-from worktext.model import mappings
+from worktext.model import kanbn, mappings
 from worktext.model.convert import Converter, Units
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.mappings import Mappings
@@ -119,6 +120,8 @@ def load_config(
     converter = Converter(source, Units())
     values, _extra = converter.record(CONFIG, data)
     config = _build(root, values, fingerprint, converter)
+    if config.mappings.kanbn:
+        config = _with_board(config, diagnostics)
     diagnostics.extend(converter.diagnostics)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
@@ -128,6 +131,54 @@ def load_config(
             diagnostics,
         )
     return config, diagnostics
+
+
+def _with_board(config: Config, diagnostics: list[Diagnostic]) -> Config:
+    """The configuration with each task's Kanbn column read from the board index, and a
+    fingerprint that changes with the index (built items depend on it)."""
+    index = config.mappings.kanbn or ""
+    try:
+        raw = read_inside(config.root, index)
+        board = kanbn.parse_index(raw.decode("utf-8-sig", "replace"), index)
+    except ConfigError as error:
+        diagnostics.append(
+            Diagnostic(
+                CONFIG_NAME,
+                0,
+                0,
+                "warning",
+                "status-source",
+                f"the Kanbn board index cannot be read: {error}",
+                "fix mappings.status_source.kanbn, or remove it; statuses come from the files",
+            )
+        )
+        return config
+    digest = hashlib.sha256(config.fingerprint.encode() + raw).hexdigest()[:16]
+    columns = board.column_of()
+    return dataclasses.replace(
+        config,
+        mappings=dataclasses.replace(config.mappings, board=columns),
+        fingerprint=digest,
+    )
+
+
+def read_inside(root: Path, rel: str) -> bytes:
+    """A workspace file's bytes under the rules every item file is read by (a regular file
+    inside the workspace, at most ``MAX_FILE_BYTES``); ConfigError with the reason if not."""
+    path = root / rel
+    target = path.resolve()
+    if root not in target.parents:
+        raise ConfigError(f"{rel} is outside the workspace; it is not read")
+    if not target.is_file():
+        raise ConfigError(f"{rel} is not a file")
+    try:
+        with open(target, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ConfigError(f"cannot read {rel}: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ConfigError(f"{rel} is larger than {MAX_FILE_BYTES:,} bytes and is not read")
+    return raw
 
 
 def read_config_bytes(root: Path) -> bytes:

@@ -99,6 +99,7 @@ RULE_DOCS: dict[str, str] = {
     "config-folder": "A folder setting points outside the workspace.",
     "config-field": "A custom key declared with the name of a built-in task key.",
     "config-not-mapping": "worktext.yml is not a set of settings.",
+    "status-source": "The board index named by `mappings.status_source` cannot be read.",
     # two revisions (check --since REV)
     "transition-not-allowed": "A status change after REV that the task's workflow does not allow.",
     "deleted-with-dependents": "A task deleted after REV while other tasks depend on it.",

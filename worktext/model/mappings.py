@@ -33,6 +33,9 @@ class Mappings:
     handles: bool = False
     folder_states: Mapping[str, str] = field(default_factory=dict)
     kanbn: str | None = None  # the board index, relative to worktext.yml
+    # Each task file's board column (workspace-relative path → column), read from ``kanbn``
+    # when the configuration is loaded.
+    board: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -54,6 +57,10 @@ class Mappings:
                     return spelling
         return state
 
+    def file_status(self, rel: str) -> str | None:
+        """The status a source outside the file gives it (its board column), if any."""
+        return self.board.get(rel) if self.kanbn else None
+
     def folder_state(self, rel: str) -> str | None:
         """The state a file's folder puts it in, when a folder mapping covers it (the longest
         folder that holds it wins)."""
@@ -74,6 +81,8 @@ class Mappings:
         """A task's front matter as worktext reads it: keys renamed, handles dropped."""
         out: dict[str, Any] = {}
         for key, value in data.items():
+            if value == "":
+                continue  # another tool's "nothing" (Kanbn writes assigned: "")
             name = self.keys.get(key, key)
             if name in out and name != key:
                 continue  # the worktext key itself wins over another name of it
