@@ -78,3 +78,21 @@ def test_missing_workspace_is_exit_2(tmp_path) -> None:
     result = CliRunner().invoke(cli, ["-w", str(tmp_path), "check"])
     assert result.exit_code == 2
     assert "worktext init" in result.output
+
+
+def test_a_guest_is_a_name_everywhere(make_workspace, tmp_path) -> None:
+    root = make_workspace(
+        {
+            "people/ana.md": "---\nname: Ana\n---\n",
+            "tasks/G-1.md": "---\ntitle: Guest work\nassignee: [ana, Bo Chen]\n---\n",
+        }
+    )
+    shown = run(root, "show", "G-1").output
+    assert "assignee    ana (Ana), Bo Chen (guest)" in shown
+    assert "'Bo Chen' has no person file" in shown  # the warning, not an error
+    assert run(root, "check").exit_code == 0
+    assert "G-1" in run(root, "ls", 'assignee:"Bo Chen"').output
+    out = tmp_path / "site"
+    assert run(root, "build", "-o", str(out)).exit_code == 0
+    page = (out / "tasks" / "G-1.html").read_text("utf-8")
+    assert '<span class="person">Bo Chen</span>' in page

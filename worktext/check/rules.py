@@ -71,6 +71,28 @@ def _dangling(
     return _at(ws, item, path, "dangling-reference", f"no {kind} with id '{ref}'", hint)
 
 
+def _missing(
+    ws: Workspace,
+    item: Item,
+    path: tuple[str | int, ...],
+    kind: str,
+    ref: str,
+    known: Iterable[str],
+) -> Diagnostic:
+    """A reference to nothing: an error, but for people: someone without a person file is a
+    guest, named as written (a backlog adopted from another tool names people so)."""
+    if kind != "person":
+        return _dangling(ws, item, path, kind, ref, known)
+    close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
+    hint = (
+        f"did you mean '{close[0]}'?"
+        if close
+        else "add a person file for them (worktext new person ID) to give them a page and capacity"
+    )
+    message = f"'{ref}' has no person file: shown by name, as a guest"
+    return _at(ws, item, path, "guest", message, hint, severity="warning")
+
+
 def _ref_path(item: Item, ws: Workspace, key: str, index: int) -> tuple[str | int, ...]:
     """The value path of entry ``index`` of ``key``: a list item, or the scalar itself."""
     source = ws.sources.get(item.path)
@@ -171,7 +193,7 @@ def _check(
     for index, ref in enumerate(refs):
         if not targets.known(kind, ref):
             path = _ref_path(item, ws, key, index)
-            yield _dangling(ws, item, path, kind, ref, targets.ids(kind))
+            yield _missing(ws, item, path, kind, ref, targets.ids(kind))
 
 
 def _check_entry(
@@ -187,7 +209,7 @@ def _check_entry(
     if not ref or "{" in ref:  # a template's {placeholder} is filled in when it is used
         return
     if not targets.known(kind, ref):
-        yield _dangling(ws, item, path, kind, ref, targets.ids(kind))
+        yield _missing(ws, item, path, kind, ref, targets.ids(kind))
 
 
 def statuses(ws: Workspace) -> Iterator[Diagnostic]:

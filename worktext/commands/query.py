@@ -189,10 +189,16 @@ def _task_place(ws: Workspace, task: Task) -> list[tuple[str, str]]:
         ("status", f"{ws.status_of(task)} ({state.category if state else 'unknown state'})"),
         ("project", f"{ws.project_of(task).id} — {ws.project_of(task).title}"),
         ("workflow", ws.workflow_of(task).id),
-        ("assignee", ", ".join(f"{p.id} ({p.name})" for p in ws.assignees_of(task))),
+        ("assignee", ", ".join(_person_text(ws, person_id) for person_id in task.assignees)),
         ("priority", task.priority or ""),
         ("labels", ", ".join(task.labels)),
     ]
+
+
+def _person_text(ws: Workspace, person_id: str) -> str:
+    """A person as ``show`` names them: id and name, or the name of a guest."""
+    person = ws.people.get(person_id)
+    return f"{person.id} ({person.name})" if person else f"{person_id} (guest)"
 
 
 def _task_schedule(ws: Workspace, task: Task) -> list[tuple[str, str]]:

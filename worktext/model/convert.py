@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,10 @@ from worktext.model.schema import ID_PATTERN, Field
 from worktext.model.values import ValueError_, parse_date, parse_duration
 
 Path = tuple[str | int, ...]
+
+# The name of a person without a person file ("Ana Silva", "@codex"): one line of text.
+_PRINTABLE = r"[^\s\x00-\x1f\x7f-\x9f]"
+GUEST_NAME = re.compile(rf"{_PRINTABLE}(?:[^\x00-\x1f\x7f-\x9f]{{0,98}}{_PRINTABLE})?\Z")
 
 
 @dataclass(frozen=True)
@@ -234,6 +239,8 @@ class Converter:
         if text is None:
             return None
         if spec.type == "id" and not ID_PATTERN.match(text):
+            if spec.ref == "person" and GUEST_NAME.match(text):
+                return text  # someone without a person file: a guest, by name (rules.py)
             self.report(
                 path,
                 "invalid-id",
@@ -344,13 +351,9 @@ _READERS = {
 
 
 @functools.lru_cache(maxsize=64)
-def _list_item(kind: str, doc: str) -> Field:
-    return Field("id" if kind == "ids" else "string", doc)
-
-
 def _item_field(spec: Field) -> Field:
     """The field of one entry of an ``ids`` or ``strings`` list."""
-    return _list_item(spec.type, spec.doc)
+    return Field("id" if spec.type == "ids" else "string", spec.doc, ref=spec.ref)
 
 
 def _required(fields: Mapping[str, Field]) -> list[tuple[str, Field]]:

@@ -89,6 +89,7 @@ RULE_DOCS: dict[str, str] = {
     # across files
     "duplicate-id": "Two items of one kind share an id (ignoring case).",
     "dangling-reference": "A reference to an item that does not exist.",
+    "guest": "Someone named as an assignee, owner or in a time log has no person file.",
     "unknown-status": "A task's status is not a state of its workflow.",
     "missing-required": "A task lacks a field that its state requires.",
     "wip-exceeded": "A state holds more tasks than its WIP limit.",
