@@ -12,6 +12,7 @@ import click
 
 # command name → module under worktext.commands; a test keeps this in step with COMMANDS.
 COMMAND_MODULES: dict[str, str] = {
+    "adopt": "adopt",
     "check": "check",
     "index": "query",
     "ls": "query",
@@ -33,7 +34,7 @@ COMMAND_MODULES: dict[str, str] = {
     "build": "site",
     "serve": "serve",
 }
-MODULES = ("check", "query", "edit", "new", "log", "history", "site", "serve")
+MODULES = ("adopt", "check", "query", "edit", "new", "log", "history", "site", "serve")
 
 
 def load_command(name: str) -> click.Command | None:
