@@ -58,12 +58,14 @@ def scripted(tmp_path: Path) -> tuple[Repo, dict[str, str]]:
     repo.write({"tasks/web/login-page.md": task("WEB-2", status="todo", due="2026-01-17")})
     repo.move("tasks/WEB-1.md", "tasks/web/WEB-1.md")
     shas["move"] = repo.commit("Sort tasks into folders", "2026-01-03T09:00:00+00:00")
-    # A feature branch, merged with a merge commit: the first-parent view sees one change.
+    # A feature branch, merged with a merge commit: each change is dated by its own commit.
     repo.git("checkout", "-q", "-b", "feature")
     repo.write({"tasks/web/WEB-1.md": task(status="review", assignee="ana")})
-    repo.commit("Review WEB-1", "2026-01-04T09:00:00+00:00")
+    shas["review"] = repo.commit("Review WEB-1", "2026-01-04T09:00:00+00:00")
     repo.write({"tasks/web/WEB-1.md": task(status="done", assignee=["ana", "bo"])})
-    repo.commit("Closes WEB-1", "2026-01-05T09:00:00+00:00", author="<script>", email="x@y")
+    shas["close"] = repo.commit(
+        "Closes WEB-1", "2026-01-05T09:00:00+00:00", author="<script>", email="x@y"
+    )
     repo.git("checkout", "-q", "main")
     repo.git(
         "merge",
@@ -95,12 +97,13 @@ def test_events_follow_ids_through_renames_moves_and_merges(scripted) -> None:
         ),
         (s["start"], "changed", "tasks/WEB-1.md", None, [("status", "todo", "doing")]),
         (s["move"], "moved", "tasks/web/WEB-1.md", "tasks/WEB-1.md", []),
+        (s["review"], "changed", "tasks/web/WEB-1.md", None, [("status", "doing", "review")]),
         (
-            s["merge"],
+            s["close"],
             "changed",
             "tasks/web/WEB-1.md",
             None,
-            [("status", "doing", "done"), ("assignee", "ana", ["ana", "bo"])],
+            [("status", "review", "done"), ("assignee", "ana", ["ana", "bo"])],
         ),
     ]
     assert summary(history, "web-2") == [
@@ -120,9 +123,10 @@ def test_events_follow_ids_through_renames_moves_and_merges(scripted) -> None:
         ),
         (s["fix"], "changed", "tasks/web/login-page.md", None, [("status", "todo", "doing")]),
     ]
-    merge = history.task("WEB-1").events[-1].commit
-    assert merge.author == "Ana Silva" and merge.subject == "Merge feature"
-    assert merge.date == dt.datetime(2026, 1, 6, 9, 0, tzinfo=dt.timezone.utc)
+    close = history.task("WEB-1").events[-1].commit
+    assert close.email == "x@y" and close.subject == "Closes WEB-1"
+    assert close.date == dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+    assert s["merge"] in {c.short for c in history.commits}  # the merge is there, no event
 
 
 def test_broken_version_is_skipped_and_named(scripted) -> None:
@@ -138,7 +142,7 @@ def test_commit_messages_link_to_tasks(scripted) -> None:
     repo, _ = scripted
     history = load(repo)
     mentions = [(m.commit.subject, m.closes) for m in history.task("WEB-1").mentions]
-    assert mentions == [("Start WEB-1", False)]  # the feature commits are off the first parent
+    assert mentions == [("Start WEB-1", False), ("Review WEB-1", False), ("Closes WEB-1", True)]
     assert [m.commit.subject for m in history.task("WEB-2").mentions] == [
         "Break WEB-2 by accident",
         "Fix WEB-2's file",
@@ -302,9 +306,9 @@ def test_parse_log_reads_messages_that_look_like_raw_lines() -> None:
         b"2026-01-01T09:00:00+00:00\0:sparkles: new\n\0"
         b"\n:000000 100644 " + b"0" * 40 + b" " + b"b" * 40 + b" A\0tasks/A-1.md\0"
     )
-    ((commit, parent, entries),) = list(parse_log(raw))
-    assert commit.message == ":sparkles: new" and parent == "c" * 40
-    assert entries == [("A", "b" * 40, "tasks/A-1.md")]
+    ((commit, parents, entries),) = list(parse_log(raw))
+    assert commit.message == ":sparkles: new" and parents == ["c" * 40, "d" * 40]
+    assert entries == [("A", "0" * 40, "b" * 40, "tasks/A-1.md")]
 
 
 def run_cli(root: Path, *args: str) -> tuple[int, str, str]:
@@ -316,13 +320,19 @@ def test_history_command_text_and_json(scripted) -> None:
     repo, s = scripted
     code, out, _ = run_cli(repo.root, "history", "WEB-1")
     assert code == 0
-    assert f"2026-01-06 09:00  {s['merge']}     Ana Silva  changed" in out
-    assert "    status: doing → done" in out
+    assert f"2026-01-04 09:00  {s['review']}     Ana Silva  changed" in out
+    assert "    status: doing → review" in out
+    assert "    status: review → done" in out
     assert "moved from tasks/WEB-1.md to tasks/web/WEB-1.md" in out
     code, out, _ = run_cli(repo.root, "history", "WEB-1", "--format", "json")
     payload = json.loads(out)
-    assert [e["action"] for e in payload["events"]] == ["created", "changed", "moved", "changed"]
-    assert payload["events"][-1]["changes"][0] == {"field": "status", "old": "doing", "new": "done"}
+    actions = [e["action"] for e in payload["events"]]
+    assert actions == ["created", "changed", "moved", "changed", "changed"]
+    assert payload["events"][-1]["changes"][0] == {
+        "field": "status",
+        "old": "review",
+        "new": "done",
+    }
 
 
 def test_history_command_unknown_task(scripted) -> None:
@@ -333,7 +343,7 @@ def test_history_command_unknown_task(scripted) -> None:
 
 def test_log_command_since_date_and_revision(scripted) -> None:
     repo, s = scripted
-    code, out, err = run_cli(repo.root, "log", "--since", "2026-01-06")
+    code, out, err = run_cli(repo.root, "log", "--since", "2026-01-05")
     assert code == 0
     assert out.index("WEB-2 changed") < out.index("WEB-1 changed")  # newest first
     assert "created" not in out

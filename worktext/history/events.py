@@ -98,9 +98,21 @@ class History:
     shallow: tuple[str, ...] = ()
     from_cache: bool = False
     extended_from: str | None = None  # the cached commit that new commits were added to
+    # id_key → the files that held that id at once, the first one first: each keeps a
+    # history of its own (the others under ``duplicate_key``).
+    duplicated: dict[str, list[str]] = field(default_factory=dict)
 
     def task(self, task_id: str) -> TaskHistory | None:
-        return self.tasks.get(id_key(task_id))
+        """The history of the task ``task_id``: of the first file that held the id, unless
+        it is gone and a duplicate's file still holds it."""
+        key = id_key(task_id)
+        found = self.tasks.get(key)
+        if key in self.duplicated and (found is None or not found.exists):
+            for path in self.duplicated[key][1:]:
+                other = self.tasks.get(duplicate_key(key, path))
+                if other is not None and other.exists:
+                    return other
+        return found
 
     def events(self) -> list[Event]:
         """Every event of every task, oldest first (stable within a commit)."""
@@ -108,6 +120,11 @@ class History:
         out = [e for t in self.tasks.values() for e in t.events]
         out.sort(key=lambda e: (order.get(e.commit.sha, len(order)), id_key(e.task_id)))
         return out
+
+
+def duplicate_key(key: str, path: str) -> str:
+    """The key of the history of a second file holding the id ``key`` (at ``path``)."""
+    return f"{key}\x1f{path}"
 
 
 def final_fields(events: tuple) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""Reading git for history: one ``git log --raw`` stream names every task file version on the
-first-parent line, one ``git cat-file --batch`` process per batch reads them, and each distinct
+"""Reading git for history: one ``git log --raw`` stream names every task file version of
+every commit, one ``git cat-file --batch`` process per batch reads them, and each distinct
 blob's front matter is parsed once.
 
 A cold reconstruction reads every version of every task, so the order matters: the blobs of
@@ -12,6 +12,7 @@ the keys already read (see ``FrontMatterReader``) rather than parsed again.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -25,6 +26,8 @@ from worktext.load.source import parse_bytes
 from worktext.model.config import Config
 from worktext.model.items import KINDS
 from worktext.model.scan import SKIPPED_NAMES
+
+log = logging.getLogger(__name__)
 
 UNCOMMITTED = "uncommitted"
 LOG_FORMAT = "%x01%H%x00%P%x00%an%x00%ae%x00%aI%x00%B"
@@ -49,41 +52,68 @@ class Commit:
 
 
 Parsed = tuple[dict[str, Any] | None, str]  # (front matter, '') or (None, why not)
-LogEntry = tuple[Commit, str, list[tuple[str, str, str]]]
 
 
 # -- which files are task files ------------------------------------------------------------
 
 
-def folder_prefixes(config: Config) -> dict[str, str]:
-    """Each kind's folder relative to the workspace root, with a trailing slash."""
+def folder_prefixes(config: Config) -> dict[str, tuple[str, ...]]:
+    """Each kind's folders relative to the workspace root, each with a trailing slash ('' for
+    the root itself)."""
     out = {}
     for kind in KINDS:
-        rel = os.path.relpath(config.folder(kind), config.root).replace(os.sep, "/")
-        out[kind] = "" if rel == "." else rel.rstrip("/") + "/"
+        found = []
+        for folder in config.item_folders(kind):
+            rel = os.path.relpath(folder, config.root).replace(os.sep, "/")
+            found.append("" if rel == "." else rel.rstrip("/") + "/")
+        out[kind] = tuple(found)
     return out
 
 
-def kind_of_path(rel: str, prefixes: Mapping[str, str]) -> str | None:
+def kind_of_path(
+    rel: str,
+    prefixes: Mapping[str, tuple[str, ...]],
+    excluded: Callable[[str], bool] | None = None,
+) -> str | None:
     """The kind of item a workspace-relative path holds, by the loader's rules; else None."""
     name = rel.rsplit("/", 1)[-1]
     if not name.endswith(".md") or name in SKIPPED_NAMES:
         return None
     for kind in KINDS:
-        prefix = prefixes[kind]
-        if rel.startswith(prefix):
-            below = rel[len(prefix) :].split("/")
-            if not any(part.startswith((".", "_")) or not part for part in below):
+        for prefix in prefixes[kind]:
+            if rel.startswith(prefix):
+                below = rel[len(prefix) :].split("/")
+                if any(part.startswith((".", "_")) or not part for part in below):
+                    continue
+                if excluded is not None and _excluded(rel, prefix, excluded):
+                    return None
                 return kind
     return None
+
+
+def _excluded(rel: str, prefix: str, excluded: Callable[[str], bool]) -> bool:
+    """Whether ``exclude:`` leaves the file out, itself or through a folder above it (as the
+    loader's walk skips an excluded folder)."""
+    if excluded(rel):
+        return True
+    parts = rel[len(prefix) :].split("/")[:-1]
+    folder = prefix
+    for part in parts:
+        folder += part
+        if excluded(folder) or excluded(folder + "/"):
+            return True
+        folder += "/"
+    return False
 
 
 TaskPaths = Callable[[str], bool]
 
 
-def task_paths(prefixes: Mapping[str, str]) -> TaskPaths:
-    """``kind_of_path(rel) == 'task'``, answered once per folder: a history names the same few
-    hundred folders tens of thousands of times."""
+def task_paths(config: Config) -> TaskPaths:
+    """``kind_of_path(rel) == 'task'`` for ``config``, answered once per folder when nothing
+    is excluded: a history names the same few hundred folders tens of thousands of times."""
+    prefixes = folder_prefixes(config)
+    excluded = config.excluded if config.exclude else None
     folders: dict[str, bool] = {}
 
     def is_task(rel: str) -> bool:
@@ -91,12 +121,19 @@ def task_paths(prefixes: Mapping[str, str]) -> TaskPaths:
         # Every prefix ends with '/', so for an ordinary file name only its folder decides.
         if not name.endswith(".md") or name in SKIPPED_NAMES or name[0] in "._":
             return False
+        if excluded is not None:
+            return kind_of_path(rel, prefixes, excluded) == "task"
         known = folders.get(folder)
         if known is None:
             known = folders[folder] = kind_of_path(rel, prefixes) == "task"
         return known
 
     return is_task
+
+
+def task_pathspecs(config: Config) -> list[str]:
+    """The task folders as git pathspecs ('.' for the workspace itself)."""
+    return [prefix or "." for prefix in folder_prefixes(config)["task"]]
 
 
 # -- front matter --------------------------------------------------------------------------
@@ -175,9 +212,12 @@ def _is_utf8(raw: bytes) -> bool:
 
 
 def log_args(spec: str) -> list[str]:
+    """Every commit reachable from ``spec``, not only the first-parent line: a change made on
+    a branch is dated by its own commit. Each commit's files are compared with its first
+    parent (a merge's, too); ``--date-order`` lists no commit before its children."""
     return [
         "log",
-        "--first-parent",
+        "--date-order",
         "--diff-merges=first-parent",
         "--raw",
         "-z",
@@ -190,56 +230,79 @@ def log_args(spec: str) -> list[str]:
     ]
 
 
+Entry = tuple[str, str, str, str]  # (status letter, old blob, new blob, path)
+LogEntry = tuple[Commit, list[str], list[Entry]]
+NO_BLOB = "0" * 40
+
+
 def parse_log(raw: bytes) -> Iterator[LogEntry]:
-    """Commits of ``git log -z --raw --format=LOG_FORMAT``, each with its first parent ('' for
-    a root) and its (status, new blob, path) entries."""
+    """Commits of ``git log -z --raw --format=LOG_FORMAT``, each with its parents ([] for a
+    root) and its (status, old blob, new blob, path) entries."""
     tokens = raw.split(b"\0")
     i, n = 0, len(tokens)
     commit: Commit | None = None
-    parent = ""
-    entries: list[tuple[str, str, str]] = []
+    parents: list[str] = []
+    entries: list[Entry] = []
     fromisoformat = dt.datetime.fromisoformat
     while i < n:
         token = tokens[i]
         if token[:1] == b":":  # most tokens: one file of the current commit
             meta = token.split()
             path = tokens[i + 1].decode("utf-8", "surrogateescape")
-            entries.append((meta[4][:1].decode("ascii"), meta[3].decode("ascii"), path))
+            entries.append((meta[4][:1].decode(), meta[2].decode(), meta[3].decode(), path))
             i += 2
             continue
         token = token.lstrip(b"\n")
         if token.startswith(b"\x01"):
             if commit is not None:
-                yield commit, parent, entries
+                yield commit, parents, entries
             sha = token[1:].decode("ascii")
-            parents, name, email, date, message = (
+            parent_text, name, email, date, message = (
                 t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 6]
             )
-            parent = parents.split(" ", 1)[0]
+            parents = parent_text.split()
             commit = Commit(sha, name, email, fromisoformat(date), message.strip())
             entries = []
             i += 6
         elif token.startswith(b":"):
             meta = token.split()
             path = tokens[i + 1].decode("utf-8", "surrogateescape")
-            entries.append((meta[4][:1].decode("ascii"), meta[3].decode("ascii"), path))
+            entries.append((meta[4][:1].decode(), meta[2].decode(), meta[3].decode(), path))
             i += 2
         else:
             i += 1
     if commit is not None:
-        yield commit, parent, entries
+        yield commit, parents, entries
 
 
-TaskEntries = list[tuple[str, str, str]]  # (status, blob, workspace-relative path)
+TaskEntries = list[tuple[str, str, str, str]]  # (status, old blob, new blob, workspace path)
+
+
+@dataclass(slots=True)
+class Logged:
+    """One commit of the history, with its task file entries.
+
+    ``main``: on the first-parent line of the tip (the branch as it was built), rather than
+    on a branch merged into it. ``index``: the new blob of the board index when the commit
+    changed it ('' when it deleted it, None when it did not touch it).
+    """
+
+    commit: Commit
+    parents: list[str]
+    entries: TaskEntries
+    main: bool
+    index: str | None = None
 
 
 @dataclass
 class Versions:
-    """What one pass over git found: commits oldest first, each with its task file entries,
-    and the front matter of every blob those entries name."""
+    """What one pass over git found: commits oldest first (parents before children), each
+    with its task file entries, the front matter of every blob those entries name, and the
+    text of each version of the board index."""
 
-    commits: list[tuple[Commit, str, TaskEntries]]  # (commit, first parent, entries)
+    commits: list[Logged]
     parsed: dict[str, Parsed]
+    texts: dict[str, bytes]
 
 
 def read_versions(
@@ -249,18 +312,22 @@ def read_versions(
     spec: str,
     tip: str | None = None,
     after: str | None = None,
+    index: str | None = None,
 ) -> Versions | None:
     """The commits of ``spec`` and their task file versions, parsed.
 
     ``tip``: the commit ``spec`` ends at, when the whole history up to it is read; its task
     files are all among the versions needed, so they are read while ``git log`` runs.
-    ``after``: the commit the new ones must continue (first parent of the oldest); None when
-    they do not, before any blob is read.
+    ``after``: the commit the new ones must continue (the first-parent line of the newest
+    must lead to it); None when they do not, before any blob is read. ``index``: the
+    workspace-relative path of a board index whose versions are wanted as text.
     """
-    is_task = task_paths(folder_prefixes(config))
+    is_task = task_paths(config)
     reader = FrontMatterReader()
     parsed: dict[str, Parsed] = {}
-    logged: list[list[tuple[Commit, str, TaskEntries]] | None] = []
+    texts: dict[str, bytes] = {}
+    logged: list[list[Logged] | None] = []
+    raw_blobs: set[str] = set()
     with gitio.Pending(root, log_args(spec)) as log:
         tree = _tree_blobs(root, config, state, tip, is_task) if tip is not None else []
 
@@ -268,41 +335,76 @@ def read_versions(
             # In the thread that writes to git cat-file: the tip's blobs at once, then, when
             # git log is done, the other versions it names.
             yield tree
-            commits, blobs = _task_entries(log.result(), state.prefix, is_task, after)
+            found = _task_entries(log.result(), state.prefix, is_task, after, index)
+            commits, blobs, indexes = found
             logged.append(commits)
+            raw_blobs.update(indexes)
             known = set(tree)
-            yield [blob for blob in blobs if blob not in known]
+            yield [blob for blob in (*blobs, *indexes) if blob not in known]
 
         with gitio.BlobReader(root) as blobs:
             for sha, data in blobs.read_batches(batches()):
-                parsed[sha] = (None, MISSING) if data is None else reader.read(data)
+                if sha in raw_blobs:
+                    texts[sha] = data or b""
+                else:
+                    parsed[sha] = (None, MISSING) if data is None else reader.read(data)
     commits = logged[0]
-    return None if commits is None else Versions(commits, parsed)
+    return None if commits is None else Versions(commits, parsed, texts)
 
 
 def _task_entries(
-    raw: bytes, prefix: str, is_task: TaskPaths, after: str | None
-) -> tuple[list[tuple[Commit, str, TaskEntries]] | None, list[str]]:
-    """The commits of a log, oldest first, with their task file entries, and the blobs those
-    name; (None, []) when the oldest does not continue ``after``."""
+    raw: bytes, prefix: str, is_task: TaskPaths, after: str | None, index: str | None
+) -> tuple[list[Logged] | None, list[str], list[str]]:
+    """The commits of a log, oldest first, with their task file entries; the blobs those
+    name (new versions, and the versions they replace); and the board index's versions.
+    (None, [], []) when the newest commit's first-parent line does not lead to ``after``."""
     logged = list(parse_log(raw))
+    main = _first_parent_line(logged, after)
+    if main is None:
+        return None, [], []
     logged.reverse()  # newest first from git (--reverse would make git hold every commit)
-    if after is not None and (not logged or logged[0][1] != after):
-        return None, []
     cut = len(prefix)
+    index_path = prefix + index if index is not None else None
     commits = []
     blobs: dict[str, None] = {}
-    for commit, parent, entries in logged:
+    indexes: dict[str, None] = {}
+    for commit, parents, entries in logged:
         mine = [
-            (status, blob, path[cut:])
-            for status, blob, path in entries
+            (status, old, new, path[cut:])
+            for status, old, new, path in entries
             if path.startswith(prefix) and is_task(path[cut:])
         ]
-        for status, blob, _ in mine:
+        for status, old, new, _ in mine:
             if status != "D":
-                blobs[blob] = None
-        commits.append((commit, parent, mine))
-    return commits, list(blobs)
+                blobs[new] = None
+            if status == "M" and old != NO_BLOB:
+                blobs[old] = None
+        board = None
+        if index_path is not None:
+            for status, _, new, path in entries:
+                if path == index_path:
+                    board = "" if status == "D" else new
+                    if board:
+                        indexes[board] = None
+        commits.append(Logged(commit, parents, mine, commit.sha in main, board))
+    return commits, list(blobs), list(indexes)
+
+
+def _first_parent_line(logged: list[LogEntry], after: str | None) -> set[str] | None:
+    """The shas of the newest commit's first-parent line within ``logged`` (newest first);
+    None when ``after`` is given and the line does not end at it."""
+    if not logged:
+        return set() if after is None else None
+    parents = {commit.sha: ps for commit, ps, _ in logged}
+    line: set[str] = set()
+    sha = logged[0][0].sha
+    while sha in parents:
+        line.add(sha)
+        first = parents[sha]
+        sha = first[0] if first else ""
+    if after is not None and sha != after:
+        return None
+    return line
 
 
 def _tree_blobs(
@@ -310,10 +412,10 @@ def _tree_blobs(
 ) -> list[str]:
     """The blobs of the task files in ``commit``; [] when git cannot list them (the versions
     are then read when the log names them)."""
-    folder = folder_prefixes(config)["task"] or "."
+    pathspecs = task_pathspecs(config)
     listing = gitio.run(
         root,
-        ["ls-tree", "-r", "-z", "--full-name", "--end-of-options", commit, "--", folder],
+        ["ls-tree", "-r", "-z", "--full-name", "--end-of-options", commit, "--", *pathspecs],
         check=False,
     )
     if listing.returncode != 0:
@@ -329,3 +431,33 @@ def _tree_blobs(
         if path.startswith(prefix) and is_task(path[cut:]):
             blobs[parts[2].decode("ascii")] = None
     return list(blobs)
+
+
+def renamed_paths(root: Path, commit: str, parent: str, prefix: str) -> dict[str, str]:
+    """The files git's rename detection finds renamed between ``parent`` and ``commit``
+    (new workspace path → old one), for a commit that deleted some task files and added
+    others."""
+    out = gitio.run(
+        root,
+        ["diff-tree", "-r", "-z", "-M", "--raw", "--no-abbrev", "--end-of-options", parent, commit],
+        check=False,
+    )
+    if out.returncode != 0:
+        log.info("no rename detection for %s: %s", commit[:7], out.stderr[:200])
+        return {}
+    tokens = out.stdout.split(b"\0")
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.startswith(b":") and token.split()[-1][:1] == b"R" and i + 2 < len(tokens):
+            old = tokens[i + 1].decode("utf-8", "surrogateescape")
+            new = tokens[i + 2].decode("utf-8", "surrogateescape")
+            if old.startswith(prefix) and new.startswith(prefix):
+                found[new[len(prefix) :]] = old[len(prefix) :]
+            i += 3
+        elif token.startswith(b":"):
+            i += 2
+        else:
+            i += 1
+    return found

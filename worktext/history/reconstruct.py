@@ -22,15 +22,21 @@ from typing import Any
 
 from worktext.history import gitio
 from worktext.history.events import Event, FieldChange, History, Mention, Skipped, TaskHistory
+from worktext.history.mapping import VersionMapper
 from worktext.history.read import (
     LOG_FORMAT,
+    NO_BLOB,
     UNCOMMITTED,
     Commit,
+    Logged,
+    Parsed,
     folder_prefixes,
     kind_of_path,
     parse_front_matter,
     parse_log,
     read_versions,
+    renamed_paths,
+    task_pathspecs,
 )
 from worktext.history.replay import Replay, item_id
 from worktext.load import cache
@@ -59,7 +65,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 CACHE_NAME = "history"  # the cache entry of the reconstruction
-FORMAT = 3
+FORMAT = 4
 MENTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 ID_CHARACTER = re.compile(r"[0-9-]")  # a task id mentioned in a message has a digit or a '-'
 CLOSING_WORDS = re.compile(r"\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\s*:?\s+$", re.IGNORECASE)
@@ -75,27 +81,117 @@ def _reconstruct(
 ) -> tuple[History, Replay] | None:
     """Replay the commits of ``spec`` (a revision, or ``after..commit``) onto ``base``.
 
-    With ``after``, the new commits must continue the first-parent line from it; when they
-    do not (a rewritten or switched branch), None: the caller starts from scratch.
+    Every commit counts, in an order where parents come before children: a commit on the
+    first-parent line, a branch's own commit and a merge each apply what they changed in a
+    file (the keys that differ from the version they replaced) to the file as it stands, so
+    a change made on a branch is dated by its commit and counted once, not again when the
+    branch is merged. A merge made inside a branch is left out: what it brings was changed
+    by other commits. With ``after``, the new commits must continue the first-parent line
+    from it; when they do not (a rewritten or switched branch), None: the caller starts from
+    scratch.
     """
+    index = config.mappings.kanbn
     versions = read_versions(
-        root, config, state, spec, tip=spec if after is None else None, after=after
+        root, config, state, spec, tip=spec if after is None else None, after=after, index=index
     )
     if versions is None:
         return None
-    parsed = versions.parsed
     if base is None:
         history = History(head=state.head, branch=state.branch, shallow=state.shallow)
         base = history, Replay(history)
     history, replay = base
-    for commit, _, entries in versions.commits:
+    mapper = VersionMapper(config, replay.board)
+    for logged in versions.commits:
+        commit = logged.commit
         history.commits.append(commit)
-        if not entries:
+        moves: dict[str, str | None] = {}
+        if logged.index is not None:
+            moves = mapper.set_board(versions.texts.get(logged.index) if logged.index else None)
+        if not logged.main and len(logged.parents) > 1:
             continue
-        removed = [rel for status, _, rel in entries if status == "D"]
-        written = [(rel, *parsed[blob]) for status, blob, rel in entries if status != "D"]
-        replay.apply(commit, removed, written, present=commit.sha in state.shallow)
+        if not logged.entries and not moves:
+            continue
+        removed, written = _changes(logged, versions.parsed, mapper, replay)
+        if moves:
+            touched = {rel for rel, _, _ in written}
+            for rel, column in moves.items():
+                current = replay.fields_at(rel)
+                if rel not in touched and current is not None:
+                    written.append((rel, mapper.with_column(rel, current, column), ""))
+        renamed = _renames(root, state, logged, replay, written) if removed else {}
+        replay.apply(commit, removed, written, commit.sha in state.shallow, renamed)
+    replay.board = mapper.board
     return history, replay
+
+
+Written = list[tuple[str, dict[str, Any] | None, str]]
+
+
+def _changes(
+    logged: Logged, parsed: dict[str, Parsed], mapper: VersionMapper, replay: Replay
+) -> tuple[list[str], Written]:
+    """The removed paths and the written (path, fields or None, why) of one commit: each
+    written file is what the commit changed in it applied to the file as it stands."""
+    removed: list[str] = []
+    written: Written = []
+    for status, old, new, rel in logged.entries:
+        if status == "D":
+            removed.append(rel)
+            continue
+        data, why = parsed[new]
+        if data is None:
+            written.append((rel, None, why))
+            continue
+        fields = mapper.fields(rel, new, data)
+        if status == "M" and old != NO_BLOB:
+            current = replay.fields_at(rel)
+            before = parsed.get(old, (None, ""))[0]
+            if current is not None and before is not None:
+                replaced = mapper.fields(rel, old, before)
+                if replaced is not current:  # else the file stood as the commit found it
+                    fields = rebased(current, replaced, fields)
+                    fields = mapper.with_board(rel, fields)  # the board's word is the last
+        written.append((rel, fields, ""))
+    return removed, written
+
+
+def rebased(
+    current: dict[str, Any], replaced: dict[str, Any], new: dict[str, Any]
+) -> dict[str, Any]:
+    """``current`` with the keys that differ between ``replaced`` and ``new`` set as in
+    ``new`` (or removed): a commit's change applied to a file others changed meanwhile."""
+    if replaced == current:
+        return new
+    out = dict(current)
+    for key in (*replaced, *(k for k in new if k not in replaced)):
+        if replaced.get(key) != new.get(key):
+            if key in new:
+                out[key] = new[key]
+            else:
+                out.pop(key, None)
+    return out
+
+
+def _renames(
+    root: Path, state: gitio.RepoState, logged: Logged, replay: Replay, written: Written
+) -> dict[str, str]:
+    """Renames git detects in a commit that took ids away and brought new ones (new path →
+    old path); asked only then, so that moves that keep the id cost nothing."""
+    if not logged.parents or not any(status == "A" for status, *_ in logged.entries):
+        return {}
+    gone = {replay.id_at(rel) for rel, _ in _removed(logged)} - {None}
+    new = {
+        id_key(found)
+        for rel, fields, _ in written
+        if fields is not None and (found := item_id(fields, rel)) is not None
+    }
+    if not gone - new or not new - gone:
+        return {}
+    return renamed_paths(root, logged.commit.sha, logged.parents[0], state.prefix)
+
+
+def _removed(logged: Logged) -> list[tuple[str, str]]:
+    return [(rel, status) for status, _, _, rel in logged.entries if status == "D"]
 
 
 # -- mentions, the working tree, the cache -------------------------------------------------
@@ -121,10 +217,11 @@ def link_mentions(history: History) -> None:
 
 
 def status_args(config: Config) -> list[str]:
-    """``git status`` of the task folder: the working tree's task changes."""
-    task_folder = folder_prefixes(config)["task"] or "."
+    """``git status`` of the task folders (and the board index): the working tree's task
+    changes."""
     options = ["--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"]
-    return ["status", *options, "--", task_folder]
+    extra = [config.mappings.kanbn] if config.mappings.kanbn else []
+    return ["status", *options, "--", *task_pathspecs(config), *extra]
 
 
 def apply_uncommitted(
@@ -138,9 +235,19 @@ def apply_uncommitted(
     """Replay the working tree's task changes (``status``: the output of ``status_args``,
     when it was run already) as a final pseudo-commit."""
     prefixes = folder_prefixes(config)
+    excluded = config.excluded if config.exclude else None
     out = gitio.run(root, status_args(config)).stdout if status is None else status
+    mapper = VersionMapper(config, replay.board)
+    moves: dict[str, str | None] = {}
+    if config.mappings.kanbn:  # the board as it is now, read with the configuration
+        moves = {
+            rel: config.mappings.board.get(rel)
+            for rel in {*replay.board, *config.mappings.board}
+            if replay.board.get(rel) != config.mappings.board.get(rel)
+        }
+        mapper.board = dict(config.mappings.board)
     removed: list[str] = []
-    written: list[tuple[str, dict[str, Any] | None, str]] = []
+    written: Written = []
     for entry in out.split(b"\0"):
         if len(entry) < 4:
             continue
@@ -148,7 +255,7 @@ def apply_uncommitted(
         if not path.startswith(state.prefix):
             continue
         rel = path[len(state.prefix) :]
-        if kind_of_path(rel, prefixes) != "task":
+        if kind_of_path(rel, prefixes, excluded) != "task":
             continue
         try:
             raw = (root / rel).read_bytes()
@@ -158,7 +265,14 @@ def apply_uncommitted(
         except OSError as exc:
             written.append((rel, None, f"cannot read: {exc}"))
             continue
-        written.append((rel, *parse_front_matter(raw, rel)))
+        data, why = parse_front_matter(raw, rel)
+        fields = mapper.fields(rel, "", data) if data is not None else None
+        written.append((rel, fields, why))
+    touched = {rel for rel, _, _ in written}
+    for rel, column in moves.items():
+        current = replay.fields_at(rel)
+        if rel not in touched and current is not None:
+            written.append((rel, mapper.with_column(rel, current, column), ""))
     if removed or written:
         commit = Commit(UNCOMMITTED, "", "", now, "Changes not yet committed")
         replay.history.commits.append(commit)
@@ -200,6 +314,13 @@ def load_history(
             now = now or dt.datetime.now(dt.timezone.utc)
             apply_uncommitted(root, config, state, replay, now, status.result())
     history.warnings = warnings
+    for key, paths in history.duplicated.items():
+        found = history.tasks.get(key)
+        name = found.id if found is not None else key
+        history.warnings.append(
+            f"{len(paths)} files have held the id {name} at once ({', '.join(paths)}): each "
+            f"keeps a history of its own; 'worktext history {name}' shows the first's"
+        )
     for skipped in history.skipped:
         history.warnings.append(
             f"{skipped.path} at {skipped.commit.short} could not be read and that version is "
@@ -253,7 +374,16 @@ def _recall_or_build(
     root: Path, config: Config, state: gitio.RepoState, rev: str, commit: str, use_cache: bool
 ) -> tuple[History, Replay]:
     use_cache = use_cache and rev == "HEAD"  # one entry, for what every command reads
-    key = repr((FORMAT, state.prefix, sorted(folder_prefixes(config).items()), state.shallow))
+    key = repr(
+        (
+            FORMAT,
+            state.prefix,
+            sorted(folder_prefixes(config).items()),
+            config.exclude,
+            mapping_key(config),
+            state.shallow,
+        )
+    )
     store = cache.Cache(root, use_cache)
     stored = store.get(CACHE_NAME, key)
     built = None
@@ -308,21 +438,41 @@ def encode(history: History, replay: Replay) -> tuple:
         )
 
     tasks = tuple(
-        (t.id, tuple((index[m.commit.sha], m.closes) for m in t.mentions), events_of(t))
-        for t in history.tasks.values()
+        (key, t.id, tuple((index[m.commit.sha], m.closes) for m in t.mentions), events_of(t))
+        for key, t in history.tasks.items()
     )
     skipped = tuple((index[s.commit.sha], s.path, s.reason) for s in history.skipped)
-    return (commits, tasks, skipped, replay.snapshot())
+    duplicated = tuple((k, tuple(v)) for k, v in history.duplicated.items())
+    board = tuple(replay.board.items())
+    return (commits, tasks, skipped, replay.snapshot(), board, duplicated)
 
 
 def decode(data: tuple, state: gitio.RepoState) -> tuple[History, Replay]:
-    commits_raw, tasks_raw, skipped_raw, snapshot = data
+    commits_raw, tasks_raw, skipped_raw, snapshot, board, duplicated = data
     commits = [Commit(s, a, e, dt.datetime.fromisoformat(d), m) for s, a, e, d, m in commits_raw]
     history = History(head=state.head, branch=state.branch, commits=commits, shallow=state.shallow)
-    for task_id, mentions, events in tasks_raw:
-        task = history.tasks[id_key(task_id)] = TaskHistory(task_id, (events, commits))
+    for key, task_id, mentions, events in tasks_raw:
+        task = history.tasks[key] = TaskHistory(task_id, (events, commits))
         task.mentions = [Mention(commits[ci], closes) for ci, closes in mentions]
     history.skipped = [Skipped(commits[ci], p, r) for ci, p, r in skipped_raw]
+    history.duplicated = {k: list(v) for k, v in duplicated}
     replay = Replay(history)
+    replay.board = dict(board)
     replay.restore(snapshot)
     return history, replay
+
+
+def mapping_key(config: Config) -> str:
+    """What of ``mappings:`` the history depends on (the board comes from git)."""
+    m = config.mappings
+    return repr(
+        (
+            sorted(m.statuses.items()),
+            m.ignore_case,
+            sorted(m.keys.items()),
+            m.handles,
+            sorted(m.folder_states.items()),
+            m.kanbn,
+            config.priorities if m.ignore_case else (),
+        )
+    )

@@ -1,6 +1,7 @@
 """Replaying commits onto the task files they touch, following each task by its id: a rename
-or a move to another folder continues a task's history, and two files with one id count as
-the first of them, as in the index.
+or a move to another folder continues a task's history, and so does a change of id that git
+sees as a rename (or that the new file records in ``previous_ids``). Two files with one id
+keep separate histories: the second file's is kept under a key of its own.
 """
 
 from __future__ import annotations
@@ -8,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from worktext.history.events import Event, FieldChange, History, Skipped, TaskHistory, final_fields
+from worktext.history.events import (
+    Event,
+    FieldChange,
+    History,
+    Skipped,
+    TaskHistory,
+    duplicate_key,
+    final_fields,
+)
 from worktext.history.read import Commit
 from worktext.model.schema import ID_PATTERN
 from worktext.model.workspace import id_key
@@ -29,8 +38,21 @@ class Replay:
     def __init__(self, history: History) -> None:
         self.history = history
         self.at_path: dict[str, tuple[str, dict[str, Any]]] = {}  # path → (id, fields)
-        self.paths_of: dict[str, list[str]] = {}  # id_key → paths holding that id
+        self.key_at: dict[str, str] = {}  # path → the key of the history it belongs to
+        self.paths_of: dict[str, list[str]] = {}  # key → paths holding that id
+        self.board: dict[str, str] = {}  # each task file's board column (Kanbn), as of now
         self._pending: Iterable[tuple] = ()  # a cached snapshot, restored when first needed
+        self._renamed: dict[str, str] = {}  # key → the id it had before this commit
+
+    def fields_at(self, path: str) -> dict[str, Any] | None:
+        """The front matter of the task file at ``path`` now, if there is one."""
+        self._materialize()
+        found = self.at_path.get(path)
+        return found[1] if found is not None else None
+
+    def id_at(self, path: str) -> str | None:
+        self._materialize()
+        return self.key_at.get(path)
 
     def apply(
         self,
@@ -38,47 +60,107 @@ class Replay:
         removed: Iterable[str],
         written: Iterable[tuple[str, dict[str, Any] | None, str]],
         present: bool = False,
+        renamed: Mapping[str, str] | None = None,
     ) -> None:
-        """Apply one commit: removed paths, and (path, fields or None, why) written ones."""
+        """Apply one commit: removed paths, and (path, fields or None, why) written ones;
+        ``renamed``: new path → old path of the files git found renamed in the commit."""
         self._materialize()
-        at_path, paths_of = self.at_path, self.paths_of
+        at_path, paths_of, key_at = self.at_path, self.paths_of, self.key_at
         # Each touched id's state before the commit, in the order the ids were first touched.
         before: dict[str, tuple[str, dict[str, Any]] | None] = {}
+        vacated: dict[str, str] = {}  # path → the key it held before the commit
         for path in removed:
-            self._vacate(path, before)
+            self._vacate(path, before, vacated)
+        arrived: list[tuple[str, dict[str, Any]]] = []
         for path, fields, why in written:
             if fields is None:
                 self.history.skipped.append(Skipped(commit, path, why))
                 continue  # the earlier version stands
             task_id = item_id(fields, path)
-            self._vacate(path, before)
+            self._vacate(path, before, vacated)
             if task_id is None:
                 self.history.skipped.append(Skipped(commit, path, "no valid id"))
                 continue
             key = id_key(task_id)
+            held = paths_of.get(key)
+            if held:  # another file holds this id: a duplicate, with a history of its own
+                key = duplicate_key(key, path)
+                self.history.duplicated.setdefault(id_key(task_id), [held[0]])
+                if path not in self.history.duplicated[id_key(task_id)]:
+                    self.history.duplicated[id_key(task_id)].append(path)
+                held = paths_of.get(key)
             if key not in before:
                 before[key] = self._current(key)
             at_path[path] = (task_id, fields)
-            paths = paths_of.get(key)
-            if paths is None:
+            key_at[path] = key
+            if held is None:
                 paths_of[key] = [path]
             else:
-                paths.append(path)
+                held.append(path)
+            arrived.append((path, fields))
+        self._link_renames(before, vacated, renamed or {}, arrived)
         for key, old in before.items():
             self._record(commit, key, old, self._current(key), present)
+        self._renamed.clear()
 
-    def _vacate(self, path: str, before: dict[str, tuple[str, dict[str, Any]] | None]) -> None:
+    def _link_renames(
+        self,
+        before: dict[str, tuple[str, dict[str, Any]] | None],
+        vacated: Mapping[str, str],
+        renamed: Mapping[str, str],
+        arrived: list[tuple[str, dict[str, Any]]],
+    ) -> None:
+        """A task that arrives under a new id where one under an old id went (a rename git
+        detects, or ``previous_ids`` in the new file) continues the old one's history."""
+        links: list[tuple[str, str]] = []  # (new path, old key)
+        for new_path, old_path in renamed.items():
+            old_key = vacated.get(old_path)
+            if old_key is not None:
+                links.append((new_path, old_key))
+        for path, fields in arrived:
+            previous = fields.get("previous_ids")
+            names = previous if isinstance(previous, list) else [previous]
+            for name in names:
+                if isinstance(name, str | int) and not isinstance(name, bool):
+                    links.append((path, id_key(str(name))))
+        tasks = self.history.tasks
+        for new_path, old_key in links:
+            new_key = self.key_at.get(new_path)
+            if new_key is None or new_key == old_key or old_key not in tasks:
+                continue
+            if self._current(old_key) is not None or before.get(new_key) is not None:
+                continue  # the old id is still there, or the new one was already: no rename
+            if new_key in tasks and tasks[new_key].events:
+                continue  # the new id has a history of its own
+            task = tasks.pop(old_key)
+            tasks[new_key] = task
+            self._renamed[new_key] = task.id
+            old_state = before.pop(old_key, None)
+            if old_state is None and task.events and task.events[-1].action == "deleted":
+                last = task.events[-1]
+                old_state = (last.path, {})
+            before[new_key] = old_state
+
+    def _vacate(
+        self,
+        path: str,
+        before: dict[str, tuple[str, dict[str, Any]] | None],
+        vacated: dict[str, str] | None = None,
+    ) -> None:
         """Take the file at ``path`` out of the state; the first time an id is touched in a
         commit, remember its state before the commit in ``before``."""
         old = self.at_path.get(path)
         if old is not None:
-            key = id_key(old[0])
+            key = self.key_at[path]
             if key not in before:
                 before[key] = self._current(key)
+            if vacated is not None:
+                vacated.setdefault(path, key)
             self._drop(path, key)
 
     def _drop(self, path: str, key: str) -> None:
         del self.at_path[path]
+        del self.key_at[path]
         paths = self.paths_of.get(key)
         if paths and path in paths:
             paths.remove(path)
@@ -112,6 +194,9 @@ class Replay:
             self._record_arrival(task, commit, path, fields, present)
             return
         changes = diff_fields(old[1], fields)
+        old_id = self._renamed.get(key)
+        if old_id is not None and not any(c.field == "id" for c in changes):
+            changes = (FieldChange("id", old_id, task.id), *changes)
         if old[0] == path:
             if changes:  # else only the body changed
                 task.events.append(Event(task.id, commit, "changed", path, None, changes, fields))
@@ -128,7 +213,9 @@ class Replay:
         task.events.append(Event(task.id, commit, action, path, None, changes, fields))
 
     def _record_deletion(self, commit: Commit, key: str, path: str) -> None:
-        task = self.history.tasks[key]
+        task = self.history.tasks.get(key)
+        if task is None:  # continued under a new id in this very commit
+            return
         task.events.append(Event(task.id, commit, "deleted", path, None, (), {}))
 
     def _task(self, key: str, task_id: str) -> TaskHistory:
@@ -143,7 +230,7 @@ class Replay:
     def snapshot(self) -> tuple:
         """Which task each path holds; the fields come from the task's last event."""
         self._materialize()
-        return tuple((path, id_key(task_id)) for path, (task_id, _) in self.at_path.items())
+        return tuple((path, self.key_at[path]) for path in self.at_path)
 
     def restore(self, rows: Iterable[tuple]) -> None:
         # Most runs have no uncommitted task changes and never need the state by path.
@@ -159,6 +246,7 @@ class Replay:
             else:
                 last = task.events[-1]
                 self.at_path[path] = (last.task_id, dict(last.fields))
+            self.key_at[path] = key
             self.paths_of.setdefault(key, []).append(path)
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from worktext.check.pipeline import workspace_from_sources
 from worktext.history import gitio
+from worktext.history.mapping import VersionMapper
+from worktext.history.read import TaskPaths, task_paths
 from worktext.history.reconstruct import (
     LOG_FORMAT,
     UNCOMMITTED,
@@ -43,7 +45,7 @@ def workspace_at(config: Config, rev: str, today: dt.date) -> Workspace:
     listing = gitio.run(
         root, ["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit]
     ).stdout
-    files = _item_files(listing, state.prefix, folder_prefixes(config))
+    files = _item_files(listing, state.prefix, config)
     wanted: dict[str, tuple[str, str]] = {}  # blob → (kind, path); a blob may recur
     for kind, rel, blob in files:
         wanted.setdefault(blob, (kind, rel))
@@ -57,12 +59,12 @@ def workspace_at(config: Config, rev: str, today: dt.date) -> Workspace:
     return _build(config, today, sources)
 
 
-def _item_files(
-    listing: bytes, prefix: str, prefixes: dict[str, str]
-) -> list[tuple[str, str, str]]:
+def _item_files(listing: bytes, prefix: str, config: Config) -> list[tuple[str, str, str]]:
     """(kind, path in the workspace, blob) of each item file in an ``ls-tree -r -z``
     listing: regular files under the workspace's ``prefix`` in the repository, in the
     folder of a kind."""
+    prefixes = folder_prefixes(config)
+    excluded = config.excluded if config.exclude else None
     files: list[tuple[str, str, str]] = []
     for entry in listing.split(b"\0"):
         if not entry:
@@ -73,7 +75,7 @@ def _item_files(
         if kind_name != b"blob" or mode == b"120000" or not path.startswith(prefix):
             continue
         rel = path[len(prefix) :]
-        kind = kind_of_path(rel, prefixes)
+        kind = kind_of_path(rel, prefixes, excluded)
         if kind is not None:
             files.append((kind, rel, blob.decode("ascii")))
     return files
@@ -118,27 +120,30 @@ def committed_statuses(config: Config, commit: str) -> dict[str, list[object]]:
             "--",
         ],
     )
-    written = _written_tasks(raw, state.prefix, folder_prefixes(config))
+    written = _written_tasks(raw, state.prefix, task_paths(config))
     contents: dict[str, bytes | None] = {}
     with gitio.BlobReader(root) as reader:
         contents.update(reader.read_many(dict.fromkeys(blob for blob, _ in written)))
     chains: dict[str, list[object]] = {}
+    mapper = VersionMapper(config)  # every version read with today's mappings
     for blob, rel in written:
         fields, _ = parse_front_matter(contents[blob] or b"", rel)
+        if fields is not None:
+            fields = mapper.fields(rel, blob, fields)
         task_id = item_id(fields, rel) if fields is not None else None
         if fields is not None and task_id is not None:
             chains.setdefault(id_key(task_id), []).append(fields.get("status"))
     return chains
 
 
-def _written_tasks(raw: bytes, prefix: str, prefixes: dict[str, str]) -> list[tuple[str, str]]:
+def _written_tasks(raw: bytes, prefix: str, is_task: TaskPaths) -> list[tuple[str, str]]:
     """(blob, path in the workspace) of each task file that a commit of the log wrote (not
     deleted), in commit order."""
     written: list[tuple[str, str]] = []
     for _, _, entries in parse_log(raw):
-        for status, blob, path in entries:
+        for status, _, blob, path in entries:
             rel = path[len(prefix) :] if path.startswith(prefix) else None
-            if status != "D" and rel is not None and kind_of_path(rel, prefixes) == "task":
+            if status != "D" and rel is not None and is_task(rel):
                 written.append((blob, rel))
     return written
 

@@ -78,13 +78,8 @@ def build_file(
 def mapped(source: SourceFile, config: Config) -> SourceFile:
     """A task file as worktext reads it under ``mappings:``: other names of keys renamed (with
     their positions), handles and other spellings of priorities read as worktext's."""
-    mappings = config.mappings
-    data = mappings.front_matter(source.data or {})
-    priority = data.get("priority")
-    if mappings.ignore_case and isinstance(priority, str):
-        folded = {p.casefold(): p for p in config.priorities}
-        data["priority"] = folded.get(priority.casefold(), priority)
-    renames = mappings.keys
+    data = mapped_data(source.data or {}, config)
+    renames = config.mappings.keys
 
     def moved(spans: dict[Any, Any]) -> dict[Any, Any]:
         return {
@@ -95,6 +90,18 @@ def mapped(source: SourceFile, config: Config) -> SourceFile:
     return dataclasses.replace(
         source, data=data, keys=moved(source.keys), values=moved(source.values)
     )
+
+
+def mapped_data(data: dict[str, Any], config: Config) -> dict[str, Any]:
+    """A task's front matter as ``mappings:`` reads it: other names of keys renamed, handles
+    and other spellings of priorities read as worktext's (the status is ``task_status``'s)."""
+    mappings = config.mappings
+    out = mappings.front_matter(data)
+    priority = out.get("priority")
+    if mappings.ignore_case and isinstance(priority, str):
+        folded = {p.casefold(): p for p in config.priorities}
+        out["priority"] = folded.get(priority.casefold(), priority)
+    return out
 
 
 def task_status(rel: str, status: str | None, mappings: Mappings) -> str | None:
