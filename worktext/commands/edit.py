@@ -14,7 +14,7 @@ import click
 
 from worktext.commands.common import Context, echo
 from worktext.commands.writing import finish, today_of, writing
-from worktext.edit import engine
+from worktext.edit import board, engine
 from worktext.edit.changes import coerce, date_text, edit_item, fields_of, find_item, parse_pairs
 from worktext.errors import WorktextError
 from worktext.model.items import Item, State, Task, Workflow
@@ -56,7 +56,10 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
         return
     if not force:
         _check_move(ws, task, workflow, current, target)
-    change = edit_item(ws, "task", task, [("set", "status", target.id)], force=True)
+    if mappings.kanbn:  # the status is the board column: move the task's link there
+        change = board.move_on_board(ws.config, task.path, board.column_for(ws.config, target.id))
+    else:
+        change = edit_item(ws, "task", task, [("set", "status", target.id)], force=True)
     finish(ws.config.root, [change], f"{task.id}: {current} -> {target.id}", dry_run, commit)
 
 
