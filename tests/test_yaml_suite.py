@@ -73,3 +73,28 @@ def test_the_fast_path_reads_what_it_takes_as_the_parser_does() -> None:
         assert fast.data == doc.data, case["id"]
         compared += 1
     assert compared >= 10  # the suite is mostly what the fast path leaves to the parser
+
+
+def test_each_case_as_front_matter_reads_as_the_parser_reads_it() -> None:
+    """The file reader (splitter, fast path, parser) on every case that can be front matter
+    (no document markers): the parser's mapping, or a positioned problem."""
+    from worktext.load.source import parse_bytes
+
+    read = 0
+    for case in CASES:
+        text = case["yaml"]
+        if any(line.startswith(("---", "...")) for line in text.splitlines()):
+            continue
+        found = parse_bytes(f"---\n{text}\n---\nBody\n".encode(), "tasks/T-1.md")
+        doc = yamlpos.parse(text + "\n")
+        codes = {p.code for p in found.problems}
+        assert all(p.span[0] >= 1 for p in found.problems), case["id"]
+        if doc.ok and isinstance(doc.data, dict):
+            assert found.data == doc.data, case["id"]
+            assert {p.code for p in doc.problems} <= codes, case["id"]
+            read += 1
+        elif doc.ok and doc.data is None:  # nothing but comments: no keys
+            assert found.data == {}, case["id"]
+        else:
+            assert found.data is None and codes, case["id"]
+    assert read >= 90  # 92 of the cases without document markers are mappings
