@@ -13,6 +13,7 @@ from worktext.load.yamlpos import Span
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Item, Task
 from worktext.model.schema import KIND_FIELDS
+from worktext.model.suggest import Suggestions, closest
 from worktext.model.values import as_day
 from worktext.model.workspace import Workspace, id_key
 
@@ -64,10 +65,10 @@ def _dangling(
     path: tuple[str | int, ...],
     kind: str,
     ref: str,
-    known: Iterable[str],
+    known: Iterable[str] | Suggestions,
 ) -> Diagnostic:
-    close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else f"create the {kind}, or fix the id"
+    close = known.closest(ref) if isinstance(known, Suggestions) else closest(ref, known)
+    hint = f"did you mean '{close}'?" if close else f"create the {kind}, or fix the id"
     return _at(ws, item, path, "dangling-reference", f"no {kind} with id '{ref}'", hint)
 
 
@@ -77,15 +78,15 @@ def _missing(
     path: tuple[str | int, ...],
     kind: str,
     ref: str,
-    known: Iterable[str],
+    known: Suggestions,
 ) -> Diagnostic:
     """A reference to nothing: an error, but for people: someone without a person file is a
     guest, named as written (a backlog adopted from another tool names people so)."""
     if kind != "person":
         return _dangling(ws, item, path, kind, ref, known)
-    close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
+    close = known.closest(ref)
     hint = (
-        f"did you mean '{close[0]}'?"
+        f"did you mean '{close}'?"
         if close
         else "add a person file for them (worktext new person ID) to give them a page and capacity"
     )
@@ -119,13 +120,21 @@ class _Targets:
             "project": id_key(ws.default_area.id),
             "workflow": id_key(ws.default_workflow.id),
         }
+        self._suggestions: dict[str, Suggestions] = {}
 
     def known(self, kind: str, ref: str) -> bool:
         if ref in self.exact[kind] or ref in getattr(self.ws, REGISTRIES[kind]):
             return True
         return self.also.get(kind) == id_key(ref)
 
-    def ids(self, kind: str) -> list[str]:
+    def ids(self, kind: str) -> Suggestions:
+        """The ids of ``kind``, to suggest the closest of (indexed once per kind)."""
+        found = self._suggestions.get(kind)
+        if found is None:
+            found = self._suggestions[kind] = Suggestions(self._ids(kind))
+        return found
+
+    def _ids(self, kind: str) -> list[str]:
         registry = getattr(self.ws, REGISTRIES[kind])
         if kind == "project":
             return [*registry.ids(), self.ws.default_area.id]

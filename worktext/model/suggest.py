@@ -1,0 +1,65 @@
+""" "Did you mean …?" among thousands of ids, fast.
+
+``difflib.get_close_matches`` compares the word with every candidate: fine for the states of a
+workflow, too slow for a reference to one of 10,000 task ids repeated over thousands of
+dangling references (an adopted backlog has them). ``Suggestions`` indexes the candidates by
+their character pairs once, asks difflib only about the few dozen that share the most
+uncommon pairs with the word, and remembers each answer. For a short list it is difflib's
+answer exactly.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable
+
+SHORTLIST = 40  # candidates difflib compares the word with, at most
+SMALL = 200  # below this many candidates, difflib sees them all
+
+
+def _pairs(text: str) -> set[str]:
+    folded = text.casefold()
+    return {folded[i : i + 2] for i in range(len(folded) - 1)} or {folded}
+
+
+class Suggestions:
+    def __init__(self, candidates: Iterable[str], cutoff: float = 0.6) -> None:
+        self.candidates = list(dict.fromkeys(candidates))
+        self.cutoff = cutoff
+        self._memo: dict[str, str | None] = {}
+        self._index: dict[str, list[int]] | None = None
+
+    def closest(self, word: str) -> str | None:
+        if word not in self._memo:
+            self._memo[word] = self._closest(word)
+        return self._memo[word]
+
+    def _closest(self, word: str) -> str | None:
+        pool = self.candidates
+        if len(pool) > SMALL:
+            pool = self._shortlist(word)
+        found = difflib.get_close_matches(word, pool, n=1, cutoff=self.cutoff)
+        return found[0] if found else None
+
+    def _shortlist(self, word: str) -> list[str]:
+        if self._index is None:
+            index: dict[str, list[int]] = {}
+            for number, candidate in enumerate(self.candidates):
+                for pair in _pairs(candidate):
+                    index.setdefault(pair, []).append(number)
+            self._index = index
+        # The pairs that tell candidates apart: the rarest first; a pair nearly every
+        # candidate has ("ta", "sk" of task-N) says nothing and costs the most.
+        postings = sorted((self._index.get(p, []) for p in _pairs(word)), key=len)
+        common = len(self.candidates) // 4
+        useful = [p for p in postings if len(p) <= common] or postings[:1]
+        scores: Counter[int] = Counter()
+        for posting in useful:
+            scores.update(posting)
+        return [self.candidates[n] for n, _ in scores.most_common(SHORTLIST)]
+
+
+def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The candidate closest to ``word`` if any is close enough (difflib's measure)."""
+    return Suggestions(candidates, cutoff).closest(word)
