@@ -3,7 +3,6 @@ requires, WIP limits, and cycles. Each rule reads the workspace and returns diag
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -242,8 +241,8 @@ def statuses(ws: Workspace) -> Iterator[Diagnostic]:
 
 def _unknown_status(ws: Workspace, task: Task) -> Diagnostic:
     workflow = ws.workflow_of(task)
-    close = difflib.get_close_matches(task.status or "", [s.id for s in workflow.states], 1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
+    close = closest(task.status or "", [s.id for s in workflow.states])
+    hint = f"did you mean '{close}'? " if close else ""
     return _at(
         ws,
         task,

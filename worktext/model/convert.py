@@ -4,7 +4,6 @@ every key that is of the wrong type, unparseable or unknown."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 from collections.abc import Mapping
@@ -14,6 +13,7 @@ from typing import Any
 from worktext.load.source import SourceFile
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.schema import ID_PATTERN, Field
+from worktext.model.suggest import closest
 from worktext.model.values import ValueError_, parse_date, parse_duration
 
 Path = tuple[str | int, ...]
@@ -123,9 +123,9 @@ class Converter:
         return values, extra
 
     def unknown_key(self, path: Path, key: str, fields: Mapping[str, Field]) -> None:
-        close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.7)
+        close = closest(key, fields, cutoff=0.7)
         if close:
-            hint = f"did you mean '{close[0]}'?"
+            hint = f"did you mean '{close}'?"
         elif len(path) == 1 and self.kind == "task":
             hint = "declare it under 'fields:' in worktext.yml if it is a custom key"
         else:
@@ -276,8 +276,8 @@ class Converter:
         choices = spec.choices or (self.units.priorities if name == "priority" else None)
         if not choices or text in choices:
             return text
-        close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        close = closest(text, choices)
+        hint = f"did you mean '{close}'? " if close else ""
         self.report(
             path,
             "invalid-value",

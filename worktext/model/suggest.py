@@ -11,11 +11,13 @@ answer exactly.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import Counter
 from collections.abc import Iterable
 
 SHORTLIST = 40  # candidates difflib compares the word with, at most
 SMALL = 200  # below this many candidates, difflib sees them all
+RAREST = 3  # the word's character pairs whose candidates are counted: the rarest ones
 
 
 def _pairs(text: str) -> set[str]:
@@ -53,7 +55,7 @@ class Suggestions:
         # candidate has ("ta", "sk" of task-N) says nothing and costs the most.
         postings = sorted((self._index.get(p, []) for p in _pairs(word)), key=len)
         common = len(self.candidates) // 4
-        useful = [p for p in postings if len(p) <= common] or postings[:1]
+        useful = [p for p in postings[:RAREST] if len(p) <= common] or postings[:1]
         scores: Counter[int] = Counter()
         for posting in useful:
             scores.update(posting)
@@ -61,5 +63,16 @@ class Suggestions:
 
 
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The candidate closest to ``word`` if any is close enough (difflib's measure)."""
-    return Suggestions(candidates, cutoff).closest(word)
+    """The candidate closest to ``word`` if any is close enough (difflib's measure); the
+    answers for short lists are remembered (a workspace misspells the same key or status in
+    thousands of files)."""
+    pool = tuple(candidates)
+    if len(pool) > SMALL:
+        return Suggestions(pool, cutoff).closest(word)
+    return _closest_of_few(word, pool, cutoff)
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest_of_few(word: str, pool: tuple[str, ...], cutoff: float) -> str | None:
+    found = difflib.get_close_matches(word, list(dict.fromkeys(pool)), n=1, cutoff=cutoff)
+    return found[0] if found else None
