@@ -17,7 +17,8 @@ from collections.abc import Iterable
 
 SHORTLIST = 40  # candidates difflib compares the word with, at most
 SMALL = 200  # below this many candidates, difflib sees them all
-RAREST = 3  # the word's character pairs whose candidates are counted: the rarest ones
+RAREST = 3  # the word's character pairs whose candidates are counted: the rarest ones...
+BUDGET = 3000  # ...and more of them while their candidates number fewer than this
 
 
 def _pairs(text: str) -> set[str]:
@@ -55,7 +56,16 @@ class Suggestions:
         # candidate has ("ta", "sk" of task-N) says nothing and costs the most.
         postings = sorted((self._index.get(p, []) for p in _pairs(word)), key=len)
         common = len(self.candidates) // 4
-        useful = [p for p in postings[:RAREST] if len(p) <= common] or postings[:1]
+        useful: list[list[int]] = []
+        total = 0
+        for posting in postings:  # the rarest pairs, at least three, within a budget
+            if not posting:
+                continue
+            enough = len(useful) >= RAREST
+            if useful and (len(posting) > common or (enough and total + len(posting) > BUDGET)):
+                break
+            useful.append(posting)
+            total += len(posting)
         scores: Counter[int] = Counter()
         for posting in useful:
             scores.update(posting)
