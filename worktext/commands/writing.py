@@ -15,6 +15,7 @@ import click
 from worktext.commands.common import Context, echo
 from worktext.edit import atomic, gitcommit
 from worktext.edit.changes import relpath
+from worktext.edit.operations import Outcome
 
 
 def writing(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,6 +48,14 @@ def finish(
     if commit:
         gitcommit.commit(ws_root, [c.path for c in changes], message)
         echo(f"committed: {message.splitlines()[0]}")
+
+
+def conclude(ws_root: Path, outcome: Outcome, dry_run: bool, commit: bool) -> None:
+    """``finish`` an operation's outcome, or say why there is nothing to do."""
+    if outcome.note:
+        echo(outcome.note)
+        return
+    finish(ws_root, outcome.changes, outcome.message, dry_run, commit)
 
 
 def unified_diff(root: Path, change: atomic.Change) -> str:
