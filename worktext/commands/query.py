@@ -16,7 +16,7 @@ from worktext.commands.common import Context, echo, styler
 from worktext.errors import NotFound, WorktextError
 from worktext.model import export, schema
 from worktext.model.config import find_root, load_config
-from worktext.model.items import Goal, Item, Person, Project, Task, Workflow
+from worktext.model.items import Item, Project, Task
 from worktext.model.query import select
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace
@@ -246,7 +246,7 @@ def show_command(obj: Context, item_id: str, fmt: str) -> None:
     if found is None:
         raise NotFound(f"no item with id '{item_id}'; try 'worktext ls {item_id}'")
     kind, item = found
-    record = _record(ws, kind, item)
+    record = export.item_record(ws, kind, item)
     if fmt == "json":
         record = {"kind": kind, **record}
         if isinstance(item, Task):
@@ -268,20 +268,6 @@ def _show_item(ws: Workspace, kind: str, item: Item, record: dict[str, Any]) -> 
         tasks = ws.tasks_of_project(item)
         lines.append(f"  {'tasks':<11} {len(tasks)} ({sum(ws.is_open(t) for t in tasks)} open)")
     return lines
-
-
-def _record(ws: Workspace, kind: str, item: Item) -> dict[str, Any]:
-    if isinstance(item, Task):
-        return export.task_record(ws, item)
-    if isinstance(item, Project):
-        return export.project_record(ws, item)
-    if isinstance(item, Person):
-        return export.person_record(ws, item)
-    if isinstance(item, Goal):
-        return export.goal_record(ws, item)
-    if isinstance(item, Workflow):
-        return export.workflow_record(item)
-    return export.template_record(ws, item)
 
 
 @click.command("schema")

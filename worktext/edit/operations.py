@@ -11,6 +11,7 @@ a reference to nothing) raises ``Refused``, which carries the diagnostics that s
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from worktext.edit.changes import (
     fields_of,
     find_item,
     fresh_id,
+    relpath,
 )
 from worktext.errors import NotFound, Refused, WorktextError
 from worktext.model.diagnostics import Diagnostic
@@ -48,6 +50,7 @@ __all__ = [
     "move_task",
     "set_due",
     "set_fields",
+    "unified_diff",
     "unset_fields",
     "write",
 ]
@@ -84,6 +87,20 @@ def write(root: Path, outcome: Outcome, commit: bool = False) -> list[Path]:
     if commit:
         gitcommit.commit(root, paths, outcome.message)
     return paths
+
+
+def unified_diff(root: Path, change: atomic.Change) -> str:
+    """The change as a unified diff, with paths relative to ``root``."""
+    rel = relpath(root, change.path)
+    before = (change.before.content or b"").decode("utf-8", "replace")
+    after = change.after.decode("utf-8", "replace")
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        "/dev/null" if not change.before.exists else f"a/{rel}",
+        f"b/{rel}",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
 # -- existing items --------------------------------------------------------------------------
