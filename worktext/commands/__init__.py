@@ -34,6 +34,7 @@ COMMAND_MODULES: dict[str, str] = {
     "build": "site",
     "serve": "serve",
     "mcp": "agents",
+    "agents": "agents",
 }
 MODULES = ("adopt", "check", "query", "edit", "new", "log", "history", "site", "serve", "agents")
 

@@ -1,10 +1,13 @@
-"""``worktext mcp``: the workspace for coding agents."""
+"""``worktext mcp`` and ``worktext agents``: the workspace for coding agents."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from worktext.commands.common import Context
+from worktext.commands.common import Context, echo
+from worktext.edit import agents as agents_file
 from worktext.errors import WorktextError
 
 
@@ -34,4 +37,32 @@ def mcp(obj: Context, read_only: bool) -> None:
     mcp_server.run(obj.workspace_path, obj.today, obj.use_cache, read_only)
 
 
-COMMANDS: list[click.Command] = [mcp]
+@click.command()
+@click.option(
+    "--file",
+    "file_",
+    type=click.Path(dir_okay=False),
+    help="The file to write (default: AGENTS.md in the workspace's folder).",
+)
+@click.pass_obj
+def agents(obj: Context, file_: str | None) -> None:
+    """Write or update the worktext section of AGENTS.md, which teaches a coding agent to
+    find, move, change and log work by id with the CLI, and to run 'worktext check' before
+    committing.
+
+    The section sits between <!-- worktext:begin --> and <!-- worktext:end -->; running it
+    again replaces only that section, and the rest of the file is kept byte for byte.
+
+    \b
+    Example:
+      worktext agents
+      worktext agents --file ../AGENTS.md     the repository's, when the workspace is a folder
+    """
+    ws = obj.workspace()
+    path = Path(file_) if file_ else ws.config.root / "AGENTS.md"
+    result = agents_file.write(ws, path)
+    verb = "created" if result.created else "updated" if result.changed else "up to date:"
+    echo(f"{verb} {path}")
+
+
+COMMANDS: list[click.Command] = [mcp, agents]
