@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+from worktext import __version__
 from worktext.cli import cli
+from worktext.commands import COMMAND_MODULES
 from worktext.model import schema
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -93,3 +96,43 @@ def test_schema_write_leaves_settings_with_comments_alone(ws: Path) -> None:
         "tasks/**/*.md"
     ]
     assert (ws / "schemas" / "goal.schema.json").exists()
+
+
+def test_pre_commit_hook_is_local_and_names_a_real_entry(template_root: Path) -> None:
+    config = yaml.safe_load((template_root / ".pre-commit-config.yaml").read_text("utf-8"))
+    [repo] = config["repos"]
+    assert repo["repo"] == "local" and "rev" not in repo
+    [hook] = repo["hooks"]
+    assert hook["id"] == "worktext-check" and hook["language"] == "python"
+    program, command = hook["entry"].split()
+    scripts = {e.name for e in metadata.entry_points(group="console_scripts")}
+    assert program in scripts  # the console script that installing worktext makes
+    assert command in COMMAND_MODULES
+    [requirement] = hook["additional_dependencies"]
+    name, version = requirement.split("==")
+    assert name == metadata.metadata("worktext")["Name"] and version == __version__
+    assert re.search(hook["files"], "tasks/web/WEB-1.md")
+    assert re.search(hook["files"], "worktext.yml")
+    assert not re.search(hook["files"], "README.txt")
+
+
+def test_the_hooks_entry_checks_a_staged_file(ws: Path) -> None:
+    config = yaml.safe_load((ws / ".pre-commit-config.yaml").read_text("utf-8"))
+    entry = config["repos"][0]["hooks"][0]["entry"].split()
+    code, out, _ = run("-w", str(ws), *entry[1:], str(ws / "tasks/web/WEB-1.md"))
+    assert code == 0 and "No problems" in out
+    (ws / "tasks/web/WEB-1.md").write_text("---\ntitle: x\nstatus: nowhere\n---\n")
+    code, out, _ = run("-w", str(ws), *entry[1:], str(ws / "tasks/web/WEB-1.md"))
+    assert code == 1 and "unknown-status" in out
+
+
+def test_ci_installs_worktext_as_the_hook_does(template_root: Path) -> None:
+    config = yaml.safe_load((template_root / ".pre-commit-config.yaml").read_text("utf-8"))
+    [requirement] = config["repos"][0]["hooks"][0]["additional_dependencies"]
+    installs = []
+    for path in sorted((template_root / ".github" / "workflows").glob("*.yml")):
+        workflow = yaml.safe_load(path.read_text("utf-8"))
+        for job in workflow["jobs"].values():
+            installs += [s["run"] for s in job["steps"] if "pip install" in s.get("run", "")]
+    assert len(installs) == 3  # check, site, recur
+    assert set(installs) == {f'pip install "{requirement}"'}

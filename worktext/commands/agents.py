@@ -23,8 +23,8 @@ def mcp(obj: Context, read_only: bool) -> None:
     worktext[mcp].
 
     \b
-    Example (an MCP client's configuration):
-      {"command": "worktext", "args": ["-w", "/path/to/work", "mcp"]}
+    Example:
+      worktext -w /path/to/work mcp     what an MCP client runs
       worktext mcp --read-only
     """
     try:
