@@ -134,7 +134,7 @@ def test_refused_changes_are_error_results_and_the_server_keeps_serving(ws: Path
         error, _, text = await call(session, "move_task", item_id="WEB-9", state="done")
         assert error
         assert "does not allow WEB-9: todo -> done" in text
-        assert "tasks/web/WEB-9.md:0:0: error:" in text and "[transition-not-allowed]" in text
+        assert "tasks/web/WEB-9.md:3:9: error:" in text and "[transition-not-allowed]" in text
         error, _, text = await call(
             session, "set_fields", item_id="WEB-9", fields={"colour": "red", "assignee": "zed"}
         )

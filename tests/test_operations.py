@@ -74,7 +74,7 @@ def test_an_illegal_transition_is_refused_with_a_diagnostic(root: Path) -> None:
         operations.move_task(open_ws(root), "WEB-1", "done")
     [diagnostic] = caught.value.diagnostics
     assert diagnostic.code == "transition-not-allowed"
-    assert diagnostic.path == "tasks/web/WEB-1.md"
+    assert (diagnostic.path, diagnostic.line, diagnostic.column) == ("tasks/web/WEB-1.md", 4, 9)
     assert "from 'todo' it allows: doing" in diagnostic.message
     assert operations.move_task(open_ws(root), "WEB-1", "done", force=True).effective
 

@@ -125,13 +125,17 @@ def _state(ws: Workspace, task: Task, state: str, suffix: str = "") -> State:
     if target is None:
         names = ", ".join(s.id for s in workflow.states)
         message = f"workflow '{workflow.id}' has no state '{state}'; states: {names}{suffix}"
-        raise _refused(task, "unknown-status", message)
+        raise _refused(ws, task, "unknown-status", message)
     return target
 
 
-def _refused(task: Task, code: str, message: str) -> Refused:
-    """A refused change of ``task``, as an error of its file."""
-    return Refused(message, [Diagnostic(task.path, 0, 0, "error", code, message)])
+def _refused(ws: Workspace, task: Task, code: str, message: str) -> Refused:
+    """A refused change of ``task``'s status, as an error at its ``status`` value (or the
+    file's first line, when it has none)."""
+    source = ws.sources.get(task.path)
+    name = {ours: theirs for theirs, ours in ws.config.mappings.keys.items()}.get("status")
+    span = source.value_span(name or "status") if source is not None else (1, 1, 1, 1)
+    return Refused(message, [Diagnostic.at(task.path, span, "error", code, message)])
 
 
 def move_task(ws: Workspace, item_id: str, state: str, force: bool = False) -> Outcome:
@@ -162,7 +166,7 @@ def _check_move(ws: Workspace, task: Task, workflow: Workflow, current: str, tar
             f"workflow '{workflow.id}' does not allow {task.id}: {current} -> {target.id}; "
             f"from '{current}' it allows: {allowed}. Use --force to move it anyway."
         )
-        raise _refused(task, "transition-not-allowed", message)
+        raise _refused(ws, task, "transition-not-allowed", message)
     data = _data(ws, task)
     missing = [key for key in target.requires if data.get(key) in (None, "", [])]
     if missing:
@@ -171,7 +175,7 @@ def _check_move(ws: Workspace, task: Task, workflow: Workflow, current: str, tar
             f"{task.id} does not set; set it first (worktext set {task.id} "
             f"{missing[0]}=...) or use --force"
         )
-        raise _refused(task, "missing-required", message)
+        raise _refused(ws, task, "missing-required", message)
 
 
 def set_fields(
