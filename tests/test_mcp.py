@@ -139,6 +139,7 @@ def test_refused_changes_are_error_results_and_the_server_keeps_serving(ws: Path
             session, "set_fields", item_id="WEB-9", fields={"colour": "red", "assignee": "zed"}
         )
         assert error and "[unknown-key]" in text and "[dangling-reference]" in text
+        assert "force: true writes unknown keys" in text
         error, _, text = await call(session, "log_time", item_id="WEB-9", duration="a while")
         assert error
         # still serving, and nothing was written

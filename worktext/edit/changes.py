@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -116,9 +117,9 @@ def _refusal(relpath: str, errors: list[Diagnostic], problems: list[Diagnostic])
     would let through."""
     hint = ["(--force writes unknown keys and missing references)"] if problems else []
     lines = [_explained(d) for d in errors + problems]
-    return Refused(
-        f"{relpath}: nothing was written:\n  " + "\n  ".join(lines + hint), errors + problems
-    )
+    # Each is a reason the file was not written, whatever its severity in `worktext check`.
+    reasons = [replace(d, severity="error") for d in errors + problems]
+    return Refused(f"{relpath}: nothing was written:\n  " + "\n  ".join(lines + hint), reasons)
 
 
 def _check_keys(

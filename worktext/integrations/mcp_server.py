@@ -41,6 +41,7 @@ READING_TOOLS = ("list_tasks", "show_item", "check")
 WRITING_TOOLS = ("create_task", "move_task", "set_fields", "unset_fields", "log_time")
 DEFAULT_FIELDS = ("id", "title", "status", "project", "assignees", "due", "priority")
 MAX_LIMIT = 500
+FORCEABLE = frozenset({"unknown-key", "dangling-reference"})  # what set_fields' force allows
 FORMAT_URI = "worktext://format"
 WORKFLOWS_URI = "worktext://workflows"
 
@@ -91,8 +92,10 @@ def _as_tool_errors() -> Iterator[None]:
         yield
     except Refused as exc:
         log.info("refused: %s", exc.message)
-        detail = diagnostics_text(exc.diagnostics)
-        raise ToolError(f"refused, nothing was written: {exc.message}\n{detail}") from exc
+        detail = diagnostics_text(exc.diagnostics) or exc.message
+        if any(d.code in FORCEABLE for d in exc.diagnostics):
+            detail += "\n(force: true writes unknown keys and references to missing items)"
+        raise ToolError(f"refused, nothing was written:\n{detail}") from exc
     except WorktextError as exc:
         log.info("tool error: %s", exc.message)
         raise ToolError(exc.message) from exc
