@@ -197,3 +197,20 @@ def test_writes_go_through_the_edit_engine_and_commit(ws: Path) -> None:
     assert log[0] == "WEB-9: todo -> in-progress"
     new = task_data(ws, "tasks/web/WEB-17.md")
     assert new.startswith("---\ntitle: Check redirects\nproject: web\nassignee: ana\n")
+
+
+def test_without_the_extra_it_says_what_to_install(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from worktext import integrations
+    from worktext.cli import cli
+
+    for name in [n for n in sys.modules if n == "mcp" or n.startswith("mcp.")]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if the package were not installed
+    monkeypatch.delitem(sys.modules, "worktext.integrations.mcp_server", raising=False)
+    monkeypatch.delattr(integrations, "mcp_server", raising=False)
+    result = CliRunner().invoke(cli, ["-w", str(ws), "mcp"])
+    assert result.exit_code == 2
+    assert "pip install 'worktext[mcp]'" in result.stderr
