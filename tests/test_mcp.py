@@ -186,6 +186,8 @@ def test_writes_go_through_the_edit_engine_and_commit(ws: Path) -> None:
         assert not error and result["ok"], result["text"]
         error, result, _ = await call(session, "check", path="tasks/web/WEB-9.md")
         assert not error and result["summary"]["errors"] == 0
+        error, _, text = await call(session, "check", path="tasks/nowhere.md")
+        assert error and "no file 'tasks/nowhere.md'" in text
 
     serve(ws)(body)
     text = task_data(ws, "tasks/web/WEB-9.md")

@@ -232,10 +232,9 @@ def _add_reading_tools(server: MCPServer, session: Session) -> None:
             diagnostics = ws.diagnostics
             files = ws.file_count
             if path:
-                given = Path(path)
-                wanted = relative_paths(
-                    ws, [str(given if given.is_absolute() else ws.config.root / given)]
-                )
+                if not (ws.config.root / path).is_file():
+                    raise NotFound(f"no file '{path}' in the workspace")
+                wanted = relative_paths(ws, [str(ws.config.root / path)])
                 diagnostics = [d for d in diagnostics if d.path in wanted]
                 files = 1
             return {
@@ -246,12 +245,13 @@ def _add_reading_tools(server: MCPServer, session: Session) -> None:
             }
 
 
-def _writer(
-    session: Session,
-) -> Callable[[Callable[[Workspace], operations.Outcome], bool, bool], dict]:
+Plan = Callable[[Workspace], operations.Outcome]
+
+
+def _writer(session: Session) -> Callable[[Plan, bool, bool], dict[str, Any]]:
     """Run one planned operation under the session's lock, as a tool result."""
 
-    def write(plan: Callable[[Workspace], operations.Outcome], dry_run: bool, commit: bool) -> dict:
+    def write(plan: Plan, dry_run: bool, commit: bool) -> dict[str, Any]:
         with _as_tool_errors(), session.lock:
             outcome = plan(session.workspace())
             return _applied(session, outcome, dry_run, commit)
