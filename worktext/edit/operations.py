@@ -61,7 +61,8 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Outcome:
     """What an operation plans: the file ``changes``, the commit ``message``, the ids of the
-    items it changes or creates, and a ``note`` when there is nothing to do and why."""
+    items it changes or creates (the tasks, for a template), a ``note`` when there is nothing
+    to do and why, and the ``paths`` of the files it creates."""
 
     changes: list[atomic.Change]
     message: str
@@ -466,7 +467,8 @@ def from_template(
     new_ids = {p.item_id for p in planned}
     changes = [create(ws, p.kind, p.path, p.data, p.body, pending=new_ids) for p in planned]
     tasks = [p.item_id for p in planned if p.kind == "task"]
-    return Outcome(changes, _template_message(template, planned), tasks)
+    paths = [p.path for p in planned]
+    return Outcome(changes, _template_message(template, planned), tasks, paths=paths)
 
 
 def _template_message(template: Template, planned: list[instantiate.Planned]) -> str:
