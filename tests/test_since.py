@@ -176,7 +176,7 @@ def test_template_ships_the_pull_request_workflow(template_root: Path) -> None:
     for job in (check, site):
         checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
         assert checkout["with"]["fetch-depth"] == 0
-        assert any(s.get("run") == "pip install worktext" for s in job["steps"])
+        assert any(s.get("run") == 'pip install "worktext==0.1.0"' for s in job["steps"])
     runs = [s.get("run", "") for s in check["steps"]]
     assert 'worktext check --since "origin/${{ github.base_ref }}" --format github' in runs
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in site["steps"])

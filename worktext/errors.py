@@ -24,6 +24,15 @@ class ConfigError(WorktextError):
         self.diagnostics = diagnostics or []
 
 
+class Refused(WorktextError):
+    """A change the workspace refuses (an illegal transition, an unknown key, a reference to
+    nothing): nothing was written; ``diagnostics`` says what is wrong and where."""
+
+    def __init__(self, message: str, diagnostics: list | None = None) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
 class QueryError(WorktextError):
     """A query that does not parse; ``position`` is the 0-based offset in the query text."""
 

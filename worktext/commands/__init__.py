@@ -33,8 +33,10 @@ COMMAND_MODULES: dict[str, str] = {
     "diff": "history",
     "build": "site",
     "serve": "serve",
+    "mcp": "agents",
+    "agents": "agents",
 }
-MODULES = ("adopt", "check", "query", "edit", "new", "log", "history", "site", "serve")
+MODULES = ("adopt", "check", "query", "edit", "new", "log", "history", "site", "serve", "agents")
 
 
 def load_command(name: str) -> click.Command | None:

@@ -1,25 +1,20 @@
 """``worktext move``, ``set``, ``unset``, ``assign``, ``label``, ``due`` and ``log-time``:
 fast, scriptable edits of existing items that never damage a file.
 
-Each command plans its changes (bytes before and after, per file), checks the new values
-against the schema, and then either prints the unified diff (``--dry-run``) or writes every
-file atomically, all or none, and commits them when asked (``--commit``).
+Each command plans its changes with ``edit/operations.py`` (bytes before and after, per
+file; the new values checked against the schema and the workflow), and then either prints the
+unified diff (``--dry-run``) or writes every file atomically, all or none, and commits them
+when asked (``--commit``).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from worktext.commands.common import Context, echo
-from worktext.commands.writing import finish, today_of, writing
-from worktext.edit import board, engine
-from worktext.edit.changes import coerce, date_text, edit_item, fields_of, find_item, parse_pairs
-from worktext.errors import WorktextError
-from worktext.model.items import Item, State, Task, Workflow
-from worktext.model.values import ValueError_, parse_duration
-from worktext.model.workspace import Workspace
+from worktext.commands.common import Context
+from worktext.commands.writing import conclude, today_of, writing
+from worktext.edit import operations
+from worktext.edit.changes import parse_pairs
 
 # -- move, set, unset and shortcuts ----------------------------------------------------------
 
@@ -42,44 +37,8 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
       worktext move WEB-12 done --force        skip the workflow's checks
     """
     ws = obj.workspace()
-    _kind, task = find_item(ws, item_id, "task")
-    assert isinstance(task, Task)
-    workflow = ws.workflow_of(task)
-    mappings = ws.config.mappings
-    target = workflow.state(mappings.status(state), ignore_case=mappings.ignore_case)
-    names = ", ".join(s.id for s in workflow.states)
-    if target is None:
-        raise WorktextError(f"workflow '{workflow.id}' has no state '{state}'; states: {names}")
-    current = ws.status_of(task)
-    if current == target.id:
-        echo(f"{task.id} is already in '{target.id}'")
-        return
-    if not force:
-        _check_move(ws, task, workflow, current, target)
-    if mappings.kanbn:  # the status is the board column: move the task's link there
-        change = board.move_on_board(ws.config, task.path, board.column_for(ws.config, target.id))
-    else:
-        change = edit_item(ws, "task", task, [("set", "status", target.id)], force=True)
-    finish(ws.config.root, [change], f"{task.id}: {current} -> {target.id}", dry_run, commit)
-
-
-def _check_move(ws: Workspace, task: Task, workflow: Workflow, current: str, target: State) -> None:
-    """Refuse a move that the workflow does not allow, or into a state whose required keys
-    the task does not set."""
-    if not workflow.allows(current, target.id):
-        allowed = ", ".join((workflow.transitions or {}).get(current, ())) or "none"
-        raise WorktextError(
-            f"workflow '{workflow.id}' does not allow {task.id}: {current} -> {target.id}; "
-            f"from '{current}' it allows: {allowed}. Use --force to move it anyway."
-        )
-    data = _data(ws, task)
-    missing = [key for key in target.requires if data.get(key) in (None, "", [])]
-    if missing:
-        raise WorktextError(
-            f"state '{target.id}' requires {', '.join(map(repr, missing))}, which "
-            f"{task.id} does not set; set it first (worktext set {task.id} "
-            f"{missing[0]}=...) or use --force"
-        )
+    outcome = operations.move_task(ws, item_id, state, force)
+    conclude(ws.config.root, outcome, dry_run, commit)
 
 
 @click.command(name="set")
@@ -101,32 +60,8 @@ def set_(
       worktext set WEB-12 labels=bug,ui --dry-run
     """
     ws = obj.workspace()
-    kind, item = find_item(ws, item_id)
-    fields = fields_of(ws, kind)
-    data = _data(ws, item)
-    ops: list[engine.Op] = []
-    for key, text in parse_pairs(pairs):
-        value = coerce(fields.get(key), key, text, data.get(key), today_of(obj))
-        if isinstance(item, Task) and key == "status" and not force:
-            workflow = ws.workflow_of(item)
-            mappings = ws.config.mappings
-            state = workflow.state(mappings.status(str(value)), ignore_case=mappings.ignore_case)
-            if state is None:
-                names = ", ".join(s.id for s in workflow.states)
-                raise WorktextError(
-                    f"workflow '{workflow.id}' has no state '{value}'; states: {names} "
-                    "('worktext move' also checks the workflow's transitions)"
-                )
-            value = state.id
-        ops.append(("set", key, value))
-    change = edit_item(ws, kind, item, ops, force)
-    summary = ", ".join(f"{key}={value}" for key, value in parse_pairs(pairs))
-    finish(ws.config.root, [change], f"{item.id}: set {summary}", dry_run, commit)
-
-
-def _data(ws: Workspace, item: Item) -> dict[str, Any]:
-    source = ws.sources.get(item.path)
-    return source.data if source and source.data else {}
+    outcome = operations.set_fields(ws, item_id, parse_pairs(pairs), today_of(obj), force)
+    conclude(ws.config.root, outcome, dry_run, commit)
 
 
 @click.command()
@@ -142,9 +77,8 @@ def unset(obj: Context, item_id: str, keys: tuple[str, ...], dry_run: bool, comm
       worktext unset WEB-12 due milestone
     """
     ws = obj.workspace()
-    kind, item = find_item(ws, item_id)
-    change = edit_item(ws, kind, item, [("unset", key, None) for key in keys])
-    finish(ws.config.root, [change], f"{item.id}: unset {', '.join(keys)}", dry_run, commit)
+    outcome = operations.unset_fields(ws, item_id, keys)
+    conclude(ws.config.root, outcome, dry_run, commit)
 
 
 @click.command()
@@ -173,28 +107,8 @@ def assign(
       worktext assign WEB-12 --add bo      ana and bo
     """
     ws = obj.workspace()
-    _kind, task = find_item(ws, item_id, "task")
-    if not people and mode != "clear":
-        raise WorktextError("name at least one person, or use --clear")
-    change = edit_item(ws, "task", task, _assignee_ops(ws, task, people, mode), force)
-    what = f"{mode or 'assign'} {', '.join(people)}".strip()
-    finish(ws.config.root, [change], f"{task.id}: {what}", dry_run, commit)
-
-
-def _assignee_ops(
-    ws: Workspace, task: Item, people: tuple[str, ...], mode: str | None
-) -> list[engine.Op]:
-    """The edits of ``assign``: unset (``clear``), remove or append (``add``: only the people
-    not assigned yet) the people, or set them (one person as a single value)."""
-    if mode == "clear":
-        return [("unset", "assignee", None)]
-    if mode == "remove":
-        return [("remove", "assignee", list(people))]
-    if mode == "add":
-        current = _data(ws, task).get("assignee")
-        have = current if isinstance(current, list) else [current] if current else []
-        return [("append", "assignee", p) for p in people if p not in have]
-    return [("set", "assignee", people[0] if len(people) == 1 else list(people))]
+    outcome = operations.assign(ws, item_id, people, mode, force)
+    conclude(ws.config.root, outcome, dry_run, commit)
 
 
 @click.command()
@@ -214,16 +128,8 @@ def label(
       worktext label WEB-12 --remove ui
     """
     ws = obj.workspace()
-    _kind, task = find_item(ws, item_id, "task")
-    if remove:
-        ops: list[engine.Op] = [("remove", "labels", list(labels))]
-    else:
-        current = _data(ws, task).get("labels")
-        have = current if isinstance(current, list) else [current] if current else []
-        ops = [("append", "labels", name) for name in dict.fromkeys(labels) if name not in have]
-    change = edit_item(ws, "task", task, ops)
-    verb = "unlabel" if remove else "label"
-    finish(ws.config.root, [change], f"{task.id}: {verb} {', '.join(labels)}", dry_run, commit)
+    outcome = operations.label(ws, item_id, labels, remove)
+    conclude(ws.config.root, outcome, dry_run, commit)
 
 
 @click.command()
@@ -239,13 +145,8 @@ def due(obj: Context, item_id: str, date: str, dry_run: bool, commit: bool) -> N
       worktext due WEB-12 2026-12-01 --commit
     """
     ws = obj.workspace()
-    kind, item = find_item(ws, item_id)
-    if date.lower() == "none":
-        ops: list[engine.Op] = [("unset", "due", None)]
-    else:
-        ops = [("set", "due", date_text(date, today_of(obj)))]
-    change = edit_item(ws, kind, item, ops)
-    finish(ws.config.root, [change], f"{item.id}: due {date}", dry_run, commit)
+    outcome = operations.set_due(ws, item_id, date, today_of(obj))
+    conclude(ws.config.root, outcome, dry_run, commit)
 
 
 def log_time(
@@ -261,21 +162,8 @@ def log_time(
     """Record time spent on task ID: append an entry to its 'log' list. The command is
     ``worktext log ID DURATION`` (commands/log.py), which shares its name with the feed."""
     ws = obj.workspace()
-    _kind, task = find_item(ws, item_id, "task")
-    try:
-        parse_duration(duration)
-    except ValueError_ as exc:
-        raise WorktextError(str(exc)) from None
-    entry: dict[str, Any] = {"date": date_text(day or "today", today_of(obj))}
-    entry["duration"] = duration
-    if who:
-        entry["who"] = who
-    if note:
-        entry["note"] = note
-    if who and who not in ws.people:
-        raise WorktextError(f"no person with id '{who}'; 'worktext ls kind:person' lists them")
-    change = edit_item(ws, "task", task, [("append", "log", entry)])
-    finish(ws.config.root, [change], f"{task.id}: log {duration}", dry_run, commit)
+    outcome = operations.log_time(ws, item_id, duration, today_of(obj), day, who, note)
+    conclude(ws.config.root, outcome, dry_run, commit)
 
 
 COMMANDS: list[click.Command] = [move, set_, unset, assign, label, due]

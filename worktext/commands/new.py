@@ -8,7 +8,6 @@ file atomically, all or none, and commits them when asked (``--commit``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -16,14 +15,10 @@ from typing import Any
 import click
 
 from worktext.commands.common import Context, echo, warn
-from worktext.commands.writing import finish, today_of, writing
-from worktext.edit import gitcommit, ids, scaffold
-from worktext.edit import templates as instantiate
-from worktext.edit.changes import create, date_text, fresh_id, parse_pairs
-from worktext.errors import NotFound, WorktextError
-from worktext.model.items import Template
+from worktext.commands.writing import conclude, finish, today_of, writing
+from worktext.edit import gitcommit, operations, scaffold
+from worktext.edit.changes import create, date_text, parse_pairs
 from worktext.model.values import parse_date
-from worktext.model.workspace import Workspace
 from worktext.plan import recur
 
 # -- init ------------------------------------------------------------------------------------
@@ -65,28 +60,11 @@ def _list(values: Iterable[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _set_dates(data: dict[str, Any], today: dt.date, **dates: str | None) -> None:
-    for key, text in dates.items():
-        if text:
-            data[key] = date_text(text, today)
-
-
-def _write_new(
-    obj: Context,
-    kind: str,
-    item_id: str,
-    data: dict[str, Any],
-    options: dict[str, Any],
-    project: str | None = None,
-) -> None:
-    ws = obj.workspace()
-    path = ids.item_path(ws, kind, item_id, project)
-    change = create(ws, kind, path, data, "", options["force"], {item_id})
-    title = data.get("title") or data.get("name") or item_id
-    message = f"{item_id}: new {kind}: {title}"
-    finish(ws.config.root, [change], message, options["dry_run"], options["commit"])
+def _write_new(outcome: operations.Outcome, obj: Context, options: dict[str, Any]) -> None:
+    root = obj.workspace().config.root
+    conclude(root, outcome, options["dry_run"], options["commit"])
     if options["edit"] and not options["dry_run"]:
-        click.edit(filename=str(path))
+        click.edit(filename=str(outcome.paths[0]))
 
 
 def new_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -145,28 +123,11 @@ def _new_from_template(
     commit: bool,
 ) -> None:
     ws = obj.workspace()
-    template = ws.templates.get(template_id)
-    if template is None:
-        known = ", ".join(ws.templates.ids()) or "none"
-        raise NotFound(f"no template '{template_id}'; templates: {known}")
-    today = today_of(obj)
     given = dict(parse_pairs(params))
-    start_text = start or given.get("start")
-    first_day = parse_date(date_text(start_text, today)) if start_text else today
-    planned = instantiate.plan(ws, template, given, first_day, today, project)
-    new_ids = {p.item_id for p in planned}
-    changes = [create(ws, p.kind, p.path, p.data, p.body, pending=new_ids) for p in planned]
-    finish(ws.config.root, changes, _template_message(template, planned), dry_run, commit)
+    outcome = operations.from_template(ws, template_id, today_of(obj), given, start, project)
+    conclude(ws.config.root, outcome, dry_run, commit)
     if not dry_run:
-        tasks = [p.item_id for p in planned if p.kind == "task"]
-        echo(f"{len(tasks)} tasks: {', '.join(tasks)}")
-
-
-def _template_message(template: Template, planned: list[instantiate.Planned]) -> str:
-    return gitcommit.message_for(
-        f"{planned[0].item_id}: new from template {template.id}",
-        [f"{p.item_id}: {p.data.get('title', '')}" for p in planned],
-    )
+        echo(f"{len(outcome.item_ids)} tasks: {', '.join(outcome.item_ids)}")
 
 
 @new.command(name="task")
@@ -191,63 +152,24 @@ def new_task(obj: Context, title: str, **options: Any) -> None:
     Example:
       worktext new task "Fix the login" --project web --assignee ana --label bug
     """
-    ws = obj.workspace()
-    today = today_of(obj)
-    project = options["project"]
-    owner = ws.projects.get(project) if project else ws.default_area
-    item_id = fresh_id(ws, "task", options["item_id"]) if options["item_id"] else None
-    item_id = item_id or ids.new_ids(ws, 1, owner)[0]
-    data: dict[str, Any] = {"title": title}
-    if options["status"]:
-        data["status"] = _checked_state(ws, owner, options["status"], options["force"])
-    if project:
-        data["project"] = project
-    data.update(_assignment(options))
-    data["created"] = today.isoformat()
-    _set_dates(data, today, start=options["start"], due=options["due"])
-    data.update(_planning(options))
-    _write_new(obj, "task", item_id, data, options, project)
-
-
-def _assignment(options: dict[str, Any]) -> dict[str, Any]:
-    """The new task's ``assignee`` (one person as one value), ``priority`` and ``labels``,
-    those given, in the order they are written."""
-    data: dict[str, Any] = {}
-    people = _list(options["assignee"])
-    if people:
-        data["assignee"] = people[0] if len(people) == 1 else people
-    if options["priority"]:
-        data["priority"] = options["priority"]
-    if options["label"]:
-        data["labels"] = _list(options["label"])
-    return data
-
-
-def _planning(options: dict[str, Any]) -> dict[str, Any]:
-    """The new task's ``estimate``, ``parent`` and ``depends_on``, those given, in the order
-    they are written."""
-    data: dict[str, Any] = {}
-    if options["estimate"]:
-        data["estimate"] = options["estimate"]
-    if options["parent"]:
-        data["parent"] = options["parent"]
-    if options["depends_on"]:
-        data["depends_on"] = _list(options["depends_on"])
-    return data
-
-
-def _checked_state(ws: Workspace, owner: Any, state: str, force: bool) -> str:
-    workflow = ws.workflow_of_project(owner) if owner is not None else ws.default_workflow
-    target = workflow.state(state)
-    if target is None:
-        names = ", ".join(s.id for s in workflow.states)
-        raise WorktextError(f"workflow '{workflow.id}' has no state '{state}'; states: {names}")
-    if target.requires and not force:
-        raise WorktextError(
-            f"state '{state}' requires {', '.join(target.requires)}; create the task in the "
-            "first state and 'worktext move' it, or use --force"
-        )
-    return state
+    outcome = operations.create_task(
+        obj.workspace(),
+        title,
+        today_of(obj),
+        project=options["project"],
+        assignees=_list(options["assignee"]),
+        due=options["due"],
+        start=options["start"],
+        estimate=options["estimate"],
+        labels=_list(options["label"]),
+        priority=options["priority"],
+        parent=options["parent"],
+        depends_on=_list(options["depends_on"]),
+        status=options["status"],
+        item_id=options["item_id"],
+        force=options["force"],
+    )
+    _write_new(outcome, obj, options)
 
 
 @new.command(name="project")
@@ -268,18 +190,20 @@ def new_project(obj: Context, title: str, **options: Any) -> None:
     Example:
       worktext new project "Website relaunch" --id web --owner ana --deadline 2027-03-31
     """
-    ws = obj.workspace()
-    today = today_of(obj)
-    taken = [p.id for p in ws.all_projects()]
-    item_id = options["item_id"] or ids.unique_slug(taken, title)
-    data: dict[str, Any] = {"title": title, "kind": options["kind"], "status": "active"}
-    for key in ("owner", "workflow"):
-        if options[key]:
-            data[key] = options[key]
-    _set_dates(data, today, start=options["start"], deadline=options["deadline"])
-    if options["goal"]:
-        data["goal"] = _list(options["goal"])
-    _write_new(obj, "project", fresh_id(ws, "project", item_id), data, options)
+    outcome = operations.create_project(
+        obj.workspace(),
+        title,
+        today_of(obj),
+        item_id=options["item_id"],
+        kind=options["kind"],
+        owner=options["owner"],
+        start=options["start"],
+        deadline=options["deadline"],
+        workflow=options["workflow"],
+        goals=_list(options["goal"]),
+        force=options["force"],
+    )
+    _write_new(outcome, obj, options)
 
 
 @new.command(name="person")
@@ -297,14 +221,16 @@ def new_person(obj: Context, handle: str, **options: Any) -> None:
     Example:
       worktext new person ana --name "Ana Lopez" --email ana@example.com
     """
-    ws = obj.workspace()
-    data: dict[str, Any] = {"name": options["name"] or handle}
-    for key in ("email", "capacity"):
-        if options[key]:
-            data[key] = options[key]
-    if options["team"]:
-        data["teams"] = _list(options["team"])
-    _write_new(obj, "person", fresh_id(ws, "person", handle), data, options)
+    outcome = operations.create_person(
+        obj.workspace(),
+        handle,
+        name=options["name"],
+        email=options["email"],
+        capacity=options["capacity"],
+        teams=_list(options["team"]),
+        force=options["force"],
+    )
+    _write_new(outcome, obj, options)
 
 
 @new.command(name="goal")
@@ -322,14 +248,17 @@ def new_goal(obj: Context, title: str, **options: Any) -> None:
     Example:
       worktext new goal "Double trial conversion" --owner ana --due 2027-06-30
     """
-    ws = obj.workspace()
-    item_id = options["item_id"] or ids.unique_slug(ws.goals.ids(), title)
-    data: dict[str, Any] = {"title": title, "status": "active"}
-    for key in ("owner", "parent"):
-        if options[key]:
-            data[key] = options[key]
-    _set_dates(data, today_of(obj), due=options["due"])
-    _write_new(obj, "goal", fresh_id(ws, "goal", item_id), data, options)
+    outcome = operations.create_goal(
+        obj.workspace(),
+        title,
+        today_of(obj),
+        item_id=options["item_id"],
+        owner=options["owner"],
+        due=options["due"],
+        parent=options["parent"],
+        force=options["force"],
+    )
+    _write_new(outcome, obj, options)
 
 
 # -- recurring work --------------------------------------------------------------------------

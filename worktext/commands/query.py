@@ -12,11 +12,11 @@ from typing import Any
 
 import click
 
-from worktext.commands.common import Context, echo, styler
+from worktext.commands.common import Context, echo, styler, warn
 from worktext.errors import NotFound, WorktextError
 from worktext.model import export, schema
 from worktext.model.config import find_root, load_config
-from worktext.model.items import Goal, Item, Person, Project, Task, Workflow
+from worktext.model.items import Item, Project, Task
 from worktext.model.query import select
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace
@@ -246,7 +246,7 @@ def show_command(obj: Context, item_id: str, fmt: str) -> None:
     if found is None:
         raise NotFound(f"no item with id '{item_id}'; try 'worktext ls {item_id}'")
     kind, item = found
-    record = _record(ws, kind, item)
+    record = export.item_record(ws, kind, item)
     if fmt == "json":
         record = {"kind": kind, **record}
         if isinstance(item, Task):
@@ -270,20 +270,6 @@ def _show_item(ws: Workspace, kind: str, item: Item, record: dict[str, Any]) -> 
     return lines
 
 
-def _record(ws: Workspace, kind: str, item: Item) -> dict[str, Any]:
-    if isinstance(item, Task):
-        return export.task_record(ws, item)
-    if isinstance(item, Project):
-        return export.project_record(ws, item)
-    if isinstance(item, Person):
-        return export.person_record(ws, item)
-    if isinstance(item, Goal):
-        return export.goal_record(ws, item)
-    if isinstance(item, Workflow):
-        return export.workflow_record(item)
-    return export.template_record(ws, item)
-
-
 @click.command("schema")
 @click.argument("kind", required=False, type=click.Choice([*schema.KIND_FIELDS, "config"]))
 @click.option(
@@ -292,8 +278,20 @@ def _record(ws: Workspace, kind: str, item: Item) -> dict[str, Any]:
     type=click.Path(file_okay=False),
     help="Write one <kind>.schema.json per kind into this folder.",
 )
+@click.option(
+    "--write",
+    "write_dir",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[DIR]",
+    help="Write every schema into DIR (.vscode/schemas) and associate them with the files in "
+    ".vscode/settings.json (yaml.schemas).",
+)
 @click.pass_obj
-def schema_command(obj: Context, kind: str | None, output: str | None) -> None:
+def schema_command(
+    obj: Context, kind: str | None, output: str | None, write_dir: str | None
+) -> None:
     """Print the JSON Schema of a kind's front matter (for editors and other tools).
 
     Custom task keys declared in worktext.yml are included when run inside a workspace.
@@ -301,8 +299,12 @@ def schema_command(obj: Context, kind: str | None, output: str | None) -> None:
     \b
     Example:
       worktext schema task > task.schema.json
-      worktext schema -o .vscode/schemas
+      worktext schema -o schemas
+      worktext schema --write       .vscode/schemas and .vscode/settings.json
     """
+    if write_dir is not None:
+        _write_editor_schemas(obj, write_dir)
+        return
     custom = {}
     try:
         config, _ = load_config(find_root(obj.workspace_path), obj.use_cache)
@@ -319,6 +321,20 @@ def schema_command(obj: Context, kind: str | None, output: str | None) -> None:
         echo(f"Wrote {len(documents)} schema(s) to {folder}.", err=True)
         return
     echo(json.dumps(documents[kind] if kind else documents, indent=2))
+
+
+def _write_editor_schemas(obj: Context, write_dir: str) -> None:
+    from worktext.edit import editors  # the editor's imports only when writing
+
+    config = obj.config()
+    folder = Path(write_dir).resolve() if write_dir else config.root / editors.DEFAULT_FOLDER
+    result = editors.write_schemas(config, folder)
+    echo(f"Wrote {len(result.schemas)} schemas to {folder}.")
+    if result.merged:
+        echo(f"Associated them with the workspace's files in {result.settings}.")
+        return
+    warn(f"{result.settings} is not plain JSON; add this to it yourself:")
+    echo(json.dumps(result.fragment, indent=2))
 
 
 COMMANDS: list[click.Command] = [index_command, ls_command, show_command, schema_command]

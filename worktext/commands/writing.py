@@ -5,7 +5,6 @@ do not import the editor."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import click
 from worktext.commands.common import Context, echo
 from worktext.edit import atomic, gitcommit
 from worktext.edit.changes import relpath
+from worktext.edit.operations import Outcome, unified_diff
 
 
 def writing(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,17 +49,12 @@ def finish(
         echo(f"committed: {message.splitlines()[0]}")
 
 
-def unified_diff(root: Path, change: atomic.Change) -> str:
-    rel = relpath(root, change.path)
-    before = (change.before.content or b"").decode("utf-8", "replace")
-    after = change.after.decode("utf-8", "replace")
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        "/dev/null" if not change.before.exists else f"a/{rel}",
-        f"b/{rel}",
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+def conclude(ws_root: Path, outcome: Outcome, dry_run: bool, commit: bool) -> None:
+    """``finish`` an operation's outcome, or say why there is nothing to do."""
+    if outcome.note:
+        echo(outcome.note)
+        return
+    finish(ws_root, outcome.changes, outcome.message, dry_run, commit)
 
 
 def today_of(obj: Context) -> dt.date:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from worktext.edit import atomic, engine
-from worktext.errors import NotFound, WorktextError
+from worktext.errors import NotFound, Refused, WorktextError
 from worktext.load.source import parse_bytes
 from worktext.load.yamlpos import parse as parse_yaml
 from worktext.load.yamlpos import resolve_plain
@@ -104,20 +105,21 @@ def check_values(
     data = source.data or {}
     keys = set(data) if keys is None else keys
     converter = Converter(source, ws.config.units)
-    problems = _check_keys(ws, kind, data, keys, converter, force, pending or set())
-    problems += [_explained(d) for d in converter.diagnostics if d.code == "unknown-key"]
-    errors = [_explained(d) for d in converter.diagnostics if d.severity == "error"]
+    problems = _check_keys(ws, kind, data, keys, converter, force, pending or set(), relpath)
+    problems += [d for d in converter.diagnostics if d.code == "unknown-key"]
+    errors = [d for d in converter.diagnostics if d.severity == "error"]
     if errors or problems:
         raise _refusal(relpath, errors, problems)
 
 
-def _refusal(relpath: str, errors: list[str], problems: list[str]) -> WorktextError:
+def _refusal(relpath: str, errors: list[Diagnostic], problems: list[Diagnostic]) -> Refused:
     """One error for everything wrong with the new file; ``problems`` are what ``--force``
     would let through."""
     hint = ["(--force writes unknown keys and missing references)"] if problems else []
-    return WorktextError(
-        f"{relpath}: nothing was written:\n  " + "\n  ".join(errors + problems + hint)
-    )
+    lines = [_explained(d) for d in errors + problems]
+    # Each is a reason the file was not written, whatever its severity in `worktext check`.
+    reasons = [replace(d, severity="error") for d in errors + problems]
+    return Refused(f"{relpath}: nothing was written:\n  " + "\n  ".join(lines + hint), reasons)
 
 
 def _check_keys(
@@ -128,12 +130,13 @@ def _check_keys(
     converter: Converter,
     force: bool,
     pending: set[str],
-) -> list[str]:
+    relpath: str,
+) -> list[Diagnostic]:
     """Read each of ``keys`` that ``data`` holds with the converter, which collects what is
     wrong with it, and list the references to items that do not exist; with ``force``,
     neither unknown keys nor references are checked."""
     fields = fields_of(ws, kind)
-    dangling: list[str] = []
+    dangling: list[Diagnostic] = []
     for key in sorted(keys):
         if key not in data:
             continue
@@ -144,7 +147,10 @@ def _check_keys(
             continue
         converter.value(spec, data[key], (key,), key)
         if not force and spec.ref in REF_REGISTRIES:
-            dangling.extend(_dangling(ws, spec.ref, key, data[key], pending))
+            dangling.extend(
+                Diagnostic(relpath, 0, 0, "error", "dangling-reference", message)
+                for message in _dangling(ws, spec.ref, key, data[key], pending)
+            )
     return dangling
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from worktext import __version__
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.items import Goal, Person, Project, Task, Template, Workflow
+from worktext.model.items import Goal, Item, Person, Project, Task, Template, Workflow
 from worktext.model.values import format_hours
 from worktext.model.workspace import Workspace
 
@@ -162,6 +162,22 @@ def template_record(ws: Workspace, template: Template) -> dict[str, Any]:
             for t in template.tasks
         ],
     }
+
+
+def item_record(ws: Workspace, kind: str, item: Item) -> dict[str, Any]:
+    """The record of any item, by its kind (``kind`` as ``Workspace.find`` names it)."""
+    if isinstance(item, Task):
+        return task_record(ws, item)
+    if isinstance(item, Project):
+        return project_record(ws, item)
+    if isinstance(item, Person):
+        return person_record(ws, item)
+    if isinstance(item, Goal):
+        return goal_record(ws, item)
+    if isinstance(item, Workflow):
+        return workflow_record(item)
+    assert isinstance(item, Template), kind
+    return template_record(ws, item)
 
 
 def index_document(ws: Workspace, tasks: bool = True) -> dict[str, Any]:
