@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from worktext.errors import WorktextError
-from worktext.history import metrics
+from worktext.history import metrics, notices
 from worktext.history.reconstruct import UNCOMMITTED, History, TaskHistory, load_history
 from worktext.model.config import Config
 from worktext.model.items import Project, Task, Workflow
@@ -235,10 +235,11 @@ class FlowView:
         return {"available": True, "note": "", "charts": charts, "warnings": self.warnings()}
 
     def warnings(self) -> list[str]:
+        """What the history says about itself, each once: its state (shallow, detached) and
+        one line for the old versions left out (as ``rules:`` sets it)."""
         history = self.history
-        return history.warnings[:3] + (
-            [f"and {len(history.warnings) - 3} more"] if len(history.warnings) > 3 else []
-        )
+        found = history.warnings + [notices.one_line(d) for d in history.diagnostics]
+        return found[:3] + ([f"and {len(found) - 3} more"] if len(found) > 3 else [])
 
     def task_history(self, task: Task) -> dict[str, Any]:
         if not self.available:
