@@ -327,3 +327,67 @@ def test_a_shallow_cut_is_not_a_finish_without_a_completion_date(tmp_path: Path)
     flows = flows_at(clone, TODAY)
     assert flows["S-1"].finished is None  # present done at the cut: when is unknown
     assert flows["S-2"].finished == utc(2026, 1, 2)
+
+
+# -- --today in the past ---------------------------------------------------------------------
+
+
+def test_a_past_today_counts_only_what_happened_by_then(repo: Repo) -> None:
+    flows = flows_at(repo.root, D(2026, 1, 6))
+    a1, a2, a3 = flows["A-1"], flows["A-2"], flows["A-3"]
+    # A-2 was done on the 6th; its reopening on the 7th and A-3's start on the 8th are later.
+    assert (a2.status, a2.finished, a2.reopens) == ("done", utc(2026, 1, 6, 9), 0)
+    assert (a2.lead_days, a2.cycle_days) == (5.0, 3.0)
+    assert a2.time_in_state == {"todo": 2.0, "doing": 3.0, "done": 0.625}
+    assert (a1.finished, a3.status, a3.started) == (utc(2026, 1, 5, 9), "todo", None)
+    everything = list(flows.values())
+    days = metrics.day_range(everything, D(2026, 1, 6))
+    assert (days[0], days[-1]) == (D(2026, 1, 1), D(2026, 1, 6))
+    assert metrics.throughput(everything, D(2026, 1, 6)) == [(D(2026, 1, 5), 2)]
+    assert metrics.wip(everything, days) == [0, 1, 2, 2, 1, 0]
+    assert metrics.cumulative_flow(everything, days)["done"] == [0, 0, 0, 0, 1, 2]
+    assert metrics.burn(everything, days, "web", "beta").done_hours == [0, 0, 0, 0, 8, 12]
+    assert metrics.cycle_percentiles(everything) == {50: 3.0, 85: 3.0, 95: 3.0}
+    # A task created after the day asked for is not there at all.
+    assert "A-3" not in flows_at(repo.root, D(2026, 1, 4))
+
+
+def test_stats_with_a_past_today(repo: Repo) -> None:
+    base = ["-w", str(repo.root), "--today", "2026-01-06", "stats", "--project", "web"]
+    result = CliRunner().invoke(cli, [*base, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    summary = payload["summaries"][0]
+    assert (summary["finished"], summary["reopens"]) == (2, 0)
+    assert summary["days"][-1] == "2026-01-06" and summary["wip"][-1] == 0
+    assert summary["cumulative_flow"]["todo"][-1] == 1  # A-3, which only starts on the 8th
+    assert [a["id"] for a in summary["ageing"]] == ["A-3"]
+    assert {t["id"]: t["status"] for t in payload["tasks"]} == {
+        "A-1": "done",
+        "A-2": "done",
+        "A-3": "todo",
+        "A-4": "dropped",
+    }
+    text = CliRunner().invoke(cli, base).output
+    assert "  now: todo: 1, done: 2, dropped: 1" in text
+
+
+def test_a_past_today_ignores_file_dates_after_it(adopted: Repo) -> None:
+    # As of 9 December: C-1 done on the 8th; C-2 and C-3 created; C-4 and C-5 not yet known.
+    flows = adopted_flows(adopted, D(2025, 12, 9))
+    assert sorted(flows) == ["C-1", "C-2", "C-3"]
+    assert (flows["C-1"].status, flows["C-1"].finished) == ("done", utc(2025, 12, 8))
+    assert (flows["C-2"].status, flows["C-2"].finished) == ("todo", None)
+    assert (flows["C-3"].status, flows["C-3"].started) == ("doing", utc(2025, 12, 6))
+    # As of 3 December, C-1 was only just started (its completion date is later).
+    early = adopted_flows(adopted, D(2025, 12, 3))["C-1"]
+    assert (early.status, early.started, early.finished) == ("doing", utc(2025, 12, 3), None)
+
+
+def test_active_range_ends_at_the_last_change(repo: Repo) -> None:
+    flows = list(flows_of(repo).values())
+    later = D(2027, 6, 1)
+    assert metrics.active_range(flows, later) == [D(2026, 1, d) for d in range(1, 10)]
+    assert metrics.active_range(flows, later, 3) == [D(2026, 1, 7), D(2026, 1, 8), D(2026, 1, 9)]
+    assert metrics.active_range(flows, D(2026, 1, 4))[-1] == D(2026, 1, 4)
+    assert metrics.active_range([], later) == [later]

@@ -361,6 +361,25 @@ def day_range(flows: Iterable[TaskFlow], today: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((today - first).days + 1)]
 
 
+def active_range(flows: Iterable[TaskFlow], today: dt.date, limit: int = 0) -> list[dt.date]:
+    """The days from the first change to the last one by ``today`` (at most the last
+    ``limit`` of them when it is positive): what charts cover, so a backlog last worked on
+    long ago still shows its work, not months of nothing up to today."""
+    changes = [
+        when.date()
+        for f in flows
+        for s in f.segments
+        for when in (s.start, s.end)
+        if when is not None
+    ]
+    if not changes:
+        return [today]
+    first, last = min(min(changes), today), min(max(changes), today)
+    if limit > 0:
+        first = max(first, last - dt.timedelta(days=limit - 1))
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
 def _runs(flow: TaskFlow, first: dt.date, size: int) -> list[tuple[int, int, Segment]]:
     """(first day index, stop index, segment) for each run of days that ends in a segment."""
     known = flow.runs.get((first, size))
@@ -565,7 +584,7 @@ def summarize(
     return Summary(
         name=name,
         days=days,
-        throughput=throughput(flows, today, days[0] if days else None),
+        throughput=throughput(flows, days[-1] if days else today, days[0] if days else None),
         wip=wip(flows, days),
         flow=cumulative_flow(flows, days),
         burn=burn(flows, days, project, milestone),

@@ -28,7 +28,8 @@ from worktext.render import flowcharts
 
 log = logging.getLogger(__name__)
 
-MAX_DAYS = 365  # the daily charts show at most the last year
+MAX_DAYS = 365  # the daily charts show at most the last year of activity
+MAX_WEEKS = 26  # the overview's throughput: at most the last six months of activity
 MAX_POINTS = 120  # ... drawn with at most this many days (about 5 px apart)
 VALUE_CHARS = 80
 
@@ -122,7 +123,8 @@ class FlowView:
     # -- pages ---------------------------------------------------------------------------------
 
     def _days(self, flows: list[metrics.TaskFlow]) -> list[dt.date]:
-        return metrics.day_range(flows, self.today)[-MAX_DAYS:]
+        """The days the charts cover: the data's active range, at most its last year."""
+        return metrics.active_range(flows, self.today, MAX_DAYS)
 
     def project_charts(self, project: Project) -> dict[str, Any]:
         if not self.available:
@@ -225,10 +227,12 @@ class FlowView:
             return {"available": False, "note": self.note, "charts": [], "warnings": []}
         flows = self.flows()
         days = self._days(flows)
-        weeks = metrics.throughput(flows, self.today, days[0] if days else None)
+        weeks = metrics.throughput(flows, days[-1], days[0])
         points, percentiles = metrics.cycle_points(flows), metrics.cycle_percentiles(flows)
         charts = [
-            _chart("Throughput", flowcharts.throughput_svg(weeks[-26:], "Throughput per week")),
+            _chart(
+                "Throughput", flowcharts.throughput_svg(weeks[-MAX_WEEKS:], "Throughput per week")
+            ),
             _chart("Cycle time", flowcharts.cycle_time_svg(points, percentiles, "Cycle time")),
         ]
         # A shallow clone or a detached HEAD changes what the charts mean: say so once, here.
@@ -327,8 +331,8 @@ def load_flow_history(config: Config, today: dt.date, use_cache: bool = True) ->
 
 
 def _sample(count: int) -> list[int]:
-    """Indexes of the days a chart draws: all of them, or evenly spaced ones ending today
-    (a year of days drawn one by one costs more than it shows)."""
+    """Indexes of the days a chart draws: all of them, or evenly spaced ones ending on the
+    last (a year of days drawn one by one costs more than it shows)."""
     step = max(1, -(-count // MAX_POINTS))
     return list(range(count - 1, -1, -step))[::-1]
 
