@@ -105,16 +105,6 @@ class Resolver:
             self.hours(fields.get("estimate")),
         )
 
-    def file_dates(self, task_id: str, events: Sequence[Event], now: dt.datetime) -> FileDates:
-        """The task file's created/started/completed dates: the current file's, else (a
-        deleted task) its last version's."""
-        task = self.ws.tasks.get(task_id)
-        if task is not None:
-            values = {k: getattr(task, k) for k in DATE_KEYS}
-        else:
-            values = next((e.fields for e in reversed(events) if e.action != "deleted"), {})
-        return _file_dates(values, now)
-
     def hours(self, value: Any) -> float | None:
         if isinstance(value, str):
             try:
@@ -153,7 +143,7 @@ def task_flow(
 ) -> TaskFlow:
     """One task's figures as of the end of ``today``: what happened later is left out."""
     now = end_of(today)
-    dates = resolver.file_dates(task_id, events, now)
+    dates = file_dates(events, now)
     segments = _until(_backfill(timeline(events, resolver), dates, resolver), now)
     in_state, started, finished, reopens = _walk(segments, now, _known_finish(events, dates))
     last = segments[-1] if segments else None
@@ -239,7 +229,13 @@ class FileDates:
 DATE_KEYS = ("created", "started", "completed")
 
 
-def _file_dates(values: Mapping[str, Any], now: dt.datetime) -> FileDates:
+def file_dates(events: Sequence[Event], now: dt.datetime) -> FileDates:
+    """The dates the task's file gives, as it is now (its last version, through the key
+    mappings of worktext.yml, as history reads every version): of its own file, too, when
+    two files hold one id."""
+    values: Mapping[str, Any] = next(
+        (e.fields for e in reversed(events) if e.action != "deleted"), {}
+    )
     found: dict[str, dt.datetime | None] = {}
     for key in DATE_KEYS:
         value = values.get(key)
