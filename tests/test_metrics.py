@@ -309,12 +309,13 @@ def test_stats_counts_adopted_work_as_finished(adopted: Repo) -> None:
 def test_a_shallow_cut_is_not_a_finish_without_a_completion_date(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "s", "name: Cut\ndefault_workflow: flow\n")
     repo.write({"workflows/flow.md": WORKFLOW, "tasks/S-1.md": task(status="todo")})
-    repo.write({"tasks/S-2.md": task(status="todo")})
+    repo.write({"tasks/S-2.md": task(status="todo"), "tasks/S-3.md": task(status="todo")})
     repo.commit("Plan", at(1))
     repo.write(
         {
             "tasks/S-1.md": task(status="done"),
             "tasks/S-2.md": task(status="done", completed="2026-01-02"),
+            "tasks/S-3.md": task(status="done", completed="2026-01-05"),  # after the cut
         }
     )
     repo.commit("Done", at(3))
@@ -327,6 +328,8 @@ def test_a_shallow_cut_is_not_a_finish_without_a_completion_date(tmp_path: Path)
     flows = flows_at(clone, TODAY)
     assert flows["S-1"].finished is None  # present done at the cut: when is unknown
     assert flows["S-2"].finished == utc(2026, 1, 2)
+    assert flows["S-3"].finished is None  # a completion date later than the cut says nothing
+    assert (flows["S-2"].created, flows["S-2"].lead_days) == (None, None)  # created: unknown
 
 
 # -- --today in the past ---------------------------------------------------------------------

@@ -5,6 +5,11 @@ estimate); per-task figures (time in state, lead time, cycle time, reopens) and 
 weekly series (cumulative flow, WIP, throughput, burndown/burnup) are read from timelines.
 Statuses are mapped to categories with the workflows of the workspace as it is now. Durations
 are in days (floats); a day is the calendar day of the commit in its author's time zone.
+
+Where git history starts after the work did (an adoption, an import), the timeline before a
+task's first commit comes from its file's own ``created``/``started``/``completed`` dates
+(``_backfill``). Everything is as of the end of ``today``: later commits and dates are cut off
+(``_until``), so a past ``--today`` counts only what had happened by then.
 """
 
 from __future__ import annotations
@@ -260,7 +265,12 @@ def _known_finish(events: Sequence[Event], dates: FileDates) -> bool:
     """Whether a task first seen done counts as finished when first seen: when its file says
     when (the first segment then starts there), or when it was created done in a commit. A
     task present done where a shallow clone cuts history finished at an unknown time."""
-    return dates.completed is not None or (bool(events) and events[0].action == "created")
+    if not events:
+        return False
+    first = events[0]
+    if dates.completed is not None and dates.completed <= _aware(first.commit.date):
+        return True
+    return first.action == "created"
 
 
 def _backfill(segments: list[Segment], dates: FileDates, resolver: Resolver) -> list[Segment]:
