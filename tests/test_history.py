@@ -135,7 +135,9 @@ def test_broken_version_is_skipped_and_named(scripted) -> None:
     assert [(k.commit.short, k.path) for k in history.skipped] == [
         (s["broken"], "tasks/web/login-page.md")
     ]
-    assert any("login-page.md at " + s["broken"] in w for w in history.warnings)
+    (found,) = history.diagnostics  # one summary, naming the one version
+    assert found.code == "old-version-unreadable" and found.severity == "warning"
+    assert f"tasks/web/login-page.md (at {s['broken']})" in found.message
 
 
 def test_commit_messages_link_to_tasks(scripted) -> None:
@@ -347,7 +349,7 @@ def test_log_command_since_date_and_revision(scripted) -> None:
     assert code == 0
     assert out.index("WEB-2 changed") < out.index("WEB-1 changed")  # newest first
     assert "created" not in out
-    assert "login-page.md at" in err  # the skipped version is named
+    assert "login-page.md (at" in err  # the skipped version is named
     code, out, _ = run_cli(repo.root, "log", "--since", s["merge"], "--format", "json")
     events = json.loads(out)["events"]
     assert [(e["task"], e["commit"][:7]) for e in events] == [("WEB-2", s["fix"])]

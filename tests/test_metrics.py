@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -82,10 +83,14 @@ def repo(tmp_path: Path) -> Repo:
     return repo
 
 
-def flows_of(repo: Repo) -> dict[str, metrics.TaskFlow]:
-    ws = open_workspace(repo.root, today=TODAY, use_cache=False)
+def flows_at(root: Path, today: dt.date) -> dict[str, metrics.TaskFlow]:
+    ws = open_workspace(root, today=today, use_cache=False)
     history = load_history(ws.config, use_cache=False)
-    return {f.id: f for f in metrics.task_flows(history, ws, TODAY)}
+    return {f.id: f for f in metrics.task_flows(history, ws, today)}
+
+
+def flows_of(repo: Repo) -> dict[str, metrics.TaskFlow]:
+    return flows_at(repo.root, TODAY)
 
 
 def test_per_task_figures(repo: Repo) -> None:
@@ -189,3 +194,203 @@ def test_created_key_is_the_start_of_lead_time(tmp_path: Path) -> None:
     flows = flows_of(repo)
     assert flows["B-1"].created == dt.datetime(2025, 12, 30, tzinfo=dt.timezone.utc)
     assert (flows["B-1"].lead_days, flows["B-2"].lead_days) == (6.375, 4.0)
+
+
+# -- history that starts after the work did (adoption, import) ------------------------------
+
+
+def utc(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=dt.timezone.utc)  # type: ignore[misc]
+
+
+@pytest.fixture
+def adopted(tmp_path: Path) -> Repo:
+    """Git history starts on 10 January 2026 (an adoption) with work from December in it.
+
+    C-1 done: created 1 Dec, started 3 Dec, completed 8 Dec (all from its file)
+    C-2 done: created 2 Dec, no completion date; C-5 done with no dates at all
+    C-3 doing: created 5 Dec, started 6 Dec; moved to done in git on 12 January
+    C-4 todo: created 20 Dec
+    """
+    repo = Repo(tmp_path / "a", "name: Adopted\ndefault_workflow: flow\n")
+    c3 = {"created": "2025-12-05", "started": "2025-12-06"}
+    repo.write(
+        {
+            "workflows/flow.md": WORKFLOW,
+            "tasks/C-1.md": task(
+                status="done", created="2025-12-01", started="2025-12-03", completed="2025-12-08"
+            ),
+            "tasks/C-2.md": task(status="done", created="2025-12-02"),
+            "tasks/C-3.md": task(status="doing", **c3),
+            "tasks/C-4.md": task(status="todo", created="2025-12-20"),
+            "tasks/C-5.md": task(status="done"),
+        }
+    )
+    repo.commit("Adopt worktext", at(10))
+    repo.write({"tasks/C-3.md": task(status="done", **c3)})
+    repo.commit("Finish C-3", at(12))
+    return repo
+
+
+ADOPTED_TODAY = D(2026, 1, 14)
+
+
+def adopted_flows(repo: Repo, today: dt.date = ADOPTED_TODAY) -> dict[str, metrics.TaskFlow]:
+    return flows_at(repo.root, today)
+
+
+def test_file_dates_before_history_give_lead_and_cycle_times(adopted: Repo) -> None:
+    flows = adopted_flows(adopted)
+    c1, c2, c3, c4, c5 = (flows[f"C-{n}"] for n in range(1, 6))
+    assert (c1.created, c1.started, c1.finished) == (
+        utc(2025, 12, 1),
+        utc(2025, 12, 3),
+        utc(2025, 12, 8),
+    )
+    assert (c1.lead_days, c1.cycle_days) == (7.0, 5.0)
+    assert c1.time_in_state == {"todo": 2.0, "doing": 5.0, "done": 38.0}
+    # No completion date: finished when history first saw it done (the adoption commit).
+    assert (c2.created, c2.finished, c2.lead_days) == (
+        utc(2025, 12, 2),
+        utc(2026, 1, 10, 9),
+        39.375,
+    )
+    assert c2.cycle_days is None  # never seen active, and its file does not say when it started
+    # Started before history, finished in it: cycle time from the file's start.
+    assert (c3.started, c3.finished) == (utc(2025, 12, 6), utc(2026, 1, 12, 9))
+    assert (c3.cycle_days, c3.lead_days) == (37.375, 38.375)
+    assert (c4.created, c4.segments[0].start, c4.status) == (
+        utc(2025, 12, 20),
+        utc(2025, 12, 20),
+        "todo",
+    )
+    # Nothing but the commit: created and finished in it.
+    assert (c5.created, c5.finished, c5.lead_days) == (
+        utc(2026, 1, 10, 9),
+        utc(2026, 1, 10, 9),
+        0.0,
+    )
+
+
+def test_throughput_and_flow_are_right_from_the_first_day(adopted: Repo) -> None:
+    flows = list(adopted_flows(adopted).values())
+    assert metrics.throughput(flows, ADOPTED_TODAY) == [
+        (D(2025, 12, 8), 1),
+        (D(2025, 12, 15), 0),
+        (D(2025, 12, 22), 0),
+        (D(2025, 12, 29), 0),
+        (D(2026, 1, 5), 2),
+        (D(2026, 1, 12), 1),
+    ]
+    days = metrics.day_range(flows, ADOPTED_TODAY)
+    assert days[0] == D(2025, 12, 1)
+    flow = metrics.cumulative_flow(flows, days)
+    on = {day: i for i, day in enumerate(days)}
+    assert {k: v[on[D(2025, 12, 10)]] for k, v in flow.items()} == {
+        "todo": 1,  # C-2 (C-3 is doing since the 6th; C-4 comes on the 20th)
+        "doing": 1,
+        "done": 1,  # C-1 since the 8th
+    }
+    assert {k: v[on[D(2025, 12, 20)]] for k, v in flow.items()}["todo"] == 2
+    assert metrics.wip(flows, days)[on[D(2025, 12, 4)]] == 1  # C-1 was in progress
+
+
+def test_stats_counts_adopted_work_as_finished(adopted: Repo) -> None:
+    result = CliRunner().invoke(
+        cli, ["-w", str(adopted.root), "--today", "2026-01-14", "stats", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["summaries"][0]
+    assert summary["finished"] == 4
+    assert summary["lead_time_days"] == {"p50": 7.0, "p85": 39.375, "p95": 39.375}
+    assert summary["cycle_time_days"] == {"p50": 5.0, "p85": 37.375, "p95": 37.375}
+
+
+def test_a_shallow_cut_is_not_a_finish_without_a_completion_date(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "s", "name: Cut\ndefault_workflow: flow\n")
+    repo.write({"workflows/flow.md": WORKFLOW, "tasks/S-1.md": task(status="todo")})
+    repo.write({"tasks/S-2.md": task(status="todo"), "tasks/S-3.md": task(status="todo")})
+    repo.commit("Plan", at(1))
+    repo.write(
+        {
+            "tasks/S-1.md": task(status="done"),
+            "tasks/S-2.md": task(status="done", completed="2026-01-02"),
+            "tasks/S-3.md": task(status="done", completed="2026-01-05"),  # after the cut
+        }
+    )
+    repo.commit("Done", at(3))
+    repo.write({"notes.txt": "x\n"})
+    repo.commit("Later", at(4))
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{repo.root}", str(clone)], check=True
+    )
+    flows = flows_at(clone, TODAY)
+    assert flows["S-1"].finished is None  # present done at the cut: when is unknown
+    assert flows["S-2"].finished == utc(2026, 1, 2)
+    assert flows["S-3"].finished is None  # a completion date later than the cut says nothing
+    assert (flows["S-2"].created, flows["S-2"].lead_days) == (None, None)  # created: unknown
+
+
+# -- --today in the past ---------------------------------------------------------------------
+
+
+def test_a_past_today_counts_only_what_happened_by_then(repo: Repo) -> None:
+    flows = flows_at(repo.root, D(2026, 1, 6))
+    a1, a2, a3 = flows["A-1"], flows["A-2"], flows["A-3"]
+    # A-2 was done on the 6th; its reopening on the 7th and A-3's start on the 8th are later.
+    assert (a2.status, a2.finished, a2.reopens) == ("done", utc(2026, 1, 6, 9), 0)
+    assert (a2.lead_days, a2.cycle_days) == (5.0, 3.0)
+    assert a2.time_in_state == {"todo": 2.0, "doing": 3.0, "done": 0.625}
+    assert (a1.finished, a3.status, a3.started) == (utc(2026, 1, 5, 9), "todo", None)
+    everything = list(flows.values())
+    days = metrics.day_range(everything, D(2026, 1, 6))
+    assert (days[0], days[-1]) == (D(2026, 1, 1), D(2026, 1, 6))
+    assert metrics.throughput(everything, D(2026, 1, 6)) == [(D(2026, 1, 5), 2)]
+    assert metrics.wip(everything, days) == [0, 1, 2, 2, 1, 0]
+    assert metrics.cumulative_flow(everything, days)["done"] == [0, 0, 0, 0, 1, 2]
+    assert metrics.burn(everything, days, "web", "beta").done_hours == [0, 0, 0, 0, 8, 12]
+    assert metrics.cycle_percentiles(everything) == {50: 3.0, 85: 3.0, 95: 3.0}
+    # A task created after the day asked for is not there at all.
+    assert "A-3" not in flows_at(repo.root, D(2026, 1, 4))
+
+
+def test_stats_with_a_past_today(repo: Repo) -> None:
+    base = ["-w", str(repo.root), "--today", "2026-01-06", "stats", "--project", "web"]
+    result = CliRunner().invoke(cli, [*base, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    summary = payload["summaries"][0]
+    assert (summary["finished"], summary["reopens"]) == (2, 0)
+    assert summary["days"][-1] == "2026-01-06" and summary["wip"][-1] == 0
+    assert summary["cumulative_flow"]["todo"][-1] == 1  # A-3, which only starts on the 8th
+    assert [a["id"] for a in summary["ageing"]] == ["A-3"]
+    assert {t["id"]: t["status"] for t in payload["tasks"]} == {
+        "A-1": "done",
+        "A-2": "done",
+        "A-3": "todo",
+        "A-4": "dropped",
+    }
+    text = CliRunner().invoke(cli, base).output
+    assert "  now: todo: 1, done: 2, dropped: 1" in text
+
+
+def test_a_past_today_ignores_file_dates_after_it(adopted: Repo) -> None:
+    # As of 9 December: C-1 done on the 8th; C-2 and C-3 created; C-4 and C-5 not yet known.
+    flows = adopted_flows(adopted, D(2025, 12, 9))
+    assert sorted(flows) == ["C-1", "C-2", "C-3"]
+    assert (flows["C-1"].status, flows["C-1"].finished) == ("done", utc(2025, 12, 8))
+    assert (flows["C-2"].status, flows["C-2"].finished) == ("todo", None)
+    assert (flows["C-3"].status, flows["C-3"].started) == ("doing", utc(2025, 12, 6))
+    # As of 3 December, C-1 was only just started (its completion date is later).
+    early = adopted_flows(adopted, D(2025, 12, 3))["C-1"]
+    assert (early.status, early.started, early.finished) == ("doing", utc(2025, 12, 3), None)
+
+
+def test_active_range_ends_at_the_last_change(repo: Repo) -> None:
+    flows = list(flows_of(repo).values())
+    later = D(2027, 6, 1)
+    assert metrics.active_range(flows, later) == [D(2026, 1, d) for d in range(1, 10)]
+    assert metrics.active_range(flows, later, 3) == [D(2026, 1, 7), D(2026, 1, 8), D(2026, 1, 9)]
+    assert metrics.active_range(flows, D(2026, 1, 4))[-1] == D(2026, 1, 4)
+    assert metrics.active_range([], later) == [later]

@@ -153,3 +153,24 @@ def test_compiled_templates_are_kept_outside_the_workspace(repo: Repo, tmp_path:
     assert repo.root.resolve() not in folder.parents
     assert any(p.name.startswith("__worktext_") for p in folder.iterdir())
     assert not [p for p in repo.root.rglob("*.cache") if ".git" not in p.parts]
+
+
+def test_charts_cover_the_active_range_of_a_backlog_left_long_ago(repo: Repo) -> None:
+    """The last change was on 2 February 2026; a build a year and more later still shows it."""
+    import datetime as dt
+
+    from worktext.render.flow import FlowView
+
+    ws = open_workspace(repo.root, today=dt.date(2027, 6, 1), use_cache=False)
+    view = FlowView(ws, use_cache=False)
+    home = {c.name: str(c.svg) for c in view.home_charts()["charts"]}
+    assert (
+        "Tasks finished per week from the week of 2026-01-05 to the week of 2026-02-02: "
+        "1 in all, 1 in the last week." in home["Throughput"]
+    )
+    project = {c.name: str(c.svg) for c in view.project_charts(ws.projects.get("launch"))["charts"]}
+    flow = project["Cumulative flow"]
+    assert "Tasks per state from 2026-01-05 to 2026-02-02. On 2026-02-02: " in flow
+    assert "done 1" in flow and "doing 1" in flow
+    board = view.workflow_charts(ws.workflows.get("flow"))["charts"]
+    assert "from 2026-01-05 to 2026-02-02" in str(board[1].svg)  # work in progress

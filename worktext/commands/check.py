@@ -79,7 +79,7 @@ def _with_since(obj: Context, rev: str) -> list[Diagnostic]:
     for warning in history.warnings:
         warn(warning)
     extra = since_diagnostics(ws.config, ws, rev, history if history.available else None)
-    extra = apply_severities(extra, dict(ws.config.rules))
+    extra = apply_severities(extra, dict(ws.config.rules)) + history.diagnostics
     return sorted(set(ws.diagnostics) | set(extra), key=Diagnostic.sort_key)
 
 

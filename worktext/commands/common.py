@@ -108,3 +108,8 @@ def echo(text: str, *, err: bool = False, nl: bool = True, styled: bool = False)
 def warn(text: str) -> None:
     """A warning on standard error (yellow on a terminal)."""
     echo(styler(sys.stderr.isatty())(f"warning: {text}", fg="yellow"), err=True, styled=True)
+
+
+def error(text: str) -> None:
+    """An error on standard error (red on a terminal); the caller decides the exit status."""
+    echo(styler(sys.stderr.isatty())(f"error: {text}", fg="red"), err=True, styled=True)

@@ -6,15 +6,16 @@ import csv
 import datetime as dt
 import io
 import json
+import sys
 from typing import Any
 
 import click
 
-from worktext.commands.common import Context, echo, warn
+from worktext.commands.common import Context, echo, error, warn
 from worktext.errors import NotFound, WorktextError
-from worktext.history import gitio, metrics
+from worktext.history import gitio, metrics, notices
 from worktext.history.prdiff import diff_markdown
-from worktext.history.reconstruct import UNCOMMITTED, Event, History, load_history
+from worktext.history.reconstruct import UNCOMMITTED, Event, History, Skipped, load_history
 from worktext.model.items import Project
 from worktext.model.values import ValueError_, parse_date
 from worktext.model.workspace import Workspace, id_key
@@ -30,7 +31,40 @@ def _history(obj: Context, rev: str = "HEAD") -> History:
     history = load_history(ws.config, rev=rev, now=now, use_cache=obj.use_cache)
     for warning in history.warnings:
         warn(warning)
+    for diagnostic in history.diagnostics:
+        if diagnostic.severity == "error":
+            error(notices.one_line(diagnostic))
+        else:
+            warn(notices.one_line(diagnostic))
     return history
+
+
+def _exit_for(history: History) -> None:
+    """Exit 1, after the output, when ``rules:`` made a history problem an error."""
+    if any(d.severity == "error" for d in history.diagnostics):
+        sys.exit(1)
+
+
+def _diagnostics_json(history: History) -> list[dict[str, str]]:
+    return [
+        {"code": d.code, "severity": d.severity, "message": d.message, "hint": d.hint}
+        for d in history.diagnostics
+    ]
+
+
+def skipped_json(skipped: Skipped) -> dict[str, str]:
+    commit = skipped.commit
+    return {
+        "path": skipped.path,
+        "commit": commit.sha,
+        "date": commit.date.isoformat(),
+        "reason": skipped.reason,
+    }
+
+
+def skipped_line(skipped: Skipped) -> str:
+    commit = skipped.commit
+    return f"{commit.date:%Y-%m-%d}  {commit.short:<11} {skipped.path}: {skipped.reason}"
 
 
 def show_value(value: Any) -> str:
@@ -91,23 +125,37 @@ FORMAT_OPTION = click.option(
 
 
 @click.command()
-@click.argument("task_id")
+@click.argument("task_id", required=False)
+@click.option("--skipped", is_flag=True, help="List the old file versions that could not be read.")
 @FORMAT_OPTION
 @click.pass_obj
-def history(obj: Context, task_id: str, fmt: str) -> None:
+def history(obj: Context, task_id: str | None, skipped: bool, fmt: str) -> None:
     """Show every change of one task's front matter, from git, through renames and moves.
+
+    With --skipped (and no id): the old versions of task files that could not be read and
+    are left out of the history.
 
     \b
     Example:
       worktext history WEB-12
       worktext history WEB-12 --format json
+      worktext history --skipped
     """
+    if task_id is None and not skipped:
+        raise click.UsageError("give a task id, or --skipped")
+    if task_id is not None and skipped:
+        raise click.UsageError("--skipped lists the whole history's; give no task id with it")
     found = _history(obj)
+    if task_id is None:
+        _show_skipped(found, fmt)
+        _exit_for(found)
+        return
     task = found.task(task_id)
     if task is None:
         if not found.available:
             raise NotFound(f"no history for '{task_id}': the workspace has no git history")
         raise NotFound(f"git history has no task '{task_id}'; check the id with 'worktext ls'")
+    left_out = notices.skipped_of(found, task)
     if fmt == "json":
         payload = {
             "version": JSON_VERSION,
@@ -117,9 +165,12 @@ def history(obj: Context, task_id: str, fmt: str) -> None:
                 {"commit": m.commit.sha, "subject": m.commit.subject, "closes": m.closes}
                 for m in task.mentions
             ],
+            "skipped": [skipped_json(s) for s in left_out],
             "warnings": found.warnings,
+            "diagnostics": _diagnostics_json(found),
         }
         echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        _exit_for(found)
         return
     echo(f"{task.id}: {len(task.events)} change(s)")
     for event in task.events:
@@ -129,6 +180,27 @@ def history(obj: Context, task_id: str, fmt: str) -> None:
         for mention in task.mentions:
             closes = " (closes)" if mention.closes else ""
             echo(f"  {mention.commit.short}  {mention.commit.subject}{closes}")
+    if left_out:
+        echo("Left out (could not be read):")
+        for version in left_out:
+            echo(f"  {skipped_line(version)}")
+    _exit_for(found)
+
+
+def _show_skipped(found: History, fmt: str) -> None:
+    if fmt == "json":
+        payload = {
+            "version": JSON_VERSION,
+            "skipped": [skipped_json(s) for s in found.skipped],
+            "warnings": found.warnings,
+            "diagnostics": _diagnostics_json(found),
+        }
+        echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        return
+    for version in found.skipped:
+        echo(skipped_line(version))
+    if not found.skipped:
+        echo("Every old version of every task file could be read.")
 
 
 def _since_filter(obj: Context, since: str | None) -> tuple[dt.date | None, set[str] | None]:
@@ -164,13 +236,16 @@ def log(obj: Context, since: str | None, limit: int, fmt: str) -> None:
             "version": JSON_VERSION,
             "events": [event_json(e) for e in events],
             "warnings": found.warnings,
+            "diagnostics": _diagnostics_json(found),
         }
         echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        _exit_for(found)
         return
     for event in events:
         echo("\n".join(event_lines(event, with_id=True)))
     if not events:
         echo("No task changes.")
+    _exit_for(found)
 
 
 def _newest_events(
@@ -350,6 +425,7 @@ def stats(
     chosen = metrics.select(flows, project, workflow, milestone)
     if fmt == "csv":
         echo(_tasks_csv(chosen), nl=False)
+        _exit_for(found)
         return
     days = metrics.day_range(chosen, today)
     if project or workflow or milestone:
@@ -358,24 +434,27 @@ def stats(
     else:
         summaries = _every_summary(ws, flows, today, days)
     if fmt == "json":
-        echo(_stats_json(today, summaries, chosen, found.warnings))
+        echo(_stats_json(today, summaries, chosen, found))
+        _exit_for(found)
         return
     for summary in summaries:
         echo("\n".join(_summary_text(summary)))
+    _exit_for(found)
 
 
 def _stats_json(
     today: dt.date,
     summaries: list[metrics.Summary],
     flows: list[metrics.TaskFlow],
-    warnings: list[str],
+    found: History,
 ) -> str:
     payload = {
         "version": JSON_VERSION,
         "today": today.isoformat(),
         "summaries": [summary_json(s) for s in summaries],
         "tasks": [_task_row(f) for f in flows],
-        "warnings": warnings,
+        "warnings": found.warnings,
+        "diagnostics": _diagnostics_json(found),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False, default=str)
 

@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from worktext.history.read import Commit
+from worktext.model.diagnostics import Diagnostic
 from worktext.model.workspace import id_key
 
 
@@ -95,6 +96,8 @@ class History:
     tasks: dict[str, TaskHistory] = field(default_factory=dict)  # by id_key
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Problems of the history itself (old versions left out), with ``rules:`` applied.
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     shallow: tuple[str, ...] = ()
     from_cache: bool = False
     extended_from: str | None = None  # the cached commit that new commits were added to

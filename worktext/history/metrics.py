@@ -5,6 +5,11 @@ estimate); per-task figures (time in state, lead time, cycle time, reopens) and 
 weekly series (cumulative flow, WIP, throughput, burndown/burnup) are read from timelines.
 Statuses are mapped to categories with the workflows of the workspace as it is now. Durations
 are in days (floats); a day is the calendar day of the commit in its author's time zone.
+
+Where git history starts after the work did (an adoption, an import), the timeline before a
+task's first commit comes from its file's own ``created``/``started``/``completed`` dates
+(``_backfill``). Everything is as of the end of ``today``: later commits and dates are cut off
+(``_until``), so a past ``--today`` counts only what had happened by then.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any
@@ -141,13 +146,16 @@ def _close(segment: Segment, end: dt.datetime) -> Segment:
 def task_flow(
     task_id: str, events: Sequence[Event], resolver: Resolver, today: dt.date
 ) -> TaskFlow:
-    segments = timeline(events, resolver)
-    in_state, started, finished, reopens = _walk(segments, end_of(today))
+    """One task's figures as of the end of ``today``: what happened later is left out."""
+    now = end_of(today)
+    dates = file_dates(events, now)
+    segments = _until(_backfill(timeline(events, resolver), dates, resolver), now)
+    in_state, started, finished, reopens = _walk(segments, now, _known_finish(events, dates))
     last = segments[-1] if segments else None
     current = last if last is not None and last.end is None else None  # None: deleted
     if current is None or current.category != "done":
         finished = None  # finished only counts while the task is still done
-    created = _created(events)
+    created = _created(events, dates, segments)
     return TaskFlow(
         id=task_id,
         project=last.project if last else resolver.ws.default_area.id,
@@ -166,10 +174,13 @@ def task_flow(
 
 
 def _walk(
-    segments: Sequence[Segment], now: dt.datetime
+    segments: Sequence[Segment], now: dt.datetime, first_done_counts: bool = False
 ) -> tuple[dict[str, float], dt.datetime | None, dt.datetime | None, int]:
     """Over a timeline, in one pass: the days spent in each status, the first entry into an
-    active state, the last move into done, and how often the task was reopened."""
+    active state, the last move into done, and how often the task was reopened.
+
+    Finishing is a move into done; a task first seen done finished when it was first seen
+    only when ``first_done_counts`` (see ``_known_finish``)."""
     in_state: dict[str, float] = defaultdict(float)
     started = finished = None
     reopens = 0
@@ -178,8 +189,9 @@ def _walk(
         in_state[segment.status] += _days(segment.start, segment.end or now)
         if segment.category == "active" and started is None:
             started = segment.start
-        # Finishing is a move into done; a task first seen done was finished at an unknown time.
-        if segment.category == "done" and previous is not None and previous.category != "done":
+        if segment.category == "done" and (
+            previous.category != "done" if previous is not None else first_done_counts
+        ):
             finished = segment.start
         if previous and previous.category in CLOSED_CATEGORIES:
             reopens += segment.category not in CLOSED_CATEGORIES
@@ -191,32 +203,124 @@ def _days_between(start: dt.datetime | None, end: dt.datetime | None) -> float |
     return _days(start, end) if start and end else None
 
 
-def _created(events: Sequence[Event]) -> dt.datetime | None:
-    """When the task was created: its ``created`` key when that is set and not later than its
-    first commit, else that first commit (unknown when a shallow clone cuts history first)."""
-    if not events:
+def _created(
+    events: Sequence[Event], dates: FileDates, segments: Sequence[Segment]
+) -> dt.datetime | None:
+    """When the task was created: its file's ``created`` date when that is set and not later
+    than its first commit, else that first commit, or the file's start or completion when
+    earlier (unknown when a shallow clone cuts history first); None when, as of the day
+    asked for, it did not exist yet."""
+    if not events or not segments:
         return None
     first = events[0]
-    committed = _aware(first.commit.date) if first.action == "created" else None
-    value = first.fields.get("created")
-    if isinstance(value, str):
-        try:
-            stated = parse_date(value)
-        except ValueError_:
-            return committed
-        if not isinstance(stated, dt.datetime):
-            stated = dt.datetime.combine(stated, dt.time.min)
-        stated = _aware(stated)
-        if _aware(first.commit.date) >= stated:
-            return stated
-    return committed
+    if dates.created is not None and dates.created <= _aware(first.commit.date):
+        return dates.created
+    return segments[0].start if first.action == "created" else None
+
+
+# -- where git history starts after the work did ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FileDates:
+    """What a task's file says of when it was created, started and completed; each None
+    when unset or later than the end of the day asked for."""
+
+    created: dt.datetime | None = None
+    started: dt.datetime | None = None
+    completed: dt.datetime | None = None
+
+
+DATE_KEYS = ("created", "started", "completed")
+
+
+def file_dates(events: Sequence[Event], now: dt.datetime) -> FileDates:
+    """The dates the task's file gives, as it is now (its last version, through the key
+    mappings of worktext.yml, as history reads every version): of its own file, too, when
+    two files hold one id."""
+    values: Mapping[str, Any] = next(
+        (e.fields for e in reversed(events) if e.action != "deleted"), {}
+    )
+    found: dict[str, dt.datetime | None] = {}
+    for key in DATE_KEYS:
+        value = values.get(key)
+        if isinstance(value, str):
+            try:
+                value = parse_date(value)
+            except ValueError_:
+                value = None
+        when = _as_datetime(value) if isinstance(value, dt.date) else None
+        found[key] = when if when is not None and when <= now else None
+    return FileDates(**found)
+
+
+def _as_datetime(value: dt.date) -> dt.datetime:
+    """A date as the start of its day (UTC), a datetime as itself (UTC when it has no zone)."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time.min)
+    return _aware(value)
+
+
+def _known_finish(events: Sequence[Event], dates: FileDates) -> bool:
+    """Whether a task first seen done counts as finished when first seen: when its file says
+    when (the first segment then starts there), or when it was created done in a commit. A
+    task present done where a shallow clone cuts history finished at an unknown time."""
+    if not events:
+        return False
+    first = events[0]
+    if dates.completed is not None and dates.completed <= _aware(first.commit.date):
+        return True
+    return first.action == "created"
+
+
+def _backfill(segments: list[Segment], dates: FileDates, resolver: Resolver) -> list[Segment]:
+    """The timeline before its first commit, from the file's own dates when they are earlier
+    (history that starts at an adoption or an import): done from ``completed``, active from
+    ``started``, open from ``created``, each phase only before the one the task was first
+    seen in, in the workflow's first state of that category."""
+    if not segments:
+        return segments
+    first = segments[0]
+    workflow = resolver.workflow(first.project)
+    phases = [("done", dates.completed), ("active", dates.started), ("todo", dates.created)]
+    seen = _PHASE.get(first.category, 0)
+    earlier: list[Segment] = []
+    begin = first.start
+    for phase, when in phases:
+        rank = _PHASE[phase]
+        if when is None or when >= begin or rank > seen:
+            continue
+        if rank == seen and not earlier:
+            first = replace(first, start=when)  # the state it was first seen in began earlier
+        else:
+            state = next((s for s in workflow.states if s.category == phase), None)
+            if phase == "todo":
+                state = workflow.initial
+            if state is None:
+                continue
+            earlier.insert(
+                0, replace(first, start=when, end=begin, status=state.id, category=state.category)
+            )
+        begin = when
+    return [*earlier, first, *segments[1:]]
+
+
+_PHASE = {"backlog": 0, "todo": 0, "active": 1, "blocked": 1, "done": 2, "cancelled": 2}
+
+
+def _until(segments: list[Segment], now: dt.datetime) -> list[Segment]:
+    """The timeline as it was at ``now``: later segments left out, the one then current open."""
+    out = [s for s in segments if s.start <= now]
+    if out and out[-1].end is not None and out[-1].end > now:
+        out[-1] = replace(out[-1], end=None)
+    return out
 
 
 def task_flows(history: History, ws: Workspace, today: dt.date) -> list[TaskFlow]:
-    """Every task that history knows, sorted by id."""
+    """Every task that history knows and that existed by the end of ``today``, by id."""
     resolver = Resolver(ws)
     flows = [task_flow(t.id, t.events, resolver, today) for t in history.tasks.values()]
-    return sorted(flows, key=lambda f: id_key(f.id))
+    return sorted((f for f in flows if f.segments), key=lambda f: id_key(f.id))
 
 
 # -- selections ------------------------------------------------------------------------------
@@ -261,6 +365,25 @@ def day_range(flows: Iterable[TaskFlow], today: dt.date) -> list[dt.date]:
         return [today]
     first = min(min(starts), today)
     return [first + dt.timedelta(days=i) for i in range((today - first).days + 1)]
+
+
+def active_range(flows: Iterable[TaskFlow], today: dt.date, limit: int = 0) -> list[dt.date]:
+    """The days from the first change to the last one by ``today`` (at most the last
+    ``limit`` of them when it is positive): what charts cover, so a backlog last worked on
+    long ago still shows its work, not months of nothing up to today."""
+    changes = [
+        when.date()
+        for f in flows
+        for s in f.segments
+        for when in (s.start, s.end)
+        if when is not None
+    ]
+    if not changes:
+        return [today]
+    first, last = min(min(changes), today), min(max(changes), today)
+    if limit > 0:
+        first = max(first, last - dt.timedelta(days=limit - 1))
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def _runs(flow: TaskFlow, first: dt.date, size: int) -> list[tuple[int, int, Segment]]:
@@ -467,7 +590,7 @@ def summarize(
     return Summary(
         name=name,
         days=days,
-        throughput=throughput(flows, today, days[0] if days else None),
+        throughput=throughput(flows, days[-1] if days else today, days[0] if days else None),
         wip=wip(flows, days),
         flow=cumulative_flow(flows, days),
         burn=burn(flows, days, project, milestone),

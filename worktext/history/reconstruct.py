@@ -23,6 +23,7 @@ from typing import Any
 from worktext.history import gitio
 from worktext.history.events import Event, FieldChange, History, Mention, Skipped, TaskHistory
 from worktext.history.mapping import VersionMapper
+from worktext.history.notices import history_diagnostics
 from worktext.history.read import (
     LOG_FORMAT,
     NO_BLOB,
@@ -321,11 +322,8 @@ def load_history(
             f"{len(paths)} files have held the id {name} at once ({', '.join(paths)}): each "
             f"keeps a history of its own; 'worktext history {name}' shows the first's"
         )
-    for skipped in history.skipped:
-        history.warnings.append(
-            f"{skipped.path} at {skipped.commit.short} could not be read and that version is "
-            f"skipped: {skipped.reason}"
-        )
+    # The versions left out are summarised once (``history --skipped`` lists them).
+    history.diagnostics = history_diagnostics(history, config.rules)
     return history
 
 

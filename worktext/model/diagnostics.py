@@ -105,4 +105,7 @@ RULE_DOCS: dict[str, str] = {
     "transition-not-allowed": "A status change after REV that the task's workflow does not allow.",
     "deleted-with-dependents": "A task deleted after REV while other tasks depend on it.",
     "id-reused": "A new task takes the id of a task deleted earlier in history.",
+    # git history (history, log, stats, the site, check --since)
+    "old-version-unreadable": "Old versions of task files in git that cannot be read are left "
+    "out of the history (one summary; `worktext history --skipped` lists them).",
 }

@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from worktext.errors import WorktextError
-from worktext.history import metrics
+from worktext.history import metrics, notices
 from worktext.history.reconstruct import UNCOMMITTED, History, TaskHistory, load_history
 from worktext.model.config import Config
 from worktext.model.items import Project, Task, Workflow
@@ -28,7 +28,8 @@ from worktext.render import flowcharts
 
 log = logging.getLogger(__name__)
 
-MAX_DAYS = 365  # the daily charts show at most the last year
+MAX_DAYS = 365  # the daily charts show at most the last year of activity
+MAX_WEEKS = 26  # the overview's throughput: at most the last six months of activity
 MAX_POINTS = 120  # ... drawn with at most this many days (about 5 px apart)
 VALUE_CHARS = 80
 
@@ -122,7 +123,8 @@ class FlowView:
     # -- pages ---------------------------------------------------------------------------------
 
     def _days(self, flows: list[metrics.TaskFlow]) -> list[dt.date]:
-        return metrics.day_range(flows, self.today)[-MAX_DAYS:]
+        """The days the charts cover: the data's active range, at most its last year."""
+        return metrics.active_range(flows, self.today, MAX_DAYS)
 
     def project_charts(self, project: Project) -> dict[str, Any]:
         if not self.available:
@@ -225,20 +227,23 @@ class FlowView:
             return {"available": False, "note": self.note, "charts": [], "warnings": []}
         flows = self.flows()
         days = self._days(flows)
-        weeks = metrics.throughput(flows, self.today, days[0] if days else None)
+        weeks = metrics.throughput(flows, days[-1], days[0])
         points, percentiles = metrics.cycle_points(flows), metrics.cycle_percentiles(flows)
         charts = [
-            _chart("Throughput", flowcharts.throughput_svg(weeks[-26:], "Throughput per week")),
+            _chart(
+                "Throughput", flowcharts.throughput_svg(weeks[-MAX_WEEKS:], "Throughput per week")
+            ),
             _chart("Cycle time", flowcharts.cycle_time_svg(points, percentiles, "Cycle time")),
         ]
         # A shallow clone or a detached HEAD changes what the charts mean: say so once, here.
         return {"available": True, "note": "", "charts": charts, "warnings": self.warnings()}
 
     def warnings(self) -> list[str]:
+        """What the history says about itself, each once: its state (shallow, detached) and
+        one line for the old versions left out (as ``rules:`` sets it)."""
         history = self.history
-        return history.warnings[:3] + (
-            [f"and {len(history.warnings) - 3} more"] if len(history.warnings) > 3 else []
-        )
+        found = history.warnings + [notices.one_line(d) for d in history.diagnostics]
+        return found[:3] + ([f"and {len(found) - 3} more"] if len(found) > 3 else [])
 
     def task_history(self, task: Task) -> dict[str, Any]:
         if not self.available:
@@ -326,8 +331,8 @@ def load_flow_history(config: Config, today: dt.date, use_cache: bool = True) ->
 
 
 def _sample(count: int) -> list[int]:
-    """Indexes of the days a chart draws: all of them, or evenly spaced ones ending today
-    (a year of days drawn one by one costs more than it shows)."""
+    """Indexes of the days a chart draws: all of them, or evenly spaced ones ending on the
+    last (a year of days drawn one by one costs more than it shows)."""
     step = max(1, -(-count // MAX_POINTS))
     return list(range(count - 1, -1, -step))[::-1]
 
