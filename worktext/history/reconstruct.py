@@ -315,16 +315,30 @@ def load_history(
             now = now or dt.datetime.now(dt.timezone.utc)
             apply_uncommitted(root, config, state, replay, now, status.result())
     history.warnings = warnings
-    for key, paths in history.duplicated.items():
-        found = history.tasks.get(key)
-        name = found.id if found is not None else key
-        history.warnings.append(
-            f"{len(paths)} files have held the id {name} at once ({', '.join(paths)}): each "
-            f"keeps a history of its own; 'worktext history {name}' shows the first's"
-        )
+    if history.duplicated:
+        history.warnings.append(duplicates_warning(history))
     # The versions left out are summarised once (``history --skipped`` lists them).
     history.diagnostics = history_diagnostics(history, config.rules)
     return history
+
+
+def duplicates_warning(history: History) -> str:
+    """One line for every id that two files have held at once."""
+    names = []
+    for key in history.duplicated:
+        found = history.tasks.get(key)
+        names.append(found.id if found is not None else key)
+    if len(names) == 1:
+        paths = next(iter(history.duplicated.values()))
+        return (
+            f"{len(paths)} files have held the id {names[0]} at once ({', '.join(paths)}): "
+            f"each keeps a history of its own; 'worktext history {names[0]}' shows the first's"
+        )
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (
+        f"{len(names)} ids have been held by two files at once ({shown}): each file keeps a "
+        "history of its own; 'worktext check' names the files that hold one now"
+    )
 
 
 def _repo_warnings(state: gitio.RepoState, rev: str) -> list[str]:
