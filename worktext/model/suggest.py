@@ -15,10 +15,10 @@ import functools
 from collections import Counter
 from collections.abc import Iterable
 
-SHORTLIST = 40  # candidates difflib compares the word with, at most
+SHORTLIST = 24  # candidates difflib compares the word with, at most
 SMALL = 200  # below this many candidates, difflib sees them all
 RAREST = 3  # the word's character pairs whose candidates are counted: the rarest ones...
-BUDGET = 3000  # ...and more of them while their candidates number fewer than this
+BUDGET = 1500  # ...and more of them while their candidates number fewer than this
 
 
 def _pairs(text: str) -> set[str]:
