@@ -267,7 +267,7 @@ def _days(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}d"
 
 
-def _summary_text(summary: metrics.Summary) -> list[str]:
+def _summary_text(summary: metrics.Summary, order: dict[str, int]) -> list[str]:
     burn = summary.burn
     recent = summary.throughput[-4:]
     lines = [
@@ -283,7 +283,7 @@ def _summary_text(summary: metrics.Summary) -> list[str]:
             f"  scope: {burn.scope[-1]} tasks, {burn.done[-1]} done, {burn.remaining[-1]} left; "
             f"{burn.scope_hours[-1]:g}h estimated, {burn.remaining_hours[-1]:g}h left"
         )
-    lines.append(_now_line(summary))
+    lines.append(_now_line(summary, order))
     oldest = summary.ageing[:5]
     if oldest:
         lines.append(
@@ -293,9 +293,11 @@ def _summary_text(summary: metrics.Summary) -> list[str]:
     return lines
 
 
-def _now_line(summary: metrics.Summary) -> str:
-    """How many tasks are in each state today (the states that have any)."""
-    states = ", ".join(f"{k}: {v[-1]}" for k, v in summary.flow.items() if v and v[-1])
+def _now_line(summary: metrics.Summary, order: dict[str, int]) -> str:
+    """How many tasks are in each state today (the states that have any), in the order of
+    the workflows' states."""
+    found = sorted(summary.flow.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    states = ", ".join(f"{k}: {v[-1]}" for k, v in found if v and v[-1])
     return f"  now: {states or 'no tasks'}"
 
 
@@ -428,6 +430,8 @@ def stats(
         _exit_for(found)
         return
     days = metrics.day_range(chosen, today)
+    if fmt == "text":  # the text shows each series' last day only: count that day alone
+        days = days[-1:]
     if project or workflow or milestone:
         name = " / ".join(x for x in (project, workflow, milestone) if x)
         summaries = [metrics.summarize(name, chosen, today, project, milestone, days)]
@@ -437,8 +441,12 @@ def stats(
         echo(_stats_json(today, summaries, chosen, found))
         _exit_for(found)
         return
+    order: dict[str, int] = {}
+    for workflow_item in ws.workflows:
+        for state in workflow_item.states:
+            order.setdefault(state.id, len(order))
     for summary in summaries:
-        echo("\n".join(_summary_text(summary)))
+        echo("\n".join(_summary_text(summary, order)))
     _exit_for(found)
 
 
