@@ -1,0 +1,335 @@
+"""Records of another tool → the changes of an import: a new task file for each record seen
+for the first time, a lossless edit of the file an earlier import wrote for the others (found
+by ``source`` and ``source_id``), nothing for what did not change.
+
+Only the keys the tool's export carries are ever changed (``managed_keys``); a key a person
+added (an estimate, a project, a start date) stays as it is. A re-import of an unchanged
+export changes no byte; a change upstream changes only its key. Nothing is written here: the
+caller writes every change or none (``atomic.write_all``) or prints their diff.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from worktext.edit import atomic, engine, ids
+from worktext.edit.changes import check_values, create, in_file_terms
+from worktext.errors import NotFound, WorktextError
+from worktext.importers import importer, managed_keys
+from worktext.importers.base import ImportProblem, Options, Record, day_if_midnight
+from worktext.importers.body import task_body
+from worktext.importers.states import Placing
+from worktext.load.source import parse_bytes
+from worktext.model.items import Person, Project, Task, Workflow
+from worktext.model.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+# The order of the keys of a new file.
+KEY_ORDER = (
+    "title",
+    "status",
+    "project",
+    "assignee",
+    "priority",
+    "labels",
+    "milestone",
+    "created",
+    "started",
+    "due",
+    "completed",
+    "source",
+    "source_id",
+    "source_url",
+)
+
+
+@dataclass
+class ImportPlan:
+    changes: list[atomic.Change] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # task ids
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_import(
+    ws: Workspace, source: str, path: Path, options: Options, project_id: str | None = None
+) -> ImportPlan:
+    """Read the export at ``path`` with the importer of ``source`` and plan its changes;
+    raises ImportProblem (bad input) or WorktextError (an unplaceable status, a missing
+    project) before anything is planned to be written."""
+    module = importer(source)
+    records = module.read(path, options)
+    _refuse_repeats(path, records)
+    keys = managed_keys(module, options)
+    project = _project(ws, project_id)
+    existing = imported_tasks(ws)
+    placing = Placing()
+    people = _People(ws)
+    wanted: list[tuple[Record, Task | None, dict[str, Any]]] = []
+    for record in records:
+        task = existing.get((record.source, record.source_id))
+        workflow = ws.workflow_of(task) if task else ws.workflow_of_project(project)
+        place = f"{path}:{record.line}" if record.line else str(path)
+        state = placing.state(record, workflow, ws.config.mappings, place)
+        data = _front_matter(ws, record, state, workflow, project, people, placing)
+        wanted.append((record, task, data))
+    placing.raise_unplaced(source, ws.workflow_of_project(project))
+    plan = ImportPlan(notes=placing.notes + people.notes)
+    _plan_changes(ws, plan, wanted, keys, project, project_id)
+    return plan
+
+
+def imported_tasks(ws: Workspace) -> dict[tuple[str, str], Task]:
+    """The tasks an earlier import wrote, by (source, source id)."""
+    found: dict[tuple[str, str], Task] = {}
+    for task in ws.tasks:
+        source, source_id = task.extra.get("source"), task.extra.get("source_id")
+        if isinstance(source, str) and isinstance(source_id, str):
+            found.setdefault((source, source_id), task)
+    return found
+
+
+def _refuse_repeats(path: Path, records: list[Record]) -> None:
+    seen: dict[str, int] = {}
+    for record in records:
+        if not record.source_id:
+            raise ImportProblem(path, record.line, "a task has no id in the export")
+        if not record.title.strip():
+            raise ImportProblem(path, record.line, f"'{record.source_id}' has no title")
+        if record.source_id in seen:
+            raise ImportProblem(
+                path,
+                record.line,
+                f"'{record.source_id}' is in the export twice (first on line "
+                f"{seen[record.source_id]})",
+                "export it again, or remove one of the two",
+            )
+        seen[record.source_id] = record.line
+
+
+def _project(ws: Workspace, project_id: str | None) -> Project:
+    if project_id is None:
+        return ws.default_area
+    found = ws.projects.get(project_id)
+    if found is None and project_id.lower() != ws.default_area.id.lower():
+        known = ", ".join(ws.projects.ids()) or "none"
+        raise NotFound(f"no project or area '{project_id}' (projects: {known})")
+    return found or ws.default_area
+
+
+class _People:
+    """Names in an export → person ids: by id, name, email or its local part, ignoring
+    case; a name without a person file stays as written (a guest), with one note."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.by_name: dict[str, str] = {}
+        for person in ws.people:
+            for name in _names_of(person):
+                self.by_name.setdefault(name.casefold(), person.id)
+        self.notes: list[str] = []
+        self._guests: set[str] = set()
+
+    def person(self, name: str) -> str:
+        found = self.by_name.get(name.casefold())
+        if found is not None:
+            return found
+        if name not in self._guests:
+            self._guests.add(name)
+            self.notes.append(
+                f"'{name}' has no person file: kept as a guest (add people/ID.md with "
+                f"name: {name} to make them a person, and import again)"
+            )
+        return name
+
+
+def _names_of(person: Person) -> Iterable[str]:
+    yield person.id
+    if person.name:
+        yield person.name
+    if person.email:
+        yield person.email
+        yield person.email.split("@", 1)[0]
+
+
+def _front_matter(
+    ws: Workspace,
+    record: Record,
+    state: str,
+    workflow: Workflow,
+    project: Project,
+    people: _People,
+    placing: Placing,
+) -> dict[str, Any]:
+    """The keys the record gives its task (None: the export says it has none), in the order
+    of a new file."""
+    found = workflow.state(state)
+    closed = found is not None and found.is_closed
+    data: dict[str, Any] = {
+        "title": record.title.strip(),
+        "status": state,
+        "assignee": [people.person(name) for name in record.assignees] or None,
+        "priority": _priority(ws, record, placing),
+        "labels": list(dict.fromkeys(record.labels)) or None,
+        "milestone": _milestone(record, project, placing),
+        "created": record.created,
+        "started": record.started,
+        "due": day_if_midnight(record.due),
+        "completed": record.closed if closed else None,
+        "source": record.source,
+        "source_id": record.source_id,
+        "source_url": record.url,
+    }
+    if data["assignee"] and len(data["assignee"]) == 1:
+        data["assignee"] = data["assignee"][0]
+    return data
+
+
+_SKIP = object()  # a value the export has but worktext cannot hold: the key is left alone
+
+
+def _priority(ws: Workspace, record: Record, placing: Placing) -> Any:
+    if record.priority is None:
+        return None
+    folded = {p.casefold(): p for p in ws.config.priorities}
+    found = folded.get(record.priority.casefold())
+    if found is None:
+        note = (
+            f"priority '{record.priority}' is not one of the workspace's priorities "
+            f"({', '.join(ws.config.priorities)}); it is not imported"
+        )
+        if note not in placing.notes:
+            placing.notes.append(note)
+        return _SKIP
+    return found
+
+
+def _milestone(record: Record, project: Project, placing: Placing) -> Any:
+    """The project's milestone the record names (by id or title); a milestone the project
+    does not have is not imported (a note says how to add it)."""
+    if record.milestone is None:
+        return None
+    wanted = record.milestone.casefold()
+    for milestone in project.milestones:
+        if wanted in (milestone.id.casefold(), milestone.title.casefold()):
+            return milestone.id
+    note = (
+        f"milestone '{record.milestone}' is not a milestone of '{project.id}'; it is not "
+        f"imported (add it to the project's milestones: and import again)"
+    )
+    if note not in placing.notes:
+        placing.notes.append(note)
+    return _SKIP
+
+
+def _plan_changes(
+    ws: Workspace,
+    plan: ImportPlan,
+    wanted: list[tuple[Record, Task | None, dict[str, Any]]],
+    keys: tuple[str, ...],
+    project: Project,
+    project_id: str | None,
+) -> None:
+    fresh = [entry for entry in wanted if entry[1] is None]
+    new_ids = iter(ids.new_ids(ws, len(fresh), project) if fresh else [])
+    pending: set[str] = set()
+    for record, task, data in wanted:
+        if task is None:
+            item_id = next(new_ids)
+            pending.add(item_id)
+            plan.changes.append(_new_file(ws, item_id, record, data, project, project_id, pending))
+            plan.created.append(item_id)
+            continue
+        edit = _update(ws, task, record, data, keys)
+        if edit is None:
+            plan.unchanged += 1
+        else:
+            plan.changes.append(edit)
+            plan.updated.append(task.id)
+
+
+def _new_file(
+    ws: Workspace,
+    item_id: str,
+    record: Record,
+    data: dict[str, Any],
+    project: Project,
+    project_id: str | None,
+    pending: set[str],
+) -> atomic.Change:
+    values = {key: value for key, value in data.items() if value is not None and value is not _SKIP}
+    if project_id is not None and not project.synthetic:
+        values["project"] = project.id
+    ordered = {key: values[key] for key in KEY_ORDER if key in values}
+    path = ids.item_path(ws, "task", item_id, project.id if project_id else None)
+    return create(ws, "task", path, ordered, task_body(record), force=True, pending=pending)
+
+
+def _update(
+    ws: Workspace, task: Task, record: Record, data: dict[str, Any], keys: tuple[str, ...]
+) -> atomic.Change | None:
+    """The edit of an imported file that makes it say what the export says now, or None
+    when it says so already."""
+    path = ws.config.root / task.path
+    before = atomic.read(path)
+    if before.content is None:
+        raise WorktextError(f"{task.path} no longer exists; run the import again")
+    current = parse_bytes(before.content, task.path).data or {}
+    ops = _ops(ws, task, before.content, current, data, keys)
+    after = engine.apply(before.content, task.path, ops)
+    body = task_body(record)
+    if parse_bytes(after, task.path).body != body:
+        after = with_body(after, task.path, body)
+    if after == before.content:
+        return None
+    check_values(ws, "task", task.path, after, {key for _op, key, _v in ops}, force=True)
+    return atomic.Change(before, after)
+
+
+def _ops(
+    ws: Workspace,
+    task: Task,
+    raw: bytes,
+    current: dict[str, Any],
+    data: dict[str, Any],
+    keys: tuple[str, ...],
+) -> list[engine.Op]:
+    """Set each managed key whose value differs, remove those the export no longer has."""
+    ops: list[engine.Op] = []
+    for key in (*keys, "source_url"):
+        value = data.get(key)
+        if value is _SKIP or (key == "source_url" and value is None):
+            continue
+        if key == "status" and ws.state_of(task) is not None and ws.status_of(task) == value:
+            continue  # the file's own spelling of the same state
+        have = current.get(key)
+        if value is None:
+            if key in current:
+                ops.append(("unset", key, None))
+        elif engine.plain_data(value) != have:
+            ops.append(("set", key, value))
+    if ops and not ws.config.mappings.empty:
+        ops = in_file_terms(ws, raw, task.path, ops)
+    return ops
+
+
+def with_body(raw: bytes, rel: str, body: str) -> bytes:
+    """The file with its body replaced and its front matter byte for byte as it was."""
+    source = parse_bytes(raw, rel)
+    lines = raw.splitlines(keepends=True)
+    head = b"".join(lines[: source.body_line - 1])
+    if not head.endswith(b"\n"):
+        head += source.newline.encode()
+    after = head + body.replace("\n", source.newline).encode("utf-8")
+    again = parse_bytes(after, rel)
+    if again.data != source.data or again.body != body:
+        raise engine.EditError(
+            f"cannot replace the body of {rel} without changing its front matter; "
+            "nothing was written"
+        )
+    return after
