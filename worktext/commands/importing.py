@@ -9,6 +9,7 @@ import click
 from worktext.commands.common import Context, echo, warn
 from worktext.commands.writing import finish, writing
 from worktext.edit import gitcommit
+from worktext.edit.atomic import WriteError
 from worktext.edit.changes import parse_pairs
 from worktext.importers import SOURCES
 from worktext.importers.base import Options
@@ -67,7 +68,13 @@ def import_command(
         f"import {source}: {len(plan.created)} new, {len(plan.updated)} updated",
         [*plan.created, *plan.updated],
     )
-    finish(ws.config.root, plan.changes, message, dry_run, commit)
+    try:
+        finish(ws.config.root, plan.changes, message, dry_run, commit)
+    except OSError as error:  # a folder that cannot be made, a full disk: nothing replaced
+        where = error.filename or ws.config.root
+        raise WriteError(
+            f"cannot write {where}: {error.strerror or error}; nothing was written"
+        ) from None
     if not dry_run:
         echo(
             f"{len(plan.created)} created, {len(plan.updated)} updated, {plan.unchanged} unchanged"

@@ -113,6 +113,7 @@ def line_at(text: str, offset: int) -> int:
 class JsonValue:
     value: Any
     line: int
+    offset: int = 0  # where it starts in the text
 
 
 def json_values(path: Path, text: str) -> list[JsonValue]:
@@ -131,7 +132,7 @@ def json_values(path: Path, text: str) -> list[JsonValue]:
                 f"not valid JSON (column {error.colno}: {error.msg})",
                 "export the file again; an export cut short or edited by hand is not read",
             ) from None
-        values.append(JsonValue(value, line_at(text, at)))
+        values.append(JsonValue(value, line_at(text, at), at))
         at = _skip_space(text, end)
         if at < len(text) and text[at] == ",":  # "{...},\n{...}" from some tools
             at = _skip_space(text, at + 1)
@@ -165,13 +166,13 @@ def _elements(path: Path, text: str, top: JsonValue) -> Iterator[JsonValue]:
     """The elements of the list that starts on line ``top.line``, with their own lines; a
     list of lists (``--slurp``) is flattened."""
     decoder = json.JSONDecoder()
-    at = text.index("[", _offset_of_line(text, top.line)) + 1
+    at = top.offset + 1  # after the list's "["
     for element in top.value:
         at = _skip_space(text, at)
         _value, end = decoder.raw_decode(text, at)
         line = line_at(text, at)
         if isinstance(element, list):
-            yield from _elements(path, text, JsonValue(element, line))
+            yield from _elements(path, text, JsonValue(element, line, at))
         elif isinstance(element, dict):
             yield JsonValue(element, line)
         else:
@@ -179,13 +180,6 @@ def _elements(path: Path, text: str, top: JsonValue) -> Iterator[JsonValue]:
         at = _skip_space(text, end)
         if at < len(text) and text[at] == ",":
             at += 1
-
-
-def _offset_of_line(text: str, line: int) -> int:
-    at = 0
-    for _ in range(line - 1):
-        at = text.index("\n", at) + 1
-    return at
 
 
 @dataclass(frozen=True)
