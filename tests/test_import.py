@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -327,3 +328,36 @@ def test_any_title_and_text_read_back(title: str, body: str, comment: str) -> No
     parsed = parse_bytes(raw, "t.md")
     assert parsed.data == data
     assert parsed.body == task_body(record)
+
+
+DOCS = HERE.parent / "site/docs/importing.md"
+RECIPES = {
+    "GitHub issues": ["github-gh.json", "github-rest.json"],
+    "Jira": ["jira.csv"],
+    "Linear": ["linear.csv"],
+    "Taskwarrior": ["taskwarrior.json"],
+    "Trello": ["trello.json"],
+    "Any CSV": ["sheet.csv"],
+}
+
+
+def recipe(section: str) -> list[list[str]]:
+    """The ``worktext import`` commands of a section of importing.md (continued lines
+    joined), as argument lists."""
+    text = DOCS.read_text(encoding="utf-8")
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0].replace("\\\n", " ")
+    found = [shlex.split(line) for line in body.splitlines() if line.startswith("worktext import")]
+    assert found, f"no commands in the section {section}"
+    return [words[1:] for words in found]
+
+
+@pytest.mark.parametrize("section", list(RECIPES))
+def test_the_documented_commands_run(workspace: Path, section: str) -> None:
+    commands = recipe(section)
+    assert len(commands) == len(RECIPES[section])
+    for args, fixture in zip(commands, RECIPES[section], strict=True):
+        args[2] = str(FIXTURES / fixture)  # the export the command names
+        code, out, err = run(workspace, *args)
+        assert code == 0, (section, args, err)
+        assert "created" in out
+    assert run(workspace, "check")[0] == 0
