@@ -5,6 +5,8 @@ copy of the starter workspace. Update the golden files with
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shlex
@@ -19,7 +21,7 @@ from hypothesis import strategies as st
 
 from worktext.cli import cli
 from worktext.edit import engine
-from worktext.importers.base import Comment, Record, iso_when
+from worktext.importers.base import Comment, Record, csv_rows, iso_when, json_objects
 from worktext.importers.body import task_body
 from worktext.load.source import parse_bytes
 
@@ -361,3 +363,41 @@ def test_the_documented_commands_run(workspace: Path, section: str) -> None:
         assert code == 0, (section, args, err)
         assert "created" in out
     assert run(workspace, "check")[0] == 0
+
+
+CELL = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\x00"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=6))
+def test_csv_rows_read_back_with_their_lines(rows: list[list[str]]) -> None:
+    """Any cells csv writes are read back, each row at the line it starts on."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["A", "B", "C"])
+    starts = []
+    for row in rows:
+        starts.append(buffer.getvalue().count("\n") + 1)
+        writer.writerow(row)
+    read = csv_rows(Path("x.csv"), buffer.getvalue(), ["A"])
+    kept = [
+        (row, line) for row, line in zip(rows, starts, strict=True) if any(c.strip() for c in row)
+    ]
+    assert [(r.cells["A"] + r.cells["B"] + r.cells["C"], r.line) for r in read] == kept
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.text(max_size=5), st.text(max_size=8) | st.integers(), max_size=3),
+        max_size=5,
+    ),
+    st.sampled_from([None, 1, 2]),
+)
+def test_json_objects_start_on_their_lines(objects: list[dict], indent: int | None) -> None:
+    text = json.dumps(objects, indent=indent)
+    found = json_objects(Path("x.json"), text)
+    assert [item.value for item in found] == objects
+    lines = text.splitlines()
+    for item in found:
+        assert lines[item.line - 1].lstrip().lstrip("[").lstrip().startswith("{")

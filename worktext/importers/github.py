@@ -76,8 +76,8 @@ def _record(path: Path, item: JsonValue, issue: dict[str, Any], options: Options
 
 def _names(values: Any, key: str) -> list[str]:
     """Label names or logins, from objects (``{"name": "bug"}``) or plain strings."""
-    out = []
-    for value in values or []:
+    out: list[str] = []
+    for value in values if isinstance(values, list) else []:
         name = value.get(key) if isinstance(value, dict) else value
         if isinstance(name, str) and name:
             out.append(name)

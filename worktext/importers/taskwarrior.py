@@ -1,7 +1,7 @@
 """Taskwarrior: the JSON of ``task export`` (a list, or one object a line with
 ``rc.json.array=off``). Read: ``uuid`` (the source id), ``description`` (the title),
 ``status`` (``pending``, ``waiting``, ``recurring``, ``completed``, ``deleted``), ``entry``,
-``end``, ``due`` (``20261203T101500Z``), ``tags``, ``project`` (kept as a label),
+``start``, ``end``, ``due`` (``20261203T101500Z``), ``tags``, ``project`` (kept as a label),
 ``priority`` (``H``, ``M``, ``L``) and ``annotations`` (kept as comments)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from worktext.importers.base import (
 )
 
 NAME = "taskwarrior"
-KEYS = ("title", "status", "priority", "labels", "created", "due", "completed")
+KEYS = ("title", "status", "priority", "labels", "created", "started", "due", "completed")
 PRIORITIES = {"H": "high", "M": "medium", "L": "low"}
 CLOSED = {"completed": "done", "deleted": "cancelled"}
 STATUSES = ("pending", "waiting", "recurring", "completed", "deleted")
@@ -42,7 +42,8 @@ def _record(path: Path, item: JsonValue) -> Record:
         raise ImportProblem(
             path, item.line, f"{what} has the status '{status}'", f"known: {', '.join(STATUSES)}"
         )
-    labels = [tag for tag in task.get("tags") or [] if isinstance(tag, str)]
+    tags = task.get("tags")
+    labels = [tag for tag in tags if isinstance(tag, str)] if isinstance(tags, list) else []
     if isinstance(task.get("project"), str) and task["project"]:
         labels.append(task["project"])
     closed = status in CLOSED
@@ -57,6 +58,7 @@ def _record(path: Path, item: JsonValue) -> Record:
         labels=tuple(labels),
         priority=PRIORITIES.get(text_of(task.get("priority"))),
         created=when_or_fail(path, item.line, "entry", text_of(task.get("entry"))),
+        started=when_or_fail(path, item.line, "start", text_of(task.get("start"))),
         closed=when_or_fail(path, item.line, "end", text_of(task.get("end"))) if closed else None,
         due=when_or_fail(path, item.line, "due", text_of(task.get("due"))),
         comments=tuple(_annotations(path, item.line, task.get("annotations"))),
@@ -65,7 +67,7 @@ def _record(path: Path, item: JsonValue) -> Record:
 
 def _annotations(path: Path, line: int, values: Any) -> list[Comment]:
     out = []
-    for value in values or []:
+    for value in values if isinstance(values, list) else []:
         if isinstance(value, dict):
             date = when_or_fail(path, line, "annotation entry", text_of(value.get("entry")))
             out.append(Comment("annotation", date or "", text_of(value.get("description"))))

@@ -45,8 +45,12 @@ def read(path: Path, options: Options) -> list[Record]:
     return [_record(path, text, card, lists, members, actions) for card in _objects(board, "cards")]
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _objects(board: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    return [value for value in board.get(key) or [] if isinstance(value, dict)]
+    return [value for value in _list(board.get(key)) if isinstance(value, dict)]
 
 
 def _actions(board: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -87,7 +91,7 @@ def _record(
         body=text_of(card.get("desc")),
         status=lists[list_id],
         labels=tuple(_labels(card)),
-        assignees=tuple(members[m] for m in card.get("idMembers") or [] if m in members),
+        assignees=tuple(members[m] for m in _list(card.get("idMembers")) if m in members),
         created=_created(card_id, own),
         closed=_entered_list(list_id, own),
         due=iso_when(text_of(card.get("due"))),
@@ -97,7 +101,7 @@ def _record(
 
 def _labels(card: dict[str, Any]) -> list[str]:
     out = []
-    for label in card.get("labels") or []:
+    for label in _list(card.get("labels")):
         if isinstance(label, dict):
             name = text_of(label.get("name")) or text_of(label.get("color"))
             if name:
