@@ -401,3 +401,21 @@ def test_json_objects_start_on_their_lines(objects: list[dict], indent: int | No
     lines = text.splitlines()
     for item in found:
         assert lines[item.line - 1].lstrip().lstrip("[").lstrip().startswith("{")
+
+
+def test_an_open_issue_keeps_the_state_it_was_moved_to(workspace: Path, tmp_path: Path) -> None:
+    """GitHub says only open or closed: a re-import leaves an open task in the open state it
+    was moved to, and moves it when the issue is closed."""
+    assert import_case(workspace, "github-gh")[0] == 0
+    assert run(workspace, "move", "WEB-17", "todo")[0] == 0
+    assert run(workspace, "move", "WEB-17", "in-progress")[0] == 0
+    moved = (workspace / "tasks/web/WEB-17.md").read_bytes()
+    code, out, _err = import_case(workspace, "github-gh")
+    assert code == 0 and "nothing to change" in out
+    assert (workspace / "tasks/web/WEB-17.md").read_bytes() == moved
+    issues = json.loads((FIXTURES / "github-gh.json").read_text(encoding="utf-8"))
+    issues[0].update(state="CLOSED", closedAt="2026-11-20T10:00:00Z")
+    export = tmp_path / "issues.json"
+    export.write_text(json.dumps(issues), encoding="utf-8")
+    assert run(workspace, "import", "github", str(export))[0] == 0
+    assert "status: done\n" in (workspace / "tasks/web/WEB-17.md").read_text(encoding="utf-8")

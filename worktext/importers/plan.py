@@ -81,7 +81,7 @@ def plan_import(
         wanted.append((record, task, data))
     placing.raise_unplaced(source, ws.workflow_of_project(project))
     plan = ImportPlan(notes=placing.notes + people.notes)
-    _plan_changes(ws, plan, wanted, keys, project, project_id)
+    _plan_changes(ws, plan, wanted, keys, project, project_id, placing.loose)
     return plan
 
 
@@ -234,6 +234,7 @@ def _plan_changes(
     keys: tuple[str, ...],
     project: Project,
     project_id: str | None,
+    loose: set[str],
 ) -> None:
     fresh = [entry for entry in wanted if entry[1] is None]
     new_ids = iter(ids.new_ids(ws, len(fresh), project) if fresh else [])
@@ -245,6 +246,8 @@ def _plan_changes(
             plan.changes.append(_new_file(ws, item_id, record, data, project, project_id, pending))
             plan.created.append(item_id)
             continue
+        if record.source_id in loose and _as_closed(ws, task, data["status"]):
+            data = {**data, "status": ws.status_of(task)}
         edit = _update(ws, task, record, data, keys)
         if edit is None:
             plan.unchanged += 1
@@ -268,6 +271,14 @@ def _new_file(
     ordered = {key: values[key] for key in KEY_ORDER if key in values}
     path = ids.item_path(ws, "task", item_id, project.id if project_id else None)
     return create(ws, "task", path, ordered, task_body(record), force=True, pending=pending)
+
+
+def _as_closed(ws: Workspace, task: Task, state_id: str) -> bool:
+    """Whether the task's state is as closed (or as open) as ``state_id`` of its workflow:
+    an open GitHub issue leaves a task in 'in-progress' where it is."""
+    current = ws.state_of(task)
+    target = ws.workflow_of(task).state(state_id)
+    return current is not None and target is not None and current.is_closed == target.is_closed
 
 
 def _update(

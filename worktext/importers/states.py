@@ -27,6 +27,9 @@ class Placing:
 
     notes: list[str] = field(default_factory=list)
     unplaced: dict[str, list[str]] = field(default_factory=dict)
+    # Records (by source id) whose state is only the default for "open" or "closed": a
+    # re-import keeps the file's state while it is as open (or closed) as that.
+    loose: set[str] = field(default_factory=set)
     _noted: set[tuple[str, str]] = field(default_factory=set)
 
     def state(self, record: Record, workflow: Workflow, mappings: Mappings, where: str) -> str:
@@ -34,12 +37,14 @@ class Placing:
         the spelling is then remembered for ``raise_unplaced``)."""
         spelling = record.status or ""
         if not spelling and record.is_open is None:
+            self.loose.add(record.source_id)
             return workflow.initial.id  # an export without statuses: all new work
         found = placed(spelling, workflow, mappings)
         if found is not None:
             return found
         fallback = _default(record, workflow)
         if fallback is not None:
+            self.loose.add(record.source_id)
             if (spelling, fallback) not in self._noted:
                 self._noted.add((spelling, fallback))
                 self.notes.append(
