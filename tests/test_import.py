@@ -419,3 +419,15 @@ def test_an_open_issue_keeps_the_state_it_was_moved_to(workspace: Path, tmp_path
     export.write_text(json.dumps(issues), encoding="utf-8")
     assert run(workspace, "import", "github", str(export))[0] == 0
     assert "status: done\n" in (workspace / "tasks/web/WEB-17.md").read_text(encoding="utf-8")
+
+
+def test_the_same_number_in_two_repositories_is_two_tasks(workspace: Path, tmp_path: Path) -> None:
+    assert import_case(workspace, "github-gh")[0] == 0
+    issues = json.loads((FIXTURES / "github-gh.json").read_text(encoding="utf-8"))
+    for issue in issues:
+        issue["url"] = issue["url"].replace("northwind/site", "northwind/app")
+    export = tmp_path / "app-issues.json"
+    export.write_text(json.dumps(issues), encoding="utf-8")
+    code, out, _err = run(workspace, "import", "github", str(export), "--project", "app")
+    assert code == 0 and "3 created, 0 updated, 0 unchanged" in out
+    assert "nothing to change" in import_case(workspace, "github-gh")[1]

@@ -73,7 +73,7 @@ def plan_import(
     people = _People(ws)
     wanted: list[tuple[Record, Task | None, dict[str, Any]]] = []
     for record in records:
-        task = existing.get((record.source, record.source_id))
+        task = _match(existing, record)
         workflow = ws.workflow_of(task) if task else ws.workflow_of_project(project)
         place = f"{path}:{record.line}" if record.line else str(path)
         state = placing.state(record, workflow, ws.config.mappings, place)
@@ -85,14 +85,24 @@ def plan_import(
     return plan
 
 
-def imported_tasks(ws: Workspace) -> dict[tuple[str, str], Task]:
+def imported_tasks(ws: Workspace) -> dict[tuple[str, str], list[Task]]:
     """The tasks an earlier import wrote, by (source, source id)."""
-    found: dict[tuple[str, str], Task] = {}
+    found: dict[tuple[str, str], list[Task]] = {}
     for task in ws.tasks:
         source, source_id = task.extra.get("source"), task.extra.get("source_id")
         if isinstance(source, str) and isinstance(source_id, str):
-            found.setdefault((source, source_id), task)
+            found.setdefault((source, source_id), []).append(task)
     return found
+
+
+def _match(found: dict[tuple[str, str], list[Task]], record: Record) -> Task | None:
+    """The task of ``record``: same source and id, and not another web address (issue 12
+    of two repositories are two tasks)."""
+    for task in found.get((record.source, record.source_id), []):
+        url = task.extra.get("source_url")
+        if record.url is None or url is None or url == record.url:
+            return task
+    return None
 
 
 def _refuse_repeats(path: Path, records: list[Record]) -> None:
