@@ -431,3 +431,16 @@ def test_the_same_number_in_two_repositories_is_two_tasks(workspace: Path, tmp_p
     code, out, _err = run(workspace, "import", "github", str(export), "--project", "app")
     assert code == 0 and "3 created, 0 updated, 0 unchanged" in out
     assert "nothing to change" in import_case(workspace, "github-gh")[1]
+
+
+def test_commit_commits_the_imported_files(workspace: Path, monkeypatch) -> None:
+    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(name, "T")
+    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(name, "t@example.com")
+    code, out, err = import_case(workspace, "taskwarrior", "--commit")
+    assert code == 0, err
+    assert "committed: import taskwarrior: 4 new, 0 updated" in out
+    assert git(workspace, "status", "--porcelain") == ""
+    files = git(workspace, "show", "--name-only", "--format=", "HEAD").split()
+    assert files == [f"tasks/ops/OPS-{n}.md" for n in (13, 14, 15, 16)]

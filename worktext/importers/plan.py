@@ -65,6 +65,7 @@ def plan_import(
     project) before anything is planned to be written."""
     module = importer(source)
     records = module.read(path, options)
+    log.info("%s: %d record(s) of %s", path, len(records), source)
     _refuse_repeats(path, records)
     keys = managed_keys(module, options)
     project = _project(ws, project_id)
@@ -82,6 +83,13 @@ def plan_import(
     placing.raise_unplaced(source, ws.workflow_of_project(project))
     plan = ImportPlan(notes=placing.notes + people.notes)
     _plan_changes(ws, plan, wanted, keys, project, project_id, placing.loose)
+    log.info(
+        "import %s: %d new, %d to update, %d unchanged",
+        source,
+        len(plan.created),
+        len(plan.updated),
+        plan.unchanged,
+    )
     return plan
 
 
