@@ -254,14 +254,17 @@ def _plan_changes(
     project_id: str | None,
     loose: set[str],
 ) -> None:
-    fresh = [entry for entry in wanted if entry[1] is None]
-    new_ids = iter(ids.new_ids(ws, len(fresh), project) if fresh else [])
-    pending: set[str] = set()
+    fresh = [record for record, task, _data in wanted if task is None]
+    made = ids.new_ids(ws, len(fresh), project) if fresh else []
+    new_ids = iter(made)
+    # Every new task goes where the first one does (beside most of the project's tasks).
+    owner = project.id if project_id else None
+    folder = ids.item_path(ws, "task", made[0], owner).parent if made else ws.config.root
+    home = _NewHome(folder, project if project_id is not None else None, set(made))
     for record, task, data in wanted:
         if task is None:
             item_id = next(new_ids)
-            pending.add(item_id)
-            plan.changes.append(_new_file(ws, item_id, record, data, project, project_id, pending))
+            plan.changes.append(_new_file(ws, home, item_id, record, data))
             plan.created.append(item_id)
             continue
         if record.source_id in loose and _as_closed(ws, task, data["status"]):
@@ -274,21 +277,25 @@ def _plan_changes(
             plan.updated.append(task.id)
 
 
+@dataclass(frozen=True)
+class _NewHome:
+    """Where new tasks go: their folder, the project they name (None: the default area),
+    and the ids of all of them (which their references may name)."""
+
+    folder: Path
+    project: Project | None
+    pending: set[str]
+
+
 def _new_file(
-    ws: Workspace,
-    item_id: str,
-    record: Record,
-    data: dict[str, Any],
-    project: Project,
-    project_id: str | None,
-    pending: set[str],
+    ws: Workspace, home: _NewHome, item_id: str, record: Record, data: dict[str, Any]
 ) -> atomic.Change:
     values = {key: value for key, value in data.items() if value is not None and value is not _SKIP}
-    if project_id is not None and not project.synthetic:
-        values["project"] = project.id
+    if home.project is not None and not home.project.synthetic:
+        values["project"] = home.project.id
     ordered = {key: values[key] for key in KEY_ORDER if key in values}
-    path = ids.item_path(ws, "task", item_id, project.id if project_id else None)
-    return create(ws, "task", path, ordered, task_body(record), force=True, pending=pending)
+    path = home.folder / f"{item_id}.md"
+    return create(ws, "task", path, ordered, task_body(record), force=True, pending=home.pending)
 
 
 def _as_closed(ws: Workspace, task: Task, state_id: str) -> bool:
