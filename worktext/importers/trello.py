@@ -2,7 +2,8 @@
 
 Read: the open and archived ``cards`` (``id``, ``name``, ``desc``, ``idList``, ``idMembers``,
 ``labels``, ``due``, ``url``), the ``lists`` (a card's list is its status), the ``members``
-(a card's members are its assignees, by username) and the ``actions``: ``commentCard`` (the
+(a card's members are its assignees, by username), the ``checklists`` (task lists in the
+body) and the ``actions``: ``commentCard`` (the
 comments), ``createCard`` (when a card was made; else the time in its id) and ``updateCard``
 moves between lists (when a card came into the list it is in)."""
 
@@ -42,7 +43,13 @@ def read(path: Path, options: Options) -> list[Record]:
         for m in _objects(board, "members")
     }
     actions = _actions(board)
-    return [_record(path, text, card, lists, members, actions) for card in _objects(board, "cards")]
+    checklists = _checklists(board)
+    return [
+        _record(
+            path, text, card, lists, members, actions, checklists.get(text_of(card.get("id")), "")
+        )
+        for card in _objects(board, "cards")
+    ]
 
 
 def _list(value: Any) -> list[Any]:
@@ -72,6 +79,7 @@ def _record(
     lists: dict[Any, str],
     members: dict[Any, str],
     actions: dict[str, list[dict[str, Any]]],
+    checklist: str,
 ) -> Record:
     card_id = text_of(card.get("id"))
     at = text.find(f'"{card_id}"') if card_id else -1
@@ -88,7 +96,7 @@ def _record(
         title=text_of(need(path, line, card, "name", what)),
         line=line,
         url=text_of(card.get("url") or card.get("shortUrl")) or None,
-        body=text_of(card.get("desc")),
+        body="\n\n".join(part for part in (text_of(card.get("desc")).rstrip(), checklist) if part),
         status=lists[list_id],
         labels=tuple(_labels(card)),
         assignees=tuple(members[m] for m in _list(card.get("idMembers")) if m in members),
@@ -97,6 +105,19 @@ def _record(
         due=iso_when(text_of(card.get("due"))),
         comments=tuple(_comments(own)),
     )
+
+
+def _checklists(board: dict[str, Any]) -> dict[str, str]:
+    """Each card's checklists as Markdown task lists (worktext counts their boxes)."""
+    by_card: dict[str, list[str]] = {}
+    for checklist in _objects(board, "checklists"):
+        lines = [f"**{text_of(checklist.get('name')) or 'Checklist'}**", ""]
+        items = [i for i in _list(checklist.get("checkItems")) if isinstance(i, dict)]
+        for item in sorted(items, key=lambda i: i.get("pos") or 0):
+            box = "x" if item.get("state") == "complete" else " "
+            lines.append(f"- [{box}] {text_of(item.get('name'))}")
+        by_card.setdefault(text_of(checklist.get("idCard")), []).append("\n".join(lines))
+    return {card: "\n\n".join(blocks) for card, blocks in by_card.items()}
 
 
 def _labels(card: dict[str, Any]) -> list[str]:
