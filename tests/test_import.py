@@ -445,3 +445,20 @@ def test_commit_commits_the_imported_files(workspace: Path, monkeypatch) -> None
     assert git(workspace, "status", "--porcelain") == ""
     files = git(workspace, "show", "--name-only", "--format=", "HEAD").split()
     assert files == [f"tasks/ops/OPS-{n}.md" for n in (13, 14, 15, 16)]
+
+
+def test_links_between_tasks_follow_the_tools_ids(workspace: Path, tmp_path: Path) -> None:
+    """Taskwarrior's depends names uuids: they become the ids of the tasks made for them;
+    one the export does not hold is left out with a note; a later export without it drops
+    the link."""
+    code, _out, err = import_case(workspace, "taskwarrior")
+    assert code == 0
+    assert "its depends_on 'deadbeef-0000-4000-8000-000000000000' is not in the export" in err
+    assert "depends_on: [OPS-14]\n" in (workspace / "tasks/ops/OPS-13.md").read_text()
+    tasks = json.loads((FIXTURES / "taskwarrior.json").read_text(encoding="utf-8"))
+    del tasks[0]["depends"]
+    export = tmp_path / "tw.json"
+    export.write_text(json.dumps(tasks), encoding="utf-8")
+    code, out, _err = run(workspace, "import", "taskwarrior", str(export))
+    assert code == 0 and "0 created, 1 updated, 3 unchanged" in out
+    assert "depends_on" not in (workspace / "tasks/ops/OPS-13.md").read_text()

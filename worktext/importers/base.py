@@ -71,6 +71,10 @@ class Record:
     closed: str | None = None
     due: str | None = None
     comments: tuple[Comment, ...] = ()
+    # Other tasks, by the tool's ids of them (None: the export cannot say).
+    parent: str | None = None
+    depends_on: tuple[str, ...] | None = None
+    aliases: tuple[str, ...] = ()  # other ids the tool refers to this task by
 
 
 @dataclass(frozen=True)

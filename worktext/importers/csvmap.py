@@ -1,7 +1,8 @@
 """Any CSV with a header row, its columns named with ``--map COLUMN=FIELD``: the fields are
 ``source_id`` and ``title`` (required), ``body``, ``status``, ``labels`` and ``assignee``
 (lists split at commas or semicolons), ``milestone``, ``priority``, ``created``,
-``completed``, ``due`` and ``url``. A column can be mapped to one field only."""
+``completed``, ``due``, ``parent`` and ``depends_on`` (by the source ids of other rows or of
+tasks imported before), and ``url``. A column can be mapped to one field only."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ FIELDS = (
     "created",
     "completed",
     "due",
+    "parent",
+    "depends_on",
     "url",
 )
 REQUIRED_FIELDS = ("source_id", "title")
@@ -91,4 +94,6 @@ def _record(path: Path, row: CsvRow, mapped: dict[str, str]) -> Record:
         created=when("created"),
         closed=when("completed"),
         due=when("due"),
+        parent=cell("parent") or None if "parent" in mapped else None,
+        depends_on=split_list(cell("depends_on")) if "depends_on" in mapped else None,
     )

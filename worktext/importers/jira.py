@@ -1,9 +1,10 @@
 """Jira: the CSV of "Export → Export CSV (all fields)" (or current fields) of an issue search.
 
-Columns read: ``Issue key``, ``Summary``, ``Status`` (required), ``Description``,
-``Assignee``, ``Priority``, ``Created``, ``Resolved``, ``Due date``, ``Fix Version/s``, and
-every ``Labels`` and ``Comment`` column (Jira repeats a column once per value). A comment cell
-is ``date;author;text``. Dates are read in Jira's default ``dd/MMM/yy h:mm a`` and ISO forms.
+Columns read: ``Issue key`` (the source id), ``Summary``, ``Status`` (required),
+``Description``, ``Assignee``, ``Priority``, ``Created``, ``Resolved``, ``Due date``,
+``Fix Version/s`` (the milestone), ``Parent`` (the parent's ``Issue id`` or key), and every
+``Labels`` and ``Comment`` column (Jira repeats a column once per value). A comment cell is
+``date;author;text``. Dates are read in Jira's default ``dd/MMM/yy h:mm a`` and ISO forms.
 The export has no web address; ``--base-url https://SITE.atlassian.net`` gives one
 (``/browse/KEY``)."""
 
@@ -34,6 +35,7 @@ KEYS = (
     "created",
     "due",
     "completed",
+    "parent",
 )
 REQUIRED = ("Issue key", "Summary", "Status")
 # Jira's default priority scheme, in worktext's default priorities.
@@ -75,6 +77,8 @@ def _record(path: Path, row: CsvRow, options: Options) -> Record:
         closed=resolved,
         due=when_or_fail(path, row.line, "Due date", row.get("Due date")),
         comments=tuple(_comment(cell) for cell in row.all("Comment")),
+        parent=row.get("Parent") or row.get("Parent id") or None,
+        aliases=(row.get("Issue id"),) if row.get("Issue id") else (),
     )
 
 

@@ -3,8 +3,9 @@
 Columns read: ``ID``, ``Title``, ``Status`` (required), ``Description``, ``Assignee``,
 ``Priority`` (``Urgent``, ``High``, ``Medium``, ``Low``, ``No priority``), ``Labels`` (one
 cell, comma-separated), ``Created``, ``Started``, ``Completed``, ``Canceled``, ``Due Date``,
-``Project Milestone`` (the milestone) and ``Cycle Name``. The export has no web address and no
-comments; ``--base-url https://linear.app/WORKSPACE`` gives the address (``/issue/ID``)."""
+``Project Milestone`` (the milestone) and ``Parent issue`` (the ``parent``, by its ID). The
+export has no web address and no comments; ``--base-url https://linear.app/WORKSPACE`` gives
+the address (``/issue/ID``)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ KEYS = (
     "started",
     "due",
     "completed",
+    "parent",
 )
 REQUIRED = ("ID", "Title", "Status")
 PRIORITIES = {"urgent": "urgent", "high": "high", "medium": "medium", "low": "low"}
@@ -63,4 +65,5 @@ def _record(path: Path, row: CsvRow, options: Options) -> Record:
         started=when_or_fail(path, row.line, "Started", row.get("Started")),
         closed=completed or canceled,
         due=when_or_fail(path, row.line, "Due Date", row.get("Due Date")),
+        parent=row.get("Parent issue").split(" ", 1)[0] or None,
     )

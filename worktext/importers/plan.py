@@ -42,6 +42,8 @@ KEY_ORDER = (
     "started",
     "due",
     "completed",
+    "parent",
+    "depends_on",
     "source",
     "source_id",
     "source_url",
@@ -70,19 +72,23 @@ def plan_import(
     keys = managed_keys(module, options)
     project = _project(ws, project_id)
     existing = imported_tasks(ws)
+    matched = [(record, _match(existing, record)) for record in records]
+    fresh = sum(1 for _record, task in matched if task is None)
+    made = ids.new_ids(ws, fresh, project) if fresh else []
+    task_ids = _task_ids(matched, made, existing, source)
     placing = Placing()
     people = _People(ws)
-    wanted: list[tuple[Record, Task | None, dict[str, Any]]] = []
-    for record in records:
-        task = _match(existing, record)
+    wanted: list[_Wanted] = []
+    for (record, task), item_id in zip(matched, task_ids.in_order, strict=True):
         workflow = ws.workflow_of(task) if task else ws.workflow_of_project(project)
         place = f"{path}:{record.line}" if record.line else str(path)
         state = placing.state(record, workflow, ws.config.mappings, place)
         data = _front_matter(ws, record, state, workflow, project, people, placing)
-        wanted.append((record, task, data))
+        data.update(task_ids.links(record, placing.notes))
+        wanted.append(_Wanted(record, task, item_id, data))
     placing.raise_unplaced(source, ws.workflow_of_project(project))
     plan = ImportPlan(notes=placing.notes + people.notes)
-    _plan_changes(ws, plan, wanted, keys, project, project_id, placing.loose)
+    _plan_changes(ws, plan, wanted, keys, project, project_id, placing.loose, made)
     log.info(
         "import %s: %d new, %d to update, %d unchanged",
         source,
@@ -111,6 +117,65 @@ def _match(found: dict[tuple[str, str], list[Task]], record: Record) -> Task | N
         if record.url is None or url is None or url == record.url:
             return task
     return None
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """One record of the export: the task it updates (None: a new one), its id, and the
+    keys it gives the task."""
+
+    record: Record
+    task: Task | None
+    item_id: str
+    data: dict[str, Any]
+
+
+@dataclass
+class _TaskIds:
+    """The task id of each record (in the export's order), and of each id the tool may
+    refer to a task by (its id, its other ids), for ``parent`` and ``depends_on``."""
+
+    in_order: list[str]
+    by_source_id: dict[str, str]
+
+    def links(self, record: Record, notes: list[str]) -> dict[str, Any]:
+        """``parent`` and ``depends_on`` of the record, in task ids; a task the export
+        names that is neither in it nor imported before is left out, with a note."""
+        out: dict[str, Any] = {}
+        if record.parent is not None:
+            out["parent"] = self._one(record, record.parent, "parent", notes)
+        if record.depends_on is not None:
+            found = [self._one(record, d, "depends_on", notes) for d in record.depends_on]
+            kept = [task_id for task_id in found if task_id is not _SKIP]
+            out["depends_on"] = kept or None
+        return out
+
+    def _one(self, record: Record, ref: str, key: str, notes: list[str]) -> Any:
+        task_id = self.by_source_id.get(ref)
+        if task_id is None:
+            note = (
+                f"'{record.source_id}': its {key} '{ref}' is not in the export nor imported "
+                "before; it is left out"
+            )
+            if note not in notes:
+                notes.append(note)
+            return _SKIP
+        return task_id
+
+
+def _task_ids(
+    matched: list[tuple[Record, Task | None]],
+    made: list[str],
+    existing: dict[tuple[str, str], list[Task]],
+    source: str,
+) -> _TaskIds:
+    fresh = iter(made)
+    in_order = [task.id if task else next(fresh) for _record, task in matched]
+    by_source_id = {sid: tasks[0].id for (src, sid), tasks in existing.items() if src == source}
+    for (record, _task), task_id in zip(matched, in_order, strict=True):
+        for ref in (record.source_id, *record.aliases):
+            by_source_id[ref] = task_id
+    return _TaskIds(in_order, by_source_id)
 
 
 def _refuse_repeats(path: Path, records: list[Record]) -> None:
@@ -248,24 +313,22 @@ def _milestone(record: Record, project: Project, placing: Placing) -> Any:
 def _plan_changes(
     ws: Workspace,
     plan: ImportPlan,
-    wanted: list[tuple[Record, Task | None, dict[str, Any]]],
+    wanted: list[_Wanted],
     keys: tuple[str, ...],
     project: Project,
     project_id: str | None,
     loose: set[str],
+    made: list[str],
 ) -> None:
-    fresh = [record for record, task, _data in wanted if task is None]
-    made = ids.new_ids(ws, len(fresh), project) if fresh else []
-    new_ids = iter(made)
     # Every new task goes where the first one does (beside most of the project's tasks).
     owner = project.id if project_id else None
     folder = ids.item_path(ws, "task", made[0], owner).parent if made else ws.config.root
     home = _NewHome(folder, project if project_id is not None else None, set(made))
-    for record, task, data in wanted:
+    for one in wanted:
+        record, task, data = one.record, one.task, one.data
         if task is None:
-            item_id = next(new_ids)
-            plan.changes.append(_new_file(ws, home, item_id, record, data))
-            plan.created.append(item_id)
+            plan.changes.append(_new_file(ws, home, one.item_id, record, data))
+            plan.created.append(one.item_id)
             continue
         if record.source_id in loose and _as_closed(ws, task, data["status"]):
             data = {**data, "status": ws.status_of(task)}

@@ -2,7 +2,8 @@
 ``rc.json.array=off``). Read: ``uuid`` (the source id), ``description`` (the title),
 ``status`` (``pending``, ``waiting``, ``recurring``, ``completed``, ``deleted``), ``entry``,
 ``start``, ``end``, ``due`` (``20261203T101500Z``), ``tags``, ``project`` (kept as a label),
-``priority`` (``H``, ``M``, ``L``) and ``annotations`` (kept as comments)."""
+``priority`` (``H``, ``M``, ``L``), ``depends`` (``depends_on``) and ``annotations`` (kept as
+comments)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,17 @@ from worktext.importers.base import (
 )
 
 NAME = "taskwarrior"
-KEYS = ("title", "status", "priority", "labels", "created", "started", "due", "completed")
+KEYS = (
+    "title",
+    "status",
+    "priority",
+    "labels",
+    "created",
+    "started",
+    "due",
+    "completed",
+    "depends_on",
+)
 PRIORITIES = {"H": "high", "M": "medium", "L": "low"}
 CLOSED = {"completed": "done", "deleted": "cancelled"}
 STATUSES = ("pending", "waiting", "recurring", "completed", "deleted")
@@ -62,7 +73,18 @@ def _record(path: Path, item: JsonValue) -> Record:
         closed=when_or_fail(path, item.line, "end", text_of(task.get("end"))) if closed else None,
         due=when_or_fail(path, item.line, "due", text_of(task.get("due"))),
         comments=tuple(_annotations(path, item.line, task.get("annotations"))),
+        depends_on=_depends(task.get("depends")),
     )
+
+
+def _depends(value: Any) -> tuple[str, ...]:
+    """The uuids a task depends on: a list (Taskwarrior 2.6 and later) or one
+    comma-separated text (before)."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return ()
+    return tuple(uuid.strip() for uuid in value if isinstance(uuid, str) and uuid.strip())
 
 
 def _annotations(path: Path, line: int, values: Any) -> list[Comment]:
