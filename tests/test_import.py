@@ -289,6 +289,7 @@ def test_taskwarrior_json_lines_and_gh_pages_are_read(workspace: Path, tmp_path:
     code, out, err = run(workspace, "import", "github", str(pages), "--project", "web")
     assert code == 0, err
     assert "2 created" in out  # the pull request is skipped
+    assert "1 task(s) have comments the export does not hold" in err
 
 
 def test_notes_say_what_was_read_by_default(workspace: Path) -> None:

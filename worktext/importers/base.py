@@ -75,6 +75,7 @@ class Record:
     parent: str | None = None
     depends_on: tuple[str, ...] | None = None
     aliases: tuple[str, ...] = ()  # other ids the tool refers to this task by
+    comments_left_out: int = 0  # comments the export counts but does not hold
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,13 @@ def _record(path: Path, item: JsonValue, issue: dict[str, Any], options: Options
         created=iso_when(text_of(created)),
         closed=iso_when(text_of(closed_at)) if closed else None,
         comments=() if rest else tuple(_comments(issue.get("comments"))),
+        comments_left_out=_count(issue.get("comments")) if rest else 0,
     )
+
+
+def _count(value: Any) -> int:
+    """The REST API's number of comments (it does not give their text)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _names(values: Any, key: str) -> list[str]:

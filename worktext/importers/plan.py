@@ -87,7 +87,7 @@ def plan_import(
         data.update(task_ids.links(record, placing.notes))
         wanted.append(_Wanted(record, task, item_id, data))
     placing.raise_unplaced(source, ws.workflow_of_project(project))
-    plan = ImportPlan(notes=placing.notes + people.notes)
+    plan = ImportPlan(notes=placing.notes + people.notes + _left_out(records))
     _plan_changes(ws, plan, wanted, keys, project, project_id, placing.loose, made)
     log.info(
         "import %s: %d new, %d to update, %d unchanged",
@@ -176,6 +176,17 @@ def _task_ids(
         for ref in (record.source_id, *record.aliases):
             by_source_id[ref] = task_id
     return _TaskIds(in_order, by_source_id)
+
+
+def _left_out(records: list[Record]) -> list[str]:
+    """A note when the export counts comments it does not hold (GitHub's REST list)."""
+    issues = sum(1 for record in records if record.comments_left_out)
+    if not issues:
+        return []
+    return [
+        f"{issues} task(s) have comments the export does not hold; export with 'gh issue "
+        "list --state all --json ...,comments' to import them too"
+    ]
 
 
 def _refuse_repeats(path: Path, records: list[Record]) -> None:
