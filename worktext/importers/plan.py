@@ -11,7 +11,6 @@ caller writes every change or none (``atomic.write_all``) or prints their diff.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,12 @@ from worktext.edit import atomic, engine, ids
 from worktext.edit.changes import check_values, create, in_file_terms
 from worktext.errors import NotFound, WorktextError
 from worktext.importers import importer, managed_keys
-from worktext.importers.base import ImportProblem, Options, Record, day_if_midnight
+from worktext.importers.base import ImportProblem, Options, Record
 from worktext.importers.body import task_body
+from worktext.importers.fields import SKIP, People, front_matter, ids_of_tasks
 from worktext.importers.states import Placing
 from worktext.load.source import parse_bytes
-from worktext.model.items import Person, Project, Task, Workflow
+from worktext.model.items import Project, Task
 from worktext.model.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -75,15 +75,15 @@ def plan_import(
     matched = [(record, _match(existing, record)) for record in records]
     fresh = sum(1 for _record, task in matched if task is None)
     made = ids.new_ids(ws, fresh, project) if fresh else []
-    task_ids = _task_ids(matched, made, existing, source)
+    task_ids = ids_of_tasks(matched, made, existing, source)
     placing = Placing()
-    people = _People(ws)
+    people = People(ws)
     wanted: list[_Wanted] = []
     for (record, task), item_id in zip(matched, task_ids.in_order, strict=True):
         workflow = ws.workflow_of(task) if task else ws.workflow_of_project(project)
         place = f"{path}:{record.line}" if record.line else str(path)
         state = placing.state(record, workflow, ws.config.mappings, place)
-        data = _front_matter(ws, record, state, workflow, project, people, placing)
+        data = front_matter(ws, record, state, workflow, project, people, placing)
         data.update(task_ids.links(record, placing.notes))
         wanted.append(_Wanted(record, task, item_id, data))
     placing.raise_unplaced(source, ws.workflow_of_project(project))
@@ -130,54 +130,6 @@ class _Wanted:
     data: dict[str, Any]
 
 
-@dataclass
-class _TaskIds:
-    """The task id of each record (in the export's order), and of each id the tool may
-    refer to a task by (its id, its other ids), for ``parent`` and ``depends_on``."""
-
-    in_order: list[str]
-    by_source_id: dict[str, str]
-
-    def links(self, record: Record, notes: list[str]) -> dict[str, Any]:
-        """``parent`` and ``depends_on`` of the record, in task ids; a task the export
-        names that is neither in it nor imported before is left out, with a note."""
-        out: dict[str, Any] = {}
-        if record.parent is not None:
-            out["parent"] = self._one(record, record.parent, "parent", notes)
-        if record.depends_on is not None:
-            found = [self._one(record, d, "depends_on", notes) for d in record.depends_on]
-            kept = [task_id for task_id in found if task_id is not _SKIP]
-            out["depends_on"] = kept or None
-        return out
-
-    def _one(self, record: Record, ref: str, key: str, notes: list[str]) -> Any:
-        task_id = self.by_source_id.get(ref)
-        if task_id is None:
-            note = (
-                f"'{record.source_id}': its {key} '{ref}' is not in the export nor imported "
-                "before; it is left out"
-            )
-            if note not in notes:
-                notes.append(note)
-            return _SKIP
-        return task_id
-
-
-def _task_ids(
-    matched: list[tuple[Record, Task | None]],
-    made: list[str],
-    existing: dict[tuple[str, str], list[Task]],
-    source: str,
-) -> _TaskIds:
-    fresh = iter(made)
-    in_order = [task.id if task else next(fresh) for _record, task in matched]
-    by_source_id = {sid: tasks[0].id for (src, sid), tasks in existing.items() if src == source}
-    for (record, _task), task_id in zip(matched, in_order, strict=True):
-        for ref in (record.source_id, *record.aliases):
-            by_source_id[ref] = task_id
-    return _TaskIds(in_order, by_source_id)
-
-
 def _left_out(records: list[Record]) -> list[str]:
     """A note when the export counts comments it does not hold (GitHub's REST list)."""
     issues = sum(1 for record in records if record.comments_left_out)
@@ -215,110 +167,6 @@ def _project(ws: Workspace, project_id: str | None) -> Project:
         known = ", ".join(ws.projects.ids()) or "none"
         raise NotFound(f"no project or area '{project_id}' (projects: {known})")
     return found or ws.default_area
-
-
-class _People:
-    """Names in an export → person ids: by id, name, email or its local part, ignoring
-    case; a name without a person file stays as written (a guest), with one note."""
-
-    def __init__(self, ws: Workspace) -> None:
-        self.by_name: dict[str, str] = {}
-        for person in ws.people:
-            for name in _names_of(person):
-                self.by_name.setdefault(name.casefold(), person.id)
-        self.notes: list[str] = []
-        self._guests: set[str] = set()
-
-    def person(self, name: str) -> str:
-        found = self.by_name.get(name.casefold())
-        if found is not None:
-            return found
-        if name not in self._guests:
-            self._guests.add(name)
-            self.notes.append(
-                f"'{name}' has no person file: kept as a guest (add people/ID.md with "
-                f"name: {name} to make them a person, and import again)"
-            )
-        return name
-
-
-def _names_of(person: Person) -> Iterable[str]:
-    yield person.id
-    if person.name:
-        yield person.name
-    if person.email:
-        yield person.email
-        yield person.email.split("@", 1)[0]
-
-
-def _front_matter(
-    ws: Workspace,
-    record: Record,
-    state: str,
-    workflow: Workflow,
-    project: Project,
-    people: _People,
-    placing: Placing,
-) -> dict[str, Any]:
-    """The keys the record gives its task (None: the export says it has none), in the order
-    of a new file."""
-    found = workflow.state(state)
-    closed = found is not None and found.is_closed
-    data: dict[str, Any] = {
-        "title": record.title.strip(),
-        "status": state,
-        "assignee": [people.person(name) for name in record.assignees] or None,
-        "priority": _priority(ws, record, placing),
-        "labels": list(dict.fromkeys(record.labels)) or None,
-        "milestone": _milestone(record, project, placing),
-        "created": record.created,
-        "started": record.started,
-        "due": day_if_midnight(record.due),
-        "completed": record.closed if closed else None,
-        "source": record.source,
-        "source_id": record.source_id,
-        "source_url": record.url,
-    }
-    if data["assignee"] and len(data["assignee"]) == 1:
-        data["assignee"] = data["assignee"][0]
-    return data
-
-
-_SKIP = object()  # a value the export has but worktext cannot hold: the key is left alone
-
-
-def _priority(ws: Workspace, record: Record, placing: Placing) -> Any:
-    if record.priority is None:
-        return None
-    folded = {p.casefold(): p for p in ws.config.priorities}
-    found = folded.get(record.priority.casefold())
-    if found is None:
-        note = (
-            f"priority '{record.priority}' is not one of the workspace's priorities "
-            f"({', '.join(ws.config.priorities)}); it is not imported"
-        )
-        if note not in placing.notes:
-            placing.notes.append(note)
-        return _SKIP
-    return found
-
-
-def _milestone(record: Record, project: Project, placing: Placing) -> Any:
-    """The project's milestone the record names (by id or title); a milestone the project
-    does not have is not imported (a note says how to add it)."""
-    if record.milestone is None:
-        return None
-    wanted = record.milestone.casefold()
-    for milestone in project.milestones:
-        if wanted in (milestone.id.casefold(), milestone.title.casefold()):
-            return milestone.id
-    note = (
-        f"milestone '{record.milestone}' is not a milestone of '{project.id}'; it is not "
-        f"imported (add it to the project's milestones: and import again)"
-    )
-    if note not in placing.notes:
-        placing.notes.append(note)
-    return _SKIP
 
 
 def _plan_changes(
@@ -364,7 +212,7 @@ class _NewHome:
 def _new_file(
     ws: Workspace, home: _NewHome, item_id: str, record: Record, data: dict[str, Any]
 ) -> atomic.Change:
-    values = {key: value for key, value in data.items() if value is not None and value is not _SKIP}
+    values = {key: value for key, value in data.items() if value is not None and value is not SKIP}
     if home.project is not None and not home.project.synthetic:
         values["project"] = home.project.id
     ordered = {key: values[key] for key in KEY_ORDER if key in values}
@@ -413,7 +261,7 @@ def _ops(
     ops: list[engine.Op] = []
     for key in (*keys, "source_url"):
         value = data.get(key)
-        if value is _SKIP or (key == "source_url" and value is None):
+        if value is SKIP or (key == "source_url" and value is None):
             continue
         if key == "status" and ws.state_of(task) is not None and ws.status_of(task) == value:
             continue  # the file's own spelling of the same state
