@@ -35,8 +35,21 @@ COMMAND_MODULES: dict[str, str] = {
     "serve": "serve",
     "mcp": "agents",
     "agents": "agents",
+    "import": "importing",
 }
-MODULES = ("adopt", "check", "query", "edit", "new", "log", "history", "site", "serve", "agents")
+MODULES = (
+    "adopt",
+    "check",
+    "query",
+    "edit",
+    "new",
+    "log",
+    "history",
+    "site",
+    "serve",
+    "agents",
+    "importing",
+)
 
 
 def load_command(name: str) -> click.Command | None:

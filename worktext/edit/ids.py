@@ -62,12 +62,14 @@ def new_ids(ws: Workspace, count: int, project: Project | None = None) -> list[s
     """``count`` fresh task ids for tasks of ``project`` (the default area when None)."""
     used = set(used_ids(ws))
     prefix = task_prefix(ws, project)
+    if ws.config.id_scheme != "random":
+        # The numbers after the highest one used: found once, not once per id (an import
+        # makes thousands).
+        first = int(sequential_id(prefix, used).rsplit("-", 1)[1])
+        return [f"{prefix}-{first + n}" for n in range(count)]
     out = []
     for _ in range(count):
-        if ws.config.id_scheme == "random":
-            item_id = random_id(prefix, used)
-        else:
-            item_id = sequential_id(prefix, used)
+        item_id = random_id(prefix, used)
         used.add(item_id)
         out.append(item_id)
     return out

@@ -30,7 +30,7 @@ from worktext.model.items import (
     Workflow,
 )
 from worktext.model.mappings import Mappings
-from worktext.model.schema import ID_PATTERN, KIND_FIELDS, Field
+from worktext.model.schema import ID_PATTERN, KIND_FIELDS, SOURCE_KEYS, Field
 from worktext.model.values import as_day
 
 
@@ -168,6 +168,7 @@ def build_task(
 ) -> Task:
     _check_order(converter, values, "start", "due", "due-before-start")
     custom = {name: values[name] for name in config.custom_fields if name in values}
+    custom.update((name, values[name]) for name in SOURCE_KEYS if name in values)
     log = tuple(
         TimeEntry(as_day(e["date"]), e["duration"], e.get("who"), e.get("note", ""))
         for e in values.get("log", ())

@@ -43,6 +43,9 @@ def _f(type_: str, doc: str, **kw: Any) -> Field:
     return Field(type_, doc, **kw)
 
 
+# The keys ``worktext import`` writes to remember where a task came from.
+SOURCE_KEYS = ("source", "source_id", "source_url")
+
 TASK: dict[str, Field] = {
     "id": _f("id", "The task's id; defaults to the file name without `.md`."),
     "title": _f("string", "Short title; defaults to the body's first `# heading`, then the id."),
@@ -68,6 +71,9 @@ TASK: dict[str, Field] = {
     "started": _f("date", "When work on it began (for flow metrics before git history)."),
     "completed": _f("date", "When it was finished (for flow metrics before git history)."),
     "previous_ids": _f("ids", "Ids the task had before: its history follows them."),
+    "source": _f("string", "The tool the task was imported from (`worktext import`): `github`."),
+    "source_id": _f("string", "The task's id in that tool; a re-import updates this file."),
+    "source_url": _f("string", "The task's web address in that tool."),
     "log": _f(
         "records",
         "Time spent: a list of `{date, duration, who, note}` entries.",
