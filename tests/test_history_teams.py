@@ -5,6 +5,7 @@ state, Kanbn's board columns), tasks followed through id changes, duplicates kep
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from git_helpers import Repo, task
 
@@ -233,3 +234,42 @@ def test_two_files_with_one_id_keep_their_own_histories(tmp_path) -> None:
     repo.remove("tasks/a.md")
     repo.commit("Remove a", "2026-01-04T09:00:00+00:00")
     assert load(repo).task("T-1").events[-1].path == "tasks/b.md"  # the file left holds it
+
+
+def test_stats_are_reused_while_nothing_changed_and_redone_after(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from worktext.cli import cli
+    from worktext.commands import history as command
+    from worktext.load import cache
+
+    # Every file is old enough to be cached (else nothing is: see cache.RACY_NS).
+    monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
+    computed: list[object] = []
+    real = command._stats_output
+    monkeypatch.setattr(
+        command,
+        "_stats_output",
+        lambda *a: computed.append(a) or real(*a),  # type: ignore[func-returns-value]
+    )
+    repo = Repo(tmp_path / "r")
+    repo.write({"tasks/A-1.md": task(status="todo")})
+    repo.commit("Add A-1", "2026-01-01T09:00:00+00:00")
+
+    def stats() -> tuple[str, bool]:
+        before = len(computed)
+        result = CliRunner().invoke(cli, ["-w", str(repo.root), "stats"])
+        assert result.exit_code == 0, result.output
+        return result.stdout, len(computed) == before
+
+    first, reused = stats()
+    assert not reused
+    assert stats() == (first, True)
+    repo.write({"tasks/A-1.md": task(status="done")})  # uncommitted: never reused
+    moved, reused = stats()
+    assert not reused and moved != first
+    assert stats()[1] is False
+    repo.commit("Finish A-1", "2026-01-02T09:00:00+00:00")
+    done, reused = stats()
+    assert "finished: 1" in done and not reused
+    assert stats() == (done, True)

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import sys
 from typing import Any
 
@@ -16,6 +17,7 @@ from worktext.errors import NotFound, WorktextError
 from worktext.history import gitio, metrics, notices
 from worktext.history.prdiff import diff_markdown
 from worktext.history.reconstruct import UNCOMMITTED, Event, History, Skipped, load_history
+from worktext.load import cache
 from worktext.model.items import Project
 from worktext.model.values import ValueError_, parse_date
 from worktext.model.workspace import Workspace, id_key
@@ -122,6 +124,9 @@ FORMAT_OPTION = click.option(
     show_default=True,
     help="Output format.",
 )
+
+
+logger = logging.getLogger(__name__)
 
 
 @click.command()
@@ -422,13 +427,44 @@ def stats(
     """
     ws = obj.workspace()
     found = _history(obj)
+    key = _stats_key(ws, found, (project, workflow, milestone, fmt))
+    store = cache.Cache(ws.config.root, obj.use_cache and key is not None)
+    out = store.get(STATS_ENTRY, key or "")
+    if not isinstance(out, str):
+        out = _stats_output(ws, found, project, workflow, milestone, fmt)
+        store.put(STATS_ENTRY, key or "", out)
+    else:
+        logger.info("stats: nothing changed since the last run; its figures are reused")
+    echo(out, nl=False)
+    _exit_for(found)
+
+
+STATS_ENTRY = "stats"  # the cache entry of the last stats output
+
+
+def _stats_key(ws: Workspace, found: History, options: tuple[str | None, ...]) -> str | None:
+    """What the figures depend on: every input file, the commit, the day and the options;
+    None while the working tree has task changes (they are dated now)."""
+    if ws.input_key is None or found.head is None or not found.available:
+        return None
+    if found.commits and found.commits[-1].sha == UNCOMMITTED:
+        return None
+    return repr((ws.input_key, found.head, ws.today.isoformat(), options))
+
+
+def _stats_output(
+    ws: Workspace,
+    found: History,
+    project: str | None,
+    workflow: str | None,
+    milestone: str | None,
+    fmt: str,
+) -> str:
     today = ws.today
     flows = metrics.task_flows(found, ws, today)
     chosen = metrics.select(flows, project, workflow, milestone)
     if fmt == "csv":
-        echo(_tasks_csv(chosen), nl=False)
-        _exit_for(found)
-        return
+        return _tasks_csv(chosen)
     days = metrics.day_range(chosen, today)
     if fmt == "text":  # the text shows each series' last day only: count that day alone
         days = days[-1:]
@@ -438,16 +474,12 @@ def stats(
     else:
         summaries = _every_summary(ws, flows, today, days)
     if fmt == "json":
-        echo(_stats_json(today, summaries, chosen, found))
-        _exit_for(found)
-        return
+        return _stats_json(today, summaries, chosen, found) + "\n"
     order: dict[str, int] = {}
     for workflow_item in ws.workflows:
         for state in workflow_item.states:
             order.setdefault(state.id, len(order))
-    for summary in summaries:
-        echo("\n".join(_summary_text(summary, order)))
-    _exit_for(found)
+    return "".join("\n".join(_summary_text(summary, order)) + "\n" for summary in summaries)
 
 
 def _stats_json(
