@@ -36,6 +36,7 @@ COMMAND_MODULES: dict[str, str] = {
     "mcp": "agents",
     "agents": "agents",
     "import": "importing",
+    "lsp": "lsp",
 }
 MODULES = (
     "adopt",
@@ -49,6 +50,7 @@ MODULES = (
     "serve",
     "agents",
     "importing",
+    "lsp",
 )
 
 
