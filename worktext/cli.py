@@ -13,10 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from click.shell_completion import add_completion_class
 
 from worktext import __version__
 from worktext.commands import LazyGroup
 from worktext.commands.common import Context, configure_logging
+from worktext.commands.completion import WorktextBash
 from worktext.errors import WorktextError
 from worktext.model.values import ValueError_, as_day, parse_date
 
@@ -62,6 +64,9 @@ GLOBAL_OPTIONS: list[tuple[list[str], dict[str, Any], str]] = [
     (["-q", "--quiet"], {"is_flag": True, "help": "Print only errors and results."}, "quiet"),
 ]
 
+
+# Before any command is read: click picks the shell's class as soon as it is asked to complete.
+add_completion_class(WorktextBash, "bash")
 
 Callback = Callable[[click.Context, click.Parameter, Any], Any]
 

@@ -13,7 +13,7 @@ from typing import Any
 from worktext.check.rules import apply_severities, check_workspace
 from worktext.load import cache
 from worktext.load.source import LazySources, SourceFile, read_file
-from worktext.model import codec
+from worktext.model import codec, completion
 from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area, mapped
 from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
@@ -54,6 +54,7 @@ def build_workspace(
     its diagnostics (from the cache while no input changed). ``found``: a ``scan(config)`` the
     caller has just made (the build's check of what changed), so that the folders are not
     walked again."""
+    started = found.now_ns if found is not None else cache.now_ns()
     loaded = load_sources(config, use_cache=use_cache, found=found)
     ws, diagnostics = _resolve(config, today, loaded)
     diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics, *diagnostics]
@@ -69,6 +70,7 @@ def build_workspace(
         _validate(ws, diagnostics)
         if key:
             store.put(CHECKS_ENTRY, key, codec.encode_diagnostics(ws.diagnostics))
+            completion.write(ws, completion.folder_stamps(config, started))
     return ws
 
 

@@ -37,6 +37,7 @@ COMMAND_MODULES: dict[str, str] = {
     "agents": "agents",
     "import": "importing",
     "lsp": "lsp",
+    "completion": "completion",
 }
 MODULES = (
     "adopt",
@@ -51,6 +52,7 @@ MODULES = (
     "agents",
     "importing",
     "lsp",
+    "completion",
 )
 
 
