@@ -86,6 +86,11 @@ class Client(LanguageClient):
     def __init__(self) -> None:
         super().__init__("worktext-tests", "1")
         self.published: asyncio.Queue[lsp.PublishDiagnosticsParams] = asyncio.Queue()
+        self.registered: list[lsp.Registration] = []
+
+        @self.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+        def register(_client: Client, params: lsp.RegistrationParams) -> None:
+            self.registered.extend(params.registrations)
 
         @self.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def diagnostics(_client: Client, params: lsp.PublishDiagnosticsParams) -> None:
@@ -98,16 +103,17 @@ class Client(LanguageClient):
                 return params.diagnostics
 
 
-async def started(root: Path) -> Client:
+async def started(root: Path, capabilities: lsp.ClientCapabilities | None = None) -> Client:
     client = Client()
     env = {**os.environ, "PYTHONPATH": str(REPO), "WORKTEXT_JOBS": "1"}
     await client.start_io(
         sys.executable, "-m", "worktext", "-w", str(root), "--today", "2026-11-23", "lsp",
         env=env,
     )  # fmt: skip
-    capabilities = lsp.ClientCapabilities()
     params = lsp.InitializeParams(
-        capabilities=capabilities, root_uri=from_fs_path(str(root)), process_id=os.getpid()
+        capabilities=capabilities or lsp.ClientCapabilities(),
+        root_uri=from_fs_path(str(root)),
+        process_id=os.getpid(),
     )
     result = await asyncio.wait_for(client.initialize_async(params), TIMEOUT_S)
     assert result.capabilities.completion_provider is not None
@@ -215,6 +221,7 @@ def test_session_over_stdio(workspace: Path) -> None:
             assert list(await client.diagnostics_for(uri)) == []
         finally:
             await stopped(client)
+        assert client.registered == []  # not asked for: the client did not offer it
         assert client._server is not None
         assert client._server.returncode == 0
 
@@ -245,6 +252,39 @@ def test_cross_file_rules_see_unsaved_text(workspace: Path) -> None:
             assert "dependency-cycle" in codes
         finally:
             await stopped(client)
+
+    run(session)
+
+
+def test_files_changed_outside_the_editor_are_read_again(workspace: Path) -> None:
+    """The server asks to watch the files; told that one was created, it reads it."""
+    text = "---\ntitle: Later\nproject: web\ndepends_on: [WEB-5]\n---\n"
+    watching = lsp.ClientCapabilities(
+        workspace=lsp.WorkspaceClientCapabilities(
+            did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=True
+            )
+        )
+    )
+
+    async def session() -> None:
+        client = await started(workspace, watching)
+        try:
+            uri = open_file(client, workspace, "tasks/WEB-3.md", text)
+            found = await client.diagnostics_for(uri)
+            assert [d.code for d in found] == ["dangling-reference"]
+            (workspace / "tasks/WEB-5.md").write_text("---\ntitle: Five\n---\n", "utf-8")
+            created = lsp.FileEvent(
+                uri=from_fs_path(str(workspace / "tasks/WEB-5.md")) or "",
+                type=lsp.FileChangeType.Created,
+            )
+            client.workspace_did_change_watched_files(
+                lsp.DidChangeWatchedFilesParams(changes=[created])
+            )
+            assert list(await client.diagnostics_for(uri)) == []
+        finally:
+            await stopped(client)
+        assert [r.method for r in client.registered] == [lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES]
 
     run(session)
 

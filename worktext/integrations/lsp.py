@@ -62,7 +62,13 @@ class WorktextServer(LanguageServer):
         """Read the workspace at or above ``start`` (else the editor's root folder); when
         there is none, say so and answer nothing."""
         try:
-            root = find_root(self.start or editor_root)
+            if self.start or not editor_root:
+                root = find_root(self.start)
+            else:
+                try:
+                    root = find_root(editor_root)
+                except WorktextError:
+                    root = find_root(None)  # the folder the editor started the server in
             self._live = LiveWorkspace(root, self.today or dt.date.today(), self.use_cache)
         except WorktextError as error:
             log.error("worktext lsp: %s", error.message)
@@ -146,9 +152,10 @@ def create_server(
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: WorktextServer, _params: lsp.InitializedParams) -> None:
-        root = ls.workspace.root_path
-        ls.open_live(root)
-        log.info("worktext lsp: workspace %s", ls.live.config.root)
+        ls.open_live(ls.workspace.root_path)
+        if ls._live is not None:
+            log.info("worktext lsp: workspace %s", ls.live.config.root)
+            _watch_files(ls)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: WorktextServer, params: lsp.DidOpenTextDocumentParams) -> None:
@@ -221,6 +228,21 @@ def create_server(
         return _links(ls, params.text_document.uri)
 
     return server
+
+
+def _watch_files(ls: WorktextServer) -> None:
+    """Ask the editor to report changes of the workspace's files made elsewhere (a git pull),
+    when it can be asked."""
+    watched = ls.client_capabilities.workspace
+    changes = watched.did_change_watched_files if watched else None
+    if changes is None or not changes.dynamic_registration:
+        return
+    watchers = [lsp.FileSystemWatcher(glob_pattern=g) for g in ("**/*.md", "**/worktext.yml")]
+    options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
+    registration = lsp.Registration(
+        id="worktext-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
+    )
+    ls.client_register_capability(lsp.RegistrationParams(registrations=[registration]))
 
 
 def _completion(ls: WorktextServer, params: lsp.CompletionParams) -> lsp.CompletionList:
