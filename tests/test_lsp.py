@@ -10,6 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import TODAY
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("pygls")
 
@@ -18,6 +21,7 @@ from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
 from worktext.check.live import LiveWorkspace
+from worktext.check.pipeline import open_workspace
 from worktext.integrations import lsp_features as features
 
 REPO = Path(__file__).resolve().parent.parent
@@ -365,3 +369,45 @@ def test_an_edit_replaces_the_file_in_memory_only(live: LiveWorkspace, workspace
     live.close("tasks/WEB-1.md")
     assert live.diagnostics_of("tasks/WEB-1.md") == []
     assert not live.set_text("notes/readme.md", "hello")
+
+
+CHECK_FIXTURES = REPO / "tests" / "fixtures" / "check"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CHECK_FIXTURES.iterdir() if p.is_dir()))
+def test_open_files_get_exactly_the_diagnostics_of_check(case: str) -> None:
+    """Every file of each check fixture opened with its text as on disk: the live workspace
+    reports what ``worktext check`` reports, position for position."""
+    root = CHECK_FIXTURES / case
+    checked = open_workspace(root, today=TODAY, use_cache=False)
+    live = LiveWorkspace(root, TODAY, use_cache=False)
+    opened = 0
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        if live.kind_of(rel) is not None:
+            opened += live.set_text(rel, path.read_bytes().decode("utf-8", "surrogateescape"))
+    assert opened
+    assert live.workspace.diagnostics == checked.diagnostics
+
+
+@given(
+    key=st.sampled_from(["status", "assignee", "depends_on", "labels", "x_custom"]),
+    typed=st.text(
+        alphabet=st.characters(whitelist_categories=("L", "N"), whitelist_characters="-._"),
+        max_size=12,
+    ),
+    entries=st.lists(st.text(alphabet="abcXYZ019-", min_size=1, max_size=6), max_size=3),
+)
+def test_spot_reads_any_value_being_typed(key: str, typed: str, entries: list[str]) -> None:
+    """``key: value``, ``key: [a, b, value`` and ``  - value`` put the cursor in ``key``'s
+    value, with what is typed and where it starts."""
+    plain = f"{key}: {typed}"
+    assert features.spot_at(["---\n", plain + "\n"], 1, len(plain)) == features.Spot(
+        key, typed, len(key) + 2
+    )
+    flow = f"{key}: [{', '.join([*entries, typed])}"
+    assert features.spot_at(["---\n", flow], 1, len(flow)) == features.Spot(
+        key, typed, len(flow) - len(typed)
+    )
+    block = ["---\n", f"{key}:\n", *(f"  - {e}\n" for e in entries), f"  - {typed}"]
+    assert features.spot_at(block, len(block) - 1, len(block[-1])) == features.Spot(key, typed, 4)
