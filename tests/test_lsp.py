@@ -371,6 +371,25 @@ def test_an_edit_replaces_the_file_in_memory_only(live: LiveWorkspace, workspace
     assert not live.set_text("notes/readme.md", "hello")
 
 
+def test_typing_in_the_body_keeps_the_checked_workspace(
+    live: LiveWorkspace, workspace: Path
+) -> None:
+    """Only a change of the front matter (or of the file's own problems) resolves and checks
+    the workspace again."""
+    text = (workspace / "tasks/WEB-2.md").read_text(encoding="utf-8")
+    live.set_text("tasks/WEB-2.md", text)
+    first = live.checked
+    live.set_text("tasks/WEB-2.md", text + "Some notes.\n- [x] a step\n")
+    assert live.checked is first
+    live.set_text("tasks/WEB-2.md", text + "<<<<<<< HEAD\n")
+    assert live.checked is not first
+    assert [d.code for d in live.diagnostics_of("tasks/WEB-2.md")] == ["conflict-marker"]
+    second = live.checked
+    live.set_text("tasks/WEB-2.md", text.replace("title: Write the API", "title: Write it"))
+    assert live.checked is not second
+    assert live.diagnostics_of("tasks/WEB-2.md") == []
+
+
 CHECK_FIXTURES = REPO / "tests" / "fixtures" / "check"
 
 
@@ -387,7 +406,7 @@ def test_open_files_get_exactly_the_diagnostics_of_check(case: str) -> None:
         if live.kind_of(rel) is not None:
             opened += live.set_text(rel, path.read_bytes().decode("utf-8", "surrogateescape"))
     assert opened
-    assert live.workspace.diagnostics == checked.diagnostics
+    assert live.checked.diagnostics == checked.diagnostics
 
 
 @given(

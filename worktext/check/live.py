@@ -9,6 +9,7 @@ costs the resolution and the rules across files, not a load.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -22,7 +23,7 @@ from worktext.model import codec
 from worktext.model.build import build_file, kind_fields, mapped
 from worktext.model.config import load_config
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.items import KINDS, Item
+from worktext.model.items import KINDS, Checklist, Item, Task
 from worktext.model.loader import load_sources
 from worktext.model.scan import SKIPPED_NAMES
 from worktext.model.workspace import Workspace
@@ -50,6 +51,7 @@ class LiveWorkspace:
         self.use_cache = use_cache
         self._open: dict[str, Parsed] = {}  # unsaved texts by relative path
         self._workspace: Workspace | None = None
+        self._unchecked: list[Diagnostic] | None = None  # to check, with the rules
         self.reload()
 
     # -- what is on disk ----------------------------------------------------------------------
@@ -123,8 +125,11 @@ class LiveWorkspace:
         current = self._open.get(rel)
         if current is not None and current.text == text:
             return True
-        self._open[rel] = self._parse(rel, kind, text)
-        self._workspace = None
+        parsed = self._parse(rel, kind, text)
+        self._open[rel] = parsed
+        if current is None or not _same_but_body(current, parsed):
+            self._workspace = None
+        # else: typing in the body changes no rule's result, nor any position of one
         return True
 
     def close(self, rel: str) -> None:
@@ -176,16 +181,28 @@ class LiveWorkspace:
 
     @property
     def workspace(self) -> Workspace:
-        """The resolved and checked workspace, open files as they are in the editor (worked
-        out again only after a change)."""
+        """The resolved workspace, open files as they are in the editor (worked out again
+        only after a change); its diagnostics are worked out by ``checked``."""
         if self._workspace is None:
-            self._workspace = self._build()
+            with cache.gc_paused():  # thousands of new objects, none in a cycle
+                self._workspace, self._unchecked = self._build()
         return self._workspace
 
-    def diagnostics_of(self, rel: str) -> list[Diagnostic]:
-        return [d for d in self.workspace.diagnostics if d.path == rel]
+    @property
+    def checked(self) -> Workspace:
+        """The workspace with its diagnostics: the files' own and the rules across files
+        (completion and hover need only ``workspace``, which is cheaper)."""
+        ws = self.workspace
+        if self._unchecked is not None:
+            _validate(ws, self._unchecked)
+            self._unchecked = None
+        return ws
 
-    def _build(self) -> Workspace:
+    def diagnostics_of(self, rel: str) -> list[Diagnostic]:
+        """The diagnostics of the file at ``rel``, as ``worktext check`` would report them."""
+        return [d for d in self.checked.diagnostics if d.path == rel]
+
+    def _build(self) -> tuple[Workspace, list[Diagnostic]]:
         items: dict[str, list[Item]] = {kind: [] for kind in KINDS}
         diagnostics = [*self._config_diagnostics, *self._walk_diagnostics]
         paths: list[str] = []
@@ -211,8 +228,26 @@ class LiveWorkspace:
         sources = LazySources(paths, _with_overrides(self._read, overrides))
         ws = _index(self.config, self.today, items, sources)
         ws.file_count = len(paths)
-        _validate(ws, diagnostics)
-        return ws
+        return ws, diagnostics
+
+
+def _same_but_body(before: Parsed, after: Parsed) -> bool:
+    """Whether two texts of a file differ in the body only: same item but for the body (and
+    the checklist counted in it), same diagnostics, same positions of every key."""
+    return (
+        before.diagnostics == after.diagnostics
+        and before.source.keys == after.source.keys
+        and before.source.values == after.source.values
+        and _without_body(before.item) == _without_body(after.item)
+    )
+
+
+def _without_body(item: Item | None) -> Item | None:
+    if item is None:
+        return None
+    if isinstance(item, Task):
+        return dataclasses.replace(item, body="", checklist=Checklist())
+    return dataclasses.replace(item, body="")
 
 
 def _with_overrides(

@@ -155,6 +155,8 @@ def create_server(
         ls.open_live(ls.workspace.root_path)
         if ls._live is not None:
             log.info("worktext lsp: workspace %s", ls.live.config.root)
+            problems = len(ls.live.checked.diagnostics)  # worked out before the first keystroke
+            log.info("worktext lsp: %d problems in the workspace", problems)
             _watch_files(ls)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
