@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -430,3 +431,22 @@ def test_spot_reads_any_value_being_typed(key: str, typed: str, entries: list[st
     )
     block = ["---\n", f"{key}:\n", *(f"  - {e}\n" for e in entries), f"  - {typed}"]
     assert features.spot_at(block, len(block) - 1, len(block[-1])) == features.Spot(key, typed, 4)
+
+
+def test_without_pygls_the_command_says_what_to_install(workspace: Path) -> None:
+    probe = (
+        "import sys\n"
+        "sys.modules['pygls'] = None\n"  # as if it were not installed
+        "from worktext.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "-w", str(workspace), "lsp"],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "pip install 'worktext[lsp]'" in done.stderr
+    assert "Traceback" not in done.stderr
