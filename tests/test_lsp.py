@@ -450,3 +450,15 @@ def test_without_pygls_the_command_says_what_to_install(workspace: Path) -> None
     assert done.returncode == 2
     assert "pip install 'worktext[lsp]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_long_list_is_cut_and_says_so(make_workspace: Callable[..., Path]) -> None:
+    files = {f"tasks/T-{n}.md": f"---\ntitle: Task {n}\n---\n" for n in range(250)}
+    root = make_workspace(files, name="many")
+    live = LiveWorkspace(root, TODAY)
+    ws = live.workspace
+    found, cut = features.candidates(ws, "task", None, None, features.Spot("depends_on", "", 0))
+    assert cut and len(found) == features.MAX_CANDIDATES
+    found, cut = features.candidates(ws, "task", None, None, features.Spot("parent", "t-24", 0))
+    assert not cut
+    assert [c.label for c in found] == ["T-24", *(f"T-24{n}" for n in range(10))]

@@ -7,10 +7,11 @@ into LSP messages. Positions are 0-based lines and code-point columns.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from worktext.load.source import SourceFile
@@ -134,22 +135,30 @@ def candidates(
     if spot.key is None:
         found = [Candidate(name, spec.doc, kind="key") for name, spec in _fields(ws, kind).items()]
         return _filtered(found, spot.partial)
-    found = list(_values_for(ws, kind, item, saved, spot.key))
-    return _filtered(found, spot.partial)
+    return _filtered(_values_for(ws, kind, item, saved, spot.key), spot.partial)
 
 
 def _fields(ws: Workspace, kind: str) -> dict[str, Field]:
     return kind_fields(kind, ws.config) if kind in KIND_FIELDS else {}
 
 
-def _filtered(found: list[Candidate], partial: str) -> tuple[list[Candidate], bool]:
+def _filtered(found: Iterable[Candidate], partial: str) -> tuple[list[Candidate], bool]:
+    """The candidates that start with ``partial``, then those that contain it (ignoring
+    case), by rank; at most ``MAX_CANDIDATES``, and whether there were more. The search stops
+    once more than that many start with it: the editor asks again as the user types."""
     folded = partial.casefold()
-    if folded:
-        starts = [c for c in found if c.label.casefold().startswith(folded)]
-        inside = [c for c in found if folded in c.label.casefold() and c not in starts]
-        found = starts + [Candidate(c.label, c.detail, c.rank + 10, c.kind) for c in inside]
-    found.sort(key=lambda c: c.rank)  # stable: each source's own order stays within a rank
-    return found[:MAX_CANDIDATES], len(found) > MAX_CANDIDATES
+    starts: list[Candidate] = []
+    inside: list[Candidate] = []
+    for candidate in found:
+        label = candidate.label.casefold()
+        if label.startswith(folded):
+            starts.append(candidate)
+            if len(starts) > MAX_CANDIDATES:
+                break
+        elif folded in label:
+            inside.append(dataclasses.replace(candidate, rank=candidate.rank + 10))
+    chosen = sorted(starts + inside, key=lambda c: c.rank)  # stable: a source's order stays
+    return chosen[:MAX_CANDIDATES], len(chosen) > MAX_CANDIDATES
 
 
 def _values_for(
