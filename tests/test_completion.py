@@ -256,3 +256,40 @@ def test_completion_refuses_another_shell() -> None:
     result = CliRunner().invoke(cli, ["completion", "tcsh"])
     assert result.exit_code == 2
     assert "tcsh" in result.output
+
+
+@pytest.mark.usefixtures("settled")
+def test_an_edit_in_place_is_read_from_the_file(workspace: Path) -> None:
+    assert CliRunner().invoke(cli, ["-w", str(workspace), "check"]).exit_code == 0
+    task = workspace / "tasks/web/WEB-2.md"
+    task.write_text(task.read_text(encoding="utf-8").replace("doing", "review"), "utf-8")
+    index = completion.read(workspace)  # the folder's stamp did not move: still fresh
+    assert index is not None
+    assert index.task_state("WEB-2") == ("review", "product")
+    assert values(complete(workspace, "worktext move WEB-2 ")) == [
+        "doing",
+        "done",
+        "backlog",
+        "todo",
+    ]
+
+
+@pytest.mark.usefixtures("settled")
+def test_under_mappings_an_edit_in_place_reads_the_workspace(
+    make_workspace: Callable[..., Path],
+) -> None:
+    """A status spelled another way is only read right by the loader: the index steps
+    aside, and the workspace is read again."""
+    files = {**FILES, "tasks/web/WEB-2.md": FILES["tasks/web/WEB-2.md"].replace("doing", "Doing")}
+    config = "name: Test\nmappings:\n  statuses: {Doing: doing, Review: review}\n"
+    root = make_workspace(files, config=config)
+    _age(root)
+    assert CliRunner().invoke(cli, ["-w", str(root), "check"]).exit_code == 0
+    assert values(complete(root, "worktext move WEB-2 ")) == ["todo", "review", "backlog", "done"]
+    task = root / "tasks/web/WEB-2.md"
+    task.write_text(task.read_text(encoding="utf-8").replace("Doing", "Review"), "utf-8")
+    index = completion.read(root)
+    assert index is not None
+    with pytest.raises(completion.Stale):
+        index.task_state("WEB-2")
+    assert values(complete(root, "worktext move WEB-2 ")) == ["doing", "done", "backlog", "todo"]

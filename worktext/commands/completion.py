@@ -102,9 +102,10 @@ COMMANDS = [completion_command]
 # -- what each argument completes -------------------------------------------------------------
 
 
-def _index(ctx: click.Context) -> completion.Index | None:
+def _index(ctx: click.Context, fresh: bool = False) -> completion.Index | None:
     """The fresh completion index of the workspace of ``-w`` (or the current folder), or
-    None when there is no workspace."""
+    None when there is no workspace. ``fresh``: read the workspace again whatever the index
+    says (it could not answer)."""
     from worktext.model.config import find_root
 
     given = ctx.find_root().params.get("workspace") or os.environ.get("WORKTEXT_WORKSPACE")
@@ -112,7 +113,7 @@ def _index(ctx: click.Context) -> completion.Index | None:
         root = find_root(given)
     except WorktextError:
         return None
-    found = completion.read(root)
+    found = None if fresh else completion.read(root)
     if found is not None:
         return found
     log.info("completion index of %s: stale or missing; reading the workspace", root)
@@ -165,7 +166,17 @@ def move_states(
     if index is None:
         return []
     task_id = ctx.params.get("item_id")
-    states = index.moves(task_id) if isinstance(task_id, str) else index.states()
+    if not isinstance(task_id, str):
+        return _items(((s, "") for s in index.states()), incomplete)
+    try:
+        states = index.moves(task_id)
+    except completion.Stale as why:
+        log.info("completion index: %s; reading the workspace", why)
+        index = _index(ctx, fresh=True)
+        try:
+            states = index.moves(task_id) if index is not None else []
+        except completion.Stale:  # the file is gone, or changes as we read it
+            states = []
     return _items(((s, "") for s in states), incomplete)
 
 

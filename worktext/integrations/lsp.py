@@ -174,7 +174,10 @@ def create_server(
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: WorktextServer, params: lsp.DidSaveTextDocumentParams) -> None:
         rel = ls.relative(params.text_document.uri)
-        if rel is not None:
+        if rel == "worktext.yml":  # the settings every file is read with
+            ls.live.reload()
+            ls.publish_open()
+        elif rel is not None:
             ls.live.saved(rel)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)

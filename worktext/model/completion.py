@@ -34,6 +34,10 @@ KEY = "1"  # the layout of the value below; the cache adds worktext's code
 CONFIG_NAME = "worktext.yml"
 
 
+class Stale(Exception):
+    """The index cannot answer: the workspace must be read again."""
+
+
 class Index:
     """The index's content: ``tasks`` id → (path, file mtime, status, workflow id, title);
     ``workflows`` id → (states, transitions or None); people, projects, labels, priorities."""
@@ -48,6 +52,7 @@ class Index:
         self.labels: list[str] = value["labels"]
         self.priorities: list[str] = value["priorities"]
         self.root: str = value["root"]
+        self.mapped: bool = value["mapped"]
 
     def states(self) -> list[str]:
         """Every state of every workflow, once, in workflow order."""
@@ -58,7 +63,9 @@ class Index:
 
     def task_state(self, task_id: str) -> tuple[str, str] | None:
         """A task's (status, workflow id), its status read from its file when the file
-        changed since the index was written."""
+        changed since the index was written. Raises ``Stale`` when the file changed and its
+        status cannot be read as the loader would (under ``mappings:``, a folder or a board
+        may give the state)."""
         found = self.tasks.get(task_id) or _folded(self.tasks, task_id)
         if found is None:
             return None
@@ -66,16 +73,19 @@ class Index:
         path = os.path.join(self.root, rel)
         try:
             changed = os.stat(path).st_mtime_ns != mtime
-        except OSError:
-            return None
+        except OSError as error:
+            raise Stale(f"{rel}: {error.strerror or error}") from None
         if changed:
+            if self.mapped:
+                raise Stale(f"{rel} changed")
             data = read_file(path, rel).data or {}
             value = data.get("status")
             status = value if isinstance(value, str) else status
         return status, workflow
 
     def moves(self, task_id: str) -> list[str]:
-        """The states a task may move to: those its workflow allows from its state first."""
+        """The states a task may move to: those its workflow allows from its state first
+        (every state when there is no such task)."""
         found = self.task_state(task_id)
         if found is None:
             return self.states()
@@ -156,6 +166,7 @@ def write(ws: Workspace, stamps: list[tuple[str, int]]) -> None:
         "projects": [(p.id, p.title) for p in ws.all_projects()],
         "labels": sorted(labels),
         "priorities": list(ws.config.priorities),
+        "mapped": not ws.config.mappings.empty,
     }
     cache.Cache(ws.config.root, True).put(ENTRY, KEY, value)
     log.info("completion index: %d tasks", len(tasks))
