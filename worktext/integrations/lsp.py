@@ -77,6 +77,11 @@ class WorktextServer(LanguageServer):
             )
 
     @property
+    def ready(self) -> bool:
+        """Whether a workspace was found (else every request is answered with nothing)."""
+        return self._live is not None
+
+    @property
     def live(self) -> LiveWorkspace:
         if self._live is None:
             raise NoWorkspace("no worktext workspace")
@@ -153,7 +158,7 @@ def create_server(
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: WorktextServer, _params: lsp.InitializedParams) -> None:
         ls.open_live(ls.workspace.root_path)
-        if ls._live is not None:
+        if ls.ready:
             log.info("worktext lsp: workspace %s", ls.live.config.root)
             problems = len(ls.live.checked.diagnostics)  # worked out before the first keystroke
             log.info("worktext lsp: %d problems in the workspace", problems)
@@ -193,7 +198,7 @@ def create_server(
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: WorktextServer, _params: lsp.DidChangeWatchedFilesParams) -> None:
-        if ls._live is None:
+        if not ls.ready:
             return
         ls.live.reload()
         ls.publish_open()
@@ -208,7 +213,7 @@ def create_server(
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: WorktextServer, params: lsp.HoverParams) -> lsp.Hover | None:
         found = _id_at(ls, params.text_document.uri, params.position)
-        if found is None or ls._live is None:
+        if found is None or not ls.ready:
             return None
         described = features.describe(ls.live.workspace, found[0])
         if described is None:
@@ -219,7 +224,7 @@ def create_server(
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: WorktextServer, params: lsp.DefinitionParams) -> lsp.Location | None:
         found = _id_at(ls, params.text_document.uri, params.position)
-        if found is None or ls._live is None:
+        if found is None or not ls.ready:
             return None
         described = features.describe(ls.live.workspace, found[0])
         path = getattr(described[0], "path", "") if described else ""
