@@ -125,11 +125,14 @@ def _index(ctx: click.Context, fresh: bool = False) -> completion.Index | None:
         started = cache.now_ns()
         config, diagnostics = load_config(root)
         ws = build_workspace(config, dt.date.today(), True, diagnostics)
-        completion.write(ws, completion.folder_stamps(config, started))
+        completion.write(ws, started)
     except WorktextError as error:
         log.info("no completion: %s", error.message)
         return None
-    return completion.read(root) or _unchecked(root)
+    index = completion.read(root) or _unchecked(root)
+    if index is not None:
+        index.just_written = True
+    return index
 
 
 def _unchecked(root: Path) -> completion.Index | None:

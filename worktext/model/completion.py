@@ -3,10 +3,11 @@
 A completion runs a fresh ``worktext`` process on every Tab, so it cannot afford to load the
 workspace (half a second at 10,000 tasks, even from the cache). The index is one cache entry,
 ``completion``, written whenever a workspace is checked afresh, holding only what completion
-offers. It is fresh while ``worktext.yml`` and every item folder keep the stamp (mtime) they
-had when it was written: adding, deleting or renaming a file changes its folder's, and
-worktext's own edits rename a temporary file into place. A task's own file is stamped too, so
-``move ID <Tab>`` starts from the state it has now even after an edit in place.
+offers. It is fresh while ``worktext.yml`` and every item folder keep the stat key (mtime,
+size, inode, ctime: the loader's) they had when it was written: adding, deleting or renaming
+a file changes its folder's, and worktext's own edits rename a temporary file into place. A
+task's own file is stamped too, so ``move ID <Tab>`` starts from the state it has now even
+after an edit in place.
 
 This module reads the index without importing the resolved workspace: a completion pays for
 the cache, a few hundred ``stat`` calls and the one file it asks about.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 ENTRY = "completion"
 KEY = "1"  # the layout of the value below; the cache adds worktext's code
 CONFIG_NAME = "worktext.yml"
+Stamp = cache.StatKey | None  # None: too new to be trusted
 
 
 class Stale(Exception):
@@ -39,11 +41,11 @@ class Stale(Exception):
 
 
 class Index:
-    """The index's content: ``tasks`` id → (path, file mtime, status, workflow id, title);
+    """The index's content: ``tasks`` id → (path, file stat key, status, workflow id, title);
     ``workflows`` id → (states, transitions or None); people, projects, labels, priorities."""
 
     def __init__(self, value: dict[str, Any]) -> None:
-        self.tasks: dict[str, tuple[str, int, str, str, str]] = value["tasks"]
+        self.tasks: dict[str, tuple[str, Stamp, str, str, str]] = value["tasks"]
         self.workflows: dict[str, tuple[list[str], dict[str, list[str]] | None]] = value[
             "workflows"
         ]
@@ -53,6 +55,8 @@ class Index:
         self.priorities: list[str] = value["priorities"]
         self.root: str = value["root"]
         self.mapped: bool = value["mapped"]
+        # Written by this process from the files as they are: nothing to read again.
+        self.just_written = False
 
     def states(self) -> list[str]:
         """Every state of every workflow, once, in workflow order."""
@@ -69,10 +73,12 @@ class Index:
         found = self.tasks.get(task_id) or _folded(self.tasks, task_id)
         if found is None:
             return None
-        rel, mtime, status, workflow, _title = found
+        rel, key, status, workflow, _title = found
+        if self.just_written:
+            return status, workflow
         path = os.path.join(self.root, rel)
         try:
-            changed = os.stat(path).st_mtime_ns != mtime
+            changed = cache.stat_key(os.stat(path)) != key
         except OSError as error:
             raise Stale(f"{rel}: {error.strerror or error}") from None
         if changed:
@@ -103,19 +109,19 @@ def _folded(tasks: dict[str, Any], task_id: str) -> Any:
     return next((row for key, row in tasks.items() if key.casefold() == folded), None)
 
 
-def folder_stamps(config: Config, since_ns: int | None = None) -> list[tuple[str, int]]:
-    """(path, mtime) of the configuration file and of every item folder, below each kind's
+def folder_stamps(config: Config, since_ns: int | None = None) -> list[tuple[str, Stamp]]:
+    """The stat key of the configuration file and of every item folder, below each kind's
     folders. A folder changed after ``since_ns`` (when the workspace began to be read), or
-    too recently to be told apart from a later change (``cache.RACY_NS``), is stamped -1:
+    too recently to be told apart from a later change (``cache.RACY_NS``), is stamped None:
     never fresh."""
     now = min(cache.now_ns(), since_ns or cache.now_ns())
-    stamps: list[tuple[str, int]] = []
+    stamps: list[tuple[str, Stamp]] = []
     for path in _folders(config):
         try:
-            mtime = os.stat(path).st_mtime_ns
+            key = cache.stat_key(os.stat(path))
         except OSError:
             continue
-        stamps.append((path, -1 if mtime >= now - cache.RACY_NS else mtime))
+        stamps.append((path, None if cache.is_racy(key, now) else key))
     return stamps
 
 
@@ -136,17 +142,20 @@ def _folders(config: Config) -> Iterator[str]:
                     continue
 
 
-def write(ws: Workspace, stamps: list[tuple[str, int]]) -> None:
-    """Keep the index of ``ws``, read when the folders had ``stamps`` (taken before it)."""
+def write(ws: Workspace, since_ns: int, keys: Mapping[str, Stamp] | None = None) -> None:
+    """Keep the index of ``ws``, which began to be read at ``since_ns``; ``keys``: each
+    file's stat key as the scan saw it (else each task file is stat'ed). A file changed too
+    recently to be told apart from a later change is stamped None: read again every time."""
+    stamps = folder_stamps(ws.config, since_ns)
+    now = min(cache.now_ns(), since_ns)
     tasks = {}
     root = str(ws.config.root)
     for task in ws.tasks:
-        try:
-            mtime = os.stat(os.path.join(root, task.path)).st_mtime_ns
-        except OSError:
-            mtime = -1
+        key = keys.get(task.path) if keys is not None else _stat_key(root, task.path)
+        if key is not None and cache.is_racy(key, now):
+            key = None
         status = ws.status_of(task)
-        tasks[task.id] = (task.path, mtime, status, ws.workflow_of(task).id, task.title)
+        tasks[task.id] = (task.path, key, status, ws.workflow_of(task).id, task.title)
     workflows = {
         w.id: (
             [s.id for s in w.states],
@@ -172,14 +181,21 @@ def write(ws: Workspace, stamps: list[tuple[str, int]]) -> None:
     log.info("completion index: %d tasks", len(tasks))
 
 
+def _stat_key(root: str, rel: str) -> Stamp:
+    try:
+        return cache.stat_key(os.stat(os.path.join(root, rel)))
+    except OSError:
+        return None
+
+
 def read(root: Path) -> Index | None:
     """The index of the workspace at ``root`` while it is fresh, else None."""
     value = cache.Cache(root).get(ENTRY, KEY)
     if not isinstance(value, dict) or value.get("root") != str(root):
         return None
-    for path, mtime in value.get("stamps", ()):
+    for path, key in value.get("stamps", ()):
         try:
-            if mtime < 0 or os.stat(path).st_mtime_ns != mtime:
+            if key is None or cache.stat_key(os.stat(path)) != key:
                 log.info("completion index: %s changed; not used", path)
                 return None
         except OSError:
