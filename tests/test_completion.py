@@ -184,6 +184,26 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
 
 
+def test_commands_are_completed_without_importing_them(workspace: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from worktext.cli import cli\n"
+        "try:\n"
+        "    cli(prog_name='worktext')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith('worktext.commands.')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "_WORKTEXT_COMPLETE": "bash_complete"}
+    env |= {"COMP_WORDS": "worktext ", "COMP_CWORD": "1", "WORKTEXT_WORKSPACE": str(workspace)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    *answer, loaded = done.stdout.splitlines()
+    assert {"plain,build", "plain,move", "plain,lsp", "plain,completion"} <= set(answer)
+    assert loaded == "LOADED ['worktext.commands.common', 'worktext.commands.completion']"
+
+
 @pytest.mark.usefixtures("settled")
 def test_the_index_is_served_without_the_workspace(workspace: Path) -> None:
     """Once written, a completion reads the index: not the loader, the checks or the site."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from click.shell_completion import add_completion_class
+from click.shell_completion import CompletionItem, add_completion_class
 
 from worktext import __version__
 from worktext.commands import LazyGroup
@@ -111,6 +111,15 @@ class Cli(LazyGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         return add_global_options(command) if command is not None else None
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """The commands' names without importing their modules (click's own way reads each
+        command's help: a Tab after ``worktext`` would import the site renderer), and the
+        options."""
+        names = [name for name in self.list_commands(ctx) if name.startswith(incomplete)]
+        return [CompletionItem(name) for name in names] + click.Command.shell_complete(
+            self, ctx, incomplete
+        )
 
 
 @click.group(
