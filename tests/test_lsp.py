@@ -336,6 +336,9 @@ def test_spot_in_values_lists_and_keys() -> None:
     assert features.spot_at(lines, 4, 6) == features.Spot("labels", "fr", 4)
     assert features.spot_at(lines, 5, 2) == features.Spot(None, "ti", 0)
     assert features.spot_at(["body\n"], 0, 2) is None
+    unindented = ["---\n", "assignee:\n", "- ana\n", "- b\n", "---\n"]
+    assert features.spot_at(unindented, 3, 3) == features.Spot("assignee", "b", 2)
+    assert features.spot_at(unindented, 4, 1) is None  # the closing fence
 
 
 def test_completion_of_each_kind_of_value(live: LiveWorkspace) -> None:

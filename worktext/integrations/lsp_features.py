@@ -34,7 +34,7 @@ from worktext.model.workspace import Workspace
 MAX_CANDIDATES = 200
 
 TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+|$)(.*)$")
-LIST_ENTRY = re.compile(r"^[ \t]+-[ \t]*(.*)$")
+LIST_ENTRY = re.compile(r"^[ \t]*-(?:[ \t]+(.*)|$)")
 KEY_START = re.compile(r"^[A-Za-z_][\w-]*$")
 ID_CHARS = re.compile(r"[\w.-]+")
 FENCE = re.compile(r"^---[ \t]*$")
@@ -91,7 +91,7 @@ def spot_at(lines: list[str], line: int, column: int) -> Spot | None:
         key = _owning_key(lines, line, block[0])
         if key is None:
             return None
-        value = entry.group(1)
+        value = entry.group(1) or ""
         return Spot(key, value.strip("'\""), column - len(value) + _quote(value))
     if KEY_START.match(before) or not before.strip():
         stripped = before.strip()
