@@ -13,10 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from click.shell_completion import CompletionItem, add_completion_class
 
 from worktext import __version__
 from worktext.commands import LazyGroup
 from worktext.commands.common import Context, configure_logging
+from worktext.commands.completion import WorktextBash
 from worktext.errors import WorktextError
 from worktext.model.values import ValueError_, as_day, parse_date
 
@@ -63,6 +65,9 @@ GLOBAL_OPTIONS: list[tuple[list[str], dict[str, Any], str]] = [
 ]
 
 
+# Before any command is read: click picks the shell's class as soon as it is asked to complete.
+add_completion_class(WorktextBash, "bash")
+
 Callback = Callable[[click.Context, click.Parameter, Any], Any]
 
 
@@ -106,6 +111,15 @@ class Cli(LazyGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         return add_global_options(command) if command is not None else None
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """The commands' names without importing their modules (click's own way reads each
+        command's help: a Tab after ``worktext`` would import the site renderer), and the
+        options."""
+        names = [name for name in self.list_commands(ctx) if name.startswith(incomplete)]
+        return [CompletionItem(name) for name in names] + click.Command.shell_complete(
+            self, ctx, incomplete
+        )
 
 
 @click.group(

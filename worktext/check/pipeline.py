@@ -13,13 +13,13 @@ from typing import Any
 from worktext.check.rules import apply_severities, check_workspace
 from worktext.load import cache
 from worktext.load.source import LazySources, SourceFile, read_file
-from worktext.model import codec
+from worktext.model import codec, completion
 from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area, mapped
 from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import KINDS, Item, Workflow
 from worktext.model.loader import Loaded, load_sources
-from worktext.model.scan import Scan
+from worktext.model.scan import Scan, scan
 from worktext.model.workspace import Workspace, id_key
 
 
@@ -54,6 +54,8 @@ def build_workspace(
     its diagnostics (from the cache while no input changed). ``found``: a ``scan(config)`` the
     caller has just made (the build's check of what changed), so that the folders are not
     walked again."""
+    started = found.now_ns if found is not None else cache.now_ns()
+    found = found or scan(config)
     loaded = load_sources(config, use_cache=use_cache, found=found)
     ws, diagnostics = _resolve(config, today, loaded)
     diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics, *diagnostics]
@@ -69,6 +71,7 @@ def build_workspace(
         _validate(ws, diagnostics)
         if key:
             store.put(CHECKS_ENTRY, key, codec.encode_diagnostics(ws.diagnostics))
+            completion.write(ws, started, found.keys)
     return ws
 
 

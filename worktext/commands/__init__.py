@@ -36,6 +36,8 @@ COMMAND_MODULES: dict[str, str] = {
     "mcp": "agents",
     "agents": "agents",
     "import": "importing",
+    "lsp": "lsp",
+    "completion": "completion",
 }
 MODULES = (
     "adopt",
@@ -49,6 +51,8 @@ MODULES = (
     "serve",
     "agents",
     "importing",
+    "lsp",
+    "completion",
 )
 
 

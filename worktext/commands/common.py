@@ -6,15 +6,17 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
-from worktext.check.pipeline import build_workspace
 from worktext.model.config import Config, find_root, load_config
-from worktext.model.diagnostics import Diagnostic
-from worktext.model.scan import Scan
-from worktext.model.workspace import Workspace
 from worktext.terminal import visible
+
+if TYPE_CHECKING:  # the workspace is imported when it is read: a Tab's completion never is
+    from worktext.model.diagnostics import Diagnostic
+    from worktext.model.scan import Scan
+    from worktext.model.workspace import Workspace
 
 
 def configure_logging(verbosity: int, quiet: bool) -> None:
@@ -86,6 +88,8 @@ class Context:
     def workspace(self, found: Scan | None = None) -> Workspace:
         """The workspace, read once; ``found``: a scan of its folders just made."""
         if self._ws is None:
+            from worktext.check.pipeline import build_workspace
+
             config, diagnostics = self._read_config()
             self._ws = build_workspace(config, self.day(), self.use_cache, diagnostics, found)
         return self._ws

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import click
 
+from worktext.commands import completion as complete
 from worktext.commands.common import Context
 from worktext.commands.writing import conclude, today_of, writing
 from worktext.edit import operations
@@ -20,8 +21,8 @@ from worktext.edit.changes import parse_pairs
 
 
 @click.command()
-@click.argument("item_id", metavar="ID")
-@click.argument("state")
+@click.argument("item_id", metavar="ID", shell_complete=complete.task_ids)
+@click.argument("state", shell_complete=complete.move_states)
 @click.option("--force", is_flag=True, help="Move even if the workflow does not allow it.")
 @writing
 @click.pass_obj
@@ -42,7 +43,7 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
 
 
 @click.command(name="set")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", shell_complete=complete.task_ids)
 @click.argument("pairs", nargs=-1, required=True, metavar="KEY=VALUE...")
 @click.option("--force", is_flag=True, help="Write unknown keys and missing references.")
 @writing
@@ -65,7 +66,7 @@ def set_(
 
 
 @click.command()
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", shell_complete=complete.task_ids)
 @click.argument("keys", nargs=-1, required=True)
 @writing
 @click.pass_obj
@@ -82,8 +83,8 @@ def unset(obj: Context, item_id: str, keys: tuple[str, ...], dry_run: bool, comm
 
 
 @click.command()
-@click.argument("item_id", metavar="ID")
-@click.argument("people", nargs=-1)
+@click.argument("item_id", metavar="ID", shell_complete=complete.task_ids)
+@click.argument("people", nargs=-1, shell_complete=complete.people)
 @click.option("--add", "mode", flag_value="add", help="Add them to the assignees.")
 @click.option("--remove", "mode", flag_value="remove", help="Remove them from the assignees.")
 @click.option("--clear", "mode", flag_value="clear", help="Remove every assignee.")
@@ -112,8 +113,8 @@ def assign(
 
 
 @click.command()
-@click.argument("item_id", metavar="ID")
-@click.argument("labels", nargs=-1, required=True)
+@click.argument("item_id", metavar="ID", shell_complete=complete.task_ids)
+@click.argument("labels", nargs=-1, required=True, shell_complete=complete.labels)
 @click.option("--remove", is_flag=True, help="Remove the labels instead of adding them.")
 @writing
 @click.pass_obj
@@ -133,7 +134,7 @@ def label(
 
 
 @click.command()
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", shell_complete=complete.task_ids)
 @click.argument("date")
 @writing
 @click.pass_obj

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from worktext.commands import completion as complete
 from worktext.commands.common import Context, echo, error, warn
 from worktext.errors import NotFound, WorktextError
 from worktext.history import gitio, metrics, notices
@@ -130,7 +131,7 @@ logger = logging.getLogger(__name__)
 
 
 @click.command()
-@click.argument("task_id", required=False)
+@click.argument("task_id", required=False, shell_complete=complete.task_ids)
 @click.option("--skipped", is_flag=True, help="List the old file versions that could not be read.")
 @FORMAT_OPTION
 @click.pass_obj
@@ -399,7 +400,7 @@ def _project_summaries(
 
 
 @click.command()
-@click.option("--project", help="Only this project's tasks.")
+@click.option("--project", shell_complete=complete.projects, help="Only this project's tasks.")
 @click.option("--workflow", help="Only tasks that follow this workflow.")
 @click.option("--milestone", help="Only this milestone's tasks (with --project).")
 @click.option(

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import click
 
+from worktext.commands import completion as complete
 from worktext.commands import edit, history
 from worktext.commands.writing import writing
 
 
 @click.command("log")
-@click.argument("item_id", metavar="[ID DURATION]", required=False)
+@click.argument(
+    "item_id", metavar="[ID DURATION]", required=False, shell_complete=complete.task_ids
+)
 @click.argument("duration", required=False, metavar="")
 @click.option("--since", metavar="DATE|REV", help="Feed: only changes on or after DATE or REV.")
 @click.option("-n", "--limit", type=int, default=0, help="Feed: show at most this many.")
@@ -21,7 +24,7 @@ from worktext.commands.writing import writing
     "-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Feed."
 )
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Time: the day it was spent (today).")
-@click.option("--who", help="Time: who spent it (a person id).")
+@click.option("--who", shell_complete=complete.people, help="Time: who spent it (a person id).")
 @click.option("--note", help="Time: what was done.")
 @writing
 @click.pass_context

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from worktext.commands import completion as complete
 from worktext.commands.common import Context, echo, warn
 from worktext.commands.writing import conclude, finish, today_of, writing
 from worktext.edit import gitcommit, operations, scaffold
@@ -77,7 +78,11 @@ def new_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--template", "template_id", metavar="NAME", help="Instantiate this template.")
 @click.option("--start", metavar="YYYY-MM-DD", help="The template's start date (today).")
 @click.option("--set", "params", multiple=True, metavar="KEY=VALUE", help="A template parameter.")
-@click.option("--project", help="Put the template's tasks into this existing project or area.")
+@click.option(
+    "--project",
+    shell_complete=complete.projects,
+    help="Put the template's tasks into this existing project or area.",
+)
 @writing
 @click.pass_context
 def new(
@@ -132,12 +137,26 @@ def _new_from_template(
 
 @new.command(name="task")
 @click.argument("title")
-@click.option("--project", help="The project or area (default: the default area).")
-@click.option("--assignee", multiple=True, help="A person id; repeat or use commas for more.")
+@click.option(
+    "--project",
+    shell_complete=complete.projects,
+    help="The project or area (default: the default area).",
+)
+@click.option(
+    "--assignee",
+    multiple=True,
+    shell_complete=complete.people,
+    help="A person id; repeat or use commas for more.",
+)
 @click.option("--due", metavar="YYYY-MM-DD")
 @click.option("--start", metavar="YYYY-MM-DD")
 @click.option("--estimate", metavar="DURATION", help="Such as 4h or 2d.")
-@click.option("--label", multiple=True, help="A label; repeat or use commas for more.")
+@click.option(
+    "--label",
+    multiple=True,
+    shell_complete=complete.labels,
+    help="A label; repeat or use commas for more.",
+)
 @click.option("--priority")
 @click.option("--parent", metavar="ID", help="The task this one is a sub-task of.")
 @click.option("--depends-on", multiple=True, metavar="ID", help="A task that must be done first.")

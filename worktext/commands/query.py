@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from worktext.commands import completion as complete
 from worktext.commands.common import Context, echo, styler, warn
 from worktext.errors import NotFound, WorktextError
 from worktext.model import export, schema
@@ -128,7 +129,7 @@ def _csv(ws: Workspace, tasks: list[Task]) -> str:
 
 
 @click.command("ls")
-@click.argument("query", nargs=-1)
+@click.argument("query", nargs=-1, shell_complete=complete.query_terms)
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(LS_FORMATS), default="table", show_default=True
 )
@@ -230,7 +231,7 @@ def _task_links(ws: Workspace, task: Task) -> list[tuple[str, str]]:
 
 
 @click.command("show")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", shell_complete=complete.task_ids)
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text")
 @click.pass_obj
 def show_command(obj: Context, item_id: str, fmt: str) -> None:
