@@ -227,3 +227,37 @@ def test_flow_charts_and_histories_render_under_the_csp(browser: object, tmp_pat
     assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
     assert watcher.dialogs == [] and watcher.problems == []
     context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: object, template_site: Path) -> None:
+    """At 390 px every page fits: wide things (boards, the Gantt, tables) scroll in their own
+    frame, the calendar is an agenda list."""
+    context = browser.new_context(viewport=PHONE)  # type: ignore[attr-defined]
+    page = context.new_page()
+    pages = sorted(template_site.rglob("*.html"))
+    kinds = {p.parent.name if p.parent != template_site else p.stem for p in pages}
+    assert {"index", "tasks", "projects", "goals", "boards", "calendar", "timelines"} <= kinds
+    assert {"roadmap", "workload"} <= kinds
+    too_wide = {}
+    for html in pages:
+        page.goto(html.as_uri())
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[str(html.relative_to(template_site))] = width
+    assert too_wide == {}
+    month = sorted((template_site / "calendar").glob("*.html"))[-1]
+    page.goto(month.as_uri())
+    assert not page.locator("table.month").is_visible()
+    assert page.locator(".agenda").is_visible()
+    board = sorted((template_site / "boards").glob("*.html"))[0]
+    page.goto(board.as_uri())
+    frame = page.evaluate(
+        "(() => { const b = document.querySelector('[data-board]');"
+        " return [b.scrollWidth, b.clientWidth]; })()"
+    )
+    assert frame[0] > frame[1]  # the board's columns scroll inside the board
+    context.close()
