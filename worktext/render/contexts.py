@@ -182,12 +182,17 @@ def project_page(view: PageView, project: Project) -> dict[str, Any]:
         "columns": site.columns(ws.workflow_of_project(project), tasks),
         "goals": ws.goals_of(project),
         "aging": aging,
-        "recurring": [t for t in tasks if t.repeat],
+        "recurring": [
+            {"task": t, "rule": site.repeat_words(t), "next": site.next_occurrence(t)}
+            for t in tasks
+            if t.repeat
+        ],
         "upcoming": worklog.upcoming(site, project) if project.is_ongoing else [],
         "flow": site.flow.project_charts(project),
         "time": worklog.project_time(site, tasks),
         "body": site.body_html(project, prefix) if project.body.strip() else "",
         "source_url": site.source_url(project.path),
+        "edit_url": site.edit_url(project.path),
         "diagnostics": site.diagnostics_of(project.path),
     }
 
@@ -266,6 +271,7 @@ def task_page(view: PageView, task: Task) -> dict[str, Any]:
         "goals": ws.goals_of(task),
         "body": site.body_html(task, prefix) if task.body.strip() else "",
         "source_url": site.source_url(task.path),
+        "edit_url": site.edit_url(task.path),
         "diagnostics": site.diagnostics_of(task.path),
         "extra": custom,
         "history": site.flow.task_history(task),

@@ -14,13 +14,14 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
 from worktext.history.reconstruct import History
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Goal, Milestone, Person, Project, State, Task, Workflow
-from worktext.model.recurrence import Occurrence
+from worktext.model.recurrence import Occurrence, anchor, describe, next_date
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace, id_key
 from worktext.plan import recur
@@ -88,8 +89,35 @@ class SiteData:
             return False
         return 0 <= (as_day(task.due) - self.today).days <= 7
 
+    def created_on(self, task: Task) -> dt.date | None:
+        """The task's ``created`` date, else the day git first saw it (files made by a tool
+        that writes no ``created:``)."""
+        if task.created:
+            return as_day(task.created)
+        return self.flow.task_dates(task.id)[0]
+
     def age_days(self, task: Task) -> int | None:
-        return (self.today - as_day(task.created)).days if task.created else None
+        created = self.created_on(task)
+        return (self.today - created).days if created else None
+
+    def completed_on(self, task: Task) -> dt.date | None:
+        """When a closed task was finished: its ``completed`` date, else the day history saw
+        it move into a done state; None for an open task."""
+        if self.ws.category(task) not in ("done", "cancelled"):
+            return None
+        if task.completed:
+            return as_day(task.completed)
+        return self.flow.task_dates(task.id)[1]
+
+    def repeat_words(self, task: Task) -> str:
+        """The task's ``repeat`` rule in words ("monthly on the second Tuesday")."""
+        return describe(task.repeat, anchor(task)) if task.repeat else ""
+
+    def next_occurrence(self, task: Task) -> dt.date | None:
+        """A live series' next date from today on (not its file's own, maybe past, date)."""
+        if not task.repeat or self.ws.category(task) == "cancelled":
+            return None
+        return next_date(task, self.today)
 
     def sort_open_first(self, tasks: Iterable[Task]) -> list[Task]:
         ws = self.ws
@@ -250,10 +278,32 @@ class SiteData:
         """The file in the repository, when ``repo_url`` is a web address."""
         if not self.repo_url or not path:
             return None
-        return f"{self.repo_url.rstrip('/')}/blob/{self.ws.config.branch}/{path}"
+        return file_url(self.repo_url, "blob", self.ws.config.branch, path)
+
+    def edit_url(self, path: str) -> str | None:
+        """The forge's editor for the file: ``site: {edit_url: ...}`` with ``{path}`` and
+        ``{branch}`` in it, else GitHub's (or, on a GitLab host, GitLab's) edit page."""
+        if not self.repo_url or not path:
+            return None
+        template = (
+            self.ws.config.site.get("edit_url") if hasattr(self.ws.config.site, "get") else None
+        )
+        if isinstance(template, str) and template.strip():
+            url = template.replace("{path}", quote(path)).replace(
+                "{branch}", quote(self.ws.config.branch, safe="")
+            )
+            return url if _safe_web_url(url) else None
+        kind = "-/edit" if "gitlab" in (urlsplit(self.repo_url).hostname or "") else "edit"
+        return file_url(self.repo_url, kind, self.ws.config.branch, path)
 
     def diagnostics_of(self, path: str) -> list[Diagnostic]:
         return self._diagnostics.get(path, []) if path else []
+
+
+def file_url(repo_url: str, kind: str, branch: str, path: str) -> str:
+    """``<repo>/<kind>/<branch>/<path>`` with the branch and every path segment
+    percent-encoded (a space, ``%`` or ``#`` in a file name would cut the link)."""
+    return f"{repo_url.rstrip('/')}/{kind}/{quote(branch, safe='')}/{quote(path)}"
 
 
 def _safe_web_url(url: str | None) -> bool:

@@ -104,6 +104,18 @@ class FlowView:
             self._by_id = {id_key(f.id): f for f in self._flows}
         return self._flows
 
+    def task_dates(self, task_id: str) -> tuple[dt.date | None, dt.date | None]:
+        """When git first saw the task, and when it was last finished (None where unknown
+        or outside a git repository)."""
+        if not self.available:
+            return None, None
+        self.flows()
+        found = self._by_id.get(id_key(task_id))
+        if found is None:
+            return None, None
+        created = found.created.date() if found.created else None
+        return created, found.finished.date() if found.finished else None
+
     def _group(self, attribute: str, key: str) -> list[metrics.TaskFlow]:
         if attribute not in self._groups:
             self._groups[attribute] = metrics.group(self.flows(), attribute)

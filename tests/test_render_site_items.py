@@ -1,0 +1,145 @@
+"""The site's fixes from the first-hour review: recurring work in words and from today,
+ages and completion dates from git where the files hold none, edit links to the forge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from git_helpers import WORKFLOW, Repo, task
+from render_helpers import TODAY, fixture_workspace
+
+from worktext.check.pipeline import open_workspace
+from worktext.model.items import Task
+from worktext.model.recurrence import describe, next_date
+from worktext.render.build import build_site
+from worktext.render.data import SiteData
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("rule", "first", "words"),
+    [
+        ("FREQ=MONTHLY;BYDAY=2TU", None, "monthly on the second Tuesday"),
+        ("RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2", None, "monthly on the second Tuesday"),
+        ("FREQ=MONTHLY;BYDAY=-1FR", None, "monthly on the last Friday"),
+        ("weekly", D(2026, 10, 26), "weekly on Monday"),
+        ("FREQ=WEEKLY;BYDAY=MO,TH", None, "weekly on Monday and Thursday"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=FR;COUNT=3", None, "every 2 weeks on Friday, 3 times"),
+        ("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", None, "every weekday"),
+        ("daily", None, "daily"),
+        ("monthly", D(2026, 10, 1), "monthly on the 1st"),
+        (
+            "FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20271231",
+            None,
+            "monthly on the last day, until 31 Dec 2027",
+        ),
+        ("yearly", D(2026, 3, 5), "yearly on 5 March"),
+        ("FREQ=HOURLY", None, "FREQ=HOURLY"),  # not described: shown as written
+        ("FREQ=MONTHLY;BYDAY=XX", None, "FREQ=MONTHLY;BYDAY=XX"),
+    ],
+)
+def test_rules_in_words(rule: str, first: dt.date | None, words: str) -> None:
+    assert describe(rule, first) == words
+
+
+def series(repeat: str, due: dt.date) -> Task:
+    return Task(id="OPS-1", path="tasks/OPS-1.md", title="t", repeat=repeat, due=due)
+
+
+def test_next_date_counts_from_today_not_from_the_files_old_date() -> None:
+    thursday = D(2026, 12, 3)
+    # weekly from Monday 26 October: the next is Monday 7 December, not 26 October
+    assert next_date(series("weekly", D(2026, 10, 26)), thursday) == D(2026, 12, 7)
+    assert next_date(series("weekly", D(2026, 11, 30)), D(2026, 11, 30)) == D(2026, 11, 30)
+    # second Tuesday of each month: 8 December 2026
+    assert next_date(series("FREQ=MONTHLY;BYDAY=2TU", D(2026, 10, 13)), thursday) == D(2026, 12, 8)
+    assert next_date(series("FREQ=WEEKLY;COUNT=2", D(2026, 10, 26)), thursday) is None  # ended
+    assert next_date(series("FREQ=WEEKLY;COUNT=2", D(2026, 12, 26)), thursday) == D(2026, 12, 26)
+    assert next_date(series("sometimes", D(2026, 10, 26)), thursday) is None
+
+
+def test_the_area_page_shows_rules_in_words_and_the_next_date(tmp_path: Path) -> None:
+    ws = fixture_workspace(
+        tmp_path / "ws",
+        {
+            "tasks/O-7.md": "---\ntitle: Patch day\nproject: ops\ndue: 2026-10-13\n"
+            "repeat: FREQ=MONTHLY;BYDAY=2TU\n---\n",
+        },
+    )
+    out = tmp_path / "out"
+    build_site(ws, out, jobs=1)
+    page = (out / "projects/ops.html").read_text("utf-8")
+    assert "repeats monthly on the second Tuesday" in page
+    assert "FREQ=MONTHLY" not in page
+    assert 'next <time datetime="2026-12-08">Tue 8 Dec 2026</time>' in page  # today: 23 Nov
+    task_page = (out / "tasks/O-7.html").read_text("utf-8")
+    assert "monthly on the second Tuesday · next Tue 8 Dec 2026" in task_page
+
+
+def test_edit_and_view_links_are_percent_encoded(tmp_path: Path) -> None:
+    ws = fixture_workspace(
+        tmp_path / "ws", {"tasks/odd name %#.md": "---\nid: S-99\ntitle: Odd\nproject: site\n---\n"}
+    )
+    site = SiteData(ws, use_cache=False)
+    path = "tasks/odd name %#.md"
+    assert (
+        site.source_url(path)
+        == "https://git.example.org/acme/work/blob/main/tasks/odd%20name%20%25%23.md"
+    )
+    assert (
+        site.edit_url(path)
+        == "https://git.example.org/acme/work/edit/main/tasks/odd%20name%20%25%23.md"
+    )
+    out = tmp_path / "out"
+    build_site(ws, out, jobs=1)
+    page = (out / "tasks/S-99.html").read_text("utf-8")
+    assert 'href="https://git.example.org/acme/work/edit/main/tasks/odd%20name%20%25%23.md"' in page
+    assert "View file in the repository" in page
+
+
+def test_gitlab_and_configured_edit_urls(tmp_path: Path) -> None:
+    config = "name: X\nrepo_url: https://gitlab.com/acme/work\nbranch: trunk\n"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/worktext.yml").write_text(config, encoding="utf-8")
+    site = SiteData(open_workspace(tmp_path / "a", TODAY, use_cache=False), use_cache=False)
+    assert (
+        site.edit_url("tasks/A 1.md") == "https://gitlab.com/acme/work/-/edit/trunk/tasks/A%201.md"
+    )
+    custom = (
+        config + "site:\n  edit_url: https://forge.example.org/acme/work/_edit/{branch}/{path}\n"
+    )
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b/worktext.yml").write_text(custom, encoding="utf-8")
+    ws = open_workspace(tmp_path / "b", TODAY, use_cache=False)
+    assert not [d for d in ws.diagnostics if d.code == "unknown-key"]
+    site = SiteData(ws, use_cache=False)
+    assert (
+        site.edit_url("tasks/A 1.md")
+        == "https://forge.example.org/acme/work/_edit/trunk/tasks/A%201.md"
+    )
+
+
+def test_age_and_completion_fall_back_on_git_when_the_files_hold_no_dates(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "ws")
+    repo.write({"workflows/default.md": WORKFLOW, "tasks/T-1.md": task(title="Backup test")})
+    repo.commit("Add a task without created:", "2026-11-02T10:00:00+00:00")
+    repo.write({"tasks/T-2.md": task(title="Other", status="todo")})
+    repo.commit("Another", "2026-11-09T10:00:00+00:00")
+    repo.write({"tasks/T-1.md": task(title="Backup test", status="done")})
+    repo.commit("Finish T-1", "2026-11-20T10:00:00+00:00")
+    ws = open_workspace(repo.root, TODAY, use_cache=False)
+    site = SiteData(ws, use_cache=False)
+    done, other = ws.tasks.get("T-1"), ws.tasks.get("T-2")
+    assert done is not None and other is not None
+    assert site.created_on(done) == D(2026, 11, 2)
+    assert site.age_days(other) == 14
+    assert site.completed_on(done) == D(2026, 11, 20)
+    assert site.completed_on(other) is None
+    out = tmp_path / "out"
+    build_site(ws, out, jobs=1)
+    page = (out / "tasks/T-1.html").read_text("utf-8")
+    assert "<dt>Completed</dt><dd>Fri 20 Nov 2026</dd>" in page
+    assert "<dt>Created</dt><dd>Mon 2 Nov 2026</dd>" in page
