@@ -143,3 +143,32 @@ def test_age_and_completion_fall_back_on_git_when_the_files_hold_no_dates(tmp_pa
     page = (out / "tasks/T-1.html").read_text("utf-8")
     assert "<dt>Completed</dt><dd>Fri 20 Nov 2026</dd>" in page
     assert "<dt>Created</dt><dd>Mon 2 Nov 2026</dd>" in page
+
+
+def test_workload_counts_the_days_left_and_says_away_all_week(tmp_path: Path) -> None:
+    from render_helpers import FILES, write
+
+    files = {
+        **FILES,
+        "people/dev.md": "---\nname: Dev Patel\naway:\n"
+        "  - {from: 2026-11-30, to: 2026-12-04}\n---\n",
+        "tasks/S-50.md": "---\ntitle: Talk\nproject: site\nassignee: dev\nstart: 2026-11-30\n"
+        "due: 2026-12-04\nestimate: 24h\n---\n",
+    }
+    thursday = D(2026, 11, 26)
+    ws = open_workspace(write(tmp_path / "ws", files), thursday, use_cache=False)
+    out = tmp_path / "out"
+    build_site(ws, out, jobs=1)
+    workload = (out / "workload.html").read_text("utf-8")
+    row = workload.split(">Dev Patel</a>")[1].split("</tr>")[0]
+    cells = row.split('<td class="load-cell')
+    # this week: Thursday and Friday left, 16 of 40 hours; the work waits for the week after
+    assert (
+        "24.0</span><span" not in cells[1] and " / 16.0 h" in cells[1] and "2 days left" in cells[1]
+    )
+    assert "away all week" in cells[2] and '<span class="load-num">–</span>' in cells[2]
+    assert '<span class="load-num">24.0</span>' in cells[3]
+    home = (out / "index.html").read_text("utf-8")
+    assert "/ away all week" not in home  # no work is placed in the week away
+    person = (out / "people/dev.html").read_text("utf-8")
+    assert "in the 2 working days left" in person

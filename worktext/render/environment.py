@@ -52,6 +52,7 @@ def make_environment(bytecode_cache: bool = False) -> Environment:
         pct=formats.percent,
         cssname=formats.cssname,
         loadclass=loadclass,
+        capacity=capacity,
         hrs=formats.hours,
         day=as_day,
     )
@@ -71,6 +72,14 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
 def shortdate(context: Context, value: dt.date) -> str:
     """Day and month; the year too when it is not the build's ``today``'s year."""
     return formats.shortdate(value, context.get("today"))
+
+
+def capacity(week: WeekLoad) -> str:
+    """A week's capacity as text: ``16.0 h``, or ``away all week`` when time away leaves none
+    (``away the rest of the week`` in the current week, counted from today)."""
+    if week.away_all:
+        return "away the rest of the week" if week.partial else "away all week"
+    return f"{formats.hours(week.capacity)} h"
 
 
 def loadclass(week: WeekLoad) -> str:
