@@ -172,3 +172,37 @@ def test_workload_counts_the_days_left_and_says_away_all_week(tmp_path: Path) ->
     assert "/ away all week" not in home  # no work is placed in the week away
     person = (out / "people/dev.html").read_text("utf-8")
     assert "in the 2 working days left" in person
+
+
+def doing(task_id: str, project: str) -> dict[str, str]:
+    return {
+        f"tasks/{task_id}.md": f"---\ntitle: {task_id}\nproject: {project}\nstatus: doing\n---\n"
+    }
+
+
+def test_the_workflow_board_applies_wip_limits_per_project(tmp_path: Path) -> None:
+    from render_helpers import FILES, write
+
+    # The fixture's 'doing' has wip 1; only the rendered counts matter here.
+    base = {k: v for k, v in FILES.items() if "status: doing" not in v}
+    ws = open_workspace(
+        write(tmp_path / "a", {**base, **doing("S-70", "site"), **doing("O-70", "ops")}),
+        TODAY,
+        use_cache=False,
+    )
+    out = tmp_path / "out-a"
+    build_site(ws, out, jobs=1)
+    board = (out / "workflows/flow.html").read_text("utf-8")
+    column = board.split('data-state="doing"')[1].split("</section>")[0]
+    assert "over limit" not in column and "limit 1 per project" in column
+    assert "New website 1" in column and "Operations 1" in column
+    ws = open_workspace(
+        write(tmp_path / "b", {**base, **doing("S-70", "site"), **doing("S-71", "site")}),
+        TODAY,
+        use_cache=False,
+    )
+    out = tmp_path / "out-b"
+    build_site(ws, out, jobs=1)
+    column = (out / "workflows/flow.html").read_text("utf-8").split('data-state="doing"')[1]
+    assert "over limit 1 per project" in column.split("</section>")[0]
+    assert '<span class="is-over">New website 2</span>' in column

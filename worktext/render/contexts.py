@@ -141,7 +141,7 @@ def board(
         "project": project,
         "workflow": workflow,
         "heading": heading,
-        "columns": site.columns(workflow, tasks),
+        "columns": site.columns(workflow, tasks, per_project=project is None),
         "unplaced": site.unplaced(workflow, tasks),
         "total": len(tasks),
         "assignees": assignees,

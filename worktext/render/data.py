@@ -43,10 +43,25 @@ class Column:
     state: State
     tasks: list[Task]
     shown: list[Task]  # closed columns show their first cards only; the rest are listed
+    # A workflow-wide board's cards by project, (project title, count), most first: a state's
+    # WIP limit is per project. Empty on a project's board.
+    by_project: tuple[tuple[str, int], ...] = ()
+    folded: int = 0  # done cards closed long ago, folded away (site.board_done_days)
 
     @property
     def over_limit(self) -> bool:
-        return self.state.wip is not None and len(self.tasks) > self.state.wip
+        """Some project holds more cards here than the state's WIP limit."""
+        if self.state.wip is None:
+            return False
+        if self.by_project:
+            return any(count > self.state.wip for _, count in self.by_project)
+        return len(self.tasks) > self.state.wip
+
+    @property
+    def over_projects(self) -> list[str]:
+        """The projects over the limit (on a workflow-wide board)."""
+        wip = self.state.wip
+        return [title for title, count in self.by_project if wip is not None and count > wip]
 
 
 class SiteData:
@@ -175,7 +190,11 @@ class SiteData:
 
     # -- projects and boards ----------------------------------------------------------------
 
-    def columns(self, workflow: Workflow, tasks: Iterable[Task]) -> list[Column]:
+    def columns(
+        self, workflow: Workflow, tasks: Iterable[Task], per_project: bool = False
+    ) -> list[Column]:
+        """A board's columns; ``per_project`` (a workflow-wide board) counts each state's
+        cards per project too, as its WIP limit is per project."""
         by_state: dict[str, list[Task]] = {state.id: [] for state in workflow.states}
         for task in tasks:
             state = self.ws.state_of(task)
@@ -185,8 +204,16 @@ class SiteData:
         for state in workflow.states:
             cards = self.sort_open_first(by_state[state.id])
             shown = cards[:CLOSED_COLUMN_CARDS] if state.is_closed else cards
-            columns.append(Column(state, cards, shown))
+            counts = self._project_counts(cards) if per_project else ()
+            columns.append(Column(state, cards, shown, counts))
         return columns
+
+    def _project_counts(self, cards: list[Task]) -> tuple[tuple[str, int], ...]:
+        counts: dict[str, int] = {}
+        for task in cards:
+            title = self.ws.project_of(task).title
+            counts[title] = counts.get(title, 0) + 1
+        return tuple(sorted(counts.items(), key=lambda pair: (-pair[1], pair[0].lower())))
 
     def unplaced(self, workflow: Workflow, tasks: Iterable[Task]) -> list[Task]:
         """Tasks whose status is not a state of the board's workflow (reported by check)."""
