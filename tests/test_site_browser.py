@@ -127,13 +127,78 @@ def test_board_filters_and_swimlanes(browser: object, template_site: Path) -> No
     page.select_option("select[name=lanes]", "priority")
     assert page.locator(".lane-head").count() >= 1
     assert page.locator(".card:visible").count() == total
+    # Lanes are rows across the columns: a lane's head spans the board, its cells sit side by
+    # side, one per column, under the columns' heads.
+    heads = page.evaluate(
+        "[...document.querySelectorAll('.column-head')].map(h => h.getBoundingClientRect().x)"
+    )
+    lane = page.evaluate(
+        "(() => { const h = document.querySelector('.lane-head');"
+        " const cells = []; let n = h.nextElementSibling;"
+        " while (n && n.classList.contains('lane-cell')) {"
+        "   cells.push(n); n = n.nextElementSibling; }"
+        " return {width: h.getBoundingClientRect().width,"
+        " xs: cells.map(c => c.getBoundingClientRect().x),"
+        " board: document.querySelector('[data-board]').scrollWidth}; })()"
+    )
+    assert len(lane["xs"]) == len(heads) and lane["xs"] == heads
+    assert lane["width"] > 0.9 * lane["board"] - 40
+    # The filters are kept in the address: a reload shows the same board.
+    page.fill("input[name=q]", first_id.lower())
+    address = page.evaluate("location.hash")
+    assert "lanes=priority" in address and f"q={first_id.lower()}" in address
+    page.reload()
+    page.wait_for_load_state("load")
+    assert page.input_value("input[name=q]") == first_id.lower()
+    assert page.input_value("select[name=lanes]") == "priority"
+    assert page.locator(".lane-head").count() >= 1
+    assert 1 <= page.locator(".card:visible").count() < total
+    page.fill("input[name=q]", "")
+    page.select_option("select[name=lanes]", "")
+    assert page.evaluate("location.hash") == ""
     assert not watcher.problems
+
+
+def test_board_folds_old_done_cards_and_hints_at_columns_off_screen(
+    browser: object, tmp_path: Path
+) -> None:
+    from render_helpers import FILES, write
+
+    files = {
+        **FILES,
+        "tasks/S-80.md": "---\ntitle: Long done\nproject: site\nstatus: done\n"
+        "completed: 2026-10-01\n---\n",
+        "tasks/S-81.md": "---\ntitle: Just done\nproject: site\nstatus: done\n"
+        "completed: 2026-11-20\n---\n",
+    }
+    ws = open_workspace(write(tmp_path / "ws", files), TODAY, use_cache=False)
+    out = tmp_path / "out"
+    build_site(ws, out, jobs=1)
+    context = browser.new_context(viewport=PHONE)  # type: ignore[attr-defined]
+    page = context.new_page()
+    watcher = Watcher(page)
+    page.goto((out / "boards/site.html").as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator(".card[data-id='S-81']").is_visible()
+    assert not page.locator(".card[data-id='S-80']").is_visible()
+    assert "done more than 14 days ago" in page.locator("details.folded summary").inner_text()
+    assert page.locator(".scroll-hint").is_visible()  # four columns do not fit in 390 px
+    page.click("details.folded summary")  # scrolls the board to the Done column
+    assert page.locator(".card[data-id='S-80']").is_visible()
+    page.evaluate(
+        "(() => { const b = document.querySelector('[data-board]');"
+        " b.scrollLeft = b.scrollWidth; })()"
+    )
+    page.wait_for_function("document.querySelector('.scroll-hint').hidden")
+    assert not watcher.problems
+    context.close()
 
 
 def test_board_is_complete_without_scripts(browser: object, template_site: Path) -> None:
     board = next(iter(sorted((template_site / "boards").glob("*.html"))))
     page, watcher = open_page(browser, board.as_uri(), javascript=False)
-    assert page.locator(".card:visible").count() == page.locator(".card").count() > 0
+    unfolded = page.locator(".cards:not(.folded-cards) > .card")
+    assert page.locator(".card:visible").count() == unfolded.count() > 0
     assert not page.locator("[data-board-filter]").is_visible()  # controls that need JS hide
     assert not watcher.problems
 

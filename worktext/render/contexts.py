@@ -146,6 +146,8 @@ def board(
         "total": len(tasks),
         "assignees": assignees,
         "labels": labels,
+        "priorities": list(site.ws.config.priorities),
+        "done_days": site.board_done_days,
         "flow": None,  # workflow boards show their flow charts; a project's are on its page
     }
 

@@ -34,6 +34,7 @@ from worktext.render.urls import Links
 
 _LEADING_HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
 CLOSED_COLUMN_CARDS = 60
+BOARD_DONE_DAYS = 14  # site.board_done_days: done cards closed longer ago are folded away
 LOAD_WEEKS = 8  # workload.person_load's default: the workload page and the person pages
 OPEN_FIRST = {"active": 0, "blocked": 1, "todo": 2, "backlog": 3, "done": 4, "cancelled": 5}
 
@@ -46,7 +47,7 @@ class Column:
     # A workflow-wide board's cards by project, (project title, count), most first: a state's
     # WIP limit is per project. Empty on a project's board.
     by_project: tuple[tuple[str, int], ...] = ()
-    folded: int = 0  # done cards closed long ago, folded away (site.board_done_days)
+    folded: list[Task] = dataclasses.field(default_factory=list)  # done long ago, folded away
 
     @property
     def over_limit(self) -> bool:
@@ -203,10 +204,28 @@ class SiteData:
         columns = []
         for state in workflow.states:
             cards = self.sort_open_first(by_state[state.id])
-            shown = cards[:CLOSED_COLUMN_CARDS] if state.is_closed else cards
+            folded = self._long_done(cards) if state.category == "done" else []
+            recent = [t for t in cards if t not in folded] if folded else cards
+            shown = recent[:CLOSED_COLUMN_CARDS] if state.is_closed else recent
             counts = self._project_counts(cards) if per_project else ()
-            columns.append(Column(state, cards, shown, counts))
+            columns.append(Column(state, cards, shown, counts, folded[:CLOSED_COLUMN_CARDS]))
         return columns
+
+    @functools.cached_property
+    def board_done_days(self) -> int:
+        """``site: {board_done_days: N}``: done cards closed more than N days ago are folded
+        away on boards (default 14)."""
+        settings = self.ws.config.site
+        value = settings.get("board_done_days") if hasattr(settings, "get") else None
+        return int(value) if isinstance(value, int | float) and value >= 0 else BOARD_DONE_DAYS
+
+    def _long_done(self, cards: list[Task]) -> list[Task]:
+        """The done cards closed before the board's cut-off, most recently closed first; a
+        card whose closing day is unknown stays in view."""
+        cutoff = self.today - dt.timedelta(days=self.board_done_days)
+        dated = [(self.completed_on(t), t) for t in cards]
+        old = [(day, t) for day, t in dated if day is not None and day < cutoff]
+        return [t for _, t in sorted(old, key=lambda pair: (pair[0], pair[1].id), reverse=True)]
 
     def _project_counts(self, cards: list[Task]) -> tuple[tuple[str, int], ...]:
         counts: dict[str, int] = {}
