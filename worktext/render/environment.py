@@ -19,7 +19,7 @@ from jinja2.runtime import Context
 from worktext.load.cache import code_stamp
 from worktext.model.values import as_day
 from worktext.plan.workload import WeekLoad
-from worktext.render import formats
+from worktext.render import flowcharts, formats
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -53,6 +53,7 @@ def make_environment(bytecode_cache: bool = False) -> Environment:
         cssname=formats.cssname,
         loadclass=loadclass,
         capacity=capacity,
+        human_days=lambda days: "—" if days is None else flowcharts.human_days(days),
         hrs=formats.hours,
         day=as_day,
     )

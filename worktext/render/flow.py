@@ -257,6 +257,11 @@ class FlowView:
         found = history.warnings + [notices.one_line(d) for d in history.diagnostics]
         return found[:3] + ([f"and {len(found) - 3} more"] if len(found) > 3 else [])
 
+    def _state_colours(self, task: Task) -> dict[str, str]:
+        """The colours of the states of the task's workflow, as its board's charts use."""
+        categories, order = _states(self.ws.workflow_of(task))
+        return flowcharts.state_colours(categories, list(reversed(order)))
+
     def task_history(self, task: Task) -> dict[str, Any]:
         if not self.available:
             return {"available": False, "note": self.note, "timeline": None, "changes": []}
@@ -281,7 +286,9 @@ class FlowView:
             "available": True,
             "note": "",
             "timeline": Markup(
-                flowcharts.flow_timeline_svg(flow, self.today, f"History of {task.id}")
+                flowcharts.flow_timeline_svg(
+                    flow, self.today, f"History of {task.id}", self._state_colours(task)
+                )
             ),
             "flow": flow,
             "changes": changes,
