@@ -206,3 +206,42 @@ def test_the_workflow_board_applies_wip_limits_per_project(tmp_path: Path) -> No
     column = (out / "workflows/flow.html").read_text("utf-8").split('data-state="doing"')[1]
     assert "over limit 1 per project" in column.split("</section>")[0]
     assert '<span class="is-over">New website 2</span>' in column
+
+
+def test_gantt_draws_an_estimate_without_a_start_up_to_the_due_date() -> None:
+    from worktext.render.gantt import _bar_dates
+
+    due_only = Task(id="A", path="", title="t", due=D(2026, 11, 30), estimate=24.0)
+    assert _bar_dates(due_only, 8, 5) == (D(2026, 11, 26), D(2026, 11, 30), True)  # Thu..Mon
+    start_only = Task(id="A", path="", title="t", start=D(2026, 11, 27), estimate=16.0)
+    assert _bar_dates(start_only, 8, 5) == (D(2026, 11, 27), D(2026, 11, 30), True)
+    assert _bar_dates(Task(id="A", path="", title="t", due=D(2026, 11, 30)), 8, 5) == (
+        D(2026, 11, 30),
+        D(2026, 11, 30),
+        False,
+    )
+    assert _bar_dates(Task(id="A", path="", title="t", estimate=8.0), 8, 5) is None  # unscheduled
+
+
+def test_milestone_names_show_and_an_ongoing_area_is_open_ended(tmp_path: Path) -> None:
+    ws = fixture_workspace(
+        tmp_path / "ws",
+        {
+            "tasks/O-9.md": "---\ntitle: Patch\nproject: ops\nstart: 2026-11-02\n"
+            "due: 2026-11-06\n---\n",
+        },
+    )
+    out = tmp_path / "out"
+    build_site(ws, out, jobs=1)
+    timeline = (out / "timelines/site.html").read_text("utf-8")
+    assert '<text class="g-milestone-label"' in timeline
+    assert ">Beta</text>" in timeline and ">Deadline</text>" in timeline
+    roadmap = (out / "roadmap.html").read_text("utf-8")
+    assert ">Beta</text>" in roadmap.split("<svg")[1]  # the name, not only the hover title
+    ops = roadmap.split("<title>Operations:")[1].split("</a>")[0]
+    assert "ongoing, no end" in ops and "open-ended" in ops and "ongoing →" in ops
+    width = float(roadmap.split('class="gantt"')[1].split('width="')[1].split('"')[0])
+    bar = ops.split('class="bar project-')[1]
+    x0 = float(bar.split('x="')[1].split('"')[0])
+    bar_width = float(bar.split('width="')[1].split('"')[0])
+    assert x0 + bar_width >= width - 10  # runs to the chart's edge
