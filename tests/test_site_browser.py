@@ -325,4 +325,11 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: object, template_site: Pat
         " return [b.scrollWidth, b.clientWidth]; })()"
     )
     assert frame[0] > frame[1]  # the board's columns scroll inside the board
+    # A timeline opens past its label column; each bar's name shows at the bar instead.
+    timeline = sorted((template_site / "timelines").glob("*.html"))[0]
+    page.goto(timeline.as_uri())
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.querySelector('.chart-scroll').scrollLeft") > 200
+    assert not page.locator(".gantt .g-label").first.is_visible()
+    assert page.locator(".gantt .g-bar-label").first.is_visible()
     context.close()

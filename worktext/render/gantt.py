@@ -215,7 +215,8 @@ def render_svg(chart: Chart) -> Markup:
     add = out.append
     title = escape(chart.title)
     add(
-        f'<svg class="gantt" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'<svg class="gantt" data-labels="{LABEL_WIDTH}" xmlns="http://www.w3.org/2000/svg" '
+        'role="img" '
         f'aria-label="{title}: {len(chart.rows)} bars" width="{width:.0f}" height="{height}" '
         f'viewBox="0 0 {width:.0f} {height}">'
     )
@@ -277,6 +278,9 @@ def _bar(add, row: Row, index: int, x, day_w: float, edge: float) -> None:
         f'<rect class="bar {escape(row.css)}{extra}" x="{x0:.1f}" y="{y + 7}" '
         f'width="{max(x1 - x0, 3):.1f}" height="{ROW - 14}" rx="4"/>'
     )
+    # On a narrow screen the label column scrolls away (site.js) and this name, at the bar,
+    # shows instead (site.css): the labels give way to the bars.
+    add(f'<text class="g-bar-label" x="{x0 + 4:.1f}" y="{y + 19}">{label}</text>')
     if row.open_end:  # no end: the bar runs off the chart, and says so
         add(
             f'<text class="g-open" x="{x1 - 4:.1f}" y="{y + 19}" text-anchor="end">ongoing →</text>'

@@ -189,6 +189,16 @@
     apply();
   }
 
+  // -- timelines -------------------------------------------------------------------------
+  // On a narrow screen the label column gives way: the chart opens at its first day, and the
+  // names drawn at the bars show instead (site.css).
+  if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+    $all(".chart-scroll").forEach(function (frame) {
+      var chart = $("svg.gantt", frame);
+      if (chart) frame.scrollLeft = Number(chart.getAttribute("data-labels")) || 0;
+    });
+  }
+
   // -- search ------------------------------------------------------------------------------
   var searchForm = $("[data-search-form]");
   if (searchForm) {
