@@ -245,3 +245,26 @@ def test_milestone_names_show_and_an_ongoing_area_is_open_ended(tmp_path: Path) 
     x0 = float(bar.split('x="')[1].split('"')[0])
     bar_width = float(bar.split('width="')[1].split('"')[0])
     assert x0 + bar_width >= width - 10  # runs to the chart's edge
+
+
+def test_goal_pages_nest_sub_goals_to_every_level(tmp_path: Path) -> None:
+    ws = fixture_workspace(
+        tmp_path / "ws",
+        {
+            "goals/signups.md": "---\ntitle: More sign-ups\nparent: grow\n---\n",
+            "goals/seo.md": "---\ntitle: Search traffic\nparent: signups\n---\n",
+            "goals/ads.md": "---\ntitle: Paid ads\nparent: signups\n---\n",
+        },
+    )
+    out = tmp_path / "out"
+    build_site(ws, out, jobs=1)
+    page = (out / "goals/grow.html").read_text("utf-8")
+    section = page.split('id="h-sub"')[1].split("</section>")[0]
+    outer = section.split('<ul class="goal-tree">')
+    assert len(outer) == 3  # grow > signups > (ads, seo)
+    assert "More sign-ups" in outer[1] and "Paid ads" in outer[2] and "Search traffic" in outer[2]
+    assert outer[2].index("Paid ads") < outer[2].index("Search traffic")
+    index = (out / "goals.html").read_text("utf-8")
+    cards = index.split('<li class="goal-card">')
+    assert len(cards) == 2  # one top-level goal, its sub-goals nested in its card
+    assert "Search traffic" in cards[1]
