@@ -268,3 +268,38 @@ def test_goal_pages_nest_sub_goals_to_every_level(tmp_path: Path) -> None:
     cards = index.split('<li class="goal-card">')
     assert len(cards) == 2  # one top-level goal, its sub-goals nested in its card
     assert "Search traffic" in cards[1]
+
+
+def test_a_workspace_in_a_subfolder_has_only_its_folders_commits(tmp_path: Path) -> None:
+    from worktext.history.reconstruct import load_history
+    from worktext.model.config import load_config
+
+    repo = Repo(tmp_path / "repo")
+    repo.write({"src/app.py": "print(1)\n", "README.md": "Try `worktext move T-1 doing`.\n"})
+    repo.commit("Start the code; T-1 is the README's example", "2026-10-01T09:00:00+00:00")
+    repo.write(
+        {
+            "ws/worktext.yml": "name: Sub\n",
+            "ws/workflows/default.md": WORKFLOW,
+            "ws/tasks/T-1.md": task(title="First", status="todo"),
+        }
+    )
+    repo.commit("Add the workspace", "2026-11-02T09:00:00+00:00")
+    repo.write({"src/app.py": "print(2)\n"})
+    repo.commit("Fix T-1's example in the code", "2026-11-03T09:00:00+00:00")
+    repo.write({"ws/tasks/T-1.md": task(title="First", status="doing")})
+    repo.commit("Start T-1", "2026-11-04T09:00:00+00:00")
+    config, _ = load_config(repo.root / "ws")
+    history = load_history(config, use_cache=True, uncommitted=False)
+    subjects = [c.subject for c in history.commits]
+    assert subjects == ["Add the workspace", "Start T-1"]
+    found = history.task("T-1")
+    assert found is not None and [m.commit.subject for m in found.mentions] == ["Start T-1"]
+    # A later commit outside the folder, then one inside: the cached history is extended.
+    repo.write({"src/app.py": "print(3)\n"})
+    repo.commit("More code for T-1", "2026-11-05T09:00:00+00:00")
+    repo.write({"ws/tasks/T-1.md": task(title="First", status="review")})
+    repo.commit("T-1 to review", "2026-11-06T09:00:00+00:00")
+    again = load_history(config, use_cache=True, uncommitted=False)
+    assert again.extended_from is not None
+    assert [c.subject for c in again.commits] == ["Add the workspace", "Start T-1", "T-1 to review"]
