@@ -303,3 +303,29 @@ def test_a_workspace_in_a_subfolder_has_only_its_folders_commits(tmp_path: Path)
     again = load_history(config, use_cache=True, uncommitted=False)
     assert again.extended_from is not None
     assert [c.subject for c in again.commits] == ["Add the workspace", "Start T-1", "T-1 to review"]
+
+
+def test_the_starter_workspace_in_this_repository_tells_its_own_story(tmp_path: Path) -> None:
+    import re
+    import subprocess
+
+    template = Path(__file__).resolve().parent.parent / "workspace-template"
+    inside = subprocess.run(
+        ["git", "-C", str(template), "rev-parse", "--show-prefix"], capture_output=True, text=True
+    )
+    if inside.returncode != 0 or not inside.stdout.strip():
+        pytest.skip("the starter workspace is not a subfolder of a git checkout here")
+    out = tmp_path / "out"
+    build_site(open_workspace(template, TODAY, use_cache=False), out, jobs=1)
+    project = (out / "projects/web.html").read_text("utf-8")
+    summary = re.search(r'<p class="flow-summary">(\d+) tasks? finished', project)
+    assert summary is not None and int(summary.group(1)) >= 5  # from the files' own dates
+    touched = subprocess.run(
+        ["git", "-C", str(template), "log", "--format=%H", "--", "."],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    page = (out / "tasks/WEB-12.html").read_text("utf-8")
+    shown = re.findall(r"/commit/([0-9a-f]{40})", page) or re.findall(r">([0-9a-f]{7,12})<", page)
+    assert shown and all(any(full.startswith(sha) for full in touched) for sha in shown)
