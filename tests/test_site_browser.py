@@ -333,3 +333,25 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: object, template_site: Pat
     assert not page.locator(".gantt .g-label").first.is_visible()
     assert page.locator(".gantt .g-bar-label").first.is_visible()
     context.close()
+
+
+def test_the_health_table_keeps_problem_and_code_on_screen(browser: object, tmp_path: Path) -> None:
+    from render_helpers import FILES, write
+
+    deep = "tasks/" + "/".join(["a-rather-long-folder-name"] * 10) + "/S-90.md"
+    files = {**FILES, deep: "---\ntitle: Deep\nproject: site\nstatus: nonsense\n---\n"}
+    ws = open_workspace(write(tmp_path / "ws", files), TODAY, use_cache=False)
+    out = tmp_path / "out"
+    build_site(ws, out, jobs=1)
+    for viewport in ({"width": 1400, "height": 900}, PHONE):
+        context = browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.goto((out / "health.html").as_uri())
+        page.wait_for_load_state("load")
+        row = page.locator(".health-table tbody tr", has_text="S-90.md")
+        for cell in (".problem", "td:nth-child(3)"):
+            box = row.locator(cell).bounding_box()
+            assert box is not None and box["x"] >= 0
+            assert box["x"] + min(box["width"], 40) <= viewport["width"], (viewport, cell, box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        context.close()
