@@ -205,7 +205,8 @@ class SiteData:
         for state in workflow.states:
             cards = self.sort_open_first(by_state[state.id])
             folded = self._long_done(cards) if state.category == "done" else []
-            recent = [t for t in cards if t not in folded] if folded else cards
+            gone = {id(t) for t in folded}
+            recent = [t for t in cards if id(t) not in gone] if folded else cards
             shown = recent[:CLOSED_COLUMN_CARDS] if state.is_closed else recent
             counts = self._project_counts(cards) if per_project else ()
             columns.append(Column(state, cards, shown, counts, folded[:CLOSED_COLUMN_CARDS]))
