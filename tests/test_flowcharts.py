@@ -95,8 +95,55 @@ def test_cycle_time_with_percentile_lines() -> None:
     points = [(DAYS[0], 1.0, "A-1"), (DAYS[2], 3.0, "A-2"), (DAYS[4], 6.0, "A-3")]
     root = parse(fc.cycle_time_svg(points, {50: 3.0, 85: 6.0, 95: 6.0}))
     assert len(root.findall(f".//{SVG}circle")) == 3
-    assert {"50%: 3.0d", "85%/95%: 6.0d"} <= set(texts(root))
-    assert "50% within 3.0 days, 85% within 6.0 days" in root.find(f"{SVG}desc").text
+    assert {"50%: 3 days", "85%/95%: 6 days"} <= set(texts(root))
+    assert "50% within 3 days, 85% within 6 days" in root.find(f"{SVG}desc").text
+
+
+def test_durations_are_said_as_people_say_them() -> None:
+    assert [fc.human_days(d) for d in (0.0417, 0.001, 0.25, 1.0, 1.04, 3.26)] == [
+        "1 h",
+        "1 min",
+        "6 h",
+        "1 day",
+        "1 day",
+        "3.3 days",
+    ]
+    assert fc.human_days(0.02) == "29 min"
+    points = [(DAYS[0], 0.0417, "A-1")]
+    root = parse(fc.cycle_time_svg(points, {50: 0.0417, 85: 0.0417, 95: 0.0417}))
+    assert root.find(f".//{SVG}circle/{SVG}title").text == f"A-1: 1 h, finished {DAYS[0]}"
+    assert "0.0417" not in fc.cycle_time_svg(points, {50: 0.0417})
+
+
+def test_every_state_has_its_own_colour_in_shades_of_its_category() -> None:
+    categories = {"todo": "todo", "doing": "active", "review": "active", "done": "done"}
+    colours = fc.state_colours(categories, ["todo", "doing", "review", "done"])
+    assert len(set(colours.values())) == 4
+    assert colours["todo"] == fc.CATEGORY_COLOURS["todo"]
+    assert colours["doing"] != colours["review"]
+    flow = {name: [1, 1, 1] for name in categories}
+    svg = fc.cumulative_flow_svg(DAYS[:3], flow, ["done", "review", "doing", "todo"], categories)
+    fills = {
+        p.find(f"{SVG}title").text.split(":")[0]: p.get("fill")
+        for p in parse(svg).iter(f"{SVG}polygon")
+    }
+    assert fills == colours
+    segments = [
+        (
+            dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc),
+            dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc),
+            "doing",
+            "active",
+        ),
+        (dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc), None, "review", "active"),
+    ]
+    band = parse(
+        fc.timeline_svg(segments, dt.datetime(2026, 1, 8, tzinfo=dt.timezone.utc), colours=colours)
+    )
+    assert [r.get("fill") for r in band.iter(f"{SVG}rect")][-2:] == [
+        colours["doing"],
+        colours["review"],
+    ]
 
 
 def test_wip_and_timeline() -> None:

@@ -112,6 +112,7 @@ def test_plan_materialises_once(make_workspace: Callable[..., Path]) -> None:
     assert first.path == root / "tasks/ops/OPS-1-20261204.md"
     assert first.data == {
         "title": "Weekly backup test",
+        "created": TODAY,  # the day it is made: "Open work by age" can count from it
         "project": "ops",
         "assignee": "femi",
         "labels": ["backup"],

@@ -79,7 +79,11 @@ def test_calendar_shows_pending_occurrences_linked_to_their_series(
     build(make_workspace(FILES), tmp_path / "out")
     november = (tmp_path / "out" / "calendar" / "2026-11.html").read_text("utf-8")
     december = (tmp_path / "out" / "calendar" / "2026-12.html").read_text("utf-8")
-    recurring = re.findall(r'<li class="ev ev-recurring">(.*?)</li>', november + december)
+    # Each page shows its month twice: as a grid, and as an agenda list for narrow screens.
+    grids = november.split('<ol class="agenda"')[0] + december.split('<ol class="agenda"')[0]
+    agendas = november.split('<ol class="agenda"')[1] + december.split('<ol class="agenda"')[1]
+    recurring = re.findall(r'<li class="ev ev-recurring">(.*?)</li>', grids)
+    assert len(re.findall(r'<li class="ev ev-recurring">', agendas)) == 4
     days = re.findall(
         r'<time datetime="(\d{4}-\d\d-\d\d)">\d+</time></span>\s*<ul class="events">'
         r"(?:(?!</td>).)*ev-recurring",
@@ -93,7 +97,8 @@ def test_calendar_shows_pending_occurrences_linked_to_their_series(
     assert all("↻ Backup &lt;restore&gt; test" in item for item in recurring)
     assert "<restore>" not in november
     # The materialised occurrence is a task of its own, shown once as such.
-    assert december.count('href="../tasks/OPS-1-20261204.html"') == 1
+    december_grid = december.split('<ol class="agenda"')[0]
+    assert december_grid.count('href="../tasks/OPS-1-20261204.html"') == 1
 
 
 def test_feeds_list_pending_occurrences_with_stable_uids(

@@ -127,3 +127,22 @@ def test_code_that_looks_like_html_or_markup_stays_code() -> None:
     html = render('`<a href="x">` and\n\n```\n<!-- raw HTML omitted -->\n![i](x.png)\n```\n')
     assert "<code>&lt;a href=&quot;x&quot;&gt;</code>" in html
     assert "&lt;!-- raw HTML omitted --&gt;" in html and "![i](x.png)" in html
+
+
+def test_html_comments_are_hidden_as_on_github() -> None:
+    from worktext.render.markdown import Renderer
+
+    render = Renderer().render
+    body = (
+        "<!-- SECTION:DESCRIPTION:BEGIN -->\nShip **it**\n<!-- SECTION:DESCRIPTION:END -->\n\n"
+        "a <!-- note --> b <span>kept as text</span>\n\n`<!-- in code -->`\n"
+    )
+    out = render(body)
+    assert "SECTION" not in out and "note" not in out
+    assert "<strong>it</strong>" in out
+    assert "a  b &lt;span&gt;kept as text&lt;/span&gt;" in out
+    assert "<code>&lt;!-- in code --&gt;</code>" in out
+    assert "<span>" not in out
+    checklist = render("<!-- x -->\n\n- [x] done <b>bold</b>\n")
+    assert 'class="task-check" disabled checked' in checklist
+    assert "&lt;b&gt;bold&lt;/b&gt;" in checklist

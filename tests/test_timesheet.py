@@ -112,3 +112,15 @@ def test_sheet_totals_equal_the_logged_hours(logs: list[list[TimeEntry]], recent
     for person in ("ana", "bo"):
         mine = sum(e.hours for t in tasks for e in t.log if e.who == person)
         assert abs(by_task(tasks, person, recent).total - mine) < 1e-6
+
+
+def test_weeks_without_hours_are_shown_between_those_with_hours() -> None:
+    entries = [
+        ("ana", TimeEntry(D(2026, 11, 2), 2.0)),
+        ("ana", TimeEntry(D(2026, 11, 25), 1.0)),  # two empty weeks between
+    ]
+    sheet = timesheet(entries)
+    assert sheet.weeks == [D(2026, 11, 2), D(2026, 11, 9), D(2026, 11, 16), D(2026, 11, 23)]
+    assert sheet.hours("ana", D(2026, 11, 9)) == 0.0
+    assert sheet.week_totals.get(D(2026, 11, 16), 0.0) == 0.0
+    assert sheet.total == 3.0

@@ -117,3 +117,31 @@ def test_the_site_cuts_fewer_weeks_from_eight(ws) -> None:  # type: ignore[no-un
         assert site.team_load(weeks) == team_load(ws, TODAY, weeks)
         for person in ws.people:
             assert site.person_load(person, weeks) == person_load(ws, person, TODAY, weeks)
+
+
+def test_the_current_week_counts_only_the_working_days_left(tmp_path: Path) -> None:
+    from worktext.model.items import Away, Person
+
+    person = Person(id="dev", path="", name="Dev", capacity=40.0)
+    ws = fixture_workspace(tmp_path / "ws")
+    thursday = D(2026, 11, 26)
+    week = person_load(ws, person, thursday, weeks=2).weeks
+    assert (week[0].capacity, week[0].workdays) == (16.0, 2)  # Thursday and Friday of 40 h
+    assert (week[1].capacity, week[1].workdays) == (40.0, 5)
+    away = Person(
+        id="dev", path="", name="Dev", capacity=40.0, away=(Away(D(2026, 11, 30), D(2026, 12, 4)),)
+    )
+    conference = person_load(ws, away, thursday, weeks=2).weeks[1]
+    assert conference.capacity == 0.0 and conference.away_all and conference.away_days == 5
+
+
+def test_work_is_never_placed_on_a_day_away() -> None:
+    away = {D(2026, 11, 30) + dt.timedelta(n) for n in range(5)}  # a conference week
+    # due in the conference week: its work moves to the next day back at work
+    hours = spread(
+        task(start=D(2026, 11, 30), due=D(2026, 12, 4), estimate=16.0), TODAY, 8, 5, away
+    )
+    assert hours == {D(2026, 12, 7): 16.0}
+    # a window across the week away keeps its days before and after
+    hours = spread(task(start=D(2026, 11, 27), due=D(2026, 12, 7), estimate=8.0), TODAY, 8, 5, away)
+    assert hours == {D(2026, 11, 27): 4.0, D(2026, 12, 7): 4.0}

@@ -211,10 +211,16 @@ def _is_utf8(raw: bytes) -> bool:
 # -- reading git ---------------------------------------------------------------------------
 
 
-def log_args(spec: str) -> list[str]:
+def log_args(spec: str, in_folder: bool = False) -> list[str]:
     """Every commit reachable from ``spec``, not only the first-parent line: a change made on
     a branch is dated by its own commit. Each commit's files are compared with its first
-    parent (a merge's, too); ``--date-order`` lists no commit before its children."""
+    parent (a merge's, too); ``--date-order`` lists no commit before its children.
+
+    ``in_folder``: only the commits that touch the workspace's folder (git runs in it), for a
+    workspace that is a subfolder of its repository: the repository's other commits (its
+    code, say) are not the workspace's history, and their subjects must not read as
+    mentions of its tasks. ``--parents`` then names each commit's nearest such ancestors as
+    its parents, so the first-parent line runs through the folder's commits."""
     return [
         "log",
         "--date-order",
@@ -224,9 +230,11 @@ def log_args(spec: str) -> list[str]:
         "--no-renames",
         "--no-abbrev",
         f"--format={LOG_FORMAT}",
+        *(["--parents"] if in_folder else []),
         "--end-of-options",
         spec,
         "--",
+        *(["."] if in_folder else []),
     ]
 
 
@@ -323,12 +331,21 @@ def read_versions(
     workspace-relative path of a board index whose versions are wanted as text.
     """
     is_task = task_paths(config)
+    in_folder = bool(state.prefix)
+    if in_folder and after is not None:
+        # Only the folder's commits are logged, so the line of the new ones need not end at
+        # ``after``: they continue it when it is an ancestor of the tip.
+        end = spec.split("..", 1)[-1]
+        check = ["merge-base", "--is-ancestor", "--end-of-options", after, end]
+        if gitio.run(root, check, check=False).returncode != 0:
+            return None
+        after = None
     reader = FrontMatterReader()
     parsed: dict[str, Parsed] = {}
     texts: dict[str, bytes] = {}
     logged: list[list[Logged] | None] = []
     raw_blobs: set[str] = set()
-    with gitio.Pending(root, log_args(spec)) as log:
+    with gitio.Pending(root, log_args(spec, in_folder)) as log:
         tree = _tree_blobs(root, config, state, tip, is_task) if tip is not None else []
 
         def batches() -> Iterator[list[str]]:

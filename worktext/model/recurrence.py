@@ -194,3 +194,130 @@ def rule_dates(text: str, first: dt.date, low: dt.date, high: dt.date) -> list[d
         dt.datetime.combine(low, dt.time()), dt.datetime.combine(high, dt.time()), inc=True
     )
     return [moment.date() for moment in moments]
+
+
+def next_date(task: Task, today: dt.date, horizon_days: int = 800) -> dt.date | None:
+    """The series' next date on or after ``today``: its own date while that is still ahead,
+    else the first date of its rule from today on (within ``horizon_days``). None without a
+    rule or a date to count from, when the rule has ended, or when it cannot be read."""
+    first = anchor(task)
+    if not task.repeat or first is None:
+        return None
+    if first >= today:
+        return first
+    end = today + dt.timedelta(days=horizon_days)
+    try:
+        dates = rule_dates(task.repeat, first, today, end)
+    except RecurrenceError:
+        return None
+    return dates[0] if dates else None
+
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+_ORDINALS[-2] = "second to last"
+_NTH_DAY = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")
+_UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+_DESCRIBED = {"INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "COUNT", "UNTIL", "BYSETPOS", "WKST"}
+_ADVERBS = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly", "YEARLY": "yearly"}
+
+
+def describe(text: str, first: dt.date | None = None) -> str:
+    """A rule in words: ``FREQ=MONTHLY;BYDAY=2TU`` → "monthly on the second Tuesday",
+    ``weekly`` counted from a Monday → "weekly on Monday". ``first`` (the series' date) names
+    the day a rule without BYDAY or BYMONTHDAY repeats on. A rule of a form not described here
+    is given as it is written."""
+    body = _body(text).upper()
+    try:
+        parts = dict(part.split("=", 1) for part in body.split(";") if part)
+    except ValueError:
+        return text.strip()
+    freq = parts.pop("FREQ", "")
+    if freq not in _UNITS or set(parts) - {
+        "INTERVAL",
+        "BYDAY",
+        "BYMONTHDAY",
+        "BYMONTH",
+        "COUNT",
+        "UNTIL",
+        "BYSETPOS",
+        "WKST",
+    }:
+        return text.strip()
+    try:
+        words = _describe(freq, parts, first)
+    except (ValueError, KeyError, IndexError):
+        return text.strip()
+    return words + _limits(parts)
+
+
+def _describe(freq: str, parts: dict[str, str], first: dt.date | None) -> str:
+    every = int(parts.get("INTERVAL", "1"))
+    unit = _UNITS[freq]
+    head = _ADVERBS[freq] if every == 1 else f"every {every} {unit}s"
+    days = [_NTH_DAY.fullmatch(day) for day in parts.get("BYDAY", "").split(",") if day]
+    if any(match is None for match in days):
+        raise ValueError("not a weekday")
+    setpos = int(parts["BYSETPOS"]) if "BYSETPOS" in parts else None
+    if freq == "DAILY":
+        if days:
+            names = [_DAY_NAMES[_WEEKDAYS.index(m.group(2))] for m in days if m]
+            if len(names) == 5 and "Saturday" not in names and "Sunday" not in names:
+                return "every weekday" if every == 1 else f"{head}, on weekdays"
+            return f"{head}, on {_and(names)}"
+        return head
+    if freq == "WEEKLY":
+        if days:
+            names = [_DAY_NAMES[_WEEKDAYS.index(m.group(2))] for m in days if m]
+            return f"{head} on {_and(names)}"
+        return f"{head} on {_DAY_NAMES[first.weekday()]}" if first else head
+    on = _on_day_of_month(parts, days, setpos, first)
+    if freq == "MONTHLY":
+        return f"{head} on {on}" if on else head
+    months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m]
+    if not months and first and "BYDAY" not in parts and "BYMONTHDAY" not in parts:
+        return f"{head} on {first.day} {calendar.month_name[first.month]}"
+    in_months = f" in {_and([calendar.month_name[m] for m in months])}" if months else ""
+    return f"{head}{' on ' + on if on and (days or 'BYMONTHDAY' in parts) else ''}{in_months}"
+
+
+def _on_day_of_month(
+    parts: dict[str, str],
+    days: list[re.Match[str] | None],
+    setpos: int | None,
+    first: dt.date | None,
+) -> str:
+    """ "the second Tuesday", "the 15th", "the last day": the day of the month a rule names."""
+    if days:
+        named = []
+        for match in days:
+            assert match is not None
+            nth = int(match.group(1)) if match.group(1) else setpos
+            name = _DAY_NAMES[_WEEKDAYS.index(match.group(2))]
+            named.append(f"the {_ORDINALS[nth]} {name}" if nth else f"every {name}")
+        return _and(named)
+    if "BYMONTHDAY" in parts:
+        return _and([_month_day(int(d)) for d in parts["BYMONTHDAY"].split(",")])
+    return _month_day(first.day) if first else ""
+
+
+def _month_day(day: int) -> str:
+    if day < 0:
+        return "the last day" if day == -1 else f"the {_ORDINALS.get(day, str(day))} day"
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"the {day}{suffix}"
+
+
+def _limits(parts: dict[str, str]) -> str:
+    if "COUNT" in parts:
+        count = int(parts["COUNT"])
+        return f", {count} time{'s' if count != 1 else ''}"
+    if "UNTIL" in parts:
+        until = parts["UNTIL"][:8]
+        day = dt.date(int(until[:4]), int(until[4:6]), int(until[6:8]))
+        return f", until {day.day} {calendar.month_abbr[day.month]} {day.year}"
+    return ""
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

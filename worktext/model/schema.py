@@ -320,7 +320,23 @@ CONFIG: dict[str, Field] = {
         "Severity per rule code: error, warning or off.",
         item=_f("enum", "Severity.", choices=("error", "warning", "off")),
     ),
-    "site": _f("any", "Settings of the static site (see `worktext build`)."),
+    "site": _f(
+        "record",
+        "Settings of the static site (see `worktext build`).",
+        fields={
+            "title": _f("string", "The site's name (default: the workspace's `name`)."),
+            "edit_url": _f(
+                "string",
+                "The forge's editor for a file, with `{branch}` and `{path}` in it "
+                "(default: GitHub's, or GitLab's on a GitLab host, from `repo_url`).",
+            ),
+            "board_done_days": _f(
+                "number",
+                "Done cards closed more than this many days ago are folded away on boards "
+                "(default 14).",
+            ),
+        },
+    ),
 }
 
 

@@ -100,12 +100,13 @@ def plan(
 
 
 def occurrence_data(ws: Workspace, task: Task, occurrence: Occurrence) -> dict[str, Any]:
-    """The occurrence's front matter: the series' keys that describe the work, its dates, and
-    the series it belongs to. Nothing depends on the day it is made (no ``created``), so two
-    runs make the same bytes."""
+    """The occurrence's front matter: the series' keys that describe the work, its dates, the
+    series it belongs to, and ``created`` (so the site can tell its age): the day it is made
+    (``ws.today``), or its own date when that is earlier (an occurrence made after the fact).
+    Runs on the same day make the same bytes; a second run finds the file and leaves it."""
     source = ws.sources.get(task.path)
     raw = source.data if source and source.data else {}
-    data: dict[str, Any] = {"title": task.title}
+    data: dict[str, Any] = {"title": task.title, "created": min(ws.today, occurrence.date)}
     for key in COPIED_KEYS:
         if raw.get(key) is not None:
             data[key] = raw[key]

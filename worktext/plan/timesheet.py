@@ -55,9 +55,10 @@ def timesheet(
     recent: int = RECENT_WEEKS,
     order: Callable[[Hashable], Any] | None = None,
 ) -> Timesheet:
-    """A timesheet of ``(row, entry)`` pairs: the ``recent`` latest weeks that have hours."""
+    """A timesheet of ``(row, entry)`` pairs: the ``recent`` latest weeks up to the last one
+    with hours, those without hours included (a week nobody logged is shown, as a gap)."""
     cells = _hours_by_cell(entries)
-    all_weeks = sorted({week for _, week in cells})
+    all_weeks = _every_week(sorted({week for _, week in cells}))
     shown = all_weeks[-recent:] if recent > 0 else all_weeks
     first_shown = shown[0] if shown else None
     rows = sorted({row for row, _ in cells}, key=order or _default_order)
@@ -73,6 +74,14 @@ def timesheet(
         earlier_total=round(sum(earlier.values()), 6),
         total=round(sum(row_totals.values()), 6),
     )
+
+
+def _every_week(logged: list[dt.date]) -> list[dt.date]:
+    """Every Monday from the first of ``logged`` to the last."""
+    if not logged:
+        return []
+    count = (logged[-1] - logged[0]).days // 7 + 1
+    return [logged[0] + dt.timedelta(weeks=n) for n in range(count)]
 
 
 def _hours_by_cell(

@@ -5,15 +5,18 @@ The rule, in full (the site's workload page states it too):
 * Only open tasks with an ``estimate`` and at least one assignee count.
 * What is left of a task is its estimate minus the time logged on it (never below zero), split
   equally among its assignees.
-* It is spread evenly over the working days of its window. The window runs from ``start`` to
-  ``due``; without ``start`` it ends at ``due`` and is as long as the estimate needs at the
-  workspace's hours per day; without ``due`` it starts at ``start`` and is as long as that.
-  Days before ``today`` are dropped from the window: past days cannot take more work. Work whose
-  window lies wholly in the past (overdue) lands on ``today``.
+* It is spread evenly over the working days of its window that the person is not away. The
+  window runs from ``start`` to ``due``; without ``start`` it ends at ``due`` and is as long as
+  the estimate needs at the workspace's hours per day; without ``due`` it starts at ``start``
+  and is as long as that. Days before ``today`` are dropped from the window: past days cannot
+  take more work. Work whose window lies wholly in the past (overdue), or on days the person is
+  away, lands on their first working day from ``today`` (or from the window's end) that they
+  are not away.
 * Tasks with neither ``start`` nor ``due`` are *unscheduled*: counted per person, not per week.
 * Working days are the first ``days_per_week`` days of the ISO week (Monday to Friday by
   default). A week's capacity is the person's weekly capacity times the share of its working
-  days they are not away.
+  days they are not away; in the week of ``today`` only the working days from today on count
+  (on a Thursday, two of five).
 
 Everything is a pure function of the workspace and ``today``.
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from worktext.model.items import Person, Task
@@ -37,8 +41,15 @@ class WeekLoad:
     start: dt.date  # the Monday
     assigned: float  # hours
     capacity: float  # hours, after time away
-    away_days: int
+    away_days: int  # working days away, of those counted
     tasks: tuple[tuple[str, float], ...] = ()  # (task id, hours) in this week, largest first
+    workdays: int = 0  # working days counted: all of the week's, or those left from today
+    partial: bool = False  # counted from today, not from Monday (the week of today)
+
+    @property
+    def away_all(self) -> bool:
+        """Away on every working day counted: the week has no capacity because of it."""
+        return self.workdays > 0 and self.away_days >= self.workdays
 
     @property
     def over(self) -> bool:
@@ -113,19 +124,46 @@ def task_window(
 
 
 def spread(
-    task: Task, today: dt.date, hours_per_day: float = 8, days_per_week: float = 5
+    task: Task,
+    today: dt.date,
+    hours_per_day: float = 8,
+    days_per_week: float = 5,
+    away: frozenset[dt.date] | set[dt.date] = frozenset(),
 ) -> dict[dt.date, float]:
-    """Hours of a task's remaining work on each day (all assignees together)."""
+    """Hours of a task's remaining work on each day (all assignees together), never on a day
+    in ``away`` (a person's days away)."""
     hours = remaining_hours(task)
     window = task_window(task, hours_per_day, days_per_week)
     if hours <= 0 or window is None:
         return {}
     start, end = max(window[0], today), window[1]
     days = working_days(start, end, days_per_week) if end >= start else []
-    if not days:  # overdue, or a window with no working day: it is due now
-        days = [today]
+    days = [day for day in days if day not in away]
+    if not days:  # overdue, away, or a window with no working day: due on the next free day
+        days = [_next_free_day(max(today, end), days_per_week, away)]
     share = hours / len(days)
     return {day: share for day in days}
+
+
+def _next_free_day(day: dt.date, days_per_week: float, away: Collection[dt.date]) -> dt.date:
+    """The first working day from ``day`` on that is not in ``away`` (``day`` itself when a
+    year of days away leaves none: the work is shown, not lost)."""
+    for offset in range(366):
+        candidate = day + DAY * offset
+        if is_working_day(candidate, days_per_week) and candidate not in away:
+            return candidate
+    return day
+
+
+def days_away(person: Person, start: dt.date, end: dt.date) -> set[dt.date]:
+    """Every day ``start`` to ``end`` the person is away (working or not)."""
+    found: set[dt.date] = set()
+    for span in person.away:
+        day = max(span.start, start)
+        while day <= min(span.end, end):
+            found.add(day)
+            day += DAY
+    return found
 
 
 def away_days(person: Person, start: dt.date, end: dt.date, days_per_week: float) -> int:
@@ -148,7 +186,10 @@ def person_load(
     loads = []
     for n in range(weeks):
         start = first + dt.timedelta(weeks=n)
-        loads.append(_week_load(person, start, per_week.get(start, {}), days_per_week))
+        counted_from = today if n == 0 else start
+        loads.append(
+            _week_load(person, start, per_week.get(start, {}), days_per_week, counted_from)
+        )
     return PersonLoad(person, tuple(loads), round(unscheduled, 2), tuple(unscheduled_tasks))
 
 
@@ -161,11 +202,13 @@ def _planned_hours(
     units = ws.config.units
     per_week: dict[dt.date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     unscheduled, unscheduled_tasks = 0.0, []
+    # a year past the last week shown: work pushed by time away still lands on a day
+    away = days_away(person, today, last + dt.timedelta(days=366)) if person.away else set()
     for task in ws.tasks_of_person(person):
         if not ws.is_open(task) or not task.estimate:
             continue
         share = 1 / len({id_key(a) for a in task.assignees})
-        days = spread(task, today, units.hours_per_day, units.days_per_week)
+        days = spread(task, today, units.hours_per_day, units.days_per_week, away)
         if not days and remaining_hours(task) > 0:
             unscheduled += remaining_hours(task) * share
             unscheduled_tasks.append(task.id)
@@ -176,13 +219,19 @@ def _planned_hours(
 
 
 def _week_load(
-    person: Person, start: dt.date, contributions: dict[str, float], days_per_week: float
+    person: Person,
+    start: dt.date,
+    contributions: dict[str, float],
+    days_per_week: float,
+    counted_from: dt.date | None = None,
 ) -> WeekLoad:
-    """The week from Monday ``start``: its hours, and the capacity left after time away."""
+    """The week from Monday ``start``: its hours, and the capacity of its working days from
+    ``counted_from`` (default: all of them) left after time away."""
     end = start + dt.timedelta(days=6)
     total_days = len(working_days(start, end, days_per_week))
-    away = away_days(person, start, end, days_per_week)
-    capacity = person.capacity * (total_days - away) / total_days if total_days else 0.0
+    counted = working_days(max(start, counted_from or start), end, days_per_week)
+    away = away_days(person, max(start, counted_from or start), end, days_per_week)
+    capacity = person.capacity * (len(counted) - away) / total_days if total_days else 0.0
     ranked = sorted(contributions.items(), key=lambda pair: (-pair[1], pair[0]))
     return WeekLoad(
         start,
@@ -190,6 +239,8 @@ def _week_load(
         round(capacity, 2),
         away,
         tuple((task_id, round(hours, 2)) for task_id, hours in ranked),
+        len(counted),
+        len(counted) < total_days,
     )
 
 

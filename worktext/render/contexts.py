@@ -141,11 +141,13 @@ def board(
         "project": project,
         "workflow": workflow,
         "heading": heading,
-        "columns": site.columns(workflow, tasks),
+        "columns": site.columns(workflow, tasks, per_project=project is None),
         "unplaced": site.unplaced(workflow, tasks),
         "total": len(tasks),
         "assignees": assignees,
         "labels": labels,
+        "priorities": list(site.ws.config.priorities),
+        "done_days": site.board_done_days,
         "flow": None,  # workflow boards show their flow charts; a project's are on its page
     }
 
@@ -182,12 +184,17 @@ def project_page(view: PageView, project: Project) -> dict[str, Any]:
         "columns": site.columns(ws.workflow_of_project(project), tasks),
         "goals": ws.goals_of(project),
         "aging": aging,
-        "recurring": [t for t in tasks if t.repeat],
+        "recurring": [
+            {"task": t, "rule": site.repeat_words(t), "next": site.next_occurrence(t)}
+            for t in tasks
+            if t.repeat
+        ],
         "upcoming": worklog.upcoming(site, project) if project.is_ongoing else [],
         "flow": site.flow.project_charts(project),
         "time": worklog.project_time(site, tasks),
         "body": site.body_html(project, prefix) if project.body.strip() else "",
         "source_url": site.source_url(project.path),
+        "edit_url": site.edit_url(project.path),
         "diagnostics": site.diagnostics_of(project.path),
     }
 
@@ -266,6 +273,7 @@ def task_page(view: PageView, task: Task) -> dict[str, Any]:
         "goals": ws.goals_of(task),
         "body": site.body_html(task, prefix) if task.body.strip() else "",
         "source_url": site.source_url(task.path),
+        "edit_url": site.edit_url(task.path),
         "diagnostics": site.diagnostics_of(task.path),
         "extra": custom,
         "history": site.flow.task_history(task),
@@ -333,6 +341,41 @@ def goal_work(ws: Workspace, goal: Goal) -> tuple[list[Goal], list[Project], lis
     return list(tree.values())[1:], projects, list(linked.values())
 
 
+def goal_tree(ws: Workspace, goal: Goal) -> list[dict[str, Any]]:
+    """The goal's sub-goals, each with its progress and its own sub-goals, nested to every
+    level (a cycle of parents, which check reports, is cut where it comes back)."""
+    children: dict[str, list[Goal]] = {}
+    for candidate in ws.goals:
+        if candidate.parent:
+            children.setdefault(id_key(candidate.parent), []).append(candidate)
+
+    def nest(parent: Goal, seen: frozenset[str]) -> list[dict[str, Any]]:
+        rows = []
+        for child in sorted(children.get(id_key(parent.id), []), key=lambda g: g.title.lower()):
+            key = id_key(child.id)
+            if key in seen:
+                continue
+            done, total = ws.goal_progress(child)
+            below = nest(child, seen | {key})
+            rows.append({"goal": child, "done": done, "total": total, "children": below})
+        return rows
+
+    return nest(goal, frozenset({id_key(goal.id)}))
+
+
+def goal_forest(ws: Workspace) -> list[dict[str, Any]]:
+    """Every goal as a tree: the top-level goals (no parent, or a parent that is not a goal
+    of the workspace), each with its sub-goals nested."""
+    known = {id_key(g.id) for g in ws.goals}
+    rows = []
+    for goal in ws.goals:
+        if goal.parent and id_key(goal.parent) in known:
+            continue
+        done, total = ws.goal_progress(goal)
+        rows.append({"goal": goal, "done": done, "total": total, "children": goal_tree(ws, goal)})
+    return rows
+
+
 def _goal_tree(ws: Workspace, goal: Goal) -> dict[str, Goal]:
     """The goal and its sub-goals of every level, by id key, the goal first."""
     tree: dict[str, Goal] = {}
@@ -356,7 +399,7 @@ def goal_page(view: PageView, goal: Goal) -> dict[str, Any]:
         "done": done,
         "total": total,
         "parent": ws.goals.get(goal.parent) if goal.parent else None,
-        "subgoals": [g for g in ws.goals if g.parent and id_key(g.parent) == id_key(goal.id)],
+        "subgoals": goal_tree(ws, goal),
         "projects": projects,
         "tasks": site.sort_open_first(tasks),
         "body": site.body_html(goal, prefix) if goal.body.strip() else "",
@@ -385,4 +428,5 @@ def health(view: PageView) -> dict[str, Any]:
 
 
 def goal_rows_page(view: PageView) -> dict[str, Any]:
-    return {"goals": goal_rows(view.data.ws)}
+    ws = view.data.ws
+    return {"goals": goal_rows(ws), "tree": goal_forest(ws)}

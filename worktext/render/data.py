@@ -14,13 +14,14 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
 from worktext.history.reconstruct import History
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Goal, Milestone, Person, Project, State, Task, Workflow
-from worktext.model.recurrence import Occurrence
+from worktext.model.recurrence import Occurrence, anchor, describe, next_date
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace, id_key
 from worktext.plan import recur
@@ -33,6 +34,7 @@ from worktext.render.urls import Links
 
 _LEADING_HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
 CLOSED_COLUMN_CARDS = 60
+BOARD_DONE_DAYS = 14  # site.board_done_days: done cards closed longer ago are folded away
 LOAD_WEEKS = 8  # workload.person_load's default: the workload page and the person pages
 OPEN_FIRST = {"active": 0, "blocked": 1, "todo": 2, "backlog": 3, "done": 4, "cancelled": 5}
 
@@ -42,10 +44,25 @@ class Column:
     state: State
     tasks: list[Task]
     shown: list[Task]  # closed columns show their first cards only; the rest are listed
+    # A workflow-wide board's cards by project, (project title, count), most first: a state's
+    # WIP limit is per project. Empty on a project's board.
+    by_project: tuple[tuple[str, int], ...] = ()
+    folded: list[Task] = dataclasses.field(default_factory=list)  # done long ago, folded away
 
     @property
     def over_limit(self) -> bool:
-        return self.state.wip is not None and len(self.tasks) > self.state.wip
+        """Some project holds more cards here than the state's WIP limit."""
+        if self.state.wip is None:
+            return False
+        if self.by_project:
+            return any(count > self.state.wip for _, count in self.by_project)
+        return len(self.tasks) > self.state.wip
+
+    @property
+    def over_projects(self) -> list[str]:
+        """The projects over the limit (on a workflow-wide board)."""
+        wip = self.state.wip
+        return [title for title, count in self.by_project if wip is not None and count > wip]
 
 
 class SiteData:
@@ -88,8 +105,35 @@ class SiteData:
             return False
         return 0 <= (as_day(task.due) - self.today).days <= 7
 
+    def created_on(self, task: Task) -> dt.date | None:
+        """The task's ``created`` date, else the day git first saw it (files made by a tool
+        that writes no ``created:``)."""
+        if task.created:
+            return as_day(task.created)
+        return self.flow.task_dates(task.id)[0]
+
     def age_days(self, task: Task) -> int | None:
-        return (self.today - as_day(task.created)).days if task.created else None
+        created = self.created_on(task)
+        return (self.today - created).days if created else None
+
+    def completed_on(self, task: Task) -> dt.date | None:
+        """When a closed task was finished: its ``completed`` date, else the day history saw
+        it move into a done state; None for an open task."""
+        if self.ws.category(task) not in ("done", "cancelled"):
+            return None
+        if task.completed:
+            return as_day(task.completed)
+        return self.flow.task_dates(task.id)[1]
+
+    def repeat_words(self, task: Task) -> str:
+        """The task's ``repeat`` rule in words ("monthly on the second Tuesday")."""
+        return describe(task.repeat, anchor(task)) if task.repeat else ""
+
+    def next_occurrence(self, task: Task) -> dt.date | None:
+        """A live series' next date from today on (not its file's own, maybe past, date)."""
+        if not task.repeat or self.ws.category(task) == "cancelled":
+            return None
+        return next_date(task, self.today)
 
     def sort_open_first(self, tasks: Iterable[Task]) -> list[Task]:
         ws = self.ws
@@ -147,7 +191,11 @@ class SiteData:
 
     # -- projects and boards ----------------------------------------------------------------
 
-    def columns(self, workflow: Workflow, tasks: Iterable[Task]) -> list[Column]:
+    def columns(
+        self, workflow: Workflow, tasks: Iterable[Task], per_project: bool = False
+    ) -> list[Column]:
+        """A board's columns; ``per_project`` (a workflow-wide board) counts each state's
+        cards per project too, as its WIP limit is per project."""
         by_state: dict[str, list[Task]] = {state.id: [] for state in workflow.states}
         for task in tasks:
             state = self.ws.state_of(task)
@@ -156,9 +204,36 @@ class SiteData:
         columns = []
         for state in workflow.states:
             cards = self.sort_open_first(by_state[state.id])
-            shown = cards[:CLOSED_COLUMN_CARDS] if state.is_closed else cards
-            columns.append(Column(state, cards, shown))
+            folded = self._long_done(cards) if state.category == "done" else []
+            gone = {id(t) for t in folded}
+            recent = [t for t in cards if id(t) not in gone] if folded else cards
+            shown = recent[:CLOSED_COLUMN_CARDS] if state.is_closed else recent
+            counts = self._project_counts(cards) if per_project else ()
+            columns.append(Column(state, cards, shown, counts, folded[:CLOSED_COLUMN_CARDS]))
         return columns
+
+    @functools.cached_property
+    def board_done_days(self) -> int:
+        """``site: {board_done_days: N}``: done cards closed more than N days ago are folded
+        away on boards (default 14)."""
+        settings = self.ws.config.site
+        value = settings.get("board_done_days") if hasattr(settings, "get") else None
+        return int(value) if isinstance(value, int | float) and value >= 0 else BOARD_DONE_DAYS
+
+    def _long_done(self, cards: list[Task]) -> list[Task]:
+        """The done cards closed before the board's cut-off, most recently closed first; a
+        card whose closing day is unknown stays in view."""
+        cutoff = self.today - dt.timedelta(days=self.board_done_days)
+        dated = [(self.completed_on(t), t) for t in cards]
+        old = [(day, t) for day, t in dated if day is not None and day < cutoff]
+        return [t for _, t in sorted(old, key=lambda pair: (pair[0], pair[1].id), reverse=True)]
+
+    def _project_counts(self, cards: list[Task]) -> tuple[tuple[str, int], ...]:
+        counts: dict[str, int] = {}
+        for task in cards:
+            title = self.ws.project_of(task).title
+            counts[title] = counts.get(title, 0) + 1
+        return tuple(sorted(counts.items(), key=lambda pair: (-pair[1], pair[0].lower())))
 
     def unplaced(self, workflow: Workflow, tasks: Iterable[Task]) -> list[Task]:
         """Tasks whose status is not a state of the board's workflow (reported by check)."""
@@ -250,10 +325,32 @@ class SiteData:
         """The file in the repository, when ``repo_url`` is a web address."""
         if not self.repo_url or not path:
             return None
-        return f"{self.repo_url.rstrip('/')}/blob/{self.ws.config.branch}/{path}"
+        return file_url(self.repo_url, "blob", self.ws.config.branch, path)
+
+    def edit_url(self, path: str) -> str | None:
+        """The forge's editor for the file: ``site: {edit_url: ...}`` with ``{path}`` and
+        ``{branch}`` in it, else GitHub's (or, on a GitLab host, GitLab's) edit page."""
+        if not self.repo_url or not path:
+            return None
+        template = (
+            self.ws.config.site.get("edit_url") if hasattr(self.ws.config.site, "get") else None
+        )
+        if isinstance(template, str) and template.strip():
+            url = template.replace("{path}", quote(path)).replace(
+                "{branch}", quote(self.ws.config.branch, safe="")
+            )
+            return url if _safe_web_url(url) else None
+        kind = "-/edit" if "gitlab" in (urlsplit(self.repo_url).hostname or "") else "edit"
+        return file_url(self.repo_url, kind, self.ws.config.branch, path)
 
     def diagnostics_of(self, path: str) -> list[Diagnostic]:
         return self._diagnostics.get(path, []) if path else []
+
+
+def file_url(repo_url: str, kind: str, branch: str, path: str) -> str:
+    """``<repo>/<kind>/<branch>/<path>`` with the branch and every path segment
+    percent-encoded (a space, ``%`` or ``#`` in a file name would cut the link)."""
+    return f"{repo_url.rstrip('/')}/{kind}/{quote(branch, safe='')}/{quote(path)}"
 
 
 def _safe_web_url(url: str | None) -> bool:

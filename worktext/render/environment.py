@@ -19,7 +19,7 @@ from jinja2.runtime import Context
 from worktext.load.cache import code_stamp
 from worktext.model.values import as_day
 from worktext.plan.workload import WeekLoad
-from worktext.render import formats
+from worktext.render import flowcharts, formats
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -52,6 +52,8 @@ def make_environment(bytecode_cache: bool = False) -> Environment:
         pct=formats.percent,
         cssname=formats.cssname,
         loadclass=loadclass,
+        capacity=capacity,
+        human_days=lambda days: "—" if days is None else flowcharts.human_days(days),
         hrs=formats.hours,
         day=as_day,
     )
@@ -71,6 +73,14 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
 def shortdate(context: Context, value: dt.date) -> str:
     """Day and month; the year too when it is not the build's ``today``'s year."""
     return formats.shortdate(value, context.get("today"))
+
+
+def capacity(week: WeekLoad) -> str:
+    """A week's capacity as text: ``16.0 h``, or ``away all week`` when time away leaves none
+    (``away the rest of the week`` in the current week, counted from today)."""
+    if week.away_all:
+        return "away the rest of the week" if week.partial else "away all week"
+    return f"{formats.hours(week.capacity)} h"
 
 
 def loadclass(week: WeekLoad) -> str:

@@ -104,6 +104,18 @@ class FlowView:
             self._by_id = {id_key(f.id): f for f in self._flows}
         return self._flows
 
+    def task_dates(self, task_id: str) -> tuple[dt.date | None, dt.date | None]:
+        """When git first saw the task, and when it was last finished (None where unknown
+        or outside a git repository)."""
+        if not self.available:
+            return None, None
+        self.flows()
+        found = self._by_id.get(id_key(task_id))
+        if found is None:
+            return None, None
+        created = found.created.date() if found.created else None
+        return created, found.finished.date() if found.finished else None
+
     def _group(self, attribute: str, key: str) -> list[metrics.TaskFlow]:
         if attribute not in self._groups:
             self._groups[attribute] = metrics.group(self.flows(), attribute)
@@ -245,6 +257,11 @@ class FlowView:
         found = history.warnings + [notices.one_line(d) for d in history.diagnostics]
         return found[:3] + ([f"and {len(found) - 3} more"] if len(found) > 3 else [])
 
+    def _state_colours(self, task: Task) -> dict[str, str]:
+        """The colours of the states of the task's workflow, as its board's charts use."""
+        categories, order = _states(self.ws.workflow_of(task))
+        return flowcharts.state_colours(categories, list(reversed(order)))
+
     def task_history(self, task: Task) -> dict[str, Any]:
         if not self.available:
             return {"available": False, "note": self.note, "timeline": None, "changes": []}
@@ -269,7 +286,9 @@ class FlowView:
             "available": True,
             "note": "",
             "timeline": Markup(
-                flowcharts.flow_timeline_svg(flow, self.today, f"History of {task.id}")
+                flowcharts.flow_timeline_svg(
+                    flow, self.today, f"History of {task.id}", self._state_colours(task)
+                )
             ),
             "flow": flow,
             "changes": changes,

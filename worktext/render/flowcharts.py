@@ -31,6 +31,17 @@ PALETTE = ("#5b8def", "#f5a623", "#3c9d5d", "#d64545", "#8e6bd8", "#2bb3b1", "#9
 FONT = 'font-family="system-ui, sans-serif" font-size="11"'
 
 
+def human_days(days: float) -> str:
+    """A duration given in days as a person says it: ``50 min``, ``5.5 h``, ``1 day``,
+    ``3.2 days`` (never ``0.0417 days``)."""
+    if days < 1 / 24:
+        return f"{max(1, round(days * 1440))} min"
+    if days < 1:
+        return f"{round(days * 24, 1):g} h"
+    rounded = round(days, 1)
+    return "1 day" if rounded == 1 else f"{rounded:g} days"
+
+
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
@@ -129,6 +140,32 @@ def _legend(names: Sequence[tuple[str, str]], height: int = HEIGHT) -> tuple[lis
     return out, y + 14
 
 
+def _shade(colour: str, amount: float) -> str:
+    """``colour`` (#rrggbb) mixed with white (``amount`` < 0) or black (> 0)."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    target = 0 if amount > 0 else 255
+    mixed = [round(c + (target - c) * abs(amount)) for c in channels]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def state_colours(categories: Mapping[str, str], order: Sequence[str] = ()) -> dict[str, str]:
+    """A colour per state: its category's, in shades (lighter to darker, in ``order``, the
+    workflow's order of its states) where a category has several states, so that "doing" and
+    "review" are two oranges, not one."""
+    names = [s for s in order if s in categories] + [s for s in categories if s not in order]
+    by_category: dict[str, list[str]] = {}
+    for name in names:
+        by_category.setdefault(categories[name], []).append(name)
+    colours: dict[str, str] = {}
+    for index, (category, states) in enumerate(by_category.items()):
+        base = CATEGORY_COLOURS.get(category, PALETTE[index % len(PALETTE)])
+        count = len(states)
+        for position, state in enumerate(states):
+            amount = 0.0 if count == 1 else -0.3 + 0.75 * position / (count - 1)
+            colours[state] = _shade(base, amount * (0.6 if amount > 0 else 1.0))
+    return colours
+
+
 def _colour(name: str, index: int, categories: Mapping[str, str] | None) -> str:
     if categories and name in categories:
         return CATEGORY_COLOURS.get(categories[name], PALETTE[index % len(PALETTE)])
@@ -189,11 +226,12 @@ def _stacked_areas(
     step, plot_h = _scale(count)
     below = [0.0] * count
     areas, legend = [], []
+    shades = state_colours(categories, list(reversed(names))) if categories else {}
     for index, name in enumerate(names):
         upper = [below[i] + series[name][i] for i in range(count)]
         points = [f"{_x(i, step)},{_y(upper[i], top, plot_h)}" for i in range(count)]
         points += [f"{_x(i, step)},{_y(below[i], top, plot_h)}" for i in reversed(range(count))]
-        colour = _colour(name, index, categories)
+        colour = shades.get(name) or _colour(name, index, categories)
         areas.append(
             f'<polygon points="{" ".join(points)}" fill="{colour}" fill-opacity="0.85">'
             f"<title>{_e(name)}: {series[name][-1]} now</title></polygon>"
@@ -347,13 +385,13 @@ def cycle_time_svg(
     for day, days, task_id in ordered:
         body.append(
             f'<circle cx="{_x((day - first).days, step)}" cy="{_y(days, top, plot_h)}" r="3">'
-            f"<title>{_e(task_id)}: {days:g} days, finished {day}</title></circle>"
+            f"<title>{_e(task_id)}: {human_days(days)}, finished {day}</title></circle>"
         )
     body.append("</g>")
     body += _percentile_lines(percentiles, top, plot_h)
     body += _labels([first, last] if span else [first], top, unit="days")
     described = ", ".join(
-        f"{p}% within {v:.1f} days" for p, v in sorted(percentiles.items()) if v is not None
+        f"{p}% within {human_days(v)}" for p, v in sorted(percentiles.items()) if v is not None
     )
     desc = f"Cycle time of {len(points)} finished tasks from {first} to {last}: {described}."
     return _frame(title, desc, body, (first, last, len(points), described))
@@ -380,7 +418,7 @@ def _percentile_lines(
         out.append(
             f'<g stroke="#8e6bd8" stroke-dasharray="4 3"><line x1="{LEFT}" y1="{y}" '
             f'x2="{WIDTH - RIGHT}" y2="{y}"/></g><text x="{WIDTH - RIGHT}" y="{label_y}" '
-            f'text-anchor="end" {FONT} fill="#8e6bd8">{label}: {value:.1f}d</text>'
+            f'text-anchor="end" {FONT} fill="#8e6bd8">{label}: {human_days(value)}</text>'
         )
     return out
 
@@ -389,8 +427,10 @@ def timeline_svg(
     segments: Sequence[tuple[dt.datetime, dt.datetime | None, str, str]],
     now: dt.datetime,
     title: str = "History",
+    colours: Mapping[str, str] | None = None,
 ) -> str:
-    """A task's states as one horizontal band: (start, end or None, state, category)."""
+    """A task's states as one horizontal band: (start, end or None, state, category);
+    ``colours`` by state (``state_colours``), else by category."""
     height = 70
     if not segments:
         return _frame(title, "No history yet.", [], "empty", height)
@@ -402,7 +442,9 @@ def timeline_svg(
     for index, (begin, end, state, category) in enumerate(segments):
         x0 = LEFT + (begin - start).total_seconds() / total * plot_w
         x1 = LEFT + ((end or now) - start).total_seconds() / total * plot_w
-        colour = CATEGORY_COLOURS.get(category, PALETTE[index % len(PALETTE)])
+        colour = (colours or {}).get(state) or CATEGORY_COLOURS.get(
+            category, PALETTE[index % len(PALETTE)]
+        )
         until = f" to {end:%Y-%m-%d}" if end else " until now"
         body.append(
             f'<rect x="{round(x0, 2)}" y="14" width="{round(max(x1 - x0, 1), 2)}" height="22" '
@@ -420,12 +462,17 @@ def timeline_svg(
     return _frame(title, f"States over time: {steps}.", body, (steps, now), height)
 
 
-def flow_timeline_svg(flow: TaskFlow, today: dt.date, title: str | None = None) -> str:
+def flow_timeline_svg(
+    flow: TaskFlow,
+    today: dt.date,
+    title: str | None = None,
+    colours: Mapping[str, str] | None = None,
+) -> str:
     """``timeline_svg`` for a ``worktext.metrics.TaskFlow``."""
     from worktext.history.metrics import end_of
 
     segments = [(s.start, s.end, s.status, s.category) for s in flow.segments]
-    return timeline_svg(segments, end_of(today), title or f"History of {flow.id}")
+    return timeline_svg(segments, end_of(today), title or f"History of {flow.id}", colours)
 
 
 def summary_charts(

@@ -7,7 +7,6 @@ CSS classes, so it follows the light and dark themes and prints. Every text is e
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -15,6 +14,7 @@ from markupsafe import Markup, escape
 from worktext.model.items import Project, Task
 from worktext.model.values import as_day
 from worktext.model.workspace import Workspace, id_key
+from worktext.plan.workload import task_window
 from worktext.render.urls import UrlMap
 
 DAY = dt.timedelta(days=1)
@@ -36,6 +36,7 @@ class Row:
     estimated: bool = False  # the end comes from the estimate, not from a due date
     progress: float | None = None  # 0..1, drawn inside the bar (roadmap)
     depends_on: tuple[str, ...] = ()
+    open_end: bool = False  # an ongoing area: no end, drawn to the chart's edge
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,10 @@ def task_rows(
     ws: Workspace, tasks: list[Task], urls: UrlMap, prefix: str
 ) -> tuple[list[Row], list[Task]]:
     """Bars for tasks with dates (start→due, or start + estimate); the undated ones apart."""
-    hours_per_day = ws.config.units.hours_per_day
+    hours_per_day, days_per_week = ws.config.units.hours_per_day, ws.config.units.days_per_week
     rows, undated = [], []
     for task in tasks:
-        dates = _bar_dates(task, hours_per_day)
+        dates = _bar_dates(task, hours_per_day, days_per_week)
         if dates is None:
             undated.append(task)
         else:
@@ -69,21 +70,28 @@ def task_rows(
     return rows, undated
 
 
-def _bar_dates(task: Task, hours_per_day: float) -> tuple[dt.date, dt.date, bool] | None:
-    """(start, due, whether the due date is estimated) of a task's bar: without a due date,
-    the start plus the estimate's working days; a due date alone is a one-day bar on that
-    day. None for a task without dates to draw."""
+def _bar_dates(
+    task: Task, hours_per_day: float, days_per_week: float = 5
+) -> tuple[dt.date, dt.date, bool] | None:
+    """(start, due, whether a date comes from the estimate) of a task's bar. With an estimate
+    and one date, the bar is as many working days long as the estimate needs: from the start
+    on, or up to the due date (as the workload plans it); a due date alone, without an
+    estimate, is a one-day bar on that day. None for a task without dates to draw (listed
+    as not on the timeline)."""
     start = as_day(task.start) if task.start else None
     due = as_day(task.due) if task.due else None
-    estimated = False
-    if start and not due and task.estimate:
-        due = start + DAY * max(0, math.ceil(task.estimate / hours_per_day) - 1)
-        estimated = True
-    if start is None and due is not None:
-        start = due
-    if start is None or due is None:
+    if start is not None and due is not None:
+        return start, due, False
+    if start is None and due is None:
         return None
-    return start, due, estimated
+    if not task.estimate:
+        day = start or due
+        assert day is not None
+        return day, day, False
+    window = task_window(task, hours_per_day, days_per_week)
+    if window is None:  # pragma: no cover - a task with a date always has a window
+        return None
+    return window[0], window[1], True
 
 
 def _task_row(
@@ -99,6 +107,8 @@ def _task_row(
     status = state.title if state else (task.status or "")
     how = ", estimated" if estimated else ""
     tip = f"{task.id}: {task.title} ({status}; {start} → {due}{how})"
+    if estimated and not task.start:
+        tip = f"{task.id}: {task.title} ({status}; {start} → {due}, no start: from the estimate)"
     return Row(
         task.id,
         f"{task.id} {task.title}",
@@ -127,7 +137,7 @@ def roadmap_chart(ws: Workspace, projects: list[Project], urls: UrlMap, prefix: 
     markers: list[Marker] = []
     for project in projects:
         tasks = ws.tasks_of_project(project)
-        span = _project_span(project, tasks)
+        span = _project_span(project, tasks, ws.today)
         if span is None:
             continue
         index = len(rows)
@@ -140,15 +150,22 @@ def roadmap_chart(ws: Workspace, projects: list[Project], urls: UrlMap, prefix: 
     return Chart(rows, markers, ws.today, "Roadmap")
 
 
-def _project_span(project: Project, tasks: list[Task]) -> tuple[dt.date, dt.date] | None:
-    """A project's start and deadline, each taken from its tasks' dates when not set; None
-    when there is nothing to take it from."""
+def _project_span(
+    project: Project, tasks: list[Task], today: dt.date
+) -> tuple[dt.date, dt.date, bool] | None:
+    """A project's start and deadline, each taken from its tasks' dates when not set, and
+    whether it is open-ended (an ongoing area without a deadline: it runs on past today);
+    None when there is nothing to take a start from."""
     days = [as_day(d) for t in tasks for d in (t.start, t.due) if d]
     start = as_day(project.start) if project.start else (min(days) if days else None)
+    if project.is_ongoing and not project.deadline:
+        if start is None:
+            return None
+        return start, max([*days, today, start]), True
     end = as_day(project.deadline) if project.deadline else (max(days) if days else None)
     if start is None or end is None:
         return None
-    return start, end
+    return start, end, False
 
 
 def _project_row(
@@ -157,10 +174,12 @@ def _project_row(
     tasks: list[Task],
     start: dt.date,
     end: dt.date,
+    open_end: bool,
     urls: UrlMap,
     prefix: str,
 ) -> Row:
     done, total = ws.progress(tasks)
+    until = "ongoing, no end" if open_end else str(end)
     return Row(
         project.id,
         project.title,
@@ -168,8 +187,9 @@ def _project_row(
         max(start, end),
         prefix + urls.item("timeline", project.id),
         f"project-{project.status}",
-        f"{project.title}: {start} → {end}, {done}/{total} done",
-        progress=done / total if total else 0.0,
+        f"{project.title}: {start} → {until}, {done}/{total} done",
+        progress=None if open_end else (done / total if total else 0.0),
+        open_end=open_end,
     )
 
 
@@ -184,7 +204,9 @@ def render_svg(chart: Chart) -> Markup:
     span = (last - first).days + 1
     day_w = max(2.0, min(28.0, TARGET_WIDTH / span))
     width = LABEL_WIDTH + span * day_w + 8
-    height = HEADER + len(chart.rows) * ROW + 10
+    rows_end = HEADER + len(chart.rows) * ROW + 10
+    lanes = _label_lanes(chart.markers, first, day_w)
+    height = rows_end + (MARK_LANE * (max(lanes.values()) + 1) + 6 if lanes else 0)
 
     def x(day: dt.date) -> float:
         return LABEL_WIDTH + (day - first).days * day_w
@@ -193,7 +215,8 @@ def render_svg(chart: Chart) -> Markup:
     add = out.append
     title = escape(chart.title)
     add(
-        f'<svg class="gantt" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'<svg class="gantt" data-labels="{LABEL_WIDTH}" xmlns="http://www.w3.org/2000/svg" '
+        'role="img" '
         f'aria-label="{title}: {len(chart.rows)} bars" width="{width:.0f}" height="{height}" '
         f'viewBox="0 0 {width:.0f} {height}">'
     )
@@ -203,17 +226,18 @@ def render_svg(chart: Chart) -> Markup:
         '<path class="arrowhead" d="M0,0 L8,4 L0,8 z"/></marker></defs>'
     )
     add(f'<rect class="g-bg" x="0" y="0" width="{width:.0f}" height="{height}"/>')
-    _grid(add, first, last, day_w, x, height)
+    _grid(add, first, last, day_w, x, rows_end)
     for index in range(len(chart.rows)):
         y = HEADER + index * ROW
         if index % 2:
             add(f'<rect class="g-stripe" x="0" y="{y}" width="{width:.0f}" height="{ROW}"/>')
-    _today(add, chart.today, first, last, x, height)
+    _today(add, chart.today, first, last, x, rows_end)
     _arrows(add, chart.rows, x, day_w)
+    edge = x(last + DAY)
     for index, row in enumerate(chart.rows):
-        _bar(add, row, index, x, day_w)
-    for marker in chart.markers:
-        _marker(add, marker, x, height)
+        _bar(add, row, index, x, day_w, edge)
+    for position, marker in enumerate(chart.markers):
+        _marker(add, marker, x, rows_end, lanes.get(position), _room(chart.markers, position, x))
     add("</svg>")
     return Markup("".join(out))
 
@@ -243,17 +267,24 @@ def _today(add, today: dt.date, first: dt.date, last: dt.date, x, height: int) -
         add(f'<text class="g-today-label" x="{x(today) + 3:.1f}" y="30">Today</text>')
 
 
-def _bar(add, row: Row, index: int, x, day_w: float) -> None:
+def _bar(add, row: Row, index: int, x, day_w: float, edge: float) -> None:
     y = HEADER + index * ROW
     label = escape(row.label if len(row.label) <= 38 else row.label[:37] + "…")
-    x0, x1 = x(row.start), x(row.end + DAY)
-    extra = " estimated" if row.estimated else ""
+    x0, x1 = x(row.start), (edge if row.open_end else x(row.end + DAY))
+    extra = (" estimated" if row.estimated else "") + (" open-ended" if row.open_end else "")
     add(f'<a href="{escape(row.href)}"><title>{escape(row.tooltip)}</title>')
     add(f'<text class="g-label" x="8" y="{y + 19}">{label}</text>')
     add(
         f'<rect class="bar {escape(row.css)}{extra}" x="{x0:.1f}" y="{y + 7}" '
         f'width="{max(x1 - x0, 3):.1f}" height="{ROW - 14}" rx="4"/>'
     )
+    # On a narrow screen the label column scrolls away (site.js) and this name, at the bar,
+    # shows instead (site.css): the labels give way to the bars.
+    add(f'<text class="g-bar-label" x="{x0 + 4:.1f}" y="{y + 19}">{label}</text>')
+    if row.open_end:  # no end: the bar runs off the chart, and says so
+        add(
+            f'<text class="g-open" x="{x1 - 4:.1f}" y="{y + 19}" text-anchor="end">ongoing →</text>'
+        )
     if row.progress is not None:
         add(
             f'<rect class="bar-progress" x="{x0:.1f}" y="{y + 7}" '
@@ -279,18 +310,67 @@ def _arrows(add, rows: list[Row], x, day_w: float) -> None:
             )
 
 
-def _marker(add, marker: Marker, x, height: int) -> None:
+MARK_LANE = 16  # the height of a line of milestone names under the chart
+CHAR_W = 6.5  # about how wide a character of a label is, at the chart's 11 px
+
+
+def _label_lanes(markers: list[Marker], first: dt.date, day_w: float) -> dict[int, int]:
+    """The line under the chart that the name of each milestone without a row goes on, by
+    its index in ``markers``: a name that would run into the one before goes a line lower."""
+    ends: list[float] = []
+    lanes: dict[int, int] = {}
+    order = sorted(
+        (i for i, m in enumerate(markers) if m.row is None), key=lambda i: markers[i].day
+    )
+    for index in order:
+        start = (markers[index].day - first).days * day_w - 6
+        lane = next((n for n, end in enumerate(ends) if start > end + 6), len(ends))
+        if lane == len(ends):
+            ends.append(0.0)
+        ends[lane] = start + 14 + CHAR_W * len(markers[index].label)
+        lanes[index] = lane
+    return lanes
+
+
+def _room(markers: list[Marker], position: int, x) -> float | None:
+    """How much room a row milestone's name has before the next milestone of its row."""
+    marker = markers[position]
+    if marker.row is None:
+        return None
+    later = [x(m.day) for m in markers if m.row == marker.row and m.day > marker.day]
+    return min(later) - x(marker.day) - 12 if later else None
+
+
+def _fit(label: str, room: float | None) -> str:
+    if room is None or len(label) * CHAR_W <= room:
+        return label
+    keep = max(1, int(room / CHAR_W) - 1)
+    return label[:keep] + "…"
+
+
+def _marker(
+    add, marker: Marker, x, rows_end: int, lane: int | None, room: float | None = None
+) -> None:
+    """A milestone: a diamond with its name beside it (on a row), or a line down the chart
+    with its name under it (a project's milestones), so it shows without hovering."""
     mx = x(marker.day)
-    label = escape(marker.label)
+    title = escape(marker.label)
     if marker.row is None:
         add(
             f'<line class="g-milestone-line" x1="{mx:.1f}" y1="{HEADER - 10}" '
-            f'x2="{mx:.1f}" y2="{height}"/>'
+            f'x2="{mx:.1f}" y2="{rows_end + MARK_LANE * (lane or 0) + 4}"/>'
         )
         y: float = HEADER - 10
+        label_y: float = rows_end + MARK_LANE * (lane or 0) + 12
+        name = escape(marker.label)
+        label_x = mx + 5
     else:
         y = HEADER + marker.row * ROW + ROW / 2
+        label_y = y + 4
+        name = escape(_fit(marker.label, room))
+        label_x = mx + 8
     add(
-        f'<g class="g-milestone"><title>{label}: {marker.day}</title>'
+        f'<g class="g-milestone"><title>{title}: {marker.day}</title>'
         f'<path d="M{mx:.1f},{y - 6:.1f} l6,6 l-6,6 l-6,-6 z"/></g>'
+        f'<text class="g-milestone-label" x="{label_x:.1f}" y="{label_y:.1f}">{name}</text>'
     )

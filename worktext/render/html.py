@@ -504,7 +504,9 @@ _FIELDS = Html(
 _FIELD_ROW = Html("<dt>{}</dt><dd>{}</dd>")
 _GOAL_LINK = Html('<a href="{}{}">{}</a>')
 _SOURCE = Html(
-    '<p><a class="button" href="{}" rel="noopener noreferrer">View file in the repository</a></p>'
+    '<p class="actions"><a class="button" href="{}" rel="noopener noreferrer">Edit the file</a> '
+    '<a class="button button-quiet" href="{}" rel="noopener noreferrer">'
+    "View file in the repository</a></p>"
 )
 _FILE = Html('    <p class="muted small">File: <code>{}</code></p>\n  </aside>\n</div>\n')
 
@@ -528,7 +530,7 @@ def _fields(view: PageView, c: dict[str, Any]) -> Markup:
     out.extend(_FIELD_ROW(name, value) for name, value in _more_fields(view, c))
     out.append(Markup("    </dl>\n"))
     if c["source_url"]:
-        out.append(_SOURCE(c["source_url"]))
+        out.append(_SOURCE(c["edit_url"] or c["source_url"], c["source_url"]))
     out.append(_FILE(task.path))
     return join(out)
 
@@ -549,9 +551,15 @@ def _more_fields(view: PageView, c: dict[str, Any]) -> list[tuple[str, object]]:
         goals = [_GOAL_LINK(view.root, data.links.goal(g), g.title) for g in c["goals"]]
         rows.append(("Goals", join(goals, ", ")))
     if task.repeat:
-        rows.append(("Repeats", task.repeat))
-    if task.created:
-        rows.append(("Created", longdate(task.created)))
+        following = data.next_occurrence(task)
+        after = f" · next {longdate(following)}" if following else ""
+        rows.append(("Repeats", data.repeat_words(task) + after))
+    created = data.created_on(task)
+    if created:
+        rows.append(("Created", longdate(created)))
+    completed = data.completed_on(task)
+    if completed:
+        rows.append(("Completed", longdate(completed)))
     rows.extend(c["extra"])
     return rows
 

@@ -12,7 +12,8 @@ Content-Security-Policy only loads images shipped with the site) and checklist b
 read-only markup.
 
 Safe mode leaves raw HTML out entirely. So that a body with HTML in it loses no text, such a
-body is rendered by markdown-it-py instead, which shows the HTML as escaped text.
+body is rendered by markdown-it-py instead, which shows the HTML as escaped text and hides
+HTML comments, as GitHub does (rawhtml.py).
 """
 
 from __future__ import annotations

@@ -283,7 +283,7 @@ def _project_pages(data: SiteData, deps: _Deps) -> list[Page]:
         pages.append(
             Page(
                 links.board(project),
-                key,
+                tuple(sorted({*key, "h"})),  # done cards fold by the day history saw them close
                 "board.html",
                 partial(contexts.project_board, project=project),
                 title=f"{title} board",

@@ -1,5 +1,8 @@
-"""Bodies that hold raw HTML, rendered by markdown-it-py with HTML off: the HTML shows as
-escaped text instead of being left out (cmark's safe mode, see markdown.py, drops it).
+"""Bodies that hold raw HTML, rendered by markdown-it-py: the HTML shows as escaped text
+instead of being left out (cmark's safe mode, see markdown.py, drops it), except HTML
+comments (``<!-- SECTION:DESCRIPTION:BEGIN -->``), which are hidden, as GitHub hides them.
+markdown-it parses the HTML (so it knows where a comment starts and ends, and leaves code
+spans and blocks alone), and this module's render rules write every piece of it as text.
 
 The link and image policy is markdown.py's: the same checks, the same markup.
 """
@@ -25,10 +28,12 @@ from worktext.render.markdown import (
 
 class EscapingRenderer:
     def __init__(self) -> None:
-        md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+        md = MarkdownIt("js-default", {"html": True, "linkify": False, "typographer": False})
         md.validateLink = is_safe_url  # type: ignore[method-assign]
         md.add_render_rule("link_open", _link_open)
         md.add_render_rule("image", _image)
+        md.add_render_rule("html_block", _html_block)
+        md.add_render_rule("html_inline", _html_inline)
         self.md = md
 
     def render(self, text: str, rewrite: LinkRewriter | None = None) -> str:
@@ -64,6 +69,27 @@ def _image(
     return f'<a class="image-ref" href="{escape(src)}" rel="noopener noreferrer">[{label}]</a>'
 
 
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+CHECKBOX_META = "worktext-checkbox"  # our own checkbox markup, the one HTML written as it is
+
+
+def _html_block(
+    renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    """A block of HTML as a paragraph of its text, its comments left out."""
+    text = _COMMENT.sub("", tokens[idx].content).strip()
+    return f"<p>{escape(text)}</p>\n" if text else ""
+
+
+def _html_inline(
+    renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    token = tokens[idx]
+    if token.meta.get(CHECKBOX_META):
+        return str(token.content)
+    return "" if token.content.startswith("<!--") else escape(token.content)
+
+
 def _drop_unsafe_links(children: list[Token], env: dict[str, Any]) -> None:
     """Rewrite relative links; turn links that lead nowhere safe into their text."""
     rewrite: LinkRewriter | None = env.get("rewrite")
@@ -94,7 +120,7 @@ def _task_checkbox(children: list[Token]) -> None:
     match = _CHECKBOX.match(first.content)
     if match is None:
         return
-    box = Token("html_inline", "", 0)
+    box = Token("html_inline", "", 0, meta={CHECKBOX_META: True})
     box.content = checkbox(match.group(1) != " ")
     first.content = first.content[match.end() :]
     children.insert(0, box)

@@ -23,12 +23,26 @@
   });
 
   // -- boards ------------------------------------------------------------------------------
+  // Filters live in the address (#q=...&assignee=...&lanes=...), so a reload or a shared link
+  // keeps them; swimlanes are rows across the columns; folded done cards stay folded.
   var form = $("[data-board-filter]");
   var board = $("[data-board]");
   if (form && board) {
     var columns = $all(".column", board);
-    var original = columns.map(function (column) { return $all(".card", column); });
+    var lists = columns.map(function (column) {
+      var list = $(".cards:not(.folded-cards)", column);
+      if (!list) {
+        list = document.createElement("ol");
+        list.className = "cards";
+        var head = $(".column-head", column);
+        head.parentNode.insertBefore(list, head.nextSibling);
+      }
+      return list;
+    });
+    var original = lists.map(function (list) { return $all(".card", list); });
+    var folded = columns.map(function (column) { return $all(".folded-cards .card", column); });
     var status = $(".filter-status", form);
+    var fields = ["q", "assignee", "label", "lanes"];
 
     var words = function (value) { return (value || "").split(/\s+/).filter(Boolean); };
 
@@ -54,46 +68,135 @@
       return key.charAt(0).toUpperCase() + key.slice(1);
     };
 
+    var priorityRank = function (key) {
+      var order = (board.getAttribute("data-priorities") || "").split(" ");
+      var index = order.indexOf(key);
+      return index === -1 ? -1 : index;
+    };
+
+    var keepInAddress = function () {
+      var params = new URLSearchParams();
+      fields.forEach(function (name) {
+        var value = form.elements[name].value.trim();
+        if (value) params.set(name, value);
+      });
+      var hash = params.toString();
+      var url = window.location.href.split("#")[0] + (hash ? "#" + hash : "");
+      try { window.history.replaceState(null, "", url); } catch (e) { if (hash) window.location.replace("#" + hash); }
+    };
+
+    var readAddress = function () {
+      var text = window.location.hash.slice(1) || window.location.search.slice(1);
+      var params = new URLSearchParams(text);
+      fields.forEach(function (name) {
+        var value = params.get(name);
+        if (value === null) return;
+        var element = form.elements[name];
+        if (element.tagName === "SELECT" && !$("option[value='" + CSS.escape(value) + "']", element)) return;
+        element.value = value;
+      });
+    };
+
+    var clearLanes = function () {
+      $all(".lane-head, .lane-cell", board).forEach(function (node) { node.parentNode.removeChild(node); });
+      board.classList.remove("with-lanes");
+    };
+
+    var drawLanes = function (visible, lanes) {
+      board.classList.add("with-lanes");
+      board.style.setProperty("--columns", String(columns.length));
+      var groups = {}, order = [];
+      visible.forEach(function (cards, index) {
+        cards.forEach(function (card) {
+          var key = laneKey(card, lanes);
+          if (!groups[key]) { groups[key] = columns.map(function () { return []; }); order.push(key); }
+          groups[key][index].push(card);
+        });
+      });
+      order.sort(function (a, b) {
+        if (a === "" || b === "") return a === "" ? 1 : -1;
+        if (lanes === "priority") return priorityRank(b) - priorityRank(a);
+        var left = laneLabel(a, lanes).toLowerCase(), right = laneLabel(b, lanes).toLowerCase();
+        return left < right ? -1 : left > right ? 1 : 0;
+      });
+      order.forEach(function (key) {
+        var head = document.createElement("div");
+        head.className = "lane-head";
+        var label = document.createElement("span");
+        var count = groups[key].reduce(function (sum, cards) { return sum + cards.length; }, 0);
+        label.textContent = laneLabel(key, lanes) + " · " + count;
+        head.appendChild(label);
+        board.appendChild(head);
+        groups[key].forEach(function (cards, index) {
+          var cell = document.createElement("ol");
+          cell.className = "cards lane-cell " + (columns[index].className.match(/cat-[a-z]+/) || [""])[0];
+          cell.setAttribute("aria-label", laneLabel(key, lanes) + ": " + $(".column-name", columns[index]).textContent);
+          cards.forEach(function (card) { cell.appendChild(card); });
+          board.appendChild(cell);
+        });
+      });
+    };
+
     var apply = function () {
       var query = form.elements.q.value.trim().toLowerCase();
       var assignee = form.elements.assignee.value;
       var label = form.elements.label.value;
       var lanes = form.elements.lanes.value;
       var shown = 0, total = 0;
-      columns.forEach(function (column, index) {
-        var list = $(".cards", column) || document.createElement("ol");
-        if (!list.parentNode) { list.className = "cards"; column.appendChild(list); }
+      clearLanes();
+      var visible = columns.map(function (column, index) {
+        var list = lists[index];
         list.textContent = "";
-        var visible = original[index].filter(function (card) { return matches(card, query, assignee, label); });
-        total += original[index].length;
-        shown += visible.length;
+        var cards = original[index].filter(function (card) { return matches(card, query, assignee, label); });
+        var hidden = 0;
+        folded[index].forEach(function (card) {
+          card.hidden = !matches(card, query, assignee, label);
+          if (card.hidden) hidden += 1;
+        });
+        var all = original[index].length + folded[index].length;
+        var seen = cards.length + folded[index].length - hidden;
+        total += all;
+        shown += seen;
         var count = $("[data-count]", column);
-        if (count) count.textContent = (query || assignee || label) ? visible.length + " of " + original[index].length : String(original[index].length);
-        if (!lanes) {
-          visible.forEach(function (card) { list.appendChild(card); });
-          return;
-        }
-        var groups = {}, order = [];
-        visible.forEach(function (card) {
-          var key = laneKey(card, lanes);
-          if (!groups[key]) { groups[key] = []; order.push(key); }
-          groups[key].push(card);
-        });
-        order.sort(function (a, b) { return a === "" ? 1 : b === "" ? -1 : a < b ? -1 : a > b ? 1 : 0; });
-        order.forEach(function (key) {
-          var heading = document.createElement("li");
-          heading.className = "lane-head";
-          heading.setAttribute("role", "presentation");
-          heading.textContent = laneLabel(key, lanes);
-          list.appendChild(heading);
-          groups[key].forEach(function (card) { list.appendChild(card); });
-        });
+        if (count) count.textContent = (query || assignee || label) ? seen + " of " + all : String(all);
+        if (!lanes) cards.forEach(function (card) { list.appendChild(card); });
+        return cards;
       });
+      if (lanes) drawLanes(visible, lanes);
       if (status) status.textContent = shown === total ? "" : "Showing " + shown + " of " + total + " tasks";
+      keepInAddress();
+      hint();
     };
+
+    // A hint while columns are off-screen to the right.
+    var more = document.createElement("p");
+    more.className = "scroll-hint";
+    more.setAttribute("aria-hidden", "true");
+    more.textContent = "More columns to the right →";
+    board.parentNode.insertBefore(more, board);
+    var hint = function () {
+      var left = board.scrollWidth - board.clientWidth - board.scrollLeft;
+      more.hidden = left <= 4;
+      board.classList.toggle("has-more", left > 4);
+    };
+    board.addEventListener("scroll", hint, { passive: true });
+    window.addEventListener("resize", hint);
+
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+    readAddress();
+    apply();
+  }
+
+  // -- timelines -------------------------------------------------------------------------
+  // On a narrow screen the label column gives way: the chart opens at its first day, and the
+  // names drawn at the bars show instead (site.css).
+  if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+    $all(".chart-scroll").forEach(function (frame) {
+      var chart = $("svg.gantt", frame);
+      if (chart) frame.scrollLeft = Number(chart.getAttribute("data-labels")) || 0;
+    });
   }
 
   // -- search ------------------------------------------------------------------------------
