@@ -188,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commits", type=int, default=1300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the repository here")
+    parser.add_argument(
+        "--only", help="comma-separated rows to time (adopt,check,build,stats,ls); default all"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-adopt-"))
     root = args.keep or work / "repo"
@@ -219,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         "stats": lambda: (clean(), timed([*wt, "stats"], work))[1],
         "ls": lambda: (clean(), timed([*wt, "ls"], work))[1],
     }
+    if args.only:
+        rows = {name: rows[name] for name in args.only.split(",")}
     adopt()
     best: dict[str, float] = {}
     for _ in range(args.repeat):
