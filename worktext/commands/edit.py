@@ -53,7 +53,7 @@ def set_(
 ) -> None:
     """Set keys of item ID; values are checked against the schema before anything is written.
 
-    A list key takes a,b or [a, b]. Dates take YYYY-MM-DD, today or tomorrow.
+    A list key takes a,b or [a, b]. Dates take YYYY-MM-DD, today, tomorrow, today+7d, friday…
 
     \b
     Example:
@@ -139,7 +139,7 @@ def label(
 @writing
 @click.pass_obj
 def due(obj: Context, item_id: str, date: str, dry_run: bool, commit: bool) -> None:
-    """Set the due date of item ID (YYYY-MM-DD, today, tomorrow, or none to remove it).
+    """Set the due date of item ID (YYYY-MM-DD, tomorrow, today+7d, friday…, or none).
 
     \b
     Example:

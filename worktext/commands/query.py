@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from worktext.commands import completion as complete
-from worktext.commands.common import Context, echo, styler, warn
+from worktext.commands.common import Context, QueryCommand, echo, styler, warn
 from worktext.errors import NotFound, WorktextError
 from worktext.model import export, schema
 from worktext.model.config import find_root, load_config
@@ -128,7 +128,7 @@ def _csv(ws: Workspace, tasks: list[Task]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-@click.command("ls")
+@click.command("ls", cls=QueryCommand)
 @click.argument("query", nargs=-1, shell_complete=complete.query_terms)
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(LS_FORMATS), default="table", show_default=True
@@ -144,11 +144,15 @@ def ls_command(
     \b
     Query terms (ANDed; a,b means either; a leading - negates):
       status:doing  assignee:ana  project:web  label:ops  milestone:beta  goal:g1
-      priority:>=high  due:<2026-12-01  due:<today+7d  start:2026-01-01..2026-03-31
+      'priority:>=high'  'due:<2026-12-01'  'due:<today+7d'  start:2026-01-01..2026-03-31
       is:open|closed|overdue|blocked|unassigned|recurring  has:estimate  no:assignee
       kind:ongoing  "free text"  sort:due  -sort:priority
+    Dates: YYYY-MM-DD, today, tomorrow, yesterday, today+7d, today-2w, friday.
+    Quote terms with < or >, or the shell reads them as redirections.
     Example:
       worktext ls is:open assignee:ana sort:due
+      worktext ls project:web 'priority:>=high' 'due:<today+7d'
+      worktext ls label:ops -status:done
       worktext ls is:overdue --format csv > overdue.csv
     """
     ws = obj.workspace()
@@ -271,6 +275,49 @@ def _show_item(ws: Workspace, kind: str, item: Item, record: dict[str, Any]) -> 
     return lines
 
 
+@click.command("people")
+@click.option("-f", "--format", "fmt", type=click.Choice(("table", "json", "ids")), default="table")
+@click.pass_obj
+def people_command(obj: Context, fmt: str) -> None:
+    """List the people: their ids (what assignee:, --who and owner: take), names and open work.
+
+    People assigned to tasks without a person file are listed too, as guests.
+
+    \b
+    Example:
+      worktext people
+      worktext people --format json
+    """
+    ws = obj.workspace()
+    records = [export.person_record(ws, person) for person in ws.people]
+    known = {r["id"] for r in records}
+    guests = sorted({a for t in ws.tasks for a in t.assignees if a not in known})
+    if fmt == "ids":
+        echo("\n".join([*(r["id"] for r in records), *guests]))
+    elif fmt == "json":
+        records += [{"id": g, "guest": True} for g in guests]
+        echo(json.dumps(records, indent=2, ensure_ascii=False))
+    else:
+        echo(_people_table(ws, records, guests))
+
+
+def _people_table(ws: Workspace, records: list[dict[str, Any]], guests: list[str]) -> str:
+    rows = [("ID", "NAME", "OPEN", "CAPACITY", "TEAMS", "EMAIL")]
+    for r in records:
+        capacity = f"{r['capacity_hours']:g}h/week"
+        teams = ", ".join(r["teams"])
+        rows.append((r["id"], r["name"], str(r["open_tasks"]), capacity, teams, r["email"] or ""))
+    for guest in guests:
+        open_tasks = sum(1 for t in ws.tasks if guest in t.assignees and ws.is_open(t))
+        rows.append((guest, "(guest: no person file)", str(open_tasks), "", "", ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    count = len(rows) - 1
+    return "\n".join([*lines, f"{count} {'person' if count == 1 else 'people'}"])
+
+
 @click.command("schema")
 @click.argument("kind", required=False, type=click.Choice([*schema.KIND_FIELDS, "config"]))
 @click.option(
@@ -338,4 +385,10 @@ def _write_editor_schemas(obj: Context, write_dir: str) -> None:
     echo(json.dumps(result.fragment, indent=2))
 
 
-COMMANDS: list[click.Command] = [index_command, ls_command, show_command, schema_command]
+COMMANDS: list[click.Command] = [
+    index_command,
+    ls_command,
+    show_command,
+    people_command,
+    schema_command,
+]

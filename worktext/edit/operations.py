@@ -293,7 +293,7 @@ def log_time(
     if note:
         entry["note"] = note
     if who and who not in ws.people:
-        raise WorktextError(f"no person with id '{who}'; 'worktext ls kind:person' lists them")
+        raise WorktextError(f"no person with id '{who}'; 'worktext people' lists them")
     change = edit_item(ws, "task", task, [("append", "log", entry)])
     return Outcome([change], f"{task.id}: log {duration}", [task.id])
 
