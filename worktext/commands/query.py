@@ -21,7 +21,7 @@ from worktext.model.items import Item, Project, Task
 from worktext.model.query import select
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace
-from worktext.terminal import visible
+from worktext.terminal import field_lines, fit_columns, shorten, visible
 
 LS_FORMATS = ("table", "json", "csv", "ids")
 CSV_COLUMNS = (
@@ -96,23 +96,44 @@ def _table_rows(ws: Workspace, tasks: list[Task]) -> list[TableRow]:
     return rows
 
 
+# How narrow each column of ``ls``'s table may get (ID, STATUS, PRIORITY, DUE, ASSIGNEE,
+# TITLE): first down to a comfortable width while the title has less than half the line,
+# then down to the minimum while it has less than its own; dates are never cut.
+LS_COMFORTABLE_WIDTHS = [14, 11, 8, 10, 10, 16]
+LS_MINIMUM_WIDTHS = [8, 6, 4, 10, 6, 16]
+
+
 def _table(ws: Workspace, tasks: list[Task], color: bool) -> str:
+    """The table of ``ls``, fitted to the terminal: no line is wider than it; long ids are
+    cut in the middle, other cells at the end, and the title gets the width left."""
     style = styler(color)
     rows = _table_rows(ws, tasks)
     headers = ("ID", "STATUS", "PRIORITY", "DUE", "ASSIGNEE", "TITLE")
-    widths = [max([len(h), *(len(str(r[i])) for r in rows)]) for i, h in enumerate(headers[:-1])]
+    natural = [max([len(h), *(len(str(r[i])) for r in rows)]) for i, h in enumerate(headers)]
     width = shutil.get_terminal_size((120, 20)).columns
-    title_width = max(20, width - sum(widths) - 2 * len(widths))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, [*widths, 0], strict=True)).rstrip()]
-    lines[0] = style(lines[0], bold=True)
+    widths = fit_columns(natural, LS_MINIMUM_WIDTHS, width, comfortable=LS_COMFORTABLE_WIDTHS)
+
+    def line(cells: tuple[str, ...] | list[str]) -> list[str]:
+        pairs = enumerate(zip(cells, widths, strict=True))
+        fitted = [shorten(c, w, keep_end=i == 0) for i, (c, w) in pairs]
+        padded = [c.ljust(w) for c, w in zip(fitted[:-1], widths[:-1], strict=True)]
+        return [*padded, fitted[-1]]
+
+    header = "  ".join(line(headers)).rstrip()[:width]
+    lines = [style(header, bold=True)]
     for row in rows:
-        cells = [str(row[i]).ljust(widths[i]) for i in range(len(widths))]
+        cells = line([str(c) for c in row[:6]])
         if row[6]:
             cells[3] = style(cells[3], fg="red")
-        title = row[5] if len(row[5]) <= title_width else row[5][: title_width - 1] + "…"
-        lines.append("  ".join([*cells, title]))
+        lines.append(_cut("  ".join(cells).rstrip(), width, color))
     lines.append(style(f"{len(rows)} task{'s' * (len(rows) != 1)}", dim=True))
     return "\n".join(lines)
+
+
+def _cut(text: str, width: int, color: bool) -> str:
+    """A line no wider than the terminal (where even the columns' minimums do not fit);
+    a coloured line is never cut, since its escapes take no room on screen."""
+    return text if color or len(text) <= width else text[:width]
 
 
 def _csv(ws: Workspace, tasks: list[Task]) -> str:
@@ -179,9 +200,8 @@ def _show_task(ws: Workspace, task: Task) -> list[str]:
     ]
     lines = [f"{task.id}: {task.title}" + (f"  [{', '.join(flags)}]" if flags else "")]
     lines.append(task.path)
-    lines += [f"  {name:<11} {value}" for name, value in fields if value]
-    for key, value in task.extra.items():
-        lines.append(f"  {key:<11} {value}")
+    lines += field_lines([*fields, *task.extra.items()])
+    lines += _time_log(ws, task)
     if task.body.strip():
         lines += ["", task.body.strip()]
     return lines
@@ -216,7 +236,22 @@ def _task_schedule(ws: Workspace, task: Task) -> list[tuple[str, str]]:
         ("estimate", format_hours(task.estimate, hours_per_day) if task.estimate else ""),
         ("spent", format_hours(task.spent, hours_per_day) if task.log else ""),
         ("milestone", f"{milestone.id} — {milestone.title}" if milestone else ""),
+        ("repeat", task.repeat or ""),
     ]
+
+
+def _time_log(ws: Workspace, task: Task) -> list[str]:
+    """The task's time log, one line per entry: day, duration, who, note."""
+    if not task.log:
+        return []
+    hours_per_day = ws.config.units.hours_per_day
+    lines = ["  time log"]
+    for entry in task.log:
+        who = _person_text(ws, entry.who) if entry.who else "nobody named"
+        spent = format_hours(entry.hours, hours_per_day)
+        note = f"  {entry.note}" if entry.note else ""
+        lines.append(f"    {as_day(entry.date).isoformat()}  {spent:>6}  {who}{note}")
+    return lines
 
 
 def _task_links(ws: Workspace, task: Task) -> list[tuple[str, str]]:
@@ -268,10 +303,11 @@ def show_command(obj: Context, item_id: str, fmt: str) -> None:
 def _show_item(ws: Workspace, kind: str, item: Item, record: dict[str, Any]) -> list[str]:
     """Any item but a task: its record's values, and a project's count of tasks."""
     lines = [f"{kind} {item.id}: {record.get('title') or record.get('name')}"]
-    lines += [f"  {k:<11} {v}" for k, v in record.items() if v not in (None, [], {}, "")]
+    fields = list(record.items())
     if isinstance(item, Project):
         tasks = ws.tasks_of_project(item)
-        lines.append(f"  {'tasks':<11} {len(tasks)} ({sum(ws.is_open(t) for t in tasks)} open)")
+        fields.append(("tasks", f"{len(tasks)} ({sum(ws.is_open(t) for t in tasks)} open)"))
+    lines += field_lines(fields)
     return lines
 
 
