@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -117,6 +118,18 @@ def warn(text: str) -> None:
 def error(text: str) -> None:
     """An error on standard error (red on a terminal); the caller decides the exit status."""
     echo(styler(sys.stderr.isatty())(f"error: {text}", fg="red"), err=True, styled=True)
+
+
+def warn_at(diagnostics: list[Diagnostic]) -> None:
+    """Warnings about files; in a GitHub Actions job also an annotation at each file (on
+    standard output, where the runner reads workflow commands), so a pull request shows it
+    on the changed file."""
+    from worktext.check.report import github_annotation
+
+    for d in diagnostics:
+        warn(f"{d.path}:{d.line}: {d.message} ({d.hint})" if d.hint else d.message)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            echo(github_annotation(d))
 
 
 _TERM_MARK = "\x00"  # marks a negated query term while click parses the arguments

@@ -12,7 +12,7 @@ from __future__ import annotations
 import click
 
 from worktext.commands import completion as complete
-from worktext.commands.common import Context
+from worktext.commands.common import Context, warn_at
 from worktext.commands.writing import conclude, today_of, writing
 from worktext.edit import operations
 from worktext.edit.changes import parse_pairs
@@ -40,6 +40,7 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
     ws = obj.workspace()
     outcome = operations.move_task(ws, item_id, state, force)
     conclude(ws.config.root, outcome, dry_run, commit)
+    warn_at(outcome.warnings)
 
 
 @click.command(name="set")

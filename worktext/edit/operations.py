@@ -28,6 +28,7 @@ from worktext.edit.changes import (
     fields_of,
     find_item,
     fresh_id,
+    move_warnings,
     relpath,
 )
 from worktext.errors import NotFound, Refused, WorktextError
@@ -62,13 +63,15 @@ log = logging.getLogger(__name__)
 class Outcome:
     """What an operation plans: the file ``changes``, the commit ``message``, the ids of the
     items it changes or creates (the tasks, for a template), a ``note`` when there is nothing
-    to do and why, and the ``paths`` of the files it creates."""
+    to do and why, the ``paths`` of the files it creates, and ``warnings`` about the change
+    that do not stop it (a move over a WIP limit)."""
 
     changes: list[atomic.Change]
     message: str
     item_ids: list[str] = field(default_factory=list)
     note: str = ""
     paths: list[Path] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)  # said, but the change is made
 
     @property
     def effective(self) -> list[atomic.Change]:
@@ -155,7 +158,8 @@ def move_task(ws: Workspace, item_id: str, state: str, force: bool = False) -> O
         change = board.move_on_board(ws.config, task.path, board.column_for(ws.config, target.id))
     else:
         change = edit_item(ws, "task", task, [("set", "status", target.id)], force=True)
-    return Outcome([change], f"{task.id}: {current} -> {target.id}", [task.id])
+    warnings = move_warnings(ws, task, target)
+    return Outcome([change], f"{task.id}: {current} -> {target.id}", [task.id], warnings=warnings)
 
 
 def _check_move(ws: Workspace, task: Task, workflow: Workflow, current: str, target: State) -> None:

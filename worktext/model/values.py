@@ -66,6 +66,8 @@ def parse_day(text: str, today: dt.date) -> dt.date:
     try:
         return as_day(parse_date(text))
     except ValueError_:
+        if _DATE.match(text.strip()) or _DATETIME.match(text.strip()):
+            raise  # a date's shape, but no such day: parse_date says which
         raise ValueError_(f"'{text}' is not a date; write {DATE_WORDS}") from None
 
 

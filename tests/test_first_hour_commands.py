@@ -1,0 +1,76 @@
+"""The command defects a new user hit in the first hour (issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY
+
+from worktext.cli import cli
+
+LIMITED = """\
+---
+title: Limited
+states:
+  - {id: todo, category: todo}
+  - {id: doing, category: active, wip: 2}
+  - {id: done, category: done}
+---
+"""
+
+
+def run(root, *args: str, env: dict[str, str] | None = None):
+    runner = CliRunner()
+    return runner.invoke(cli, ["-w", str(root), "--today", TODAY.isoformat(), *args], env=env)
+
+
+@pytest.fixture
+def limited(make_workspace):
+    return make_workspace(
+        {
+            "workflows/limited.md": LIMITED,
+            "projects/web.md": "---\ntitle: Web\nworkflow: limited\n---\n",
+            "projects/app.md": "---\ntitle: App\nworkflow: limited\n---\n",
+            "tasks/WEB-1.md": "---\ntitle: One\nproject: web\nstatus: doing\n---\n",
+            "tasks/WEB-2.md": "---\ntitle: Two\nproject: web\nstatus: doing\n---\n",
+            "tasks/WEB-3.md": "---\ntitle: Three\nproject: web\nstatus: todo\n---\n",
+            "tasks/WEB-4.md": "---\ntitle: Four\nproject: web\ndepends_on: [WEB-3]\n---\n",
+            "tasks/APP-1.md": "---\ntitle: App one\nproject: app\n---\n",
+        }
+    )
+
+
+def test_move_into_a_full_state_warns_and_still_moves(limited) -> None:
+    result = run(limited, "move", "WEB-3", "doing")
+    assert result.exit_code == 0, result.output
+    assert "status: doing" in (limited / "tasks/WEB-3.md").read_text()
+    assert (
+        "warning: tasks/WEB-3.md:4: 'web' now has 3 tasks in 'doing'; the limit is 2"
+        in result.output
+    )
+    assert "::warning" not in result.output  # not in CI
+
+
+def test_the_limit_is_per_project(limited) -> None:
+    result = run(limited, "move", "APP-1", "doing")
+    assert result.exit_code == 0 and "warning" not in result.output
+
+
+def test_in_ci_the_warning_is_an_annotation_at_the_moved_task(limited) -> None:
+    result = run(limited, "move", "WEB-3", "doing", env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 0, result.output
+    annotation = next(line for line in result.output.splitlines() if line.startswith("::"))
+    assert annotation.startswith("::warning file=tasks/WEB-3.md,line=4,col=1,")
+    assert "title=worktext wip-exceeded::'web' now has 3 tasks in 'doing'" in annotation
+
+
+def test_moving_work_with_open_dependencies_warns(limited) -> None:
+    run(limited, "move", "WEB-1", "done")
+    result = run(limited, "move", "WEB-4", "doing")
+    assert result.exit_code == 0, result.output
+    assert "WEB-4 depends on open work: WEB-3 (todo)" in result.output
+    assert "tasks/WEB-4.md:1:" in result.output  # no status line yet: the file's start
+    run(limited, "move", "WEB-3", "doing")
+    run(limited, "move", "WEB-3", "done")
+    quiet = run(limited, "move", "WEB-4", "done", "--force")
+    assert "depends on open work" not in quiet.output
