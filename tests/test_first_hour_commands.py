@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY
+from git_helpers import WORKFLOW, Repo, task
 
 from worktext.cli import cli
 
@@ -74,3 +75,21 @@ def test_moving_work_with_open_dependencies_warns(limited) -> None:
     run(limited, "move", "WEB-3", "done")
     quiet = run(limited, "move", "WEB-4", "done", "--force")
     assert "depends on open work" not in quiet.output
+
+
+def test_check_since_accepts_a_restored_task(tmp_path) -> None:
+    repo = Repo(tmp_path / "r", "name: Flow\ndefault_workflow: flow\n")
+    repo.write({"workflows/flow.md": WORKFLOW, "tasks/A-9.md": task(status="todo", title="Nine")})
+    repo.commit("Start", "2026-01-01T09:00:00+00:00")
+    repo.remove("tasks/A-9.md")
+    deletion = repo.commit("Drop A-9", "2026-01-02T09:00:00+00:00")
+    repo.git("branch", "base")
+    repo.git("revert", "--no-edit", deletion, when="2026-01-03T09:00:00+00:00")
+    args = ["-w", str(repo.root), "--today", "2026-02-01", "check", "--since", "base"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "id-reused" not in result.output
+    # Another task under the old id is still reuse.
+    repo.write({"tasks/A-9.md": task(status="todo", title="Something else")})
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 1 and "id-reused" in again.output

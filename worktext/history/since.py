@@ -18,6 +18,7 @@ from pathlib import Path
 
 from worktext.check.pipeline import workspace_from_sources
 from worktext.history import gitio
+from worktext.history.events import Event
 from worktext.history.mapping import VersionMapper
 from worktext.history.read import TaskPaths, task_paths
 from worktext.history.reconstruct import (
@@ -220,7 +221,7 @@ def ids_reused(
             continue
         earlier = [e for e in past.events if e.commit.sha not in newer]
         deleted = next((e for e in reversed(earlier) if e.action == "deleted"), None)
-        if deleted is None:
+        if deleted is None or _restores(new_ws, task, earlier, deleted):
             continue
         yield _at(
             new_ws,
@@ -231,6 +232,17 @@ def ids_reused(
             f"({deleted.commit.date:%Y-%m-%d}, {deleted.path}); ids are never reused",
             "give the new task a new id ('worktext new' picks the next free one)",
         )
+
+
+def _restores(ws: Workspace, task: Task, earlier: list[Event], deleted: Event) -> bool:
+    """Whether ``task`` is the deleted task brought back (``git revert`` of the deletion,
+    a checkout of the old file): its front matter is the one it had when it was deleted.
+    That is the same task again, not its id taken by another."""
+    before = [e for e in earlier[: earlier.index(deleted)] if e.fields]
+    source = ws.sources.get(task.path)
+    if not before or source is None or source.data is None:
+        return False
+    return dict(before[-1].fields) == dict(source.data)
 
 
 def since_diagnostics(
