@@ -93,3 +93,48 @@ def test_check_since_accepts_a_restored_task(tmp_path) -> None:
     repo.write({"tasks/A-9.md": task(status="todo", title="Something else")})
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 1 and "id-reused" in again.output
+
+
+@pytest.fixture
+def flow_repo(tmp_path) -> Repo:
+    """A workflow whose first state is called ``new`` (as the ops workflow's is)."""
+    repo = Repo(tmp_path / "h", "name: Flow\ndefault_workflow: ops\n")
+    repo.write(
+        {
+            "workflows/ops.md": "---\ntitle: Ops\nstates:\n  - {id: new, category: backlog}\n"
+            "  - {id: ready, category: todo}\n  - {id: done, category: done}\n---\n",
+            "tasks/A-1.md": task(title="Old one"),
+        }
+    )
+    repo.commit("Start", "2026-01-01T09:00:00+00:00")
+    repo.git("branch", "base")
+    repo.write({"tasks/A-2.md": task(title="Implicit"), "tasks/A-3.md": task(status="ready")})
+    repo.commit("Add two", "2026-01-02T09:00:00+00:00", author="Tom", email="tom@example.com")
+    repo.write({"tasks/A-2.md": task(title="Implicit", status="ready")})
+    repo.commit("A-2 ready", "2026-01-03T09:00:00+00:00")
+    return repo
+
+
+def _cli(repo: Repo, *args: str):
+    result = CliRunner().invoke(cli, ["-w", str(repo.root), "--today", "2026-02-01", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_diff_prints_a_new_tasks_state(flow_repo: Repo) -> None:
+    output = _cli(flow_repo, "diff", "base")
+    assert "- **A-2** Implicit (ready, nobody)" in output
+    assert "- **A-3**" in output and "(ready, nobody)" in output
+    # Before A-2 moved, it was in the workflow's first state, which here is named "new".
+    assert "**A-2** Implicit (new, nobody)" in _cli(flow_repo, "diff", "base", "HEAD~1")
+
+
+def test_history_and_log_say_where_a_task_was_created(flow_repo: Repo) -> None:
+    history = _cli(flow_repo, "history", "A-2")
+    assert "Tom  created in new" in history
+    assert "status: new → ready" in history
+    assert "(unset)" not in history
+    log = _cli(flow_repo, "log")
+    assert "A-3 created in ready" in log
+    assert "    status: ready\n" not in log  # said in the headline, not again
+    assert "A-2 created in new" in log and "(unset)" not in log
