@@ -138,3 +138,26 @@ def test_history_and_log_say_where_a_task_was_created(flow_repo: Repo) -> None:
     assert "A-3 created in ready" in log
     assert "    status: ready\n" not in log  # said in the headline, not again
     assert "A-2 created in new" in log and "(unset)" not in log
+
+
+def test_log_credits_the_git_user_and_takes_several_duration_words(tmp_path) -> None:
+    repo = Repo(tmp_path / "t")
+    repo.write(
+        {
+            "people/ana.md": "---\nname: Ana\nemail: Ana@Example.com\n---\n",
+            "people/bo.md": "---\nname: Bo\nemail: bo@example.com\n---\n",
+            "tasks/T-1.md": "---\ntitle: One\n---\n",
+        }
+    )
+    repo.git("config", "user.email", "ana@example.com")
+    output = _cli(repo, "log", "T-1", "1d", "4h", "--note", "pairing")
+    assert "updated tasks/T-1.md" in output
+    text = (repo.root / "tasks/T-1.md").read_text()
+    assert "duration: 1d 4h" in text and "who: ana" in text
+    _cli(repo, "log", "T-1", "30m", "--who", "bo")
+    shown = _cli(repo, "show", "T-1")
+    assert "spent       1d 4.5h" in shown
+    assert "1d 4h  ana (Ana)  pairing" in shown and "30m  bo (Bo)" in shown
+    repo.git("config", "user.email", "stranger@example.com")
+    _cli(repo, "log", "T-1", "1h")
+    assert (repo.root / "tasks/T-1.md").read_text().count("who:") == 2  # nobody to credit

@@ -321,3 +321,15 @@ def move_warnings(ws: Workspace, task: Task, target: State) -> list[Diagnostic]:
             )
         )
     return found
+
+
+def git_user_person(ws: Workspace) -> str | None:
+    """The id of the person whose ``email`` is git's ``user.email`` here (ignoring case):
+    who did the work when a command is not told (``log ID 2h`` without ``--who``)."""
+    from worktext.edit.gitcommit import user_email
+
+    email = user_email(ws.config.root)
+    if email is None:
+        return None
+    wanted = email.casefold()
+    return next((p.id for p in ws.people if p.email and p.email.casefold() == wanted), None)

@@ -28,6 +28,7 @@ from worktext.edit.changes import (
     fields_of,
     find_item,
     fresh_id,
+    git_user_person,
     move_warnings,
     relpath,
 )
@@ -284,7 +285,8 @@ def log_time(
     who: str | None = None,
     note: str | None = None,
 ) -> Outcome:
-    """Record time spent on task ``item_id``: append an entry to its ``log`` list."""
+    """Record time spent on task ``item_id``: append an entry to its ``log`` list, credited
+    to ``who``, else to the person whose email is git's ``user.email``."""
     task = _task(ws, item_id)
     try:
         parse_duration(duration)
@@ -292,6 +294,7 @@ def log_time(
         raise WorktextError(str(exc)) from None
     entry: dict[str, Any] = {"date": date_text(day or "today", today)}
     entry["duration"] = duration
+    who = who or git_user_person(ws)
     if who:
         entry["who"] = who
     if note:
