@@ -161,3 +161,61 @@ def test_log_credits_the_git_user_and_takes_several_duration_words(tmp_path) -> 
     repo.git("config", "user.email", "stranger@example.com")
     _cli(repo, "log", "T-1", "1h")
     assert (repo.root / "tasks/T-1.md").read_text().count("who:") == 2  # nobody to credit
+
+
+@pytest.fixture
+def planned(make_workspace):
+    return make_workspace(
+        {
+            "goals/g1.md": "---\ntitle: Grow\n---\n",
+            "projects/web.md": "---\ntitle: Web\nmilestones:\n  - {id: beta, title: Beta}\n---\n",
+        }
+    )
+
+
+def test_new_task_takes_milestone_goal_and_repeat(planned) -> None:
+    result = run(
+        planned,
+        "new",
+        "task",
+        "Notes",
+        "--project",
+        "web",
+        "--milestone",
+        "beta",
+        "--goal",
+        "g1",
+        "--repeat",
+        "monthly",
+        "--id",
+        "WEB-1",
+    )
+    assert result.exit_code == 0, result.output
+    text = next((planned / "tasks").rglob("WEB-1.md")).read_text()
+    assert "milestone: beta\n" in text and "goal: g1\n" in text and "repeat: monthly\n" in text
+    shown = run(planned, "show", "WEB-1").output
+    assert "milestone   beta — Beta" in shown and "goals       g1 — Grow" in shown
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--milestone", "gamma", "project 'web' has no milestone 'gamma'; its milestones: beta"),
+        ("--goal", "g9", "no goal with id 'g9'"),
+        ("--repeat", "fortnightly-ish", "is not a recurrence rule"),
+    ],
+)
+def test_new_task_refuses_bad_links(planned, option: str, value: str, message: str) -> None:
+    result = run(planned, "new", "task", "Notes", "--project", "web", option, value)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (planned / "tasks").exists()
+
+
+def test_due_sets_a_projects_deadline(planned) -> None:
+    result = run(planned, "due", "web", "today+7d")
+    assert result.exit_code == 0, result.output
+    assert "deadline: 2026-11-30\n" in (planned / "projects/web.md").read_text()
+    assert "due:" not in (planned / "projects/web.md").read_text()
+    assert run(planned, "due", "web", "none").exit_code == 0
+    assert "deadline" not in (planned / "projects/web.md").read_text()

@@ -142,9 +142,12 @@ def label(
 def due(obj: Context, item_id: str, date: str, dry_run: bool, commit: bool) -> None:
     """Set the due date of item ID (YYYY-MM-DD, tomorrow, today+7d, friday…, or none).
 
+    A project's due date is its deadline.
+
     \b
     Example:
       worktext due WEB-12 2026-12-01 --commit
+      worktext due web 2027-03-31          the project's deadline
     """
     ws = obj.workspace()
     outcome = operations.set_due(ws, item_id, date, today_of(obj))

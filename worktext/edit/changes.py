@@ -333,3 +333,40 @@ def git_user_person(ws: Workspace) -> str | None:
         return None
     wanted = email.casefold()
     return next((p.id for p in ws.people if p.email and p.email.casefold() == wanted), None)
+
+
+def plan_links(
+    ws: Workspace,
+    project: Item | None,
+    milestone: str | None,
+    goals: list[str],
+    repeat: str | None,
+    today: dt.date,
+) -> dict[str, Any]:
+    """A new task's ``milestone``, ``goal`` and ``repeat`` keys (those given), checked: the
+    milestone is one of its project's, the rule is one ``recur`` can follow. (Missing goals
+    are refused with the other references, unless ``--force``.)"""
+    from worktext.model.recurrence import RecurrenceError, parse_rule
+
+    data: dict[str, Any] = {}
+    if milestone:
+        known = [m.id for m in getattr(project, "milestones", ())]
+        if milestone not in known:
+            where = f"project '{project.id}'" if project is not None else "the default area"
+            listed = ", ".join(known) or "none"
+            raise WorktextError(f"{where} has no milestone '{milestone}'; its milestones: {listed}")
+        data["milestone"] = milestone
+    if goals:
+        data["goal"] = goals[0] if len(goals) == 1 else goals
+    if repeat:
+        try:
+            parse_rule(repeat, today)
+        except RecurrenceError as exc:
+            raise WorktextError(str(exc)) from None
+        data["repeat"] = repeat
+    return data
+
+
+def due_key(kind: str) -> str:
+    """The key ``worktext due`` sets on an item of ``kind``: a project's is its deadline."""
+    return "deadline" if kind == "project" else "due"

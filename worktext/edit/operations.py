@@ -24,12 +24,14 @@ from worktext.edit.changes import (
     coerce,
     create,
     date_text,
+    due_key,
     edit_item,
     fields_of,
     find_item,
     fresh_id,
     git_user_person,
     move_warnings,
+    plan_links,
     relpath,
 )
 from worktext.errors import NotFound, Refused, WorktextError
@@ -266,14 +268,16 @@ def label(ws: Workspace, item_id: str, labels: Sequence[str], remove: bool = Fal
 
 
 def set_due(ws: Workspace, item_id: str, date: str, today: dt.date) -> Outcome:
-    """Set the due date of item ``item_id`` (a date, today, tomorrow, or none to remove it)."""
+    """Set the due date of item ``item_id`` (a date, a word such as tomorrow, or none to
+    remove it); a project's due date is its deadline."""
     kind, item = find_item(ws, item_id)
+    key = due_key(kind)
     if date.lower() == "none":
-        ops: list[engine.Op] = [("unset", "due", None)]
+        ops: list[engine.Op] = [("unset", key, None)]
     else:
-        ops = [("set", "due", date_text(date, today))]
+        ops = [("set", key, date_text(date, today))]
     change = edit_item(ws, kind, item, ops)
-    return Outcome([change], f"{item.id}: due {date}", [item.id])
+    return Outcome([change], f"{item.id}: {key} {date}", [item.id])
 
 
 def log_time(
@@ -341,12 +345,16 @@ def create_task(
     parent: str | None = None,
     depends_on: Sequence[str] = (),
     status: str | None = None,
+    milestone: str | None = None,
+    goals: Sequence[str] = (),
+    repeat: str | None = None,
     item_id: str | None = None,
     force: bool = False,
 ) -> Outcome:
     """A new task file with a new id (or ``item_id``), its keys in the order they are
     written: title, status, project, assignee, priority, labels, created, start, due,
-    estimate, parent, depends_on."""
+    estimate, parent, depends_on, milestone, goal, repeat (the milestone one of its
+    project's, the rule one ``recur`` can follow)."""
     owner = ws.projects.get(project) if project else ws.default_area
     new_id = fresh_id(ws, "task", item_id) if item_id else ids.new_ids(ws, 1, owner)[0]
     data: dict[str, Any] = {"title": title}
@@ -368,6 +376,7 @@ def create_task(
         data["parent"] = parent
     if depends_on:
         data["depends_on"] = list(depends_on)
+    data.update(plan_links(ws, owner, milestone, list(goals), repeat, today))
     return _new(ws, "task", new_id, data, force, project)
 
 
