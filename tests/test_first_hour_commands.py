@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY
 from git_helpers import WORKFLOW, Repo, task
 
+from worktext.check.pipeline import open_workspace
 from worktext.cli import cli
+from worktext.edit import templates as instantiate
 
 LIMITED = """\
 ---
@@ -219,3 +224,59 @@ def test_due_sets_a_projects_deadline(planned) -> None:
     assert "due:" not in (planned / "projects/web.md").read_text()
     assert run(planned, "due", "web", "none").exit_code == 0
     assert "deadline" not in (planned / "projects/web.md").read_text()
+
+
+def test_negative_offsets_owner_deadline_and_body_come_from_the_template(template_root) -> None:
+    ws = open_workspace(template_root, today=TODAY, use_cache=False)
+    assert [d for d in ws.diagnostics if d.path == "templates/onboarding.md"] == []
+    template = ws.templates.get("onboarding")
+    laptop = next(t for t in template.tasks if t.key == "laptop")
+    assert laptop.offset == -5.0
+    start = dt.date(2026, 12, 7)  # a Monday
+    planned = instantiate.plan(ws, template, {"name": "Kim"}, start, TODAY)
+    project, tasks = planned[0], {p.data["title"]: p.data for p in planned[1:]}
+    laptop_task = tasks["Order and prepare laptop and desk for Kim"]
+    assert laptop_task["start"] == dt.date(2026, 11, 30)  # the Monday a week before
+    assert laptop_task["due"] == dt.date(2026, 12, 4)  # ready on the Friday before
+    assert project.data["owner"] == "ana"  # "{buddy}", whose default is ana
+    assert project.data["deadline"] == dt.date(2027, 1, 18)  # 6w of working days
+    assert project.body.startswith("# Onboarding a new colleague")
+    assert "ordered a week before the start date" in project.body
+    assert project.body.rstrip().endswith("on 2026-11-23.")
+
+
+@pytest.mark.parametrize(("offset", "problems"), [("-7d", 0), ("-1w 2d", 0), ("-x", 1)])
+def test_check_reads_negative_offsets(make_workspace, offset: str, problems: int) -> None:
+    root = make_workspace(
+        {
+            "templates/t.md": f"---\ntitle: T\ntasks:\n  - {{key: a, title: A, offset: {offset}}}\n"
+            "---\n"
+        }
+    )
+    result = run(root, "check")
+    assert ("invalid-duration" in result.output) == bool(problems), result.output
+    assert result.exit_code == (1 if problems else 0)
+
+
+def test_workday_arithmetic_backwards() -> None:
+    monday = dt.date(2026, 12, 7)
+    assert instantiate.add_workdays(monday, -1) == dt.date(2026, 12, 4)
+    assert instantiate.add_workdays(monday, -7) == dt.date(2026, 11, 26)
+    for count in range(-30, 30):
+        day = instantiate.add_workdays(monday, count)
+        assert day.weekday() < 5
+        assert instantiate.add_workdays(day, -count) == monday
+
+
+def test_new_from_template_writes_the_laptop_task_before_the_start(tmp_path, template_root):
+    root = tmp_path / "ws"
+    shutil.copytree(template_root, root)
+    result = run(
+        root, "new", "--template", "onboarding", "--start", "2026-12-07", "--set", "name=Kim"
+    )
+    assert result.exit_code == 0, result.output
+    laptop = next(p for p in (root / "tasks").rglob("*.md") if "laptop and desk" in p.read_text())
+    assert "start: 2026-11-30\n" in laptop.read_text()
+    project = (root / "projects/onboarding-kim.md").read_text()
+    assert "owner: ana\n" in project and "deadline: 2027-01-18\n" in project
+    assert "# Onboarding a new colleague" in project

@@ -10,7 +10,7 @@ from typing import Any
 
 from worktext.load.yamlpos import Span
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.items import Item, Task
+from worktext.model.items import Item, Task, Template
 from worktext.model.schema import KIND_FIELDS
 from worktext.model.suggest import Suggestions, closest
 from worktext.model.values import as_day
@@ -199,6 +199,8 @@ def _check(
             )
         return
     for index, ref in enumerate(refs):
+        if "{" in ref and isinstance(item, Template):  # a placeholder, filled in when used
+            continue
         if not targets.known(kind, ref):
             path = _ref_path(item, ws, key, index)
             yield _missing(ws, item, path, kind, ref, targets.ids(kind))
