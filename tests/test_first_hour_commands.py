@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +14,7 @@ from git_helpers import WORKFLOW, Repo, task
 
 from worktext.check.pipeline import open_workspace
 from worktext.cli import cli
+from worktext.edit import scaffold
 from worktext.edit import templates as instantiate
 
 LIMITED = """\
@@ -280,3 +283,37 @@ def test_new_from_template_writes_the_laptop_task_before_the_start(tmp_path, tem
     project = (root / "projects/onboarding-kim.md").read_text()
     assert "owner: ana\n" in project and "deadline: 2027-01-18\n" in project
     assert "# Onboarding a new colleague" in project
+
+
+def _git(root, *args: str) -> str:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("bare", [False, True])
+def test_init_puts_git_on_the_branch_worktext_yml_names(tmp_path, monkeypatch, bare) -> None:
+    # Whatever git's own default is ('master' here), the branch is worktext.yml's.
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "init.defaultBranch")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "master")
+    result = scaffold.init(tmp_path / "w", bare=bare)
+    assert result.git_initialised
+    assert _git(result.root, "symbolic-ref", "--short", "HEAD") == "main"
+    if not bare:
+        assert "branch: main" in (result.root / "worktext.yml").read_text()
+
+
+def test_init_bare_ignores_the_site_and_the_cache(tmp_path, template_root) -> None:
+    result = scaffold.init(tmp_path / "w", bare=True)
+    ignore = (result.root / ".gitignore").read_text()
+    assert ignore == (template_root / ".gitignore").read_text()  # the starter's rules
+    (result.root / "public").mkdir()
+    (result.root / "public" / "index.html").write_text("site")
+    (result.root / ".worktext").mkdir(exist_ok=True)
+    (result.root / ".worktext" / "cache").write_text("x")
+    _git(result.root, "add", "-A")
+    staged = _git(result.root, "diff", "--cached", "--name-only").splitlines()
+    assert ".gitignore" in staged and "worktext.yml" in staged
+    assert not any(p.startswith(("public/", ".worktext/")) for p in staged)
