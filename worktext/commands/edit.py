@@ -1,4 +1,4 @@
-"""``worktext move``, ``set``, ``unset``, ``assign``, ``label``, ``due`` and ``log-time``:
+"""``worktext move``, ``set``, ``unset``, ``assign``, ``label``, ``due`` and ``log ID TIME``:
 fast, scriptable edits of existing items that never damage a file.
 
 Each command plans its changes with ``edit/operations.py`` (bytes before and after, per
@@ -34,7 +34,7 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
 
     \b
     Example:
-      worktext move WEB-12 review --commit     commits "WEB-12: doing -> review"
+      worktext move WEB-7 done --commit       commits "WEB-7: review -> done"
       worktext move WEB-12 done --force        skip the workflow's checks
     """
     ws = obj.workspace()
