@@ -317,3 +317,35 @@ def test_init_bare_ignores_the_site_and_the_cache(tmp_path, template_root) -> No
     staged = _git(result.root, "diff", "--cached", "--name-only").splitlines()
     assert ".gitignore" in staged and "worktext.yml" in staged
     assert not any(p.startswith(("public/", ".worktext/")) for p in staged)
+
+
+def test_check_since_annotates_the_moved_task_not_only_the_workflow(tmp_path) -> None:
+    repo = Repo(tmp_path / "pr")
+    repo.write(
+        {
+            "workflows/limited.md": LIMITED,
+            "projects/web.md": "---\ntitle: Web\nworkflow: limited\n---\n",
+            "tasks/WEB-1.md": "---\ntitle: One\nproject: web\nstatus: doing\n---\n",
+            "tasks/WEB-2.md": "---\ntitle: Two\nproject: web\nstatus: doing\n---\n",
+            "tasks/WEB-3.md": "---\ntitle: Three\nproject: web\nstatus: todo\n---\n",
+            "tasks/WEB-4.md": "---\ntitle: Four\nproject: web\ndepends_on: WEB-3\n---\n",
+        }
+    )
+    repo.commit("Start", "2026-01-01T09:00:00+00:00")
+    repo.git("branch", "base")
+    repo.write({"tasks/WEB-3.md": "---\ntitle: Three\nproject: web\nstatus: doing\n---\n"})
+    repo.commit("WEB-3: todo -> doing", "2026-01-02T09:00:00+00:00")
+    args = ["-w", str(repo.root), "--today", "2026-02-01", "check", "--since", "base"]
+    result = CliRunner().invoke(cli, [*args, "--format", "github"])
+    assert result.exit_code == 0, result.output
+    annotations = [line for line in result.output.splitlines() if line.startswith("::")]
+    at_task = [a for a in annotations if "file=tasks/WEB-3.md,line=4" in a]
+    assert len(at_task) == 1 and "wip-exceeded" in at_task[0]
+    assert "'web' now has 3 tasks in 'doing'" in at_task[0]
+    assert any("file=workflows/limited.md" in a for a in annotations)  # still said there too
+    assert not any("WEB-1.md" in a or "WEB-2.md" in a for a in annotations)  # they did not move
+    repo.write(
+        {"tasks/WEB-4.md": "---\ntitle: Four\nproject: web\ndepends_on: WEB-3\nstatus: done\n---\n"}
+    )
+    later = CliRunner().invoke(cli, [*args, "--format", "github"]).output
+    assert "file=tasks/WEB-4.md" in later and "open-dependency" in later

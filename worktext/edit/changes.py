@@ -19,7 +19,7 @@ from worktext.load.yamlpos import resolve_plain
 from worktext.model.build import build_file, mapped
 from worktext.model.convert import Converter
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.items import Item, State, Task
+from worktext.model.items import Item
 from worktext.model.schema import ID_PATTERN, KIND_FIELDS, Field
 from worktext.model.values import ValueError_, parse_date, parse_day
 from worktext.model.workspace import Workspace
@@ -276,51 +276,6 @@ def fresh_id(ws: Workspace, kind: str, wanted: str) -> str:
     if wanted in registry or (kind == "project" and wanted.lower() == ws.default_area.id):
         raise WorktextError(f"a {kind} with id '{wanted}' exists already")
     return wanted
-
-
-def move_warnings(ws: Workspace, task: Task, target: State) -> list[Diagnostic]:
-    """What ``move`` warns about (the move still happens): the target state at or over its
-    WIP limit in the task's project (as ``check`` counts it: per project), and starting or
-    finishing work whose dependencies are open. Positioned at the task's ``status`` line, so
-    that a CI annotation lands in the file the pull request changes."""
-    source = ws.sources.get(task.path)
-    span = source.key_span("status") if source is not None and source.data else (1, 1, 1, 1)
-    if source is not None and source.data and "status" not in source.data:
-        span = (1, 1, 1, 1)
-    found: list[Diagnostic] = []
-    project = ws.project_of(task)
-    if target.wip is not None:
-        others = [
-            t
-            for t in ws.tasks_of_project(project)
-            if t.id != task.id and ws.status_of(t) == target.id
-        ]
-        if len(others) + 1 > target.wip:
-            found.append(
-                Diagnostic.at(
-                    task.path,
-                    span,
-                    "warning",
-                    "wip-exceeded",
-                    f"'{project.id}' now has {len(others) + 1} tasks in '{target.id}'; the "
-                    f"limit is {target.wip}",
-                    "finish or move work out of this state before starting more",
-                )
-            )
-    open_dependencies = [t for t in ws.dependencies(task) if ws.is_open(t)]
-    if open_dependencies and target.category in ("active", "done"):
-        listed = ", ".join(f"{t.id} ({ws.status_of(t)})" for t in open_dependencies)
-        found.append(
-            Diagnostic.at(
-                task.path,
-                span,
-                "warning",
-                "open-dependency",
-                f"{task.id} depends on open work: {listed}",
-                "finish that first, or remove it from depends_on if it is not needed",
-            )
-        )
-    return found
 
 
 def git_user_person(ws: Workspace) -> str | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from worktext.check.rules import move_warnings
 from worktext.edit import atomic, board, engine, gitcommit, ids
 from worktext.edit import templates as instantiate
 from worktext.edit.changes import (
@@ -30,7 +31,6 @@ from worktext.edit.changes import (
     find_item,
     fresh_id,
     git_user_person,
-    move_warnings,
     plan_links,
     relpath,
 )

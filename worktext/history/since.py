@@ -3,7 +3,10 @@
 * ``transition-not-allowed``: every status change after REV must be a move that the task's
   workflow allows (each commit's change is checked, then the working tree's);
 * ``deleted-with-dependents``: a task may not be deleted while others depend on it;
-* ``id-reused``: a new task may not take the id of a task deleted earlier in history.
+* ``id-reused``: a new task may not take the id of a task deleted earlier in history (one
+  restored as it was, by a revert of its deletion, is the same task);
+* ``wip-exceeded`` and ``open-dependency`` (warnings) at a task moved after REV, as
+  ``worktext move`` warns: in the pull request's diff, where an annotation is seen.
 
 ``workspace_at`` reads the workspace as it was at a revision straight from git objects, with
 no checkout and nothing written to disk.
@@ -17,6 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from worktext.check.pipeline import workspace_from_sources
+from worktext.check.rules import move_warnings
 from worktext.history import gitio
 from worktext.history.events import Event
 from worktext.history.mapping import VersionMapper
@@ -245,6 +249,18 @@ def _restores(ws: Workspace, task: Task, earlier: list[Event], deleted: Event) -
     return dict(before[-1].fields) == dict(source.data)
 
 
+def moves_warned(old_ws: Workspace, new_ws: Workspace) -> Iterator[Diagnostic]:
+    """What ``worktext move`` warns about, for each task that changed state after REV (or
+    is new): into a state over its WIP limit, or on with open dependencies. At the task's
+    status line, which is in the pull request's diff (the workflow file is not)."""
+    for task in new_ws.tasks:
+        state = new_ws.state_of(task)
+        before = old_ws.tasks.get(task.id)
+        if state is None or (before is not None and old_ws.status_of(before) == state.id):
+            continue
+        yield from move_warnings(new_ws, task, state)
+
+
 def since_diagnostics(
     config: Config, new_ws: Workspace, rev: str, history: History | None
 ) -> list[Diagnostic]:
@@ -257,5 +273,6 @@ def since_diagnostics(
         *transitions(old_ws, new_ws, committed_statuses(config, commit)),
         *deleted_with_dependents(old_ws, new_ws),
         *ids_reused(old_ws, new_ws, history, newer),
+        *moves_warned(old_ws, new_ws),
     ]
     return sorted(set(out), key=Diagnostic.sort_key)
