@@ -349,3 +349,14 @@ def test_check_since_annotates_the_moved_task_not_only_the_workflow(tmp_path) ->
     )
     later = CliRunner().invoke(cli, [*args, "--format", "github"]).output
     assert "file=tasks/WEB-4.md" in later and "open-dependency" in later
+
+
+def test_log_since_takes_date_words_and_revisions(flow_repo: Repo) -> None:
+    # flow_repo's commits are on 1, 2 and 3 January; "today" is 1 February here.
+    everything = _cli(flow_repo, "log", "--since", "today-5w")
+    assert "A-1 created" in everything and "A-2 changed" in everything
+    recent = _cli(flow_repo, "log", "--since", "2026-01-03")
+    assert "A-2 changed" in recent and "created" not in recent
+    assert "No task changes." in _cli(flow_repo, "log", "--since", "yesterday")
+    by_revision = _cli(flow_repo, "log", "--since", "base")
+    assert "A-1 created" not in by_revision and "A-3 created" in by_revision

@@ -21,7 +21,7 @@ from worktext.history.prdiff import diff_markdown
 from worktext.history.reconstruct import UNCOMMITTED, Event, History, Skipped, load_history
 from worktext.load import cache
 from worktext.model.items import Project
-from worktext.model.values import ValueError_, parse_date
+from worktext.model.values import ValueError_, parse_day
 from worktext.model.workspace import Workspace, id_key
 
 JSON_VERSION = 1
@@ -220,13 +220,14 @@ def _show_skipped(found: History, fmt: str) -> None:
 
 
 def _since_filter(obj: Context, since: str | None) -> tuple[dt.date | None, set[str] | None]:
-    """A date, or the commits after a revision (from ``--since``)."""
+    """A date (any of the words ``set due=`` takes: ``yesterday``, ``today-7d``), or the
+    commits after a revision (from ``--since``)."""
     if not since:
         return None, None
     try:
-        return parse_date(since), None
+        return parse_day(since, obj.day()), None
     except ValueError_:
-        pass
+        pass  # not a date: a revision
     root = obj.workspace().config.root
     newer = set(gitio.rev_list(root, [f"{gitio.resolve(root, since)}..HEAD"]))
     return None, newer | {UNCOMMITTED}
