@@ -151,7 +151,7 @@ TEMPLATE: dict[str, Field] = {
         "string", "The new project's owner: a person id or a `{placeholder}`.", ref="person"
     ),
     "deadline": _f(
-        "offset",
+        "duration",
         "The new project's deadline, in working days from the start date (such as `6w`); "
         "default: the last task's due date.",
     ),
