@@ -3,6 +3,7 @@ called a duplicate (issue 14's rough edges)."""
 
 from __future__ import annotations
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY
@@ -137,3 +138,28 @@ def test_fitted_columns_never_exceed_the_width(natural: list[int], width: int) -
         assert sum(widths) + gaps <= width
     if sum(natural) + gaps <= width:
         assert widths == natural
+
+
+def test_on_a_narrow_terminal_columns_give_way_to_the_title(root, monkeypatch) -> None:
+    (root / "tasks/WEB-2.md").write_text(
+        "---\ntitle: Signup form with the trial plan chosen\nproject: web\npriority: high\n"
+        "assignee: ana\n---\n"
+    )
+    assert len(_ls_lines(root, monkeypatch, 100)[0].split()) == 6  # everything fits
+    counts = []
+    for columns in range(80, 33, -2):
+        lines = _ls_lines(root, monkeypatch, columns)
+        header = lines[0].split()
+        counts.append(len(header))
+        assert header[-1] == "TITLE" and header[:1] == ["ID"], (columns, header)
+        assert all(len(line) <= columns for line in lines)
+        row = next(line for line in lines if line.startswith("WEB-2"))
+        assert "Signup form" in row  # the title keeps at least its minimum
+    assert counts == sorted(counts, reverse=True) and {6, 5, 4, 3} <= set(counts)
+    assert _ls_lines(root, monkeypatch, 34)[0].split() == ["ID", "DUE", "TITLE"]
+
+
+def test_colour_never_makes_a_line_wider(root, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "20")
+    result = run(root, "ls", "--color")
+    assert all(len(click.unstyle(line)) <= 20 for line in result.output.splitlines())

@@ -113,3 +113,28 @@ def fit_columns(
             widths[widest] -= 1
     widths[-1] = max(0, min(natural[-1], room - sum(widths[:-1])))
     return widths
+
+
+def choose_columns(
+    natural: list[int],
+    minimum: list[int],
+    width: int,
+    comfortable: list[int] | None = None,
+    droppable: tuple[int, ...] = (),
+) -> tuple[list[int], list[int]]:
+    """The columns to show (indices) and their widths (``fit_columns``): all of them while
+    the last one (a title) gets its minimum, else without the ``droppable`` ones, in order,
+    until it does (or none is left to drop)."""
+    keep = list(range(len(natural)))
+    for drop in (None, *droppable):
+        if drop is not None:
+            keep.remove(drop)
+        widths = fit_columns(
+            [natural[i] for i in keep],
+            [minimum[i] for i in keep],
+            width,
+            comfortable=[(comfortable or minimum)[i] for i in keep],
+        )
+        if widths[-1] >= min(natural[-1], minimum[-1]):
+            break
+    return keep, widths

@@ -21,7 +21,7 @@ from worktext.model.items import Item, Project, Task
 from worktext.model.query import select
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace
-from worktext.terminal import field_lines, fit_columns, shorten, visible
+from worktext.terminal import choose_columns, field_lines, shorten, visible
 
 LS_FORMATS = ("table", "json", "csv", "ids")
 CSV_COLUMNS = (
@@ -105,35 +105,36 @@ LS_MINIMUM_WIDTHS = [8, 6, 4, 10, 6, 16]
 
 def _table(ws: Workspace, tasks: list[Task], color: bool) -> str:
     """The table of ``ls``, fitted to the terminal: no line is wider than it; long ids are
-    cut in the middle, other cells at the end, and the title gets the width left."""
+    cut in the middle, other cells at the end, the title gets the width left, and on a
+    narrow terminal PRIORITY, then ASSIGNEE, then STATUS give way to it."""
     style = styler(color)
     rows = _table_rows(ws, tasks)
     headers = ("ID", "STATUS", "PRIORITY", "DUE", "ASSIGNEE", "TITLE")
     natural = [max([len(h), *(len(str(r[i])) for r in rows)]) for i, h in enumerate(headers)]
     width = shutil.get_terminal_size((120, 20)).columns
-    widths = fit_columns(natural, LS_MINIMUM_WIDTHS, width, comfortable=LS_COMFORTABLE_WIDTHS)
+    keep, widths = choose_columns(
+        natural, LS_MINIMUM_WIDTHS, width, LS_COMFORTABLE_WIDTHS, droppable=(2, 4, 1)
+    )
 
     def line(cells: tuple[str, ...] | list[str]) -> list[str]:
-        pairs = enumerate(zip(cells, widths, strict=True))
-        fitted = [shorten(c, w, keep_end=i == 0) for i, (c, w) in pairs]
+        chosen = [(i, cells[i], w) for i, w in zip(keep, widths, strict=True)]
+        fitted = [shorten(c, w, keep_end=i == 0) for i, c, w in chosen]
         padded = [c.ljust(w) for c, w in zip(fitted[:-1], widths[:-1], strict=True)]
         return [*padded, fitted[-1]]
 
-    header = "  ".join(line(headers)).rstrip()[:width]
-    lines = [style(header, bold=True)]
+    lines = [style("  ".join(line(headers)).rstrip()[:width], bold=True)]
+    due = keep.index(3) if 3 in keep else None
     for row in rows:
         cells = line([str(c) for c in row[:6]])
-        if row[6]:
-            cells[3] = style(cells[3], fg="red")
-        lines.append(_cut("  ".join(cells).rstrip(), width, color))
+        plain = "  ".join(cells).rstrip()
+        if len(plain) > width:  # narrower than the least the columns need: cut, uncoloured
+            lines.append(plain[:width])
+            continue
+        if row[6] and due is not None:
+            cells[due] = style(cells[due], fg="red")
+        lines.append("  ".join(cells).rstrip())
     lines.append(style(f"{len(rows)} task{'s' * (len(rows) != 1)}", dim=True))
     return "\n".join(lines)
-
-
-def _cut(text: str, width: int, color: bool) -> str:
-    """A line no wider than the terminal (where even the columns' minimums do not fit);
-    a coloured line is never cut, since its escapes take no room on screen."""
-    return text if color or len(text) <= width else text[:width]
 
 
 def _csv(ws: Workspace, tasks: list[Task]) -> str:
