@@ -360,3 +360,18 @@ def test_log_since_takes_date_words_and_revisions(flow_repo: Repo) -> None:
     assert "No task changes." in _cli(flow_repo, "log", "--since", "yesterday")
     by_revision = _cli(flow_repo, "log", "--since", "base")
     assert "A-1 created" not in by_revision and "A-3 created" in by_revision
+
+
+def test_rules_in_worktext_yml_silence_or_enforce_move_warnings(limited) -> None:
+    config = limited / "worktext.yml"
+    config.write_text("name: Test\nrules:\n  wip-exceeded: 'off'\n")
+    quiet = run(limited, "move", "WEB-3", "doing")
+    assert quiet.exit_code == 0 and "warning" not in quiet.output
+    run(limited, "move", "WEB-3", "todo")
+    config.write_text("name: Test\nrules:\n  wip-exceeded: error\n")
+    refused = run(limited, "move", "WEB-3", "doing")
+    assert refused.exit_code == 2
+    assert "'web' now has 3 tasks in 'doing'; the limit is 2" in refused.output
+    assert "status: todo" in (limited / "tasks/WEB-3.md").read_text()
+    forced = run(limited, "move", "WEB-3", "doing", "--force")
+    assert forced.exit_code == 0 and "status: doing" in (limited / "tasks/WEB-3.md").read_text()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from worktext.check.rules import move_warnings
+from worktext.check.rules import apply_severities, move_warnings
 from worktext.edit import atomic, board, engine, gitcommit, ids
 from worktext.edit import templates as instantiate
 from worktext.edit.changes import (
@@ -148,21 +148,35 @@ def _refused(ws: Workspace, task: Task, code: str, message: str) -> Refused:
 def move_task(ws: Workspace, item_id: str, state: str, force: bool = False) -> Outcome:
     """Move task ``item_id`` to ``state``: refused when its workflow has no such state, does
     not allow the move from the current state, or the state requires keys the task lacks
-    (``force`` skips the last two)."""
+    (``force`` skips the last two). Its ``warnings``: a WIP limit passed, open dependencies
+    (``rules:`` in worktext.yml may silence them, or make them refuse the move)."""
     task = _task(ws, item_id)
     workflow = ws.workflow_of(task)
     target = _state(ws, task, state)
     current = ws.status_of(task)
     if current == target.id:
         return Outcome([], "", [task.id], note=f"{task.id} is already in '{target.id}'")
+    warnings = apply_severities(move_warnings(ws, task, target), dict(ws.config.rules))
     if not force:
         _check_move(ws, task, workflow, current, target)
+        _refuse_errors(warnings)
     if ws.config.mappings.kanbn:  # the status is the board column: move the task's link there
         change = board.move_on_board(ws.config, task.path, board.column_for(ws.config, target.id))
     else:
         change = edit_item(ws, "task", task, [("set", "status", target.id)], force=True)
-    warnings = move_warnings(ws, task, target)
     return Outcome([change], f"{task.id}: {current} -> {target.id}", [task.id], warnings=warnings)
+
+
+def _refuse_errors(found: list[Diagnostic]) -> None:
+    """Refuse a move that a warning made an error by ``rules:`` in worktext.yml forbids
+    (``wip-exceeded: error``: the limit is kept, not only reported)."""
+    errors = [d for d in found if d.severity == "error"]
+    if errors:
+        message = (
+            f"{errors[0].message} (rules: {errors[0].code}: error in worktext.yml); "
+            "use --force to move it anyway"
+        )
+        raise Refused(message, errors)
 
 
 def _check_move(ws: Workspace, task: Task, workflow: Workflow, current: str, target: State) -> None:
