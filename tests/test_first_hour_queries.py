@@ -202,3 +202,8 @@ def test_people_lists_people_and_guests_and_errors_point_to_it(root) -> None:
     assert "'worktext people' lists them" in refused.output
     missing = run(root, "assign", "NOPE-1", "ana")
     assert missing.exit_code == 1 and "'worktext ls' lists them" in missing.output
+
+
+def test_a_goal_without_a_file_still_finds_its_tasks(root) -> None:
+    (root / "tasks/OPS-3.md").write_text("---\ntitle: Orphan\nproject: ops\ngoal: lost\n---\n")
+    assert ids(root, "goal:lost") == ["OPS-3"]

@@ -399,7 +399,8 @@ def _goal_predicate(ws: Workspace, values: tuple[str, ...]) -> Predicate:
         goal = ws.goals.get(value)
         if goal is not None:
             ids.update(task.id for task in ws.work_of_goal(goal))
-    return lambda t: t.id in ids
+    wanted = {id_key(v) for v in values}  # a goal named by tasks without a file of its own
+    return lambda t: t.id in ids or any(id_key(g) in wanted for g in t.goals)
 
 
 def _known_values(ws: Workspace, key: str) -> list[str] | None:
@@ -418,7 +419,7 @@ def _known_values(ws: Workspace, key: str) -> list[str] | None:
     if key == "project":
         return [p.id for p in ws.projects] + [ws.default_area.id]
     if key == "goal":
-        return list(ws.goals.ids())
+        return list(ws.goals.ids()) + [g for t in ws.tasks for g in t.goals]
     if key == "milestone":
         return [m.id for p in ws.all_projects() for m in p.milestones]
     if key == "assignee":
