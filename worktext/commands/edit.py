@@ -30,7 +30,9 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
     """Move task ID to STATE, checking its workflow first.
 
     Refuses, and says why, when the workflow has no such state, does not allow the move from
-    the current state, or the state requires keys the task does not have.
+    the current state, or the state requires keys the task does not have. Warns (and, in a
+    GitHub Actions job, annotates the task's file) when the state is over its WIP limit in
+    the task's project or the task depends on open work.
 
     \b
     Example:
