@@ -375,3 +375,12 @@ def test_rules_in_worktext_yml_silence_or_enforce_move_warnings(limited) -> None
     assert "status: todo" in (limited / "tasks/WEB-3.md").read_text()
     forced = run(limited, "move", "WEB-3", "doing", "--force")
     assert forced.exit_code == 0 and "status: doing" in (limited / "tasks/WEB-3.md").read_text()
+
+
+def test_show_a_template_with_its_owner_and_deadline(template_root) -> None:
+    result = CliRunner().invoke(cli, ["-w", str(template_root), "show", "onboarding"])
+    assert result.exit_code == 0, result.output
+    assert "  owner         {buddy}" in result.output
+    assert "  deadline_days 30" in result.output
+    assert "laptop — Order and prepare laptop and desk for {name}" in result.output
+    assert "offset_days -5" in result.output
