@@ -378,7 +378,7 @@ def test_rules_in_worktext_yml_silence_or_enforce_move_warnings(limited) -> None
 
 
 def test_show_a_template_with_its_owner_and_deadline(template_root) -> None:
-    result = CliRunner().invoke(cli, ["-w", str(template_root), "show", "onboarding"])
+    result = CliRunner().invoke(cli, ["-w", str(template_root), "--no-cache", "show", "onboarding"])
     assert result.exit_code == 0, result.output
     assert "  owner         {buddy}" in result.output
     assert "  deadline_days 30" in result.output
