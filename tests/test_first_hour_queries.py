@@ -154,17 +154,20 @@ def test_goal_follows_projects_and_sub_goals_as_the_goal_page_does(root) -> None
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _BARE_REDIRECT = re.compile(r"[^\s<>][<>]")  # a < or > stuck to a word: the shell's, not ours
+_PLACEHOLDER = re.compile(r"<[A-Za-z][\w-]*>")  # <Tab>, <kind>: a key or a name, not a redirect
 
 
 def shell_mistakes(line: str) -> list[str]:
     """The ``<``/``>`` in a command line that the shell would take as a redirection although
     they belong to a word (``due:<today``): outside quotes and stuck to the word before."""
+    line = _PLACEHOLDER.sub("", line)
     return _BARE_REDIRECT.findall(_QUOTED.sub("''", line))
 
 
 def test_the_checker_sees_what_the_shell_does() -> None:
     assert shell_mistakes("worktext ls due:<today+7d") == [":<"]
     assert shell_mistakes("worktext ls 'due:<today+7d' > out.csv") == []
+    assert shell_mistakes("completion of queries (ls status:<Tab>)") == []
 
 
 def _help_texts() -> list[tuple[str, str]]:

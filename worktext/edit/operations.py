@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from worktext.check.rules import apply_severities, move_warnings
 from worktext.edit import atomic, board, engine, gitcommit, ids
 from worktext.edit import templates as instantiate
 from worktext.edit.changes import (
@@ -156,6 +155,9 @@ def move_task(ws: Workspace, item_id: str, state: str, force: bool = False) -> O
     current = ws.status_of(task)
     if current == target.id:
         return Outcome([], "", [task.id], note=f"{task.id} is already in '{target.id}'")
+    # Imported here: completing 'worktext move ID <Tab>' imports this module, not the checks.
+    from worktext.check.rules import apply_severities, move_warnings
+
     warnings = apply_severities(move_warnings(ws, task, target), dict(ws.config.rules))
     if not force:
         _check_move(ws, task, workflow, current, target)
