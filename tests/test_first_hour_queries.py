@@ -120,14 +120,15 @@ def test_queries_take_the_words_set_takes(root) -> None:
     ("query", "message"),
     [
         ("kind:nonsense", "unknown kind:nonsense; kind values: project, ongoing"),
-        ("category:doing", "did you mean 'category:done'?"),
+        ("category:doing", "'doing' is a state, not a category: use status:doing, or"),
+        ("category:dnoe", "did you mean 'category:done'?"),
         ("status:dnoe", "did you mean 'status:done'?"),
         ("project:wbe", "did you mean 'project:web'?"),
         ("goal:grwth", "did you mean 'goal:growth'?"),
         ("milestone:bta", "did you mean 'milestone:beta'?"),
         ("assignee:anna", "did you mean 'assignee:ana'?"),
         ("is:opne", "did you mean 'is:open'?"),
-        ("-category:doing", "unknown category:doing"),
+        ("-category:doingg", "unknown category:doingg"),
     ],
 )
 def test_unknown_values_are_usage_errors(root, query: str, message: str) -> None:

@@ -380,6 +380,8 @@ def _title_predicate(values: tuple[str, ...]) -> Predicate:
 def _set_predicate(ws: Workspace, key: str, values: tuple[str, ...]) -> Predicate:
     """Some value of the task's ``key`` is one of ``values`` (ids compare as ids do)."""
     known = _known_values(ws, key)
+    if key == "category":
+        _refuse_states_as_categories(ws, values)
     if known is not None:
         _check_values(key, values, known)
     if key == "status":
@@ -425,6 +427,18 @@ def _known_values(ws: Workspace, key: str) -> list[str] | None:
     if key == "assignee":
         return list(ws.people.ids()) + [a for t in ws.tasks for a in t.assignees]
     return None
+
+
+def _refuse_states_as_categories(ws: Workspace, values: tuple[str, ...]) -> None:
+    """``category:doing`` names a state: say so, and which category it is in."""
+    states = {s.id: s for w in (*ws.workflows, ws.default_workflow) for s in w.states}
+    for value in values:
+        state = states.get(value)
+        if value not in STATE_CATEGORIES and state is not None:
+            raise QueryError(
+                f"'{value}' is a state, not a category: use status:{value}, or "
+                f"category:{state.category} for every state in that category"
+            )
 
 
 def _check_values(key: str, values: tuple[str, ...], known: list[str]) -> None:
