@@ -127,7 +127,7 @@ def warn_at(diagnostics: list[Diagnostic]) -> None:
     from worktext.check.report import github_annotation
 
     for d in diagnostics:
-        warn(f"{d.path}:{d.line}: {d.message}" + (f" ({d.hint})" if d.hint else ""))
+        warn(f"{d.path}:{d.line}: {d.message}" + (f"; {d.hint}" if d.hint else ""))
         if os.environ.get("GITHUB_ACTIONS") == "true":
             echo(github_annotation(d))
 
