@@ -97,18 +97,21 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def github_annotation(d: Diagnostic) -> str:
+    """One diagnostic as a GitHub Actions workflow command (an annotation at its file)."""
+    props = [f"file={_escape_property(d.path)}"]
+    if d.line:
+        props += [f"line={d.line}", f"col={d.column}"]
+        if d.end_line:
+            props += [f"endLine={d.end_line}", f"endColumn={d.end_column}"]
+    props.append(f"title={_escape_property(f'worktext {d.code}')}")
+    message = d.message + (f"\n{d.hint}" if d.hint else "")
+    return f"::{d.severity} {','.join(props)}::{_escape_data(message)}"
+
+
 def format_github(diagnostics: list[Diagnostic], files_checked: int) -> str:
     """GitHub Actions workflow commands: one annotation per diagnostic."""
-    lines = []
-    for d in diagnostics:
-        props = [f"file={_escape_property(d.path)}"]
-        if d.line:
-            props += [f"line={d.line}", f"col={d.column}"]
-            if d.end_line:
-                props += [f"endLine={d.end_line}", f"endColumn={d.end_column}"]
-        props.append(f"title={_escape_property(f'worktext {d.code}')}")
-        message = d.message + (f"\n{d.hint}" if d.hint else "")
-        lines.append(f"::{d.severity} {','.join(props)}::{_escape_data(message)}")
+    lines = [github_annotation(d) for d in diagnostics]
     lines.append(summary_line(summary(diagnostics, files_checked)))
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from worktext.load.yamlpos import Span
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.items import Item, Task
+from worktext.model.items import Item, State, Task, Template
 from worktext.model.schema import KIND_FIELDS
 from worktext.model.suggest import Suggestions, closest
 from worktext.model.values import as_day
@@ -199,6 +199,8 @@ def _check(
             )
         return
     for index, ref in enumerate(refs):
+        if "{" in ref and isinstance(item, Template):  # a placeholder, filled in when used
+            continue
         if not targets.known(kind, ref):
             path = _ref_path(item, ws, key, index)
             yield _missing(ws, item, path, kind, ref, targets.ids(kind))
@@ -276,6 +278,53 @@ def wip_limits(ws: Workspace) -> Iterator[Diagnostic]:
             "finish or move work out of this state before starting more",
             severity="warning",
         )
+
+
+def move_warnings(ws: Workspace, task: Task, target: State) -> list[Diagnostic]:
+    """What moving ``task`` into ``target`` warns about (the move still happens): the state
+    over its WIP limit in the task's project (counted per project, as ``wip_limits`` does)
+    with the task in it, and starting or finishing work whose dependencies are open. ``ws``
+    may be the workspace before the move (``worktext move``) or after it (``check --since``).
+    Positioned at the task's ``status`` line, so that a CI annotation lands in the file that
+    the pull request changes, not in the workflow's."""
+    source = ws.sources.get(task.path)
+    span = source.key_span("status") if source is not None and source.data else (1, 1, 1, 1)
+    if source is not None and source.data and "status" not in source.data:
+        span = (1, 1, 1, 1)
+    found: list[Diagnostic] = []
+    project = ws.project_of(task)
+    if target.wip is not None:
+        others = [
+            t
+            for t in ws.tasks_of_project(project)
+            if t.id != task.id and ws.status_of(t) == target.id
+        ]
+        if len(others) + 1 > target.wip:
+            found.append(
+                Diagnostic.at(
+                    task.path,
+                    span,
+                    "warning",
+                    "wip-exceeded",
+                    f"'{project.id}' now has {len(others) + 1} tasks in '{target.id}'; the "
+                    f"limit is {target.wip}",
+                    "finish or move work out of this state before starting more",
+                )
+            )
+    open_dependencies = [t for t in ws.dependencies(task) if ws.is_open(t)]
+    if open_dependencies and target.category in ("active", "done"):
+        listed = ", ".join(f"{t.id} ({ws.status_of(t)})" for t in open_dependencies)
+        found.append(
+            Diagnostic.at(
+                task.path,
+                span,
+                "warning",
+                "open-dependency",
+                f"{task.id} depends on open work: {listed}",
+                "finish that first, or remove it from depends_on if it is not needed",
+            )
+        )
+    return found
 
 
 def _cycles(nodes: Iterable[str], edges: Callable[[str], Iterable[str]]) -> list[list[str]]:

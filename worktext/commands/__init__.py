@@ -17,6 +17,7 @@ COMMAND_MODULES: dict[str, str] = {
     "index": "query",
     "ls": "query",
     "show": "query",
+    "people": "query",
     "schema": "query",
     "init": "new",
     "new": "new",

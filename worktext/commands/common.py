@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -117,3 +118,51 @@ def warn(text: str) -> None:
 def error(text: str) -> None:
     """An error on standard error (red on a terminal); the caller decides the exit status."""
     echo(styler(sys.stderr.isatty())(f"error: {text}", fg="red"), err=True, styled=True)
+
+
+def warn_at(diagnostics: list[Diagnostic]) -> None:
+    """Warnings about files; in a GitHub Actions job also an annotation at each file (on
+    standard output, where the runner reads workflow commands), so a pull request shows it
+    on the changed file."""
+    from worktext.check.report import github_annotation
+
+    for d in diagnostics:
+        warn(f"{d.path}:{d.line}: {d.message}" + (f"; {d.hint}" if d.hint else ""))
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            echo(github_annotation(d))
+
+
+_TERM_MARK = "\x00"  # marks a negated query term while click parses the arguments
+
+
+class QueryCommand(click.Command):
+    """A command whose ``query`` arguments may start with ``-``, as negated terms do
+    (``ls label:ops -status:done``), without a ``--`` first.
+
+    An argument that starts with one ``-`` is a query term when it holds a ``:`` (no option
+    value here does) or when its letter is no short option of the command; anything else,
+    and everything after ``--``, is click's to parse as usual."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        shorts = {
+            opt[1]
+            for param in self.get_params(ctx)
+            for opt in (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ()))
+            if len(opt) == 2 and opt.startswith("-")
+        }
+        marked: list[str] = []
+        for number, arg in enumerate(args):
+            if arg == "--":
+                marked += args[number:]
+                break
+            term = (
+                len(arg) > 1
+                and arg.startswith("-")
+                and not arg.startswith("--")
+                and (":" in arg or arg[1] not in shorts)
+            )
+            marked.append(_TERM_MARK + arg if term else arg)
+        rest = super().parse_args(ctx, marked)
+        if "query" in ctx.params:
+            ctx.params["query"] = tuple(v.removeprefix(_TERM_MARK) for v in ctx.params["query"])
+        return rest

@@ -1,4 +1,4 @@
-"""``worktext move``, ``set``, ``unset``, ``assign``, ``label``, ``due`` and ``log-time``:
+"""``worktext move``, ``set``, ``unset``, ``assign``, ``label``, ``due`` and ``log ID TIME``:
 fast, scriptable edits of existing items that never damage a file.
 
 Each command plans its changes with ``edit/operations.py`` (bytes before and after, per
@@ -12,7 +12,7 @@ from __future__ import annotations
 import click
 
 from worktext.commands import completion as complete
-from worktext.commands.common import Context
+from worktext.commands.common import Context, warn_at
 from worktext.commands.writing import conclude, today_of, writing
 from worktext.edit import operations
 from worktext.edit.changes import parse_pairs
@@ -30,16 +30,19 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
     """Move task ID to STATE, checking its workflow first.
 
     Refuses, and says why, when the workflow has no such state, does not allow the move from
-    the current state, or the state requires keys the task does not have.
+    the current state, or the state requires keys the task does not have. Warns (and, in a
+    GitHub Actions job, annotates the task's file) when the state is over its WIP limit in
+    the task's project or the task depends on open work.
 
     \b
     Example:
-      worktext move WEB-12 review --commit     commits "WEB-12: doing -> review"
+      worktext move WEB-7 done --commit       commits "WEB-7: review -> done"
       worktext move WEB-12 done --force        skip the workflow's checks
     """
     ws = obj.workspace()
     outcome = operations.move_task(ws, item_id, state, force)
     conclude(ws.config.root, outcome, dry_run, commit)
+    warn_at(outcome.warnings)
 
 
 @click.command(name="set")
@@ -53,7 +56,7 @@ def set_(
 ) -> None:
     """Set keys of item ID; values are checked against the schema before anything is written.
 
-    A list key takes a,b or [a, b]. Dates take YYYY-MM-DD, today or tomorrow.
+    A list key takes a,b or [a, b]. Dates take YYYY-MM-DD, today, tomorrow, today+7d, friday…
 
     \b
     Example:
@@ -139,11 +142,14 @@ def label(
 @writing
 @click.pass_obj
 def due(obj: Context, item_id: str, date: str, dry_run: bool, commit: bool) -> None:
-    """Set the due date of item ID (YYYY-MM-DD, today, tomorrow, or none to remove it).
+    """Set the due date of item ID (YYYY-MM-DD, tomorrow, today+7d, friday…, or none).
+
+    A project's due date is its deadline.
 
     \b
     Example:
       worktext due WEB-12 2026-12-01 --commit
+      worktext due web 2027-03-31          the project's deadline
     """
     ws = obj.workspace()
     outcome = operations.set_due(ws, item_id, date, today_of(obj))

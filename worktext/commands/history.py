@@ -16,11 +16,12 @@ from worktext.commands import completion as complete
 from worktext.commands.common import Context, echo, error, warn
 from worktext.errors import NotFound, WorktextError
 from worktext.history import gitio, metrics, notices
+from worktext.history.events import first_state, status_after
 from worktext.history.prdiff import diff_markdown
 from worktext.history.reconstruct import UNCOMMITTED, Event, History, Skipped, load_history
 from worktext.load import cache
 from worktext.model.items import Project
-from worktext.model.values import ValueError_, parse_date
+from worktext.model.values import ValueError_, parse_day
 from worktext.model.workspace import Workspace, id_key
 
 JSON_VERSION = 1
@@ -96,21 +97,30 @@ def event_json(event: Event) -> dict[str, Any]:
     }
 
 
-def event_lines(event: Event, with_id: bool = False) -> list[str]:
+def event_lines(event: Event, with_id: bool = False, first: str = "") -> list[str]:
+    """One event as text: when, who, what; a new task's first state in words ("created in
+    backlog"), a status that was not written as its workflow's ``first`` state."""
     commit = event.commit
     who = commit.author or "-"
     head = f"{commit.date:%Y-%m-%d %H:%M}  {commit.short:<11} {who}"
     what = event.action
+    arrived = event.action in ("created", "present", "restored")
+    if arrived and first:
+        what += f" in {status_after(event, first)}"
     if event.old_path:
         what += f" from {event.old_path} to {event.path}"
     if with_id:
         what = f"{event.task_id} {what}"
     lines = [f"{head}  {what}"]
     for change in event.changes:
-        if event.action in ("created", "present", "restored"):
-            lines.append(f"    {change.field}: {show_value(change.new)}")
+        if arrived:
+            if change.field != "status" or not first:
+                lines.append(f"    {change.field}: {show_value(change.new)}")
         else:
-            lines.append(f"    {change.field}: {show_value(change.old)} → {show_value(change.new)}")
+            implied = first if change.field == "status" else ""  # no status: the first state
+            was = show_value(change.old) if change.old is not None or not implied else implied
+            now = show_value(change.new) if change.new is not None or not implied else implied
+            lines.append(f"    {change.field}: {was} → {now}")
     if commit.sha != UNCOMMITTED and commit.subject:
         lines.append(f"    “{commit.subject}”")
     return lines
@@ -180,7 +190,7 @@ def history(obj: Context, task_id: str | None, skipped: bool, fmt: str) -> None:
         return
     echo(f"{task.id}: {len(task.events)} change(s)")
     for event in task.events:
-        echo("\n".join(event_lines(event)))
+        echo("\n".join(event_lines(event, first=first_state(obj.workspace(), task.id))))
     if task.mentions:
         echo("Mentioned in:")
         for mention in task.mentions:
@@ -210,13 +220,14 @@ def _show_skipped(found: History, fmt: str) -> None:
 
 
 def _since_filter(obj: Context, since: str | None) -> tuple[dt.date | None, set[str] | None]:
-    """A date, or the commits after a revision (from ``--since``)."""
+    """A date (any of the words ``set due=`` takes: ``yesterday``, ``today-7d``), or the
+    commits after a revision (from ``--since``)."""
     if not since:
         return None, None
     try:
-        return parse_date(since), None
+        return parse_day(since, obj.day()), None
     except ValueError_:
-        pass
+        pass  # not a date: a revision
     root = obj.workspace().config.root
     newer = set(gitio.rev_list(root, [f"{gitio.resolve(root, since)}..HEAD"]))
     return None, newer | {UNCOMMITTED}
@@ -247,8 +258,9 @@ def log(obj: Context, since: str | None, limit: int, fmt: str) -> None:
         echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
         _exit_for(found)
         return
+    ws = obj.workspace()
     for event in events:
-        echo("\n".join(event_lines(event, with_id=True)))
+        echo("\n".join(event_lines(event, with_id=True, first=first_state(ws, event.task_id))))
     if not events:
         echo("No task changes.")
     _exit_for(found)

@@ -15,23 +15,27 @@ from worktext.commands.writing import writing
 
 @click.command("log")
 @click.argument(
-    "item_id", metavar="[ID DURATION]", required=False, shell_complete=complete.task_ids
+    "item_id", metavar="[ID DURATION...]", required=False, shell_complete=complete.task_ids
 )
-@click.argument("duration", required=False, metavar="")
+@click.argument("duration", nargs=-1, metavar="")
 @click.option("--since", metavar="DATE|REV", help="Feed: only changes on or after DATE or REV.")
 @click.option("-n", "--limit", type=int, default=0, help="Feed: show at most this many.")
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Feed."
 )
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Time: the day it was spent (today).")
-@click.option("--who", shell_complete=complete.people, help="Time: who spent it (a person id).")
+@click.option(
+    "--who",
+    shell_complete=complete.people,
+    help="Time: who spent it (a person id; default: the one with git's user.email).",
+)
 @click.option("--note", help="Time: what was done.")
 @writing
 @click.pass_context
 def log(
     ctx: click.Context,
     item_id: str | None,
-    duration: str | None,
+    duration: tuple[str, ...],
     since: str | None,
     limit: int,
     fmt: str,
@@ -48,15 +52,16 @@ def log(
       worktext log --since 2026-11-01          every task change since then
       worktext log --since origin/main -f json
       worktext log WEB-12 1h30m --who ana --note "review fixes"
+      worktext log WEB-12 1d 4h      credited to the person with git's user.email
     """
     if item_id is None:
         _refuse_time_options(day, who, note, dry_run, commit)
         ctx.invoke(history.log, since=since, limit=limit, fmt=fmt)
         return
-    if duration is None:
+    if not duration:
         raise click.UsageError("give ID and DURATION to record time, e.g. 'worktext log WEB-12 2h'")
     _refuse_feed_options(since, limit, fmt)
-    edit.log_time(ctx.obj, item_id, duration, day, who, note, dry_run, commit)
+    edit.log_time(ctx.obj, item_id, " ".join(duration), day, who, note, dry_run, commit)
 
 
 def _refuse_time_options(

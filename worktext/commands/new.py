@@ -161,6 +161,9 @@ def _new_from_template(
 @click.option("--parent", metavar="ID", help="The task this one is a sub-task of.")
 @click.option("--depends-on", multiple=True, metavar="ID", help="A task that must be done first.")
 @click.option("--status", help="A state of the project's workflow (default: its first).")
+@click.option("--milestone", metavar="ID", help="A milestone of the task's project.")
+@click.option("--goal", multiple=True, metavar="ID", help="A goal; repeat or use commas for more.")
+@click.option("--repeat", metavar="RULE", help="Recurrence: weekly, monthly, or an RRULE.")
 @click.option("--id", "item_id", help="Use this id instead of making one.")
 @new_options
 @click.pass_obj
@@ -170,6 +173,8 @@ def new_task(obj: Context, title: str, **options: Any) -> None:
     \b
     Example:
       worktext new task "Fix the login" --project web --assignee ana --label bug
+      worktext new task "Beta release notes" --project web --milestone beta --goal g1
+      worktext new task "Rotate the keys" --project ops --repeat monthly --due 2026-12-01
     """
     outcome = operations.create_task(
         obj.workspace(),
@@ -185,6 +190,9 @@ def new_task(obj: Context, title: str, **options: Any) -> None:
         parent=options["parent"],
         depends_on=_list(options["depends_on"]),
         status=options["status"],
+        milestone=options["milestone"],
+        goals=_list(options["goal"]),
+        repeat=options["repeat"],
         item_id=options["item_id"],
         force=options["force"],
     )

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from worktext.commands import completion as complete
-from worktext.commands.common import Context, echo, styler, warn
+from worktext.commands.common import Context, QueryCommand, echo, styler, warn
 from worktext.errors import NotFound, WorktextError
 from worktext.model import export, schema
 from worktext.model.config import find_root, load_config
@@ -21,7 +21,7 @@ from worktext.model.items import Item, Project, Task
 from worktext.model.query import select
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace
-from worktext.terminal import visible
+from worktext.terminal import choose_columns, field_lines, shorten, visible
 
 LS_FORMATS = ("table", "json", "csv", "ids")
 CSV_COLUMNS = (
@@ -96,21 +96,43 @@ def _table_rows(ws: Workspace, tasks: list[Task]) -> list[TableRow]:
     return rows
 
 
+# How narrow each column of ``ls``'s table may get (ID, STATUS, PRIORITY, DUE, ASSIGNEE,
+# TITLE): first down to a comfortable width while the title has less than half the line,
+# then down to the minimum while it has less than its own; dates are never cut.
+LS_COMFORTABLE_WIDTHS = [14, 11, 8, 10, 10, 16]
+LS_MINIMUM_WIDTHS = [8, 6, 4, 10, 6, 16]
+
+
 def _table(ws: Workspace, tasks: list[Task], color: bool) -> str:
+    """The table of ``ls``, fitted to the terminal: no line is wider than it; long ids are
+    cut in the middle, other cells at the end, the title gets the width left, and on a
+    narrow terminal PRIORITY, then ASSIGNEE, then STATUS give way to it."""
     style = styler(color)
     rows = _table_rows(ws, tasks)
     headers = ("ID", "STATUS", "PRIORITY", "DUE", "ASSIGNEE", "TITLE")
-    widths = [max([len(h), *(len(str(r[i])) for r in rows)]) for i, h in enumerate(headers[:-1])]
+    natural = [max([len(h), *(len(str(r[i])) for r in rows)]) for i, h in enumerate(headers)]
     width = shutil.get_terminal_size((120, 20)).columns
-    title_width = max(20, width - sum(widths) - 2 * len(widths))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, [*widths, 0], strict=True)).rstrip()]
-    lines[0] = style(lines[0], bold=True)
+    keep, widths = choose_columns(
+        natural, LS_MINIMUM_WIDTHS, width, LS_COMFORTABLE_WIDTHS, droppable=(2, 4, 1)
+    )
+
+    def line(cells: tuple[str, ...] | list[str]) -> list[str]:
+        chosen = [(i, cells[i], w) for i, w in zip(keep, widths, strict=True)]
+        fitted = [shorten(c, w, keep_end=i == 0) for i, c, w in chosen]
+        padded = [c.ljust(w) for c, w in zip(fitted[:-1], widths[:-1], strict=True)]
+        return [*padded, fitted[-1]]
+
+    lines = [style("  ".join(line(headers)).rstrip()[:width], bold=True)]
+    due = keep.index(3) if 3 in keep else None
     for row in rows:
-        cells = [str(row[i]).ljust(widths[i]) for i in range(len(widths))]
-        if row[6]:
-            cells[3] = style(cells[3], fg="red")
-        title = row[5] if len(row[5]) <= title_width else row[5][: title_width - 1] + "…"
-        lines.append("  ".join([*cells, title]))
+        cells = line([str(c) for c in row[:6]])
+        plain = "  ".join(cells).rstrip()
+        if len(plain) > width:  # narrower than the least the columns need: cut, uncoloured
+            lines.append(plain[:width])
+            continue
+        if row[6] and due is not None:
+            cells[due] = style(cells[due], fg="red")
+        lines.append("  ".join(cells).rstrip())
     lines.append(style(f"{len(rows)} task{'s' * (len(rows) != 1)}", dim=True))
     return "\n".join(lines)
 
@@ -128,7 +150,7 @@ def _csv(ws: Workspace, tasks: list[Task]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-@click.command("ls")
+@click.command("ls", cls=QueryCommand)
 @click.argument("query", nargs=-1, shell_complete=complete.query_terms)
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(LS_FORMATS), default="table", show_default=True
@@ -144,11 +166,15 @@ def ls_command(
     \b
     Query terms (ANDed; a,b means either; a leading - negates):
       status:doing  assignee:ana  project:web  label:ops  milestone:beta  goal:g1
-      priority:>=high  due:<2026-12-01  due:<today+7d  start:2026-01-01..2026-03-31
+      'priority:>=high'  'due:<2026-12-01'  'due:<today+7d'  start:2026-01-01..2026-03-31
       is:open|closed|overdue|blocked|unassigned|recurring  has:estimate  no:assignee
       kind:ongoing  "free text"  sort:due  -sort:priority
+    Dates: YYYY-MM-DD, today, tomorrow, yesterday, today+7d, today-2w, friday.
+    Quote terms with < or >, or the shell reads them as redirections.
     Example:
       worktext ls is:open assignee:ana sort:due
+      worktext ls project:web 'priority:>=high' 'due:<today+7d'
+      worktext ls label:ops -status:done
       worktext ls is:overdue --format csv > overdue.csv
     """
     ws = obj.workspace()
@@ -175,9 +201,8 @@ def _show_task(ws: Workspace, task: Task) -> list[str]:
     ]
     lines = [f"{task.id}: {task.title}" + (f"  [{', '.join(flags)}]" if flags else "")]
     lines.append(task.path)
-    lines += [f"  {name:<11} {value}" for name, value in fields if value]
-    for key, value in task.extra.items():
-        lines.append(f"  {key:<11} {value}")
+    lines += field_lines([*fields, *task.extra.items()])
+    lines += _time_log(ws, task)
     if task.body.strip():
         lines += ["", task.body.strip()]
     return lines
@@ -212,7 +237,22 @@ def _task_schedule(ws: Workspace, task: Task) -> list[tuple[str, str]]:
         ("estimate", format_hours(task.estimate, hours_per_day) if task.estimate else ""),
         ("spent", format_hours(task.spent, hours_per_day) if task.log else ""),
         ("milestone", f"{milestone.id} — {milestone.title}" if milestone else ""),
+        ("repeat", task.repeat or ""),
     ]
+
+
+def _time_log(ws: Workspace, task: Task) -> list[str]:
+    """The task's time log, one line per entry: day, duration, who, note."""
+    if not task.log:
+        return []
+    hours_per_day = ws.config.units.hours_per_day
+    lines = ["  time log"]
+    for entry in task.log:
+        who = _person_text(ws, entry.who) if entry.who else "nobody named"
+        spent = format_hours(entry.hours, hours_per_day)
+        note = f"  {entry.note}" if entry.note else ""
+        lines.append(f"    {as_day(entry.date).isoformat()}  {spent:>6}  {who}{note}")
+    return lines
 
 
 def _task_links(ws: Workspace, task: Task) -> list[tuple[str, str]]:
@@ -264,11 +304,55 @@ def show_command(obj: Context, item_id: str, fmt: str) -> None:
 def _show_item(ws: Workspace, kind: str, item: Item, record: dict[str, Any]) -> list[str]:
     """Any item but a task: its record's values, and a project's count of tasks."""
     lines = [f"{kind} {item.id}: {record.get('title') or record.get('name')}"]
-    lines += [f"  {k:<11} {v}" for k, v in record.items() if v not in (None, [], {}, "")]
+    fields = list(record.items())
     if isinstance(item, Project):
         tasks = ws.tasks_of_project(item)
-        lines.append(f"  {'tasks':<11} {len(tasks)} ({sum(ws.is_open(t) for t in tasks)} open)")
+        fields.append(("tasks", f"{len(tasks)} ({sum(ws.is_open(t) for t in tasks)} open)"))
+    lines += field_lines(fields)
     return lines
+
+
+@click.command("people")
+@click.option("-f", "--format", "fmt", type=click.Choice(("table", "json", "ids")), default="table")
+@click.pass_obj
+def people_command(obj: Context, fmt: str) -> None:
+    """List the people: their ids (what assignee:, --who and owner: take), names and open work.
+
+    People assigned to tasks without a person file are listed too, as guests.
+
+    \b
+    Example:
+      worktext people
+      worktext people --format json
+    """
+    ws = obj.workspace()
+    records = [export.person_record(ws, person) for person in ws.people]
+    known = {r["id"] for r in records}
+    guests = sorted({a for t in ws.tasks for a in t.assignees if a not in known})
+    if fmt == "ids":
+        echo("\n".join([*(r["id"] for r in records), *guests]))
+    elif fmt == "json":
+        records += [{"id": g, "guest": True} for g in guests]
+        echo(json.dumps(records, indent=2, ensure_ascii=False))
+    else:
+        echo(_people_table(ws, records, guests))
+
+
+def _people_table(ws: Workspace, records: list[dict[str, Any]], guests: list[str]) -> str:
+    rows = [("ID", "NAME", "OPEN", "CAPACITY", "TEAMS", "EMAIL")]
+    for r in records:
+        capacity = f"{r['capacity_hours']:g}h/week"
+        teams = ", ".join(r["teams"])
+        rows.append((r["id"], r["name"], str(r["open_tasks"]), capacity, teams, r["email"] or ""))
+    for guest in guests:
+        open_tasks = sum(1 for t in ws.tasks if guest in t.assignees and ws.is_open(t))
+        rows.append((guest, "(guest: no person file)", str(open_tasks), "", "", ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    count = len(rows) - 1
+    return "\n".join([*lines, f"{count} {'person' if count == 1 else 'people'}"])
 
 
 @click.command("schema")
@@ -338,4 +422,10 @@ def _write_editor_schemas(obj: Context, write_dir: str) -> None:
     echo(json.dumps(result.fragment, indent=2))
 
 
-COMMANDS: list[click.Command] = [index_command, ls_command, show_command, schema_command]
+COMMANDS: list[click.Command] = [
+    index_command,
+    ls_command,
+    show_command,
+    people_command,
+    schema_command,
+]

@@ -89,7 +89,8 @@ def _report(result: BuildResult, quiet: bool) -> None:
         echo(str(result.index))
         return
     for path in result.left_out:
-        warn(f"{path} could not be read and is left out of the site")
+        why = result.left_out_why.get(path, "could not be read")
+        warn(f"{path} {why} and is left out of the site")
     echo(
         f"Built {result.pages} files ({result.rendered} rendered, {result.written} written, "
         f"{result.removed} removed) in {result.seconds:.2f}s."

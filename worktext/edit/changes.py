@@ -21,7 +21,7 @@ from worktext.model.convert import Converter
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Item
 from worktext.model.schema import ID_PATTERN, KIND_FIELDS, Field
-from worktext.model.values import ValueError_, parse_date
+from worktext.model.values import ValueError_, parse_date, parse_day
 from worktext.model.workspace import Workspace
 
 
@@ -32,6 +32,14 @@ def relpath(root: Path, path: Path) -> str:
 REF_REGISTRIES = {"person": "people", "project": "projects", "task": "tasks", "goal": "goals"}
 
 
+# Which command lists the items of a kind, for the message when an id is not found.
+LISTED_BY = {
+    "task": "'worktext ls' lists them",
+    "person": "'worktext people' lists them",
+    "item": "'worktext ls' lists tasks and 'worktext people' people",
+}
+
+
 def find_item(ws: Workspace, item_id: str, kind: str | None = None) -> tuple[str, Item]:
     found = ws.find(item_id) if kind is None else None
     if kind is not None:
@@ -39,7 +47,7 @@ def find_item(ws: Workspace, item_id: str, kind: str | None = None) -> tuple[str
         found = (kind, item) if item is not None else None
     if found is None or not found[1].path:
         what = kind or "item"
-        raise NotFound(f"no {what} with id '{item_id}'; 'worktext ls' lists them")
+        raise NotFound(f"no {what} with id '{item_id}'; {LISTED_BY.get(what, LISTED_BY['item'])}")
     return found
 
 
@@ -214,14 +222,18 @@ def _yaml_list(text: str) -> list[Any]:
 
 
 def date_text(text: str, today: dt.date) -> str:
-    words = {"today": today, "tomorrow": today + dt.timedelta(days=1)}
-    if text.lower() in words:
-        return words[text.lower()].isoformat()
+    """A date given on the command line as the text to write: words (``tomorrow``,
+    ``today+7d``, ``friday``: ``values.parse_day``) become the ISO date; a date or datetime
+    is kept as written."""
     try:
         parse_date(text)
+        return text.strip()
+    except ValueError_:
+        pass  # not ISO: a word, or nothing worktext reads
+    try:
+        return parse_day(text, today).isoformat()
     except ValueError_ as exc:
         raise WorktextError(str(exc)) from None
-    return text
 
 
 def parse_pairs(pairs: Iterable[str]) -> list[tuple[str, str]]:
@@ -264,3 +276,52 @@ def fresh_id(ws: Workspace, kind: str, wanted: str) -> str:
     if wanted in registry or (kind == "project" and wanted.lower() == ws.default_area.id):
         raise WorktextError(f"a {kind} with id '{wanted}' exists already")
     return wanted
+
+
+def git_user_person(ws: Workspace) -> str | None:
+    """The id of the person whose ``email`` is git's ``user.email`` here (ignoring case):
+    who did the work when a command is not told (``log ID 2h`` without ``--who``)."""
+    from worktext.edit.gitcommit import user_email
+
+    email = user_email(ws.config.root)
+    if email is None:
+        return None
+    wanted = email.casefold()
+    return next((p.id for p in ws.people if p.email and p.email.casefold() == wanted), None)
+
+
+def plan_links(
+    ws: Workspace,
+    project: Item | None,
+    milestone: str | None,
+    goals: list[str],
+    repeat: str | None,
+    today: dt.date,
+) -> dict[str, Any]:
+    """A new task's ``milestone``, ``goal`` and ``repeat`` keys (those given), checked: the
+    milestone is one of its project's, the rule is one ``recur`` can follow. (Missing goals
+    are refused with the other references, unless ``--force``.)"""
+    from worktext.model.recurrence import RecurrenceError, parse_rule
+
+    data: dict[str, Any] = {}
+    if milestone:
+        known = [m.id for m in getattr(project, "milestones", ())]
+        if milestone not in known:
+            where = f"project '{project.id}'" if project is not None else "the default area"
+            listed = ", ".join(known) or "none"
+            raise WorktextError(f"{where} has no milestone '{milestone}'; its milestones: {listed}")
+        data["milestone"] = milestone
+    if goals:
+        data["goal"] = goals[0] if len(goals) == 1 else goals
+    if repeat:
+        try:
+            parse_rule(repeat, today)
+        except RecurrenceError as exc:
+            raise WorktextError(str(exc)) from None
+        data["repeat"] = repeat
+    return data
+
+
+def due_key(kind: str) -> str:
+    """The key ``worktext due`` sets on an item of ``kind``: a project's is its deadline."""
+    return "deadline" if kind == "project" else "due"

@@ -30,6 +30,16 @@ def commit(root: Path, paths: Iterable[Path], message: str) -> str:
     return run(root, ["rev-parse", "HEAD"]).stdout.decode().strip()
 
 
+def user_email(root: Path) -> str | None:
+    """git's ``user.email`` where ``root`` is (None without git, or when it is not set)."""
+    try:
+        result = run(root, ["config", "user.email"], check=False)
+    except GitError:  # git itself is missing: nobody to name
+        return None
+    email = result.stdout.decode("utf-8", "replace").strip()
+    return email if result.returncode == 0 and email else None
+
+
 def message_for(subject: str, details: Iterable[str] = ()) -> str:
     """A one-line subject, then one line per detail."""
     lines = [subject.strip().splitlines()[0] if subject.strip() else "worktext change"]
@@ -39,4 +49,4 @@ def message_for(subject: str, details: Iterable[str] = ()) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["GitError", "commit", "message_for"]
+__all__ = ["GitError", "commit", "message_for", "user_email"]

@@ -24,10 +24,13 @@ from worktext.edit.changes import (
     coerce,
     create,
     date_text,
+    due_key,
     edit_item,
     fields_of,
     find_item,
     fresh_id,
+    git_user_person,
+    plan_links,
     relpath,
 )
 from worktext.errors import NotFound, Refused, WorktextError
@@ -62,13 +65,15 @@ log = logging.getLogger(__name__)
 class Outcome:
     """What an operation plans: the file ``changes``, the commit ``message``, the ids of the
     items it changes or creates (the tasks, for a template), a ``note`` when there is nothing
-    to do and why, and the ``paths`` of the files it creates."""
+    to do and why, the ``paths`` of the files it creates, and ``warnings`` about the change
+    that do not stop it (a move over a WIP limit)."""
 
     changes: list[atomic.Change]
     message: str
     item_ids: list[str] = field(default_factory=list)
     note: str = ""
     paths: list[Path] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)  # said, but the change is made
 
     @property
     def effective(self) -> list[atomic.Change]:
@@ -142,20 +147,38 @@ def _refused(ws: Workspace, task: Task, code: str, message: str) -> Refused:
 def move_task(ws: Workspace, item_id: str, state: str, force: bool = False) -> Outcome:
     """Move task ``item_id`` to ``state``: refused when its workflow has no such state, does
     not allow the move from the current state, or the state requires keys the task lacks
-    (``force`` skips the last two)."""
+    (``force`` skips the last two). Its ``warnings``: a WIP limit passed, open dependencies
+    (``rules:`` in worktext.yml may silence them, or make them refuse the move)."""
     task = _task(ws, item_id)
     workflow = ws.workflow_of(task)
     target = _state(ws, task, state)
     current = ws.status_of(task)
     if current == target.id:
         return Outcome([], "", [task.id], note=f"{task.id} is already in '{target.id}'")
+    # Imported here: completing 'worktext move ID <Tab>' imports this module, not the checks.
+    from worktext.check.rules import apply_severities, move_warnings
+
+    warnings = apply_severities(move_warnings(ws, task, target), dict(ws.config.rules))
     if not force:
         _check_move(ws, task, workflow, current, target)
+        _refuse_errors(warnings)
     if ws.config.mappings.kanbn:  # the status is the board column: move the task's link there
         change = board.move_on_board(ws.config, task.path, board.column_for(ws.config, target.id))
     else:
         change = edit_item(ws, "task", task, [("set", "status", target.id)], force=True)
-    return Outcome([change], f"{task.id}: {current} -> {target.id}", [task.id])
+    return Outcome([change], f"{task.id}: {current} -> {target.id}", [task.id], warnings=warnings)
+
+
+def _refuse_errors(found: list[Diagnostic]) -> None:
+    """Refuse a move that a warning made an error by ``rules:`` in worktext.yml forbids
+    (``wip-exceeded: error``: the limit is kept, not only reported)."""
+    errors = [d for d in found if d.severity == "error"]
+    if errors:
+        message = (
+            f"{errors[0].message} (rules: {errors[0].code}: error in worktext.yml); "
+            "use --force to move it anyway"
+        )
+        raise Refused(message, errors)
 
 
 def _check_move(ws: Workspace, task: Task, workflow: Workflow, current: str, target: State) -> None:
@@ -261,14 +284,16 @@ def label(ws: Workspace, item_id: str, labels: Sequence[str], remove: bool = Fal
 
 
 def set_due(ws: Workspace, item_id: str, date: str, today: dt.date) -> Outcome:
-    """Set the due date of item ``item_id`` (a date, today, tomorrow, or none to remove it)."""
+    """Set the due date of item ``item_id`` (a date, a word such as tomorrow, or none to
+    remove it); a project's due date is its deadline."""
     kind, item = find_item(ws, item_id)
+    key = due_key(kind)
     if date.lower() == "none":
-        ops: list[engine.Op] = [("unset", "due", None)]
+        ops: list[engine.Op] = [("unset", key, None)]
     else:
-        ops = [("set", "due", date_text(date, today))]
+        ops = [("set", key, date_text(date, today))]
     change = edit_item(ws, kind, item, ops)
-    return Outcome([change], f"{item.id}: due {date}", [item.id])
+    return Outcome([change], f"{item.id}: {key} {date}", [item.id])
 
 
 def log_time(
@@ -280,7 +305,8 @@ def log_time(
     who: str | None = None,
     note: str | None = None,
 ) -> Outcome:
-    """Record time spent on task ``item_id``: append an entry to its ``log`` list."""
+    """Record time spent on task ``item_id``: append an entry to its ``log`` list, credited
+    to ``who``, else to the person whose email is git's ``user.email``."""
     task = _task(ws, item_id)
     try:
         parse_duration(duration)
@@ -288,12 +314,13 @@ def log_time(
         raise WorktextError(str(exc)) from None
     entry: dict[str, Any] = {"date": date_text(day or "today", today)}
     entry["duration"] = duration
+    who = who or git_user_person(ws)
     if who:
         entry["who"] = who
     if note:
         entry["note"] = note
     if who and who not in ws.people:
-        raise WorktextError(f"no person with id '{who}'; 'worktext ls kind:person' lists them")
+        raise WorktextError(f"no person with id '{who}'; 'worktext people' lists them")
     change = edit_item(ws, "task", task, [("append", "log", entry)])
     return Outcome([change], f"{task.id}: log {duration}", [task.id])
 
@@ -334,12 +361,16 @@ def create_task(
     parent: str | None = None,
     depends_on: Sequence[str] = (),
     status: str | None = None,
+    milestone: str | None = None,
+    goals: Sequence[str] = (),
+    repeat: str | None = None,
     item_id: str | None = None,
     force: bool = False,
 ) -> Outcome:
     """A new task file with a new id (or ``item_id``), its keys in the order they are
     written: title, status, project, assignee, priority, labels, created, start, due,
-    estimate, parent, depends_on."""
+    estimate, parent, depends_on, milestone, goal, repeat (the milestone one of its
+    project's, the rule one ``recur`` can follow)."""
     owner = ws.projects.get(project) if project else ws.default_area
     new_id = fresh_id(ws, "task", item_id) if item_id else ids.new_ids(ws, 1, owner)[0]
     data: dict[str, Any] = {"title": title}
@@ -361,6 +392,7 @@ def create_task(
         data["parent"] = parent
     if depends_on:
         data["depends_on"] = list(depends_on)
+    data.update(plan_links(ws, owner, milestone, list(goals), repeat, today))
     return _new(ws, "task", new_id, data, force, project)
 
 

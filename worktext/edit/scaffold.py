@@ -15,12 +15,17 @@ from pathlib import Path
 from worktext.edit import atomic
 from worktext.errors import WorktextError
 from worktext.history.gitio import GitError, run
-from worktext.model.config import CONFIG_NAME, DEFAULT_FOLDERS
+from worktext.model.config import CONFIG_NAME, DEFAULT_FOLDERS, load_config
 
 log = logging.getLogger(__name__)
 
 SKIPPED = frozenset({".git", ".worktext", "__pycache__", ".DS_Store"})
 KEEP_FILE = ".gitkeep"  # git does not keep empty folders; the loader skips dot files
+# What a workspace never commits: the built site and the cache (the starter has the same).
+GITIGNORE = (
+    "# Built by `worktext build`; published by CI, not committed.\npublic/\n"
+    "# worktext's disposable cache.\n.worktext/\n"
+)
 
 
 @dataclass
@@ -45,7 +50,8 @@ def plan(target: Path, bare: bool) -> dict[Path, tuple[bytes, int | None]]:
     """Every file to create under ``target``: content and mode (None: the default mode)."""
     if bare:
         files: dict[Path, tuple[bytes, int | None]] = {
-            target / CONFIG_NAME: (bare_config(target.name).encode("utf-8"), None)
+            target / CONFIG_NAME: (bare_config(target.name).encode("utf-8"), None),
+            target / ".gitignore": (GITIGNORE.encode("utf-8"), None),
         }
         for folder in DEFAULT_FOLDERS.values():
             files[target / folder / KEEP_FILE] = (b"", None)
@@ -85,8 +91,18 @@ def init(target: str | Path, bare: bool = False, git: bool = True) -> InitResult
     atomic.write_all(changes)
     result = InitResult(root, sorted(files))
     if git and not in_repository(root):
-        result.git_initialised = _git_init(root)
+        result.git_initialised = _git_init(root, _branch(root))
     return result
+
+
+def _branch(root: Path) -> str:
+    """The main branch that the new ``worktext.yml`` names (its CI runs on it)."""
+    try:
+        config, _ = load_config(root, use_cache=False)
+    except WorktextError as error:  # written a moment ago; should it not read, say so
+        log.warning("cannot read the new %s: %s", CONFIG_NAME, error.message)
+        return "main"
+    return config.branch
 
 
 def _refuse_existing(root: Path, existing: list[Path]) -> None:
@@ -100,10 +116,13 @@ def _refuse_existing(root: Path, existing: list[Path]) -> None:
         )
 
 
-def _git_init(root: Path) -> bool:
-    """Make ``root`` a git repository; False, with a warning, when git fails."""
+def _git_init(root: Path, branch: str) -> bool:
+    """Make ``root`` a git repository on ``branch`` (whatever git's own default is); False,
+    with a warning, when git fails."""
     try:
         run(root, ["init", "--quiet"])
+        # Not 'init --initial-branch' (git 2.28+): this works with any git, before a commit.
+        run(root, ["symbolic-ref", "HEAD", f"refs/heads/{branch}"])
     except GitError as error:  # the workspace works without git; history needs it
         log.warning("no git repository made: %s", error.message)
         return False

@@ -8,8 +8,9 @@ value, and anything else, including ``{unknown}`` and text that looks like templ
 Dates count working days (Monday to Friday), because template durations are working time:
 ``1w`` is five days of work, and ``offset: 5d`` from a Monday lands on the next Monday, not on a
 Saturday. A start date on a weekend moves to the following Monday. A task starts at ``start +
-offset`` working days and is due ``duration`` working days later, counting its first day
-(``duration: 1d`` is due the day it starts; a fraction of a day counts as one day).
+offset`` working days (a negative offset is before the start date: ``-5d`` is the week before)
+and is due ``duration`` working days later, counting its first day (``duration: 1d`` is due
+the day it starts; a fraction of a day counts as one day).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def fill(text: str, values: Mapping[str, str]) -> str:
 
 
 def add_workdays(day: dt.date, count: int) -> dt.date:
-    """The working day ``count`` working days after ``day`` (itself moved off a weekend)."""
+    """The working day ``count`` working days after ``day`` (itself moved off a weekend);
+    before it when ``count`` is negative."""
     day = next_workday(day)
     weeks, rest = divmod(count, 5)
     day += dt.timedelta(weeks=weeks)
@@ -125,7 +127,7 @@ def plan(
         path = ids.item_path(ws, "task", task_id, project.id)
         tasks.append(Planned("task", task_id, path, data))
     if new_project:
-        return [_project_file(ws, template, project, start, tasks, today), *tasks]
+        return [_project_file(ws, template, project, values, tasks, today), *tasks]
     return tasks
 
 
@@ -174,30 +176,37 @@ def _project_file(
     ws: Workspace,
     template: Template,
     project: Project,
-    start: dt.date,
+    values: Mapping[str, str],
     tasks: list[Planned],
     today: dt.date,
 ) -> Planned:
-    """The new project's file: active from ``start``, its deadline the last task's due date
-    (``start`` when no task has one)."""
-    deadline = max([start, *(task.data["due"] for task in tasks if "due" in task.data)])
-    data = {
-        "title": project.title,
-        "kind": "project",
-        "status": "active",
-        "start": start,
-        "deadline": deadline,
-    }
-    body = f"Created from the template `{template.id}` on {today.isoformat()}.\n"
+    """The new project's file: active from the start date, owned by the template's
+    ``owner``, due by its ``deadline`` (working days from the start; else the last task's
+    due date, or the start when no task has one), with the template's body filled in."""
+    start = dt.date.fromisoformat(values["start"])
+    if template.deadline is not None:
+        deadline = add_workdays(start, math.floor(template.deadline))
+    else:
+        deadline = max([start, *(task.data["due"] for task in tasks if "due" in task.data)])
+    data: dict[str, Any] = {"title": project.title, "kind": "project", "status": "active"}
+    if template.owner:
+        data["owner"] = _filled_id(fill(template.owner, values), template, None)
+    data.update({"start": start, "deadline": deadline})
+    made = f"Created from the template `{template.id}` on {today.isoformat()}."
+    carried = fill(template.body, values).strip()
+    body = f"{carried}\n\n{made}\n" if carried else f"{made}\n"
     path = ws.config.folder("project") / f"{project.id}.md"
     return Planned("project", project.id, path, data, body)
 
 
-def _filled_id(value: str, template: Template, key: str) -> str:
+def _filled_id(value: str, template: Template, key: str | None) -> str:
+    """A person id filled in; refused while a placeholder in it has no value (``key``: the
+    task's key, None for the project's owner)."""
     left = PLACEHOLDER.search(value)
     if left:
+        where = f"task '{key}': the assignee" if key is not None else "the owner"
         raise WorktextError(
-            f"template '{template.id}', task '{key}': the assignee '{value}' names the "
+            f"template '{template.id}', {where} '{value}' names the "
             f"parameter '{left.group(1)}', which has no value; give it with --set "
             f"{left.group(1)}=PERSON"
         )

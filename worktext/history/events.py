@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from worktext.history.read import Commit
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.workspace import id_key
+from worktext.model.workspace import Workspace, id_key
 
 
 # Events and field changes are named tuples: a history holds tens of thousands of them, and
@@ -166,3 +166,17 @@ def rebuild_events(events: tuple, commits: list[Commit]) -> list[Event]:
             new_event(Event, (tid, commits[ci], action, path, old_path, changes, fields))
         )
     return rebuilt
+
+
+def first_state(ws: Workspace, task_id: str) -> str:
+    """The state a version of the task without ``status:`` was in: the first state of the
+    workflow it follows now (of the default workflow, for a task no longer there)."""
+    task = ws.tasks.get(task_id)
+    workflow = ws.workflow_of(task) if task is not None else ws.default_workflow
+    return workflow.states[0].id if workflow.states else ""
+
+
+def status_after(event: Event, first: str) -> str:
+    """The status a task has after ``event``: its ``status:``, else ``first``."""
+    value = event.fields.get("status")
+    return str(value) if value is not None else first

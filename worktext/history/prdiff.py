@@ -25,6 +25,7 @@ def md(text: object) -> str:
 @dataclass
 class WorkDiff:
     added: list[Task] = field(default_factory=list)
+    added_states: dict[str, str] = field(default_factory=dict)  # a new task's state, by id
     removed: list[Task] = field(default_factory=list)
     moved: list[tuple[Task, str, str]] = field(default_factory=list)  # task, old, new status
     rehomed: list[tuple[Task, str, str]] = field(default_factory=list)  # task, old, new project
@@ -52,6 +53,7 @@ def compare(old: Workspace, new: Workspace) -> WorkDiff:
         before = old.tasks.get(task.id)
         if before is None:
             out.added.append(task)
+            out.added_states[task.id] = new.status_of(task)
             continue
         if old.status_of(before) != new.status_of(task):
             out.moved.append((task, old.status_of(before), new.status_of(task)))
@@ -134,6 +136,11 @@ def _summary(diff: WorkDiff) -> str:
     return ", ".join(summary) + "."
 
 
+def _state(diff: WorkDiff, task: Task) -> str:
+    """A new task's state: its workflow's state, the first one when it sets no status."""
+    return diff.added_states.get(task.id) or task.status or ""
+
+
 def _sections(diff: WorkDiff) -> list[tuple[str, list[str]]]:
     """Each section's title and list items (empty when nothing changed that way)."""
     return [
@@ -143,7 +150,7 @@ def _sections(diff: WorkDiff) -> list[tuple[str, list[str]]]:
         ),
         (
             "New tasks",
-            [f"- {_ref(t)} ({md(t.status or 'new')}, {_who(t.assignees)})" for t in diff.added],
+            [f"- {_ref(t)} ({md(_state(diff, t))}, {_who(t.assignees)})" for t in diff.added],
         ),
         ("Status changes", [f"- {_ref(t)}: {md(a)} → **{md(b)}**" for t, a, b in diff.moved]),
         (

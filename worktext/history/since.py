@@ -3,7 +3,10 @@
 * ``transition-not-allowed``: every status change after REV must be a move that the task's
   workflow allows (each commit's change is checked, then the working tree's);
 * ``deleted-with-dependents``: a task may not be deleted while others depend on it;
-* ``id-reused``: a new task may not take the id of a task deleted earlier in history.
+* ``id-reused``: a new task may not take the id of a task deleted earlier in history (one
+  restored as it was, by a revert of its deletion, is the same task);
+* ``wip-exceeded`` and ``open-dependency`` (warnings) at a task moved after REV, as
+  ``worktext move`` warns: in the pull request's diff, where an annotation is seen.
 
 ``workspace_at`` reads the workspace as it was at a revision straight from git objects, with
 no checkout and nothing written to disk.
@@ -17,7 +20,9 @@ from itertools import pairwise
 from pathlib import Path
 
 from worktext.check.pipeline import workspace_from_sources
+from worktext.check.rules import move_warnings
 from worktext.history import gitio
+from worktext.history.events import Event
 from worktext.history.mapping import VersionMapper
 from worktext.history.read import TaskPaths, task_paths
 from worktext.history.reconstruct import (
@@ -220,7 +225,7 @@ def ids_reused(
             continue
         earlier = [e for e in past.events if e.commit.sha not in newer]
         deleted = next((e for e in reversed(earlier) if e.action == "deleted"), None)
-        if deleted is None:
+        if deleted is None or _restores(new_ws, task, earlier, deleted):
             continue
         yield _at(
             new_ws,
@@ -231,6 +236,29 @@ def ids_reused(
             f"({deleted.commit.date:%Y-%m-%d}, {deleted.path}); ids are never reused",
             "give the new task a new id ('worktext new' picks the next free one)",
         )
+
+
+def _restores(ws: Workspace, task: Task, earlier: list[Event], deleted: Event) -> bool:
+    """Whether ``task`` is the deleted task brought back (``git revert`` of the deletion,
+    a checkout of the old file): its front matter is the one it had when it was deleted.
+    That is the same task again, not its id taken by another."""
+    before = [e for e in earlier[: earlier.index(deleted)] if e.fields]
+    source = ws.sources.get(task.path)
+    if not before or source is None or source.data is None:
+        return False
+    return dict(before[-1].fields) == dict(source.data)
+
+
+def moves_warned(old_ws: Workspace, new_ws: Workspace) -> Iterator[Diagnostic]:
+    """What ``worktext move`` warns about, for each task that changed state after REV (or
+    is new): into a state over its WIP limit, or on with open dependencies. At the task's
+    status line, which is in the pull request's diff (the workflow file is not)."""
+    for task in new_ws.tasks:
+        state = new_ws.state_of(task)
+        before = old_ws.tasks.get(task.id)
+        if state is None or (before is not None and old_ws.status_of(before) == state.id):
+            continue
+        yield from move_warnings(new_ws, task, state)
 
 
 def since_diagnostics(
@@ -245,5 +273,6 @@ def since_diagnostics(
         *transitions(old_ws, new_ws, committed_statuses(config, commit)),
         *deleted_with_dependents(old_ws, new_ws),
         *ids_reused(old_ws, new_ws, history, newer),
+        *moves_warned(old_ws, new_ws),
     ]
     return sorted(set(out), key=Diagnostic.sort_key)

@@ -350,6 +350,8 @@ def build_template(
         tasks=tuple(tasks),
         extra=extra,
         body=source.body,
+        owner=values.get("owner"),
+        deadline=values["deadline"] / hours_per_day if "deadline" in values else None,
     )
 
 

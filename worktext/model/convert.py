@@ -53,6 +53,7 @@ EXPECTED = {
     "strings": "text or a list of text",
     "date": "a date (YYYY-MM-DD)",
     "duration": "a duration such as 4h or 2d",
+    "offset": "a duration such as 3d, or -7d before the start",
     "enum": "one of the allowed values",
     "integer": "a whole number",
     "number": "a number",
@@ -312,6 +313,13 @@ class Converter:
             self.report(path, "invalid-duration", f"'{name}': {exc}", "m, h, d and w are units")
             return None
 
+    def offset(self, raw: Any, path: Path, name: str) -> float | None:
+        """A duration that may be negative (``-7d``: before the start date)."""
+        if isinstance(raw, str) and raw.strip().startswith("-"):
+            hours = self.duration(raw.strip()[1:], path, name)
+            return -hours if hours is not None else None
+        return self.duration(raw, path, name)
+
     def number(self, spec: Field, raw: Any, path: Path, name: str) -> float | int | None:
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             self.wrong_type(spec, raw, path, name)
@@ -339,6 +347,7 @@ _READERS = {
     "strings": Converter.list_of,
     "date": lambda self, spec, raw, path, name: self.date(raw, path, name),
     "duration": lambda self, spec, raw, path, name: self.duration(raw, path, name),
+    "offset": lambda self, spec, raw, path, name: self.offset(raw, path, name),
     "integer": Converter.number,
     "number": Converter.number,
     "boolean": Converter.boolean,

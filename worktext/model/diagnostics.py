@@ -93,6 +93,7 @@ RULE_DOCS: dict[str, str] = {
     "unknown-status": "A task's status is not a state of its workflow.",
     "missing-required": "A task lacks a field that its state requires.",
     "wip-exceeded": "A state holds more tasks than its WIP limit.",
+    "open-dependency": "`move` starts or finishes a task whose dependencies are open.",
     "dependency-cycle": "Tasks that depend on each other in a circle.",
     "invalid-repeat": "A `repeat:` value that is not a recurrence rule.",
     "parent-cycle": "Tasks or goals that are each other's parents in a circle.",

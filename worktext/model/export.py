@@ -147,6 +147,8 @@ def template_record(ws: Workspace, template: Template) -> dict[str, Any]:
         "id": template.id,
         "path": template.path,
         "title": template.title,
+        "owner": template.owner,
+        "deadline_days": template.deadline,
         "params": [asdict(p) for p in template.params],
         "tasks": [
             {

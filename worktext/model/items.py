@@ -172,6 +172,8 @@ class Template:
     tasks: tuple[TemplateTask, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     body: str = ""
+    owner: str | None = None  # the new project's owner (may hold a placeholder)
+    deadline: float | None = None  # the new project's deadline: working days from the start
 
 
 @dataclass(frozen=True, slots=True)

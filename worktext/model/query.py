@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from worktext.errors import QueryError
-from worktext.model.items import Task
-from worktext.model.values import ValueError_, as_day, parse_date, parse_duration
+from worktext.model.items import PROJECT_KINDS, STATE_CATEGORIES, Task
+from worktext.model.values import ValueError_, as_day, parse_day, parse_duration
 from worktext.model.workspace import Workspace, id_key
 
 OPERATORS = (">=", "<=", ">", "<", "=")
@@ -36,7 +36,6 @@ HAS_KEYS: tuple[str, ...] = ("due", "start", "created", "estimate", "assignee", 
 HAS_KEYS += ("label", "milestone")
 HAS_KEYS += ("goal", "parent", "depends_on", "priority", "project", "repeat", "log")
 ALIASES = {"state": "status", "labels": "label", "assignees": "assignee", "text": None}
-_RELATIVE = re.compile(r"today(?:([+-])(\d+)([dw]))?\Z")
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):")
 _SAFE_WORD = re.compile(r"[^\s\",]+\Z")
 
@@ -233,16 +232,11 @@ Predicate = Callable[[Task], bool]
 
 
 def resolve_date(text: str, today: dt.date) -> dt.date:
-    match = _RELATIVE.match(text)
-    if match:
-        if not match.group(1):
-            return today
-        amount = int(match.group(2)) * (7 if match.group(3) == "w" else 1)
-        return today + dt.timedelta(days=amount if match.group(1) == "+" else -amount)
+    """A query's date: the same words as ``set due=`` (``values.parse_day``)."""
     try:
-        return as_day(parse_date(text))
-    except ValueError_:
-        raise QueryError(f"'{text}' is not a date; use YYYY-MM-DD or today+7d") from None
+        return parse_day(text, today)
+    except ValueError_ as exc:
+        raise QueryError(str(exc)) from None
 
 
 def _compare(op: str, left: Any, right: tuple[Any, ...]) -> bool:
@@ -385,15 +379,86 @@ def _title_predicate(values: tuple[str, ...]) -> Predicate:
 
 def _set_predicate(ws: Workspace, key: str, values: tuple[str, ...]) -> Predicate:
     """Some value of the task's ``key`` is one of ``values`` (ids compare as ids do)."""
+    known = _known_values(ws, key)
+    if key == "category":
+        _refuse_states_as_categories(ws, values)
+    if known is not None:
+        _check_values(key, values, known)
+    if key == "status":
+        values = tuple(ws.config.mappings.status(v) for v in values)
+    if key == "goal":
+        return _goal_predicate(ws, values)
     wanted = {id_key(v) for v in values}
     values_of = _set_values(key)
     return lambda t: any(id_key(str(v)) in wanted for v in values_of(ws, t))
 
 
+def _goal_predicate(ws: Workspace, values: tuple[str, ...]) -> Predicate:
+    """The task is part of one of the goals: linked to it or a sub-goal, itself or through its
+    project (the links the goal's page follows)."""
+    ids: set[str] = set()
+    for value in values:
+        goal = ws.goals.get(value)
+        if goal is not None:
+            ids.update(task.id for task in ws.work_of_goal(goal))
+    wanted = {id_key(v) for v in values}  # a goal named by tasks without a file of its own
+    return lambda t: t.id in ids or any(id_key(g) in wanted for g in t.goals)
+
+
+def _known_values(ws: Workspace, key: str) -> list[str] | None:
+    """The values a ``key:`` term may name, for the keys with a closed vocabulary (None: any
+    value is fine, as for labels)."""
+    if key == "category":
+        return list(STATE_CATEGORIES)
+    if key == "kind":
+        return list(PROJECT_KINDS)
+    if key == "status":
+        states = {s.id: None for w in ws.workflows for s in w.states}
+        states.update({s.id: None for s in ws.default_workflow.states})
+        states.update(dict.fromkeys(ws.config.mappings.statuses))
+        states.update(dict.fromkeys(ws.status_of(t) for t in ws.tasks))
+        return list(states)
+    if key == "project":
+        return [p.id for p in ws.projects] + [ws.default_area.id]
+    if key == "goal":
+        return list(ws.goals.ids()) + [g for t in ws.tasks for g in t.goals]
+    if key == "milestone":
+        return [m.id for p in ws.all_projects() for m in p.milestones]
+    if key == "assignee":
+        return list(ws.people.ids()) + [a for t in ws.tasks for a in t.assignees]
+    return None
+
+
+def _refuse_states_as_categories(ws: Workspace, values: tuple[str, ...]) -> None:
+    """``category:doing`` names a state: say so, and which category it is in."""
+    states = {s.id: s for w in (*ws.workflows, ws.default_workflow) for s in w.states}
+    for value in values:
+        state = states.get(value)
+        if value not in STATE_CATEGORIES and state is not None:
+            raise QueryError(
+                f"'{value}' is a state, not a category: use status:{value}, or "
+                f"category:{state.category} for every state in that category"
+            )
+
+
+def _check_values(key: str, values: tuple[str, ...], known: list[str]) -> None:
+    """Refuse a value that nothing in the workspace has: a query that silently matches
+    nothing because of a typo is worse than an error."""
+    keys = {id_key(k) for k in known}
+    for value in values:
+        if id_key(value) in keys:
+            continue
+        close = difflib.get_close_matches(value, sorted(set(known)), n=1)
+        hint = f"did you mean '{key}:{close[0]}'? " if close else ""
+        shown = list(dict.fromkeys(known))
+        listed = ", ".join(shown[:12]) + (", …" if len(shown) > 12 else "")
+        raise QueryError(f"unknown {key}:{value}; {hint}{key} values: {listed or 'none'}")
+
+
 def _is_predicate(ws: Workspace, flags: tuple[str, ...]) -> Predicate:
     for flag in flags:
         if flag not in IS_VALUES:
-            raise QueryError(f"unknown is:{flag}; use one of {', '.join(IS_VALUES)}")
+            _check_values("is", (flag,), list(IS_VALUES))
     return lambda t: any(_is(ws, flag, t) for flag in flags)
 
 
@@ -402,7 +467,7 @@ def _has_predicate(ws: Workspace, key: str, names: tuple[str, ...]) -> Predicate
     custom = set(ws.config.custom_fields)
     for name in names:
         if name not in HAS_KEYS and name not in custom:
-            raise QueryError(f"unknown {key}:{name}; use one of {', '.join(HAS_KEYS)}")
+            _check_values(key, (name,), [*HAS_KEYS, *custom])
     present = lambda t: any(_has(ws, name, t) for name in names)  # noqa: E731
     return present if key == "has" else (lambda t: not present(t))
 

@@ -20,6 +20,7 @@ from worktext.model.items import (
 ID_PATTERN = re.compile(r"[^\W_][\w.-]{0,99}\Z")
 ID_PATTERN_TEXT = "^[\\p{L}\\p{N}][\\p{L}\\p{N}._-]{0,99}$"
 DURATION_PATTERN_TEXT = r"^\s*(\d+(\.\d+)?\s*[wdhm]\s*)+$"
+OFFSET_PATTERN_TEXT = r"^\s*-?\s*(\d+(\.\d+)?\s*[wdhm]\s*)+$"
 DATE_PATTERN_TEXT = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
 
 
@@ -146,6 +147,14 @@ WORKFLOW: dict[str, Field] = {
 TEMPLATE: dict[str, Field] = {
     "id": _f("id", "The template's id; defaults to the file name."),
     "title": _f("string", "The title of what it creates; may hold `{placeholders}`."),
+    "owner": _f(
+        "string", "The new project's owner: a person id or a `{placeholder}`.", ref="person"
+    ),
+    "deadline": _f(
+        "duration",
+        "The new project's deadline, in working days from the start date (such as `6w`); "
+        "default: the last task's due date.",
+    ),
     "params": _f(
         "records",
         "Parameters filled in when it is used.",
@@ -163,7 +172,11 @@ TEMPLATE: dict[str, Field] = {
             "key": _f("id", "Used by `depends_on` within the template.", required=True),
             "title": _f("string", "The task title; may hold `{placeholders}`.", required=True),
             "assignee": _f("string", "A person id or a `{placeholder}`.", ref="person"),
-            "offset": _f("duration", "When it starts, after the start date (such as `3d`)."),
+            "offset": _f(
+                "offset",
+                "When it starts, in working days from the start date (such as `3d`); "
+                "negative before it (`-7d`: a week of working days earlier).",
+            ),
             "duration": _f("duration", "How long it runs, from start to due."),
             "estimate": _f("duration", "Estimated effort."),
             "depends_on": _f("ids", "Keys of tasks in this template."),
@@ -405,6 +418,7 @@ _SCHEMA_OF: dict[str, Callable[[Field], dict[str, Any]]] = {
     },
     "date": lambda spec: {"type": "string", "pattern": DATE_PATTERN_TEXT},
     "duration": lambda spec: {"type": "string", "pattern": DURATION_PATTERN_TEXT},
+    "offset": lambda spec: {"type": "string", "pattern": OFFSET_PATTERN_TEXT},
     "enum": _enum_schema,
     "integer": _integer_schema,
     "number": lambda spec: {"type": "number"},

@@ -40,6 +40,37 @@ def parse_date(text: str) -> dt.date:
     raise ValueError_(f"'{text}' is not a date; write it as YYYY-MM-DD")
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE_DAY = re.compile(r"(today|tomorrow|yesterday)?\s*(?:([+-])\s*(\d+)\s*([dw]))?\Z")
+DATE_WORDS = "YYYY-MM-DD, today, tomorrow, yesterday, today+7d, today-2w or a weekday (monday)"
+
+
+def parse_day(text: str, today: dt.date) -> dt.date:
+    """A day as people write it on the command line and in queries (one vocabulary for both):
+    an ISO date, ``today``, ``tomorrow``, ``yesterday``, any of them plus or minus days or
+    weeks (``today+7d``, ``tomorrow-1w``, ``+3d``), or a weekday name (``friday``: the next
+    one after today, as in "due friday"; ``mon`` and the other three-letter forms too)."""
+    word = text.strip().lower()
+    for number, name in enumerate(WEEKDAYS):
+        if word and (word == name or word == name[:3]):
+            ahead = (number - today.weekday() - 1) % 7 + 1
+            return today + dt.timedelta(days=ahead)
+    match = _RELATIVE_DAY.match(word)
+    if match and (match.group(1) or match.group(2)):
+        base = {"tomorrow": 1, "yesterday": -1}.get(match.group(1) or "today", 0)
+        day = today + dt.timedelta(days=base)
+        if match.group(2):
+            amount = int(match.group(3)) * (7 if match.group(4) == "w" else 1)
+            day += dt.timedelta(days=amount if match.group(2) == "+" else -amount)
+        return day
+    try:
+        return as_day(parse_date(text))
+    except ValueError_:
+        if _DATE.match(text.strip()) or _DATETIME.match(text.strip()):
+            raise  # a date's shape, but no such day: parse_date says which
+        raise ValueError_(f"'{text}' is not a date; write {DATE_WORDS}") from None
+
+
 def as_day(value: dt.date) -> dt.date:
     """The calendar day of a date or datetime."""
     return value.date() if isinstance(value, dt.datetime) else value

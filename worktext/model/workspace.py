@@ -328,6 +328,11 @@ class Workspace:
     def _work_progress(self, goal: Goal) -> tuple[int, int]:
         """Done/total of the tasks linked to ``goal`` or to any of its sub-goals, each task
         counted once."""
+        return self.progress(self.work_of_goal(goal))
+
+    def work_of_goal(self, goal: Goal) -> list[Task]:
+        """The tasks linked to ``goal`` or to any of its sub-goals, directly or through their
+        project, each once: what the goal's page counts and what ``goal:`` finds."""
         seen: dict[str, Task] = {}
         stack, visited = [goal], set()
         while stack:
@@ -338,7 +343,7 @@ class Workspace:
             for task in self._linked_tasks(current):
                 seen[task.id] = task
             stack.extend(self._sub_goals(current))
-        return self.progress(seen.values())
+        return list(seen.values())
 
     def _linked_tasks(self, goal: Goal) -> list[Task]:
         """The tasks linked to ``goal`` itself: its own, then its projects'."""

@@ -30,7 +30,7 @@ from worktext.model.config import Config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.workspace import Workspace
 from worktext.render import reuse
-from worktext.render.contexts import broken_files
+from worktext.render.contexts import broken_files, left_out_reasons
 from worktext.render.data import SiteData
 from worktext.render.fingerprints import Fingerprints, digest, inputs_key, item_digests
 from worktext.render.plan import Page, asset_pages, plan
@@ -58,8 +58,9 @@ class BuildResult:
     removed: int  # files of an earlier build that no longer exist
     seconds: float
     warnings: list[Diagnostic] = field(default_factory=list)
-    left_out: list[str] = field(default_factory=list)  # files that could not be read
+    left_out: list[str] = field(default_factory=list)  # files left out: unreadable, duplicates
     problems: tuple[int, int] = (0, 0)  # the workspace's errors and warnings
+    left_out_why: dict[str, str] = field(default_factory=dict)  # path → why, in words
 
 
 @dataclass
@@ -118,6 +119,7 @@ def still_current(
         time.perf_counter() - started,
         left_out=[str(path) for path in last.report.get("left_out", [])],
         problems=(int(errors), int(warnings)),
+        left_out_why={str(k): str(v) for k, v in last.report.get("left_out_why", {}).items()},
     )
 
 
@@ -224,8 +226,9 @@ class _Build:
         entries = self._entries(pages, keys, results, unchanged)
         removed = remove_stale(self.out, self.last.pages, entries)
         left_out = [path for path, _ in broken_files(ws)]
+        why = left_out_reasons(ws)
         problems = (len(ws.errors), len(ws.warnings))
-        report = {"left_out": left_out, "problems": problems}
+        report = {"left_out": left_out, "problems": problems, "left_out_why": why}
         write_manifest(self.store, self.out, Manifest(entries, self.inputs, report))
         if self.store.enabled:
             self._keep_plan(pages, fingerprints, history, kept)
@@ -240,6 +243,7 @@ class _Build:
             ws.warnings,
             left_out,
             problems,
+            why,
         )
 
     def _changed(self, pages: list[Page], keys: list[str]) -> list[int]:

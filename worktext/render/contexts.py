@@ -41,6 +41,23 @@ def broken_files(ws: Workspace) -> list[tuple[str, list[str]]]:
     return sorted(broken.items())
 
 
+def left_out_reasons(ws: Workspace) -> dict[str, str]:
+    """Why each left-out file is left out, in words for a warning: a duplicate id (the file
+    reads well; another file has its id first), or that it could not be read."""
+    broken = broken_files(ws)
+    if not broken:
+        return {}
+    duplicates = {dup.item.path: dup.first.path for dup in ws.duplicates}
+    return {
+        path: (
+            f"has a duplicate id (the same as {duplicates[path]})"
+            if path in duplicates
+            else "could not be read"
+        )
+        for path, _ in broken
+    }
+
+
 def home(view: PageView) -> dict[str, Any]:
     site = view.data
     ws = site.ws
