@@ -336,7 +336,8 @@ def test_recur_is_idempotent_across_merged_branches(
     names = sorted(os.listdir(root / "tasks/web"))
     assert names == ["WEB-1.md", "WEB-2.md", "WEB-9-20261204.md", "WEB-9-20261211.md", "WEB-9.md"]
     assert read(root, "tasks/web/WEB-9-20261204.md") == (
-        "---\ntitle: Backup test\nproject: web\ndue: 2026-12-04\nrecurrence_of: WEB-9\n---\n"
+        "---\ntitle: Backup test\ncreated: 2026-11-23\nproject: web\ndue: 2026-12-04\n"
+        "recurrence_of: WEB-9\n---\n"
         "- [ ] Do\n"
     )
     code, out, _ = run(root, "recur", "--until", "2026-12-12")
