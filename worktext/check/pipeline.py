@@ -17,6 +17,7 @@ from worktext.model import codec, completion
 from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area, mapped
 from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
+from worktext.model.discussion import combined_key, load_discussion
 from worktext.model.items import KINDS, Item, Workflow
 from worktext.model.loader import Loaded, load_sources
 from worktext.model.scan import Scan, scan
@@ -58,9 +59,15 @@ def build_workspace(
     found = found or scan(config)
     loaded = load_sources(config, use_cache=use_cache, found=found)
     ws, diagnostics = _resolve(config, today, loaded)
-    diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics, *diagnostics]
+    ws.discussion = load_discussion(config, use_cache)
+    diagnostics = [
+        *(config_diagnostics or ()),
+        *loaded.diagnostics,
+        *diagnostics,
+        *ws.discussion.diagnostics,
+    ]
     ws.file_count = len(loaded.rows)
-    key = loaded.fingerprint if use_cache else None
+    key = combined_key(loaded.fingerprint, ws.discussion.fingerprint) if use_cache else None
     ws.input_key = key
     store = cache.Cache(config.root, use_cache)
     checked = store.get(CHECKS_ENTRY, key) if key else None

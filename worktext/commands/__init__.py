@@ -39,6 +39,8 @@ COMMAND_MODULES: dict[str, str] = {
     "import": "importing",
     "lsp": "lsp",
     "completion": "completion",
+    "comment": "collab",
+    "comments": "collab",
 }
 MODULES = (
     "adopt",
@@ -54,6 +56,7 @@ MODULES = (
     "importing",
     "lsp",
     "completion",
+    "collab",
 )
 
 

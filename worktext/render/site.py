@@ -26,6 +26,7 @@ from worktext.history.reconstruct import History
 from worktext.load.cache import Cache
 from worktext.model.config import Config
 from worktext.model.diagnostics import Diagnostic
+from worktext.model.discussion import combined_key, discussion_fingerprint
 from worktext.model.scan import Scan, files_under, fingerprint, scan, scan_in_fork
 from worktext.render.flow import load_flow_history
 
@@ -117,7 +118,10 @@ def up_to_date(
     out = Path(out_dir).resolve()
     if not use_cache or not out.is_dir():
         return None
-    input_key = fingerprint(config, found if found is not None else scan(config))
+    input_key = combined_key(
+        fingerprint(config, found if found is not None else scan(config)),
+        discussion_fingerprint(config),
+    )
     history = history if history is not None else load_flow_history(config, today)
     inputs = inputs_of(config, today, input_key, history)
     last = last if last is not None else read_manifest(Cache(config.root), out)

@@ -1,0 +1,151 @@
+"""Comments: one file per comment, merged by git without conflict; the comment, comments and
+show commands; the thread's order."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import TODAY
+from git_helpers import Repo
+
+from worktext.check.pipeline import open_workspace
+from worktext.cli import cli
+
+PEOPLE = {
+    "people/ana.md": "---\nname: Ana\nemail: ana@example.com\nteams: [web]\n---\n",
+    "people/ben.md": "---\nname: Ben\nemail: ben@example.com\nteams: [web, ops]\n---\n",
+    "tasks/WEB-1.md": "---\ntitle: Launch\nassignee: ana\n---\nNotes.\n",
+}
+
+
+def run(root: Path, *args: str) -> str:
+    result = CliRunner().invoke(
+        cli, ["-w", str(root), "--today", TODAY.isoformat(), *args], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def repo(tmp_path: Path) -> Repo:
+    repository = Repo(tmp_path / "ws")
+    repository.write(PEOPLE)
+    repository.commit("Start", "2026-12-01T09:00:00+00:00")
+    return repository
+
+
+def test_two_branches_comment_on_one_task_and_merge_without_conflict(tmp_path: Path) -> None:
+    r = repo(tmp_path)
+    r.git("checkout", "-q", "-b", "ana-branch")
+    run(r.root, "comment", "WEB-1", "Ana's view", "--as", "ana", "--date", "2026-12-01T10:00:00Z")
+    r.commit("Ana comments", "2026-12-01T10:00:00+00:00")
+    r.git("checkout", "-q", "main")
+    run(r.root, "comment", "WEB-1", "Ben's view", "--as", "ben", "--date", "2026-12-01T10:00:00Z")
+    r.commit("Ben comments", "2026-12-01T10:05:00+00:00")
+    merged = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", "merge", "--no-edit", "ana-branch"],
+        cwd=r.root,
+        capture_output=True,
+        text=True,
+        env=__import__("git_helpers").git_env("2026-12-01T11:00:00+00:00"),
+    )
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert "CONFLICT" not in merged.stdout
+    ws = open_workspace(r.root, today=TODAY, use_cache=False)
+    thread = ws.discussion.thread("WEB-1")
+    assert sorted(c.author for c in thread) == ["ana", "ben"]
+    assert {c.body.strip() for c in thread} == {"Ana's view", "Ben's view"}
+    assert not [d for d in ws.diagnostics if d.path.startswith("comments/")]
+
+
+def test_author_defaults_to_the_person_with_gits_email(tmp_path: Path) -> None:
+    r = repo(tmp_path)
+    r.git("config", "user.email", "BEN@example.com")
+    out = run(r.root, "comment", "web-1", "Looks good", "--date", "2026-12-02T08:30:00Z")
+    assert "created comments/WEB-1/20261202T083000Z-ben-" in out
+    (path,) = (r.root / "comments" / "WEB-1").iterdir()
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\nauthor: ben\ndate: 2026-12-02T08:30:00Z\n---\nLooks good\n")
+
+
+def test_unknown_email_is_a_clear_error(tmp_path: Path) -> None:
+    r = repo(tmp_path)
+    r.git("config", "user.email", "nobody@example.com")
+    result = CliRunner().invoke(cli, ["-w", str(r.root), "comment", "WEB-1", "hi"])
+    assert result.exit_code != 0
+    assert "no person file has 'email: nobody@example.com'" in result.output
+    assert not (r.root / "comments").exists()
+
+
+def test_replies_follow_what_they_answer_in_show_and_comments(tmp_path: Path) -> None:
+    r = repo(tmp_path)
+    run(r.root, "comment", "WEB-1", "First", "--as", "ana", "--date", "2026-12-01T10:00:00Z")
+    run(r.root, "comment", "WEB-1", "Second", "--as", "ben", "--date", "2026-12-01T12:00:00Z")
+    ws = open_workspace(r.root, today=TODAY, use_cache=False)
+    first = ws.discussion.thread("WEB-1")[0]
+    run(
+        r.root,
+        *("comment", "WEB-1", "Answer", "--as", "ben"),
+        *("--reply-to", first.hash, "--date", "2026-12-01T13:00:00Z"),
+    )
+    records = json.loads(run(r.root, "comments", "WEB-1", "--format", "json"))
+    assert [(c["body"].strip(), c["depth"]) for c in records] == [
+        ("First", 0),
+        ("Answer", 1),
+        ("Second", 0),
+    ]
+    assert records[1]["reply_to"] == first.id
+    shown = json.loads(run(r.root, "show", "WEB-1", "--format", "json"))
+    assert [c["id"] for c in shown["comments"]] == [c["id"] for c in records]
+    text = run(r.root, "show", "WEB-1")
+    assert "comments (3):" in text
+    assert f"replying to {first.hash}" in text
+    assert text.index("First") < text.index("Answer") < text.index("Second")
+
+
+def test_reply_to_a_missing_comment_is_refused(tmp_path: Path) -> None:
+    r = repo(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["-w", str(r.root), "comment", "WEB-1", "x", "--as", "ana", "--reply-to", "abc"]
+    )
+    assert result.exit_code != 0
+    assert "WEB-1 has no comment 'abc'" in result.output
+
+
+def test_comment_on_nothing_and_an_unknown_author_are_reported(tmp_path: Path) -> None:
+    r = repo(tmp_path)
+    r.write(
+        {
+            "comments/NOPE-1/20261201T100000Z-ana-aaaaaaa.md": (
+                "---\nauthor: ana\ndate: 2026-12-01T10:00:00Z\n---\nHi\n"
+            ),
+            "comments/WEB-1/20261201T100000Z-zed-bbbbbbb.md": (
+                "---\nauthor: zed\ndate: 2026-12-01T10:00:00Z\nreply_to: ccc\n---\nHi\n"
+            ),
+            "comments/WEB-1/20261201T110000Z-ana-ddddddd.md": "---\ndate: yesterday\n---\nHi\n",
+        }
+    )
+    ws = open_workspace(r.root, today=TODAY, use_cache=False)
+    got = sorted(
+        (d.path.rsplit("/", 1)[-1], d.line, d.code)
+        for d in ws.diagnostics
+        if d.path.startswith("comments/")
+    )
+    assert got == [
+        ("20261201T100000Z-ana-aaaaaaa.md", 1, "invalid-comment"),
+        ("20261201T100000Z-zed-bbbbbbb.md", 1, "invalid-comment"),
+        ("20261201T100000Z-zed-bbbbbbb.md", 2, "guest"),
+        ("20261201T110000Z-ana-ddddddd.md", 1, "invalid-comment"),
+    ]
+
+
+def test_a_new_comment_changes_the_cached_check(tmp_path: Path) -> None:
+    r = repo(tmp_path)
+    first = open_workspace(r.root, today=TODAY)
+    assert first.discussion.thread("WEB-1") == []
+    r.write({"comments/WEB-1/20261201T100000Z-ana-aaaaaaa.md": "---\nauthor: ana\n---\n@zedd\n"})
+    second = open_workspace(r.root, today=TODAY)
+    assert [c.author for c in second.discussion.thread("WEB-1")] == ["ana"]
+    assert [d.code for d in second.diagnostics] == ["unknown-mention"]
