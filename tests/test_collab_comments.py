@@ -149,3 +149,41 @@ def test_a_new_comment_changes_the_cached_check(tmp_path: Path) -> None:
     second = open_workspace(r.root, today=TODAY)
     assert [c.author for c in second.discussion.thread("WEB-1")] == ["ana"]
     assert [d.code for d in second.diagnostics] == ["unknown-mention"]
+
+
+def test_check_since_reports_editing_and_deleting_someone_elses_comment(tmp_path: Path) -> None:
+    from worktext.history.reconstruct import load_history
+    from worktext.history.since import since_diagnostics
+
+    r = repo(tmp_path)
+    ana = "comments/WEB-1/20261201T100000Z-ana-aaaaaaa.md"
+    ben = "comments/WEB-1/20261201T110000Z-ben-bbbbbbb.md"
+    own = "comments/WEB-1/20261201T120000Z-ben-ccccccc.md"
+    gone = "comments/WEB-1/20261201T130000Z-ana-ddddddd.md"
+    r.write(
+        {
+            gone: "---\nauthor: ana\n---\nSoon gone\n",
+            ana: "---\nauthor: ana\n---\nMine\n",
+            ben: "---\nauthor: ben\n---\nBen's\n",
+            own: "---\nauthor: ben\n---\nBen's too\n",
+        }
+    )
+    r.commit("Comments", "2026-12-01T12:00:00+00:00")
+    r.git("branch", "base")
+    ben_is = {"author": "Ben", "email": "ben@example.com"}
+    r.write({ana: "---\nauthor: ana\n---\nRewritten by Ben\n", own: "---\nauthor: ben\n---\nFix\n"})
+    r.remove(ben, gone)
+    r.commit("Tidy the thread @ops @opz", "2026-12-02T12:00:00+00:00", **ben_is)
+    ws = open_workspace(r.root, today=TODAY, use_cache=False)
+    history = load_history(ws.config, use_cache=False)
+    got = [(d.path, d.code, d.message) for d in since_diagnostics(ws.config, ws, "base", history)]
+    short = r.head()[:7]
+    assert got == [
+        (ana, "comment-edited", "ben edited a comment by ana"),
+        (gone, "comment-edited", "ben deleted a comment by ana"),
+        (
+            f"commit {short}",
+            "unknown-mention",
+            "the commit message's '@opz' is no person and no team",
+        ),
+    ]
