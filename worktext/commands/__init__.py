@@ -41,6 +41,8 @@ COMMAND_MODULES: dict[str, str] = {
     "completion": "completion",
     "comment": "collab",
     "comments": "collab",
+    "inbox": "collab",
+    "digest": "collab",
 }
 MODULES = (
     "adopt",
