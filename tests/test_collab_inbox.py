@@ -65,7 +65,7 @@ def test_inbox_holds_what_happened_since_for_that_person(tmp_path: Path) -> None
     ana = inbox(ws, ws.people.get("ana"), since, history)
     kinds = [(e.kind, e.item) for e in ana.entries]
     # Ana moved WEB-1 herself: no status entry; the commit and the comment mention her.
-    assert kinds == [("mention", "WEB-1"), ("mention", r.head()[:7])]
+    assert sorted(kinds) == sorted([("mention", "WEB-1"), ("mention", r.head()[:7])])
     cy = inbox(ws, ws.people.get("cy"), since, history)
     assert cy.entries == []
 
