@@ -210,6 +210,7 @@ def project_page(view: PageView, project: Project) -> dict[str, Any]:
         "flow": site.flow.project_charts(project),
         "time": worklog.project_time(site, tasks),
         "body": site.body_html(project, prefix) if project.body.strip() else "",
+        "thread": site.discussion.item_extras(view, project.id, project.path, project.body),
         "source_url": site.source_url(project.path),
         "edit_url": site.edit_url(project.path),
         "diagnostics": site.diagnostics_of(project.path),
@@ -296,7 +297,8 @@ def task_page(view: PageView, task: Task) -> dict[str, Any]:
         "history": site.flow.task_history(task),
         "time": worklog.task_time(site, task),
     }
-    return {**context, "content": html.task_content(view, context)}
+    extras = site.discussion.item_extras(view, task.id, task.path, task.body)
+    return {**context, "content": html.task_content(view, context) + extras}
 
 
 def workload(view: PageView) -> dict[str, Any]:
@@ -325,6 +327,7 @@ def person_page(view: PageView, person: Person) -> dict[str, Any]:
         "email": email,
         "time": worklog.person_time(site, person),
         "body": site.body_html(person, prefix) if person.body.strip() else "",
+        "thread": site.discussion.item_extras(view, person.id, person.path, person.body),
     }
 
 
@@ -420,6 +423,7 @@ def goal_page(view: PageView, goal: Goal) -> dict[str, Any]:
         "projects": projects,
         "tasks": site.sort_open_first(tasks),
         "body": site.body_html(goal, prefix) if goal.body.strip() else "",
+        "thread": site.discussion.item_extras(view, goal.id, goal.path, goal.body),
     }
 
 
