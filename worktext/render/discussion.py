@@ -61,6 +61,11 @@ _ATTACHMENT = Html('<li><a href="{}{}">{}</a> <span class="muted">{}</span></li>
 _BACKLINK = Html('<a href="{}{}">{}</a>')
 
 
+def document_page(doc: Document) -> str:
+    """The page of a document: its id's parts made safe, under ``docs/``."""
+    return f"{DOCUMENTS}/{'/'.join(safe_name(part) for part in doc.id.split('/'))}.html"
+
+
 def _size(count: int) -> str:
     if count >= 1024 * 1024:
         return f"{count / 1024 / 1024:.1f} MB"
@@ -79,7 +84,7 @@ class DiscussionView:
     # -- pages ---------------------------------------------------------------------------
 
     def document_page(self, doc: Document) -> str:
-        return f"{DOCUMENTS}/{'/'.join(safe_name(part) for part in doc.id.split('/'))}.html"
+        return document_page(doc)
 
     @functools.cached_property
     def pages(self) -> dict[str, str]:

@@ -8,6 +8,7 @@ import json
 
 from worktext.model.items import Task
 from worktext.model.workspace import Workspace
+from worktext.render.discussion import document_page
 from worktext.render.shares import ShareStore
 from worktext.render.urls import UrlMap
 
@@ -58,7 +59,48 @@ def other_entries(ws: Workspace, urls: UrlMap) -> list[list[str]]:
         rows.append(
             ["goal", goal.id, goal.title, urls.item("goal", goal.id), _text(goal.body), goal.status]
         )
+    rows.extend(discussion_entries(ws, urls))
     return rows
+
+
+COMMENT_CHARS = 200  # a comment's text in the index: 50,000 of them must stay a small script
+
+
+def discussion_entries(ws: Workspace, urls: UrlMap) -> list[list[str]]:
+    """The rows of documents and of comments (a comment's URL is its place on its item's
+    page)."""
+    discussion = ws.discussion
+    rows = []
+    for doc in sorted(discussion.documents.values(), key=lambda d: d.id):
+        detail = " · ".join(x for x in (doc.type, doc.status) if x)
+        rows.append(["document", doc.id, doc.title, document_page(doc), _text(doc.body), detail])
+    page_of: dict[str, str | None] = {}
+    for comment in discussion.all_comments():
+        if comment.item not in page_of:
+            page_of[comment.item] = _page_of(ws, urls, comment.item)
+        page = page_of[comment.item]
+        if page is None:
+            continue
+        when = f"{comment.date:%Y-%m-%d}" if comment.date else ""
+        rows.append(
+            [
+                "comment",
+                comment.item,
+                f"Comment by {comment.author} on {comment.item}",
+                f"{page}#c-{comment.hash}",
+                _text(comment.body)[:COMMENT_CHARS],
+                when,
+            ]
+        )
+    return rows
+
+
+def _page_of(ws: Workspace, urls: UrlMap, item_id: str) -> str | None:
+    found = ws.find(item_id)
+    if found is not None and found[0] in ("task", "project", "person", "goal"):
+        return urls.item(found[0], found[1].id)
+    doc = ws.discussion.document(item_id)
+    return document_page(doc) if doc is not None else None
 
 
 def safe_json(data: object) -> str:
