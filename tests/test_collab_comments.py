@@ -187,3 +187,19 @@ def test_check_since_reports_editing_and_deleting_someone_elses_comment(tmp_path
             "the commit message's '@opz' is no person and no team",
         ),
     ]
+
+
+def test_mentions_and_links_are_reported_at_their_columns() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "check" / "discussion"
+    ws = open_workspace(fixture, today=TODAY, use_cache=False)
+    got = {(d.path, d.line, d.column, d.code, d.hint) for d in ws.diagnostics}
+    assert ("tasks/T-1.md", 4, 24, "unknown-mention", "did you mean '@ana'?") in got
+    comment = "comments/T-1/20261120T100000Z-ana-aaaaaaa.md"
+    assert (comment, 5, 4, "unknown-mention", "did you mean '@web'?") in got  # a team
+    broken = sorted((d.path, d.line, d.column) for d in ws.diagnostics if d.code == "broken-link")
+    assert broken == [
+        (comment, 5, 49),
+        ("docs/spec.md", 4, 49),
+        ("tasks/T-1.md", 6, 27),
+        ("tasks/T-1.md", 6, 46),
+    ]

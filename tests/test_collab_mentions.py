@@ -1,0 +1,61 @@
+"""The mention and link finders, and the comment file's round trip, on generated text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from worktext.load.source import parse_bytes
+from worktext.model.discussion import comment_name, comment_text, parse_timestamp
+from worktext.model.mentions import links, mentions
+
+NAMES = st.from_regex(r"[a-z][a-z0-9_-]{0,10}[a-z0-9]", fullmatch=True)
+WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@given(st.lists(st.tuples(WORDS, NAMES), max_size=5))
+def test_every_mention_points_at_its_at_sign_and_name(parts: list[tuple[str, str]]) -> None:
+    text = "".join(f"{words} @{name} " for words, name in parts)
+    lines = text.split("\n")
+    for found in mentions(text):
+        line = lines[found.line]
+        assert line[found.column] == "@"
+        assert line[found.column + 1 :].startswith(found.text)
+
+
+@given(NAMES, NAMES)
+def test_addresses_and_code_are_not_mentions(user: str, name: str) -> None:
+    assert mentions(f"mail {user}@{name}.org or `@{name}`") == []
+    assert [m.text for m in mentions(f"(@{name}).")] == [name]
+
+
+@given(st.from_regex(r"[A-Za-z0-9_./-]{1,20}", fullmatch=True), WORDS)
+def test_relative_link_targets_are_found_at_their_column(target: str, before: str) -> None:
+    before = before.replace("[", "").replace("]", "").replace("`", "").replace("\n", " ")
+    text = f"{before}[label]({target})"
+    found = links(text)
+    if target.startswith(("/", "#")):
+        assert found == []
+    else:
+        (link,) = found
+        assert link.text == target
+        assert text.split("\n")[link.line][link.column :].startswith(target)
+
+
+@given(
+    NAMES,
+    st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.text(min_size=1, max_size=200).filter(lambda s: s.strip() and "\r" not in s),
+)
+def test_a_comment_file_reads_back_as_written(author: str, when: dt.datetime, body: str) -> None:
+    when = when.replace(microsecond=0, tzinfo=dt.timezone.utc)
+    text = comment_text(author, when, body, None)
+    source = parse_bytes(
+        text.encode("utf-8"), f"comments/X-1/{comment_name('X-1', author, when, body)}.md"
+    )
+    assert source.data is not None, source.problems
+    assert source.data["author"] == author
+    assert parse_timestamp(source.data["date"]) == when
+    assert source.body == body.rstrip("\n") + "\n"
