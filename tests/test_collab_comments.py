@@ -3,6 +3,7 @@ show commands; the thread's order."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from pathlib import Path
@@ -203,3 +204,28 @@ def test_mentions_and_links_are_reported_at_their_columns() -> None:
         ("tasks/T-1.md", 6, 27),
         ("tasks/T-1.md", 6, 46),
     ]
+
+
+def test_backlog_md_documents_and_decisions_are_documents(make_workspace) -> None:  # type: ignore[no-untyped-def]
+    root = make_workspace(
+        {
+            "backlog/tasks/task-1 - Start.md": "---\nid: task-1\ntitle: Start\n---\n",
+            "backlog/docs/doc-1 - Setup.md": (
+                "---\nid: doc-1\ntitle: Setup guide\ntype: spec\n---\nSee "
+                "[task-1](../tasks/task-1%20-%20Start.md).\n"
+            ),
+            "backlog/decisions/decision-1 - Use git.md": (
+                "---\nid: decision-1\ntitle: Use git\ndate: 2026-11-02\nstatus: accepted\n---\n"
+            ),
+        },
+        config=(
+            "name: B\nfolders:\n  tasks: backlog/tasks\n  docs: [backlog/docs, backlog/decisions]\n"
+        ),
+    )
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    docs = {d.id: (d.title, d.type, d.status, d.date) for d in ws.discussion.documents.values()}
+    assert docs == {
+        "doc-1 - Setup": ("Setup guide", "spec", None, None),
+        "decision-1 - Use git": ("Use git", "decision", "accepted", dt.date(2026, 11, 2)),
+    }
+    assert [d.code for d in ws.diagnostics] == []

@@ -438,6 +438,8 @@ def _document_row(source: SourceFile, doc_id: str) -> tuple[Any, ...]:
     if not isinstance(title, str) or not title:
         title = source.heading or _heading(source.body) or doc_id.rsplit("/", 1)[-1]
     doc_type = data.get("type")
+    if doc_type is None and "decisions" in source.path.split("/")[:-1]:
+        doc_type = "decision"  # Backlog.md's decision records say so by their folder
     if doc_type is not None and doc_type not in DOCUMENT_TYPES:
         problems.append(
             Diagnostic.at(
