@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -59,3 +60,51 @@ def test_a_comment_file_reads_back_as_written(author: str, when: dt.datetime, bo
     assert source.data["author"] == author
     assert parse_timestamp(source.data["date"]) == when
     assert source.body == body.rstrip("\n") + "\n"
+    assert source.data["date"] == f"{when:%Y-%m-%dT%H:%M:%SZ}"
+
+
+@given(NAMES, st.text(max_size=200).filter(lambda s: "\r" not in s))
+def test_the_fast_reader_reads_what_comment_writes(author: str, body: str) -> None:
+    import tempfile
+
+    from worktext.model.discussion import _read_comment
+
+    when = dt.datetime(2026, 12, 3, 13, 21, tzinfo=dt.timezone.utc)
+    if author in ("null", "true", "false") or "<<<<<<<" in body or ">>>>>>>" in body:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/c.md"
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(comment_text(author, when, body or "x", "abc1234"))
+        fast = _read_comment(path, "c.md")
+    assert fast is not None
+    assert fast.data == {"author": author, "date": "2026-12-03T13:21:00Z", "reply_to": "abc1234"}
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["author", "date", "reply_to", "other"]),
+            st.from_regex(r"[A-Za-z0-9_.:+-]{1,12}|yes|null|0755|12:30", fullmatch=True),
+        ),
+        max_size=4,
+    ),
+    st.text(max_size=40),
+)
+def test_the_fast_comment_reader_agrees_with_the_general_one(
+    tmp_path_factory: pytest.TempPathFactory, pairs: list[tuple[str, str]], body: str
+) -> None:
+    from worktext.load.source import read_file
+    from worktext.model.discussion import _read_comment
+
+    folder = tmp_path_factory.mktemp("c")
+    text = "---\n" + "".join(f"{k}: {v}\n" for k, v in pairs) + "---\n" + body
+    path = folder / "c.md"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    fast = _read_comment(str(path), "c.md")
+    if fast is None:
+        return  # declined: the general reader reads it
+    full = read_file(str(path), "c.md")
+    assert (fast.data, fast.body, fast.body_line) == (full.data, full.body, full.body_line)
+    assert fast.keys == full.keys and fast.values == full.values
+    assert not full.problems

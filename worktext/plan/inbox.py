@@ -101,8 +101,19 @@ class _Context:
         commits = history.commits if history is not None and history.available else []
         self.commits = [c for c in commits if _utc(c.date) >= since]
         self.by_email = {p.email.casefold(): p.id for p in ws.people if p.email}
+        self._mentioned: dict[str, set[str]] = {}
+        self.commented: dict[str, set[str]] = {}  # by author: the keys of what they commented on
+        for comment in ws.discussion.all_comments():
+            self.commented.setdefault(comment.author, set()).add(id_key(comment.item))
         changed = {id_key(e.task_id) for e in self.events}
         self.changed_tasks = [t for t in ws.tasks if id_key(t.id) in changed]
+
+    def mentioned(self, comment: Comment) -> set[str]:
+        """The people a comment mentions (worked out once per comment)."""
+        found = self._mentioned.get(comment.path)
+        if found is None:
+            found = self._mentioned[comment.path] = set(self.names.people_in(comment.body))
+        return found
 
     def actor(self, name: str, email: str) -> str:
         """A commit's author: the person with that email, else the name git has."""
@@ -149,7 +160,7 @@ def _names(value: Any) -> set[str]:
 
 def _mentions(ctx: _Context, person: Person) -> Iterable[Entry]:
     for comment in ctx.comments:
-        if comment.author != person.id and person.id in ctx.names.people_in(comment.body):
+        if comment.author != person.id and person.id in ctx.mentioned(comment):
             yield _comment_entry(ctx, comment, "mention", "mentioned you in a comment")
     for task in ctx.changed_tasks:
         if task.body and person.id in ctx.names.people_in(task.body):
@@ -194,8 +205,7 @@ def _events(ctx: _Context, person: Person, mine: set[str]) -> Iterable[Entry]:
 
 
 def _comments(ctx: _Context, person: Person, mine: set[str]) -> Iterable[Entry]:
-    commented = {id_key(c.item) for c in ctx.ws.discussion.all_comments() if c.author == person.id}
-    following = mine | commented
+    following = mine | ctx.commented.get(person.id, set())
     for comment in ctx.comments:
         if comment.author != person.id and id_key(comment.item) in following:
             yield _comment_entry(ctx, comment, "comment", "commented")

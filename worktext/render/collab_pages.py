@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 INBOX_DAYS = 14  # how far back the site's inbox pages and feeds look
 WORKSPACE_FEED = "feed.atom"
 FEED_COMMENTS = 100  # the newest comments the workspace's feed holds
+FEED_ENTRIES = 100  # the newest entries of a person's feed
+PAGE_ENTRIES = 300  # the newest entries of an inbox page (the CLI's inbox has them all)
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
@@ -103,7 +105,8 @@ def inbox_context(view: PageView, person: Person) -> dict[str, Any]:
         "person_url": data.links.person(person),
         "feed_url": feed_path(person),
         "since": f"{box.since:%Y-%m-%d}",
-        "entries": [(e, entry_page(data, e)) for e in box.entries],
+        "entries": [(e, entry_page(data, e)) for e in box.entries[:PAGE_ENTRIES]],
+        "more": max(0, len(box.entries) - PAGE_ENTRIES),
     }
 
 
@@ -154,9 +157,9 @@ def person_feed(renderer: Renderer, person_id: str) -> bytes:
     box = inboxes(data)[person.id]
     default = _end_of_today(data)
     entries = []
-    for entry in box.entries:
+    for entry in box.entries[:FEED_ENTRIES]:
         page = entry_page(data, entry)
-        href = relative(path, page) if page else None
+        href = "../" + page if page else None  # the feed is in people/
         key = f"{entry.kind}|{entry.item}|{entry.comment or entry.summary}"
         entries.append(
             _entry_xml(
