@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from worktext.model.discussion import Document
+from worktext.model.discussion import Comment, Document
 from worktext.model.items import Person, Project
 from worktext.plan.inbox import Entry, Inbox
 from worktext.render.plan import Page
@@ -175,18 +175,25 @@ def person_feed(renderer: Renderer, person_id: str) -> bytes:
     return _feed_xml(data, _urn(data, "inbox", person.id), title, relative(path, path), entries)
 
 
-def workspace_feed(renderer: Renderer) -> bytes:
-    """The workspace's newest comments as an Atom feed."""
-    data = renderer.data
-    comments = sorted(
+def newest_comments(data: SiteData) -> list[Comment]:
+    return sorted(
         data.ws.discussion.all_comments(),
         key=lambda c: (c.date or dt.datetime.min.replace(tzinfo=dt.timezone.utc), c.id),
         reverse=True,
     )[:FEED_COMMENTS]
+
+
+def _comment_entry(comment: Comment) -> Entry:
+    return Entry("comment", comment.item, "", "", comment=comment.id)
+
+
+def workspace_feed(renderer: Renderer) -> bytes:
+    """The workspace's newest comments as an Atom feed."""
+    data = renderer.data
     default = _end_of_today(data)
     entries = []
-    for comment in comments:
-        page = entry_page(data, Entry("comment", comment.item, "", "", comment=comment.id))
+    for comment in newest_comments(data):
+        page = entry_page(data, _comment_entry(comment))
         first = comment.body.strip().split("\n", 1)[0][:120]
         entries.append(
             _entry_xml(
@@ -236,12 +243,16 @@ def discussion_pages(data: SiteData) -> list[Page]:
                 title=doc.title,
             )
         )
+    boxes = inboxes(data) if ws.people else {}
     for person in ws.people:
         inbox = urls.claim(inbox_path(person), ("inbox", person.id))
+        # What the page and feed show, in one name: they render again when it changes.
+        shown = repr([e.record() for e in boxes[person.id].entries[:PAGE_ENTRIES]])
+        deps = (f"u:{person.id}", "inbox:" + hashlib.blake2b(shown.encode()).hexdigest()[:24])
         pages.append(
             Page(
                 inbox,
-                ("*",),
+                deps,
                 "inbox.html",
                 partial(inbox_context, person=person),
                 title=f"Inbox of {person.name}",
@@ -249,10 +260,12 @@ def discussion_pages(data: SiteData) -> list[Page]:
             )
         )
         feed = urls.claim(feed_path(person), ("atom", person.id))
-        pages.append(Page(feed, ("*",), produce=partial(person_feed, person_id=person.id)))
+        pages.append(Page(feed, deps, produce=partial(person_feed, person_id=person.id)))
     if ws.discussion.comments:
         urls.claim(WORKSPACE_FEED, "the workspace's feed")
-        pages.append(Page(WORKSPACE_FEED, ("*",), produce=workspace_feed))
+        newest = repr([(c, entry_page(data, _comment_entry(c))) for c in newest_comments(data)])
+        key = "comments:" + hashlib.blake2b(newest.encode()).hexdigest()[:24]
+        pages.append(Page(WORKSPACE_FEED, (key,), produce=workspace_feed))
     for path, (site_path, _size) in sorted(discussion.attachments.items()):
         urls.claim(site_path, ("attachment", path))
         pages.append(
