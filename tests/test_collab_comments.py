@@ -225,7 +225,21 @@ def test_backlog_md_documents_and_decisions_are_documents(make_workspace) -> Non
     ws = open_workspace(root, today=TODAY, use_cache=False)
     docs = {d.id: (d.title, d.type, d.status, d.date) for d in ws.discussion.documents.values()}
     assert docs == {
-        "doc-1 - Setup": ("Setup guide", "spec", None, None),
-        "decision-1 - Use git": ("Use git", "decision", "accepted", dt.date(2026, 11, 2)),
+        "doc-1": ("Setup guide", "spec", None, None),
+        "decision-1": ("Use git", "decision", "accepted", dt.date(2026, 11, 2)),
     }
     assert [d.code for d in ws.diagnostics] == []
+
+
+def test_adopting_backlog_md_reads_its_docs_and_decisions_as_documents(tmp_path: Path) -> None:
+    from test_adopt import BACKLOG_MD, adopt, write
+
+    root = write(tmp_path / "repo", BACKLOG_MD)
+    result = adopt(root)
+    assert result.exit_code == 0, result.output
+    assert "backlog/docs, backlog/decisions: documents" in result.output
+    assert "  docs: [backlog/docs, backlog/decisions]\n" in (root / "worktext.yml").read_text()
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    docs = {d.id: (d.title, d.type) for d in ws.discussion.documents.values()}
+    assert docs == {"doc-1": ("Architecture", "note"), "decision-1": ("Use Python", "decision")}
+    assert sorted(d.code for d in ws.diagnostics) == ["guest"]  # as before: '@codex'

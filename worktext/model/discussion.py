@@ -7,8 +7,8 @@ same item on two branches add two different files, which git merges without a co
 comment's id is its file name without ``.md``; its hash is the part after the last ``-``.
 
 A document is any Markdown file under ``docs/`` (``folders: {docs: ...}``), front matter
-optional (``title``, ``owner``, ``status``, ``type``, ``date``); its id is its path below the
-folder without ``.md`` (``decisions/0001-use-git``). Comments on a document live in a folder
+optional (``title``, ``owner``, ``status``, ``type``, ``date``, ``id``); its id is its ``id``,
+else its path below the folder without ``.md`` (``decisions/0001-use-git``). Comments on a document live in a folder
 named by that id.
 
 Rows (plain data) are kept in the cache beside each file's stat key, so a rebuild after one new
@@ -43,9 +43,12 @@ COMMENTS_ENTRY = "comments"
 DOCUMENTS_ENTRY = "documents"
 DOCUMENT_TYPES = ("decision", "note", "spec")
 COMMENT_KEYS = frozenset({"author", "date", "reply_to"})
-DOCUMENT_KEYS = frozenset({"title", "owner", "status", "type", "date"})
+DOCUMENT_KEYS = frozenset({"id", "title", "owner", "status", "type", "date"})
 PARALLEL_MIN_FILES = 2000
 _STAMP = re.compile(r"\d{8}T\d{6}Z")
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# Backlog.md's document types, as worktext's.
+OTHER_TYPES = {"readme": "note", "guide": "note", "other": "note", "specification": "spec"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,6 +498,10 @@ def _document_row(source: SourceFile, doc_id: str) -> tuple[Any, ...]:
     doc_type = data.get("type")
     if doc_type is None and "decisions" in source.path.split("/")[:-1]:
         doc_type = "decision"  # Backlog.md's decision records say so by their folder
+    doc_type = OTHER_TYPES.get(doc_type, doc_type) if isinstance(doc_type, str) else doc_type
+    given_id = data.get("id")
+    if isinstance(given_id, str) and _PLAIN_ID.fullmatch(given_id):
+        doc_id = given_id  # Backlog.md's doc-1, decision-1: what its users call them
     if doc_type is not None and doc_type not in DOCUMENT_TYPES:
         problems.append(
             Diagnostic.at(
@@ -535,7 +542,7 @@ def _text(value: Any) -> str | None:
 
 def _decode(jobs: list[Job], rows: dict[str, Any]) -> Discussion:
     discussion = Discussion()
-    for kind, rel, _key in jobs:
+    for kind, rel, key in jobs:
         row, problems = rows[rel]
         if problems:
             discussion.diagnostics.extend(decode_diagnostics(problems))
@@ -556,6 +563,20 @@ def _decode(jobs: list[Job], rows: dict[str, Any]) -> Discussion:
             discussion.comments.setdefault(id_key(item), []).append(comment)
         else:
             doc_id, path, title, body, owner, status, doc_type, when, line = row
+            if doc_id in discussion.documents:  # two files say the same id: by path, then
+                first = discussion.documents[doc_id].path
+                discussion.diagnostics.append(
+                    Diagnostic(
+                        path,
+                        1,
+                        1,
+                        "warning",
+                        "duplicate-id",
+                        f"document '{doc_id}' has the same id as {first}",
+                        f"give one of them another id; this one is '{key}' meanwhile",
+                    )
+                )
+                doc_id = key
             discussion.documents[doc_id] = Document(
                 doc_id,
                 path,
