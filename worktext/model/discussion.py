@@ -8,8 +8,8 @@ comment's id is its file name without ``.md``; its hash is the part after the la
 
 A document is any Markdown file under ``docs/`` (``folders: {docs: ...}``), front matter
 optional (``title``, ``owner``, ``status``, ``type``, ``date``, ``id``); its id is its ``id``,
-else its path below the folder without ``.md`` (``decisions/0001-use-git``). Comments on a document live in a folder
-named by that id.
+else its path below the folder without ``.md`` (``decisions/0001-use-git``). Comments on a
+document live in a folder named by that id.
 
 Rows (plain data) are kept in the cache beside each file's stat key, so a rebuild after one new
 comment parses one file.
