@@ -66,7 +66,7 @@ def build_workspace(
         *diagnostics,
         *ws.discussion.diagnostics,
     ]
-    ws.file_count = len(loaded.rows)
+    ws.file_count = len(loaded.rows) + ws.discussion.file_count
     key = combined_key(loaded.fingerprint, ws.discussion.fingerprint) if use_cache else None
     ws.input_key = key
     store = cache.Cache(config.root, use_cache)

@@ -88,6 +88,7 @@ class Discussion:
     documents: dict[str, Document] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fingerprint: str = ""
+    file_count: int = 0  # comment and document files read
 
     def thread(self, item_id: str) -> list[Comment]:
         """The comments on an item: oldest first, each reply right after what it answers."""
@@ -310,6 +311,7 @@ def load_discussion(config: Config, use_cache: bool = True) -> Discussion:
                 store.put(COMMENTS_ENTRY, config.fingerprint, entries)
         discussion = _decode(jobs, rows)
     discussion.fingerprint = _digest(config, keys)
+    discussion.file_count = len(jobs)
     return discussion
 
 
