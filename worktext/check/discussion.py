@@ -22,17 +22,23 @@ from worktext.model.workspace import Workspace
 
 def texts(ws: Workspace) -> Iterator[tuple[str, str, int]]:
     """(path, text, file line of the text's first line) of every body, comment and document
-    that could hold a mention or a link. An item's body line is read only when its body has
-    an ``@`` or a link in it."""
+    that could hold a mention or a link. For an item's body the line is 0: its file is read
+    again (``body_line``) only when a problem is found in it."""
     for _kind, item in ws.items():
         body = getattr(item, "body", "")
         if body and ("@" in body or "](" in body):
-            source = ws.sources.get(item.path)
-            yield item.path, body, source.body_line if source is not None else 1
+            yield item.path, body, 0
     for comment in ws.discussion.all_comments():
         yield comment.path, comment.body, comment.body_line
     for doc in ws.discussion.documents.values():
         yield doc.path, doc.body, doc.body_line
+
+
+def _first_line(ws: Workspace, path: str, given: int) -> int:
+    if given:
+        return given
+    source = ws.sources.get(path)
+    return source.body_line if source is not None else 1
 
 
 def comment_rules(ws: Workspace) -> Iterator[Diagnostic]:
@@ -83,6 +89,7 @@ def unknown_mentions(ws: Workspace) -> Iterator[Diagnostic]:
             if names.resolve(found.text) is not None:
                 continue
             close = names.suggestion(found.text)
+            first_line = _first_line(ws, path, first_line)
             yield Diagnostic(
                 path,
                 first_line + found.line,
@@ -115,6 +122,7 @@ def broken_links(ws: Workspace) -> Iterator[Diagnostic]:
                     if inside
                     else f"the {what} '{found.text}' leads outside the workspace"
                 )
+            first_line = _first_line(ws, path, first_line)
             yield Diagnostic(
                 path,
                 first_line + found.line,
