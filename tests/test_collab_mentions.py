@@ -67,7 +67,7 @@ def test_a_comment_file_reads_back_as_written(author: str, when: dt.datetime, bo
 def test_the_fast_reader_reads_what_comment_writes(author: str, body: str) -> None:
     import tempfile
 
-    from worktext.model.discussion import _read_comment
+    from worktext.load.comments import read_comment
 
     when = dt.datetime(2026, 12, 3, 13, 21, tzinfo=dt.timezone.utc)
     if author in ("null", "true", "false") or "<<<<<<<" in body or ">>>>>>>" in body:
@@ -76,7 +76,7 @@ def test_the_fast_reader_reads_what_comment_writes(author: str, body: str) -> No
         path = f"{folder}/c.md"
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(comment_text(author, when, body or "x", "abc1234"))
-        fast = _read_comment(path, "c.md")
+        fast = read_comment(path, "c.md")
     assert fast is not None
     assert fast.data == {"author": author, "date": "2026-12-03T13:21:00Z", "reply_to": "abc1234"}
 
@@ -94,14 +94,14 @@ def test_the_fast_reader_reads_what_comment_writes(author: str, body: str) -> No
 def test_the_fast_comment_reader_agrees_with_the_general_one(
     tmp_path_factory: pytest.TempPathFactory, pairs: list[tuple[str, str]], body: str
 ) -> None:
+    from worktext.load.comments import read_comment
     from worktext.load.source import read_file
-    from worktext.model.discussion import _read_comment
 
     folder = tmp_path_factory.mktemp("c")
     text = "---\n" + "".join(f"{k}: {v}\n" for k, v in pairs) + "---\n" + body
     path = folder / "c.md"
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
-    fast = _read_comment(str(path), "c.md")
+    fast = read_comment(str(path), "c.md")
     if fast is None:
         return  # declined: the general reader reads it
     full = read_file(str(path), "c.md")

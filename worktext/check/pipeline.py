@@ -17,7 +17,7 @@ from worktext.model import codec, completion
 from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area, mapped
 from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.discussion import combined_key, load_discussion
+from worktext.model.discussion_load import combined_key, load_discussion
 from worktext.model.items import KINDS, Item, Workflow
 from worktext.model.loader import Loaded, load_sources
 from worktext.model.scan import Scan, scan

@@ -97,35 +97,17 @@ def _clock(obj: Context) -> dt.datetime:
 
 
 def _since(obj: Context, given: str, now: dt.datetime) -> dt.datetime:
-    """``--since``: ``1d``/``12h``/``2w`` before now, a date, or a revision (its commit time)."""
-    from worktext.history import gitio
-    from worktext.model.values import ValueError_, parse_date
-    from worktext.plan.inbox import relative_since
+    from worktext.plan.inbox import parse_since
 
-    relative = relative_since(given, now)
-    if relative is not None:
-        return relative
-    try:
-        day = parse_date(given)
-    except ValueError_:
-        root = obj.workspace().config.root
-        stamp = gitio.text(root, ["show", "-s", "--format=%cI", gitio.resolve(root, given)])
-        when = parse_timestamp(stamp)
-        if when is None:
-            raise WorktextError(f"cannot read the time of revision '{given}'") from None
-        return when + dt.timedelta(seconds=1)  # after it: its own changes are known
-    when = parse_timestamp(day.isoformat() if not isinstance(day, dt.datetime) else day)
-    assert when is not None
-    return when
+    return parse_since(given, now, obj.workspace().config.root)
 
 
 def _history(obj: Context, now: dt.datetime) -> History | None:
-    from worktext.errors import WorktextError as Failure
     from worktext.history.reconstruct import load_history
 
     try:
         return load_history(obj.workspace().config, now=now, use_cache=obj.use_cache)
-    except Failure as error:
+    except WorktextError as error:
         warn(f"no git history, so no assignments or status changes: {error.message}")
         return None
 

@@ -18,13 +18,16 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from worktext.errors import WorktextError
+from worktext.history import gitio
 from worktext.history.events import History
-from worktext.model.discussion import Comment
+from worktext.model.discussion import Comment, parse_timestamp
 from worktext.model.items import Person, Task
 from worktext.model.mentions import Names
-from worktext.model.values import as_day, id_key
+from worktext.model.values import ValueError_, as_day, id_key, parse_date
 from worktext.model.workspace import Workspace
 
 DUE_SOON_DAYS = 3
@@ -77,6 +80,23 @@ def relative_since(text: str, now: dt.datetime) -> dt.datetime | None:
     count, unit = int(match.group(1)), match.group(2)
     hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * count
     return now - dt.timedelta(hours=hours)
+
+
+def parse_since(given: str, now: dt.datetime, root: Path) -> dt.datetime:
+    """``--since``: ``1d``/``12h``/``2w`` before ``now``, a date (its start, UTC), or a git
+    revision of the workspace's repository (just after its commit time)."""
+    relative = relative_since(given, now)
+    if relative is not None:
+        return relative
+    try:
+        day = parse_date(given)
+    except ValueError_:
+        stamp = gitio.text(root, ["show", "-s", "--format=%cI", gitio.resolve(root, given)])
+        when = parse_timestamp(stamp)
+        if when is None:
+            raise WorktextError(f"cannot read the time of revision '{given}'") from None
+        return when + dt.timedelta(seconds=1)  # after it: its own changes are known
+    return _utc(day)
 
 
 def _utc(value: dt.date) -> dt.datetime:
@@ -290,4 +310,12 @@ def _escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text.replace("\n", " "))
 
 
-__all__ = ["Entry", "Inbox", "digest_markdown", "inbox", "inboxes", "relative_since"]
+__all__ = [
+    "Entry",
+    "Inbox",
+    "digest_markdown",
+    "inbox",
+    "inboxes",
+    "parse_since",
+    "relative_since",
+]

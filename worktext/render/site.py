@@ -26,7 +26,7 @@ from worktext.history.reconstruct import History
 from worktext.load.cache import Cache
 from worktext.model.config import Config
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.discussion import combined_key, discussion_fingerprint
+from worktext.model.discussion_load import combined_key, discussion_fingerprint
 from worktext.model.scan import Scan, files_under, fingerprint, scan, scan_in_fork
 from worktext.render.flow import load_flow_history
 
