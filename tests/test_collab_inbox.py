@@ -66,8 +66,10 @@ def test_inbox_holds_what_happened_since_for_that_person(tmp_path: Path) -> None
     kinds = [(e.kind, e.item) for e in ana.entries]
     # Ana moved WEB-1 herself: no status entry; the commit and the comment mention her.
     assert sorted(kinds) == sorted([("mention", "WEB-1"), ("mention", r.head()[:7])])
-    cy = inbox(ws, ws.people.get("cy"), since, history)
-    assert cy.entries == []
+    cy = inbox(ws, ws.people.get("cy"), since, history)  # commented on WEB-1: follows it
+    assert [(e.kind, e.summary) for e in cy.entries] == [
+        ("status", "ana moved WEB-1 from todo to doing")
+    ]
 
 
 def test_relative_since() -> None:
@@ -115,7 +117,7 @@ def test_inbox_and_digest_commands(tmp_path: Path) -> None:
     out = tmp_path / "digests"
     result = runner.invoke(cli, [*base, "digest", "--since", "2d", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["ana.md", "ben.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["ana.md", "ben.md", "cy.md"]
     assert "## Assigned to you" in (out / "ben.md").read_text(encoding="utf-8")
 
 
@@ -131,3 +133,16 @@ def test_starter_digest_workflow_keeps_secrets_out_of_the_repository(template_ro
     assert job["env"]["SMTP_PASSWORD"] == "${{ secrets.SMTP_PASSWORD }}"
     assert "password" not in runs.lower().replace("$smtp_password", "")
     assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_status_changes_of_what_one_commented_on_reach_them(tmp_path: Path) -> None:
+    r = workspace(tmp_path)
+    r.write({"tasks/WEB-1.md": "---\ntitle: Launch\nstatus: done\nassignee: [ana, ben]\n---\n"})
+    r.commit("Finish WEB-1", "2026-12-02T15:00:00+00:00", **ANA)
+    ws = open_workspace(r.root, today=TODAY, use_cache=False)
+    history = load_history(ws.config, use_cache=False)
+    since = dt.datetime(2026, 12, 2, 12, tzinfo=dt.timezone.utc)
+    cy = inbox(ws, ws.people.get("cy"), since, history)  # cy only commented on WEB-1
+    assert [(e.kind, e.summary) for e in cy.entries] == [
+        ("status", "ana moved WEB-1 from doing to done")
+    ]

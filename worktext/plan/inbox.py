@@ -5,7 +5,8 @@
 * ``assigned``: a task they were made an assignee of;
 * ``comment``: a comment by someone else on what they own, are assigned to, or have commented
   on;
-* ``status``: a status change of a task they own (through its project) or are assigned to;
+* ``status``: a status change of a task they own (through its project), are assigned to, or
+  have commented on;
 * ``overdue`` and ``due-soon``: their open tasks past due, or due within ``DUE_SOON_DAYS``.
 
 Everything is worked out from the resolved workspace (comments, due dates) and its git history
@@ -205,7 +206,9 @@ def _comment_entry(ctx: _Context, comment: Comment, kind: str, what: str) -> Ent
     return Entry(kind, comment.item, title, summary, comment.date, comment.author, comment.id)
 
 
-def _events(ctx: _Context, person: Person, mine: set[str]) -> Iterable[Entry]:
+def _events(ctx: _Context, person: Person, following: set[str]) -> Iterable[Entry]:
+    """Assignments of ``person``, and status changes of what they follow (own, are assigned
+    to, have commented on), by someone else."""
     key = id_key(person.id)
     for event in ctx.events:
         task = ctx.ws.tasks.get(event.task_id)
@@ -219,7 +222,7 @@ def _events(ctx: _Context, person: Person, mine: set[str]) -> Iterable[Entry]:
             summary = f"{actor} assigned you {event.task_id}"
             yield Entry("assigned", event.task_id, title, summary, when, actor)
         status = event.change("status")
-        if status is not None and status.old is not None and id_key(event.task_id) in mine:
+        if status is not None and status.old is not None and id_key(event.task_id) in following:
             summary = f"{actor} moved {event.task_id} from {status.old} to {status.new}"
             yield Entry("status", event.task_id, title, summary, when, actor)
 
@@ -260,7 +263,7 @@ def inboxes(
         mine = _owned_or_assigned(ws, person)
         found = [
             *_mentions(ctx, person),
-            *_events(ctx, person, mine),
+            *_events(ctx, person, mine | ctx.commented.get(person.id, set())),
             *_comments(ctx, person, mine),
         ]
         seen: set[tuple[str | None, str]] = set()
