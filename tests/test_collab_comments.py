@@ -243,3 +243,18 @@ def test_adopting_backlog_md_reads_its_docs_and_decisions_as_documents(tmp_path:
     docs = {d.id: (d.title, d.type) for d in ws.discussion.documents.values()}
     assert docs == {"doc-1": ("Architecture", "note"), "decision-1": ("Use Python", "decision")}
     assert sorted(d.code for d in ws.diagnostics) == ["guest"]  # as before: '@codex'
+
+
+def test_comments_and_documents_are_never_items_of_a_root_task_folder(make_workspace) -> None:  # type: ignore[no-untyped-def]
+    root = make_workspace(
+        {
+            "fix-login.md": "---\ntitle: Fix login\n---\n",
+            "comments/fix-login/20261120T100000Z-ana-aaaaaaa.md": "---\nauthor: ana\n---\nHi\n",
+            "docs/plan.md": "# Plan\n",
+        },
+        config="name: P\nfolders:\n  tasks: ['.']\n",
+    )
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    assert [t.id for t in ws.tasks] == ["fix-login"]
+    assert [c.author for c in ws.discussion.thread("fix-login")] == ["ana"]
+    assert list(ws.discussion.documents) == ["plan"]
