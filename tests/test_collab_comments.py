@@ -148,6 +148,7 @@ def test_a_new_comment_changes_the_cached_check(tmp_path: Path) -> None:
     assert first.discussion.thread("WEB-1") == []
     r.write({"comments/WEB-1/20261201T100000Z-ana-aaaaaaa.md": "---\nauthor: ana\n---\n@zedd\n"})
     second = open_workspace(r.root, today=TODAY)
+    assert second.input_key is None  # a comment this new is not trusted from the cache
     assert [c.author for c in second.discussion.thread("WEB-1")] == ["ana"]
     assert [d.code for d in second.diagnostics] == ["unknown-mention"]
 

@@ -64,7 +64,7 @@ class Discussion:
     comments: dict[str, list[Comment]] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    fingerprint: str = ""
+    fingerprint: str | None = ""  # "": no files; None: a file too new to be trusted
     file_count: int = 0  # comment and document files read
 
     def thread(self, item_id: str) -> list[Comment]:

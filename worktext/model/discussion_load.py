@@ -14,6 +14,7 @@ import logging
 import marshal
 import os
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from worktext import parallel
@@ -78,15 +79,32 @@ def _stat_keys(root: str, jobs: list[Job]) -> dict[str, StatKey | None]:
     return keys
 
 
-def load_discussion(config: Config, use_cache: bool = True) -> Discussion:
-    """Every comment and document of the workspace (each file's row from the cache while the
-    file is unchanged), with the files' own problems."""
-    root = str(config.root)
+@dataclass
+class DiscussionScan:
+    """The comment and document files found, with the stat key of each, and when."""
+
+    jobs: list[Job]
+    keys: dict[str, StatKey | None]
+    now_ns: int
+
+
+def scan_discussion(config: Config) -> DiscussionScan:
+    """Walk the comments' and documents' folders and stat every file (no file is read)."""
     jobs = _jobs(config)
+    return DiscussionScan(jobs, _stat_keys(str(config.root), jobs), cache.now_ns())
+
+
+def load_discussion(
+    config: Config, use_cache: bool = True, scanned: DiscussionScan | None = None
+) -> Discussion:
+    """Every comment and document of the workspace (each file's row from the cache while the
+    file is unchanged), with the files' own problems. ``scanned``: a ``scan_discussion`` just
+    made (the build's check of what changed), so that the folders are not walked again."""
+    root = str(config.root)
+    scanned = scanned or scan_discussion(config)
+    jobs, keys, now = scanned.jobs, scanned.keys, scanned.now_ns
     if not jobs:
         return Discussion()
-    keys = _stat_keys(root, jobs)
-    now = cache.now_ns()
     store = cache.Cache(config.root, use_cache)
     kept = store.get(COMMENTS_ENTRY, config.fingerprint)
     stored: dict[str, Any] = kept if isinstance(kept, dict) else {}
@@ -117,28 +135,34 @@ def load_discussion(config: Config, use_cache: bool = True) -> Discussion:
             if entries != stored:
                 store.put(COMMENTS_ENTRY, config.fingerprint, entries)
         discussion = _decode(jobs, rows)
-    discussion.fingerprint = _digest(config, keys)
+    discussion.fingerprint = _digest(config, scanned)
     discussion.file_count = len(jobs)
     return discussion
 
 
-def discussion_fingerprint(config: Config) -> str:
+def discussion_fingerprint(config: Config, scanned: DiscussionScan | None = None) -> str | None:
     """What ``load_discussion(config).fingerprint`` would be, from a walk without a read."""
-    jobs = _jobs(config)
-    return _digest(config, _stat_keys(str(config.root), jobs)) if jobs else ""
+    return _digest(config, scanned or scan_discussion(config))
 
 
-def combined_key(items_key: str | None, discussion_key: str) -> str | None:
-    """The items' fingerprint combined with the comments' and documents' (None while an item
-    file is too new to be trusted); without comments and documents, the items' own."""
-    if items_key is None or not discussion_key:
+def combined_key(items_key: str | None, discussion_key: str | None) -> str | None:
+    """The items' fingerprint combined with the comments' and documents': None while a file
+    of either is too new to be trusted; without comments and documents, the items' own."""
+    if items_key is None or discussion_key is None:
+        return None
+    if not discussion_key:
         return items_key
     return hashlib.blake2b(f"{items_key}|{discussion_key}".encode(), digest_size=20).hexdigest()
 
 
-def _digest(config: Config, keys: dict[str, StatKey | None]) -> str:
+def _digest(config: Config, scanned: DiscussionScan) -> str | None:
+    """A digest of every file's path and identity; "" when there are none, None while a file
+    changed too recently for its identity to be trusted (as ``scan.fingerprint``)."""
+    keys = scanned.keys
     if not keys:
         return ""
+    if any(key is None or cache.is_racy(key, scanned.now_ns) for key in keys.values()):
+        return None
     digest = hashlib.blake2b(digest_size=16)
     digest.update(config.fingerprint.encode())
     digest.update(marshal.dumps(sorted(keys.items()), 2))
@@ -348,4 +372,10 @@ def _decode(jobs: list[Job], rows: dict[str, Any]) -> Discussion:
     return discussion
 
 
-__all__ = ["combined_key", "discussion_fingerprint", "load_discussion"]
+__all__ = [
+    "DiscussionScan",
+    "combined_key",
+    "discussion_fingerprint",
+    "load_discussion",
+    "scan_discussion",
+]
