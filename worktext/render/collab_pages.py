@@ -18,8 +18,9 @@ from xml.sax.saxutils import escape, quoteattr
 from worktext.model.discussion import Comment, Document
 from worktext.model.items import Person, Project
 from worktext.plan.inbox import Entry, Inbox
+from worktext.render.discussion import feed_path, inbox_path
 from worktext.render.plan import Page
-from worktext.render.urls import relative, safe_name
+from worktext.render.urls import relative
 
 if TYPE_CHECKING:
     from worktext.render.data import SiteData
@@ -32,14 +33,6 @@ FEED_COMMENTS = 100  # the newest comments the workspace's feed holds
 FEED_ENTRIES = 100  # the newest entries of a person's feed
 PAGE_ENTRIES = 300  # the newest entries of an inbox page (the CLI's inbox has them all)
 ATOM_NS = "http://www.w3.org/2005/Atom"
-
-
-def inbox_path(person: Person) -> str:
-    return f"people/{safe_name(person.id)}-inbox.html"
-
-
-def feed_path(person: Person) -> str:
-    return f"people/{safe_name(person.id)}.atom"
 
 
 def inboxes(data: SiteData) -> dict[str, Inbox]:

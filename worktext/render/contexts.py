@@ -15,6 +15,7 @@ from worktext.model.workspace import Workspace, id_key
 from worktext.plan.workload import PersonLoad, WeekLoad
 from worktext.render import gantt, html, worklog
 from worktext.render.data import SiteData
+from worktext.render.discussion import feed_path, inbox_path
 from worktext.render.view import PageView
 
 LEGEND = [
@@ -328,6 +329,8 @@ def person_page(view: PageView, person: Person) -> dict[str, Any]:
         "time": worklog.person_time(site, person),
         "body": site.body_html(person, prefix) if person.body.strip() else "",
         "thread": site.discussion.item_extras(view, person.id, person.path, person.body),
+        "inbox_url": inbox_path(person),
+        "feed_url": feed_path(person),
     }
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from worktext.model.discussion import Comment, Document, depth_of
+from worktext.model.items import Person
 from worktext.model.mentions import Names, link_path, links, mentions
 from worktext.render.html import EMPTY, Html, join, person_link
 from worktext.render.markdown import ATTACHMENT_FOLDER, INLINE_IMAGES, repo_rewriter
@@ -59,6 +60,14 @@ _ATTACHED = Html(
 )
 _ATTACHMENT = Html('<li><a href="{}{}">{}</a> <span class="muted">{}</span></li>')
 _BACKLINK = Html('<a href="{}{}">{}</a>')
+
+
+def inbox_path(person: Person) -> str:
+    return f"people/{safe_name(person.id)}-inbox.html"
+
+
+def feed_path(person: Person) -> str:
+    return f"people/{safe_name(person.id)}.atom"
 
 
 def document_page(doc: Document) -> str:
