@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from worktext.errors import WorktextError
 from worktext.history import gitio
-from worktext.history.events import History
+from worktext.history.events import Event, History
 from worktext.model.discussion import Comment, parse_timestamp
 from worktext.model.items import Person, Task
 from worktext.model.mentions import Names
@@ -128,6 +128,64 @@ class _Context:
             self.commented.setdefault(comment.author, set()).add(id_key(comment.item))
         changed = {id_key(e.task_id) for e in self.events}
         self.changed_tasks = [t for t in ws.tasks if id_key(t.id) in changed]
+        # Indexes, so that each person's inbox looks up what concerns them.
+        self.by_item: dict[str, list[Comment]] = {}
+        for comment in self.comments:
+            self.by_item.setdefault(id_key(comment.item), []).append(comment)
+        self.mention_entries: dict[str, list[Entry]] = {}
+        for entry, person in self._mentions():
+            self.mention_entries.setdefault(person, []).append(entry)
+        self.assignments: dict[str, list[Entry]] = {}  # by the assignee's id key
+        self.status_changes: dict[str, list[Entry]] = {}  # by the task's id key
+        for event in self.events:
+            self._index_event(event)
+
+    def _mentions(self) -> Iterator[tuple[Entry, str]]:
+        """Each mention in the window, with the person it reaches (not its own author)."""
+        for comment in self.comments:
+            for person in self.mentioned(comment):
+                if person != comment.author:
+                    yield (
+                        _comment_entry(self, comment, "mention", "mentioned you in a comment"),
+                        person,
+                    )
+        for task in self.changed_tasks:
+            if "@" in task.body:
+                entry = Entry("mention", task.id, task.title, "mentions you in its description")
+                for person in self.names.people_in(task.body):
+                    yield entry, person
+        for commit in self.commits:
+            if "@" not in commit.message:
+                continue
+            actor = self.actor(commit.author, commit.email)
+            entry = Entry(
+                "mention",
+                commit.short,
+                commit.subject,
+                f"{actor} mentioned you in commit {commit.short}",
+                _utc(commit.date),
+                actor,
+            )
+            for person in self.names.people_in(commit.message):
+                if person != actor:
+                    yield entry, person
+
+    def _index_event(self, event: Event) -> None:
+        task = self.ws.tasks.get(event.task_id)
+        title = task.title if task is not None else event.task_id
+        when = _utc(event.commit.date)
+        actor = self.actor(event.commit.author, event.commit.email)
+        assignee = event.change("assignee")
+        if assignee is not None:
+            summary = f"{actor} assigned you {event.task_id}"
+            entry = Entry("assigned", event.task_id, title, summary, when, actor)
+            for key in _names(assignee.new) - _names(assignee.old):
+                self.assignments.setdefault(key, []).append(entry)
+        status = event.change("status")
+        if status is not None and status.old is not None:
+            summary = f"{actor} moved {event.task_id} from {status.old} to {status.new}"
+            entry = Entry("status", event.task_id, title, summary, when, actor)
+            self.status_changes.setdefault(id_key(event.task_id), []).append(entry)
 
     def mentioned(self, comment: Comment) -> set[str]:
         """The people a comment mentions (worked out once per comment)."""
@@ -179,26 +237,6 @@ def _names(value: Any) -> set[str]:
     return set()
 
 
-def _mentions(ctx: _Context, person: Person) -> Iterable[Entry]:
-    for comment in ctx.comments:
-        if comment.author != person.id and person.id in ctx.mentioned(comment):
-            yield _comment_entry(ctx, comment, "mention", "mentioned you in a comment")
-    for task in ctx.changed_tasks:
-        if task.body and person.id in ctx.names.people_in(task.body):
-            yield Entry("mention", task.id, task.title, "mentions you in its description")
-    for commit in ctx.commits:
-        actor = ctx.actor(commit.author, commit.email)
-        if actor != person.id and person.id in ctx.names.people_in(commit.message):
-            yield Entry(
-                "mention",
-                commit.short,
-                commit.subject,
-                f"{actor} mentioned you in commit {commit.short}",
-                _utc(commit.date),
-                actor,
-            )
-
-
 def _comment_entry(ctx: _Context, comment: Comment, kind: str, what: str) -> Entry:
     first = comment.body.strip().split("\n", 1)[0]
     summary = f"{comment.author} {what}: {first[:120]}"
@@ -208,30 +246,26 @@ def _comment_entry(ctx: _Context, comment: Comment, kind: str, what: str) -> Ent
 
 def _events(ctx: _Context, person: Person, following: set[str]) -> Iterable[Entry]:
     """Assignments of ``person``, and status changes of what they follow (own, are assigned
-    to, have commented on), by someone else."""
-    key = id_key(person.id)
-    for event in ctx.events:
-        task = ctx.ws.tasks.get(event.task_id)
-        title = task.title if task is not None else event.task_id
-        when = _utc(event.commit.date)
-        actor = ctx.actor(event.commit.author, event.commit.email)
-        if actor == person.id:
-            continue  # what they did themselves is no news to them
-        assignee = event.change("assignee")
-        if assignee is not None and key in _names(assignee.new) - _names(assignee.old):
-            summary = f"{actor} assigned you {event.task_id}"
-            yield Entry("assigned", event.task_id, title, summary, when, actor)
-        status = event.change("status")
-        if status is not None and status.old is not None and id_key(event.task_id) in following:
-            summary = f"{actor} moved {event.task_id} from {status.old} to {status.new}"
-            yield Entry("status", event.task_id, title, summary, when, actor)
+    to, have commented on), by someone else: what they did themselves is no news to them."""
+    for entry in ctx.assignments.get(id_key(person.id), ()):
+        if entry.by != person.id:
+            yield entry
+    changes = ctx.status_changes
+    keys = (
+        following & changes.keys() if len(following) < len(changes) else changes.keys() & following
+    )
+    for key in keys:
+        for entry in changes[key]:
+            if entry.by != person.id:
+                yield entry
 
 
-def _comments(ctx: _Context, person: Person, mine: set[str]) -> Iterable[Entry]:
-    following = mine | ctx.commented.get(person.id, set())
-    for comment in ctx.comments:
-        if comment.author != person.id and id_key(comment.item) in following:
-            yield _comment_entry(ctx, comment, "comment", "commented")
+def _comments(ctx: _Context, person: Person, following: set[str]) -> Iterable[Entry]:
+    by_item = ctx.by_item
+    for key in following & by_item.keys():
+        for comment in by_item[key]:
+            if comment.author != person.id:
+                yield _comment_entry(ctx, comment, "comment", "commented")
 
 
 def _due(ws: Workspace, person: Person) -> Iterable[Entry]:
@@ -260,11 +294,11 @@ def inboxes(
     ctx = _Context(ws, history, since)
     out = []
     for person in people:
-        mine = _owned_or_assigned(ws, person)
+        following = _owned_or_assigned(ws, person) | ctx.commented.get(person.id, set())
         found = [
-            *_mentions(ctx, person),
-            *_events(ctx, person, mine | ctx.commented.get(person.id, set())),
-            *_comments(ctx, person, mine),
+            *ctx.mention_entries.get(person.id, ()),
+            *_events(ctx, person, following),
+            *_comments(ctx, person, following),
         ]
         seen: set[tuple[str | None, str]] = set()
         entries = []

@@ -116,10 +116,9 @@ class DiscussionView:
         root = str(self.ws.config.root)
         real_root = os.path.realpath(root)
         found: dict[str, tuple[str, int]] = {}
-        for path, text in self.texts():
-            for link in links(text):
-                target = link_path(path, link.text)
-                if target is None or target in found:
+        for targets in self.links_by_path.values():
+            for target, _image in targets:
+                if target in found:
                     continue
                 if posixpath.splitext(target)[1].lower() not in ATTACHMENT_TYPES:
                     continue
@@ -141,6 +140,21 @@ class DiscussionView:
         """A dependency name that changes with the file's bytes."""
         data = self.attachment_bytes(path)
         return "file:" + hashlib.blake2b(data, digest_size=12).hexdigest()
+
+    @functools.cached_property
+    def links_by_path(self) -> dict[str, list[tuple[str, bool]]]:
+        """(workspace path it points at, is an image) of every relative link of every text,
+        by the text's path: found once for the attachments, backlinks and item pages."""
+        out: dict[str, list[tuple[str, bool]]] = {}
+        for path, text in self.texts():
+            found = []
+            for link in links(text):
+                target = link_path(path, link.text)
+                if target is not None:
+                    found.append((target, link.image))
+            if found:
+                out[path] = found
+        return out
 
     def texts(self) -> Iterator[tuple[str, str]]:
         """(path, text) of every body, comment and document that holds a link."""
@@ -207,10 +221,9 @@ class DiscussionView:
     def attachments_of(self, view: PageView, texts: list[tuple[str, str]]) -> Markup:
         """The list of files these texts attach, as a section (nothing when none)."""
         shown: dict[str, tuple[str, int]] = {}
-        for path, text in texts:
-            for link in links(text):
-                target = link_path(path, link.text)
-                if target is not None and target in self.attachments:
+        for path, _text in texts:
+            for target, _image in self.links_by_path.get(path, ()):
+                if target in self.attachments:
                     shown[target] = self.attachments[target]
         if not shown:
             return EMPTY
@@ -230,31 +243,33 @@ class DiscussionView:
 
     @functools.cached_property
     def backlinks(self) -> dict[str, list[tuple[str, str]]]:
-        """(label, page) of every item and document that links to a file, by its path."""
-        ws = self.ws
+        """(label, page) of every item and document that links to a file, by its path (a
+        comment's link counts for the item it is on)."""
+        ws, discussion = self.ws, self.ws.discussion
+        linking = self.links_by_path
         labels: dict[str, tuple[str, str]] = {}
         for _kind, item in ws.items():
             page = self.pages.get(item.path)
             if page is not None:
                 labels[item.path] = (item.id, page)
-        for doc in ws.discussion.documents.values():
+        for doc in discussion.documents.values():
             labels[doc.path] = (doc.title, self.document_page(doc))
-        for comment in ws.discussion.all_comments():
+        for comment in discussion.all_comments():
+            if comment.path not in linking:
+                continue
             found = ws.find(comment.item)
+            on = discussion.document(comment.item) if found is None else None
             if found is not None and found[1].path in labels:
                 labels[comment.path] = labels[found[1].path]
-            else:
-                on = ws.discussion.document(comment.item)
-                if on is not None:
-                    labels[comment.path] = (on.title, self.document_page(on))
+            elif on is not None:
+                labels[comment.path] = (on.title, self.document_page(on))
         out: dict[str, dict[str, tuple[str, str]]] = {}
-        for path, text in self.texts():
+        for path, targets in linking.items():
             source = labels.get(path)
             if source is None:
                 continue
-            for link in links(text):
-                target = link_path(path, link.text)
-                if target is not None and target != path:
+            for target, _image in targets:
+                if target != path:
                     out.setdefault(target, {})[source[1]] = source
         return {path: sorted(found.values()) for path, found in out.items()}
 
