@@ -259,3 +259,37 @@ def test_comments_and_documents_are_never_items_of_a_root_task_folder(make_works
     assert [t.id for t in ws.tasks] == ["fix-login"]
     assert [c.author for c in ws.discussion.thread("fix-login")] == ["ana"]
     assert list(ws.discussion.documents) == ["plan"]
+
+
+def test_comment_rows_come_from_the_cache_and_one_new_comment_is_parsed_alone(
+    tmp_path: Path,
+    monkeypatch,
+    caplog,  # type: ignore[no-untyped-def]
+) -> None:
+    import logging
+
+    from worktext.load import cache
+    from worktext.model.config import load_config
+    from worktext.model.discussion_load import load_discussion
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # trust files this new, for the test
+    r = repo(tmp_path)
+    for n in range(5):
+        r.write(
+            {f"comments/WEB-1/20261201T10000{n}Z-ana-{n:07d}.md": f"---\nauthor: ana\n---\n{n}\n"}
+        )
+    config, _ = load_config(r.root)
+    with caplog.at_level(logging.INFO, logger="worktext.model.discussion_load"):
+        first = load_discussion(config)
+        r.write({"comments/WEB-1/20261201T110000Z-ben-bbbbbbb.md": "---\nauthor: ben\n---\nNew\n"})
+        second = load_discussion(config)
+        third = load_discussion(config)
+    parsed = [m for m in caplog.messages if "comments and documents" in m]
+    assert parsed == [
+        "5 comments and documents: 5 parsed",
+        "6 comments and documents: 1 parsed",
+        "6 comments and documents: 0 parsed",
+    ]
+    assert len(first.thread("WEB-1")) == 5
+    assert [c.body for c in second.thread("WEB-1")] == [c.body for c in third.thread("WEB-1")]
+    assert first.fingerprint != second.fingerprint == third.fingerprint

@@ -40,6 +40,7 @@ DOCUMENTS_ENTRY = "documents"
 COMMENT_KEYS = frozenset({"author", "date", "reply_to"})
 DOCUMENT_KEYS = frozenset({"id", "title", "owner", "status", "type", "date"})
 PARALLEL_MIN_FILES = 2000
+BUCKETS = 32  # cache entries the comments' rows are spread over
 _STAMP = re.compile(r"\d{8}T\d{6}Z")
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # Backlog.md's document types, as worktext's.
@@ -106,38 +107,67 @@ def load_discussion(
     if not jobs:
         return Discussion()
     store = cache.Cache(config.root, use_cache)
-    kept = store.get(COMMENTS_ENTRY, config.fingerprint)
-    stored: dict[str, Any] = kept if isinstance(kept, dict) else {}
+    by_bucket: dict[str, list[Job]] = {}
+    for job in jobs:
+        by_bucket.setdefault(_bucket(job), []).append(job)
     rows: dict[str, Any] = {}
+    stored: dict[str, dict[str, Any]] = {}
     todo: list[Job] = []
     with cache.gc_paused():
-        for job in jobs:
-            entry = stored.get(job[1])
-            key = keys[job[1]]
-            if (
-                isinstance(entry, tuple)
-                and len(entry) == 2
-                and key is not None
-                and entry[0] == key
-                and not cache.is_racy(key, now)
-            ):
-                rows[job[1]] = entry[1]
-            else:
-                todo.append(job)
+        for bucket, bucket_jobs in by_bucket.items():
+            kept = store.get(f"{COMMENTS_ENTRY}-{bucket}", config.fingerprint)
+            stored[bucket] = kept if isinstance(kept, dict) else {}
+            for job in bucket_jobs:
+                entry = stored[bucket].get(job[1])
+                key = keys[job[1]]
+                if (
+                    isinstance(entry, tuple)
+                    and len(entry) == 2
+                    and key is not None
+                    and entry[0] == key
+                    and not cache.is_racy(key, now)
+                ):
+                    rows[job[1]] = entry[1]
+                else:
+                    todo.append(job)
         rows.update(_parse_all(root, todo))
         log.info("%d comments and documents: %d parsed", len(jobs), len(todo))
         if use_cache and todo:
-            entries = {
-                rel: (key, rows[rel])
-                for rel, key in keys.items()
-                if key is not None and not cache.is_racy(key, now)
-            }
-            if entries != stored:
-                store.put(COMMENTS_ENTRY, config.fingerprint, entries)
+            _keep(store, config.fingerprint, by_bucket, stored, rows, scanned)
         discussion = _decode(jobs, rows)
     discussion.fingerprint = _digest(config, scanned)
     discussion.file_count = len(jobs)
     return discussion
+
+
+def _bucket(job: Job) -> str:
+    """The cache entry a file's row is kept in: documents in one, comments in one of
+    ``BUCKETS`` by their item, so that a new comment rewrites a small entry."""
+    if job[0] != "comment":
+        return "documents"
+    digest = hashlib.blake2b(job[2].encode("utf-8", "surrogateescape"), digest_size=2).digest()
+    return str(int.from_bytes(digest, "big") % BUCKETS)
+
+
+def _keep(
+    store: cache.Cache,
+    key: str,
+    by_bucket: dict[str, list[Job]],
+    stored: dict[str, dict[str, Any]],
+    rows: dict[str, Any],
+    scanned: DiscussionScan,
+) -> None:
+    """Write the entry of each bucket whose files are not exactly what it holds; a file too
+    new to be trusted is left out."""
+    keys, now = scanned.keys, scanned.now_ns
+    for bucket, jobs in by_bucket.items():
+        entries = {}
+        for _kind, rel, _item in jobs:
+            stamp = keys[rel]
+            if stamp is not None and not cache.is_racy(stamp, now):
+                entries[rel] = (stamp, rows[rel])
+        if entries != stored[bucket]:
+            store.put(f"{COMMENTS_ENTRY}-{bucket}", key, entries)
 
 
 def discussion_fingerprint(config: Config, scanned: DiscussionScan | None = None) -> str | None:
