@@ -279,12 +279,18 @@ def test_comment_rows_come_from_the_cache_and_one_new_comment_is_parsed_alone(
             {f"comments/WEB-1/20261201T10000{n}Z-ana-{n:07d}.md": f"---\nauthor: ana\n---\n{n}\n"}
         )
     config, _ = load_config(r.root)
-    with caplog.at_level(logging.INFO, logger="worktext.model.discussion_load"):
-        first = load_discussion(config)
-        r.write({"comments/WEB-1/20261201T110000Z-ben-bbbbbbb.md": "---\nauthor: ben\n---\nNew\n"})
-        second = load_discussion(config)
-        third = load_discussion(config)
-    parsed = [m for m in caplog.messages if "comments and documents" in m]
+    logger = logging.getLogger("worktext.model.discussion_load")
+    logger.addHandler(caplog.handler)  # the CLI's tests stop worktext's log propagating
+    try:
+        with caplog.at_level(logging.INFO, logger="worktext.model.discussion_load"):
+            first = load_discussion(config)
+            new = "comments/WEB-1/20261201T110000Z-ben-bbbbbbb.md"
+            r.write({new: "---\nauthor: ben\n---\nNew\n"})
+            second = load_discussion(config)
+            third = load_discussion(config)
+    finally:
+        logger.removeHandler(caplog.handler)
+    parsed = list(dict.fromkeys(m for m in caplog.messages if "comments and documents" in m))
     assert parsed == [
         "5 comments and documents: 5 parsed",
         "6 comments and documents: 1 parsed",

@@ -66,6 +66,7 @@ class Discussion:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fingerprint: str | None = ""  # "": no files; None: a file too new to be trusted
     file_count: int = 0  # comment and document files read
+    digests: dict[str, str] = field(default_factory=dict)  # of each file's row, by path
 
     def thread(self, item_id: str) -> list[Comment]:
         """The comments on an item: oldest first, each reply right after what it answers."""

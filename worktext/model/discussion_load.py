@@ -218,9 +218,12 @@ def _parse(root: str, todo: list[Job]) -> dict[str, Any]:
         path = os.path.join(root, rel)
         if kind == "comment":
             source = read_comment(path, rel) or read_file(path, rel)
-            rows[rel] = _comment_row(source, key)
+            row, problems = _comment_row(source, key)
         else:
-            rows[rel] = _document_row(read_file(path, rel), key)
+            row, problems = _document_row(read_file(path, rel), key)
+        # A digest of what the file says: it stands for the comment in the site's digests.
+        digest = hashlib.blake2b(marshal.dumps((row, problems), 2), digest_size=12).hexdigest()
+        rows[rel] = (row, problems, digest)
     return rows
 
 
@@ -236,7 +239,7 @@ def _file_problems(source: SourceFile, skip: frozenset[str] = frozenset()) -> li
     ]
 
 
-def _comment_row(source: SourceFile, item: str) -> tuple[Any, ...]:
+def _comment_row(source: SourceFile, item: str) -> tuple[Any, list[Any]]:
     problems = _file_problems(source)
     data = source.data
     row = None
@@ -300,7 +303,7 @@ def _comment_row(source: SourceFile, item: str) -> tuple[Any, ...]:
     return (row, encode_diagnostics(problems))
 
 
-def _document_row(source: SourceFile, doc_id: str) -> tuple[Any, ...]:
+def _document_row(source: SourceFile, doc_id: str) -> tuple[Any, list[Any]]:
     problems = _file_problems(source, frozenset({"no-front-matter"}))
     data = source.data or {}
     title = data.get("title")
@@ -354,7 +357,8 @@ def _text(value: Any) -> str | None:
 def _decode(jobs: list[Job], rows: dict[str, Any]) -> Discussion:
     discussion = Discussion()
     for kind, rel, key in jobs:
-        row, problems = rows[rel]
+        row, problems, digest = rows[rel]
+        discussion.digests[rel] = digest
         if problems:
             discussion.diagnostics.extend(decode_diagnostics(problems))
         if row is None:

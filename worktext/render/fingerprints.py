@@ -13,6 +13,7 @@ from worktext import __version__
 from worktext.history.reconstruct import History
 from worktext.load.cache import code_stamp
 from worktext.model.config import Config
+from worktext.model.discussion import Comment
 from worktext.model.values import id_key
 from worktext.model.workspace import Workspace
 from worktext.render.data import SiteData
@@ -73,9 +74,15 @@ def thread_digests(ws: Workspace, problems: Mapping[str, list[str]]) -> dict[str
     """A digest of each item's comments (and their diagnostics, ``problems`` by path), by the
     item's id key: a page that shows an item shows its thread, so a new comment changes the
     item's digest."""
+    digests = ws.discussion.digests  # of each file's row, taken when it was parsed
+
+    def of(comment: Comment) -> str:
+        found = problems.get(comment.path)
+        own = digests.get(comment.path) or repr(comment)
+        return own + "".join(found) if found else own
+
     return {
-        key: digest("".join(repr(c) + "".join(problems.get(c.path, ())) for c in comments))
-        for key, comments in ws.discussion.comments.items()
+        key: digest("".join(map(of, comments))) for key, comments in ws.discussion.comments.items()
     }
 
 
