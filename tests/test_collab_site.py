@@ -134,4 +134,7 @@ def test_rebuild_after_one_comment_renders_the_item_page_again(tmp_path: Path) -
     result = build_site(open_workspace(root, today=TODAY), out, jobs=1)
     page = read(out, "tasks/WEB-2.html")
     assert "Comments (1)" in page and "Fresh news" in page
+    assert '"Comment by ben on WEB-2","tasks/WEB-2.html#c-ddddddd","Fresh news"' in read(
+        out, "search-index.js"
+    )  # the task's kept search share was made again with its thread
     assert result.rendered < result.pages and result.written <= 4  # not the whole site
