@@ -132,8 +132,9 @@ def load_discussion(
                     todo.append(job)
         rows.update(_parse_all(root, todo))
         log.info("%d comments and documents: %d parsed", len(jobs), len(todo))
-        if use_cache and todo:
-            _keep(store, config.fingerprint, by_bucket, stored, rows, scanned)
+        if use_cache:
+            parsed = {job[1] for job in todo}
+            _keep(store, config.fingerprint, by_bucket, stored, rows, scanned, parsed)
         discussion = _decode(jobs, rows)
     discussion.fingerprint = _digest(config, scanned)
     discussion.file_count = len(jobs)
@@ -156,11 +157,14 @@ def _keep(
     stored: dict[str, dict[str, Any]],
     rows: dict[str, Any],
     scanned: DiscussionScan,
+    parsed: set[str],
 ) -> None:
-    """Write the entry of each bucket whose files are not exactly what it holds; a file too
-    new to be trusted is left out."""
+    """Write the entry of each bucket whose files are not exactly what it holds (``parsed``:
+    the files read afresh); a file too new to be trusted is left out."""
     keys, now = scanned.keys, scanned.now_ns
     for bucket, jobs in by_bucket.items():
+        if len(jobs) == len(stored[bucket]) and not any(job[1] in parsed for job in jobs):
+            continue  # every file's row came from this very entry, and none is gone
         entries = {}
         for _kind, rel, _item in jobs:
             stamp = keys[rel]

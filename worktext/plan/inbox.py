@@ -123,6 +123,7 @@ class _Context:
         self.commits = [c for c in commits if _utc(c.date) >= since]
         self.by_email = {p.email.casefold(): p.id for p in ws.people if p.email}
         self._mentioned: dict[str, set[str]] = {}
+        self.entries: dict[tuple[str, str], Entry] = {}  # of each comment, by (path, kind)
         self.commented: dict[str, set[str]] = {}  # by author: the keys of what they commented on
         for comment in ws.discussion.all_comments():
             self.commented.setdefault(comment.author, set()).add(id_key(comment.item))
@@ -238,10 +239,15 @@ def _names(value: Any) -> set[str]:
 
 
 def _comment_entry(ctx: _Context, comment: Comment, kind: str, what: str) -> Entry:
-    first = comment.body.strip().split("\n", 1)[0]
-    summary = f"{comment.author} {what}: {first[:120]}"
-    title = ctx.title(comment.item)
-    return Entry(kind, comment.item, title, summary, comment.date, comment.author, comment.id)
+    """The entry of a comment (the same for everyone it reaches: made once)."""
+    found = ctx.entries.get((comment.path, kind))
+    if found is None:
+        first = comment.body.strip().split("\n", 1)[0]
+        summary = f"{comment.author} {what}: {first[:120]}"
+        title = ctx.title(comment.item)
+        found = Entry(kind, comment.item, title, summary, comment.date, comment.author, comment.id)
+        ctx.entries[(comment.path, kind)] = found
+    return found
 
 
 def _events(ctx: _Context, person: Person, following: set[str]) -> Iterable[Entry]:
