@@ -36,9 +36,7 @@ from worktext.model.values import id_key
 log = logging.getLogger(__name__)
 
 COMMENTS_ENTRY = "comments"
-DOCUMENTS_ENTRY = "documents"
 COMMENT_KEYS = frozenset({"author", "date", "reply_to"})
-DOCUMENT_KEYS = frozenset({"id", "title", "owner", "status", "type", "date"})
 PARALLEL_MIN_FILES = 2000
 BUCKETS = 32  # cache entries the comments' rows are spread over
 _STAMP = re.compile(r"\d{8}T\d{6}Z")
@@ -231,7 +229,9 @@ def _parse(root: str, todo: list[Job]) -> dict[str, Any]:
     return rows
 
 
-def _problem(source: SourceFile, span: tuple[int, int, int, int], code: str, msg: str, hint: str):
+def _problem(
+    source: SourceFile, span: tuple[int, int, int, int], code: str, msg: str, hint: str
+) -> Diagnostic:
     return Diagnostic.at(source.path, span, "error", code, msg, hint)
 
 
