@@ -15,7 +15,8 @@ from worktext.render.build import build_site
 
 TODAY = dt.date(2026, 12, 3)
 ATOM = "{http://www.w3.org/2005/Atom}"
-SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+SVG = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4"/></svg>'
+ACTIVE_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 FILES = {
     "people/ana.md": "---\nname: Ana <A&B>\nemail: ana@example.com\nteams: [web]\n---\n",
     "people/ben.md": "---\nname: Ben\nemail: ben@example.com\n---\n",
@@ -24,6 +25,7 @@ FILES = {
         "See ![the plan](../docs/plan.svg) and [the spec](../docs/spec.md).\n"
     ),
     "tasks/WEB-2.md": "---\ntitle: Quiet\n---\n",
+    "tasks/WEB-3.md": "---\ntitle: Hostile picture\n---\n![x](../docs/evil.svg)\n",
     "docs/spec.md": (
         "---\ntitle: Launch spec\ntype: spec\nowner: ana\n---\nFor [WEB-1](../tasks/WEB-1.md).\n"
     ),
@@ -45,6 +47,7 @@ FILES = {
 def built(tmp_path: Path) -> Path:
     root = write_workspace(tmp_path / "ws", FILES, "name: Acme\n")
     (root / "docs" / "plan.svg").write_text(SVG, encoding="utf-8")
+    (root / "docs" / "evil.svg").write_text(ACTIVE_SVG, encoding="utf-8")
     ws = open_workspace(root, today=TODAY, use_cache=False)
     assert [d.code for d in ws.diagnostics] == []
     build_site(ws, tmp_path / "out", jobs=1, use_cache=False)
@@ -78,6 +81,9 @@ def test_task_page_shows_the_thread_sanitised_with_mentions_as_links(built: Path
     assert (built / "files" / "docs" / "plan.svg").read_text("utf-8") == SVG
     assert "<svg" not in page  # an SVG is never inlined into a page
     assert 'class="thread"' not in read(built, "tasks/WEB-2.html")
+    # an SVG with a script is never copied: opened on its own, it would run in the site
+    assert not (built / "files" / "docs" / "evil.svg").exists()
+    assert "<img" not in read(built, "tasks/WEB-3.html").split("<main", 1)[1]
 
 
 def test_documents_are_pages_with_backlinks_and_threads(built: Path) -> None:

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import posixpath
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,24 @@ _ATTACHED = Html(
 )
 _ATTACHMENT = Html('<li><a href="{}{}">{}</a> <span class="muted">{}</span></li>')
 _BACKLINK = Html('<a href="{}{}">{}</a>')
+
+
+# What makes an SVG more than a picture: opened on its own (not through <img>), a file of the
+# site's origin would run its scripts, so such a file is never copied into the site.
+_ACTIVE_SVG = re.compile(
+    rb"<\s*(?:script|foreignObject|iframe|embed|object|use|a\b|animate|set\b)"
+    rb"|\bon[a-z]+\s*=|javascript:|data:|xlink:href|href\s*=|<!ENTITY|@import",
+    re.IGNORECASE,
+)
+
+
+def _active_svg(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return _ACTIVE_SVG.search(handle.read(MAX_ATTACHMENT_BYTES)) is not None
+    except OSError as error:
+        log.warning("cannot read %s: %s", path, error.strerror or error)
+        return True
 
 
 def inbox_path(person: Person) -> str:
@@ -128,6 +147,9 @@ class DiscussionView:
                 size = os.path.getsize(full)
                 if size > MAX_ATTACHMENT_BYTES:
                     log.warning("%s is larger than %d bytes: not copied", target, size)
+                    continue
+                if target.lower().endswith(".svg") and _active_svg(full):
+                    log.warning("%s holds scripts or links: not copied into the site", target)
                     continue
                 found[target] = (f"{ATTACHMENTS}/{target}", size)
         return found
