@@ -108,3 +108,45 @@ def test_the_fast_comment_reader_agrees_with_the_general_one(
     assert (fast.data, fast.body, fast.body_line) == (full.data, full.body, full.body_line)
     assert fast.keys == full.keys and fast.values == full.values
     assert not full.problems
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(-1, 12)), max_size=12))
+def test_a_thread_holds_every_comment_once_each_reply_after_what_it_answers(
+    shape: list[tuple[int, int]],
+) -> None:
+    from worktext.model.discussion import Comment, thread_order
+
+    base = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
+    comments = []
+    for n, (minutes, parent) in enumerate(shape):
+        reply = f"c{parent:06d}" if 0 <= parent < len(shape) and parent != n else None
+        comments.append(
+            Comment(
+                f"20261201T000000Z-ana-c{n:06d}",
+                "X-1",
+                f"comments/X-1/{n}.md",
+                "ana",
+                base + dt.timedelta(minutes=minutes),
+                "text",
+                reply,
+            )
+        )
+    ordered = thread_order(comments)
+    assert sorted(c.id for c in ordered) == sorted(c.id for c in comments)
+    position = {c.hash: i for i, c in enumerate(ordered)}
+    for comment in ordered:
+        parent = comment.reply_to
+        # a reply follows what it answers, unless replies go round in a circle
+        if parent in position and not _in_cycle(comment, {c.hash: c for c in comments}):
+            assert position[parent] < position[comment.hash]
+
+
+def _in_cycle(comment, by_hash) -> bool:  # type: ignore[no-untyped-def]
+    seen = set()
+    current = comment
+    while current is not None and current.reply_to:
+        if current.hash in seen:
+            return True
+        seen.add(current.hash)
+        current = by_hash.get(current.reply_to)
+    return False
