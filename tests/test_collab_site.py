@@ -144,3 +144,17 @@ def test_rebuild_after_one_comment_renders_the_item_page_again(tmp_path: Path) -
         out, "search-index.js"
     )  # the task's kept search share was made again with its thread
     assert result.rendered < result.pages and result.written <= 4  # not the whole site
+
+
+def test_a_mention_inside_a_links_text_is_left_to_the_link(tmp_path: Path) -> None:
+    from worktext.render.data import SiteData
+
+    root = write_workspace(tmp_path / "ws", FILES, "name: Acme\n")
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    data = SiteData(ws)
+    text = "[@ben's notes](../../docs/spec.md) and @ben"
+    out = data.discussion.markdown(text, "comments/WEB-1/x.md", "../")
+    assert str(out) == (
+        '<p><a href="../docs/spec.html">@ben\'s notes</a> and '
+        '<a href="../people/ben.html">@ben</a></p>\n'
+    )

@@ -206,6 +206,9 @@ class DiscussionView:
             person = self.ws.people.get(resolved[1])
             target = posixpath.relpath(person.path, posixpath.dirname(path) or ".")
             line = lines[mention.line]
+            before = line[: mention.column]
+            if before.rfind("[") > before.rfind("]") or " " in target:
+                continue  # inside a link's text already (links do not nest), or no link form
             end = mention.column + 1 + len(mention.text)
             lines[mention.line] = f"{line[: mention.column]}[@{mention.text}]({target}){line[end:]}"
         return "\n".join(lines)
