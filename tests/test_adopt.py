@@ -148,7 +148,7 @@ def test_a_backlog_md_project_is_read_as_it_is(tmp_path: Path) -> None:
     assert tasks["task-1"].priority == "high"
     codes = sorted(d.code for d in ws.diagnostics)
     assert codes == ["guest"], [d.message for d in ws.diagnostics]  # '@codex' has no file
-    assert "check: 0 errors and 1 warnings in 5 files (guest 1)" in result.output
+    assert "check: 0 errors and 1 warnings in 7 files (guest 1)" in result.output
 
 
 def test_running_adopt_again_changes_nothing(tmp_path: Path) -> None:

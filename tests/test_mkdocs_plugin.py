@@ -330,3 +330,29 @@ def test_material_board_works_in_a_browser(tmp_path: Path) -> None:
             assert errors == []
         finally:
             browser.close()
+
+
+def test_threads_and_documents_show_in_the_plugin(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "collab")
+    work = site / "work"
+    (work / "comments" / "WEB-6").mkdir(parents=True)
+    (work / "comments" / "WEB-6" / "20261120T100000Z-ana-aaaaaaa.md").write_text(
+        "---\nauthor: ana\ndate: 2026-11-20T10:00:00Z\n---\n"
+        "Ping @ben, see [the decision](../../docs/decisions/0001-hosting.md)\n",
+        "utf-8",
+    )
+    (work / "docs" / "decisions" / "0001-hosting.md").write_text(
+        "---\ntitle: Host on Pages\ntype: decision\n---\nFor [WEB-6](../../tasks/web/WEB-6.md).\n",
+        "utf-8",
+    )
+    result = mkdocs_build(site)
+    assert result.returncode == 0, result.stderr
+    task = content(page(site, "work/tasks/WEB-6"))
+    assert '<h2 id="h-comments">Comments (1)</h2>' in task
+    assert 'href="../../people/ben/">@ben</a>' in task
+    assert 'href="../../docs/decisions/0001-hosting/">the decision</a>' in task
+    decision = content(page(site, "work/docs/decisions/0001-hosting"))
+    assert "<h1>Host on Pages</h1>" in decision
+    assert "Linked from" in decision and 'href="../../../tasks/WEB-6/">WEB-6</a>' in decision
+    assert assert_links_resolve(site, "work/tasks/WEB-6") > 0
+    assert assert_links_resolve(site, "work/docs/decisions/0001-hosting") > 0

@@ -2,7 +2,8 @@
 
 Backlog.md keeps one file per task under ``backlog/tasks``, moves finished ones to
 ``backlog/completed`` and archived ones to ``backlog/archive/tasks``, keeps drafts in
-``backlog/drafts`` and documents, decisions and milestones in folders of their own. Its
+``backlog/drafts`` and documents, decisions and milestones in folders of their own (the
+first two are read as worktext's documents). Its
 statuses ("To Do", "In Progress", "Done") are listed in the config, spelt as people write them.
 """
 
@@ -85,9 +86,11 @@ def propose(root: Path, folder: Path, drafts: str = "exclude") -> Proposal:
             notes.append(f"drafts in {base}/drafts are tasks in the backlog")
         else:
             notes.append(f"drafts in {base}/drafts are not read (--drafts backlog reads them)")
-    others = [f"{base}/{n}" for n in ("docs", "decisions", "milestones") if (folder / n).is_dir()]
-    if others:
-        notes.append(f"{', '.join(others)}: not tasks, not read")
+    documents = [f"{base}/{n}" for n in ("docs", "decisions") if (folder / n).is_dir()]
+    if documents:
+        notes.append(f"{', '.join(documents)}: documents, each a page of the site")
+    if (folder / "milestones").is_dir():
+        notes.append(f"{base}/milestones: not tasks, not read")
     name = settings.get("project_name")
     return Proposal(
         tool=TOOL,
@@ -101,5 +104,6 @@ def propose(root: Path, folder: Path, drafts: str = "exclude") -> Proposal:
         keys=dict(KEYS),
         handles=True,
         folder_states=folder_states,
+        documents=documents,
         notes=notes,
     )

@@ -57,6 +57,7 @@ class Proposal:
     folder_states: dict[str, str] = field(default_factory=dict)
     kanbn: str | None = None
     fields: dict[str, str] = field(default_factory=dict)  # custom key → type
+    documents: list[str] = field(default_factory=list)  # folders of documents
     notes: list[str] = field(default_factory=list)  # what else the summary says
 
 
@@ -205,6 +206,8 @@ def config_text(p: Proposal) -> str:
         f"  tasks: {_flow(p.task_folders)}",
         *(f"  {kind}: [{OWN_FOLDER}/{kind}]" for kind in OWN_KINDS),
     ]
+    if p.documents:
+        lines.append(f"  docs: {_flow(p.documents)}")
     if p.exclude:
         lines.append(f"exclude: {_flow(p.exclude)}")
     lines.append("mappings:")

@@ -17,6 +17,7 @@ from worktext.model import codec, completion
 from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area, mapped
 from worktext.model.config import Config, find_root, load_config
 from worktext.model.diagnostics import Diagnostic
+from worktext.model.discussion_load import DiscussionScan, combined_key, load_discussion
 from worktext.model.items import KINDS, Item, Workflow
 from worktext.model.loader import Loaded, load_sources
 from worktext.model.scan import Scan, scan
@@ -49,18 +50,25 @@ def build_workspace(
     use_cache: bool = True,
     config_diagnostics: list[Diagnostic] | None = None,
     found: Scan | None = None,
+    discussion: DiscussionScan | None = None,
 ) -> Workspace:
     """The workspace from its files (each served from the cache while it is unchanged), and
     its diagnostics (from the cache while no input changed). ``found``: a ``scan(config)`` the
     caller has just made (the build's check of what changed), so that the folders are not
-    walked again."""
+    walked again; ``discussion``: the same of the comments and documents."""
     started = found.now_ns if found is not None else cache.now_ns()
     found = found or scan(config)
     loaded = load_sources(config, use_cache=use_cache, found=found)
     ws, diagnostics = _resolve(config, today, loaded)
-    diagnostics = [*(config_diagnostics or ()), *loaded.diagnostics, *diagnostics]
-    ws.file_count = len(loaded.rows)
-    key = loaded.fingerprint if use_cache else None
+    ws.discussion = load_discussion(config, use_cache, discussion)
+    diagnostics = [
+        *(config_diagnostics or ()),
+        *loaded.diagnostics,
+        *diagnostics,
+        *ws.discussion.diagnostics,
+    ]
+    ws.file_count = len(loaded.rows) + ws.discussion.file_count
+    key = combined_key(loaded.fingerprint, ws.discussion.fingerprint) if use_cache else None
     ws.input_key = key
     store = cache.Cache(config.root, use_cache)
     checked = store.get(CHECKS_ENTRY, key) if key else None

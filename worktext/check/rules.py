@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
+from worktext.check import discussion
 from worktext.load.yamlpos import Span
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Item, State, Task, Template
@@ -443,6 +444,7 @@ RULES: tuple[Callable[[Workspace], Iterable[Diagnostic]], ...] = (
     cycles,
     recurrences,
     config_references,
+    *discussion.RULES,
 )
 
 

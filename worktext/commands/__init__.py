@@ -39,6 +39,10 @@ COMMAND_MODULES: dict[str, str] = {
     "import": "importing",
     "lsp": "lsp",
     "completion": "completion",
+    "comment": "collab",
+    "comments": "collab",
+    "inbox": "collab",
+    "digest": "collab",
 }
 MODULES = (
     "adopt",
@@ -54,6 +58,7 @@ MODULES = (
     "importing",
     "lsp",
     "completion",
+    "collab",
 )
 
 

@@ -19,6 +19,7 @@ from worktext.model import export, schema
 from worktext.model.config import find_root, load_config
 from worktext.model.items import Item, Project, Task
 from worktext.model.query import select
+from worktext.model.threads import thread_lines, thread_records
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace
 from worktext.terminal import choose_columns, field_lines, shorten, visible
@@ -292,9 +293,11 @@ def show_command(obj: Context, item_id: str, fmt: str) -> None:
         record = {"kind": kind, **record}
         if isinstance(item, Task):
             record["body"] = item.body
+        record["comments"] = thread_records(ws, item.id)
         echo(json.dumps(record, indent=2, ensure_ascii=False))
         return
     lines = _show_task(ws, item) if isinstance(item, Task) else _show_item(ws, kind, item, record)
+    lines += thread_lines(ws, item.id)
     for d in ws.diagnostics:
         if d.path == getattr(item, "path", None):
             lines.append(f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.code}]")

@@ -7,6 +7,7 @@
   restored as it was, by a revert of its deletion, is the same task);
 * ``wip-exceeded`` and ``open-dependency`` (warnings) at a task moved after REV, as
   ``worktext move`` warns: in the pull request's diff, where an annotation is seen.
+* ``comment-edited`` and mentions in commit messages: ``since_comments``.
 
 ``workspace_at`` reads the workspace as it was at a revision straight from git objects, with
 no checkout and nothing written to disk.
@@ -35,6 +36,7 @@ from worktext.history.reconstruct import (
     parse_front_matter,
     parse_log,
 )
+from worktext.history.since_comments import commit_mentions, edited_comments
 from worktext.load.source import SourceFile, parse_bytes
 from worktext.model.config import Config
 from worktext.model.diagnostics import Diagnostic
@@ -274,5 +276,7 @@ def since_diagnostics(
         *deleted_with_dependents(old_ws, new_ws),
         *ids_reused(old_ws, new_ws, history, newer),
         *moves_warned(old_ws, new_ws),
+        *edited_comments(new_ws, commit),
+        *commit_mentions(new_ws, commit),
     ]
     return sorted(set(out), key=Diagnostic.sort_key)

@@ -9,7 +9,8 @@ sits inside the MkDocs theme.
 - ``on_files``: open the workspace, report its diagnostics as MkDocs warnings (so
   ``mkdocs build --strict`` fails on an invalid workspace), render every page, add a generated
   Markdown file for each (front matter only), and the ICS, JSON and asset files.
-- ``on_nav``: a section with the overview, projects, roadmap, workload, calendar, people, goals.
+- ``on_nav``: a section with the overview, projects, roadmap, workload, calendar, people, goals
+  and documents. Threads are part of the item pages, documents pages of their own.
 - ``on_pre_page``: task and project pages' "edit" links point at the real files.
 - ``on_page_content``: the rendered page becomes the page's content. It never goes through
   Markdown, which would only copy it (and takes four times as long as rendering it).
@@ -77,6 +78,7 @@ NAV_PAGES = (
     None,
     "people.html",
     "goals.html",
+    "docs/index.html",  # when the workspace has documents
 )  # None: this month's calendar
 
 
@@ -135,6 +137,9 @@ class WorktextPlugin(BasePlugin[WorktextPluginConfig]):
             for folder in settings.item_folders(kind):
                 if folder.is_dir():
                     server.watch(str(folder))
+        for name in (settings.comments_folder, *settings.document_folders):
+            if (self.root / name).is_dir():
+                server.watch(str(self.root / name))  # threads and documents are pages too
         return server
 
     # -- pages ----------------------------------------------------------------------------

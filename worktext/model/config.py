@@ -40,6 +40,9 @@ FOLDER_KEYS = {
     "people": "person",
     "goals": "goal",
 }
+# Folders of what is not an item: comments (a folder per item) and documents.
+DEFAULT_COMMENTS = "comments"
+DEFAULT_DOCUMENTS = ("docs",)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Config:
         default_factory=lambda: {kind: (folder,) for kind, folder in DEFAULT_FOLDERS.items()}
     )
     exclude: tuple[str, ...] = ()  # globs of paths never read as items
+    comments_folder: str = DEFAULT_COMMENTS  # a folder per item, a file per comment
+    document_folders: tuple[str, ...] = DEFAULT_DOCUMENTS
     mappings: Mappings = field(default_factory=Mappings)
     default_workflow: str | None = None
     default_area_id: str = "general"
@@ -270,9 +275,11 @@ def _folders(
     workspace is reported."""
     folders: dict[str, tuple[str, ...]] = {k: (f,) for k, f in DEFAULT_FOLDERS.items()}
     for key, given in values.get("folders", {}).items():
-        if given:
+        if given and key in FOLDER_KEYS:
             folders[FOLDER_KEYS[key]] = tuple(given)
-    for kind, names in folders.items():
+    given = values.get("folders", {})
+    others = {"comment": tuple(given.get("comments") or ()), "document": given.get("docs") or ()}
+    for kind, names in [*folders.items(), *others.items()]:
         for folder in names:
             resolved = (root / folder).resolve()
             if resolved != root and root not in resolved.parents:
@@ -322,6 +329,8 @@ def _build(root: Path, values: dict[str, Any], fingerprint: str, converter: Conv
         id_prefix=ids.get("prefix"),
         custom_fields=_custom_fields(values.get("fields", {}), converter),
         exclude=tuple(values.get("exclude", ())),
+        comments_folder=(values.get("folders", {}).get("comments") or [DEFAULT_COMMENTS])[0],
+        document_folders=tuple(values.get("folders", {}).get("docs") or DEFAULT_DOCUMENTS),
         mappings=mappings.from_settings(values.get("mappings", {})),
         rules=values.get("rules", {}),
         site=values.get("site") or {},

@@ -97,6 +97,9 @@ RULE_DOCS: dict[str, str] = {
     "dependency-cycle": "Tasks that depend on each other in a circle.",
     "invalid-repeat": "A `repeat:` value that is not a recurrence rule.",
     "parent-cycle": "Tasks or goals that are each other's parents in a circle.",
+    "invalid-comment": "A comment without an author, on no item, or replying to no comment.",
+    "unknown-mention": "An `@name` in a body, comment or document that is no person or team.",
+    "broken-link": "A relative link or image whose file is not in the workspace.",
     # configuration
     "config-folder": "A folder setting points outside the workspace.",
     "config-field": "A custom key declared with the name of a built-in task key.",
@@ -106,6 +109,7 @@ RULE_DOCS: dict[str, str] = {
     "transition-not-allowed": "A status change after REV that the task's workflow does not allow.",
     "deleted-with-dependents": "A task deleted after REV while other tasks depend on it.",
     "id-reused": "A new task takes the id of a task deleted earlier in history.",
+    "comment-edited": "A change after REV edits or deletes a comment someone else wrote.",
     # git history (history, log, stats, the site, check --since)
     "old-version-unreadable": "Old versions of task files in git that cannot be read are left "
     "out of the history (one summary; `worktext history --skipped` lists them).",

@@ -60,6 +60,11 @@ class _Walk:
         self.found: dict[str, list[tuple[str, os.DirEntry[str]]]] = {kind: [] for kind in KINDS}
         self.diagnostics: list[Diagnostic] = []
         self.claimed: set[str] = set()
+        # Comments and documents are not items, even below a folder of items (``.``).
+        self.not_items = {
+            config.comments_folder.strip("/"),
+            *(d.strip("/") for d in config.document_folders),
+        }
 
     def folder(self, kind: str, path: str, prefix: str) -> None:
         stack = [(path, prefix)]
@@ -78,6 +83,8 @@ class _Walk:
                 if self.excluded is not None and (self.excluded(rel) or self.excluded(rel + "/")):
                     continue
                 what = self._what(entry, rel)
+                if what == "folder" and rel in self.not_items:
+                    continue
                 if what == "folder":
                     if name.endswith(".md"):
                         self.diagnostics.append(_folder_like_file(rel))

@@ -254,6 +254,8 @@ CONFIG: dict[str, Field] = {
                 ("templates", "templates"),
                 ("people", "people"),
                 ("goals", "goals"),
+                ("comments", "comments"),
+                ("docs", "docs"),
             )
         },
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
 _DATETIME = re.compile(
@@ -69,6 +70,13 @@ def parse_day(text: str, today: dt.date) -> dt.date:
         if _DATE.match(text.strip()) or _DATETIME.match(text.strip()):
             raise  # a date's shape, but no such day: parse_date says which
         raise ValueError_(f"'{text}' is not a date; write {DATE_WORDS}") from None
+
+
+def id_key(item_id: str) -> str:
+    """The form in which two ids are the same: Unicode NFC, case-folded."""
+    if item_id.isascii():
+        return item_id.lower()
+    return unicodedata.normalize("NFC", item_id).casefold()
 
 
 def as_day(value: dt.date) -> dt.date:

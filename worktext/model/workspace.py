@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
@@ -17,6 +16,7 @@ from typing import Any
 from worktext.load.source import SourceFile
 from worktext.model.config import Config
 from worktext.model.diagnostics import Diagnostic
+from worktext.model.discussion import Discussion
 from worktext.model.items import (
     CLOSED_CATEGORIES,
     Goal,
@@ -29,19 +29,12 @@ from worktext.model.items import (
     Template,
     Workflow,
 )
-from worktext.model.values import as_day
+from worktext.model.values import as_day, id_key
 
 # Front matter keys whose Task attribute has another name; keys that are not attributes
 # (custom keys, unknown keys) are in ``Task.extra``.
 TASK_ATTRIBUTES = {"assignee": "assignees", "goal": "goals"}
 TASK_FIELDS = frozenset(f.name for f in fields(Task)) - {"extra", "body", "path", "checklist"}
-
-
-def id_key(item_id: str) -> str:
-    """The form in which two ids are the same: Unicode NFC, case-folded."""
-    if item_id.isascii():
-        return item_id.lower()
-    return unicodedata.normalize("NFC", item_id).casefold()
 
 
 class _IdKeys(dict[str, str]):
@@ -134,6 +127,8 @@ class Workspace:
         self.goals = Registry("goal", items["goal"], self.duplicates)
         self.default_workflow = default_workflow
         self.default_area = self.projects.get(default_area.id) or default_area
+        # Comments and documents (``model.discussion``), set by the pipeline after loading.
+        self.discussion = Discussion()
         self._goal_progress: dict[str, tuple[int, int]] = {}
         self._resolve()
 

@@ -15,6 +15,7 @@ from worktext.model.workspace import Workspace, id_key
 from worktext.plan.workload import PersonLoad, WeekLoad
 from worktext.render import gantt, html, worklog
 from worktext.render.data import SiteData
+from worktext.render.discussion import feed_path, inbox_path
 from worktext.render.view import PageView
 
 LEGEND = [
@@ -210,6 +211,7 @@ def project_page(view: PageView, project: Project) -> dict[str, Any]:
         "flow": site.flow.project_charts(project),
         "time": worklog.project_time(site, tasks),
         "body": site.body_html(project, prefix) if project.body.strip() else "",
+        "thread": site.discussion.item_extras(view, project.id, project.path, project.body),
         "source_url": site.source_url(project.path),
         "edit_url": site.edit_url(project.path),
         "diagnostics": site.diagnostics_of(project.path),
@@ -296,7 +298,8 @@ def task_page(view: PageView, task: Task) -> dict[str, Any]:
         "history": site.flow.task_history(task),
         "time": worklog.task_time(site, task),
     }
-    return {**context, "content": html.task_content(view, context)}
+    extras = site.discussion.item_extras(view, task.id, task.path, task.body)
+    return {**context, "content": html.task_content(view, context) + extras}
 
 
 def workload(view: PageView) -> dict[str, Any]:
@@ -325,6 +328,9 @@ def person_page(view: PageView, person: Person) -> dict[str, Any]:
         "email": email,
         "time": worklog.person_time(site, person),
         "body": site.body_html(person, prefix) if person.body.strip() else "",
+        "thread": site.discussion.item_extras(view, person.id, person.path, person.body),
+        "inbox_url": inbox_path(person),
+        "feed_url": feed_path(person),
     }
 
 
@@ -420,6 +426,7 @@ def goal_page(view: PageView, goal: Goal) -> dict[str, Any]:
         "projects": projects,
         "tasks": site.sort_open_first(tasks),
         "body": site.body_html(goal, prefix) if goal.body.strip() else "",
+        "thread": site.discussion.item_extras(view, goal.id, goal.path, goal.body),
     }
 
 

@@ -28,8 +28,9 @@ from worktext.plan import recur
 from worktext.plan.timesheet import logged_by
 from worktext.plan.workload import PersonLoad, person_load
 from worktext.render import calendar, ics
+from worktext.render.discussion import DiscussionView
 from worktext.render.flow import FlowView
-from worktext.render.markdown import Renderer, is_safe_url, repo_rewriter
+from worktext.render.markdown import Renderer, is_safe_url
 from worktext.render.urls import Links
 
 _LEADING_HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
@@ -76,6 +77,7 @@ class SiteData:
         self.repo_url = ws.config.repo_url if _safe_web_url(ws.config.repo_url) else None
         self.links = Links(ws)
         self.markdown = Renderer()
+        self.discussion = DiscussionView(self)  # threads, documents, attachments
         # The git history: given (already read for this build), or read when first asked.
         self.flow = FlowView(ws, self.repo_url, use_cache, history)
         self._diagnostics: dict[str, list[Diagnostic]] = {}
@@ -315,11 +317,9 @@ class SiteData:
         title = str(getattr(item, "title", None) or getattr(item, "name", ""))
         if match and match.group(1).strip() == title.strip():
             body = body[match.end() :]  # the page shows the title already
-        rewrite = repo_rewriter(
-            item.path, self.links.item_pages, self.repo_url, self.ws.config.branch, prefix
-        )
-        # Safe: the renderer escapes raw HTML and drops unsafe links (see markdown.py).
-        return Markup(self.markdown.render(body, rewrite))
+        # Mentions become links, relative links lead to pages and attachments (and are
+        # rendered safely: the renderer escapes raw HTML and drops unsafe links).
+        return self.discussion.markdown(body, item.path, prefix)
 
     def source_url(self, path: str) -> str | None:
         """The file in the repository, when ``repo_url`` is a web address."""

@@ -13,6 +13,9 @@ from worktext import __version__
 from worktext.history.reconstruct import History
 from worktext.load.cache import code_stamp
 from worktext.model.config import Config
+from worktext.model.discussion import Comment
+from worktext.model.values import id_key
+from worktext.model.workspace import Workspace
 from worktext.render.data import SiteData
 from worktext.render.flow import history_key
 from worktext.render.plan import Page
@@ -43,6 +46,7 @@ def item_digests(data: SiteData) -> dict[str, str]:
     for d in ws.diagnostics:
         by_path.setdefault(d.path, []).append(repr(d))
     items: dict[str, str] = {}
+    threads = thread_digests(ws, by_path)
     for prefix, registry in (
         ("t", ws.tasks),
         ("p", ws.projects),
@@ -53,11 +57,33 @@ def item_digests(data: SiteData) -> dict[str, str]:
         for item in registry:
             found = by_path.get(item.path)
             own = ws.item_digest(item)
+            if threads:
+                thread = threads.get(id_key(item.id))
+                own = digest(own + thread) if thread else own
             items[f"{prefix}:{item.id}"] = digest(own + "".join(found)) if found else own
     items.setdefault(f"p:{ws.default_area.id}", digest(repr(ws.default_area)))
     items.setdefault(f"w:{ws.default_workflow.id}", digest(repr(ws.default_workflow)))
     items["h"] = digest(data.flow.key("h"))
+    for doc in ws.discussion.documents.values():
+        found = by_path.get(doc.path)
+        items[f"d:{doc.id}"] = digest(repr(doc) + threads.get(id_key(doc.id), "") + repr(found))
     return items
+
+
+def thread_digests(ws: Workspace, problems: Mapping[str, list[str]]) -> dict[str, str]:
+    """A digest of each item's comments (and their diagnostics, ``problems`` by path), by the
+    item's id key: a page that shows an item shows its thread, so a new comment changes the
+    item's digest."""
+    digests = ws.discussion.digests  # of each file's row, taken when it was parsed
+
+    def of(comment: Comment) -> str:
+        found = problems.get(comment.path)
+        own = digests.get(comment.path) or repr(comment)
+        return own + "".join(found) if found else own
+
+    return {
+        key: digest("".join(map(of, comments))) for key, comments in ws.discussion.comments.items()
+    }
 
 
 class Fingerprints:

@@ -104,6 +104,9 @@ def _tidy(out: str, rewrite: LinkRewriter | None) -> str:
         if match.group("src") is not None:
             src = html.unescape(match.group("src"))
             label = match.group("alt") or escape(src)
+            local = shipped_image(src, rewrite)
+            if local is not None:  # a file copied into the site: same origin, a safe type
+                return f'<img src="{escape(local)}" alt="{match.group("alt")}" loading="lazy">'
             if not src or not is_safe_url(src) or not is_external(src):
                 return f'<span class="image-ref">[{label}]</span>'
             return (
@@ -112,6 +115,25 @@ def _tidy(out: str, rewrite: LinkRewriter | None) -> str:
         return checkbox(match.group("checked") is not None)
 
     return _CMARK_TAGS.sub(replace, out)
+
+
+# Images the site shows inline when they are copied into it (``render/discussion.py``); an
+# SVG only ever through <img>, which runs none of its scripts.
+INLINE_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
+ATTACHMENT_FOLDER = "files"  # where the site keeps the files bodies link or embed
+
+
+def shipped_image(src: str, rewrite: LinkRewriter | None) -> str | None:
+    """The site-relative URL of an image copied into the site that ``src`` (a relative
+    link) names, or None."""
+    if not src or rewrite is None or not is_safe_url(src) or is_external(src):
+        return None
+    if src.startswith("#"):
+        return None
+    target = rewrite(src)
+    if target is None or is_external(target) or f"/{ATTACHMENT_FOLDER}/" not in f"/{target}":
+        return None
+    return target if urlsplit(target).path.lower().endswith(INLINE_IMAGES) else None
 
 
 def link_target(href: str, rewrite: LinkRewriter | None) -> str | None:

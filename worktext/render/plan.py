@@ -139,6 +139,9 @@ def plan(
             )
         )
     pages.extend(_calendar_pages(data))
+    from worktext.render.collab_pages import discussion_pages  # it plans with Page
+
+    pages.extend(discussion_pages(data))
     return pages
 
 

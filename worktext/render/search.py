@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 
+from worktext.model.discussion import Comment
 from worktext.model.items import Task
+from worktext.model.values import id_key
 from worktext.model.workspace import Workspace
+from worktext.render.discussion import document_page
 from worktext.render.shares import ShareStore
 from worktext.render.urls import UrlMap
 
@@ -58,7 +61,52 @@ def other_entries(ws: Workspace, urls: UrlMap) -> list[list[str]]:
         rows.append(
             ["goal", goal.id, goal.title, urls.item("goal", goal.id), _text(goal.body), goal.status]
         )
+    rows.extend(discussion_entries(ws, urls))
     return rows
+
+
+COMMENT_CHARS = 200  # a comment's text in the index: 50,000 of them must stay a small script
+
+
+def discussion_entries(ws: Workspace, urls: UrlMap) -> list[list[str]]:
+    """The rows of documents and of the comments on anything but a task (a comment's URL is
+    its place on its item's page)."""
+    discussion = ws.discussion
+    rows = []
+    for doc in sorted(discussion.documents.values(), key=lambda d: d.id):
+        detail = " · ".join(x for x in (doc.type, doc.status) if x)
+        rows.append(["document", doc.id, doc.title, document_page(doc), _text(doc.body), detail])
+    page_of: dict[str, str | None] = {}
+    for comment in discussion.all_comments():
+        if comment.item not in page_of:
+            page_of[comment.item] = _page_of(ws, urls, comment.item)
+        page = page_of[comment.item]
+        if page is not None:
+            rows.append(comment_entry(comment, page))
+    return rows
+
+
+def comment_entry(comment: Comment, page: str) -> list[str]:
+    when = f"{comment.date:%Y-%m-%d}" if comment.date else ""
+    return [
+        "comment",
+        comment.item,
+        f"Comment by {comment.author} on {comment.item}",
+        f"{page}#c-{comment.hash}",
+        _text(comment.body)[:COMMENT_CHARS],
+        when,
+    ]
+
+
+def _page_of(ws: Workspace, urls: UrlMap, item_id: str) -> str | None:
+    """The page of a comment's item, but a task's (a task's comments are in its share)."""
+    found = ws.find(item_id)
+    if found is not None and found[0] == "task":
+        return None
+    if found is not None and found[0] in ("project", "person", "goal"):
+        return urls.item(found[0], found[1].id)
+    doc = ws.discussion.document(item_id)
+    return document_page(doc) if doc is not None else None
 
 
 def safe_json(data: object) -> str:
@@ -78,7 +126,15 @@ def search_script(ws: Workspace, urls: UrlMap, pieces: ShareStore | None = None)
     of a list is its items' JSON joined by commas, so the rows are joined as text."""
 
     def row(task_id: str) -> bytes:
-        return safe_json(task_entry(ws, urls, ws.tasks.get(task_id))).encode()
+        # A task's share is its row and its comments' rows: the task page's fingerprint,
+        # which the share is kept under, changes with its thread.
+        task = ws.tasks.get(task_id)
+        own = [safe_json(task_entry(ws, urls, task))]
+        thread = ws.discussion.comments.get(id_key(task.id))
+        if thread:
+            page = urls.item("task", task.id)
+            own.extend(safe_json(comment_entry(comment, page)) for comment in thread)
+        return ",".join(own).encode()
 
     ids = [t.id for t in ws.tasks]
     rows = pieces.many(ids, row) if pieces is not None else [row(task_id) for task_id in ids]

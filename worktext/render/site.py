@@ -26,6 +26,12 @@ from worktext.history.reconstruct import History
 from worktext.load.cache import Cache
 from worktext.model.config import Config
 from worktext.model.diagnostics import Diagnostic
+from worktext.model.discussion_load import (
+    DiscussionScan,
+    combined_key,
+    discussion_fingerprint,
+    scan_discussion,
+)
 from worktext.model.scan import Scan, files_under, fingerprint, scan, scan_in_fork
 from worktext.render.flow import load_flow_history
 
@@ -65,6 +71,7 @@ def build(
     if existing is None:  # not listed by a fork
         existing = files_under(out)
     last = read_manifest(Cache(config.root, use_cache), out)
+    discussion = scan_discussion(config)
     if not full:
         current = up_to_date(
             config,
@@ -75,13 +82,14 @@ def build(
             found=found,
             existing=existing,
             last=last,
+            discussion=discussion,
         )
         if current is not None:
             log.info("nothing changed since the last build into %s", out)
             return current
     if on_read is not None:
         on_read()
-    ws = build_workspace(config, today, use_cache, config_diagnostics, found)
+    ws = build_workspace(config, today, use_cache, config_diagnostics, found, discussion)
     return build_site(
         ws,
         out,
@@ -105,19 +113,23 @@ def up_to_date(
     found: Scan | None = None,
     existing: set[str] | None = None,
     last: Manifest | None = None,
+    discussion: DiscussionScan | None = None,
 ) -> BuildResult | None:
     """The result of the last build into ``out_dir`` when it was made from exactly these
     inputs (files, settings, code, day and git history) and its files are all still there;
     else None. Costs a walk of the folders, not a read of the workspace. The caller may pass
     what it has: the site's ``history``, a ``scan(config)`` (``found``), the files in
-    ``out_dir`` (``existing``) and its manifest (``last``)."""
+    ``out_dir`` (``existing``), its manifest (``last``) and a ``scan_discussion(config)``."""
     from worktext.render.build import inputs_of, read_manifest, still_current
 
     started = time.perf_counter()
     out = Path(out_dir).resolve()
     if not use_cache or not out.is_dir():
         return None
-    input_key = fingerprint(config, found if found is not None else scan(config))
+    input_key = combined_key(
+        fingerprint(config, found if found is not None else scan(config)),
+        discussion_fingerprint(config, discussion),
+    )
     history = history if history is not None else load_flow_history(config, today)
     inputs = inputs_of(config, today, input_key, history)
     last = last if last is not None else read_manifest(Cache(config.root), out)

@@ -1,0 +1,106 @@
+"""Comment files: the walk of a folder of Markdown files, and the reader of a comment file of
+the usual shape.
+
+``read_comment`` reads what ``worktext comment`` writes (front matter lines of a known key and a
+plain word) without the general splitter and YAML reader, a third of their cost; it returns
+None for anything else, which ``source.read_file`` reads and reports on. It gives exactly what
+``read_file`` gives where it accepts (``tests/test_collab_mentions.py`` holds them equal).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import stat
+
+from worktext.load.source import SourceFile
+from worktext.load.yamlpos import ambiguity, resolve_plain
+
+log = logging.getLogger(__name__)
+
+
+def markdown_files(root: str, folder: str, found: list[tuple[str, str]]) -> None:
+    """Add every Markdown file under ``root/folder`` to ``found`` as (workspace-relative path,
+    path below the folder); names starting with ``.`` or ``_`` are skipped, a symbolic link
+    is followed only to a file inside the workspace."""
+    top = os.path.join(root, folder)
+    if not os.path.isdir(top):
+        return
+    stack = [(top, "")]
+    real_root = os.path.realpath(root)
+    while stack:
+        current, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as error:
+            log.warning("cannot list %s: %s", current, error.strerror or error)
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith((".", "_")):
+                continue
+            below = prefix + name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, below + "/"))
+            elif name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                found.append((f"{folder}/{below}", below))
+            elif name.endswith(".md") and entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if target.startswith(real_root + os.sep) and os.path.isfile(target):
+                    found.append((f"{folder}/{below}", below))
+
+
+# A comment's front matter as ``worktext comment`` writes it: each line a known key and a
+# plain word that YAML reads as that very text (checked below), nothing else.
+_COMMENT_LINE = re.compile(r"(author|date|reply_to): ([A-Za-z0-9_][A-Za-z0-9_.:+-]*)\Z")
+
+
+def read_comment(path: str, rel: str) -> SourceFile | None:
+    """A comment file of the usual shape, read without the general splitter and YAML reader
+    (a third of their cost); None for anything else, which ``read_file`` reads and reports
+    on. Declining is always safe: the result is the one ``read_file`` gives."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > 64 * 1024:
+            return None
+        raw = os.read(fd, info.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(raw) != info.st_size or not raw.startswith(b"---\n") or b"\r" in raw:
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    end = text.find("\n---\n", 3)
+    if end < 0 or "<<<<<<<" in text or ">>>>>>>" in text:
+        return None
+    source = SourceFile(rel, data={})
+    data = source.data
+    assert data is not None
+    lines = text[4:end].split("\n")
+    source.values[()] = (2, 1, len(lines) + 2, 1)  # the whole block, as yamlpos spans it
+    for number, line in enumerate(lines, start=2):
+        match = _COMMENT_LINE.match(line)
+        if match is None:
+            return None
+        key, value = match.groups()
+        if key in data or resolve_plain(value) != value or ambiguity(value) is not None:
+            return None
+        data[key] = value
+        width = len(key)
+        source.keys[(key,)] = (number, 1, number, width + 1)
+        source.values[(key,)] = (number, width + 3, number, width + 3 + len(value))
+    source.body = text[end + 5 :]
+    source.body_line = len(lines) + 3
+    return source
+
+
+__all__ = ["markdown_files", "read_comment"]
