@@ -60,6 +60,10 @@ TASK: dict[str, Field] = {
     "due": _f("date", "When the task is due."),
     "estimate": _f("duration", "Estimated effort, such as `30m`, `4h`, `2d`, `1w`."),
     "depends_on": _f("ids", "Task ids that must be done before this one.", ref="task"),
+    "lag": _f(
+        "duration",
+        "Working time to wait after the tasks it depends on finish, such as `2d`.",
+    ),
     "parent": _f("id", "The task this one is a sub-task of.", ref="task"),
     "milestone": _f("id", "A milestone id of the task's project.", ref="milestone"),
     "goal": _f("ids", "A goal id, or a list of them.", ref="goal"),
@@ -190,6 +194,12 @@ PERSON: dict[str, Field] = {
     "name": _f("string", "Full name."),
     "email": _f("string", "Email address."),
     "capacity": _f("duration", "Working time per week, such as `32h`; default from config."),
+    "workdays": _f(
+        "strings", "The weekdays they work, such as `[mon, tue, wed]`; default from config."
+    ),
+    "hours_per_day": _f(
+        "number", "Hours they work on a working day; default the workspace's `hours_per_day`."
+    ),
     "teams": _f("strings", "Teams they belong to."),
     "away": _f(
         "records",
@@ -305,6 +315,16 @@ CONFIG: dict[str, Field] = {
     "hours_per_day": _f("number", "Working hours in a day, for `d` in durations (default 8)."),
     "days_per_week": _f("number", "Working days in a week, for `w` (default 5)."),
     "capacity": _f("duration", "Default weekly capacity of a person (default `40h`)."),
+    "workdays": _f(
+        "strings",
+        "The weekdays people work unless their file says otherwise, such as "
+        "`[mon, tue, wed, thu, fri]` (default: the first `days_per_week` days).",
+    ),
+    "holidays": _f(
+        "any",
+        "Days nobody works: a list of dates or `{date, name}`, or the path of an ICS file of "
+        "public holidays (needs `worktext[calendar]`).",
+    ),
     "repo_url": _f("string", "Web address of the repository, for links to files."),
     "branch": _f("string", "The main branch, for links to files (default `main`)."),
     "ids": _f(

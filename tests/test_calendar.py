@@ -1,0 +1,125 @@
+"""Calendars: working days per person, hours, holidays (dates, named, ICS) and time away."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import TODAY
+
+from worktext.check.pipeline import open_workspace
+from worktext.errors import ConfigError
+from worktext.model.config import Holiday, load_config
+from worktext.plan.calendar import Calendar, NoWorkingTime, person_calendar, workspace_calendar
+from worktext.plan.workload import person_load
+
+D = dt.date
+ICS = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Christmas Day\r\n"
+    "DTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:20261227\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:2\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:New Year\r\n"
+    "DTSTART;VALUE=DATE:20270101\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def test_holidays_as_dates_and_named(make_workspace) -> None:
+    root = make_workspace(
+        {},
+        config="name: T\nholidays: [2026-12-25, {date: 2026-12-24, name: Eve}, 2026-12-25]\n",
+    )
+    config, diagnostics = load_config(root, use_cache=False)
+    assert diagnostics == []
+    assert config.holidays == (Holiday(D(2026, 12, 24), "Eve"), Holiday(D(2026, 12, 25), ""))
+    assert config.workdays == (0, 1, 2, 3, 4)
+
+
+def test_holidays_from_an_ics_file_cover_every_day_of_each_event(make_workspace) -> None:
+    root = make_workspace({"holidays.ics": ICS}, config="name: T\nholidays: holidays.ics\n")
+    config, _ = load_config(root, use_cache=False)
+    assert [(h.date, h.name) for h in config.holidays] == [
+        (D(2026, 12, 25), "Christmas Day"),
+        (D(2026, 12, 26), "Christmas Day"),
+        (D(2027, 1, 1), "New Year"),
+    ]
+
+
+def test_a_missing_ics_file_is_a_positioned_warning(make_workspace) -> None:
+    root = make_workspace({}, config="name: T\nholidays: nothere.ics\n")
+    config, diagnostics = load_config(root, use_cache=False)
+    assert config.holidays == ()
+    assert [(d.line, d.code, d.severity) for d in diagnostics] == [(2, "holidays", "warning")]
+
+
+def test_bad_holiday_and_weekday_are_positioned_errors(make_workspace) -> None:
+    root = make_workspace({}, config="name: T\nworkdays: [mon, funday]\nholidays: [2026-02-30]\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(root, use_cache=False)
+    assert sorted((d.line, d.code) for d in info.value.diagnostics) == [
+        (2, "invalid-value"),
+        (3, "invalid-date"),
+    ]
+
+
+def test_workdays_default_follows_days_per_week(make_workspace) -> None:
+    config, _ = load_config(make_workspace({}, config="name: T\ndays_per_week: 4\n"))
+    assert config.workdays == (0, 1, 2, 3)
+    config, _ = load_config(
+        make_workspace({}, config="name: T\nworkdays: [Tuesday, sat]\n", name="b")
+    )
+    assert config.workdays == (1, 5)
+
+
+def test_person_calendar_reads_workdays_hours_capacity_and_away(make_workspace) -> None:
+    root = make_workspace(
+        {
+            "people/ana.md": """
+            ---
+            workdays: [mon, wed, fri]
+            hours_per_day: 6
+            away: [{from: 2026-11-25, to: 2026-11-27}]
+            ---
+            """,
+            "people/bo.md": "---\ncapacity: 20h\n---\n",
+        },
+        config="name: T\nholidays: [2026-11-24]\n",
+    )
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    ana = person_calendar(ws, ws.people.get("ana"))
+    assert ana.workdays == frozenset({0, 2, 4})
+    assert ana.hours_per_day == 6
+    assert ana.working_days(D(2026, 11, 23), D(2026, 11, 30)) == [D(2026, 11, 23), D(2026, 11, 30)]
+    bo = person_calendar(ws, ws.people.get("bo"))
+    assert bo.hours_per_day == 4  # 20h over five days
+    assert not bo.is_working_day(D(2026, 11, 24))  # the holiday
+    assert workspace_calendar(ws).next_working_day(D(2026, 11, 24)) == D(2026, 11, 25)
+
+
+def test_add_working_days_skips_weekends_and_holidays() -> None:
+    calendar = Calendar(frozenset(range(5)), 8, frozenset({D(2026, 11, 30)}))
+    assert calendar.add_working_days(D(2026, 11, 27), 1) == D(2026, 12, 1)
+    assert calendar.add_working_days(D(2026, 11, 28), 0) == D(2026, 12, 1)
+    assert calendar.add_working_days(D(2026, 12, 1), -1) == D(2026, 11, 27)
+    with pytest.raises(NoWorkingTime):
+        Calendar(frozenset(), 8).next_working_day(D(2026, 11, 24))
+
+
+def test_workload_capacity_drops_on_holidays_and_no_work_lands_on_them(make_workspace) -> None:
+    root = make_workspace(
+        {
+            "people/ana.md": "---\nworkdays: [mon, tue, wed]\ncapacity: 24h\n---\n",
+            "tasks/T-1.md": """
+            ---
+            assignee: ana
+            start: 2026-11-23
+            due: 2026-11-27
+            estimate: 12h
+            ---
+            """,
+        },
+        config="name: T\nholidays: [2026-11-24]\n",
+    )
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    week = person_load(ws, ws.people.get("ana"), TODAY, weeks=1).weeks[0]
+    assert week.capacity == 16  # Monday and Wednesday, 8 hours each
+    assert week.assigned == 12  # 6h on Monday, 6h on Wednesday: none on the holiday
