@@ -39,6 +39,7 @@ COMMAND_MODULES: dict[str, str] = {
     "import": "importing",
     "lsp": "lsp",
     "completion": "completion",
+    "plan": "plan",
 }
 MODULES = (
     "adopt",
@@ -54,6 +55,7 @@ MODULES = (
     "importing",
     "lsp",
     "completion",
+    "plan",
 )
 
 

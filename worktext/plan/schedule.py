@@ -1,0 +1,570 @@
+"""The schedule: when each open, estimated task will be worked on, by whom, levelled against
+everyone's calendar; slack and the critical path.
+
+The rule, in full (``site/docs/planning.md`` states it for users):
+
+* Every open task with an ``estimate`` and an assignee is scheduled; its remaining work is the
+  estimate minus the time logged on it. Others are *unplanned*, with the reason (no estimate,
+  no assignee, waits for an unplanned task, in a dependency cycle, no working time).
+* A task starts no earlier than ``today``, its ``start`` ("not before"), and the finish of each
+  open task it ``depends_on`` plus its ``lag`` (working time of the workspace calendar).
+  Closed dependencies are met. ``due`` is a deadline: reported (``late``), never moved to.
+* Work is booked on each assignee's calendar (``plan/calendar.py``) hour by hour: a person's
+  hours on a day go to one task after another, never twice. Several assignees work on a task
+  at once and share its effort, so two people finish 16 hours in one day.
+* Tasks are placed one at a time, each as early as its constraints and the hours still free
+  allow (a serial schedule, in TaskJuggler's spirit): the ready task of highest priority
+  first, then the one on the longest chain of work still ahead of it (criticality), then
+  file order.
+* Slack is how many working days of the workspace calendar a task could finish later without
+  moving what waits for it nor its project's projected finish; a task without slack is
+  critical.
+
+Everything is a pure function of the workspace and ``today``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from worktext.model.diagnostics import Diagnostic
+from worktext.model.items import Task
+from worktext.model.workspace import Workspace, id_key
+from worktext.plan.calendar import Calendar, person_calendar, workspace_calendar
+from worktext.plan.workload import remaining_hours
+
+log = logging.getLogger(__name__)
+
+HORIZON_DAYS = 366 * 10  # work that cannot be done within ten years is impossible
+EPSILON = 1e-9
+Point = tuple[int, float]  # (day index from today, hours into that day)
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    id: str
+    title: str
+    project: str
+    milestone: str | None
+    assignees: tuple[str, ...]
+    hours: float  # remaining work, all assignees together
+    planned_start: dt.date
+    planned_finish: dt.date
+    due: dt.date | None
+    slack_days: int
+    critical: bool
+    late: bool
+    late_days: int  # calendar days after due (0 when not late)
+    path: str
+
+
+@dataclass(frozen=True)
+class Unplanned:
+    id: str
+    title: str
+    project: str
+    reason: str
+
+
+@dataclass
+class Schedule:
+    today: dt.date
+    tasks: list[PlannedTask] = field(default_factory=list)  # by planned start, then id
+    unplanned: list[Unplanned] = field(default_factory=list)  # by id
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Hours booked per person (id_key) and day: the workload's planned hours.
+    bookings: dict[str, dict[dt.date, float]] = field(default_factory=dict)
+    # What drove each planned task's start: the dependency it waits for (None: its own start,
+    # today, or its assignees' free time). The critical path follows these links.
+    drivers: dict[str, str | None] = field(default_factory=dict)
+
+    def by_id(self) -> dict[str, PlannedTask]:
+        return {task.id: task for task in self.tasks}
+
+
+class _Person:
+    """One assignee's calendar, and the hours of each day already booked (from the start of
+    the day: booked hours run from the day's first hour on)."""
+
+    __slots__ = ("booked", "calendar", "day_hours", "key")
+
+    def __init__(self, key: str, calendar: Calendar, today: dt.date) -> None:
+        self.key = key
+        self.calendar = calendar
+        self.booked: dict[int, float] = {}
+        self.day_hours = _DayHours(calendar, today)
+
+
+class _DayHours(dict[int, float]):
+    """Working hours of each day index, worked out on first use."""
+
+    def __init__(self, calendar: Calendar, today: dt.date) -> None:
+        super().__init__()
+        self.calendar, self.today = calendar, today
+
+    def __missing__(self, index: int) -> float:
+        hours = self[index] = self.calendar.hours_on(self.today + dt.timedelta(days=index))
+        return hours
+
+
+class _Build:
+    """One scheduling run's state."""
+
+    def __init__(self, ws: Workspace, today: dt.date) -> None:
+        self.ws, self.today = ws, today
+        self.calendar = workspace_calendar(ws)
+        self.ws_hours = _DayHours(self.calendar, today)
+        self.people: dict[str, _Person] = {}
+        self.schedule = Schedule(today)
+
+    def person(self, name: str) -> _Person:
+        key = id_key(name)
+        found = self.people.get(key)
+        if found is None:
+            calendar = person_calendar(self.ws, self.ws.people.get(name))
+            found = self.people[key] = _Person(key, calendar, self.today)
+        return found
+
+    def index(self, day: dt.date) -> int:
+        return (day - self.today).days
+
+    def date(self, index: int) -> dt.date:
+        return self.today + dt.timedelta(days=index)
+
+    def after_lag(self, point: Point, lag: float) -> Point:
+        """The point ``lag`` working hours of the workspace calendar after ``point``."""
+        day, offset = point
+        if lag <= EPSILON:
+            return point
+        rest = lag
+        for _ in range(HORIZON_DAYS):
+            hours = self.ws_hours[day]
+            free = max(0.0, hours - offset)
+            if free >= rest - EPSILON and free > 0:
+                return day, offset + rest
+            rest -= free
+            day, offset = day + 1, 0.0
+        return day, 0.0
+
+    def normalised(self, point: Point) -> int:
+        """The day index on which work from ``point`` can first happen on the workspace
+        calendar (a point at a day's end, or on a day off, is the next working day)."""
+        day, offset = point
+        for _ in range(HORIZON_DAYS):
+            if self.ws_hours[day] - offset > EPSILON:
+                return day
+            day, offset = day + 1, 0.0
+        return day
+
+
+def schedule(ws: Workspace, today: dt.date | None = None) -> Schedule:
+    """The schedule of the workspace's open work as of ``today``."""
+    build = _Build(ws, today or ws.today)
+    plannable, order = _select(build)
+    succ, preds = _graph(ws, plannable)
+    topo = _topological(build, plannable, succ, preds, order)
+    crit = _criticality(build, plannable, succ, topo)
+    finish: dict[str, Point] = {}
+    start: dict[str, int] = {}
+    _place(build, plannable, succ, preds, order, crit, finish, start)
+    slack = _slack(build, plannable, succ, finish, start, topo)
+    _collect(build, plannable, finish, start, slack)
+    log.info(
+        "planned %d tasks, %d unplanned", len(build.schedule.tasks), len(build.schedule.unplanned)
+    )
+    return build.schedule
+
+
+def _select(build: _Build) -> tuple[dict[str, Task], dict[str, int]]:
+    """The open tasks that can be scheduled by id, and every task's file order; the others
+    are listed as unplanned."""
+    ws, out = build.ws, build.schedule
+    plannable: dict[str, Task] = {}
+    order = {task.id: n for n, task in enumerate(sorted(ws.tasks, key=lambda t: (t.path, t.id)))}
+    for task in ws.tasks:
+        if not ws.is_open(task):
+            continue
+        if task.estimate is None:
+            _unplanned(build, task, "no estimate")
+        elif not task.assignees:
+            _unplanned(build, task, "no assignee")
+        elif not any(build.person(a).calendar.hours_per_day > 0 for a in task.assignees):
+            _unplanned(build, task, "its assignees have no working time")
+            out.diagnostics.append(
+                _diagnostic(
+                    ws,
+                    task,
+                    "assignee",
+                    "plan-impossible",
+                    f"{task.id} cannot be scheduled: its assignees have no working hours",
+                    "give them workdays and hours, or assign someone else",
+                )
+            )
+        else:
+            plannable[task.id] = task
+    return plannable, order
+
+
+def _unplanned(build: _Build, task: Task, reason: str) -> None:
+    project = build.ws.project_of(task).id
+    build.schedule.unplanned.append(Unplanned(task.id, task.title, project, reason))
+
+
+def _graph(
+    ws: Workspace, plannable: dict[str, Task]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Successors and predecessors among the plannable tasks."""
+    succ: dict[str, list[str]] = defaultdict(list)
+    preds: dict[str, list[str]] = defaultdict(list)
+    for task in plannable.values():
+        for dependency in ws.dependencies(task):
+            if ws.is_open(dependency) and dependency.id != task.id:
+                preds[task.id].append(dependency.id)
+                succ[dependency.id].append(task.id)
+    return succ, preds
+
+
+def _topological(
+    build: _Build,
+    plannable: dict[str, Task],
+    succ: dict[str, list[str]],
+    preds: dict[str, list[str]],
+    order: dict[str, int],
+) -> list[str]:
+    """The plannable tasks in an order where each comes after what it waits for. Tasks that
+    wait for an unplanned task, or are in (or behind) a cycle, are moved to unplanned."""
+    waiting = {task_id: len(preds[task_id]) for task_id in plannable}
+    unplanned_reason: dict[str, str] = {}
+    for task_id in plannable:
+        for dep in preds[task_id]:
+            if dep not in plannable:
+                unplanned_reason.setdefault(task_id, f"waits for {dep}, which is unplanned")
+    ready = sorted((t for t, n in waiting.items() if n == 0), key=order.__getitem__)
+    topo: list[str] = []
+    while ready:
+        task_id = ready.pop()
+        topo.append(task_id)
+        for nxt in succ.get(task_id, ()):
+            if nxt in waiting:
+                waiting[nxt] -= 1
+                if waiting[nxt] == 0:
+                    ready.append(nxt)
+    placed = set(topo)
+    stuck = [t for t in plannable if t not in placed]
+    in_cycle = _on_cycles(stuck, succ, placed)
+    for task_id in stuck:
+        if task_id in in_cycle:
+            unplanned_reason.setdefault(task_id, "in a dependency cycle")
+            _cycle_diagnostic(build, plannable[task_id], preds[task_id], in_cycle)
+        else:
+            unplanned_reason.setdefault(task_id, "waits for tasks in a dependency cycle")
+    # Behind an unplanned task: everything after it is unplanned too.
+    for task_id in topo:
+        if task_id not in unplanned_reason:
+            for dep in preds[task_id]:
+                if dep in unplanned_reason:
+                    unplanned_reason[task_id] = f"waits for {dep}, which is unplanned"
+                    break
+    for task_id in sorted(unplanned_reason):
+        _unplanned(build, plannable.pop(task_id), unplanned_reason[task_id])
+    return [t for t in topo if t in plannable]
+
+
+def _on_cycles(stuck: list[str], succ: dict[str, list[str]], placed: set[str]) -> set[str]:
+    """Of the tasks a forward pass could not order, those that also lead back into a cycle:
+    peel off, again and again, the ones with no stuck successor (they are merely behind)."""
+    left = set(stuck)
+    outgoing = {t: sum(1 for s in succ.get(t, ()) if s in left) for t in left}
+    peel = [t for t, n in outgoing.items() if n == 0]
+    reverse: dict[str, list[str]] = defaultdict(list)
+    for task_id in left:
+        for nxt in succ.get(task_id, ()):
+            if nxt in left:
+                reverse[nxt].append(task_id)
+    while peel:
+        task_id = peel.pop()
+        left.discard(task_id)
+        for before in reverse.get(task_id, ()):
+            outgoing[before] -= 1
+            if outgoing[before] == 0:
+                peel.append(before)
+    return left
+
+
+def _cycle_diagnostic(build: _Build, task: Task, deps: list[str], in_cycle: set[str]) -> None:
+    stuck = sorted(dep for dep in deps if dep in in_cycle)
+    build.schedule.diagnostics.append(
+        _diagnostic(
+            build.ws,
+            task,
+            "depends_on",
+            "plan-cycle",
+            f"{task.id} cannot be scheduled: it waits, through {', '.join(stuck)}, for itself",
+            "remove one of the depends_on links of the circle",
+        )
+    )
+
+
+def _criticality(
+    build: _Build, plannable: dict[str, Task], succ: dict[str, list[str]], topo: list[str]
+) -> dict[str, float]:
+    """The working days of the longest chain of work from each task to the end."""
+    crit: dict[str, float] = {}
+    for task_id in reversed(topo):
+        task = plannable[task_id]
+        daily = sum(build.person(a).calendar.hours_per_day for a in _people(task))
+        days = remaining_hours(task) / daily if daily > 0 else 0.0
+        after = [crit[s] for s in succ.get(task_id, ()) if s in crit]
+        crit[task_id] = days + (max(after) if after else 0.0)
+    return crit
+
+
+def _people(task: Task) -> list[str]:
+    """The task's assignees, each once."""
+    seen: dict[str, str] = {}
+    for name in task.assignees:
+        seen.setdefault(id_key(name), name)
+    return list(seen.values())
+
+
+def _lag(task: Task) -> float:
+    lag = task.extra.get("lag")
+    return float(lag) if isinstance(lag, int | float) else 0.0
+
+
+def _place(
+    build: _Build,
+    plannable: dict[str, Task],
+    succ: dict[str, list[str]],
+    preds: dict[str, list[str]],
+    order: dict[str, int],
+    crit: dict[str, float],
+    finish: dict[str, Point],
+    start: dict[str, int],
+) -> None:
+    """Book every plannable task, the most urgent ready task first."""
+    ws = build.ws
+    waiting = {t: sum(1 for p in preds[t] if p in plannable) for t in plannable}
+
+    def key(task_id: str) -> tuple[int, float, int]:
+        return (-ws.priority_rank(plannable[task_id]), -crit.get(task_id, 0.0), order[task_id])
+
+    ready = [(key(t), t) for t, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    while ready:
+        _, task_id = heapq.heappop(ready)
+        task = plannable[task_id]
+        earliest, driver = _earliest(build, task, preds[task_id], finish)
+        placed = _book(build, task, earliest)
+        if placed is None:
+            _impossible(build, task, plannable)
+            continue
+        start[task_id], finish[task_id] = placed
+        build.schedule.drivers[task_id] = driver
+        for nxt in succ.get(task_id, ()):
+            if nxt in waiting:
+                waiting[nxt] -= 1
+                if waiting[nxt] == 0:
+                    heapq.heappush(ready, (key(nxt), nxt))
+    for task_id in [t for t in plannable if t not in finish]:
+        if task_id in plannable:  # behind a task that could not be placed
+            _unplanned(build, plannable.pop(task_id), "waits for a task that cannot be scheduled")
+
+
+def _earliest(
+    build: _Build, task: Task, deps: list[str], finish: dict[str, Point]
+) -> tuple[Point, str | None]:
+    """The first point the task may start, and the dependency that sets it (if one does)."""
+    point: Point = (0, 0.0)
+    if task.start is not None:
+        point = (max(0, build.index(_day(task.start))), 0.0)
+    driver = None
+    lag = _lag(task)
+    for dep in deps:
+        if dep in finish:
+            after = build.after_lag(finish[dep], lag)
+            if after > point or (after == point and driver is not None and dep < driver):
+                point, driver = after, dep
+    return point, driver
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _book(build: _Build, task: Task, earliest: Point) -> tuple[int, Point] | None:
+    """Book the task's remaining hours on its assignees from ``earliest``: (first day
+    worked, finish point), or None when it cannot be done within the horizon."""
+    people = [build.person(a) for a in _people(task)]
+    rest = remaining_hours(task)
+    day, first_offset = earliest
+    if rest <= EPSILON:
+        return day, earliest
+    first_day: int | None = None
+    for day in range(earliest[0], earliest[0] + HORIZON_DAYS):
+        floor = first_offset if day == earliest[0] else 0.0
+        slots = []
+        for person in people:
+            hours = person.day_hours[day]
+            begin = max(floor, person.booked.get(day, 0.0))
+            if hours - begin > EPSILON:
+                slots.append((begin, hours, person))
+        if not slots:
+            continue
+        if first_day is None:
+            first_day = day
+        free = sum(hours - begin for begin, hours, _ in slots)
+        if free <= rest + EPSILON:
+            end = max(hours for _, hours, _ in slots)
+            for begin, hours, person in slots:
+                _take(build, person, day, begin, hours)
+            rest -= free
+            if rest <= EPSILON:
+                return first_day, (day, end)
+            continue
+        end = _fill_time(slots, rest)
+        for begin, hours, person in slots:
+            if end > begin:
+                _take(build, person, day, begin, min(hours, end))
+        return first_day, (day, end)
+    return None
+
+
+def _take(build: _Build, person: _Person, day: int, begin: float, end: float) -> None:
+    person.booked[day] = end
+    bookings = build.schedule.bookings.setdefault(person.key, {})
+    date = build.date(day)
+    bookings[date] = bookings.get(date, 0.0) + (end - begin)
+
+
+def _fill_time(slots: list[tuple[float, float, _Person]], rest: float) -> float:
+    """The hour of the day by which the slots, worked at once, hold ``rest`` hours."""
+    marks = sorted({m for begin, hours, _ in slots for m in (begin, hours)})
+    done = 0.0
+    for low, high in itertools.pairwise(marks):
+        active = sum(1 for begin, hours, _ in slots if begin <= low and hours >= high)
+        if active and done + active * (high - low) >= rest - EPSILON:
+            return low + (rest - done) / active
+        done += active * (high - low)
+    return marks[-1]
+
+
+def _impossible(build: _Build, task: Task, plannable: dict[str, Task]) -> None:
+    plannable.pop(task.id)
+    _unplanned(build, task, "cannot be done within ten years")
+    build.schedule.diagnostics.append(
+        _diagnostic(
+            build.ws,
+            task,
+            "estimate",
+            "plan-impossible",
+            f"{task.id} cannot be scheduled: its assignees have no free time for "
+            f"{remaining_hours(task):g} hours within ten years",
+            "lower the estimate, or assign someone with working time",
+        )
+    )
+
+
+def _slack(
+    build: _Build,
+    plannable: dict[str, Task],
+    succ: dict[str, list[str]],
+    finish: dict[str, Point],
+    start: dict[str, int],
+    topo: list[str],
+) -> dict[str, int]:
+    """Each task's slack in working days of the workspace calendar (see the module's doc)."""
+    counted = _WorkingDayCount(build)
+    project_end: dict[str, int] = {}
+    for task_id, point in finish.items():
+        project = build.ws.project_of(plannable[task_id]).id
+        project_end[project] = max(project_end.get(project, point[0]), point[0])
+    slack: dict[str, int] = {}
+    for task_id in reversed(topo):
+        if task_id not in finish:
+            continue
+        task = plannable[task_id]
+        end = finish[task_id][0]
+        best = counted(project_end[build.ws.project_of(task).id]) - counted(end)
+        for nxt in succ.get(task_id, ()):
+            if nxt in slack:
+                allowed = build.normalised(build.after_lag(finish[task_id], _lag(plannable[nxt])))
+                gap = counted(start[nxt]) - counted(allowed)
+                best = min(best, max(0, gap) + slack[nxt])
+        slack[task_id] = max(0, best)
+    return slack
+
+
+class _WorkingDayCount(dict[int, int]):
+    """The number of working days of the workspace calendar from today to a day index, both
+    included (days before today count as none)."""
+
+    def __init__(self, build: _Build) -> None:
+        super().__init__()
+        self.build = build
+        self.counts: list[int] = []
+
+    def __call__(self, index: int) -> int:
+        if index < 0:
+            return 0
+        while len(self.counts) <= index:
+            day = len(self.counts)
+            before = self.counts[-1] if self.counts else 0
+            self.counts.append(before + (self.build.ws_hours[day] > EPSILON))
+        return self.counts[index]
+
+
+def _collect(
+    build: _Build,
+    plannable: dict[str, Task],
+    finish: dict[str, Point],
+    start: dict[str, int],
+    slack: dict[str, int],
+) -> None:
+    ws, out = build.ws, build.schedule
+    for task_id, task in plannable.items():
+        if task_id not in finish:
+            continue
+        first, last = build.date(start[task_id]), build.date(finish[task_id][0])
+        due = _day(task.due) if task.due is not None else None
+        late_days = max(0, (last - due).days) if due is not None else 0
+        out.tasks.append(
+            PlannedTask(
+                id=task_id,
+                title=task.title,
+                project=ws.project_of(task).id,
+                milestone=task.milestone,
+                assignees=tuple(_people(task)),
+                hours=round(remaining_hours(task), 2),
+                planned_start=first,
+                planned_finish=max(first, last),
+                due=due,
+                slack_days=slack.get(task_id, 0),
+                critical=slack.get(task_id, 0) == 0,
+                late=late_days > 0,
+                late_days=late_days,
+                path=task.path,
+            )
+        )
+    out.tasks.sort(key=lambda t: (t.planned_start, t.planned_finish, t.id))
+    out.unplanned.sort(key=lambda u: u.id)
+    out.diagnostics.sort(key=Diagnostic.sort_key)
+
+
+def _diagnostic(
+    ws: Workspace, task: Task, key: str, code: str, message: str, hint: str
+) -> Diagnostic:
+    """A diagnostic at ``key`` of the task's file (the whole file if it has no such key)."""
+    source = ws.sources.get(task.path)
+    span = (1, 1, 1, 1)
+    if source is not None and source.data and key in source.data:
+        span = source.key_span(key)
+    return Diagnostic.at(task.path, span, "error", code, message, hint)
+
+
+__all__ = ["PlannedTask", "Schedule", "Unplanned", "schedule"]
