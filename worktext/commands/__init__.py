@@ -40,6 +40,7 @@ COMMAND_MODULES: dict[str, str] = {
     "lsp": "lsp",
     "completion": "completion",
     "plan": "plan",
+    "forecast": "plan",
 }
 MODULES = (
     "adopt",

@@ -7,7 +7,11 @@ import json
 import click
 
 from worktext.commands.common import Context, echo
-from worktext.plan import baseline, report
+from worktext.commands.history import _history
+from worktext.history import metrics
+from worktext.model.query import resolve_date
+from worktext.plan import baseline, forecast_report, report, targets
+from worktext.plan.forecast import TRIALS
 
 FORMATS = ("text", "json", "csv")
 
@@ -54,4 +58,47 @@ def plan(obj: Context, fmt: str, rev: str | None) -> None:
         raise SystemExit(1)
 
 
-COMMANDS: list[click.Command] = [plan]
+@click.command("forecast")
+@click.argument("target", required=False, metavar="[PROJECT | MILESTONE | GOAL | QUERY]")
+@click.option("--by", "until", metavar="YYYY-MM-DD", help="Also: how many tasks by this date.")
+@click.option("--trials", type=click.IntRange(1, 1_000_000), default=TRIALS, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Of the random draws.")
+@click.option(
+    "--split-rate",
+    type=click.FloatRange(0, 0.95),
+    default=0.0,
+    help="Work that grows: the chance that a finished task adds another.",
+)
+@click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text")
+@click.pass_obj
+def forecast(
+    obj: Context,
+    target: str | None,
+    until: str | None,
+    trials: int,
+    seed: int,
+    split_rate: float,
+    fmt: str,
+) -> None:
+    """When the open tasks of a project, milestone, goal or query will be done: a Monte Carlo
+    simulation over the weekly throughput of the last 26 weeks in git.
+
+    \b
+    Example:
+      worktext forecast web                  p50/p85/p95 dates of the project
+      worktext forecast web/launch --by 2027-02-19
+      worktext forecast "label:bug" -f json
+    """
+    ws = obj.workspace()
+    today = obj.day()
+    flows = metrics.task_flows(_history(obj), ws, today)
+    chosen = targets.resolve(ws, flows, target)
+    day = resolve_date(until, today) if until else None
+    done, by = targets.forecast(chosen, today, trials, seed, split_rate, day)
+    if fmt == "json":
+        echo(json.dumps(forecast_report.document(chosen, done, by), indent=2, ensure_ascii=False))
+        return
+    echo(forecast_report.text(chosen, done, by))
+
+
+COMMANDS: list[click.Command] = [plan, forecast]
