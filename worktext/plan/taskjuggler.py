@@ -66,14 +66,18 @@ def plannable(ws: Workspace) -> list[Task]:
     return [t for t in ws.tasks if ws.is_open(t) and t.estimate is not None and t.assignees]
 
 
-def to_tjp(ws: Workspace, today: dt.date) -> tuple[str, dict[str, str]]:
-    """The project text, and the worktext id of each TaskJuggler task id."""
+def to_tjp(
+    ws: Workspace, today: dt.date, years: int = 3, resolution: int = 60
+) -> tuple[str, dict[str, str]]:
+    """The project text, and the worktext id of each TaskJuggler task id. The project runs
+    ``years`` from ``today`` in slots of ``resolution`` minutes (TaskJuggler's time grows
+    with both; whole hours of effort need no finer slots)."""
     calendar = workspace_calendar(ws)
     lines = [
-        f'project worktext "{ws.config.name}" {today.isoformat()} +10y {{',
+        f'project worktext "{ws.config.name}" {today.isoformat()} +{years}y {{',
         '  timezone "UTC"',
         f"  dailyworkinghours {calendar.hours_per_day:g}",
-        "  timingresolution 15min",
+        f"  timingresolution {resolution}min",
         f"  now {today.isoformat()}",
         *_working_hours(calendar),
         "}",
@@ -97,7 +101,7 @@ def to_tjp(ws: Workspace, today: dt.date) -> tuple[str, dict[str, str]]:
     tj_ids = {f"t{n}": task.id for n, task in enumerate(tasks, 1)}
     by_task = {task_id: tj for tj, task_id in tj_ids.items()}
     for task in tasks:
-        lines.extend(_task(ws, task, by_task, resource_ids, today))
+        lines.extend(_task(ws, task, by_task, resource_ids, today, resolution / 60))
     lines += [
         f'taskreport "{REPORT}" {{',
         "  formats csv",
@@ -114,10 +118,12 @@ def _task(
     by_task: dict[str, str],
     resource_ids: dict[str, str],
     today: dt.date,
+    slot: float,
 ) -> list[str]:
     lines = [f"task {by_task[task.id]} {_quoted(task.title)} {{"]
-    hours = remaining_hours(task)
-    lines.append(f"  effort {max(hours, 0.25):g}h")
+    # TaskJuggler's effort is whole slots, of one at least.
+    slots = max(1, round(remaining_hours(task) / slot))
+    lines.append(f"  effort {slots * slot:g}h")
     allocated = sorted({resource_ids[id_key(a)] for a in task.assignees})
     lines.append(f"  allocate {', '.join(allocated)}")
     lines.append(f"  priority {min(1000, 500 + 100 * ws.priority_rank(task))}")
