@@ -190,7 +190,7 @@ def sentence(outlook: Outlook) -> str:
     path: WEB-5 → WEB-8"."""
     what = f"{outlook.title}"
     if outlook.projected_finish is None:
-        return f"{what}: no scheduled work ({outlook.unplanned} open tasks unplanned)"
+        return f"{what}: no scheduled work ({_tasks(outlook.unplanned)} unplanned)"
     text = f"{what}: finishes {short(outlook.projected_finish)}"
     if outlook.deadline is not None:
         if outlook.status == "late":
@@ -201,8 +201,12 @@ def sentence(outlook: Outlook) -> str:
     if outlook.critical_path:
         text += "; critical path: " + " → ".join(outlook.critical_path)
     if outlook.unplanned:
-        text += f"; {outlook.unplanned} open tasks unplanned"
+        text += f"; {_tasks(outlook.unplanned)} unplanned"
     return text
+
+
+def _tasks(count: int) -> str:
+    return f"{count} open task" + ("" if count == 1 else "s")
 
 
 def slips(

@@ -57,6 +57,7 @@ def item_digests(data: SiteData) -> dict[str, str]:
     items.setdefault(f"p:{ws.default_area.id}", digest(repr(ws.default_area)))
     items.setdefault(f"w:{ws.default_workflow.id}", digest(repr(ws.default_workflow)))
     items["h"] = digest(data.flow.key("h"))
+    items.update(data.plan.digests())  # s:<project>: what the schedule says of each project
     return items
 
 

@@ -270,10 +270,11 @@ def _project_pages(data: SiteData, deps: _Deps) -> list[Page]:
         )
         key = tuple(sorted(found))
         title = project.title
+        planned = f"s:{project.id}"  # the schedule's word on it (render/planview.py)
         pages.append(
             Page(
                 links.project(project),
-                tuple(sorted({*key, "h"})),
+                tuple(sorted({*key, "h", planned})),
                 "project.html",
                 partial(contexts.project_page, project=project),
                 title=title,
@@ -293,7 +294,7 @@ def _project_pages(data: SiteData, deps: _Deps) -> list[Page]:
         pages.append(
             Page(
                 links.timeline(project),
-                key,
+                tuple(sorted({*key, planned})),
                 "timeline.html",
                 partial(contexts.timeline, project=project),
                 title=f"{title} timeline",

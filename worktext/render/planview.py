@@ -1,0 +1,125 @@
+"""The schedule and the forecasts as the site shows them: worked out once per build, when a
+page first asks (``SiteData.plan``).
+
+The pages that show the schedule of a project (its page and its timeline) depend on
+``s:<project id>``, a digest of what the schedule says about that project: its tasks' planned
+dates and its outlooks. Levelling makes one project's dates depend on every other's, so the
+digest, not the project's files, says when those pages change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections import defaultdict
+
+from worktext.history.metrics import TaskFlow, select, throughput
+from worktext.model.items import Project
+from worktext.model.workspace import Workspace, id_key
+from worktext.plan.forecast import Forecast, sample_weeks, when_done
+from worktext.plan.forecast_report import headline
+from worktext.plan.outlook import Outlook, outlooks
+from worktext.plan.report import sentence
+from worktext.plan.schedule import PlannedTask, Schedule, schedule
+
+SITE_TRIALS = 2_000  # the site's forecasts: p85 moves by a day or so from the CLI's 10,000
+SITE_SEED = 1
+DASHBOARD_FORECASTS = 5  # projects with a forecast line on the dashboard, nearest deadline first
+
+
+class PlanView:
+    def __init__(self, ws: Workspace, today: dt.date) -> None:
+        self.ws, self.today = ws, today
+
+    @functools.cached_property
+    def schedule(self) -> Schedule:
+        return schedule(self.ws, self.today)
+
+    @functools.cached_property
+    def _outlooks(self) -> tuple[dict[str, Outlook], dict[str, list[Outlook]]]:
+        projects, milestones = outlooks(self.ws, self.schedule)
+        by_project: dict[str, list[Outlook]] = defaultdict(list)
+        for outlook in milestones:
+            by_project[id_key(outlook.project)].append(outlook)
+        return {id_key(o.id): o for o in projects}, dict(by_project)
+
+    @functools.cached_property
+    def tasks(self) -> dict[str, PlannedTask]:
+        return self.schedule.by_id()
+
+    def project(self, project: Project) -> Outlook | None:
+        return self._outlooks[0].get(id_key(project.id))
+
+    def milestones(self, project: Project) -> list[Outlook]:
+        return self._outlooks[1].get(id_key(project.id), [])
+
+    def projects(self) -> list[Outlook]:
+        return sorted(self._outlooks[0].values(), key=lambda o: o.id)
+
+    def sentence(self, project: Project) -> str:
+        """When the project will finish, how late, and why, in words ("" without a plan)."""
+        outlook = self.project(project)
+        return sentence(outlook) if outlook is not None else ""
+
+    @functools.cached_property
+    def _hours(self) -> dict[str, dict[dt.date, float]]:
+        """Hours booked per person (id_key) and Monday."""
+        out: dict[str, dict[dt.date, float]] = {}
+        for person, days in self.schedule.bookings.items():
+            weeks: dict[dt.date, float] = defaultdict(float)
+            for day, hours in days.items():
+                weeks[day - dt.timedelta(days=day.weekday())] += hours
+            out[person] = dict(weeks)
+        return out
+
+    def planned_hours(self, person_id: str, monday: dt.date) -> float:
+        """The hours the schedule books for the person in the week from ``monday``."""
+        return round(self._hours.get(id_key(person_id), {}).get(monday, 0.0), 2)
+
+    def digests(self) -> dict[str, str]:
+        """``s:<project id>`` → a digest of the schedule's word on that project."""
+        parts: dict[str, list[str]] = defaultdict(list)
+        for task in self.schedule.tasks:
+            parts[id_key(task.project)].append(repr(task))
+        for unplanned in self.schedule.unplanned:
+            parts[id_key(unplanned.project)].append(repr(unplanned))
+        for key, outlook in self._outlooks[0].items():
+            parts[key].append(repr(outlook))
+        for key, found in self._outlooks[1].items():
+            parts[key].extend(repr(o) for o in found)
+        out = {}
+        for project in self.ws.all_projects():
+            text = "\n".join(parts.get(id_key(project.id), ()))
+            digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12)
+            out[f"s:{project.id}"] = digest.hexdigest()
+        return out
+
+    # -- forecasts (they read the history: only the pages that depend on it ask) -----------
+
+    def forecast(self, project: Project, flows: list[TaskFlow]) -> Forecast:
+        open_count = sum(1 for t in self.ws.tasks_of_project(project) if self.ws.is_open(t))
+        samples = sample_weeks(throughput(select(flows, project.id), self.today), self.today)
+        return when_done(samples, open_count, self.today, SITE_TRIALS, SITE_SEED)
+
+    def forecast_line(self, project: Project, flows: list[TaskFlow]) -> str | None:
+        """ "Launch: 85 % likely by 19 Feb 2027", or None when there is nothing to forecast."""
+        return headline(project.title, self.forecast(project, flows))
+
+    def dashboard_forecasts(self, flows: list[TaskFlow]) -> list[str]:
+        """The forecast lines of the active projects with a deadline, nearest first."""
+        projects = [
+            p
+            for p in self.ws.projects
+            if p.status == "active" and not p.is_ongoing and p.deadline is not None
+        ]
+        projects.sort(key=lambda p: (p.deadline, p.id))
+        lines = []
+        for project in projects[:DASHBOARD_FORECASTS]:
+            line = self.forecast_line(project, flows)
+            if line is not None:
+                lines.append(line)
+        return lines
+
+
+__all__ = ["PlanView"]
