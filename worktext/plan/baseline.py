@@ -62,4 +62,12 @@ def schedule_changes(old: Workspace, new: Workspace, today: dt.date) -> list[str
     return out
 
 
-__all__ = ["Planned", "against", "planned", "schedule_changes"]
+def schedule_markdown(old: Workspace, new: Workspace, today: dt.date) -> str:
+    """The schedule section of ``worktext diff`` ("" when the change moves nothing)."""
+    changes = schedule_changes(old, new, today)
+    if not changes:
+        return ""
+    return "### Schedule\n\n" + "".join(f"- This change {line}.\n" for line in changes)
+
+
+__all__ = ["Planned", "against", "planned", "schedule_changes", "schedule_markdown"]
