@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from render_helpers import TODAY, fixture_workspace
+from git_helpers import Repo
+from render_helpers import CONFIG, FILES, TODAY, fixture_workspace, write
 
 from worktext.check.pipeline import open_workspace
 from worktext.render.build import build_site
@@ -54,3 +55,25 @@ def test_an_edit_elsewhere_that_moves_the_schedule_rebuilds_the_timeline(tmp_pat
     build_site(open_workspace(root, TODAY, use_cache=False), fresh, jobs=1, incremental=False)
     assert after == _page(fresh, "timelines/site.html")
     assert _page(out, "projects/site.html") == _page(fresh, "projects/site.html")
+
+
+def test_forecast_lines_from_git_history(tmp_path: Path) -> None:
+    # S-1 is done when the workspace is first committed (week of 2 November); S-4 is done a
+    # week later: the website's throughput is 1, 1, 0 over the three whole weeks sampled.
+    root, out = tmp_path / "ws", tmp_path / "out"
+    repo = Repo(root, config=CONFIG)
+    write(root, FILES)
+    repo.commit("start", "2026-11-03T09:00:00+00:00")
+    s4 = root / "tasks" / "S-4.md"
+    s4.write_text(s4.read_text("utf-8").replace("status: review", "status: done"), "utf-8")
+    repo.commit("S-4 done", "2026-11-10T09:00:00+00:00")
+    build_site(open_workspace(root, TODAY), out, jobs=1, incremental=False)
+    project = _page(out, "projects/site.html")
+    assert re.search(
+        r"Forecast from throughput: New website: 85 % likely by \d+ \w+ 20\d\d", project
+    )
+    assert " · Beta: 85 % likely by" in project
+    goal = _page(out, "goals/grow.html")
+    assert "Forecast from throughput: Grow sign-ups: 85 % likely by" in goal
+    home = _page(out, "index.html")
+    assert '<li class="plan-forecast">New website: 85 % likely by' in home

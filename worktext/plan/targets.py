@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from worktext.errors import QueryError, WorktextError
 from worktext.history.metrics import TaskFlow, select, throughput
-from worktext.model.items import Task
+from worktext.model.items import Goal, Milestone, Project, Task
 from worktext.model.query import select as query_select
 from worktext.model.workspace import Workspace, id_key
 from worktext.plan.forecast import Forecast, HowMany, how_many, sample_weeks, when_done
@@ -62,15 +62,7 @@ def resolve(ws: Workspace, flows: list[TaskFlow], text: str | None) -> Target:
         )
     goal = ws.goals.get(text)
     if goal is not None:
-        linked = _goal_tasks(ws, goal.id)
-        keys = {id_key(t.id) for t in linked}
-        projects = {
-            id_key(p.id) for p in ws.projects if any(id_key(g) == id_key(goal.id) for g in p.goals)
-        }
-        chosen = tuple(f for f in flows if id_key(f.id) in keys or id_key(f.project) in projects)
-        return Target(
-            "goal", goal.id, goal.title, tuple(t for t in linked if ws.is_open(t)), chosen
-        )
+        return goal_target(ws, flows, goal)
     try:
         matched = query_select(ws, text)
     except QueryError as error:
@@ -78,6 +70,35 @@ def resolve(ws: Workspace, flows: list[TaskFlow], text: str | None) -> Target:
             f"'{text}' is no project, milestone or goal, and not a query: {error}"
         ) from None
     return Target("query", text, text, tuple(t for t in matched if ws.is_open(t)), tuple(flows))
+
+
+def goal_target(ws: Workspace, flows: list[TaskFlow], goal: Goal) -> Target:
+    """A goal's open tasks, and the history of its tasks and its projects' tasks."""
+    linked = _goal_tasks(ws, goal.id)
+    keys = {id_key(t.id) for t in linked}
+    projects = {
+        id_key(p.id) for p in ws.projects if any(id_key(g) == id_key(goal.id) for g in p.goals)
+    }
+    chosen = tuple(f for f in flows if id_key(f.id) in keys or id_key(f.project) in projects)
+    return Target("goal", goal.id, goal.title, tuple(t for t in linked if ws.is_open(t)), chosen)
+
+
+def milestone_target(
+    ws: Workspace, flows: list[TaskFlow], project: Project, milestone: Milestone
+) -> Target:
+    """A milestone's open tasks, and its project's history (the team that does the work)."""
+    tasks = tuple(
+        t
+        for t in ws.tasks_of_project(project)
+        if ws.is_open(t) and t.milestone and id_key(t.milestone) == id_key(milestone.id)
+    )
+    return Target(
+        "milestone",
+        f"{project.id}/{milestone.id}",
+        milestone.title or milestone.id,
+        tasks,
+        tuple(select(flows, project.id)),
+    )
 
 
 def _milestone(ws: Workspace, text: str) -> tuple[str, str, str] | None:
@@ -140,4 +161,4 @@ def forecast(
     return done, by
 
 
-__all__ = ["Target", "forecast", "resolve"]
+__all__ = ["Target", "forecast", "goal_target", "milestone_target", "resolve"]

@@ -231,6 +231,11 @@ def project_page(view: PageView, project: Project) -> dict[str, Any]:
         "forecast_line": (
             site.plan.forecast_line(project, site.flow.flows()) if site.flow.available else None
         ),
+        "milestone_forecasts": (
+            site.plan.milestone_forecast_lines(project, site.flow.flows())
+            if site.flow.available
+            else []
+        ),
     }
 
 
@@ -454,6 +459,9 @@ def goal_page(view: PageView, goal: Goal) -> dict[str, Any]:
         "projects": projects,
         "tasks": site.sort_open_first(tasks),
         "body": site.body_html(goal, prefix) if goal.body.strip() else "",
+        "forecast_line": (
+            site.plan.goal_forecast_line(goal, site.flow.flows()) if site.flow.available else None
+        ),
     }
 
 

@@ -127,7 +127,7 @@ def plan(
     for goal in ws.goals:
         _subtree, projects, tasks = contexts.goal_work(ws, goal)
         found = deps.of(tasks, WITH_PROJECT) | {f"g:{g.id}" for g in ws.goals}
-        found |= {f"p:{p.id}" for p in projects}
+        found |= {f"p:{p.id}" for p in projects} | {"h"}  # "h": its forecast reads history
         pages.append(
             Page(
                 data.links.goal(goal),

@@ -15,13 +15,14 @@ import hashlib
 from collections import defaultdict
 
 from worktext.history.metrics import TaskFlow, select, throughput
-from worktext.model.items import Project
+from worktext.model.items import Goal, Project
 from worktext.model.workspace import Workspace, id_key
 from worktext.plan.forecast import Forecast, sample_weeks, when_done
 from worktext.plan.forecast_report import headline
 from worktext.plan.outlook import Outlook, outlooks
 from worktext.plan.report import sentence
 from worktext.plan.schedule import PlannedTask, Schedule, schedule
+from worktext.plan.targets import Target, forecast, goal_target, milestone_target
 
 SITE_TRIALS = 2_000  # the site's forecasts: p85 moves by a day or so from the CLI's 10,000
 SITE_SEED = 1
@@ -105,6 +106,22 @@ class PlanView:
     def forecast_line(self, project: Project, flows: list[TaskFlow]) -> str | None:
         """ "Launch: 85 % likely by 19 Feb 2027", or None when there is nothing to forecast."""
         return headline(project.title, self.forecast(project, flows))
+
+    def target_line(self, target: Target) -> str | None:
+        done, _ = forecast(target, self.today, SITE_TRIALS, SITE_SEED)
+        return headline(target.title, done)
+
+    def goal_forecast_line(self, goal: Goal, flows: list[TaskFlow]) -> str | None:
+        return self.target_line(goal_target(self.ws, flows, goal))
+
+    def milestone_forecast_lines(self, project: Project, flows: list[TaskFlow]) -> list[str]:
+        """The forecast line of each milestone of the project that has open work."""
+        lines = []
+        for milestone in project.milestones:
+            line = self.target_line(milestone_target(self.ws, flows, project, milestone))
+            if line is not None:
+                lines.append(line)
+        return lines
 
     def dashboard_forecasts(self, flows: list[TaskFlow]) -> list[str]:
         """The forecast lines of the active projects with a deadline, nearest first."""
