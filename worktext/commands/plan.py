@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import click
@@ -10,8 +11,10 @@ from worktext.commands.common import Context, echo
 from worktext.commands.history import _history
 from worktext.history import metrics
 from worktext.model.query import resolve_date
-from worktext.plan import baseline, forecast_report, report, targets
+from worktext.model.workspace import Workspace, id_key
+from worktext.plan import baseline, forecast_report, report, risk, targets
 from worktext.plan.forecast import TRIALS
+from worktext.plan.risk import RISK_TRIALS
 
 FORMATS = ("text", "json", "csv")
 
@@ -61,7 +64,19 @@ def plan(obj: Context, fmt: str, rev: str | None) -> None:
 @click.command("forecast")
 @click.argument("target", required=False, metavar="[PROJECT | MILESTONE | GOAL | QUERY]")
 @click.option("--by", "until", metavar="YYYY-MM-DD", help="Also: how many tasks by this date.")
-@click.option("--trials", type=click.IntRange(1, 1_000_000), default=TRIALS, show_default=True)
+@click.option(
+    "--trials",
+    type=click.IntRange(1, 1_000_000),
+    default=None,
+    help=f"Trials (default {TRIALS:,}; {RISK_TRIALS} with --schedule).",
+)
+@click.option(
+    "--schedule",
+    "over_plan",
+    is_flag=True,
+    help="Simulate the plan instead, with the three-point estimates (estimate: 2d..5d) "
+    "drawn at random: a project's or milestone's projected finish at p50/p85/p95.",
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="Of the random draws.")
 @click.option(
     "--split-rate",
@@ -75,10 +90,11 @@ def forecast(
     obj: Context,
     target: str | None,
     until: str | None,
-    trials: int,
+    trials: int | None,
     seed: int,
     split_rate: float,
     fmt: str,
+    over_plan: bool,
 ) -> None:
     """When the open tasks of a project, milestone, goal or query will be done: a Monte Carlo
     simulation over the weekly throughput of the last 26 weeks in git.
@@ -88,9 +104,14 @@ def forecast(
       worktext forecast web                  p50/p85/p95 dates of the project
       worktext forecast web/launch --by 2027-02-19
       worktext forecast "label:bug" -f json
+      worktext forecast web/launch --schedule   risk over the plan's three-point estimates
     """
     ws = obj.workspace()
     today = obj.day()
+    if over_plan:
+        _schedule_risk(ws, today, target, trials or RISK_TRIALS, seed, fmt)
+        return
+    trials = trials or TRIALS
     flows = metrics.task_flows(_history(obj), ws, today)
     chosen = targets.resolve(ws, flows, target)
     day = resolve_date(until, today) if until else None
@@ -99,6 +120,37 @@ def forecast(
         echo(json.dumps(forecast_report.document(chosen, done, by), indent=2, ensure_ascii=False))
         return
     echo(forecast_report.text(chosen, done, by))
+
+
+def _schedule_risk(
+    ws: Workspace, today: dt.date, target: str | None, trials: int, seed: int, fmt: str
+) -> None:
+    """``forecast --schedule``: the spread of projected finishes over ``trials`` plans."""
+    spreads = risk.schedule_risk(ws, today, trials, seed)
+    if target:
+        chosen = targets.resolve(ws, [], target)
+        if chosen.kind not in ("project", "milestone"):
+            raise click.UsageError("--schedule forecasts a project or a milestone")
+        spreads = [s for s in spreads if id_key(s.key) == id_key(chosen.id)]
+    records = [
+        {
+            "kind": s.kind,
+            "id": s.key,
+            **{f"p{p}": day.isoformat() if day else None for p, day in s.dates.items()},
+            "trials": s.trials,
+            "seed": seed,
+            "method": "schedule",
+        }
+        for s in spreads
+    ]
+    if fmt == "json":
+        echo(json.dumps(records[0] if target and records else records, indent=2))
+        return
+    for record in records:
+        echo(
+            f"{record['kind']} {record['id']}: 50 % by {record['p50']}, 85 % by "
+            f"{record['p85']}, 95 % by {record['p95']} ({trials} schedules)"
+        )
 
 
 COMMANDS: list[click.Command] = [plan, forecast]

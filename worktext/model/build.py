@@ -171,6 +171,10 @@ def build_task(
     custom.update((name, values[name]) for name in SOURCE_KEYS if name in values)
     if "lag" in values:  # hours; read by the scheduler only, so it is not an attribute
         custom["lag"] = values["lag"]
+    estimate = values.get("estimate")
+    if isinstance(estimate, tuple):  # a range: the likely value is the estimate
+        custom["estimate_range"] = estimate
+        estimate = estimate[1]
     log = tuple(
         TimeEntry(as_day(e["date"]), e["duration"], e.get("who"), e.get("note", ""))
         for e in values.get("log", ())
@@ -188,7 +192,7 @@ def build_task(
         created=values.get("created"),
         start=values.get("start"),
         due=values.get("due"),
-        estimate=values.get("estimate"),
+        estimate=estimate,
         depends_on=values.get("depends_on", ()),
         parent=values.get("parent"),
         milestone=values.get("milestone"),

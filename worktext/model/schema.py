@@ -21,6 +21,8 @@ ID_PATTERN = re.compile(r"[^\W_][\w.-]{0,99}\Z")
 ID_PATTERN_TEXT = "^[\\p{L}\\p{N}][\\p{L}\\p{N}._-]{0,99}$"
 DURATION_PATTERN_TEXT = r"^\s*(\d+(\.\d+)?\s*[wdhm]\s*)+$"
 OFFSET_PATTERN_TEXT = r"^\s*-?\s*(\d+(\.\d+)?\s*[wdhm]\s*)+$"
+_ONE_DURATION = r"\s*(\d+(\.\d+)?\s*[wdhm]\s*)+"
+ESTIMATE_PATTERN_TEXT = rf"^{_ONE_DURATION}(\.\.{_ONE_DURATION}){{0,2}}$"
 DATE_PATTERN_TEXT = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
 
 
@@ -58,7 +60,11 @@ TASK: dict[str, Field] = {
     "created": _f("date", "When the task was created (ISO date or datetime)."),
     "start": _f("date", "When work is planned to start."),
     "due": _f("date", "When the task is due."),
-    "estimate": _f("duration", "Estimated effort, such as `30m`, `4h`, `2d`, `1w`."),
+    "estimate": _f(
+        "estimate",
+        "Estimated effort, such as `30m`, `4h`, `2d`, `1w`; or a range for the schedule's risk "
+        "simulation, `2d..5d` (low..high) or `2d..3d..5d` (low..likely..high).",
+    ),
     "depends_on": _f("ids", "Task ids that must be done before this one.", ref="task"),
     "lag": _f(
         "duration",
@@ -439,6 +445,7 @@ _SCHEMA_OF: dict[str, Callable[[Field], dict[str, Any]]] = {
     "date": lambda spec: {"type": "string", "pattern": DATE_PATTERN_TEXT},
     "duration": lambda spec: {"type": "string", "pattern": DURATION_PATTERN_TEXT},
     "offset": lambda spec: {"type": "string", "pattern": OFFSET_PATTERN_TEXT},
+    "estimate": lambda spec: {"type": "string", "pattern": ESTIMATE_PATTERN_TEXT},
     "enum": _enum_schema,
     "integer": _integer_schema,
     "number": lambda spec: {"type": "number"},

@@ -115,12 +115,22 @@ class _DayHours(dict[int, float]):
 class _Build:
     """One scheduling run's state."""
 
-    def __init__(self, ws: Workspace, today: dt.date) -> None:
+    def __init__(
+        self, ws: Workspace, today: dt.date, estimates: dict[str, float] | None = None
+    ) -> None:
         self.ws, self.today = ws, today
+        self.estimates = estimates or {}
         self.calendar = workspace_calendar(ws)
         self.ws_hours = _DayHours(self.calendar, today)
         self.people: dict[str, _Person] = {}
         self.schedule = Schedule(today)
+
+    def remaining(self, task: Task) -> float:
+        """Hours left: the estimate (or the one given for this run) minus the time logged."""
+        estimate = self.estimates.get(task.id)
+        if estimate is None:
+            return remaining_hours(task)
+        return max(estimate - task.spent, 0.0)
 
     def person(self, name: str) -> _Person:
         key = id_key(name)
@@ -162,9 +172,12 @@ class _Build:
         return day
 
 
-def schedule(ws: Workspace, today: dt.date | None = None) -> Schedule:
-    """The schedule of the workspace's open work as of ``today``."""
-    build = _Build(ws, today or ws.today)
+def schedule(
+    ws: Workspace, today: dt.date | None = None, estimates: dict[str, float] | None = None
+) -> Schedule:
+    """The schedule of the workspace's open work as of ``today``; ``estimates``: hours that
+    replace some tasks' estimates (one trial of the risk simulation)."""
+    build = _Build(ws, today or ws.today, estimates)
     plannable, order = _select(build)
     succ, preds = _graph(ws, plannable)
     topo = _topological(build, plannable, succ, preds, order)
@@ -318,7 +331,7 @@ def _criticality(
     for task_id in reversed(topo):
         task = plannable[task_id]
         daily = sum(build.person(a).calendar.hours_per_day for a in _people(task))
-        days = remaining_hours(task) / daily if daily > 0 else 0.0
+        days = build.remaining(task) / daily if daily > 0 else 0.0
         after = [crit[s] for s in succ.get(task_id, ()) if s in crit]
         crit[task_id] = days + (max(after) if after else 0.0)
     return crit
@@ -401,7 +414,7 @@ def _book(build: _Build, task: Task, earliest: Point) -> tuple[int, Point] | Non
     """Book the task's remaining hours on its assignees from ``earliest``: (first day
     worked, finish point), or None when it cannot be done within the horizon."""
     people = [build.person(a) for a in _people(task)]
-    rest = remaining_hours(task)
+    rest = build.remaining(task)
     day, first_offset = earliest
     if rest <= EPSILON:
         return day, earliest
@@ -464,7 +477,7 @@ def _impossible(build: _Build, task: Task, plannable: dict[str, Task]) -> None:
             "estimate",
             "plan-impossible",
             f"{task.id} cannot be scheduled: its assignees have no free time for "
-            f"{remaining_hours(task):g} hours within ten years",
+            f"{build.remaining(task):g} hours within ten years",
             "lower the estimate, or assign someone with working time",
         )
     )
@@ -540,7 +553,7 @@ def _collect(
                 project=ws.project_of(task).id,
                 milestone=task.milestone,
                 assignees=tuple(_people(task)),
-                hours=round(remaining_hours(task), 2),
+                hours=round(build.remaining(task), 2),
                 planned_start=first,
                 planned_finish=max(first, last),
                 due=due,
