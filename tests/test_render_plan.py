@@ -77,3 +77,22 @@ def test_forecast_lines_from_git_history(tmp_path: Path) -> None:
     assert "Forecast from throughput: Grow sign-ups: 85 % likely by" in goal
     home = _page(out, "index.html")
     assert '<li class="plan-forecast">New website: 85 % likely by' in home
+
+
+def test_timelines_overlay_the_baseline_schedule(tmp_path: Path) -> None:
+    root, out = tmp_path / "ws", tmp_path / "out"
+    repo = Repo(root, config=CONFIG + "  baseline: v1\n")
+    write(root, FILES, config=CONFIG + "  baseline: v1\n")
+    repo.commit("start", "2026-11-03T09:00:00+00:00")
+    repo.git("tag", "v1")
+    s3 = root / "tasks" / "S-3.md"
+    s3.write_text(re.sub(r"^estimate:.*$", "estimate: 5d", s3.read_text("utf-8"), flags=re.M))
+    build_site(open_workspace(root, TODAY), out, jobs=1, incremental=False)
+    timeline = _page(out, "timelines/site.html")
+    assert '<rect class="bar-baseline"' in timeline
+    # S-3 grew from 3 to 5 days: its planned finish moves from 10 to 15 December.
+    assert (
+        "planned 2026-12-07 → 2026-12-15, critical; baseline 2026-12-07 → 2026-12-10, slip +5 days"
+        in timeline
+    )
+    assert "Baseline (v1)" in timeline

@@ -374,6 +374,11 @@ CONFIG: dict[str, Field] = {
                 "Done cards closed more than this many days ago are folded away on boards "
                 "(default 14).",
             ),
+            "baseline": _f(
+                "string",
+                "A revision (tag, branch or commit) whose schedule the timelines overlay, "
+                "with each task's slip since then (see `worktext plan --baseline`).",
+            ),
         },
     ),
 }

@@ -254,8 +254,10 @@ def _milestones(site: SiteData, project: Project) -> list[dict[str, Any]]:
 def timeline(view: PageView, project: Project) -> dict[str, Any]:
     site = view.data
     chart, undated = gantt.project_chart(
-        site.ws, project, site.links.urls, view.root, site.plan.tasks
+        site.ws, project, site.links.urls, view.root, site.plan.tasks, site.plan.baseline
     )
+    rev = site.plan.baseline_rev
+    planned_legend = PLANNED_LEGEND + ([("bar-baseline", f"Baseline ({rev})")] if rev else [])
     return {
         "project": project,
         "heading": f"{project.title} timeline",
@@ -265,7 +267,7 @@ def timeline(view: PageView, project: Project) -> dict[str, Any]:
         "legend": LEGEND,
         "plan_sentence": site.plan.sentence(project),
         "milestone_sentences": [sentence(o) for o in site.plan.milestones(project)],
-        "planned_legend": PLANNED_LEGEND,
+        "planned_legend": planned_legend,
         "outlooks": [],
     }
 

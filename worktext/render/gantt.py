@@ -46,6 +46,7 @@ class Row:
     critical: bool = False
     late: bool = False
     declared: bool = True  # False: the task has no dates of its own, only planned ones
+    baseline: tuple[dt.date, dt.date] | None = None  # its planned dates at the baseline
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,15 @@ def task_rows(
     urls: UrlMap,
     prefix: str,
     planned: dict[str, PlannedTask] | None = None,
+    baseline: dict[str, PlannedTask] | None = None,
 ) -> tuple[list[Row], list[Task]]:
     """Bars for tasks with dates (start→due, or sized by the estimate from one of them) or a
-    place in the schedule (``planned``, by task id); the others apart."""
+    place in the schedule (``planned``, by task id); the others apart. ``baseline``: the
+    schedule at the baseline revision, drawn as an outline."""
     hours_per_day, days_per_week = ws.config.units.hours_per_day, ws.config.units.days_per_week
     calendar = workspace_calendar(ws)
     planned = planned or {}
+    baseline = baseline or {}
     rows, undated = [], []
     for task in tasks:
         own = _bar_dates(task, hours_per_day, days_per_week, calendar)
@@ -87,9 +91,23 @@ def task_rows(
             undated.append(task)
             continue
         row = _task_row(ws, task, *dates, urls, prefix)
-        rows.append(_with_plan(row, plan, declared=own is not None) if plan else row)
+        if plan is not None:
+            row = _with_plan(row, plan, declared=own is not None)
+        then = baseline.get(task.id)
+        if then is not None:
+            row = _with_baseline(row, then, plan)
+        rows.append(row)
     rows.sort(key=lambda r: (r.start, r.end, r.key))
     return rows, undated
+
+
+def _with_baseline(row: Row, then: PlannedTask, plan: PlannedTask | None) -> Row:
+    slip = ""
+    if plan is not None:
+        days = (plan.planned_finish - then.planned_finish).days
+        slip = f", slip {days:+d} days" if days else ", no slip"
+    tip = f"{row.tooltip}; baseline {then.planned_start} → {then.planned_finish}{slip}"
+    return dataclasses.replace(row, baseline=(then.planned_start, then.planned_finish), tooltip=tip)
 
 
 def _with_plan(row: Row, plan: PlannedTask, declared: bool) -> Row:
@@ -172,8 +190,9 @@ def project_chart(
     urls: UrlMap,
     prefix: str,
     planned: dict[str, PlannedTask] | None = None,
+    baseline: dict[str, PlannedTask] | None = None,
 ) -> tuple[Chart, list[Task]]:
-    rows, undated = task_rows(ws, ws.tasks_of_project(project), urls, prefix, planned)
+    rows, undated = task_rows(ws, ws.tasks_of_project(project), urls, prefix, planned, baseline)
     markers = [Marker(as_day(m.date), m.title or m.id) for m in project.milestones if m.date]
     if project.deadline:
         markers.append(Marker(as_day(project.deadline), "Deadline"))
@@ -267,6 +286,7 @@ def render_svg(chart: Chart) -> Markup:
     days = [r.start for r in chart.rows] + [r.end for r in chart.rows] + [chart.today]
     days += [m.day for m in chart.markers]
     days += [day for r in chart.rows if r.planned for day in r.planned]
+    days += [day for r in chart.rows if r.baseline for day in r.baseline]
     first = min(days) - DAY * 3
     last = max(days) + DAY * 3
     span = (last - first).days + 1
@@ -349,6 +369,12 @@ def _bar(add, row: Row, index: int, x, day_w: float, edge: float) -> None:
         )
     if row.planned is not None:
         _planned_bar(add, row, row.planned, y, x)
+    if row.baseline is not None:
+        b0, b1 = x(row.baseline[0]), x(row.baseline[1] + DAY)
+        add(
+            f'<rect class="bar-baseline" x="{b0:.1f}" y="{y + 4}" '
+            f'width="{max(b1 - b0, 3):.1f}" height="{ROW - 8}" rx="4"/>'
+        )
     # On a narrow screen the label column scrolls away (site.js) and this name, at the bar,
     # shows instead (site.css): the labels give way to the bars.
     add(f'<text class="g-bar-label" x="{x0 + 4:.1f}" y="{y + 19}">{label}</text>')

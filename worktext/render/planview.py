@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import logging
 from collections import defaultdict
 
+from worktext.errors import WorktextError
 from worktext.history.metrics import TaskFlow, select, throughput
+from worktext.history.since import workspace_at
 from worktext.model.items import Goal, Project
 from worktext.model.workspace import Workspace, id_key
 from worktext.plan.forecast import Forecast, sample_weeks, when_done
@@ -23,6 +26,8 @@ from worktext.plan.outlook import Outlook, outlooks
 from worktext.plan.report import sentence
 from worktext.plan.schedule import PlannedTask, Schedule, schedule
 from worktext.plan.targets import Target, forecast, goal_target, milestone_target
+
+log = logging.getLogger(__name__)
 
 SITE_TRIALS = 2_000  # the site's forecasts: p85 moves by a day or so from the CLI's 10,000
 SITE_SEED = 1
@@ -48,6 +53,27 @@ class PlanView:
     @functools.cached_property
     def tasks(self) -> dict[str, PlannedTask]:
         return self.schedule.by_id()
+
+    @property
+    def baseline_rev(self) -> str | None:
+        """``site: {baseline: REV}``: the revision whose schedule the timelines overlay."""
+        site = self.ws.config.site
+        rev = site.get("baseline") if hasattr(site, "get") else None
+        return rev if isinstance(rev, str) and rev.strip() else None
+
+    @functools.cached_property
+    def baseline(self) -> dict[str, PlannedTask]:
+        """The schedule of the files at the baseline revision, by task id (empty without
+        one, or when it cannot be read: logged, and the timelines show no overlay)."""
+        rev = self.baseline_rev
+        if rev is None:
+            return {}
+        try:
+            then = workspace_at(self.ws.config, rev, self.today)
+        except WorktextError as error:
+            log.warning("the baseline %s cannot be read: %s", rev, error.message)
+            return {}
+        return schedule(then, self.today).by_id()
 
     def project(self, project: Project) -> Outlook | None:
         return self._outlooks[0].get(id_key(project.id))
@@ -85,6 +111,8 @@ class PlanView:
             parts[id_key(task.project)].append(repr(task))
         for unplanned in self.schedule.unplanned:
             parts[id_key(unplanned.project)].append(repr(unplanned))
+        for task in self.baseline.values():
+            parts[id_key(task.project)].append("baseline " + repr(task))
         for key, outlook in self._outlooks[0].items():
             parts[key].append(repr(outlook))
         for key, found in self._outlooks[1].items():
