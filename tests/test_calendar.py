@@ -123,3 +123,49 @@ def test_workload_capacity_drops_on_holidays_and_no_work_lands_on_them(make_work
     week = person_load(ws, ws.people.get("ana"), TODAY, weeks=1).weeks[0]
     assert week.capacity == 16  # Monday and Wednesday, 8 hours each
     assert week.assigned == 12  # 6h on Monday, 6h on Wednesday: none on the holiday
+
+
+def test_recurrence_moves_an_occurrence_on_a_day_off_to_the_next_working_day(
+    make_workspace,
+) -> None:
+    from click.testing import CliRunner
+
+    from worktext.cli import cli
+    from worktext.plan.recur import pending
+
+    series = """
+    ---
+    title: Backup check
+    assignee: ana
+    due: 2026-11-25
+    repeat: weekly
+    repeat_on_day_off: next
+    ---
+    """
+    root = make_workspace(
+        {"people/ana.md": "---\nname: Ana\n---\n", "tasks/BK.md": series},
+        config="name: T\nholidays: [2026-12-02]\n",
+    )
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    found = [(o.id, o.due) for o in pending(ws, TODAY, D(2026, 12, 10))]
+    # The rule's Wednesday 2 December is a holiday: due Thursday 3, its id unchanged.
+    assert found == [("BK-20261202", D(2026, 12, 3)), ("BK-20261209", D(2026, 12, 9))]
+    args = [
+        "-w",
+        str(root),
+        "--today",
+        "2026-11-23",
+        "--no-cache",
+        "recur",
+        "--until",
+        "2026-12-10",
+    ]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert "due: 2026-12-03" in (root / "tasks" / "BK-20261202.md").read_text("utf-8")
+    again = CliRunner().invoke(cli, args)  # nothing new: the occurrences exist
+    assert again.exit_code == 0
+    assert sorted(p.name for p in (root / "tasks").iterdir()) == [
+        "BK-20261202.md",
+        "BK-20261209.md",
+        "BK.md",
+    ]

@@ -169,8 +169,9 @@ def build_task(
     _check_order(converter, values, "start", "due", "due-before-start")
     custom = {name: values[name] for name in config.custom_fields if name in values}
     custom.update((name, values[name]) for name in SOURCE_KEYS if name in values)
-    if "lag" in values:  # hours; read by the scheduler only, so it is not an attribute
-        custom["lag"] = values["lag"]
+    for key in ("lag", "repeat_on_day_off"):  # read by plan/ only: not attributes
+        if key in values:
+            custom[key] = values[key]
     estimate = values.get("estimate")
     if isinstance(estimate, tuple):  # a range: the likely value is the estimate
         custom["estimate_range"] = estimate

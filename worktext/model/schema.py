@@ -74,6 +74,13 @@ TASK: dict[str, Field] = {
     "milestone": _f("id", "A milestone id of the task's project.", ref="milestone"),
     "goal": _f("ids", "A goal id, or a list of them.", ref="goal"),
     "repeat": _f("string", "Recurrence: daily, weekly, monthly, yearly, or an RFC 5545 RRULE."),
+    "repeat_on_day_off": _f(
+        "enum",
+        "`next`: an occurrence of the series that falls on a day off (a weekend, a holiday, its "
+        "assignee's time away) is due the next working day instead; `keep` (default): as the "
+        "rule says.",
+        choices=("keep", "next"),
+    ),
     "recurrence_of": _f(
         "id",
         "The recurring task this one is an occurrence of (written by `worktext recur`).",
