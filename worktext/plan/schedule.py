@@ -83,8 +83,13 @@ class Schedule:
     # today, or its assignees' free time). The critical path follows these links.
     drivers: dict[str, str | None] = field(default_factory=dict)
 
+    _index: dict[str, PlannedTask] | None = field(default=None, repr=False, compare=False)
+
     def by_id(self) -> dict[str, PlannedTask]:
-        return {task.id: task for task in self.tasks}
+        """The planned tasks by id (made once: the outlooks ask for every project)."""
+        if self._index is None or len(self._index) != len(self.tasks):
+            self._index = {task.id: task for task in self.tasks}
+        return self._index
 
 
 class _Person:
@@ -120,6 +125,8 @@ class _Build:
     ) -> None:
         self.ws, self.today = ws, today
         self.estimates = estimates or {}
+        self._remaining: dict[str, float] = {}
+        self._dates: dict[int, dt.date] = {}
         self.calendar = workspace_calendar(ws)
         self.ws_hours = _DayHours(self.calendar, today)
         self.people: dict[str, _Person] = {}
@@ -127,10 +134,12 @@ class _Build:
 
     def remaining(self, task: Task) -> float:
         """Hours left: the estimate (or the one given for this run) minus the time logged."""
-        estimate = self.estimates.get(task.id)
-        if estimate is None:
-            return remaining_hours(task)
-        return max(estimate - task.spent, 0.0)
+        found = self._remaining.get(task.id)
+        if found is None:
+            estimate = self.estimates.get(task.id)
+            left = remaining_hours(task) if estimate is None else max(estimate - task.spent, 0.0)
+            found = self._remaining[task.id] = left
+        return found
 
     def person(self, name: str) -> _Person:
         key = id_key(name)
@@ -144,7 +153,10 @@ class _Build:
         return (day - self.today).days
 
     def date(self, index: int) -> dt.date:
-        return self.today + dt.timedelta(days=index)
+        found = self._dates.get(index)
+        if found is None:
+            found = self._dates[index] = self.today + dt.timedelta(days=index)
+        return found
 
     def after_lag(self, point: Point, lag: float) -> Point:
         """The point ``lag`` working hours of the workspace calendar after ``point``."""
