@@ -27,22 +27,26 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import itertools
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Task
 from worktext.model.workspace import Workspace, id_key
-from worktext.plan.calendar import Calendar, person_calendar, workspace_calendar
+from worktext.plan import dependencies
+from worktext.plan.booking import (
+    BookedPerson,
+    DayHours,
+    Point,
+    WorkingDayCount,
+    after_lag,
+    book,
+    normalised,
+)
+from worktext.plan.calendar import person_calendar, workspace_calendar
 from worktext.plan.workload import remaining_hours
 
 log = logging.getLogger(__name__)
-
-HORIZON_DAYS = 366 * 10  # work that cannot be done within ten years is impossible
-EPSILON = 1e-9
-Point = tuple[int, float]  # (day index from today, hours into that day)
 
 
 @dataclass(frozen=True)
@@ -92,31 +96,6 @@ class Schedule:
         return self._index
 
 
-class _Person:
-    """One assignee's calendar, and the hours of each day already booked (from the start of
-    the day: booked hours run from the day's first hour on)."""
-
-    __slots__ = ("booked", "calendar", "day_hours", "key")
-
-    def __init__(self, key: str, calendar: Calendar, today: dt.date) -> None:
-        self.key = key
-        self.calendar = calendar
-        self.booked: dict[int, float] = {}
-        self.day_hours = _DayHours(calendar, today)
-
-
-class _DayHours(dict[int, float]):
-    """Working hours of each day index, worked out on first use."""
-
-    def __init__(self, calendar: Calendar, today: dt.date) -> None:
-        super().__init__()
-        self.calendar, self.today = calendar, today
-
-    def __missing__(self, index: int) -> float:
-        hours = self[index] = self.calendar.hours_on(self.today + dt.timedelta(days=index))
-        return hours
-
-
 class _Build:
     """One scheduling run's state."""
 
@@ -128,8 +107,8 @@ class _Build:
         self._remaining: dict[str, float] = {}
         self._dates: dict[int, dt.date] = {}
         self.calendar = workspace_calendar(ws)
-        self.ws_hours = _DayHours(self.calendar, today)
-        self.people: dict[str, _Person] = {}
+        self.ws_hours = DayHours(self.calendar, today)
+        self.people: dict[str, BookedPerson] = {}
         self.schedule = Schedule(today)
 
     def remaining(self, task: Task) -> float:
@@ -141,12 +120,12 @@ class _Build:
             found = self._remaining[task.id] = left
         return found
 
-    def person(self, name: str) -> _Person:
+    def person(self, name: str) -> BookedPerson:
         key = id_key(name)
         found = self.people.get(key)
         if found is None:
             calendar = person_calendar(self.ws, self.ws.people.get(name))
-            found = self.people[key] = _Person(key, calendar, self.today)
+            found = self.people[key] = BookedPerson(key, calendar, self.today)
         return found
 
     def index(self, day: dt.date) -> int:
@@ -160,28 +139,11 @@ class _Build:
 
     def after_lag(self, point: Point, lag: float) -> Point:
         """The point ``lag`` working hours of the workspace calendar after ``point``."""
-        day, offset = point
-        if lag <= EPSILON:
-            return point
-        rest = lag
-        for _ in range(HORIZON_DAYS):
-            hours = self.ws_hours[day]
-            free = max(0.0, hours - offset)
-            if free >= rest - EPSILON and free > 0:
-                return day, offset + rest
-            rest -= free
-            day, offset = day + 1, 0.0
-        return day, 0.0
+        return after_lag(self.ws_hours, point, lag)
 
     def normalised(self, point: Point) -> int:
-        """The day index on which work from ``point`` can first happen on the workspace
-        calendar (a point at a day's end, or on a day off, is the next working day)."""
-        day, offset = point
-        for _ in range(HORIZON_DAYS):
-            if self.ws_hours[day] - offset > EPSILON:
-                return day
-            day, offset = day + 1, 0.0
-        return day
+        """The first day from ``point`` with work time left on the workspace calendar."""
+        return normalised(self.ws_hours, point)
 
 
 def schedule(
@@ -191,7 +153,7 @@ def schedule(
     replace some tasks' estimates (one trial of the risk simulation)."""
     build = _Build(ws, today or ws.today, estimates)
     plannable, order = _select(build)
-    succ, preds = _graph(ws, plannable)
+    succ, preds = dependencies.graph(ws, plannable.values())
     topo = _topological(build, plannable, succ, preds, order)
     crit = _criticality(build, plannable, succ, topo)
     finish: dict[str, Point] = {}
@@ -240,20 +202,6 @@ def _unplanned(build: _Build, task: Task, reason: str) -> None:
     build.schedule.unplanned.append(Unplanned(task.id, task.title, project, reason))
 
 
-def _graph(
-    ws: Workspace, plannable: dict[str, Task]
-) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Successors and predecessors among the plannable tasks."""
-    succ: dict[str, list[str]] = defaultdict(list)
-    preds: dict[str, list[str]] = defaultdict(list)
-    for task in plannable.values():
-        for dependency in ws.dependencies(task):
-            if ws.is_open(dependency) and dependency.id != task.id:
-                preds[task.id].append(dependency.id)
-                succ[dependency.id].append(task.id)
-    return succ, preds
-
-
 def _topological(
     build: _Build,
     plannable: dict[str, Task],
@@ -263,25 +211,15 @@ def _topological(
 ) -> list[str]:
     """The plannable tasks in an order where each comes after what it waits for. Tasks that
     wait for an unplanned task, or are in (or behind) a cycle, are moved to unplanned."""
-    waiting = {task_id: len(preds[task_id]) for task_id in plannable}
     unplanned_reason: dict[str, str] = {}
     for task_id in plannable:
         for dep in preds[task_id]:
             if dep not in plannable:
                 unplanned_reason.setdefault(task_id, f"waits for {dep}, which is unplanned")
-    ready = sorted((t for t, n in waiting.items() if n == 0), key=order.__getitem__)
-    topo: list[str] = []
-    while ready:
-        task_id = ready.pop()
-        topo.append(task_id)
-        for nxt in succ.get(task_id, ()):
-            if nxt in waiting:
-                waiting[nxt] -= 1
-                if waiting[nxt] == 0:
-                    ready.append(nxt)
+    topo = dependencies.topological(plannable, succ, preds, order)
     placed = set(topo)
     stuck = [t for t in plannable if t not in placed]
-    in_cycle = _on_cycles(stuck, succ, placed)
+    in_cycle = dependencies.on_cycles(stuck, succ)
     for task_id in stuck:
         if task_id in in_cycle:
             unplanned_reason.setdefault(task_id, "in a dependency cycle")
@@ -298,27 +236,6 @@ def _topological(
     for task_id in sorted(unplanned_reason):
         _unplanned(build, plannable.pop(task_id), unplanned_reason[task_id])
     return [t for t in topo if t in plannable]
-
-
-def _on_cycles(stuck: list[str], succ: dict[str, list[str]], placed: set[str]) -> set[str]:
-    """Of the tasks a forward pass could not order, those that also lead back into a cycle:
-    peel off, again and again, the ones with no stuck successor (they are merely behind)."""
-    left = set(stuck)
-    outgoing = {t: sum(1 for s in succ.get(t, ()) if s in left) for t in left}
-    peel = [t for t, n in outgoing.items() if n == 0]
-    reverse: dict[str, list[str]] = defaultdict(list)
-    for task_id in left:
-        for nxt in succ.get(task_id, ()):
-            if nxt in left:
-                reverse[nxt].append(task_id)
-    while peel:
-        task_id = peel.pop()
-        left.discard(task_id)
-        for before in reverse.get(task_id, ()):
-            outgoing[before] -= 1
-            if outgoing[before] == 0:
-                peel.append(before)
-    return left
 
 
 def _cycle_diagnostic(build: _Build, task: Task, deps: list[str], in_cycle: set[str]) -> None:
@@ -339,14 +256,13 @@ def _criticality(
     build: _Build, plannable: dict[str, Task], succ: dict[str, list[str]], topo: list[str]
 ) -> dict[str, float]:
     """The working days of the longest chain of work from each task to the end."""
-    crit: dict[str, float] = {}
-    for task_id in reversed(topo):
+
+    def days(task_id: str) -> float:
         task = plannable[task_id]
         daily = sum(build.person(a).calendar.hours_per_day for a in _people(task))
-        days = build.remaining(task) / daily if daily > 0 else 0.0
-        after = [crit[s] for s in succ.get(task_id, ()) if s in crit]
-        crit[task_id] = days + (max(after) if after else 0.0)
-    return crit
+        return build.remaining(task) / daily if daily > 0 else 0.0
+
+    return dependencies.longest_chains(topo, succ, days)
 
 
 def _people(task: Task) -> list[str]:
@@ -423,60 +339,17 @@ def _day(value: dt.date) -> dt.date:
 
 
 def _book(build: _Build, task: Task, earliest: Point) -> tuple[int, Point] | None:
-    """Book the task's remaining hours on its assignees from ``earliest``: (first day
-    worked, finish point), or None when it cannot be done within the horizon."""
+    """Book the task's remaining hours on its assignees from ``earliest``."""
     people = [build.person(a) for a in _people(task)]
-    rest = build.remaining(task)
-    day, first_offset = earliest
-    if rest <= EPSILON:
-        return day, earliest
-    first_day: int | None = None
-    for day in range(earliest[0], earliest[0] + HORIZON_DAYS):
-        floor = first_offset if day == earliest[0] else 0.0
-        slots = []
-        for person in people:
-            hours = person.day_hours[day]
-            begin = max(floor, person.booked.get(day, 0.0))
-            if hours - begin > EPSILON:
-                slots.append((begin, hours, person))
-        if not slots:
-            continue
-        if first_day is None:
-            first_day = day
-        free = sum(hours - begin for begin, hours, _ in slots)
-        if free <= rest + EPSILON:
-            end = max(hours for _, hours, _ in slots)
-            for begin, hours, person in slots:
-                _take(build, person, day, begin, hours)
-            rest -= free
-            if rest <= EPSILON:
-                return first_day, (day, end)
-            continue
-        end = _fill_time(slots, rest)
-        for begin, hours, person in slots:
-            if end > begin:
-                _take(build, person, day, begin, min(hours, end))
-        return first_day, (day, end)
-    return None
+    bookings = build.schedule.bookings
 
+    def take(person: BookedPerson, day: int, begin: float, end: float) -> None:
+        person.booked[day] = end
+        booked = bookings.setdefault(person.key, {})
+        date = build.date(day)
+        booked[date] = booked.get(date, 0.0) + (end - begin)
 
-def _take(build: _Build, person: _Person, day: int, begin: float, end: float) -> None:
-    person.booked[day] = end
-    bookings = build.schedule.bookings.setdefault(person.key, {})
-    date = build.date(day)
-    bookings[date] = bookings.get(date, 0.0) + (end - begin)
-
-
-def _fill_time(slots: list[tuple[float, float, _Person]], rest: float) -> float:
-    """The hour of the day by which the slots, worked at once, hold ``rest`` hours."""
-    marks = sorted({m for begin, hours, _ in slots for m in (begin, hours)})
-    done = 0.0
-    for low, high in itertools.pairwise(marks):
-        active = sum(1 for begin, hours, _ in slots if begin <= low and hours >= high)
-        if active and done + active * (high - low) >= rest - EPSILON:
-            return low + (rest - done) / active
-        done += active * (high - low)
-    return marks[-1]
+    return book(people, build.remaining(task), earliest, take)
 
 
 def _impossible(build: _Build, task: Task, plannable: dict[str, Task]) -> None:
@@ -504,7 +377,7 @@ def _slack(
     topo: list[str],
 ) -> dict[str, int]:
     """Each task's slack in working days of the workspace calendar (see the module's doc)."""
-    counted = _WorkingDayCount(build)
+    counted = WorkingDayCount(build.ws_hours)
     project_end: dict[str, int] = {}
     for task_id, point in finish.items():
         project = build.ws.project_of(plannable[task_id]).id
@@ -523,25 +396,6 @@ def _slack(
                 best = min(best, max(0, gap) + slack[nxt])
         slack[task_id] = max(0, best)
     return slack
-
-
-class _WorkingDayCount(dict[int, int]):
-    """The number of working days of the workspace calendar from today to a day index, both
-    included (days before today count as none)."""
-
-    def __init__(self, build: _Build) -> None:
-        super().__init__()
-        self.build = build
-        self.counts: list[int] = []
-
-    def __call__(self, index: int) -> int:
-        if index < 0:
-            return 0
-        while len(self.counts) <= index:
-            day = len(self.counts)
-            before = self.counts[-1] if self.counts else 0
-            self.counts.append(before + (self.build.ws_hours[day] > EPSILON))
-        return self.counts[index]
 
 
 def _collect(
