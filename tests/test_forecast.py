@@ -92,3 +92,13 @@ def test_forecast_command_on_a_git_history(tmp_path: Path) -> None:
     milestone = CliRunner().invoke(cli, [*args, "web/launch"])
     assert "85 % likely by" in milestone.output
     assert "4 open tasks" in milestone.output
+
+
+def test_several_counts_from_one_set_of_trials_agree_with_each_alone() -> None:
+    from worktext.plan.forecast import when_done_many
+
+    samples = [1, 3, 0, 2, 5, 1]
+    many = when_done_many(samples, [20, 5, 0], TODAY, trials=2_000, seed=9)
+    assert many[0] == when_done(samples, 20, TODAY, trials=2_000, seed=9)
+    assert many[1].dates[85] <= many[0].dates[85]  # type: ignore[operator]
+    assert many[2].dates == {50: TODAY, 85: TODAY, 95: TODAY}

@@ -85,29 +85,76 @@ def when_done(
         return Forecast(
             remaining, dict.fromkeys(PERCENTILES), trials, len(samples), seed, split_rate, reason
         )
+    if split_rate <= 0:
+        return when_done_many(samples, [remaining], today, trials, seed)[0]
     rng = random.Random(seed)
-    if split_rate > 0:
-        tables = _binomial_tables(max(samples), split_rate)
-        weeks = [_trial_with_splits(rng, samples, remaining, tables) for _ in range(trials)]
-    else:
-        weeks = [_trial(rng, samples, remaining) for _ in range(trials)]
+    tables = _binomial_tables(max(samples), split_rate)
+    weeks = [_trial_with_splits(rng, samples, remaining, tables) for _ in range(trials)]
+    return _forecast(weeks, remaining, today, trials, len(samples), seed, split_rate)
+
+
+def _forecast(
+    weeks: list[int],
+    remaining: int,
+    today: dt.date,
+    trials: int,
+    sampled: int,
+    seed: int,
+    split_rate: float = 0.0,
+) -> Forecast:
     weeks.sort()
     dates: dict[int, dt.date | None] = {}
     for p in PERCENTILES:
         needed = _percentile(weeks, p)
         dates[p] = _end_of_week(today, needed) if needed <= MAX_WEEKS else None
-    return Forecast(remaining, dates, trials, len(samples), seed, split_rate)
+    return Forecast(remaining, dates, trials, sampled, seed, split_rate)
 
 
-def _trial(rng: random.Random, samples: Sequence[int], remaining: int) -> int:
-    """The weeks one trial takes to finish ``remaining`` tasks (``MAX_WEEKS + 1``: never)."""
-    done_weeks, done = 0, 0
-    while done_weeks <= MAX_WEEKS:
-        drawn = list(itertools.accumulate(rng.choices(samples, k=CHUNK), initial=done))
-        if drawn[-1] >= remaining:
-            return done_weeks + bisect.bisect_left(drawn, remaining)
-        done_weeks, done = done_weeks + CHUNK, drawn[-1]
-    return MAX_WEEKS + 1
+def when_done_many(
+    samples: Sequence[int],
+    remainings: Sequence[int],
+    today: dt.date,
+    trials: int = TRIALS,
+    seed: int = 1,
+) -> list[Forecast]:
+    """``when_done`` for several counts of open tasks from the same throughput at once (a
+    project and its milestones): one set of trials, each read for every count, so the
+    answers agree with each other and cost little more than the largest alone."""
+    out: list[Forecast | None] = [None] * len(remainings)
+    wanted = []
+    for index, remaining in enumerate(remainings):
+        if remaining <= 0 or not samples or not any(samples):
+            out[index] = when_done(samples, remaining, today, trials, seed)
+        else:
+            wanted.append(index)
+    if wanted:
+        top = max(remainings[i] for i in wanted)
+        rng = random.Random(seed)
+        runs = [_trial(rng, samples, top) for _ in range(trials)]
+        for index in wanted:
+            remaining = remainings[index]
+            weeks = [_weeks_to(run, remaining) for run in runs]
+            out[index] = _forecast(weeks, remaining, today, trials, len(samples), seed)
+    return [f for f in out if f is not None]
+
+
+def _trial(rng: random.Random, samples: Sequence[int], remaining: int) -> list[int]:
+    """One trial: the tasks done by the end of each week (from 0 before the first), drawn
+    until ``remaining`` are done or ``MAX_WEEKS`` have passed."""
+    done = [0]
+    while len(done) <= MAX_WEEKS + 1:
+        done.extend(itertools.accumulate(rng.choices(samples, k=CHUNK), initial=done[-1]))
+        done.pop(len(done) - CHUNK - 1)  # the initial value repeats the last total
+        if done[-1] >= remaining:
+            break
+    return done
+
+
+def _weeks_to(run: list[int], remaining: int) -> int:
+    """The weeks a trial takes to finish ``remaining`` tasks (``MAX_WEEKS + 1``: never)."""
+    if run[-1] < remaining:
+        return MAX_WEEKS + 1
+    return bisect.bisect_left(run, remaining)
 
 
 def _trial_with_splits(

@@ -20,12 +20,12 @@ from worktext.history.metrics import TaskFlow, select, throughput
 from worktext.history.since import workspace_at
 from worktext.model.items import Goal, Project
 from worktext.model.workspace import Workspace, id_key
-from worktext.plan.forecast import Forecast, sample_weeks, when_done
+from worktext.plan.forecast import Forecast, sample_weeks, when_done_many
 from worktext.plan.forecast_report import headline
 from worktext.plan.outlook import Outlook, outlooks
 from worktext.plan.report import sentence
 from worktext.plan.schedule import PlannedTask, Schedule, schedule
-from worktext.plan.targets import Target, forecast, goal_target, milestone_target
+from worktext.plan.targets import forecast, goal_target
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ DASHBOARD_FORECASTS = 5  # projects with a forecast line on the dashboard, neare
 class PlanView:
     def __init__(self, ws: Workspace, today: dt.date) -> None:
         self.ws, self.today = ws, today
+        self._forecasts: dict[str, tuple[Forecast, list[tuple[str, Forecast]]]] = {}
 
     @functools.cached_property
     def schedule(self) -> Schedule:
@@ -126,27 +127,47 @@ class PlanView:
 
     # -- forecasts (they read the history: only the pages that depend on it ask) -----------
 
+    def _project_forecasts(
+        self, project: Project, flows: list[TaskFlow]
+    ) -> tuple[Forecast, list[tuple[str, Forecast]]]:
+        """The project's forecast and its milestones' (title, forecast), from one set of
+        trials over the project's throughput; worked out once per project and build (the
+        dashboard and the project page both ask)."""
+        found = self._forecasts.get(project.id)
+        if found is None:
+            ws = self.ws
+            samples = sample_weeks(throughput(select(flows, project.id), self.today), self.today)
+            open_tasks = [t for t in ws.tasks_of_project(project) if ws.is_open(t)]
+            counts = [len(open_tasks)]
+            for milestone in project.milestones:
+                key = id_key(milestone.id)
+                counts.append(
+                    sum(1 for t in open_tasks if t.milestone and id_key(t.milestone) == key)
+                )
+            made = when_done_many(samples, counts, self.today, SITE_TRIALS, SITE_SEED)
+            titles = [m.title or m.id for m in project.milestones]
+            found = self._forecasts[project.id] = (
+                made[0],
+                list(zip(titles, made[1:], strict=True)),
+            )
+        return found
+
     def forecast(self, project: Project, flows: list[TaskFlow]) -> Forecast:
-        open_count = sum(1 for t in self.ws.tasks_of_project(project) if self.ws.is_open(t))
-        samples = sample_weeks(throughput(select(flows, project.id), self.today), self.today)
-        return when_done(samples, open_count, self.today, SITE_TRIALS, SITE_SEED)
+        return self._project_forecasts(project, flows)[0]
 
     def forecast_line(self, project: Project, flows: list[TaskFlow]) -> str | None:
         """ "Launch: 85 % likely by 19 Feb 2027", or None when there is nothing to forecast."""
         return headline(project.title, self.forecast(project, flows))
 
-    def target_line(self, target: Target) -> str | None:
-        done, _ = forecast(target, self.today, SITE_TRIALS, SITE_SEED)
-        return headline(target.title, done)
-
     def goal_forecast_line(self, goal: Goal, flows: list[TaskFlow]) -> str | None:
-        return self.target_line(goal_target(self.ws, flows, goal))
+        done, _ = forecast(goal_target(self.ws, flows, goal), self.today, SITE_TRIALS, SITE_SEED)
+        return headline(goal.title, done)
 
     def milestone_forecast_lines(self, project: Project, flows: list[TaskFlow]) -> list[str]:
         """The forecast line of each milestone of the project that has open work."""
         lines = []
-        for milestone in project.milestones:
-            line = self.target_line(milestone_target(self.ws, flows, project, milestone))
+        for title, done in self._project_forecasts(project, flows)[1]:
+            line = headline(title, done)
             if line is not None:
                 lines.append(line)
         return lines
