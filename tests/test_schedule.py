@@ -141,6 +141,7 @@ def test_unplanned_tasks_say_why_and_cycles_are_positioned(make_workspace) -> No
         task("H", assignee="bo", estimate="3h", depends_on="[G]"),
         task("J", assignee="bo", estimate="3h", depends_on="[E]"),
         task("M", assignee="bo", estimate="3h", depends_on="[G]"),
+        task("K", assignee="bo", estimate="3h", depends_on="[J]"),
     )
     assert [(u.id, u.reason) for u in plan.unplanned] == [
         ("E", "no estimate"),
@@ -148,6 +149,7 @@ def test_unplanned_tasks_say_why_and_cycles_are_positioned(make_workspace) -> No
         ("G", "in a dependency cycle"),
         ("H", "in a dependency cycle"),
         ("J", "waits for E, which is unplanned"),
+        ("K", "waits for J, which is unplanned"),
         ("M", "waits for tasks in a dependency cycle"),
     ]
     assert [(d.path, d.line, d.column, d.code) for d in plan.diagnostics] == [

@@ -28,10 +28,10 @@ def graph(ws: Workspace, tasks: Iterable[Task]) -> tuple[Links, Links]:
 def topological(
     ids: Iterable[str], succ: Links, preds: Links, order: Mapping[str, int]
 ) -> list[str]:
-    """The ids that can be ordered, each after what it waits for (Kahn's algorithm); those
-    on or behind a cycle, or waiting for an id not in ``ids``, are left out."""
+    """The ids that can be ordered, each after what it waits for among ``ids`` (Kahn's
+    algorithm); those on or behind a cycle are left out."""
     wanted = set(ids)
-    waiting = {task_id: len(preds.get(task_id, ())) for task_id in wanted}
+    waiting = {t: sum(1 for p in preds.get(t, ()) if p in wanted) for t in wanted}
     ready = sorted((t for t, n in waiting.items() if n == 0), key=order.__getitem__)
     out: list[str] = []
     while ready:
