@@ -78,3 +78,16 @@ def test_forecast_schedule_command(make_workspace) -> None:
     record = json.loads(result.output)
     assert (record["id"], record["trials"], record["method"]) == ("web/launch", 200, "schedule")
     assert record["p50"] <= record["p85"] <= record["p95"] == "2026-11-25"
+
+
+def test_without_ranges_the_plan_is_run_once(make_workspace) -> None:
+    root = make_workspace(
+        {
+            "people/ana.md": "---\nname: Ana\n---\n",
+            "tasks/A.md": "---\nassignee: ana\nestimate: 2d\n---\n",
+        }
+    )
+    ws = open_workspace(root, today=TODAY, use_cache=False)
+    (spread,) = schedule_risk(ws, TODAY, trials=500)
+    assert (spread.key, spread.trials) == ("general", 1)
+    assert set(spread.dates.values()) == {D(2026, 11, 24)}

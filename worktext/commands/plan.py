@@ -149,7 +149,7 @@ def _schedule_risk(
     for record in records:
         echo(
             f"{record['kind']} {record['id']}: 50 % by {record['p50']}, 85 % by "
-            f"{record['p85']}, 95 % by {record['p95']} ({trials} schedules)"
+            f"{record['p85']}, 95 % by {record['p95']} ({record['trials']} schedules)"
         )
 
 

@@ -45,9 +45,12 @@ def schedule_risk(
     ws: Workspace, today: dt.date, trials: int = RISK_TRIALS, seed: int = 1
 ) -> list[Spread]:
     """Each project's and milestone's finish at the 50th, 85th and 95th percentile of
-    ``trials`` schedules (projects first, by key)."""
+    ``trials`` schedules (projects first, by key); one schedule when no open task has a
+    range, since every trial would be the same."""
     rng = random.Random(seed)
     estimates = ranges(ws)
+    if not estimates:  # nothing to draw: every trial would be the plan itself
+        trials = 1
     finishes: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
     for _ in range(trials):
         drawn = {
