@@ -38,6 +38,11 @@ def test_planned_bars_words_projected_finish_and_planned_hours(tmp_path: Path) -
     assert "planned 24.0 h" in workload
     home = _page(out, "index.html")
     assert "New website: at risk, projected finish 10 Dec (deadline 18 Dec)" in home
+    ana = _page(out, "people/ana.html")
+    assert "Next, by the schedule" in ana
+    assert re.search(r">S-2</a> Build the pages <span class=\"muted\">23 Nov – 25 Nov", ana)
+    # Booked to Wednesday; away Thursday and Friday: free from Monday.
+    assert "Booked until Wed 25 Nov 2026; free for more from Mon 30 Nov 2026." in ana
 
 
 def test_an_edit_elsewhere_that_moves_the_schedule_rebuilds_the_timeline(tmp_path: Path) -> None:

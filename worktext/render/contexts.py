@@ -366,6 +366,10 @@ def person_page(view: PageView, person: Person) -> dict[str, Any]:
         "email": email,
         "time": worklog.person_time(site, person),
         "body": site.body_html(person, prefix) if person.body.strip() else "",
+        "planned": [
+            (found, t) for t in site.plan.person_tasks(person.id) if (found := ws.tasks.get(t.id))
+        ],
+        "free_from": site.plan.free_from(person.id),
     }
 
 

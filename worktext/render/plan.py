@@ -235,6 +235,8 @@ def _people_pages(data: SiteData, deps: _Deps) -> list[Page]:
             deps.of(ws.tasks_of_person(person), WITH_PROJECT)
             | {f"u:{person.id}"}
             | {f"t:{t.id}" for t in data.logged_tasks(person.id)}  # their timesheet
+            # Their place in the schedule: what it says of the projects of their tasks.
+            | {f"s:{ws.project_of(t).id}" for t in ws.tasks_of_person(person)}
         )
         person_deps = tuple(sorted(found))
         pages.append(

@@ -20,6 +20,7 @@ from worktext.history.metrics import TaskFlow, select, throughput
 from worktext.history.since import workspace_at
 from worktext.model.items import Goal, Project
 from worktext.model.workspace import Workspace, id_key
+from worktext.plan.calendar import NoWorkingTime, person_calendar
 from worktext.plan.forecast import Forecast, sample_weeks, when_done_many
 from worktext.plan.forecast_report import headline
 from worktext.plan.outlook import Outlook, outlooks
@@ -104,6 +105,25 @@ class PlanView:
     def planned_hours(self, person_id: str, monday: dt.date) -> float:
         """The hours the schedule books for the person in the week from ``monday``."""
         return round(self._hours.get(id_key(person_id), {}).get(monday, 0.0), 2)
+
+    def person_tasks(self, person_id: str, limit: int = 10) -> list[PlannedTask]:
+        """The person's planned tasks, the first to start first."""
+        key = id_key(person_id)
+        mine = [t for t in self.schedule.tasks if key in {id_key(a) for a in t.assignees}]
+        return mine[:limit]
+
+    def free_from(self, person_id: str) -> tuple[dt.date, dt.date] | None:
+        """The last day the schedule books for the person, and their first working day after
+        it, from which they can take on more (None: it books them nothing)."""
+        days = self.schedule.bookings.get(id_key(person_id))
+        if not days:
+            return None
+        last = max(days)
+        calendar = person_calendar(self.ws, self.ws.people.get(person_id))
+        try:
+            return last, calendar.next_working_day(last + dt.timedelta(days=1))
+        except NoWorkingTime:
+            return None
 
     def digests(self) -> dict[str, str]:
         """``s:<project id>`` → a digest of the schedule's word on that project."""
