@@ -169,3 +169,16 @@ def test_recurrence_moves_an_occurrence_on_a_day_off_to_the_next_working_day(
         "BK-20261209.md",
         "BK.md",
     ]
+
+
+def test_a_yearly_holiday_in_an_ics_file_repeats(make_workspace) -> None:
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:3\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Boxing Day\r\n"
+        "DTSTART;VALUE=DATE:20251226\r\nRRULE:FREQ=YEARLY;COUNT=3\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    root = make_workspace({"h.ics": ics}, config="name: T\nholidays: h.ics\n")
+    config, diagnostics = load_config(root, use_cache=False)
+    assert diagnostics == []
+    assert [h.date for h in config.holidays] == [D(2025, 12, 26), D(2026, 12, 26), D(2027, 12, 26)]

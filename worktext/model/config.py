@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import fnmatch
 import hashlib
+import itertools
 import math
 import os
 from collections.abc import Callable, Mapping
@@ -446,11 +447,39 @@ def _ics_holidays(root: Path, rel: str, converter: Converter) -> list[Holiday]:
         end = event.decoded("DTEND", None)
         last = as_day(end) - dt.timedelta(days=1) if isinstance(end, dt.date) else first
         name = str(event.get("SUMMARY", ""))
-        day = first
-        while day <= max(first, last):
-            out.append(Holiday(day, name))
-            day += dt.timedelta(days=1)
+        length = max(first, last) - first
+        for begin in _event_starts(event, first, converter):
+            day = begin
+            while day <= begin + length:
+                out.append(Holiday(day, name))
+                day += dt.timedelta(days=1)
     return out
+
+
+ICS_REPEATS = 60  # a yearly holiday's occurrences that are read: sixty years of them
+
+
+def _event_starts(event: Any, first: dt.date, converter: Converter) -> list[dt.date]:
+    """The first day of each occurrence of an ICS event: its own, or its RRULE's (at most
+    ``ICS_REPEATS``), read with dateutil as the recurrence rules of tasks are."""
+    rule = event.get("RRULE")
+    if rule is None:
+        return [first]
+    from dateutil.rrule import rrulestr
+
+    try:
+        text = rule.to_ical().decode("ascii", "replace")
+        moments = rrulestr(text, dtstart=dt.datetime.combine(first, dt.time()))
+        return [moment.date() for moment in itertools.islice(moments, ICS_REPEATS)]
+    except (ValueError, TypeError) as error:
+        converter.report(
+            ("holidays",),
+            "holidays",
+            f"a holiday's repeat rule cannot be read ({error}); its first date is used",
+            "",
+            severity="warning",
+        )
+        return [first]
 
 
 def _custom_fields(
