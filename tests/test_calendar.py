@@ -182,3 +182,51 @@ def test_a_yearly_holiday_in_an_ics_file_repeats(make_workspace) -> None:
     config, diagnostics = load_config(root, use_cache=False)
     assert diagnostics == []
     assert [h.date for h in config.holidays] == [D(2025, 12, 26), D(2026, 12, 26), D(2027, 12, 26)]
+
+
+def test_days_left_and_away_all_week_count_on_the_persons_calendar(make_workspace) -> None:
+    # Ana works Monday to Wednesday; Monday 30 Nov is a holiday and she is away the Tuesday
+    # and Wednesday after it: that week she is away on every working day it has.
+    root = make_workspace(
+        {
+            "people/ana.md": """
+            ---
+            workdays: [mon, tue, wed]
+            capacity: 24h
+            away: [{from: 2026-12-01, to: 2026-12-02}]
+            ---
+            """,
+            "tasks/T-1.md": """
+            ---
+            assignee: ana
+            start: 2026-12-01
+            due: 2026-12-02
+            estimate: 8h
+            ---
+            """,
+        },
+        config="name: T\nholidays: [2026-11-30]\n",
+    )
+    tuesday = D(2026, 11, 24)
+    ws = open_workspace(root, today=tuesday, use_cache=False)
+    this, away, after = person_load(ws, ws.people.get("ana"), tuesday, weeks=3).weeks
+    # this week: Tuesday and Wednesday left of her three days
+    assert (this.capacity, this.workdays, this.partial) == (16.0, 2, True)
+    # the holiday is no day away: two working days, both away
+    assert (away.capacity, away.workdays, away.away_days, away.away_all) == (0.0, 2, 2, True)
+    # the task's days are all away: its work waits for her next working day, Monday 7 Dec
+    assert (away.assigned, after.assigned, after.tasks) == (0.0, 8.0, (("T-1", 8.0),))
+
+
+def test_a_timeline_sizes_an_estimate_only_bar_in_working_days_without_holidays() -> None:
+    from worktext.model.items import Task
+    from worktext.render.gantt import _bar_dates
+
+    calendar = Calendar(frozenset(range(5)), 8, frozenset({D(2026, 11, 26)}))
+    due_only = Task(id="A", path="", title="t", due=D(2026, 11, 30), estimate=16.0)
+    # two days of work up to Monday: Friday and Monday (Thursday's holiday is not reached)
+    assert _bar_dates(due_only, 8, 5, calendar) == (D(2026, 11, 27), D(2026, 11, 30), True)
+    three = Task(id="B", path="", title="t", due=D(2026, 11, 30), estimate=24.0)
+    # three days: Wednesday, then Friday and Monday, over the holiday
+    assert _bar_dates(three, 8, 5, calendar) == (D(2026, 11, 25), D(2026, 11, 30), True)
+    assert _bar_dates(three, 8, 5) == (D(2026, 11, 26), D(2026, 11, 30), True)  # no holidays

@@ -81,7 +81,7 @@ def test_forecast_lines_from_git_history(tmp_path: Path) -> None:
     assert " · Beta: 85 % likely by" in project
     # The ageing chart: S-2 is in progress ("doing"), a dot in that column.
     assert "Ageing work in progress: New website</title>" in project
-    assert re.search(r"<title>S-2: doing, [\d.]+ days old</title>", project)
+    assert re.search(r"<title>S-2: doing, [\d.]+ (min|h|days?) old</title>", project)
     goal = _page(out, "goals/grow.html")
     assert "Forecast from throughput: Grow sign-ups: 85 % likely by" in goal
     home = _page(out, "index.html")
@@ -111,7 +111,8 @@ def test_ageing_chart_columns_dots_and_percentile_lines() -> None:
     ages = [("A-1", "doing", "active", 12.0), ("A-2", "review", "active", 3.5)]
     svg = ageing_svg(ages, ["doing", "review"], {50: 4.0, 85: 9.0, 95: None}, "Ageing")
     assert svg.count("<circle") == 2
-    assert "<title>A-1: doing, 12.0 days old</title>" in svg
-    assert "50%: 4.0d" in svg and "85%: 9.0d" in svg
-    assert "the oldest, A-1, is 12.0 days old" in svg
+    assert "<title>A-1: doing, 12 days old</title>" in svg
+    assert "<title>A-2: review, 3.5 days old</title>" in svg
+    assert "50%: 4 days" in svg and "85%: 9 days" in svg  # said in words, as every chart
+    assert "the oldest, A-1, is 12 days old" in svg
     assert "No work in progress." in ageing_svg([], ["doing"], {}, "Ageing")

@@ -528,7 +528,7 @@ def ageing_svg(
             body.append(
                 f'<circle cx="{centre + spread:.1f}" cy="{_y(days, top, plot_h)}" r="3.5" '
                 f'fill="{colour}" fill-opacity="0.8"><title>{_e(task_id)}: {_e(state)}, '
-                f"{days:.1f} days old</title></circle>"
+                f"{human_days(days)} old</title></circle>"
             )
         body.append(
             f'<text x="{centre:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle" {FONT} '
@@ -539,6 +539,6 @@ def ageing_svg(
     oldest = max(shown, key=lambda a: a[3])
     desc = (
         f"{len(shown)} open tasks in {len(columns)} states; the oldest, {oldest[0]}, "
-        f"is {oldest[3]:.1f} days old."
+        f"is {human_days(oldest[3])} old."
     )
     return _frame(title, desc, body, (tuple(columns), len(shown), round(oldest[3], 1)))
