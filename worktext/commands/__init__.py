@@ -43,6 +43,8 @@ COMMAND_MODULES: dict[str, str] = {
     "comments": "collab",
     "inbox": "collab",
     "digest": "collab",
+    "plan": "plan",
+    "forecast": "plan",
 }
 MODULES = (
     "adopt",
@@ -59,6 +61,7 @@ MODULES = (
     "lsp",
     "completion",
     "collab",
+    "plan",
 )
 
 

@@ -80,7 +80,19 @@ def _with_since(obj: Context, rev: str) -> list[Diagnostic]:
         warn(warning)
     extra = since_diagnostics(ws.config, ws, rev, history if history.available else None)
     extra = apply_severities(extra, dict(ws.config.rules)) + history.diagnostics
+    _schedule_notes(obj, rev)
     return sorted(set(ws.diagnostics) | set(extra), key=Diagnostic.sort_key)
+
+
+def _schedule_notes(obj: Context, rev: str) -> None:
+    """What the change since ``rev`` does to the schedule, as notes on standard error (not
+    diagnostics: a moved date is information, not a problem of a file)."""
+    from worktext.history.since import workspace_at
+    from worktext.plan.baseline import schedule_changes
+
+    ws = obj.workspace()
+    for line in schedule_changes(workspace_at(ws.config, rev, ws.today), ws, ws.today):
+        echo(f"schedule: this change {line}", err=True)
 
 
 COMMANDS = [check]

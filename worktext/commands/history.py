@@ -15,14 +15,15 @@ import click
 from worktext.commands import completion as complete
 from worktext.commands.common import Context, echo, error, warn
 from worktext.errors import NotFound, WorktextError
-from worktext.history import gitio, metrics, notices
+from worktext.history import gitio, metrics, notices, prdiff
 from worktext.history.events import first_state, status_after
-from worktext.history.prdiff import diff_markdown
 from worktext.history.reconstruct import UNCOMMITTED, Event, History, Skipped, load_history
+from worktext.history.since import workspace_at
 from worktext.load import cache
 from worktext.model.items import Project
 from worktext.model.values import ValueError_, parse_day
 from worktext.model.workspace import Workspace, id_key
+from worktext.plan.baseline import schedule_markdown
 
 JSON_VERSION = 1
 
@@ -529,7 +530,12 @@ def diff(obj: Context, rev: str, rev2: str | None) -> None:
     """
     ws = obj.workspace()
     try:
-        echo(diff_markdown(ws, rev, rev2))
+        old = workspace_at(ws.config, rev, ws.today)
+        new = workspace_at(ws.config, rev2, ws.today) if rev2 else ws
+        echo(prdiff.render(prdiff.compare(old, new), rev, rev2 or "working tree"))
+        section = schedule_markdown(old, new, ws.today)
+        if section:
+            echo(section, nl=False)
     except gitio.GitError:
         raise
     except OSError as exc:

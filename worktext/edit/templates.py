@@ -5,12 +5,14 @@ Placeholders are filled by plain substitution in one pass: ``{name}`` becomes th
 value, and anything else, including ``{unknown}`` and text that looks like template code
 (``{{ x }}``, ``{% if %}``, ``{0}``), stays literal. Values are never substituted again.
 
-Dates count working days (Monday to Friday), because template durations are working time:
-``1w`` is five days of work, and ``offset: 5d`` from a Monday lands on the next Monday, not on a
-Saturday. A start date on a weekend moves to the following Monday. A task starts at ``start +
-offset`` working days (a negative offset is before the start date: ``-5d`` is the week before)
-and is due ``duration`` working days later, counting its first day (``duration: 1d`` is due
-the day it starts; a fraction of a day counts as one day).
+Dates count the workspace calendar's working days (``plan/calendar.py``: its ``workdays``,
+Monday to Friday by default, without its ``holidays``), because template durations are working
+time: ``1w`` is five days of work, and ``offset: 5d`` from a Monday lands on the next Monday,
+not on a Saturday. A start date on a day off moves to the next working day. A task starts at
+``start + offset`` working days (a negative offset is before the start date: ``-5d`` is the
+week before) and is due ``duration`` working days later, counting its first day
+(``duration: 1d`` is due the day it starts; a fraction of a day counts as one day). A
+template's ``deadline`` counts working days from the start date the same way.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from worktext.errors import WorktextError
 from worktext.model.items import Project, Template, TemplateTask
 from worktext.model.values import format_hours
 from worktext.model.workspace import Workspace
+from worktext.plan.calendar import Calendar, workspace_calendar
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 BUILTIN_PARAMS = ("start", "project")
@@ -49,23 +52,19 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
+# Monday to Friday without holidays: ``add_workdays`` and ``next_workday`` count on it; ``plan``
+# counts on the workspace's own calendar (its workdays and holidays).
+WEEKDAYS = Calendar(frozenset(range(5)), 8.0)
+
+
 def add_workdays(day: dt.date, count: int) -> dt.date:
-    """The working day ``count`` working days after ``day`` (itself moved off a weekend);
-    before it when ``count`` is negative."""
-    day = next_workday(day)
-    weeks, rest = divmod(count, 5)
-    day += dt.timedelta(weeks=weeks)
-    while rest:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            rest -= 1
-    return day
+    """The working day (Monday to Friday) ``count`` working days after ``day`` (itself moved
+    off a weekend); before it when ``count`` is negative."""
+    return WEEKDAYS.add_working_days(next_workday(day), count)
 
 
 def next_workday(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
+    return WEEKDAYS.next_working_day(day)
 
 
 def resolve_params(template: Template, given: Mapping[str, str]) -> dict[str, str]:
@@ -112,7 +111,8 @@ def plan(
     only tasks when ``project_id`` names an existing project or area."""
     if not template.tasks:
         raise WorktextError(f"template '{template.id}' has no tasks")
-    start = next_workday(start)
+    calendar = workspace_calendar(ws)
+    start = calendar.next_working_day(start)
     values = resolve_params(template, given)
     values["start"] = start.isoformat()
     new_project = project_id is None
@@ -123,7 +123,7 @@ def plan(
     hours_per_day = ws.config.units.hours_per_day
     tasks: list[Planned] = []
     for task, task_id in zip(template.tasks, task_ids, strict=True):
-        data = _task_data(template, task, values, by_key, start, today, hours_per_day)
+        data = _task_data(template, task, values, by_key, start, today, hours_per_day, calendar)
         path = ids.item_path(ws, "task", task_id, project.id)
         tasks.append(Planned("task", task_id, path, data))
     if new_project:
@@ -153,16 +153,17 @@ def _task_data(
     start: dt.date,
     today: dt.date,
     hours_per_day: float,
+    calendar: Calendar,
 ) -> dict[str, Any]:
     """The front matter of one planned task, its keys in the order they are written."""
-    begins = add_workdays(start, math.floor(task.offset))
+    begins = calendar.add_working_days(start, math.floor(task.offset))
     data: dict[str, Any] = {"title": fill(task.title, values), "project": values["project"]}
     if task.assignee:
         data["assignee"] = _filled_id(fill(task.assignee, values), template, task.key)
     data["created"] = today
     data["start"] = begins
     if task.duration is not None:
-        data["due"] = add_workdays(begins, max(1, math.ceil(task.duration)) - 1)
+        data["due"] = calendar.add_working_days(begins, max(1, math.ceil(task.duration)) - 1)
     if task.estimate is not None:
         data["estimate"] = format_hours(task.estimate, hours_per_day)
     if task.depends_on:
@@ -185,7 +186,7 @@ def _project_file(
     due date, or the start when no task has one), with the template's body filled in."""
     start = dt.date.fromisoformat(values["start"])
     if template.deadline is not None:
-        deadline = add_workdays(start, math.floor(template.deadline))
+        deadline = workspace_calendar(ws).add_working_days(start, math.floor(template.deadline))
     else:
         deadline = max([start, *(task.data["due"] for task in tasks if "due" in task.data)])
     data: dict[str, Any] = {"title": project.title, "kind": "project", "status": "active"}

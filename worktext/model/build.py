@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from worktext.load.source import SourceFile
-from worktext.model.config import Config
+from worktext.model.config import Config, parse_workdays
 from worktext.model.convert import Converter
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import (
@@ -31,7 +31,7 @@ from worktext.model.items import (
 )
 from worktext.model.mappings import Mappings
 from worktext.model.schema import ID_PATTERN, KIND_FIELDS, SOURCE_KEYS, Field
-from worktext.model.values import as_day
+from worktext.model.values import ValueError_, as_day
 
 
 @dataclass
@@ -169,6 +169,13 @@ def build_task(
     _check_order(converter, values, "start", "due", "due-before-start")
     custom = {name: values[name] for name in config.custom_fields if name in values}
     custom.update((name, values[name]) for name in SOURCE_KEYS if name in values)
+    for key in ("lag", "repeat_on_day_off"):  # read by plan/ only: not attributes
+        if key in values:
+            custom[key] = values[key]
+    estimate = values.get("estimate")
+    if isinstance(estimate, tuple):  # a range: the likely value is the estimate
+        custom["estimate_range"] = estimate
+        estimate = estimate[1]
     log = tuple(
         TimeEntry(as_day(e["date"]), e["duration"], e.get("who"), e.get("note", ""))
         for e in values.get("log", ())
@@ -186,7 +193,7 @@ def build_task(
         created=values.get("created"),
         start=values.get("start"),
         due=values.get("due"),
-        estimate=values.get("estimate"),
+        estimate=estimate,
         depends_on=values.get("depends_on", ()),
         parent=values.get("parent"),
         milestone=values.get("milestone"),
@@ -400,7 +407,29 @@ def build_person(
         away=tuple(away),
         extra=extra,
         body=source.body,
+        workdays=_person_workdays(values, converter),
+        hours_per_day=_person_hours(values, converter),
     )
+
+
+def _person_workdays(values: dict[str, Any], converter: Converter) -> tuple[int, ...] | None:
+    if not values.get("workdays"):
+        return None
+    try:
+        return parse_workdays(tuple(values["workdays"]))
+    except ValueError_ as error:
+        converter.report(("workdays",), "invalid-value", str(error), "such as [mon, tue, wed]")
+        return None
+
+
+def _person_hours(values: dict[str, Any], converter: Converter) -> float | None:
+    hours = values.get("hours_per_day")
+    if hours is None:
+        return None
+    if not 0 < hours <= 24:
+        converter.report(("hours_per_day",), "invalid-value", "'hours_per_day' is out of range", "")
+        return None
+    return float(hours)
 
 
 def build_goal(

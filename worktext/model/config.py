@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import fnmatch
 import hashlib
+import itertools
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +24,7 @@ from worktext.model.convert import Converter, Units
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.mappings import Mappings
 from worktext.model.schema import CONFIG, TASK, Field
-from worktext.model.values import parse_duration
+from worktext.model.values import ValueError_, as_day, parse_date, parse_duration
 
 CONFIG_NAME = "worktext.yml"
 DEFAULT_FOLDERS = {
@@ -43,6 +46,18 @@ FOLDER_KEYS = {
 # Folders of what is not an item: comments (a folder per item) and documents.
 DEFAULT_COMMENTS = "comments"
 DEFAULT_DOCUMENTS = ("docs",)
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A day nobody in the workspace works (``holidays:`` in worktext.yml)."""
+
+    date: dt.date
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,9 @@ class Config:
     custom_fields: Mapping[str, Field] = field(default_factory=dict)
     rules: Mapping[str, str] = field(default_factory=dict)
     site: Mapping[str, Any] = field(default_factory=dict)
+    # Weekdays (0 = Monday) a person works unless their file says otherwise.
+    workdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    holidays: tuple[Holiday, ...] = ()  # days nobody works, in date order
     fingerprint: str = ""  # changes whenever the file does; part of cache keys
 
     @property
@@ -334,8 +352,143 @@ def _build(root: Path, values: dict[str, Any], fingerprint: str, converter: Conv
         mappings=mappings.from_settings(values.get("mappings", {})),
         rules=values.get("rules", {}),
         site=values.get("site") or {},
+        workdays=_workdays(values, units, converter),
+        holidays=_holidays(root, values.get("holidays"), converter),
         fingerprint=fingerprint,
     )
+
+
+def parse_workdays(names: tuple[str, ...]) -> tuple[int, ...]:
+    """Weekday names (``mon``, ``Tuesday``…) → weekday numbers (0 = Monday), sorted; raises
+    ValueError_ naming the first that is not a weekday."""
+    days = set()
+    for name in names:
+        text = name.strip().casefold()
+        found = [
+            n for n, full in enumerate(WEEKDAY_NAMES) if len(text) >= 2 and full.startswith(text)
+        ]
+        if len(found) != 1:
+            raise ValueError_(f"'{name}' is not a weekday; write mon, tue, wed, thu, fri, sat, sun")
+        days.add(found[0])
+    return tuple(sorted(days))
+
+
+def _workdays(values: dict[str, Any], units: Units, converter: Converter) -> tuple[int, ...]:
+    """``workdays:``, or the first ``days_per_week`` days of the week (Monday to Friday)."""
+    names = values.get("workdays")
+    if names:
+        try:
+            return parse_workdays(tuple(names))
+        except ValueError_ as error:
+            converter.report(("workdays",), "invalid-value", str(error), "such as [mon, tue, wed]")
+    return tuple(range(max(1, min(7, math.ceil(units.days_per_week)))))
+
+
+def _holidays(root: Path, raw: Any, converter: Converter) -> tuple[Holiday, ...]:
+    """``holidays:``: a list of dates or ``{date, name}``, or the path of an ICS file whose
+    events are public holidays (read with the ``icalendar`` library)."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return tuple(sorted(_ics_holidays(root, raw, converter), key=lambda h: h.date))
+    if not isinstance(raw, list):
+        converter.report(
+            ("holidays",),
+            "wrong-type",
+            "'holidays' must be a list of dates or the path of an ICS file",
+            "such as [2026-12-25, {date: 2026-12-26, name: Boxing Day}] or holidays.ics",
+        )
+        return ()
+    found: dict[dt.date, Holiday] = {}
+    for index, entry in enumerate(raw):
+        text, name = (
+            (entry.get("date"), entry.get("name")) if isinstance(entry, dict) else (entry, "")
+        )
+        try:
+            if not isinstance(text, str):
+                raise ValueError_("a holiday is a date (YYYY-MM-DD) or {date, name}")
+            day = as_day(parse_date(text))
+        except ValueError_ as error:
+            converter.report(("holidays", index), "invalid-date", str(error), "write YYYY-MM-DD")
+            continue
+        found.setdefault(day, Holiday(day, str(name or "")))
+    return tuple(found[day] for day in sorted(found))
+
+
+def _ics_holidays(root: Path, rel: str, converter: Converter) -> list[Holiday]:
+    """Every day covered by an event of the ICS file ``rel`` (all-day events end the day
+    before their DTEND, as RFC 5545 says)."""
+    try:
+        raw = read_inside(root, rel)
+    except ConfigError as error:
+        converter.report(
+            ("holidays",),
+            "holidays",
+            str(error),
+            "name an .ics file in the workspace",
+            severity="warning",
+        )
+        return []
+    try:
+        import icalendar  # an optional extra: worktext[calendar]
+    except ImportError:
+        converter.report(
+            ("holidays",),
+            "holidays",
+            "reading holidays from an ICS file needs the icalendar library",
+            "pip install 'worktext[calendar]', or list the dates in worktext.yml",
+            severity="warning",
+        )
+        return []
+    try:
+        calendar = icalendar.Calendar.from_ical(raw)
+    except ValueError as error:
+        converter.report(
+            ("holidays",), "holidays", f"{rel} is not an ICS file: {error}", "", severity="warning"
+        )
+        return []
+    out = []
+    for event in calendar.walk("VEVENT"):
+        start = event.decoded("DTSTART", None)
+        if not isinstance(start, dt.date):
+            continue
+        first = as_day(start)
+        end = event.decoded("DTEND", None)
+        last = as_day(end) - dt.timedelta(days=1) if isinstance(end, dt.date) else first
+        name = str(event.get("SUMMARY", ""))
+        length = max(first, last) - first
+        for begin in _event_starts(event, first, converter):
+            day = begin
+            while day <= begin + length:
+                out.append(Holiday(day, name))
+                day += dt.timedelta(days=1)
+    return out
+
+
+ICS_REPEATS = 60  # a yearly holiday's occurrences that are read: sixty years of them
+
+
+def _event_starts(event: Any, first: dt.date, converter: Converter) -> list[dt.date]:
+    """The first day of each occurrence of an ICS event: its own, or its RRULE's (at most
+    ``ICS_REPEATS``), read with dateutil as the recurrence rules of tasks are."""
+    rule = event.get("RRULE")
+    if rule is None:
+        return [first]
+    from dateutil.rrule import rrulestr
+
+    try:
+        text = rule.to_ical().decode("ascii", "replace")
+        moments = rrulestr(text, dtstart=dt.datetime.combine(first, dt.time()))
+        return [moment.date() for moment in itertools.islice(moments, ICS_REPEATS)]
+    except (ValueError, TypeError) as error:
+        converter.report(
+            ("holidays",),
+            "holidays",
+            f"a holiday's repeat rule cannot be read ({error}); its first date is used",
+            "",
+            severity="warning",
+        )
+        return [first]
 
 
 def _custom_fields(

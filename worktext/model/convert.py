@@ -54,6 +54,7 @@ EXPECTED = {
     "date": "a date (YYYY-MM-DD)",
     "duration": "a duration such as 4h or 2d",
     "offset": "a duration such as 3d, or -7d before the start",
+    "estimate": "a duration such as 4h or 2d, or a range such as 2d..5d",
     "enum": "one of the allowed values",
     "integer": "a whole number",
     "number": "a number",
@@ -320,6 +321,37 @@ class Converter:
             return -hours if hours is not None else None
         return self.duration(raw, path, name)
 
+    def estimate(
+        self, raw: Any, path: Path, name: str
+    ) -> float | tuple[float, float, float] | None:
+        """A duration, or a three-point range: ``low..high`` (the likely value halfway) or
+        ``low..likely..high``, as (low, likely, high) hours."""
+        if not isinstance(raw, str) or ".." not in raw:
+            return self.duration(raw, path, name)
+        parts = [self.duration(part, path, name) for part in raw.split("..")]
+        if len(parts) not in (2, 3) or any(p is None for p in parts):
+            if len(parts) not in (2, 3):
+                self.report(
+                    path,
+                    "invalid-duration",
+                    f"'{name}': a range has two or three parts, such as 2d..5d or 2d..3d..5d",
+                    "low..high, or low..likely..high",
+                )
+            return None
+        hours = [p for p in parts if p is not None]
+        if len(hours) == 2:
+            hours.insert(1, (hours[0] + hours[1]) / 2)
+        low, likely, high = hours
+        if not low <= likely <= high:
+            self.report(
+                path,
+                "invalid-duration",
+                f"'{name}': the range must run from low to high, such as 2d..5d",
+                "write the smallest value first",
+            )
+            return None
+        return low, likely, high
+
     def number(self, spec: Field, raw: Any, path: Path, name: str) -> float | int | None:
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             self.wrong_type(spec, raw, path, name)
@@ -348,6 +380,7 @@ _READERS = {
     "date": lambda self, spec, raw, path, name: self.date(raw, path, name),
     "duration": lambda self, spec, raw, path, name: self.duration(raw, path, name),
     "offset": lambda self, spec, raw, path, name: self.offset(raw, path, name),
+    "estimate": lambda self, spec, raw, path, name: self.estimate(raw, path, name),
     "integer": Converter.number,
     "number": Converter.number,
     "boolean": Converter.boolean,

@@ -105,6 +105,10 @@ RULE_DOCS: dict[str, str] = {
     "config-field": "A custom key declared with the name of a built-in task key.",
     "config-not-mapping": "worktext.yml is not a set of settings.",
     "status-source": "The board index named by `mappings.status_source` cannot be read.",
+    "holidays": "The ICS file named by `holidays:` cannot be read.",
+    # the schedule (worktext plan)
+    "plan-cycle": "Tasks that wait for each other in a circle cannot be scheduled.",
+    "plan-impossible": "A task that no one can work on: its assignees have no working time.",
     # two revisions (check --since REV)
     "transition-not-allowed": "A status change after REV that the task's workflow does not allow.",
     "deleted-with-dependents": "A task deleted after REV while other tasks depend on it.",

@@ -194,6 +194,8 @@ class Person:
     away: tuple[Away, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     body: str = ""
+    workdays: tuple[int, ...] | None = None  # weekdays (0 = Monday); None: the workspace's
+    hours_per_day: float | None = None  # None: the workspace's
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ ID_PATTERN = re.compile(r"[^\W_][\w.-]{0,99}\Z")
 ID_PATTERN_TEXT = "^[\\p{L}\\p{N}][\\p{L}\\p{N}._-]{0,99}$"
 DURATION_PATTERN_TEXT = r"^\s*(\d+(\.\d+)?\s*[wdhm]\s*)+$"
 OFFSET_PATTERN_TEXT = r"^\s*-?\s*(\d+(\.\d+)?\s*[wdhm]\s*)+$"
+_ONE_DURATION = r"\s*(\d+(\.\d+)?\s*[wdhm]\s*)+"
+ESTIMATE_PATTERN_TEXT = rf"^{_ONE_DURATION}(\.\.{_ONE_DURATION}){{0,2}}$"
 DATE_PATTERN_TEXT = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
 
 
@@ -58,12 +60,27 @@ TASK: dict[str, Field] = {
     "created": _f("date", "When the task was created (ISO date or datetime)."),
     "start": _f("date", "When work is planned to start."),
     "due": _f("date", "When the task is due."),
-    "estimate": _f("duration", "Estimated effort, such as `30m`, `4h`, `2d`, `1w`."),
+    "estimate": _f(
+        "estimate",
+        "Estimated effort, such as `30m`, `4h`, `2d`, `1w`; or a range for the schedule's risk "
+        "simulation, `2d..5d` (low..high) or `2d..3d..5d` (low..likely..high).",
+    ),
     "depends_on": _f("ids", "Task ids that must be done before this one.", ref="task"),
+    "lag": _f(
+        "duration",
+        "Working time to wait after the tasks it depends on finish, such as `2d`.",
+    ),
     "parent": _f("id", "The task this one is a sub-task of.", ref="task"),
     "milestone": _f("id", "A milestone id of the task's project.", ref="milestone"),
     "goal": _f("ids", "A goal id, or a list of them.", ref="goal"),
     "repeat": _f("string", "Recurrence: daily, weekly, monthly, yearly, or an RFC 5545 RRULE."),
+    "repeat_on_day_off": _f(
+        "enum",
+        "`next`: an occurrence of the series that falls on a day off (a weekend, a holiday, its "
+        "assignee's time away) is due the next working day instead; `keep` (default): as the "
+        "rule says.",
+        choices=("keep", "next"),
+    ),
     "recurrence_of": _f(
         "id",
         "The recurring task this one is an occurrence of (written by `worktext recur`).",
@@ -190,6 +207,12 @@ PERSON: dict[str, Field] = {
     "name": _f("string", "Full name."),
     "email": _f("string", "Email address."),
     "capacity": _f("duration", "Working time per week, such as `32h`; default from config."),
+    "workdays": _f(
+        "strings", "The weekdays they work, such as `[mon, tue, wed]`; default from config."
+    ),
+    "hours_per_day": _f(
+        "number", "Hours they work on a working day; default the workspace's `hours_per_day`."
+    ),
     "teams": _f("strings", "Teams they belong to."),
     "away": _f(
         "records",
@@ -307,6 +330,16 @@ CONFIG: dict[str, Field] = {
     "hours_per_day": _f("number", "Working hours in a day, for `d` in durations (default 8)."),
     "days_per_week": _f("number", "Working days in a week, for `w` (default 5)."),
     "capacity": _f("duration", "Default weekly capacity of a person (default `40h`)."),
+    "workdays": _f(
+        "strings",
+        "The weekdays people work unless their file says otherwise, such as "
+        "`[mon, tue, wed, thu, fri]` (default: the first `days_per_week` days).",
+    ),
+    "holidays": _f(
+        "any",
+        "Days nobody works: a list of dates or `{date, name}`, or the path of an ICS file of "
+        "public holidays (needs `worktext[calendar]`).",
+    ),
     "repo_url": _f("string", "Web address of the repository, for links to files."),
     "branch": _f("string", "The main branch, for links to files (default `main`)."),
     "ids": _f(
@@ -349,6 +382,11 @@ CONFIG: dict[str, Field] = {
                 "number",
                 "Done cards closed more than this many days ago are folded away on boards "
                 "(default 14).",
+            ),
+            "baseline": _f(
+                "string",
+                "A revision (tag, branch or commit) whose schedule the timelines overlay, "
+                "with each task's slip since then (see `worktext plan --baseline`).",
             ),
         },
     ),
@@ -421,6 +459,7 @@ _SCHEMA_OF: dict[str, Callable[[Field], dict[str, Any]]] = {
     "date": lambda spec: {"type": "string", "pattern": DATE_PATTERN_TEXT},
     "duration": lambda spec: {"type": "string", "pattern": DURATION_PATTERN_TEXT},
     "offset": lambda spec: {"type": "string", "pattern": OFFSET_PATTERN_TEXT},
+    "estimate": lambda spec: {"type": "string", "pattern": ESTIMATE_PATTERN_TEXT},
     "enum": _enum_schema,
     "integer": _integer_schema,
     "number": lambda spec: {"type": "number"},

@@ -22,8 +22,10 @@ from worktext.model.items import Task
 from worktext.model.recurrence import Occurrence, RecurrenceError, occurrence_id, occurrences
 from worktext.model.values import as_day
 from worktext.model.workspace import Workspace, id_key
+from worktext.plan.calendar import NoWorkingTime, person_calendar, workspace_calendar
 
 SERIES_KEY = "recurrence_of"
+DAY_OFF_KEY = "repeat_on_day_off"
 DEFAULT_HORIZON = dt.timedelta(days=14)
 COPIED_KEYS = ("project", "assignee", "priority", "labels", "estimate", "milestone", "goal")
 
@@ -59,8 +61,28 @@ def pending(
             found = occurrences(task, start, end)
         except RecurrenceError:
             continue
-        out.extend(o for o in found if id_key(o.id) not in exists)
+        out.extend(on_working_day(ws, task, o) for o in found if id_key(o.id) not in exists)
     return sorted(out, key=lambda o: (o.date, o.series_id))
+
+
+def on_working_day(ws: Workspace, task: Task, occurrence: Occurrence) -> Occurrence:
+    """With ``repeat_on_day_off: next``, the occurrence moved (start and due together) to the
+    next working day of its first assignee's calendar (the workspace's without one) when it
+    falls on a day off; its id keeps the rule's date, so it is still the same occurrence."""
+    if task.extra.get(DAY_OFF_KEY) != "next":
+        return occurrence
+    people = ws.assignees_of(task)
+    calendar = person_calendar(ws, people[0]) if people else workspace_calendar(ws)
+    try:
+        moved = calendar.next_working_day(occurrence.date)
+    except NoWorkingTime:
+        return occurrence
+    shift = moved - occurrence.date
+    return occurrence._replace(
+        date=moved,
+        start=occurrence.start + shift if occurrence.start else None,
+        due=occurrence.due + shift if occurrence.due else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,7 @@ def plan(
         for occurrence in dates:
             if id_key(occurrence.id) in exists:
                 continue
+            occurrence = on_working_day(ws, task, occurrence)
             exists.add(id_key(occurrence.id))
             path = ws.config.root / Path(task.path).parent / f"{occurrence.id}.md"
             planned.append(

@@ -12,6 +12,8 @@ from typing import Any
 from worktext.model.items import Goal, Person, Project, Task, Workflow
 from worktext.model.values import as_day
 from worktext.model.workspace import Workspace, id_key
+from worktext.plan.outlook import Outlook
+from worktext.plan.report import sentence
 from worktext.plan.workload import PersonLoad, WeekLoad
 from worktext.render import gantt, html, worklog
 from worktext.render.data import SiteData
@@ -26,7 +28,14 @@ LEGEND = [
     ("done", "Done"),
     ("overdue", "Overdue"),
 ]
+# The thin bars of the schedule (``worktext plan``) under the declared ones.
+PLANNED_LEGEND = [
+    ("bar-planned", "Planned"),
+    ("bar-planned critical", "Planned, critical"),
+    ("bar-planned late", "Planned, late"),
+]
 HEALTH_ROWS = 500
+_NO_OUTLOOK = Outlook("project", "", "", "", None, None, "", 0, (), 0, 0)
 
 
 def broken_files(ws: Workspace) -> list[tuple[str, list[str]]]:
@@ -73,6 +82,10 @@ def home(view: PageView) -> dict[str, Any]:
         "hot": _hot_spots(site)[:10],
         "broken": broken_files(ws),
         "flow": site.flow.home_charts(),
+        "forecasts": site.plan.dashboard_forecasts(site.flow.flows())
+        if site.flow.available
+        else [],
+        "outlooks": [o for o in site.plan.projects() if o.status in ("late", "at risk")],
     }
 
 
@@ -215,6 +228,16 @@ def project_page(view: PageView, project: Project) -> dict[str, Any]:
         "source_url": site.source_url(project.path),
         "edit_url": site.edit_url(project.path),
         "diagnostics": site.diagnostics_of(project.path),
+        "plan_sentence": site.plan.sentence(project),
+        "plan_status": (site.plan.project(project) or _NO_OUTLOOK).status,
+        "forecast_line": (
+            site.plan.forecast_line(project, site.flow.flows()) if site.flow.available else None
+        ),
+        "milestone_forecasts": (
+            site.plan.milestone_forecast_lines(project, site.flow.flows())
+            if site.flow.available
+            else []
+        ),
     }
 
 
@@ -232,7 +255,11 @@ def _milestones(site: SiteData, project: Project) -> list[dict[str, Any]]:
 
 def timeline(view: PageView, project: Project) -> dict[str, Any]:
     site = view.data
-    chart, undated = gantt.project_chart(site.ws, project, site.links.urls, view.root)
+    chart, undated = gantt.project_chart(
+        site.ws, project, site.links.urls, view.root, site.plan.tasks, site.plan.baseline
+    )
+    rev = site.plan.baseline_rev
+    planned_legend = PLANNED_LEGEND + ([("bar-baseline", f"Baseline ({rev})")] if rev else [])
     return {
         "project": project,
         "heading": f"{project.title} timeline",
@@ -240,13 +267,18 @@ def timeline(view: PageView, project: Project) -> dict[str, Any]:
         "rows": len(chart.rows),
         "undated": undated,
         "legend": LEGEND,
+        "plan_sentence": site.plan.sentence(project),
+        "milestone_sentences": [sentence(o) for o in site.plan.milestones(project)],
+        "planned_legend": planned_legend,
+        "outlooks": [],
     }
 
 
 def roadmap(view: PageView) -> dict[str, Any]:
     site = view.data
     projects = [p for p in site.ws.all_projects() if p.status not in ("cancelled",)]
-    chart = gantt.roadmap_chart(site.ws, projects, site.links.urls, view.root)
+    outlooks = {o.id: o for o in site.plan.projects()}
+    chart = gantt.roadmap_chart(site.ws, projects, site.links.urls, view.root, outlooks)
     legend = [
         ("project-active", "Active"),
         ("project-proposed", "Proposed"),
@@ -260,6 +292,10 @@ def roadmap(view: PageView) -> dict[str, Any]:
         "rows": len(chart.rows),
         "undated": [],
         "legend": legend,
+        "outlooks": [o for o in site.plan.projects() if o.deadline is not None],
+        "plan_sentence": "",
+        "milestone_sentences": [],
+        "planned_legend": [("bar-planned", "Projected"), ("bar-planned late", "Projected, late")],
     }
 
 
@@ -303,9 +339,14 @@ def task_page(view: PageView, task: Task) -> dict[str, Any]:
 
 
 def workload(view: PageView) -> dict[str, Any]:
-    loads = view.data.team_load()
+    site = view.data
+    loads = site.team_load()
     weeks = list(loads[0].weeks) if loads else []
-    return {"loads": loads, "weeks": weeks}
+    planned = {
+        load.person.id: [site.plan.planned_hours(load.person.id, w.start) for w in load.weeks]
+        for load in loads
+    }
+    return {"loads": loads, "weeks": weeks, "planned": planned}
 
 
 def person_page(view: PageView, person: Person) -> dict[str, Any]:
@@ -331,6 +372,10 @@ def person_page(view: PageView, person: Person) -> dict[str, Any]:
         "thread": site.discussion.item_extras(view, person.id, person.path, person.body),
         "inbox_url": inbox_path(person),
         "feed_url": feed_path(person),
+        "planned": [
+            (found, t) for t in site.plan.person_tasks(person.id) if (found := ws.tasks.get(t.id))
+        ],
+        "free_from": site.plan.free_from(person.id),
     }
 
 
@@ -427,6 +472,9 @@ def goal_page(view: PageView, goal: Goal) -> dict[str, Any]:
         "tasks": site.sort_open_first(tasks),
         "body": site.body_html(goal, prefix) if goal.body.strip() else "",
         "thread": site.discussion.item_extras(view, goal.id, goal.path, goal.body),
+        "forecast_line": (
+            site.plan.goal_forecast_line(goal, site.flow.flows()) if site.flow.available else None
+        ),
     }
 
 

@@ -31,6 +31,7 @@ from worktext.render import calendar, ics
 from worktext.render.discussion import DiscussionView
 from worktext.render.flow import FlowView
 from worktext.render.markdown import Renderer, is_safe_url
+from worktext.render.planview import PlanView
 from worktext.render.urls import Links
 
 _LEADING_HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
@@ -186,6 +187,12 @@ class SiteData:
         if found is None:
             found = self._loads[person.id] = person_load(self.ws, person, self.today, LOAD_WEEKS)
         return dataclasses.replace(found, weeks=found.weeks[:weeks])
+
+    @functools.cached_property
+    def plan(self) -> PlanView:
+        """The schedule and forecasts (``worktext plan`` and ``forecast``), made when a page
+        first asks."""
+        return PlanView(self.ws, self.today)
 
     def team_load(self, weeks: int = LOAD_WEEKS) -> list[PersonLoad]:
         """Every person's load (``workload.team_load``), sorted by id."""

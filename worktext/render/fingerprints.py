@@ -67,6 +67,7 @@ def item_digests(data: SiteData) -> dict[str, str]:
     for doc in ws.discussion.documents.values():
         found = by_path.get(doc.path)
         items[f"d:{doc.id}"] = digest(repr(doc) + threads.get(id_key(doc.id), "") + repr(found))
+    items.update(data.plan.digests())  # s:<project>: what the schedule says of each project
     return items
 
 

@@ -172,6 +172,14 @@ class FlowView:
                 _chart("Burndown by estimate", down),
             ]
         charts += [_chart("Throughput", made["throughput"]), _chart("Cycle time", made["cycle"])]
+        ages = [(a.id, a.status, a.category, a.days) for a in metrics.ageing(flows, self.today)]
+        states = [s.id for s in workflow.states if s.category in metrics.WIP_CATEGORIES]
+        title = f"Ageing work in progress: {project.title}"
+        charts.append(
+            _chart(
+                "Ageing work in progress", flowcharts.ageing_svg(ages, states, summary.cycle, title)
+            )
+        )
         return {
             "available": True,
             "note": "",

@@ -498,3 +498,47 @@ def summary_charts(
         "burndown": burndown_svg(days, burn.remaining, target, "tasks", f"Burndown: {name}"),
         "cycle": cycle_time_svg(cycle_points, s.cycle, f"Cycle time: {name}"),
     }
+
+
+def ageing_svg(
+    ages: Sequence[tuple[str, str, str, float]],
+    states: Sequence[str],
+    percentiles: Mapping[int, float | None],
+    title: str = "Ageing work in progress",
+) -> str:
+    """Open work by state (columns, in workflow order) and age in days (task id, state, its
+    category, days), with the finished tasks' cycle-time percentiles as lines: a dot above
+    the 85 % line is older than 85 % of finished work was when it was done."""
+    shown = [a for a in ages if a[1] in states]
+    if not shown:
+        return _empty(title, "No work in progress.")
+    columns = [s for s in states if any(a[1] == s for a in shown)]
+    values = [a[3] for a in shown] + [v for v in percentiles.values() if v is not None]
+    top = _nice_max(max(values))
+    plot_w = WIDTH - LEFT - RIGHT
+    width = plot_w / len(columns)
+    plot_h = HEIGHT - BOTTOM - TOP
+    body = _axes([], top, unit="days")
+    for index, state in enumerate(columns):
+        here = sorted((a for a in shown if a[1] == state), key=lambda a: (a[3], a[0]))
+        centre = LEFT + width * (index + 0.5)
+        for n, (task_id, _state, category, days) in enumerate(here):
+            spread = (n % 5 - 2) * min(6.0, width / 12)  # side by side, not on top
+            colour = CATEGORY_COLOURS.get(category, PALETTE[0])
+            body.append(
+                f'<circle cx="{centre + spread:.1f}" cy="{_y(days, top, plot_h)}" r="3.5" '
+                f'fill="{colour}" fill-opacity="0.8"><title>{_e(task_id)}: {_e(state)}, '
+                f"{human_days(days)} old</title></circle>"
+            )
+        body.append(
+            f'<text x="{centre:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle" {FONT} '
+            f'fill="#4a5560">{_e(state)}</text>'
+        )
+    body += _percentile_lines(percentiles, top, plot_h)
+    body += _labels([], top, unit="days")
+    oldest = max(shown, key=lambda a: a[3])
+    desc = (
+        f"{len(shown)} open tasks in {len(columns)} states; the oldest, {oldest[0]}, "
+        f"is {human_days(oldest[3])} old."
+    )
+    return _frame(title, desc, body, (tuple(columns), len(shown), round(oldest[3], 1)))

@@ -6,6 +6,7 @@ CSS classes, so it follows the light and dark themes and prints. Every text is e
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -14,6 +15,9 @@ from markupsafe import Markup, escape
 from worktext.model.items import Project, Task
 from worktext.model.values import as_day
 from worktext.model.workspace import Workspace, id_key
+from worktext.plan.calendar import Calendar, workspace_calendar
+from worktext.plan.outlook import Outlook
+from worktext.plan.schedule import PlannedTask
 from worktext.plan.workload import task_window
 from worktext.render.urls import UrlMap
 
@@ -37,6 +41,12 @@ class Row:
     progress: float | None = None  # 0..1, drawn inside the bar (roadmap)
     depends_on: tuple[str, ...] = ()
     open_end: bool = False  # an ongoing area: no end, drawn to the chart's edge
+    # The schedule's dates (``worktext plan``), drawn as a thin bar under the declared one.
+    planned: tuple[dt.date, dt.date] | None = None
+    critical: bool = False
+    late: bool = False
+    declared: bool = True  # False: the task has no dates of its own, only planned ones
+    baseline: tuple[dt.date, dt.date] | None = None  # its planned dates at the baseline
 
 
 @dataclass(frozen=True)
@@ -55,29 +65,81 @@ class Chart:
 
 
 def task_rows(
-    ws: Workspace, tasks: list[Task], urls: UrlMap, prefix: str
+    ws: Workspace,
+    tasks: list[Task],
+    urls: UrlMap,
+    prefix: str,
+    planned: dict[str, PlannedTask] | None = None,
+    baseline: dict[str, PlannedTask] | None = None,
 ) -> tuple[list[Row], list[Task]]:
-    """Bars for tasks with dates (start→due, or start + estimate); the undated ones apart."""
+    """Bars for tasks with dates (start→due, or sized by the estimate from one of them) or a
+    place in the schedule (``planned``, by task id); the others apart. ``baseline``: the
+    schedule at the baseline revision, drawn as an outline."""
     hours_per_day, days_per_week = ws.config.units.hours_per_day, ws.config.units.days_per_week
+    calendar = workspace_calendar(ws)
+    planned = planned or {}
+    baseline = baseline or {}
     rows, undated = [], []
     for task in tasks:
-        dates = _bar_dates(task, hours_per_day, days_per_week)
-        if dates is None:
-            undated.append(task)
+        own = _bar_dates(task, hours_per_day, days_per_week, calendar)
+        plan = planned.get(task.id)
+        if own is not None:
+            dates = own
+        elif plan is not None:
+            dates = (plan.planned_start, plan.planned_finish, False)
         else:
-            rows.append(_task_row(ws, task, *dates, urls, prefix))
+            undated.append(task)
+            continue
+        row = _task_row(ws, task, *dates, urls, prefix)
+        if plan is not None:
+            row = _with_plan(row, plan, declared=own is not None)
+        then = baseline.get(task.id)
+        if then is not None:
+            row = _with_baseline(row, then, plan)
+        rows.append(row)
     rows.sort(key=lambda r: (r.start, r.end, r.key))
     return rows, undated
 
 
+def _with_baseline(row: Row, then: PlannedTask, plan: PlannedTask | None) -> Row:
+    slip = ""
+    if plan is not None:
+        days = (plan.planned_finish - then.planned_finish).days
+        slip = f", slip {days:+d} days" if days else ", no slip"
+    tip = f"{row.tooltip}; baseline {then.planned_start} → {then.planned_finish}{slip}"
+    return dataclasses.replace(row, baseline=(then.planned_start, then.planned_finish), tooltip=tip)
+
+
+def _with_plan(row: Row, plan: PlannedTask, declared: bool) -> Row:
+    """The row with the schedule's dates, and what the tooltip says of them."""
+    notes = [f"planned {plan.planned_start} → {plan.planned_finish}"]
+    notes.append("critical" if plan.critical else f"slack {plan.slack_days} working days")
+    if plan.late:
+        notes.append(f"{plan.late_days} days late")
+    return dataclasses.replace(
+        row,
+        planned=(plan.planned_start, plan.planned_finish),
+        critical=plan.critical,
+        late=plan.late,
+        declared=declared,
+        tooltip=f"{row.tooltip}; {', '.join(notes)}"
+        if declared
+        else (f"{plan.id}: {row.label.split(' ', 1)[-1]} ({', '.join(notes)})"),
+    )
+
+
 def _bar_dates(
-    task: Task, hours_per_day: float, days_per_week: float = 5
+    task: Task,
+    hours_per_day: float,
+    days_per_week: float = 5,
+    calendar: Calendar | None = None,
 ) -> tuple[dt.date, dt.date, bool] | None:
     """(start, due, whether a date comes from the estimate) of a task's bar. With an estimate
-    and one date, the bar is as many working days long as the estimate needs: from the start
-    on, or up to the due date (as the workload plans it); a due date alone, without an
-    estimate, is a one-day bar on that day. None for a task without dates to draw (listed
-    as not on the timeline)."""
+    and one date, the bar is as many working days long as the estimate needs, counted on
+    ``calendar`` (the workspace's, holidays skipped; default the first ``days_per_week`` days
+    of the week): from the start on, or up to the due date (as the workload plans it); a due
+    date alone, without an estimate, is a one-day bar on that day. None for a task without
+    dates to draw (it may still have planned ones)."""
     start = as_day(task.start) if task.start else None
     due = as_day(task.due) if task.due else None
     if start is not None and due is not None:
@@ -88,7 +150,7 @@ def _bar_dates(
         day = start or due
         assert day is not None
         return day, day, False
-    window = task_window(task, hours_per_day, days_per_week)
+    window = task_window(task, hours_per_day, days_per_week, calendar)
     if window is None:  # pragma: no cover - a task with a date always has a window
         return None
     return window[0], window[1], True
@@ -123,25 +185,49 @@ def _task_row(
 
 
 def project_chart(
-    ws: Workspace, project: Project, urls: UrlMap, prefix: str
+    ws: Workspace,
+    project: Project,
+    urls: UrlMap,
+    prefix: str,
+    planned: dict[str, PlannedTask] | None = None,
+    baseline: dict[str, PlannedTask] | None = None,
 ) -> tuple[Chart, list[Task]]:
-    rows, undated = task_rows(ws, ws.tasks_of_project(project), urls, prefix)
+    rows, undated = task_rows(ws, ws.tasks_of_project(project), urls, prefix, planned, baseline)
     markers = [Marker(as_day(m.date), m.title or m.id) for m in project.milestones if m.date]
     if project.deadline:
         markers.append(Marker(as_day(project.deadline), "Deadline"))
     return Chart(rows, markers, ws.today, project.title), undated
 
 
-def roadmap_chart(ws: Workspace, projects: list[Project], urls: UrlMap, prefix: str) -> Chart:
+def roadmap_chart(
+    ws: Workspace,
+    projects: list[Project],
+    urls: UrlMap,
+    prefix: str,
+    outlooks: dict[str, Outlook] | None = None,
+) -> Chart:
+    """A bar per project; with ``outlooks`` (by project id), a thin bar to its projected
+    finish under it, red when that is after the deadline."""
     rows: list[Row] = []
     markers: list[Marker] = []
+    outlooks = outlooks or {}
     for project in projects:
         tasks = ws.tasks_of_project(project)
         span = _project_span(project, tasks, ws.today)
         if span is None:
             continue
         index = len(rows)
-        rows.append(_project_row(ws, project, tasks, *span, urls, prefix))
+        row = _project_row(ws, project, tasks, *span, urls, prefix)
+        outlook = outlooks.get(project.id)
+        if outlook is not None and outlook.projected_finish is not None:
+            finish = outlook.projected_finish
+            row = dataclasses.replace(
+                row,
+                planned=(min(row.start, ws.today, finish), finish),
+                late=outlook.status == "late",
+                tooltip=f"{row.tooltip}; projected finish {finish} ({outlook.status})",
+            )
+        rows.append(row)
         markers += [
             Marker(as_day(milestone.date), milestone.title or milestone.id, index)
             for milestone in project.milestones
@@ -199,6 +285,8 @@ def render_svg(chart: Chart) -> Markup:
         return Markup("")
     days = [r.start for r in chart.rows] + [r.end for r in chart.rows] + [chart.today]
     days += [m.day for m in chart.markers]
+    days += [day for r in chart.rows if r.planned for day in r.planned]
+    days += [day for r in chart.rows if r.baseline for day in r.baseline]
     first = min(days) - DAY * 3
     last = max(days) + DAY * 3
     span = (last - first).days + 1
@@ -274,10 +362,19 @@ def _bar(add, row: Row, index: int, x, day_w: float, edge: float) -> None:
     extra = (" estimated" if row.estimated else "") + (" open-ended" if row.open_end else "")
     add(f'<a href="{escape(row.href)}"><title>{escape(row.tooltip)}</title>')
     add(f'<text class="g-label" x="8" y="{y + 19}">{label}</text>')
-    add(
-        f'<rect class="bar {escape(row.css)}{extra}" x="{x0:.1f}" y="{y + 7}" '
-        f'width="{max(x1 - x0, 3):.1f}" height="{ROW - 14}" rx="4"/>'
-    )
+    if row.declared:
+        add(
+            f'<rect class="bar {escape(row.css)}{extra}" x="{x0:.1f}" y="{y + 7}" '
+            f'width="{max(x1 - x0, 3):.1f}" height="{ROW - 14}" rx="4"/>'
+        )
+    if row.planned is not None:
+        _planned_bar(add, row, row.planned, y, x)
+    if row.baseline is not None:
+        b0, b1 = x(row.baseline[0]), x(row.baseline[1] + DAY)
+        add(
+            f'<rect class="bar-baseline" x="{b0:.1f}" y="{y + 4}" '
+            f'width="{max(b1 - b0, 3):.1f}" height="{ROW - 8}" rx="4"/>'
+        )
     # On a narrow screen the label column scrolls away (site.js) and this name, at the bar,
     # shows instead (site.css): the labels give way to the bars.
     add(f'<text class="g-bar-label" x="{x0 + 4:.1f}" y="{y + 19}">{label}</text>')
@@ -291,6 +388,18 @@ def _bar(add, row: Row, index: int, x, day_w: float, edge: float) -> None:
             f'width="{max((x1 - x0) * row.progress, 0):.1f}" height="{ROW - 14}" rx="4"/>'
         )
     add("</a>")
+
+
+def _planned_bar(add, row: Row, planned: tuple[dt.date, dt.date], y: int, x) -> None:
+    """The schedule's dates: a thin bar at the foot of the row (critical and late in their
+    own colours)."""
+    x0, x1 = x(planned[0]), x(planned[1] + DAY)
+    kind = " critical" if row.critical else ""
+    kind += " late" if row.late else ""
+    add(
+        f'<rect class="bar-planned{kind}" x="{x0:.1f}" y="{y + ROW - 8}" '
+        f'width="{max(x1 - x0, 3):.1f}" height="4" rx="2"/>'
+    )
 
 
 def _arrows(add, rows: list[Row], x, day_w: float) -> None:

@@ -127,7 +127,7 @@ def plan(
     for goal in ws.goals:
         _subtree, projects, tasks = contexts.goal_work(ws, goal)
         found = deps.of(tasks, WITH_PROJECT) | {f"g:{g.id}" for g in ws.goals}
-        found |= {f"p:{p.id}" for p in projects}
+        found |= {f"p:{p.id}" for p in projects} | {"h"}  # "h": its forecast reads history
         pages.append(
             Page(
                 data.links.goal(goal),
@@ -238,6 +238,8 @@ def _people_pages(data: SiteData, deps: _Deps) -> list[Page]:
             deps.of(ws.tasks_of_person(person), WITH_PROJECT)
             | {f"u:{person.id}"}
             | {f"t:{t.id}" for t in data.logged_tasks(person.id)}  # their timesheet
+            # Their place in the schedule: what it says of the projects of their tasks.
+            | {f"s:{ws.project_of(t).id}" for t in ws.tasks_of_person(person)}
         )
         person_deps = tuple(sorted(found))
         pages.append(
@@ -273,10 +275,11 @@ def _project_pages(data: SiteData, deps: _Deps) -> list[Page]:
         )
         key = tuple(sorted(found))
         title = project.title
+        planned = f"s:{project.id}"  # the schedule's word on it (render/planview.py)
         pages.append(
             Page(
                 links.project(project),
-                tuple(sorted({*key, "h"})),
+                tuple(sorted({*key, "h", planned})),
                 "project.html",
                 partial(contexts.project_page, project=project),
                 title=title,
@@ -296,7 +299,7 @@ def _project_pages(data: SiteData, deps: _Deps) -> list[Page]:
         pages.append(
             Page(
                 links.timeline(project),
-                key,
+                tuple(sorted({*key, planned})),
                 "timeline.html",
                 partial(contexts.timeline, project=project),
                 title=f"{title} timeline",
