@@ -134,5 +134,5 @@ def test_ci_installs_worktext_as_the_hook_does(template_root: Path) -> None:
         workflow = yaml.safe_load(path.read_text("utf-8"))
         for job in workflow["jobs"].values():
             installs += [s["run"] for s in job["steps"] if "pip install" in s.get("run", "")]
-    assert len(installs) == 3  # check, site, recur
+    assert len(installs) == 4  # check, site, recur, digest
     assert set(installs) == {f'pip install "{requirement}"'}

@@ -23,6 +23,7 @@ from worktext.model import codec
 from worktext.model.build import build_file, kind_fields, mapped
 from worktext.model.config import load_config
 from worktext.model.diagnostics import Diagnostic
+from worktext.model.discussion_load import load_discussion
 from worktext.model.items import KINDS, Checklist, Item, Task
 from worktext.model.loader import load_sources
 from worktext.model.scan import SKIPPED_NAMES
@@ -64,6 +65,9 @@ class LiveWorkspace:
         self._files = {kind: list(loaded.files.get(kind, ())) for kind in KINDS}
         self._kind_of = {rel: kind for kind, rels in self._files.items() for rel in rels}
         self._walk_diagnostics = list(loaded.diagnostics)
+        # Comments and documents as saved (they are not items: an editor's unsaved text of
+        # one is checked when it is saved).
+        self._discussion = load_discussion(self.config, self.use_cache)
         self._items: dict[str, Item] = {}
         self._own: dict[str, list[Diagnostic]] = {}
         with cache.gc_paused():
@@ -227,7 +231,9 @@ class LiveWorkspace:
             items[kind].sort(key=lambda item: item.path)
         sources = LazySources(paths, _with_overrides(self._read, overrides))
         ws = _index(self.config, self.today, items, sources)
-        ws.file_count = len(paths)
+        ws.discussion = self._discussion
+        diagnostics.extend(self._discussion.diagnostics)
+        ws.file_count = len(paths) + self._discussion.file_count
         return ws, diagnostics
 
 
