@@ -216,3 +216,33 @@ def test_without_the_extra_it_says_what_to_install(
     result = CliRunner().invoke(cli, ["-w", str(ws), "mcp"])
     assert result.exit_code == 2
     assert "pip install 'worktext[mcp]'" in result.stderr
+
+
+def test_plan_forecast_and_comment_tools(ws: Path) -> None:
+    async def body(session: ClientSession) -> None:
+        error, result, _ = await call(session, "plan")
+        assert not error, result
+        assert {"tasks", "projects", "milestones"} <= set(result)
+        planned = result["tasks"]
+        assert planned and all(len(t["planned_finish"]) == 10 for t in planned)
+        first = planned[0]["id"]
+        error, result, _ = await call(session, "plan", task_ids=[first])
+        assert not error and [t["id"] for t in result["tasks"]] == [first]
+        error, result, _ = await call(session, "forecast", target="web")
+        assert not error, result
+        assert result["trials"] == 10_000 and {"p50", "p85", "p95"} <= set(result)
+        error, result, _ = await call(
+            session, "comment", item_id="WEB-9", text="Blocked on @ben's review", author="ana"
+        )
+        assert not error, result
+        [path] = result["changed"]
+        assert path.startswith("comments/WEB-9/") and path.endswith(".md")
+        error, _, text = await call(session, "comment", item_id="NOPE-1", text="hi", author="ana")
+        assert error and "NOPE-1" in text
+        error, result, _ = await call(session, "show_item", item_id="WEB-9")
+        assert not error
+
+    serve(ws)(body)
+    written = list((ws / "comments" / "WEB-9").glob("*.md"))
+    assert len(written) == 1 and "Blocked on @ben's review" in written[0].read_text("utf-8")
+    assert "author: ana" in written[0].read_text("utf-8")

@@ -35,6 +35,11 @@ use `worktext mcp` instead: the same operations as tools.){workspace_option}
 - Change keys: `worktext set WEB-12 priority=high due=2026-12-01 labels=bug,ui`;
   `worktext unset WEB-12 due`; `worktext assign WEB-12 ana`.
 - Log time spent: `worktext log WEB-12 1h30m --who ana --note "what was done"`.
+- Discuss an item: `worktext comment WEB-12 "Blocked on the API review @ben"` (one new file
+  under `comments/`; `--reply-to ID` answers a comment); read the thread with
+  `worktext comments WEB-12`.
+- Ask when work will be done: `worktext plan` (the levelled schedule) and
+  `worktext forecast web` (Monte Carlo dates from the throughput in git).
 - Create items: `worktext new task "Title" --project web --assignee ana` (never invent ids;
   the tool picks the next free one).
 - Add `--dry-run` to see the diff first, `--commit` to commit with a descriptive message.

@@ -25,20 +25,25 @@ from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from worktext import __version__
 from worktext.check import report
 from worktext.check.pipeline import open_workspace, relative_paths
-from worktext.edit import operations
+from worktext.edit import comments, operations
 from worktext.errors import NotFound, Refused, WorktextError
+from worktext.history import metrics
+from worktext.history.reconstruct import load_history
 from worktext.model import export
 from worktext.model.config import find_root
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Workflow
-from worktext.model.query import select
+from worktext.model.query import resolve_date, select
 from worktext.model.reference import format_reference
-from worktext.model.workspace import Workspace
+from worktext.model.workspace import Workspace, id_key
+from worktext.plan import baseline, forecast_report, targets
+from worktext.plan import report as plan_report
+from worktext.plan.forecast import TRIALS
 
 log = logging.getLogger(__name__)
 
-READING_TOOLS = ("list_tasks", "show_item", "check")
-WRITING_TOOLS = ("create_task", "move_task", "set_fields", "unset_fields", "log_time")
+READING_TOOLS = ("list_tasks", "show_item", "check", "plan", "forecast")
+WRITING_TOOLS = ("create_task", "move_task", "set_fields", "unset_fields", "log_time", "comment")
 DEFAULT_FIELDS = ("id", "title", "status", "project", "assignees", "due", "priority")
 MAX_LIMIT = 500
 FORCEABLE = frozenset({"unknown-key", "dangling-reference"})  # what set_fields' force allows
@@ -165,6 +170,7 @@ def build_server(
         name="worktext", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING"
     )
     _add_reading_tools(server, session)
+    _add_planning_tools(server, session)
     if not read_only:
         _add_writing_tools(server, session)
     _add_resources(server, session)
@@ -246,6 +252,36 @@ def _add_reading_tools(server: MCPServer, session: Session) -> None:
 
 
 Plan = Callable[[Workspace], operations.Outcome]
+
+
+def _add_planning_tools(server: MCPServer, session: Session) -> None:
+    @server.tool()
+    def plan(task_ids: list[str] | None = None) -> dict[str, Any]:
+        """The levelled schedule (as `worktext plan -f json`): each open, estimated, assigned
+        task's planned_start, planned_finish, slack_days, critical and late, and each
+        project's and milestone's projected finish; `task_ids` keeps only those tasks."""
+        with _as_tool_errors():
+            ws = session.workspace()
+            now = baseline.planned(ws, session.today())
+            document = plan_report.document(now.schedule, now.projects, now.milestones, None)
+            if task_ids:
+                wanted = {id_key(t) for t in task_ids}
+                document["tasks"] = [t for t in document["tasks"] if id_key(t["id"]) in wanted]
+            return document
+
+    @server.tool()
+    def forecast(target: str | None = None, by: str | None = None) -> dict[str, Any]:
+        """When the open tasks of a project, milestone, goal or query (`target`; default the
+        whole workspace) will be done: Monte Carlo dates p50/p85/p95 from git's weekly
+        throughput (10,000 seeded trials), and with `by` (YYYY-MM-DD) how many by then."""
+        with _as_tool_errors():
+            ws = session.workspace()
+            today = session.today()
+            flows = metrics.task_flows(load_history(ws.config), ws, today)
+            chosen = targets.resolve(ws, flows, target)
+            day = resolve_date(by, today) if by else None
+            done, until = targets.forecast(chosen, today, TRIALS, 1, 0.0, day)
+            return forecast_report.document(chosen, done, until)
 
 
 def _writer(session: Session) -> Callable[[Plan, bool, bool], dict[str, Any]]:
@@ -362,6 +398,27 @@ def _add_writing_tools(server: MCPServer, session: Session) -> None:
             dry_run,
             commit,
         )
+
+    @server.tool()
+    def comment(
+        item_id: str,
+        text: str,
+        author: str | None = None,
+        reply_to: str | None = None,
+        dry_run: bool = False,
+        commit: bool = False,
+    ) -> dict[str, Any]:
+        """Comment on item `item_id` (a task, project, goal or document): `text` in Markdown,
+        `author` a person id (default: the person whose email is git's user.email),
+        `reply_to` the id of the comment answered. One new file; nothing else changes."""
+
+        def planned(ws: Workspace) -> operations.Outcome:
+            who = author or comments.default_author(ws)
+            now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+            change = comments.plan_comment(ws, item_id, text, who, now, reply_to)
+            return operations.Outcome([change], f"{item_id}: comment by {who}", [item_id])
+
+        return write(planned, dry_run, commit)
 
 
 def _add_resources(server: MCPServer, session: Session) -> None:
