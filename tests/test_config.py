@@ -5,7 +5,8 @@ from conftest import TODAY
 
 from worktext.check.pipeline import open_workspace
 from worktext.errors import ConfigError, WorkspaceNotFound
-from worktext.model.config import find_root, load_config
+from worktext.model.config import load_config
+from worktext.model.root import find_root
 
 
 def test_defaults(make_workspace) -> None:

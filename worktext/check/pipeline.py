@@ -15,11 +15,12 @@ from worktext.load import cache
 from worktext.load.source import LazySources, SourceFile, read_file
 from worktext.model import codec, completion
 from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area, mapped
-from worktext.model.config import Config, find_root, load_config
+from worktext.model.config import Config, load_config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.discussion_load import DiscussionScan, combined_key, load_discussion
 from worktext.model.items import KINDS, Item, Workflow
 from worktext.model.loader import Loaded, load_sources
+from worktext.model.root import find_root
 from worktext.model.scan import Scan, scan
 from worktext.model.workspace import Workspace, id_key
 

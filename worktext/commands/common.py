@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from worktext.model.config import Config, find_root, load_config
 from worktext.terminal import visible
 
 if TYPE_CHECKING:  # the workspace is imported when it is read: a Tab's completion never is
+    from worktext.model.config import Config
     from worktext.model.diagnostics import Diagnostic
     from worktext.model.scan import Scan
     from worktext.model.workspace import Workspace
@@ -79,6 +79,9 @@ class Context:
 
     def _read_config(self) -> tuple[Config, list[Diagnostic]]:
         if self._config is None:
+            from worktext.model.config import load_config
+            from worktext.model.root import find_root
+
             self._config = load_config(find_root(self.workspace_path), self.use_cache)
         return self._config
 

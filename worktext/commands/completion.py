@@ -106,7 +106,7 @@ def _index(ctx: click.Context, fresh: bool = False) -> completion.Index | None:
     """The fresh completion index of the workspace of ``-w`` (or the current folder), or
     None when there is no workspace. ``fresh``: read the workspace again whatever the index
     says (it could not answer)."""
-    from worktext.model.config import find_root
+    from worktext.model.root import find_root
 
     given = ctx.find_root().params.get("workspace") or os.environ.get("WORKTEXT_WORKSPACE")
     try:

@@ -1,7 +1,9 @@
 """``worktext move``, ``set``, ``unset``, ``assign``, ``label``, ``due`` and ``log ID TIME``:
 fast, scriptable edits of existing items that never damage a file.
 
-Each command plans its changes with ``edit/operations.py`` (bytes before and after, per
+The editor (``edit/operations.py``) is imported inside each command, so that a Tab's
+completion, which needs the commands' parameters only, loads none of it. Each command plans
+its changes with ``edit/operations.py`` (bytes before and after, per
 file; the new values checked against the schema and the workflow), and then either prints the
 unified diff (``--dry-run``) or writes every file atomically, all or none, and commits them
 when asked (``--commit``).
@@ -14,8 +16,6 @@ import click
 from worktext.commands import completion as complete
 from worktext.commands.common import Context, warn_at
 from worktext.commands.writing import conclude, today_of, writing
-from worktext.edit import operations
-from worktext.edit.changes import parse_pairs
 
 # -- move, set, unset and shortcuts ----------------------------------------------------------
 
@@ -40,6 +40,8 @@ def move(obj: Context, item_id: str, state: str, force: bool, dry_run: bool, com
       worktext move WEB-12 done --force        skip the workflow's checks
     """
     ws = obj.workspace()
+    from worktext.edit import operations
+
     outcome = operations.move_task(ws, item_id, state, force)
     conclude(ws.config.root, outcome, dry_run, commit)
     warn_at(outcome.warnings)
@@ -64,6 +66,9 @@ def set_(
       worktext set WEB-12 labels=bug,ui --dry-run
     """
     ws = obj.workspace()
+    from worktext.edit import operations
+    from worktext.edit.changes import parse_pairs
+
     outcome = operations.set_fields(ws, item_id, parse_pairs(pairs), today_of(obj), force)
     conclude(ws.config.root, outcome, dry_run, commit)
 
@@ -81,6 +86,8 @@ def unset(obj: Context, item_id: str, keys: tuple[str, ...], dry_run: bool, comm
       worktext unset WEB-12 due milestone
     """
     ws = obj.workspace()
+    from worktext.edit import operations
+
     outcome = operations.unset_fields(ws, item_id, keys)
     conclude(ws.config.root, outcome, dry_run, commit)
 
@@ -111,6 +118,8 @@ def assign(
       worktext assign WEB-12 --add bo      ana and bo
     """
     ws = obj.workspace()
+    from worktext.edit import operations
+
     outcome = operations.assign(ws, item_id, people, mode, force)
     conclude(ws.config.root, outcome, dry_run, commit)
 
@@ -132,6 +141,8 @@ def label(
       worktext label WEB-12 --remove ui
     """
     ws = obj.workspace()
+    from worktext.edit import operations
+
     outcome = operations.label(ws, item_id, labels, remove)
     conclude(ws.config.root, outcome, dry_run, commit)
 
@@ -152,6 +163,8 @@ def due(obj: Context, item_id: str, date: str, dry_run: bool, commit: bool) -> N
       worktext due web 2027-03-31          the project's deadline
     """
     ws = obj.workspace()
+    from worktext.edit import operations
+
     outcome = operations.set_due(ws, item_id, date, today_of(obj))
     conclude(ws.config.root, outcome, dry_run, commit)
 
@@ -169,6 +182,8 @@ def log_time(
     """Record time spent on task ID: append an entry to its 'log' list. The command is
     ``worktext log ID DURATION`` (commands/log.py), which shares its name with the feed."""
     ws = obj.workspace()
+    from worktext.edit import operations
+
     outcome = operations.log_time(ws, item_id, duration, today_of(obj), day, who, note)
     conclude(ws.config.root, outcome, dry_run, commit)
 

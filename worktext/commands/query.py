@@ -16,9 +16,10 @@ from worktext.commands import completion as complete
 from worktext.commands.common import Context, QueryCommand, echo, styler, warn
 from worktext.errors import NotFound, WorktextError
 from worktext.model import export, schema
-from worktext.model.config import find_root, load_config
+from worktext.model.config import load_config
 from worktext.model.items import Item, Project, Task
 from worktext.model.query import select
+from worktext.model.root import find_root
 from worktext.model.threads import thread_lines, thread_records
 from worktext.model.values import as_day, format_hours
 from worktext.model.workspace import Workspace

@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from worktext.commands.common import Context, echo
-from worktext.edit import atomic, gitcommit
-from worktext.edit.changes import relpath
-from worktext.edit.operations import Outcome, unified_diff
+
+if TYPE_CHECKING:  # the editor is imported when a command writes: a Tab never does
+    from worktext.edit import atomic
+    from worktext.edit.operations import Outcome
 
 
 def writing(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,6 +33,10 @@ def finish(
     ws_root: Path, changes: list[atomic.Change], message: str, dry_run: bool, commit: bool
 ) -> None:
     """Print the diff, or write all files (all or none) and commit them."""
+    from worktext.edit import atomic, gitcommit
+    from worktext.edit.changes import relpath
+    from worktext.edit.operations import unified_diff
+
     changes = [c for c in changes if c.before.content != c.after]
     if not changes:
         echo("nothing to change")

@@ -15,7 +15,8 @@ from pathlib import Path
 from worktext.edit import atomic
 from worktext.errors import WorktextError
 from worktext.history.gitio import GitError, run
-from worktext.model.config import CONFIG_NAME, DEFAULT_FOLDERS, load_config
+from worktext.model.config import DEFAULT_FOLDERS, load_config
+from worktext.model.root import CONFIG_NAME
 
 log = logging.getLogger(__name__)
 

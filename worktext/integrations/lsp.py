@@ -27,8 +27,8 @@ from worktext import __version__
 from worktext.check.live import LiveWorkspace
 from worktext.errors import WorktextError
 from worktext.integrations import lsp_features as features
-from worktext.model.config import find_root
 from worktext.model.diagnostics import Diagnostic
+from worktext.model.root import find_root
 
 log = logging.getLogger(__name__)
 

@@ -30,11 +30,11 @@ from worktext.errors import NotFound, Refused, WorktextError
 from worktext.history import metrics
 from worktext.history.reconstruct import load_history
 from worktext.model import export
-from worktext.model.config import find_root
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import Workflow
 from worktext.model.query import resolve_date, select
 from worktext.model.reference import format_reference
+from worktext.model.root import find_root
 from worktext.model.workspace import Workspace, id_key
 from worktext.plan import baseline, forecast_report, targets
 from worktext.plan import report as plan_report

@@ -48,7 +48,8 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_relative_url
 
 from worktext.errors import WorktextError
-from worktext.model.config import CONFIG_NAME, load_config
+from worktext.model.config import load_config
+from worktext.model.root import CONFIG_NAME
 from worktext.model.workspace import Workspace
 from worktext.render import site
 from worktext.render.data import SiteData

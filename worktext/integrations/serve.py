@@ -23,7 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from worktext.model.config import find_root, load_config
+from worktext.model.config import load_config
+from worktext.model.root import find_root
 from worktext.render import site
 from worktext.render.build import BuildResult
 

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from worktext.load import cache
-from worktext.load.source import read_file
 
 if TYPE_CHECKING:
     from worktext.model.config import Config
@@ -84,6 +83,8 @@ class Index:
         if changed:
             if self.mapped:
                 raise Stale(f"{rel} changed")
+            from worktext.load.source import read_file  # only for a file edited since
+
             data = read_file(path, rel).data or {}
             value = data.get("status")
             status = value if isinstance(value, str) else status

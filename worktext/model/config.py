@@ -23,10 +23,10 @@ from worktext.model import kanbn, mappings
 from worktext.model.convert import Converter, Units
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.mappings import Mappings
+from worktext.model.root import CONFIG_NAME
 from worktext.model.schema import CONFIG, TASK, Field
 from worktext.model.values import ValueError_, as_day, parse_date, parse_duration
 
-CONFIG_NAME = "worktext.yml"
 DEFAULT_FOLDERS = {
     "task": "tasks",
     "project": "projects",
@@ -104,20 +104,6 @@ class Config:
     def excluded(self, rel: str) -> bool:
         """Whether a workspace-relative path is never read as an item (``exclude:``)."""
         return any(fnmatch.fnmatchcase(rel, pattern) for pattern in self.exclude)
-
-
-def find_root(start: str | os.PathLike[str] | None = None) -> Path:
-    """The nearest folder at or above ``start`` that holds ``worktext.yml``."""
-    here = Path(start or os.getcwd()).resolve()
-    if here.is_file():
-        here = here.parent
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise WorkspaceNotFound(
-        f"no {CONFIG_NAME} found in {here} or any folder above it. "
-        "Run 'worktext init' to create a workspace, or pass --workspace PATH."
-    )
 
 
 def load_config(
