@@ -208,7 +208,7 @@ def query_terms(
     ctx: click.Context, _param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """``key:`` while no colon is typed; then the key's values (after the last comma)."""
-    from worktext.model import query
+    from worktext.model import query_words as query
 
     negated = "-" if incomplete.startswith("-") else ""
     term = incomplete[len(negated) :]

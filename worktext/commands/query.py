@@ -8,22 +8,21 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from worktext.commands import completion as complete
 from worktext.commands.common import Context, QueryCommand, echo, styler, warn
 from worktext.errors import NotFound, WorktextError
-from worktext.model import export, schema
-from worktext.model.config import load_config
-from worktext.model.items import Item, Project, Task
-from worktext.model.query import select
+from worktext.model import schema
 from worktext.model.root import find_root
-from worktext.model.threads import thread_lines, thread_records
 from worktext.model.values import as_day, format_hours
-from worktext.model.workspace import Workspace
 from worktext.terminal import choose_columns, field_lines, shorten, visible
+
+if TYPE_CHECKING:  # the model is imported when a command runs: a Tab never needs it
+    from worktext.model.items import Item, Task
+    from worktext.model.workspace import Workspace
 
 LS_FORMATS = ("table", "json", "csv", "ids")
 CSV_COLUMNS = (
@@ -64,6 +63,8 @@ def index_command(obj: Context, output: str | None) -> None:
     Example:
       worktext index -o - | jq '.tasks[] | select(.is_overdue) | .id'
     """
+    from worktext.model import export
+
     ws = obj.workspace()
     text = json.dumps(export.index_document(ws), indent=1, ensure_ascii=False) + "\n"
     if output == "-":
@@ -140,6 +141,8 @@ def _table(ws: Workspace, tasks: list[Task], color: bool) -> str:
 
 
 def _csv(ws: Workspace, tasks: list[Task]) -> str:
+    from worktext.model import export
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -180,6 +183,8 @@ def ls_command(
       worktext ls is:overdue --format csv > overdue.csv
     """
     ws = obj.workspace()
+    from worktext.model.query import select
+
     tasks = select(ws, " ".join(query))
     if limit:
         tasks = tasks[:limit]
@@ -187,6 +192,8 @@ def ls_command(
         for task in tasks:
             echo(task.id)
     elif fmt == "json":
+        from worktext.model import export
+
         records = [export.task_record(ws, t) for t in tasks]
         echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif fmt == "csv":
@@ -289,6 +296,10 @@ def show_command(obj: Context, item_id: str, fmt: str) -> None:
     if found is None:
         raise NotFound(f"no item with id '{item_id}'; try 'worktext ls {item_id}'")
     kind, item = found
+    from worktext.model import export
+    from worktext.model.items import Task
+    from worktext.model.threads import thread_lines, thread_records
+
     record = export.item_record(ws, kind, item)
     if fmt == "json":
         record = {"kind": kind, **record}
@@ -309,6 +320,8 @@ def _show_item(ws: Workspace, kind: str, item: Item, record: dict[str, Any]) -> 
     """Any item but a task: its record's values, and a project's count of tasks."""
     lines = [f"{kind} {item.id}: {record.get('title') or record.get('name')}"]
     fields = list(record.items())
+    from worktext.model.items import Project
+
     if isinstance(item, Project):
         tasks = ws.tasks_of_project(item)
         fields.append(("tasks", f"{len(tasks)} ({sum(ws.is_open(t) for t in tasks)} open)"))
@@ -330,6 +343,8 @@ def people_command(obj: Context, fmt: str) -> None:
       worktext people --format json
     """
     ws = obj.workspace()
+    from worktext.model import export
+
     records = [export.person_record(ws, person) for person in ws.people]
     known = {r["id"] for r in records}
     guests = sorted({a for t in ws.tasks for a in t.assignees if a not in known})
@@ -396,6 +411,8 @@ def schema_command(
         return
     custom = {}
     try:
+        from worktext.model.config import load_config
+
         config, _ = load_config(find_root(obj.workspace_path), obj.use_cache)
         custom = dict(config.custom_fields)
     except WorktextError:

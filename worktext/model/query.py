@@ -18,24 +18,18 @@ from typing import Any
 
 from worktext.errors import QueryError
 from worktext.model.items import PROJECT_KINDS, STATE_CATEGORIES, Task
+from worktext.model.query_words import (
+    ALIASES,
+    HAS_KEYS,
+    IS_VALUES,
+    KEYS,
+    OPERATORS,
+    ORDERED_KEYS,
+    SORT_KEYS,
+)
 from worktext.model.values import ValueError_, as_day, parse_day, parse_duration
 from worktext.model.workspace import Workspace, id_key
 
-OPERATORS = (">=", "<=", ">", "<", "=")
-SET_KEYS: tuple[str, ...] = ("id", "status", "category", "assignee", "project", "label")
-SET_KEYS += ("milestone", "goal", "parent", "kind", "title", "repeat")
-ORDERED_KEYS = ("priority", "due", "start", "created", "estimate")
-FLAG_KEYS = ("is", "has", "no")
-KEYS = (*SET_KEYS, *ORDERED_KEYS, *FLAG_KEYS, "sort")
-IS_VALUES: tuple[str, ...] = ("open", "closed", "overdue", "blocked", "unassigned", "recurring")
-IS_VALUES += ("backlog", "todo", "active", "done", "cancelled")
-SORT_KEYS: tuple[str, ...] = ("id", "title", "status", "priority", "due", "start", "created")
-SORT_KEYS += ("estimate",)
-SORT_KEYS += ("project", "assignee")
-HAS_KEYS: tuple[str, ...] = ("due", "start", "created", "estimate", "assignee", "labels")
-HAS_KEYS += ("label", "milestone")
-HAS_KEYS += ("goal", "parent", "depends_on", "priority", "project", "repeat", "log")
-ALIASES = {"state": "status", "labels": "label", "assignees": "assignee", "text": None}
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):")
 _SAFE_WORD = re.compile(r"[^\s\",]+\Z")
 
