@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from worktext.cli import cli
@@ -82,6 +82,7 @@ outside_text = st.text(alphabet=st.characters(blacklist_characters="<"), max_siz
 
 
 @given(before=outside_text, after=outside_text)
+@example(before="\r", after="")  # a lone CR at the end: the section's own endings hold
 def test_the_text_around_the_section_is_kept(before: str, after: str) -> None:
     original = f"{before}{BEGIN}\nold\n{END}\n{after}"
     once = updated(original, SECTION)

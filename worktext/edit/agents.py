@@ -86,9 +86,12 @@ def updated(text: str, new_section: str) -> str:
     """``text`` with its marked section replaced by ``new_section`` (or the section appended,
     after a blank line, when there is none); every other character is kept. The section is
     written with the file's own line endings."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    block = new_section.replace("\n", newline)
     begin, end = _markers(text)
+    if begin is not None:  # the section keeps the line endings it was written with
+        newline = "\r\n" if text.startswith("\r\n", begin + len(BEGIN)) else "\n"
+    else:
+        newline = "\r\n" if "\r\n" in text else "\n"
+    block = new_section.replace("\n", newline)
     if begin is None or end is None:
         if not text:
             return block
