@@ -283,7 +283,7 @@ def iso_when(text: str) -> str | None:
         try:
             when = dt.datetime.strptime(text, form)
         except ValueError:
-            continue
+            continue  # not this format: the next one
         if "%H" in form or "%I" in form:
             return when.strftime("%Y-%m-%dT%H:%M")
         return when.date().isoformat()

@@ -120,7 +120,8 @@ def folder_stamps(config: Config, since_ns: int | None = None) -> list[tuple[str
     for path in _folders(config):
         try:
             key = cache.stat_key(os.stat(path))
-        except OSError:
+        except OSError as exc:  # gone since the walk: the index is read again when it is back
+            log.debug("completion index: no stamp for %s: %s", path, exc)
             continue
         stamps.append((path, None if cache.is_racy(key, now) else key))
     return stamps
@@ -139,7 +140,8 @@ def _folders(config: Config) -> Iterator[str]:
                         for entry in entries:
                             if entry.is_dir(follow_symlinks=False) and entry.name[:1] not in "._":
                                 stack.append(entry.path)
-                except OSError:
+                except OSError as exc:  # unlistable: its items are not in the index either
+                    log.debug("completion index: cannot list %s: %s", current, exc)
                     continue
 
 

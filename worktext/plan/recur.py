@@ -12,6 +12,7 @@ occurrences.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,9 @@ SERIES_KEY = "recurrence_of"
 DAY_OFF_KEY = "repeat_on_day_off"
 DEFAULT_HORIZON = dt.timedelta(days=14)
 COPIED_KEYS = ("project", "assignee", "priority", "labels", "estimate", "milestone", "goal")
+
+
+log = logging.getLogger(__name__)
 
 
 def series(ws: Workspace) -> Iterator[Task]:
@@ -59,7 +63,8 @@ def pending(
     for task in series(ws):
         try:
             found = occurrences(task, start, end)
-        except RecurrenceError:
+        except RecurrenceError as exc:  # check reports the rule at its line
+            log.debug("recur: %s has no occurrences: %s", task.id, exc)
             continue
         out.extend(on_working_day(ws, task, o) for o in found if id_key(o.id) not in exists)
     return sorted(out, key=lambda o: (o.date, o.series_id))
