@@ -273,3 +273,25 @@ def test_stats_are_reused_while_nothing_changed_and_redone_after(tmp_path, monke
     done, reused = stats()
     assert "finished: 1" in done and not reused
     assert stats() == (done, True)
+
+
+def test_the_input_key_from_a_walk_is_the_loaded_workspace_s(tmp_path, monkeypatch) -> None:
+    """stats decides from the walk alone whether its last figures still hold: that key must
+    be the one the loaded workspace (items, comments, documents) has."""
+    from worktext.check.pipeline import input_key, open_workspace
+    from worktext.load import cache
+
+    monkeypatch.setattr(cache, "now_ns", lambda: time.time_ns() + 10 * cache.RACY_NS)
+    repo = Repo(tmp_path / "r")
+    repo.write(
+        {
+            "tasks/A-1.md": task(status="todo"),
+            "comments/A-1/20260101T090000Z-ana-abcdef0.md": "---\nauthor: ana\n---\nHi\n",
+            "docs/spec.md": "# Spec\n",
+        }
+    )
+    config, _ = load_config(repo.root)
+    ws = open_workspace(repo.root)
+    assert ws.input_key is not None and input_key(config) == ws.input_key
+    repo.write({"docs/spec.md": "# Spec, changed\n"})
+    assert input_key(config) != ws.input_key

@@ -17,11 +17,16 @@ from worktext.model import codec, completion
 from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area, mapped
 from worktext.model.config import Config, load_config
 from worktext.model.diagnostics import Diagnostic
-from worktext.model.discussion_load import DiscussionScan, combined_key, load_discussion
+from worktext.model.discussion_load import (
+    DiscussionScan,
+    combined_key,
+    discussion_fingerprint,
+    load_discussion,
+)
 from worktext.model.items import KINDS, Item, Workflow
 from worktext.model.loader import Loaded, load_sources
 from worktext.model.root import find_root
-from worktext.model.scan import Scan, scan
+from worktext.model.scan import Scan, fingerprint, scan
 from worktext.model.workspace import Workspace, id_key
 
 
@@ -82,6 +87,12 @@ def build_workspace(
             store.put(CHECKS_ENTRY, key, codec.encode_diagnostics(ws.diagnostics))
             completion.write(ws, started, found.keys)
     return ws
+
+
+def input_key(config: Config) -> str | None:
+    """What ``build_workspace(config).input_key`` would be, from walks of the folders without
+    reading a file: a digest of every input's identity (None while one is too new to trust)."""
+    return combined_key(fingerprint(config, scan(config)), discussion_fingerprint(config))
 
 
 def _resolve(config: Config, today: dt.date, loaded: Loaded) -> tuple[Workspace, list[Diagnostic]]:

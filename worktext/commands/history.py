@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from worktext.check.pipeline import input_key
 from worktext.commands import completion as complete
 from worktext.commands.common import Context, echo, error, warn
 from worktext.errors import NotFound, WorktextError
@@ -29,11 +30,11 @@ JSON_VERSION = 1
 
 
 def _history(obj: Context, rev: str = "HEAD") -> History:
-    ws = obj.workspace()
+    config = obj.config()  # the history needs the settings, not the workspace read
     now = None
     if obj.today is not None:  # a fixed --today dates uncommitted changes too, reproducibly
         now = dt.datetime.combine(obj.today, dt.time(12, 0), tzinfo=dt.timezone.utc)
-    history = load_history(ws.config, rev=rev, now=now, use_cache=obj.use_cache)
+    history = load_history(config, rev=rev, now=now, use_cache=obj.use_cache)
     for warning in history.warnings:
         warn(warning)
     for diagnostic in history.diagnostics:
@@ -439,12 +440,16 @@ def stats(
       worktext stats --project web --milestone beta --format json
       worktext stats --format csv > tasks.csv
     """
-    ws = obj.workspace()
     found = _history(obj)
-    key = _stats_key(ws, found, (project, workflow, milestone, fmt))
-    store = cache.Cache(ws.config.root, obj.use_cache and key is not None)
+    config = obj.config()
+    # The key is worked out from a walk of the files (their identities), before any is read:
+    # while nothing changed, the figures are the last run's and the workspace is not loaded.
+    inputs = input_key(config) if obj.use_cache else None
+    key = _stats_key(inputs, obj.day(), found, (project, workflow, milestone, fmt))
+    store = cache.Cache(config.root, obj.use_cache and key is not None)
     out = store.get(STATS_ENTRY, key or "")
     if not isinstance(out, str):
+        ws = obj.workspace()
         out = _stats_output(ws, found, project, workflow, milestone, fmt)
         store.put(STATS_ENTRY, key or "", out)
     else:
@@ -456,14 +461,16 @@ def stats(
 STATS_ENTRY = "stats"  # the cache entry of the last stats output
 
 
-def _stats_key(ws: Workspace, found: History, options: tuple[str | None, ...]) -> str | None:
+def _stats_key(
+    inputs: str | None, today: dt.date, found: History, options: tuple[str | None, ...]
+) -> str | None:
     """What the figures depend on: every input file, the commit, the day and the options;
     None while the working tree has task changes (they are dated now)."""
-    if ws.input_key is None or found.head is None or not found.available:
+    if inputs is None or found.head is None or not found.available:
         return None
     if found.commits and found.commits[-1].sha == UNCOMMITTED:
         return None
-    return repr((ws.input_key, found.head, ws.today.isoformat(), options))
+    return repr((inputs, found.head, today.isoformat(), options))
 
 
 def _stats_output(
