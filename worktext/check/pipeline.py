@@ -77,22 +77,39 @@ def build_workspace(
     key = combined_key(loaded.fingerprint, ws.discussion.fingerprint) if use_cache else None
     ws.input_key = key
     store = cache.Cache(config.root, use_cache)
-    checked = store.get(CHECKS_ENTRY, key) if key else None
-    if isinstance(checked, list):
-        ws.diagnostics = codec.decode_diagnostics(checked)
+    checked = _kept_check(store.get(CHECKS_ENTRY, key)) if key else None
+    if checked is not None:
+        ws.diagnostics = checked[0]
         log.info("no file changed since the last check: its diagnostics are reused")
     else:
         _validate(ws, diagnostics)
         if key:
-            store.put(CHECKS_ENTRY, key, codec.encode_diagnostics(ws.diagnostics))
+            stored = (ws.file_count, codec.encode_diagnostics(ws.diagnostics))
+            store.put(CHECKS_ENTRY, key, stored)
             completion.write(ws, started, found.keys)
     return ws
 
 
-def input_key(config: Config) -> str | None:
+def input_key(config: Config, found: Scan | None = None) -> str | None:
     """What ``build_workspace(config).input_key`` would be, from walks of the folders without
-    reading a file: a digest of every input's identity (None while one is too new to trust)."""
-    return combined_key(fingerprint(config, scan(config)), discussion_fingerprint(config))
+    reading a file: a digest of every input's identity (None while one is too new to trust).
+    ``found``: a ``scan(config)`` just made."""
+    found = found or scan(config)
+    return combined_key(fingerprint(config, found), discussion_fingerprint(config))
+
+
+def last_check(config: Config, found: Scan | None = None) -> tuple[list[Diagnostic], int] | None:
+    """The diagnostics and the file count of the last check while no input has changed since
+    (known from the walks alone, no file read); None otherwise."""
+    key = input_key(config, found)
+    return _kept_check(cache.Cache(config.root).get(CHECKS_ENTRY, key)) if key else None
+
+
+def _kept_check(stored: object) -> tuple[list[Diagnostic], int] | None:
+    if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], int)):
+        return None
+    files, rows = stored
+    return (codec.decode_diagnostics(rows), files) if isinstance(rows, list) else None
 
 
 def _resolve(config: Config, today: dt.date, loaded: Loaded) -> tuple[Workspace, list[Diagnostic]]:

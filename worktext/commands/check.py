@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
 
 from worktext.check import report
-from worktext.check.pipeline import relative_paths
+from worktext.check.pipeline import last_check, relative_paths
 from worktext.check.rules import apply_severities
 from worktext.commands.common import Context, echo, styler, warn
 from worktext.model.diagnostics import Diagnostic
+from worktext.model.scan import scan
+
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -54,11 +58,20 @@ def check(
       worktext check --since origin/main  in a pull request: the changes since main too
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration error.
     """
-    ws = obj.workspace()
-    diagnostics = ws.diagnostics
+    kept = None
+    found = None
+    if not paths and not since and obj.use_cache:  # nothing changed: no file need be read
+        config = obj.config()
+        found = scan(config)
+        kept = last_check(config, found)
+    if kept is not None:
+        diagnostics, files = kept
+        log.info("no file changed since the last check: its report is the last one's")
+    else:
+        ws = obj.workspace(found)
+        diagnostics, files = ws.diagnostics, ws.file_count
     if since:
         diagnostics = _with_since(obj, since)
-    files = ws.file_count
     if paths:
         wanted = relative_paths(ws, list(paths))
         diagnostics = [d for d in diagnostics if d.path in wanted]
