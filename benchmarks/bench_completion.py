@@ -11,13 +11,11 @@ against the target; it is a measurement, not a test, and never fails on a missed
 
 from __future__ import annotations
 
-import argparse
 import compileall
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import generate  # noqa: E402  (needs the path above)
+from benchmarks.generate import bench_main  # noqa: E402  (needs the path above)
 
 TARGET_S = 0.150
 RACY_WAIT_S = 2.5  # worktext.cache.RACY_NS, and a little more
@@ -86,19 +84,7 @@ def bench(workspace: Path, repeat: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workspace", type=Path, help="Use this workspace (else one is made).")
-    parser.add_argument("--tasks", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
-    if args.workspace:
-        bench(args.workspace.resolve(), args.repeat)
-        return 0
-    with tempfile.TemporaryDirectory() as folder:
-        workspace = Path(folder) / "ws"
-        generate(workspace, tasks=args.tasks, projects=50, people=40, seed=1)
-        bench(workspace, args.repeat)
-    return 0
+    return bench_main(__doc__.splitlines()[0], bench, argv)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,9 @@ process; a measurement, not a test.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import generate  # noqa: E402  (needs the path above)
+from benchmarks.generate import bench_main  # noqa: E402  (needs the path above)
 from worktext.check.live import LiveWorkspace  # noqa: E402
 from worktext.integrations import lsp_features as features  # noqa: E402
 
@@ -85,19 +83,7 @@ def bench(workspace: Path, repeat: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workspace", type=Path, help="Use this workspace (else one is made).")
-    parser.add_argument("--tasks", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
-    if args.workspace:
-        bench(args.workspace.resolve(), args.repeat)
-        return 0
-    with tempfile.TemporaryDirectory() as folder:
-        workspace = Path(folder) / "ws"
-        generate(workspace, tasks=args.tasks, projects=50, people=40, seed=1)
-        bench(workspace, args.repeat)
-    return 0
+    return bench_main(__doc__.splitlines()[0], bench, argv)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,9 @@ import argparse
 import datetime as dt
 import random
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -545,6 +546,26 @@ def generate(
 ) -> dict[str, int]:
     """Write the workspace into ``out``; returns the number of files per top-level folder."""
     return Generator(Path(out), tasks, projects, people, seed).run()
+
+
+def bench_main(
+    description: str, bench: Callable[[Path, int], None], argv: list[str] | None = None
+) -> int:
+    """The command line of a benchmark that times one workspace: ``--workspace DIR`` (else a
+    generated one of ``--tasks`` tasks, deleted after) and ``--repeat``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--workspace", type=Path, help="Use this workspace (else one is made).")
+    parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    if args.workspace:
+        bench(args.workspace.resolve(), args.repeat)
+        return 0
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Path(folder) / "ws"
+        generate(workspace, tasks=args.tasks, projects=50, people=40, seed=1)
+        bench(workspace, args.repeat)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

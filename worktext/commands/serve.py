@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import threading
@@ -66,7 +67,7 @@ def serve(obj: Context, output: str, host: str, port: int) -> None:
     try:
         preview.watch(stop, _report)
     except KeyboardInterrupt:
-        pass
+        logging.getLogger(__name__).debug("serve: stopped by Ctrl-C")
     finally:
         stop.set()
         preview.stop()
