@@ -258,27 +258,37 @@ def _describe(freq: str, parts: dict[str, str], first: dt.date | None) -> str:
     days = [_NTH_DAY.fullmatch(day) for day in parts.get("BYDAY", "").split(",") if day]
     if any(match is None for match in days):
         raise ValueError("not a weekday")
-    setpos = int(parts["BYSETPOS"]) if "BYSETPOS" in parts else None
+    names = [_DAY_NAMES[_WEEKDAYS.index(m.group(2))] for m in days if m]
     if freq == "DAILY":
-        if days:
-            names = [_DAY_NAMES[_WEEKDAYS.index(m.group(2))] for m in days if m]
-            if len(names) == 5 and "Saturday" not in names and "Sunday" not in names:
-                return "every weekday" if every == 1 else f"{head}, on weekdays"
-            return f"{head}, on {_and(names)}"
-        return head
+        return _daily(head, every, names)
     if freq == "WEEKLY":
-        if days:
-            names = [_DAY_NAMES[_WEEKDAYS.index(m.group(2))] for m in days if m]
+        if names:
             return f"{head} on {_and(names)}"
         return f"{head} on {_DAY_NAMES[first.weekday()]}" if first else head
+    setpos = int(parts["BYSETPOS"]) if "BYSETPOS" in parts else None
     on = _on_day_of_month(parts, days, setpos, first)
     if freq == "MONTHLY":
         return f"{head} on {on}" if on else head
+    return _yearly(head, parts, on, bool(days), first)
+
+
+def _daily(head: str, every: int, names: list[str]) -> str:
+    """ "every weekday", "daily, on Monday and Friday": a daily rule in words."""
+    if not names:
+        return head
+    if len(names) == 5 and "Saturday" not in names and "Sunday" not in names:
+        return "every weekday" if every == 1 else f"{head}, on weekdays"
+    return f"{head}, on {_and(names)}"
+
+
+def _yearly(head: str, parts: dict[str, str], on: str, by_day: bool, first: dt.date | None) -> str:
+    """ "yearly on 3 March", "yearly on the 1st in January and July": a yearly rule in words."""
     months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m]
-    if not months and first and "BYDAY" not in parts and "BYMONTHDAY" not in parts:
+    if not months and first and not by_day and "BYMONTHDAY" not in parts:
         return f"{head} on {first.day} {calendar.month_name[first.month]}"
     in_months = f" in {_and([calendar.month_name[m] for m in months])}" if months else ""
-    return f"{head}{' on ' + on if on and (days or 'BYMONTHDAY' in parts) else ''}{in_months}"
+    on_words = " on " + on if on and (by_day or "BYMONTHDAY" in parts) else ""
+    return f"{head}{on_words}{in_months}"
 
 
 def _on_day_of_month(
