@@ -116,3 +116,25 @@ def test_ageing_chart_columns_dots_and_percentile_lines() -> None:
     assert "50%: 4 days" in svg and "85%: 9 days" in svg  # said in words, as every chart
     assert "the oldest, A-1, is 12 days old" in svg
     assert "No work in progress." in ageing_svg([], ["doing"], {}, "Ageing")
+
+
+def test_person_pages_depend_on_their_own_place_in_the_schedule(tmp_path: Path) -> None:
+    """A person's page depends on what the schedule says of them (``b:``), not on the whole
+    schedule of every project they have work in: a title edit re-renders its people's pages
+    only. Their calendar feed shows no schedule at all."""
+    from worktext.render.data import SiteData
+    from worktext.render.fingerprints import item_digests
+    from worktext.render.plan import plan
+
+    root = tmp_path / "ws"
+    ws = fixture_workspace(root)
+    data = SiteData(ws)
+    pages = {page.path: page for page in plan(data)}
+    digests = item_digests(data)
+    for person in ws.people:
+        page = pages[data.links.person(person)]
+        assert f"b:{person.id}" in page.deps
+        assert not any(dep.startswith("s:") for dep in page.deps)
+        assert f"b:{person.id}" in digests
+        feed = pages[data.links.person_ics(person)]
+        assert not any(dep.startswith(("s:", "b:")) for dep in feed.deps)

@@ -218,6 +218,7 @@ class _Build:
         keys = fingerprints.of(pages, kept.fingerprints if kept else None)
         todo = self._changed(pages, keys)
         log.info("%d pages planned, %d to render", len(pages) + len(unchanged), len(todo))
+        log.debug("to render: %s", " ".join(pages[index].path for index in todo))
         shares = self._shares(pages, keys, kept, unchanged)
         renderer = Renderer(data, shares, bytecode_cache=self.store.enabled)
         if any({"*", "h"} & set(pages[index].deps) for index in todo):

@@ -1,8 +1,9 @@
 """The plan of the site: every output file, what renders it, and the data it depends on.
 
 A page's ``deps`` name the items whose content it shows (``t:`` task, ``p:`` project, ``w:``
-workflow, ``u:`` person, ``g:`` goal; ``h`` the git history, ``h:`` one task's history); ``*``
-means the whole workspace and its history. The build turns them into a fingerprint
+workflow, ``u:`` person, ``g:`` goal, ``d:`` document; ``h`` the git history, ``h:`` one task's
+history; ``s:`` what the schedule says of a project, ``b:`` of a person, see ``planview.py``);
+``*`` means the whole workspace and its history. The build turns them into a fingerprint
 (``fingerprints.py``), so an edit re-renders exactly the pages that show the edited item.
 """
 
@@ -238,10 +239,9 @@ def _people_pages(data: SiteData, deps: _Deps) -> list[Page]:
             deps.of(ws.tasks_of_person(person), WITH_PROJECT)
             | {f"u:{person.id}"}
             | {f"t:{t.id}" for t in data.logged_tasks(person.id)}  # their timesheet
-            # Their place in the schedule: what it says of the projects of their tasks.
-            | {f"s:{ws.project_of(t).id}" for t in ws.tasks_of_person(person)}
         )
-        person_deps = tuple(sorted(found))
+        feed_deps = tuple(sorted(found))
+        person_deps = tuple(sorted({*found, f"b:{person.id}"}))  # and their place in the plan
         pages.append(
             Page(
                 data.links.person(person),
@@ -255,7 +255,7 @@ def _people_pages(data: SiteData, deps: _Deps) -> list[Page]:
         pages.append(
             Page(
                 data.links.person_ics(person),
-                person_deps,
+                feed_deps,
                 produce=partial(_person_feed, person_id=person.id),
             )
         )

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 
 from worktext.errors import WorktextError
 from worktext.history.metrics import TaskFlow, select, throughput
@@ -33,6 +34,11 @@ log = logging.getLogger(__name__)
 SITE_TRIALS = 2_000  # the site's forecasts: p85 moves by a day or so from the CLI's 10,000
 SITE_SEED = 1
 DASHBOARD_FORECASTS = 5  # projects with a forecast line on the dashboard, nearest deadline first
+
+
+def _digest(parts: Iterable[str]) -> str:
+    text = "\n".join(parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 class PlanView:
@@ -140,9 +146,24 @@ class PlanView:
             parts[key].extend(repr(o) for o in found)
         out = {}
         for project in self.ws.all_projects():
-            text = "\n".join(parts.get(id_key(project.id), ()))
-            digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12)
-            out[f"s:{project.id}"] = digest.hexdigest()
+            out[f"s:{project.id}"] = _digest(parts.get(id_key(project.id), ()))
+        out.update(self._person_digests())
+        return out
+
+    def _person_digests(self) -> dict[str, str]:
+        """``b:<person id>`` → a digest of the schedule's word on that person (their planned
+        tasks and bookings: what their page shows of it), so that a change to one task
+        re-renders the pages of its people, not of everyone with work in its project."""
+        mine: dict[str, list[str]] = defaultdict(list)
+        for task in self.schedule.tasks:
+            for key in {id_key(a) for a in task.assignees}:
+                mine[key].append(repr(task))
+        bookings = self.schedule.bookings
+        out = {}
+        for person in self.ws.people:
+            key = id_key(person.id)
+            booked = sorted(bookings.get(key, {}).items())
+            out[f"b:{person.id}"] = _digest([*mine.get(key, ()), repr(booked)])
         return out
 
     # -- forecasts (they read the history: only the pages that depend on it ask) -----------

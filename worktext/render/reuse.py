@@ -58,7 +58,8 @@ def kept_task_pages(
     _base, old_items, old_history, old_deps, token = last
     changed = _changed(fingerprints.items, old_items)
     changed.discard("h")  # the history as a whole: not a dependency of task pages
-    changed = {key for key in changed if not key.startswith("s:")}  # nor is the schedule
+    # Nor is the schedule (of a project, ``s:``, or of a person, ``b:``).
+    changed = {key for key in changed if not key.startswith(("s:", "b:"))}
     if any(not key.startswith("t:") for key in changed):
         return None
     changed.update(f"h:{task_id}" for task_id in _changed(history, old_history))
