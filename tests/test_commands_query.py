@@ -37,6 +37,39 @@ def test_ls_formats(root) -> None:
     assert "A-1" in table and "A-2" not in table and table.rstrip().endswith("1 task")
 
 
+def test_ls_reads_the_items_alone(root, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ls`` prints tasks only: no rule pass, no comments, no completion index (the
+    speed target of issue #14); its output is the same as with all of them."""
+    from worktext.check import pipeline
+    from worktext.commands.common import Context
+
+    table, ids = run(root, "ls").output, run(root, "ls", "-f", "ids").output
+    assert run(root, "check").exit_code == 0  # so the rules would have something to reuse
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("ls needs none of this")
+
+    for name in ("check_workspace", "load_discussion", "_kept_check"):
+        monkeypatch.setattr(pipeline, name, never)
+    monkeypatch.setattr(pipeline.completion, "write", never)
+    assert run(root, "ls").output == table
+    assert run(root, "--no-cache", "ls", "-f", "ids").output == ids
+    assert run(root, "ls", "is:overdue", "-f", "ids").output == "A-1\n"
+    ws = Context(str(root), None, True).workspace(items_only=True)
+    assert ws.diagnostics == [] and ws.input_key is None and ws.file_count == 3
+
+
+def test_a_full_workspace_follows_an_items_only_one(root) -> None:
+    from worktext.commands.common import Context
+
+    obj = Context(str(root), None, False)
+    items = obj.workspace(items_only=True)
+    assert obj.workspace(items_only=True) is items
+    full = obj.workspace()
+    assert full is not items and obj.workspace(items_only=True) is full
+    assert [t.id for t in full.tasks] == [t.id for t in items.tasks]
+
+
 def test_ls_bad_query_is_exit_2(root) -> None:
     result = run(root, "ls", "statsu:x")
     assert result.exit_code == 2

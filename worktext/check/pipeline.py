@@ -34,15 +34,18 @@ def open_workspace(
     path: str | os.PathLike[str] | None = None,
     today: dt.date | None = None,
     use_cache: bool = True,
+    items_only: bool = False,
 ) -> Workspace:
     """Read, validate and index the workspace at or above ``path``.
 
     Raises WorkspaceNotFound or ConfigError (both WorktextError) when it cannot be read at all;
-    every problem in an item file becomes a diagnostic on the result instead.
+    every problem in an item file becomes a diagnostic on the result instead. ``items_only``:
+    the items alone, not validated (``build_workspace``'s).
     """
     root = find_root(path)
     config, config_diagnostics = load_config(root, use_cache)
-    return build_workspace(config, today or dt.date.today(), use_cache, config_diagnostics)
+    day = today or dt.date.today()
+    return build_workspace(config, day, use_cache, config_diagnostics, items_only=items_only)
 
 
 log = logging.getLogger(__name__)
@@ -57,15 +60,23 @@ def build_workspace(
     config_diagnostics: list[Diagnostic] | None = None,
     found: Scan | None = None,
     discussion: DiscussionScan | None = None,
+    items_only: bool = False,
 ) -> Workspace:
     """The workspace from its files (each served from the cache while it is unchanged), and
     its diagnostics (from the cache while no input changed). ``found``: a ``scan(config)`` the
     caller has just made (the build's check of what changed), so that the folders are not
-    walked again; ``discussion``: the same of the comments and documents."""
+    walked again; ``discussion``: the same of the comments and documents.
+
+    ``items_only``: the items alone, for a command that prints nothing else (``ls``): no
+    comments or documents, no diagnostics, no input key, and nothing written to the cache
+    but the files' rows (not the check's diagnostics, not the completion index)."""
     started = found.now_ns if found is not None else cache.now_ns()
     found = found or scan(config)
     loaded = load_sources(config, use_cache=use_cache, found=found)
     ws, diagnostics = _resolve(config, today, loaded)
+    if items_only:
+        ws.file_count = len(loaded.rows)
+        return ws
     ws.discussion = load_discussion(config, use_cache, discussion)
     diagnostics = [
         *(config_diagnostics or ()),

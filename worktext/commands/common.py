@@ -56,6 +56,7 @@ class Context:
         self.verbosity = verbosity
         self.quiet = quiet
         self._ws: Workspace | None = None
+        self._items_only = False  # whether _ws holds its items alone (``workspace``'s)
         self._config: tuple[Config, list[Diagnostic]] | None = None
 
     def set_option(self, name: str, value: object) -> None:
@@ -89,13 +90,17 @@ class Context:
         """``--today``, or the real date."""
         return self.today or dt.date.today()
 
-    def workspace(self, found: Scan | None = None) -> Workspace:
-        """The workspace, read once; ``found``: a scan of its folders just made."""
-        if self._ws is None:
+    def workspace(self, found: Scan | None = None, items_only: bool = False) -> Workspace:
+        """The workspace, read once; ``found``: a scan of its folders just made.
+        ``items_only``: its items alone, without comments or diagnostics (for ``ls``)."""
+        if self._ws is None or (self._items_only and not items_only):
             from worktext.check.pipeline import build_workspace
 
             config, diagnostics = self._read_config()
-            self._ws = build_workspace(config, self.day(), self.use_cache, diagnostics, found)
+            self._ws = build_workspace(
+                config, self.day(), self.use_cache, diagnostics, found, items_only=items_only
+            )
+            self._items_only = items_only
         return self._ws
 
 

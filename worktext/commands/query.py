@@ -182,7 +182,7 @@ def ls_command(
       worktext ls label:ops -status:done
       worktext ls is:overdue --format csv > overdue.csv
     """
-    ws = obj.workspace()
+    ws = obj.workspace(items_only=True)  # the tasks alone: ls prints no diagnostic or comment
     from worktext.model.query import select
 
     tasks = select(ws, " ".join(query))
