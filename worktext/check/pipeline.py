@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 CHECKS_ENTRY = "checks"  # the cache entry of the checked workspace's diagnostics
 
 
+@cache.gc_settled()  # the workspace lives as long as the process, or until it is rebuilt
 def build_workspace(
     config: Config,
     today: dt.date,

@@ -103,6 +103,21 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextlib.contextmanager
+def gc_settled() -> Iterator[None]:
+    """``gc_paused``, and then every object made meanwhile moved straight to the collector's
+    oldest generation: a workspace is hundreds of thousands of long-lived objects, which the
+    next young collections would otherwise scan to free nothing. Nothing is frozen for good
+    (unless someone else froze objects on purpose: then this leaves the collector alone)."""
+    with gc_paused():
+        try:
+            yield
+        finally:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()  # every tracked object to the permanent generation...
+                gc.unfreeze()  # ...and back, into the oldest one, unscanned
+
+
 class Cache:
     """The store of one workspace. ``enabled=False`` (``--no-cache``) reads and writes nothing."""
 
