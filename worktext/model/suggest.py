@@ -53,8 +53,11 @@ class Suggestions:
                     index.setdefault(pair, []).append(number)
             self._index = index
         # The pairs that tell candidates apart: the rarest first; a pair nearly every
-        # candidate has ("ta", "sk" of task-N) says nothing and costs the most.
-        postings = sorted((self._index.get(p, []) for p in _pairs(word)), key=len)
+        # candidate has ("ta", "sk" of task-N) says nothing and costs the most. The pairs in
+        # their own order first, so that ties fall the same way in every process (a set's
+        # order changes with the hash seed).
+        pairs = sorted(_pairs(word))
+        postings = sorted((self._index.get(p, []) for p in pairs), key=len)
         common = len(self.candidates) // 4
         useful: list[list[int]] = []
         total = 0
