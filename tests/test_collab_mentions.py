@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from worktext.load.source import parse_bytes
 from worktext.model.discussion import comment_name, comment_text, parse_timestamp
-from worktext.model.mentions import links, mentions
+from worktext.model.mentions import _SCHEME, links, mentions, prose
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_-]{0,10}[a-z0-9]", fullmatch=True)
 WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
@@ -43,6 +44,37 @@ def test_relative_link_targets_are_found_at_their_column(target: str, before: st
         (link,) = found
         assert link.text == target
         assert text.split("\n")[link.line][link.column :].startswith(target)
+
+
+# The pattern as first written, with the "!" of an image inside it: the one in mentions.py
+# starts at "[" and looks back for the "!", and must find exactly the same links.
+_REFERENCE_LINK = re.compile(
+    r"(!?)\[(?:[^\]\\\n]|\\.)*\]\(\s*(<[^>\n]*>|[^\s()]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+)
+LINKISH = st.text(alphabet="![]()<>\\ \n\"'#/ab.`", max_size=60)
+
+
+@given(
+    st.lists(st.one_of(LINKISH, st.sampled_from(["![a](b.png)", "[x](y.md)", "!!["])), max_size=6)
+)
+def test_links_and_images_are_those_of_the_pattern_with_the_bang_inside(parts: list[str]) -> None:
+    text = "".join(parts)
+    expected = []
+    plain = prose(text)
+    for match in _REFERENCE_LINK.finditer(plain):
+        target = match.group(2)
+        target = target[1:-1] if target.startswith("<") else target
+        if target and not target.startswith(("#", "/", "\\")) and not _SCHEME.match(target):
+            line = plain.count("\n", 0, match.start(2))
+            column = match.start(2) - (plain.rfind("\n", 0, match.start(2)) + 1)
+            expected.append((target, line, column, match.group(1) == "!"))
+    found = [(f.text, f.line, f.column, f.image) for f in links(text)]
+    assert found == expected
+
+
+def test_an_image_is_a_link_after_a_bang() -> None:
+    found = links("See ![chart](a.png) and [notes](b.md), !x [c](d.md)")
+    assert [(f.text, f.image) for f in found] == [("a.png", True), ("b.md", False), ("d.md", False)]
 
 
 @given(

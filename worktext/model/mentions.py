@@ -21,9 +21,11 @@ from worktext.model.values import id_key
 MENTION = re.compile(r"(?<![\w@./+-])@([A-Za-z0-9_](?:[\w.-]*[\w])?)")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[^\n]*$|\Z)", re.M | re.S)
 _CODE_SPAN = re.compile(r"(`+)[^`].*?\1|``", re.S)
-# [text](target "title") and ![alt](target): the target, without angle brackets.
+# [text](target "title") and ![alt](target): the target, without angle brackets. An image is
+# a link after "!": the pattern starts at "[", a literal the regex engine skips ahead to (with
+# an optional "!" in front of it, finding the links of 10,000 tasks took 9x as long).
 LINK = re.compile(
-    r"(!?)\[(?:[^\]\\\n]|\\.)*\]\(\s*(<[^>\n]*>|[^\s()]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(<[^>\n]*>|[^\s()]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -77,13 +79,14 @@ def links(text: str) -> list[Found]:
     plain = prose(text)
     out = []
     for match in LINK.finditer(plain):
-        target = match.group(2)
+        target = match.group(1)
         if target.startswith("<"):
             target = target[1:-1]
         if not target or target.startswith(("#", "/", "\\")) or _SCHEME.match(target):
             continue
-        line, column = _position(plain, match.start(2))
-        out.append(Found(target, line, column, image=match.group(1) == "!"))
+        line, column = _position(plain, match.start(1))
+        image = match.start() > 0 and plain[match.start() - 1] == "!"
+        out.append(Found(target, line, column, image=image))
     return out
 
 
