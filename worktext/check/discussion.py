@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.discussion import find_comment
-from worktext.model.mentions import Names, link_path, links, mentions
+from worktext.model.mentions import Names, link_path, mentions
 from worktext.model.workspace import Workspace
 
 
@@ -107,7 +107,7 @@ def broken_links(ws: Workspace) -> Iterator[Diagnostic]:
     root = str(ws.config.root)
     real_root = os.path.realpath(root)
     for path, text, first_line in texts(ws):
-        for found in links(text):
+        for found in ws.links(path, text):
             target = link_path(path, found.text)
             what = "image" if found.image else "link"
             if target is None:

@@ -29,6 +29,7 @@ from worktext.model.items import (
     Template,
     Workflow,
 )
+from worktext.model.mentions import Found, links
 from worktext.model.values import as_day, id_key
 
 # Front matter keys whose Task attribute has another name; keys that are not attributes
@@ -130,7 +131,17 @@ class Workspace:
         # Comments and documents (``model.discussion``), set by the pipeline after loading.
         self.discussion = Discussion()
         self._goal_progress: dict[str, tuple[int, int]] = {}
+        self._links: dict[tuple[str, str], list[Found]] = {}
         self._resolve()
+
+    def links(self, path: str, text: str) -> list[Found]:
+        """The relative links of ``text``, the body of the file ``path`` (``mentions.links``),
+        found once: the check of broken links and the site's attachments both ask."""
+        key = (path, text)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = links(text)
+        return found
 
     # -- resolution, once -------------------------------------------------------------------
 

@@ -88,7 +88,7 @@ def book(
     """Book ``rest`` hours on ``people`` working together from ``earliest``, calling
     ``take`` for each stretch booked: (first day worked, finish point), or None when it
     cannot be done within the horizon."""
-    first_day_index, first_offset = earliest
+    first_day_index = earliest[0]
     if rest <= EPSILON:
         return first_day_index, earliest
     # No one has time before the first free day of the freest: the search starts there (from

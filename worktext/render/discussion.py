@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from worktext.model.discussion import Comment, Document, depth_of
 from worktext.model.items import Person
-from worktext.model.mentions import Names, link_path, links, mentions
+from worktext.model.mentions import Names, link_path, mentions
 from worktext.render.html import EMPTY, Html, join, person_link
 from worktext.render.markdown import ATTACHMENT_FOLDER, INLINE_IMAGES, repo_rewriter
 from worktext.render.urls import safe_name
@@ -170,7 +170,7 @@ class DiscussionView:
         out: dict[str, list[tuple[str, bool]]] = {}
         for path, text in self.texts():
             found = []
-            for link in links(text):
+            for link in self.ws.links(path, text):
                 target = link_path(path, link.text)
                 if target is not None:
                     found.append((target, link.image))
