@@ -52,8 +52,11 @@ def markdown_files(root: str, folder: str, found: list[tuple[str, str]]) -> None
 
 
 # A comment's front matter as ``worktext comment`` writes it: each line a known key and a
-# plain word that YAML reads as that very text (checked below), nothing else.
-_COMMENT_LINE = re.compile(r"(author|date|reply_to): ([A-Za-z0-9_][A-Za-z0-9_.:+-]*)\Z")
+# plain word that YAML reads as that very text (checked below), nothing else. The word does not
+# end with ":" ("author: 0:" is a mapping inside a mapping's value, which YAML refuses).
+_COMMENT_LINE = re.compile(
+    r"(author|date|reply_to): ([A-Za-z0-9_](?:[A-Za-z0-9_.:+-]*[A-Za-z0-9_.+-])?)\Z"
+)
 
 
 def read_comment(path: str, rel: str) -> SourceFile | None:
