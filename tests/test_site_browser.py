@@ -190,13 +190,23 @@ def test_board_folds_old_done_cards_and_hints_at_columns_off_screen(
         " b.scrollLeft = b.scrollWidth; })()"
     )
     # (polled from here: wait_for_function's string form needs eval, which the CSP forbids)
+    gone = "getComputedStyle(document.querySelector('.scroll-hint')).visibility === 'hidden'"
     for _ in range(100):
-        if page.evaluate("document.querySelector('.scroll-hint').hidden"):
+        if page.evaluate(gone):
             break
         page.wait_for_timeout(50)
-    assert page.evaluate("document.querySelector('.scroll-hint').hidden")
+    assert page.evaluate(gone)
+    # it keeps its line, so the board does not jump up under the pointer
+    assert page.evaluate("document.querySelector('.scroll-hint').offsetHeight") > 0
     assert not watcher.problems
     context.close()
+    wide = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    page = wide.new_page()
+    page.goto((out / "boards/site.html").as_uri())
+    page.wait_for_load_state("load")
+    # every column fits: no hint, and no empty line kept for one
+    assert page.evaluate("document.querySelector('.scroll-hint').offsetHeight") == 0
+    wide.close()
 
 
 def test_board_is_complete_without_scripts(browser: object, template_site: Path) -> None:

@@ -174,9 +174,12 @@
     more.setAttribute("aria-hidden", "true");
     more.textContent = "More columns to the right →";
     board.parentNode.insertBefore(more, board);
+    // Scrolled to the end, the hint turns invisible but keeps its line, so nothing under it
+    // moves while someone scrolls or clicks; it leaves only when nothing is off-screen at all.
     var hint = function () {
       var left = board.scrollWidth - board.clientWidth - board.scrollLeft;
-      more.hidden = left <= 4;
+      more.hidden = board.scrollWidth - board.clientWidth <= 4;
+      more.classList.toggle("at-end", left <= 4);
       board.classList.toggle("has-more", left > 4);
     };
     board.addEventListener("scroll", hint, { passive: true });
