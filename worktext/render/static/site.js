@@ -177,8 +177,9 @@
     // Scrolled to the end, the hint turns invisible but keeps its line, so nothing under it
     // moves while someone scrolls or clicks; it leaves only when nothing is off-screen at all.
     var hint = function () {
-      var left = board.scrollWidth - board.clientWidth - board.scrollLeft;
-      more.hidden = board.scrollWidth - board.clientWidth <= 4;
+      var spare = board.scrollWidth - board.clientWidth;
+      var left = spare - board.scrollLeft;
+      more.hidden = spare <= 4;
       more.classList.toggle("at-end", left <= 4);
       board.classList.toggle("has-more", left > 4);
     };
