@@ -126,8 +126,11 @@ def add_discussion(ws: Path, comments: int, docs: int, seed: int = 1) -> None:
 
 def timed(command: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    done = subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    took = time.perf_counter() - start
+    if done.returncode not in (0, 1):  # 1: the build ran and found problems
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr.decode()}")
+    return took
 
 
 def verdict(ok: bool) -> str:
