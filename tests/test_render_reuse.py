@@ -119,3 +119,68 @@ def test_the_dependencies_are_written_again_only_when_they_change(tmp_path: Path
     _set("S-5", "depends_on", "[S-4]")(root)
     build_site(open_workspace(root, TODAY), out, jobs=1)
     assert deps_file.read_bytes() != written
+
+
+def _comment(item: str, name: str, text: str | None) -> Callable[[Path], None]:
+    """A comment on ``item`` written (or, with None, deleted) as ``worktext comment`` does."""
+
+    def edit(root: Path) -> None:
+        path = root / "comments" / item / f"{name}.md"
+        if text is None:
+            path.unlink()
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\nauthor: ana\ndate: 2026-11-20T10:00:00Z\n---\n{text}\n", "utf-8")
+
+    return edit
+
+
+COMMENTS: list[tuple[str, Callable[[Path], None], set[str]]] = [
+    # (what, the edit, the pages besides the whole site's feeds and search that render again)
+    ("on a task", _comment("S-4", "20261120T100000Z-ana-aaaaaaa", "Done soon"), {"S-4"}),
+    ("on a project", _comment("site", "20261120T100000Z-ana-bbbbbbb", "On track"), {"site"}),
+    ("on a person", _comment("bo", "20261120T100000Z-ana-ccccccc", "Welcome, @bo"), {"bo"}),
+    ("on a goal", _comment("grow", "20261120T100000Z-ana-ddddddd", "Halfway"), {"grow"}),
+    ("a second one", _comment("S-4", "20261120T110000Z-ana-eeeeeee", "Now done"), {"S-4"}),
+    ("one deleted", _comment("site", "20261120T100000Z-ana-bbbbbbb", None), {"site"}),
+]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_comment_renders_its_items_page_again_and_not_the_pages_that_name_the_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """A thread shows on its item's page alone (and in the search, the feeds and inboxes): a
+    comment on a project leaves the pages of its tasks, boards and lists as they were. The
+    fingerprints are the ones planning every page afresh gives, and the bytes those of a
+    full build."""
+    monkeypatch.setattr(builder, "PARALLEL_PAGES", 0)
+    root, out, full = tmp_path / "ws", tmp_path / "out", tmp_path / "full"
+    fixture_workspace(root)
+    build_site(open_workspace(root, TODAY), out, jobs=jobs)
+    for what, edit, items in COMMENTS:
+        edit(root)
+        ws = open_workspace(root, TODAY)
+        before = builder.read_manifest(Cache(root), out.resolve()).pages
+        build_site(ws, out, jobs=jobs)
+        data = SiteData(ws)
+        pages = plan(data)
+        keys = Fingerprints(data, item_digests(data)).of(pages)
+        fresh = dict(zip((p.path for p in pages), keys, strict=True))
+        stored = builder.read_manifest(Cache(root), out.resolve()).pages
+        assert {path: stored[path][0] for path in fresh} == fresh, what
+        changed = {path for path in fresh if before.get(path, ("",))[0] != fresh[path]}
+        # Inboxes and Atom feeds (the workspace's, each person's) show comments too.
+        shared = {path for path in changed if path.endswith(("-inbox.html", ".atom"))}
+        shared |= {"search-index.js"} & changed
+        own = {data.links.task(t) for t in ws.tasks if t.id in items}
+        own |= {data.links.project(p) for p in ws.projects if p.id in items}
+        own |= {data.links.person(p) for p in ws.people if p.id in items}
+        own |= {data.links.goal(g) for g in ws.goals if g.id in items}
+        assert "search-index.js" in changed, what
+        assert changed - shared == own, what
+    build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
+    for page in sorted(full.rglob("*")):
+        if page.is_file():
+            relative = page.relative_to(full)
+            assert (out / relative).read_bytes() == page.read_bytes(), relative

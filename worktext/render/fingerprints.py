@@ -40,7 +40,8 @@ def inputs_key(config: Config, today: dt.date, input_key: str, history: History)
 
 def item_digests(data: SiteData) -> dict[str, str]:
     """A digest of each item (with its file's diagnostics) by dependency name (``t:<id>``...),
-    and of the history as a whole (``h``)."""
+    of each item's thread (``c:<id>``, shown only on the item's own page) and of every thread
+    (``c:*``), and of the history as a whole (``h``)."""
     ws = data.ws
     by_path: dict[str, list[str]] = {}
     for d in ws.diagnostics:
@@ -57,10 +58,12 @@ def item_digests(data: SiteData) -> dict[str, str]:
         for item in registry:
             found = by_path.get(item.path)
             own = ws.item_digest(item)
-            if threads:
-                thread = threads.get(id_key(item.id))
-                own = digest(own + thread) if thread else own
             items[f"{prefix}:{item.id}"] = digest(own + "".join(found)) if found else own
+            thread = threads.get(id_key(item.id)) if threads else None
+            if thread:
+                items[f"c:{item.id}"] = thread
+    if threads:
+        items["c:*"] = digest("".join(threads[key] for key in sorted(threads)))
     items.setdefault(f"p:{ws.default_area.id}", digest(repr(ws.default_area)))
     items.setdefault(f"w:{ws.default_workflow.id}", digest(repr(ws.default_workflow)))
     items["h"] = digest(data.flow.key("h"))
@@ -73,8 +76,10 @@ def item_digests(data: SiteData) -> dict[str, str]:
 
 def thread_digests(ws: Workspace, problems: Mapping[str, list[str]]) -> dict[str, str]:
     """A digest of each item's comments (and their diagnostics, ``problems`` by path), by the
-    item's id key: a page that shows an item shows its thread, so a new comment changes the
-    item's digest."""
+    item's id key. A document's page is the only one that shows it, so a document's digest
+    holds its thread; any other item's is its ``c:<id>`` dependency, which only the item's
+    own page (and the search, through ``c:*``) has: a new comment on a project renders its
+    page again, not those of its tasks."""
     digests = ws.discussion.digests  # of each file's row, taken when it was parsed
 
     def of(comment: Comment) -> str:
@@ -97,15 +102,17 @@ class Fingerprints:
 
     @functools.cached_property
     def everything(self) -> str:
-        """The key of the pages that show the whole workspace: every item and every problem."""
+        """The key of the pages that show the whole workspace (``*``): every item and every
+        problem, not the threads (``c:``): a page that shows them says so."""
         items = self.items
-        return digest("".join(items[k] for k in sorted(items)) + repr(self.data.ws.diagnostics))
+        shown = "".join(items[k] for k in sorted(items) if not k.startswith("c:"))
+        return digest(shown + repr(self.data.ws.diagnostics))
 
     def of(self, pages: list[Page], known: Mapping[str, str] | None = None) -> list[str]:
         """One fingerprint per page; ``known``: fingerprints by page path known to be the same
         as last time (``reuse.py``)."""
         known = known or {}
-        get, flow, base = self.items.get, self.data.flow, self.base
+        get, base = self.items.get, self.base
         out = []
         for page in pages:
             found = known.get(page.path)
@@ -117,9 +124,16 @@ class Fingerprints:
             else:
                 found_parts = list(map(get, page.deps))  # nearly always each an item's digest
                 parts: list[str] = [
-                    part or (flow.key(dep) if dep.startswith("h:") else dep + "?")
+                    part or self._unlisted(dep)
                     for dep, part in zip(page.deps, found_parts, strict=True)
                 ]
                 key = ",".join(parts)
             out.append(digest(f"{base}|{page.path}|{key}"))
         return out
+
+    def _unlisted(self, dep: str) -> str:
+        """The part of a dependency that is no item's digest: the whole workspace, a task's
+        history, or the name itself (an item or thread that is not there, yet)."""
+        if dep == "*":
+            return self.everything
+        return self.data.flow.key(dep) if dep.startswith("h:") else dep + "?"

@@ -1,9 +1,10 @@
 """The plan of the site: every output file, what renders it, and the data it depends on.
 
 A page's ``deps`` name the items whose content it shows (``t:`` task, ``p:`` project, ``w:``
-workflow, ``u:`` person, ``g:`` goal, ``d:`` document; ``h`` the git history, ``h:`` one task's
-history; ``s:`` what the schedule says of a project, ``b:`` of a person, see ``planview.py``);
-``*`` means the whole workspace and its history. The build turns them into a fingerprint
+workflow, ``u:`` person, ``g:`` goal, ``d:`` document with its thread; ``c:`` the thread on
+any other item, ``c:*`` every thread; ``h`` the git history, ``h:`` one task's history; ``s:``
+what the schedule says of a project, ``b:`` of a person, see ``planview.py``); ``*`` means the
+whole workspace (not its threads) and its history. The build turns them into a fingerprint
 (``fingerprints.py``), so an edit re-renders exactly the pages that show the edited item.
 """
 
@@ -90,6 +91,7 @@ class _Deps:
         deps.update(f"g:{g}" for g in task.goals)
         deps.update(f"t:{d}" for d in task.depends_on)  # ids that do not resolve yet
         deps.add(f"h:{task.id}")
+        deps.add(f"c:{task.id}")  # its thread
         return tuple(sorted(deps))
 
 
@@ -129,6 +131,7 @@ def plan(
         _subtree, projects, tasks = contexts.goal_work(ws, goal)
         found = deps.of(tasks, WITH_PROJECT) | {f"g:{g.id}" for g in ws.goals}
         found |= {f"p:{p.id}" for p in projects} | {"h"}  # "h": its forecast reads history
+        found.add(f"c:{goal.id}")  # its thread
         pages.append(
             Page(
                 data.links.goal(goal),
@@ -226,7 +229,7 @@ def whole_site_pages(data: SiteData) -> list[Page]:
             title="Data health",
             section="",
         ),
-        Page("search-index.js", EVERYTHING, produce=search_page),
+        Page("search-index.js", (*EVERYTHING, "c:*"), produce=search_page),  # comments too
         Page("index.json", EVERYTHING, produce=index_json),
         Page("calendar.ics", EVERYTHING, produce=_workspace_feed),
     ]
@@ -241,7 +244,8 @@ def _people_pages(data: SiteData, deps: _Deps) -> list[Page]:
             | {f"t:{t.id}" for t in data.logged_tasks(person.id)}  # their timesheet
         )
         feed_deps = tuple(sorted(found))
-        person_deps = tuple(sorted({*found, f"b:{person.id}"}))  # and their place in the plan
+        # and their place in the plan, and the thread on them
+        person_deps = tuple(sorted({*found, f"b:{person.id}", f"c:{person.id}"}))
         pages.append(
             Page(
                 data.links.person(person),
@@ -279,7 +283,7 @@ def _project_pages(data: SiteData, deps: _Deps) -> list[Page]:
         pages.append(
             Page(
                 links.project(project),
-                tuple(sorted({*key, "h", planned})),
+                tuple(sorted({*key, "h", planned, f"c:{project.id}"})),
                 "project.html",
                 partial(contexts.project_page, project=project),
                 title=title,

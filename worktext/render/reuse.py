@@ -2,15 +2,16 @@
 fingerprints cannot have changed.
 
 A task page depends on its task, the task's neighbours (dependencies both ways, parent and
-children), their workflows and assignees, its project, goals and history (``plan.py``). Working
-that out for 10,000 tasks is a good part of a rebuild after one edit, so a build keeps each
-item's digest and each task page's dependencies in the cache (``<site>-plan``; the
-dependencies, which an edit rarely changes, in ``<site>-plan-deps``, written only when they
-change). The next build compares the items' digests. When only tasks (or their histories)
-changed, a task page is planned again only if its task is one of them, is a neighbour of one
-now, or named one in its last dependencies; every other task page keeps its dependencies and
-its fingerprint, which are then exactly what planning it again would give. Any other change (a
-project, workflow, person or goal file; the settings, the code or the day) plans every page.
+children), their workflows and assignees, its project, goals, history and thread
+(``plan.py``). Working that out for 10,000 tasks is a good part of a rebuild after one edit, so
+a build keeps each item's digest and each task page's dependencies in the cache
+(``<site>-plan``; the dependencies, which an edit rarely changes, in ``<site>-plan-deps``,
+written only when they change). The next build compares the items' digests. When only tasks,
+their histories or threads (on any item) changed, a task page is planned again only if its
+task is one of those tasks, is a neighbour of one now, or named a changed one in its last
+dependencies; every other task page keeps its dependencies and its fingerprint, which are then
+exactly what planning it again would give. Any other change (a project, workflow, person or
+goal file; the settings, the code or the day) plans every page.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ def kept_task_pages(
     changed.discard("h")  # the history as a whole: not a dependency of task pages
     # Nor is the schedule (of a project, ``s:``, or of a person, ``b:``).
     changed = {key for key in changed if not key.startswith(("s:", "b:"))}
-    if any(not key.startswith("t:") for key in changed):
-        return None
+    if any(not key.startswith(("t:", "c:")) for key in changed):
+        return None  # a thread (c:) is a dependency of its item's page alone
     changed.update(f"h:{task_id}" for task_id in _changed(history, old_history))
     again = _planned_again(data, changed, old_deps)
     # A page is kept when its task is still there (its page path known), was planned last
@@ -87,6 +88,8 @@ def _planned_again(
     ws = data.ws
     again: set[str] = set()
     for key in changed:
+        if key.startswith("c:"):
+            continue  # a thread: only the pages that name it (below)
         again.add(key[2:])
         task = ws.tasks.get(key[2:])
         if task is not None:
