@@ -20,9 +20,29 @@ from worktext.model.workspace import Workspace, id_key
 
 
 def check_workspace(ws: Workspace) -> list[Diagnostic]:
-    diagnostics: list[Diagnostic] = []
-    for rule in RULES:
-        diagnostics.extend(rule(ws))
+    """Every rule's diagnostics. The dangling references are found first; when many ids need
+    a did-you-mean, forks (one per CPU) work those out while this process runs the other
+    rules and reads where each reference is (``parallel.run_split``)."""
+    found = _References(ws)
+    words = sorted({(miss.kind, miss.ref) for miss in found.misses})
+
+    def here() -> tuple[list[Diagnostic], list[tuple[str | int, ...]]]:
+        diagnostics = list(found.immediate)
+        for rule in RULES:
+            diagnostics.extend(rule(ws))
+        return diagnostics, found.locate()
+
+    forks = parallel.cpu_count() if len(words) >= PARALLEL_SUGGESTIONS else 1
+    if forks > 1:
+        parts = [words[n::forks] for n in range(forks)]
+        portions: list[Callable[[], Any]] = [here, *(found.suggest(part) for part in parts)]
+        (diagnostics, paths), *answers = parallel.run_split(
+            portions, lambda sent: isinstance(sent, dict)
+        )
+        hints = {key: close for part in answers for key, close in part.items()}
+    else:
+        (diagnostics, paths), hints = here(), found.suggest(words)()
+    diagnostics.extend(found.reported(paths, hints))
     return diagnostics
 
 
@@ -149,19 +169,48 @@ def _values(value: object) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, tuple) else (str(value),)
 
 
-def references(ws: Workspace) -> Iterator[Diagnostic]:
+class _References:
     """Every value the schema declares a reference (``ref=``) names an item that exists: the
-    keys of each kind, and those of their entries (time log, template tasks)."""
-    targets = _Targets(ws)
-    misses: list[_Miss] = []
-    for kind, registry in ws.registries():
-        for name, spec in KIND_FIELDS[kind].items():
-            if spec.ref is not None:
-                yield from _key_references(ws, targets, registry, name, spec.ref, misses)
-            elif spec.type == "records" and spec.fields:
-                nested = [(key, sub.ref) for key, sub in spec.fields.items() if sub.ref]
-                _entry_references(targets, registry, name, nested, misses)
-    yield from _reported(ws, targets, misses)
+    keys of each kind, and those of their entries (time log, template tasks). One pass finds
+    the references to nothing (``misses``; a milestone's own, against a short list, reported
+    at once in ``immediate``); each is reported with the closest id of its kind as the
+    hint."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.targets = targets = _Targets(ws)
+        self.misses: list[_Miss] = []
+        self.immediate: list[Diagnostic] = []
+        for kind, registry in ws.registries():
+            for name, spec in KIND_FIELDS[kind].items():
+                if spec.ref is not None:
+                    self.immediate.extend(
+                        _key_references(ws, targets, registry, name, spec.ref, self.misses)
+                    )
+                elif spec.type == "records" and spec.fields:
+                    nested = [(key, sub.ref) for key, sub in spec.fields.items() if sub.ref]
+                    _entry_references(targets, registry, name, nested, self.misses)
+
+    def suggest(self, words: list[tuple[str, str]]) -> Callable[[], dict[str, str | None]]:
+        """The work of the did-you-means of ``words`` ((kind, id) pairs), by ``kind:id``."""
+        ids = self.targets.ids
+        return lambda: {f"{kind}:{ref}": ids(kind).closest(ref) for kind, ref in words}
+
+    def locate(self) -> list[tuple[str | int, ...]]:
+        """Where each miss is in its item's value (a read of the file again)."""
+        ws = self.ws
+        return [
+            miss.path if miss.path is not None else _ref_path(miss.item, ws, miss.key, miss.index)
+            for miss in self.misses
+        ]
+
+    def reported(
+        self, paths: list[tuple[str | int, ...]], hints: dict[str, str | None]
+    ) -> Iterator[Diagnostic]:
+        ws = self.ws
+        for miss, path in zip(self.misses, paths, strict=True):
+            close = hints[f"{miss.kind}:{miss.ref}"]
+            yield _missing(ws, miss.item, path, miss.kind, miss.ref, close)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,37 +227,8 @@ class _Miss:
 
 
 # With this many different ids to suggest the closest of (1,717 take 0.34 s among 10,000
-# task ids), forks work them out while this process reads where each reference is.
+# task ids), forks work them out while this process runs the other rules.
 PARALLEL_SUGGESTIONS = 200
-
-
-def _reported(ws: Workspace, targets: _Targets, misses: list[_Miss]) -> Iterator[Diagnostic]:
-    """The diagnostics of ``misses``, each with the closest id of its kind as the hint. The
-    two kinds of work, the did-you-means and the positions (each a read of a file again),
-    are done side by side when there are many: the positions here, the did-you-means in a
-    fork per CPU (``parallel.run_split``)."""
-    words = sorted({(miss.kind, miss.ref) for miss in misses})
-
-    def suggest(part: list[tuple[str, str]]) -> Callable[[], dict[str, str | None]]:
-        return lambda: {f"{kind}:{ref}": targets.ids(kind).closest(ref) for kind, ref in part}
-
-    def locate() -> list[tuple[str | int, ...]]:
-        return [
-            miss.path if miss.path is not None else _ref_path(miss.item, ws, miss.key, miss.index)
-            for miss in misses
-        ]
-
-    forks = parallel.cpu_count() if len(words) >= PARALLEL_SUGGESTIONS else 1
-    if forks > 1:
-        parts = [words[n::forks] for n in range(forks)]
-        portions: list[Callable[[], Any]] = [locate, *map(suggest, parts)]
-        paths, *found = parallel.run_split(portions, lambda sent: isinstance(sent, dict))
-        hints = {key: close for part in found for key, close in part.items()}
-    else:
-        paths, hints = locate(), suggest(words)()
-    for miss, path in zip(misses, paths, strict=True):
-        close = hints[f"{miss.kind}:{miss.ref}"]
-        yield _missing(ws, miss.item, path, miss.kind, miss.ref, close)
 
 
 def _key_references(
@@ -488,9 +508,10 @@ def recurrences(ws: Workspace) -> Iterator[Diagnostic]:
 REPEAT_HINT = "use daily, weekly, monthly, yearly or an RRULE such as FREQ=WEEKLY;BYDAY=MO"
 
 
+# The rules besides the references' (``_References``, which ``check_workspace`` runs beside
+# them).
 RULES: tuple[Callable[[Workspace], Iterable[Diagnostic]], ...] = (
     duplicate_ids,
-    references,
     statuses,
     wip_limits,
     cycles,
