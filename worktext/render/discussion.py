@@ -220,9 +220,17 @@ class DiscussionView:
         # Safe: the renderer escapes raw HTML and drops unsafe links (see markdown.py).
         return Markup(data.markdown.render(self.linked_mentions(text, path), rewrite))
 
-    def thread(self, view: PageView, item_id: str, empty: bool = False) -> Markup:
-        """An item's comments as a section of its page (``empty``: say there are none)."""
-        thread = self.ws.discussion.thread(item_id)
+    def thread(
+        self,
+        view: PageView,
+        item_id: str,
+        empty: bool = False,
+        thread: list[Comment] | None = None,
+    ) -> Markup:
+        """An item's comments as a section of its page (``empty``: say there are none);
+        ``thread``: ``Discussion.thread(item_id)``, when the caller has it."""
+        if thread is None:
+            thread = self.ws.discussion.thread(item_id)
         if not thread:
             return _NO_COMMENTS if empty else EMPTY
         out = [_THREAD_OPEN(len(thread))]
@@ -262,7 +270,7 @@ class DiscussionView:
         """What an item page shows below its content: its attachments and its thread."""
         thread = self.ws.discussion.thread(item_id)
         texts = [(path, body), *((c.path, c.body) for c in thread)]
-        return join([self.attachments_of(view, texts), self.thread(view, item_id)])
+        return join([self.attachments_of(view, texts), self.thread(view, item_id, thread=thread)])
 
     # -- backlinks -----------------------------------------------------------------------
 
