@@ -146,6 +146,17 @@ def bench_hugo(ws: Path, work: Path) -> Callable[[], float] | None:
     return build
 
 
+def hugo_version() -> str:
+    """What ``hugo version`` says, shortened to its release ("v0.168.0"): releases differ
+    in speed (Debian's 0.111.3 builds these pages in about two thirds of 0.168.0's time)."""
+    try:
+        out = subprocess.run(["hugo", "version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"version unknown: {error}"
+    words = [w for w in out.stdout.split() if w.startswith("v0.") or w.startswith("v1.")]
+    return words[0].split("-")[0].split("+")[0] if words else out.stdout.strip()[:40]
+
+
 def reference_loop() -> float:
     """Seconds of a fixed pure-Python loop (best of 3): how fast this machine runs Python right
     now. Shared machines drift (by 2x on the one these figures came from); printed beside the
@@ -206,7 +217,8 @@ def main() -> int:
         print(f"worktext build, one task edit: {edit:.2f} s  (target < 1 s)")
         print(f"worktext peak memory:          {peak / 1024:.0f} MiB  (target < 400)")
         best_hugo = min(hugos) if hugos else None
-        print(f"hugo:                          {ratio(cold, best_hugo)}  (target <= 1.0)")
+        version = f" ({hugo_version()})" if hugos else ""
+        print(f"hugo{version}: {ratio(cold, best_hugo)}  (target <= 1.0)")
         if hugos:
             per_round = " ".join(f"{c / h:.2f}" for c, h in zip(colds, hugos, strict=True))
             print(f"  worktext / hugo within each round: {per_round}")
