@@ -12,12 +12,36 @@ from render_helpers import TODAY, fixture_workspace
 
 from worktext.check.pipeline import open_workspace
 from worktext.load.cache import Cache
+from worktext.model.workspace import Workspace
 from worktext.render import build as builder
 from worktext.render import reuse
 from worktext.render.build import build_site
 from worktext.render.data import SiteData
 from worktext.render.fingerprints import Fingerprints, item_digests
 from worktext.render.plan import plan
+
+
+def _assert_kept_as_planned_afresh(
+    ws: Workspace, root: Path, out: Path, what: str
+) -> dict[str, str]:
+    """The fingerprints the last build stored are those planning every page afresh gives;
+    returns these, by page path."""
+    data = SiteData(ws)
+    pages = plan(data)
+    keys = Fingerprints(data, item_digests(data)).of(pages)
+    fresh = dict(zip((p.path for p in pages), keys, strict=True))
+    stored = builder.read_manifest(Cache(root), out.resolve()).pages
+    assert {path: stored[path][0] for path in fresh} == fresh, what
+    return fresh
+
+
+def _assert_same_as_a_full_build(root: Path, out: Path, full: Path) -> None:
+    """Every file of a full build from scratch into ``full`` has the bytes it has in ``out``."""
+    build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
+    for page in sorted(full.rglob("*")):
+        if page.is_file():
+            relative = page.relative_to(full)
+            assert (out / relative).read_bytes() == page.read_bytes(), relative
 
 
 def _set(name: str, key: str, value: str | None) -> Callable[[Path], None]:
@@ -89,22 +113,13 @@ def test_kept_task_pages_have_the_fingerprints_planning_them_again_gives(
         edit(root)
         ws = open_workspace(root, TODAY)
         build_site(ws, out, jobs=jobs)
-        data = SiteData(ws)
-        pages = plan(data)
-        keys = Fingerprints(data, item_digests(data)).of(pages)
-        fresh = dict(zip((p.path for p in pages), keys, strict=True))
-        stored = builder.read_manifest(Cache(root), out.resolve()).pages
-        assert {path: stored[path][0] for path in fresh} == fresh, what
+        _assert_kept_as_planned_afresh(ws, root, out, what)
     # Edits of tasks kept the other task pages. Two planned every page again: the person's,
     # and the state that put a workflow over its WIP limit (a warning on the workflow's file).
     planned_all = [what for (what, _), count in zip(EDITS, kept_counts, strict=True) if not count]
     assert planned_all == ["a state", "a person renamed"]
     assert min(count or 7 for count in kept_counts) >= 4
-    build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
-    for page in sorted(full.rglob("*")):
-        if page.is_file():
-            relative = page.relative_to(full)
-            assert (out / relative).read_bytes() == page.read_bytes(), relative
+    _assert_same_as_a_full_build(root, out, full)
 
 
 def test_the_dependencies_are_written_again_only_when_they_change(tmp_path: Path) -> None:
@@ -163,12 +178,8 @@ def test_a_comment_renders_its_items_page_again_and_not_the_pages_that_name_the_
         ws = open_workspace(root, TODAY)
         before = builder.read_manifest(Cache(root), out.resolve()).pages
         build_site(ws, out, jobs=jobs)
+        fresh = _assert_kept_as_planned_afresh(ws, root, out, what)
         data = SiteData(ws)
-        pages = plan(data)
-        keys = Fingerprints(data, item_digests(data)).of(pages)
-        fresh = dict(zip((p.path for p in pages), keys, strict=True))
-        stored = builder.read_manifest(Cache(root), out.resolve()).pages
-        assert {path: stored[path][0] for path in fresh} == fresh, what
         changed = {path for path in fresh if before.get(path, ("",))[0] != fresh[path]}
         # Inboxes and Atom feeds (the workspace's, each person's) show comments too.
         shared = {path for path in changed if path.endswith(("-inbox.html", ".atom"))}
@@ -179,8 +190,4 @@ def test_a_comment_renders_its_items_page_again_and_not_the_pages_that_name_the_
         own |= {data.links.goal(g) for g in ws.goals if g.id in items}
         assert "search-index.js" in changed, what
         assert changed - shared == own, what
-    build_site(open_workspace(root, TODAY, use_cache=False), full, jobs=1, incremental=False)
-    for page in sorted(full.rglob("*")):
-        if page.is_file():
-            relative = page.relative_to(full)
-            assert (out / relative).read_bytes() == page.read_bytes(), relative
+    _assert_same_as_a_full_build(root, out, full)
