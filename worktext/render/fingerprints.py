@@ -119,16 +119,12 @@ class Fingerprints:
             if found is not None:
                 out.append(found)
                 continue
-            if page.deps == ("*",):
-                key = self.everything
-            else:
-                found_parts = list(map(get, page.deps))  # nearly always each an item's digest
-                parts: list[str] = [
-                    part or self._unlisted(dep)
-                    for dep, part in zip(page.deps, found_parts, strict=True)
-                ]
-                key = ",".join(parts)
-            out.append(digest(f"{base}|{page.path}|{key}"))
+            found_parts = list(map(get, page.deps))  # nearly always each an item's digest
+            parts: list[str] = [
+                part or self._unlisted(dep)
+                for dep, part in zip(page.deps, found_parts, strict=True)
+            ]
+            out.append(digest(f"{base}|{page.path}|{','.join(parts)}"))
         return out
 
     def _unlisted(self, dep: str) -> str:
