@@ -156,6 +156,7 @@ def test_parallel_parsing_gives_the_serial_result(
     assert len(forked) == 3 and all(forked)  # one portion here, two in forks
     assert split.sources == serial.sources
     assert split.rows == serial.rows  # the built items and diagnostics too
+    assert split.positions == serial.positions and len(serial.positions) > 50
     assert split.diagnostics == serial.diagnostics
     codes = {p.code for group in serial.sources.values() for s in group for p in s.problems}
     assert {"yaml-syntax", "no-front-matter", "unclosed-front-matter", "encoding"} <= codes
@@ -346,3 +347,70 @@ def test_a_failed_scan_fork_is_made_again_here(make_workspace, monkeypatch) -> N
     monkeypatch.setattr(parallel.Fork, "result", lambda self: result(self) and None)
     found, listed = scan.scan_in_fork(config, also=root)()
     assert found.files == scan.scan(config).files and listed is None
+
+
+# -- kept positions ----------------------------------------------------------------------------
+
+MAPPED_CONFIG = """\
+name: Kept
+mappings:
+  keys: {dependencies: depends_on}
+"""
+
+
+def _placed_workspace(make_workspace) -> Path:  # type: ignore[no-untyped-def]
+    files = {
+        f"tasks/T-{n}.md": (
+            f"---\ntitle: Task {n}\n# a comment moves the keys down\n"
+            f"status: {'nope' if n % 3 else 'todo'}\n"
+            f"assignee: ghost{n % 4}\ndependencies:\n  - T-{n + 1}\n  - GONE-{n}\n"
+            f"goal: no-goal\n---\n\nBody with [a link](missing-{n}.md) and @nobody{n}.\n"
+        )
+        for n in range(30)
+    }
+    files["tasks/SCALAR.md"] = "---\ntitle: S\nproject: nowhere\ndependencies: GONE-X\n---\n"
+    return make_workspace(files, config=MAPPED_CONFIG)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_diagnostics_are_placed_from_the_positions_kept_by_the_parse(
+    make_workspace, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, jobs: str
+) -> None:
+    """The rules across files place their diagnostics where reading the files again would
+    (a renamed key, a list entry, a scalar, a body's line), and read no file to do it."""
+    from worktext.check import pipeline
+
+    root = _placed_workspace(make_workspace)
+    today = dt.date(2026, 11, 23)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setenv(parallel.JOBS_ENV, jobs)
+    reads: list[str] = []
+    real_read = pipeline.read_file
+
+    def read_file(path: str, rel: str):  # type: ignore[no-untyped-def]
+        reads.append(rel)
+        return real_read(path, rel)
+
+    monkeypatch.setattr(pipeline, "read_file", read_file)
+    with caplog.at_level("WARNING", logger="worktext.parallel"):
+        kept = open_workspace(root, today, use_cache=False).diagnostics
+    assert reads == []
+    assert caplog.records == []  # no worker failed (its work would be done here, unseen)
+    nothing_kept = {kind: frozenset[str]() for kind in loader.POSITIONED_KEYS}
+    monkeypatch.setattr(loader, "POSITIONED_KEYS", nothing_kept)
+    again = open_workspace(root, today, use_cache=False).diagnostics
+    assert len(reads) == 31  # every file with a diagnostic of the rules, read again
+    assert kept == again
+    placed = {(d.code, d.path, d.line, d.column) for d in kept}
+    assert {p for p in placed if p[1] == "tasks/T-4.md"} == {
+        ("unknown-status", "tasks/T-4.md", 4, 9),
+        ("guest", "tasks/T-4.md", 5, 11),
+        ("dangling-reference", "tasks/T-4.md", 8, 5),  # GONE-4, under 'dependencies'
+        ("dangling-reference", "tasks/T-4.md", 9, 7),  # the goal
+        ("broken-link", "tasks/T-4.md", 12, 20),  # the body's line, kept too
+        ("unknown-mention", "tasks/T-4.md", 12, 38),
+    }
+    assert {p for p in placed if p[1] == "tasks/SCALAR.md"} == {
+        ("dangling-reference", "tasks/SCALAR.md", 3, 10),  # the project
+        ("dangling-reference", "tasks/SCALAR.md", 4, 15),  # a scalar, not a list
+    }

@@ -37,7 +37,7 @@ def texts(ws: Workspace) -> Iterator[tuple[str, str, int]]:
 def _first_line(ws: Workspace, path: str, given: int) -> int:
     if given:
         return given
-    source = ws.sources.get(path)
+    source = ws.positions(path)
     return source.body_line if source is not None else 1
 
 

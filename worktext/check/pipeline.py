@@ -14,7 +14,7 @@ from worktext.check.rules import apply_severities, check_workspace
 from worktext.load import cache
 from worktext.load.source import LazySources, SourceFile, read_file
 from worktext.model import codec, completion
-from worktext.model.build import BUILTIN_WORKFLOW, build_kind, default_area, mapped
+from worktext.model.build import BUILTIN_WORKFLOW, as_read, build_kind, default_area
 from worktext.model.config import Config, load_config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.discussion_load import (
@@ -140,7 +140,8 @@ def _resolve(config: Config, today: dt.date, loaded: Loaded) -> tuple[Workspace,
                     diagnostics.extend(codec.decode_diagnostics(diagnostic_rows))
         items = codec.decode_items(item_rows)
         paths = [item.path for group in items.values() for item in group]
-        sources = LazySources(paths, _reader(config, set(loaded.files.get("task", ()))))
+        reader = _reader(config, set(loaded.files.get("task", ())))
+        sources = LazySources(paths, reader, loaded.positions)
         ws = _index(config, today, items, sources)
     ws.row_digests = _by_path(items, digests)
     return ws, diagnostics
@@ -153,9 +154,7 @@ def _reader(config: Config, tasks: set[str]) -> Callable[[str], SourceFile]:
 
     def read(rel: str) -> SourceFile:
         source = read_file(os.path.join(root, rel), rel)
-        if rel in tasks and not config.mappings.empty and source.data is not None:
-            return mapped(source, config)
-        return source
+        return as_read("task" if rel in tasks else "", source, config)
 
     return read
 

@@ -56,7 +56,7 @@ def _at(
     severity: str = "error",
     at_key: bool = False,
 ) -> Diagnostic:
-    source = ws.sources.get(item.path)
+    source = ws.positions(item.path, str(path[0]) if path else None)
     span: Span = (0, 0, 0, 0)
     if source is not None:
         span = source.key_span(*path) if at_key or not path else source.value_span(*path)
@@ -116,9 +116,9 @@ def _missing(
 
 def _ref_path(item: Item, ws: Workspace, key: str, index: int) -> tuple[str | int, ...]:
     """The value path of entry ``index`` of ``key``: a list item, or the scalar itself."""
-    source = ws.sources.get(item.path)
-    raw = source.data.get(key) if source and source.data else None
-    return (key, index) if isinstance(raw, list) else (key,)
+    source = ws.positions(item.path, key)
+    listed = source is not None and (key, index) in source.values
+    return (key, index) if listed else (key,)
 
 
 # The attribute of an item that holds a front matter key's value, where the names differ.

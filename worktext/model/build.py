@@ -64,8 +64,7 @@ def build_file(
     diagnostics = source_diagnostics(source)
     if source.data is None:
         return None, diagnostics
-    if kind == "task" and not config.mappings.empty:
-        source = mapped(source, config)
+    source = as_read(kind, source, config)
     converter = Converter(source, config.units, kind)
     values, extra = converter.record(fields or kind_fields(kind, config), source.data or {})
     item_id = _item_id(source, values, converter)
@@ -73,6 +72,14 @@ def build_file(
     if item_id is not None:
         item = BUILDERS[kind](item_id, source, values, extra, converter, config)
     return item, diagnostics + converter.diagnostics
+
+
+def as_read(kind: str, source: SourceFile, config: Config) -> SourceFile:
+    """A parsed file as worktext reads its keys: a task file under ``mappings:`` with its
+    keys renamed (``mapped``), any other file as it is."""
+    if kind == "task" and not config.mappings.empty and source.data is not None:
+        return mapped(source, config)
+    return source
 
 
 def mapped(source: SourceFile, config: Config) -> SourceFile:

@@ -3,8 +3,9 @@ parsed and built (on every core when many files have) when it has.
 
 A file's row is ``(item row, diagnostic rows, digest)``: its item encoded by ``codec`` (None
 when it has none), its own problems, and a digest of the item row. The parsed file itself is
-not kept: key positions are needed only to place a diagnostic found later, and
-``LazySources`` reads those few files again.
+not kept: key positions are needed only to place a diagnostic found later. A parse keeps the
+positions of the keys the rules across files report at (``POSITIONED_KEYS``); for any other,
+and for a file whose row came from the cache, ``LazySources`` reads the file again.
 
 The cache keeps the rows of each top folder (``tasks/web``, ``people``) in an entry of its
 own, each row beside its file's stat key, so an edit rewrites the entry of one folder. A file
@@ -21,13 +22,14 @@ from typing import Any
 
 from worktext import parallel
 from worktext.load import cache
-from worktext.load.source import SourceFile, read_file
-from worktext.model.build import build_file, kind_fields
+from worktext.load.source import SourceFile, keep_positions, read_file
+from worktext.model.build import as_read, build_file, kind_fields
 from worktext.model.codec import encode_diagnostics, encode_item, row_digest
 from worktext.model.config import Config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.items import KINDS
 from worktext.model.scan import Scan, fingerprint, scan
+from worktext.model.schema import POSITIONED_KEYS
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,8 @@ Job = tuple[str, str, int, str]  # (path, relative path, size, kind) of a file t
 @dataclass
 class Loaded:
     """Every item file's row by path, the paths by kind, the problems found while walking the
-    folders, how many rows came from the cache, and the workspace's fingerprint (``scan``)."""
+    folders, how many rows came from the cache, the workspace's fingerprint (``scan``), and
+    the kept key positions of the files parsed."""
 
     root: str
     files: dict[str, list[str]]
@@ -49,6 +52,8 @@ class Loaded:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     from_cache: int = 0
     fingerprint: str | None = None
+    # By file: the keys whose positions its parse kept, and those positions (``keep_positions``).
+    positions: dict[str, tuple[frozenset[str], bytes]] = field(default_factory=dict)
 
     @property
     def sources(self) -> dict[str, list[SourceFile]]:
@@ -93,13 +98,25 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
                 else:
                     rows[job[1]] = row
         hits = len(rows)
-        rows.update(parse_rows(todo, config))
+        parsed, kept = parse_rows(todo, config)
+        rows.update(parsed)
+        positions = {
+            rel: (POSITIONED_KEYS[kind], kept[rel])
+            for _path, rel, _size, kind in todo
+            if rel in kept
+        }
         log.info("%d item files: %d parsed, %d from the cache", len(rows), len(todo), hits)
         if use_cache:
             _keep(store, key, by_folder, stored, rows, found)
     files = {kind: [rel for rel, _path in pairs] for kind, pairs in found.files.items()}
     return Loaded(
-        str(config.root), files, rows, found.diagnostics, hits, fingerprint(config, found)
+        str(config.root),
+        files,
+        rows,
+        found.diagnostics,
+        hits,
+        fingerprint(config, found),
+        positions,
     )
 
 
@@ -145,9 +162,12 @@ def _keep(
 # -- parsing, on every core ----------------------------------------------------------------
 
 
-def parse_rows(todo: list[Job], config: Config) -> dict[str, Row]:
-    """The rows of the files in ``todo``, by relative path: in this process and, when there
-    are enough of them, in worker processes (``parallel.run_split``)."""
+Parsed = tuple[dict[str, Row], dict[str, bytes]]
+
+
+def parse_rows(todo: list[Job], config: Config) -> Parsed:
+    """The rows of the files in ``todo`` and their kept positions, by relative path: in this
+    process and, when there are enough of them, in worker processes (``parallel.run_split``)."""
     workers = parallel.cpu_count() if len(todo) >= PARALLEL_MIN_FILES else 1
     workers = min(workers, max(1, len(todo) // (PARALLEL_MIN_FILES // 2)))
     if workers <= 1:
@@ -155,28 +175,36 @@ def parse_rows(todo: list[Job], config: Config) -> dict[str, Row]:
     chunks = _chunks(todo, workers)
 
     def accept(sent: Any) -> bool:
-        return isinstance(sent, dict)
+        return isinstance(sent, tuple) and len(sent) == 2
 
     rows: dict[str, Row] = {}
-    for part in parallel.run_split([_portion(chunk, config) for chunk in chunks], accept):
-        rows.update(part)
-    return rows
+    positions: dict[str, bytes] = {}
+    for part_rows, part_positions in parallel.run_split(
+        [_portion(chunk, config) for chunk in chunks], accept
+    ):
+        rows.update(part_rows)
+        positions.update(part_positions)
+    return rows, positions
 
 
 def _portion(chunk: list[Job], config: Config) -> Any:
     return lambda: _parse(chunk, config)
 
 
-def _parse(todo: list[Job], config: Config) -> dict[str, Row]:
+def _parse(todo: list[Job], config: Config) -> Parsed:
     fields = {kind: kind_fields(kind, config) for kind in KINDS}
     rows: dict[str, Row] = {}
+    positions: dict[str, bytes] = {}
     for path, rel, _size, kind in todo:
         source = read_file(path, rel)
         item, diagnostics = build_file(kind, source, config, fields[kind])
         item_row = encode_item(kind, item) if item is not None else None
         digest = row_digest(item_row) if item_row is not None else None
         rows[rel] = (item_row, encode_diagnostics(diagnostics), digest)
-    return rows
+        if item is not None:
+            read = as_read(kind, source, config)
+            positions[rel] = keep_positions(read, POSITIONED_KEYS[kind])
+    return rows, positions
 
 
 def _chunks(todo: list[Job], count: int) -> list[list[Job]]:

@@ -247,6 +247,27 @@ KIND_FIELDS: dict[str, dict[str, Field]] = {
     "goal": GOAL,
 }
 
+
+def _positioned(fields: Mapping[str, Field]) -> frozenset[str]:
+    """The keys the rules across files (``check``'s) report at: the id and status, a
+    repeat, a workflow's states, and every key that refers to other items (itself or in
+    its entries)."""
+    return frozenset(
+        {"id", "status", "repeat", "states"}
+        | {
+            name
+            for name, spec in fields.items()
+            if spec.ref is not None or any(sub.ref for sub in (spec.fields or {}).values())
+        }
+    )
+
+
+# By kind: the keys whose positions a parse keeps (``KeptPositions``), so that a diagnostic of
+# the rules across files is placed without reading the file again.
+POSITIONED_KEYS: dict[str, frozenset[str]] = {
+    kind: _positioned(fields) for kind, fields in KIND_FIELDS.items()
+}
+
 CUSTOM_FIELD_TYPES = (
     "string",
     "strings",

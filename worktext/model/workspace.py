@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from worktext.load.source import SourceFile
+from worktext.load.source import LazySources, SourceFile
 from worktext.model.config import Config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.discussion import Discussion
@@ -386,6 +386,15 @@ class Workspace:
             ("person", self.people),
             ("goal", self.goals),
         ]
+
+    def positions(self, path: str, key: str | None = None) -> SourceFile | None:
+        """The file at ``path``, for the positions of the paths under ``key`` (None: its
+        body's first line): positions kept when it was parsed, where they cover ``key``
+        (``LazySources.positions``), else the file. It may have no data and no body."""
+        sources = self.sources
+        if isinstance(sources, LazySources):
+            return sources.positions(path, key)
+        return sources.get(path)
 
     def find(self, item_id: str) -> tuple[str, Item] | None:
         """An item of any kind by id (tasks first)."""
