@@ -6,6 +6,12 @@ dangling references (an adopted backlog has them). ``Suggestions`` indexes the c
 their character pairs once, asks difflib only about the few dozen that share the most
 uncommon pairs with the word, and remembers each answer. For a short list it is difflib's
 answer exactly.
+
+``best_match`` is ``get_close_matches(word, pool, n=1)`` with the same answer, faster: its
+second bound (difflib's ``quick_ratio``, the letters the two have in common) counts over the
+word's letters against each candidate's letter counts, which are counted once, instead of
+counting the candidate's letters afresh for every word (a fifth of the did-you-means of an
+adopted backlog's 1,700 dangling references).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ class Suggestions:
         self.cutoff = cutoff
         self._memo: dict[str, str | None] = {}
         self._index: dict[str, list[int]] | None = None
+        self._letters: dict[str, dict[str, int]] = {}
 
     def closest(self, word: str) -> str | None:
         if word not in self._memo:
@@ -42,8 +49,7 @@ class Suggestions:
         pool = self.candidates
         if len(pool) > SMALL:
             pool = self._shortlist(word)
-        found = difflib.get_close_matches(word, pool, n=1, cutoff=self.cutoff)
-        return found[0] if found else None
+        return best_match(word, pool, self.cutoff, self._letters)
 
     def _shortlist(self, word: str) -> list[str]:
         if self._index is None:
@@ -87,5 +93,45 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
 
 @functools.lru_cache(maxsize=4096)
 def _closest_of_few(word: str, pool: tuple[str, ...], cutoff: float) -> str | None:
-    found = difflib.get_close_matches(word, list(dict.fromkeys(pool)), n=1, cutoff=cutoff)
-    return found[0] if found else None
+    return best_match(word, list(dict.fromkeys(pool)), cutoff, {})
+
+
+def best_match(
+    word: str, pool: Iterable[str], cutoff: float, letters: dict[str, dict[str, int]]
+) -> str | None:
+    """``difflib.get_close_matches(word, pool, n=1, cutoff)``'s answer, or None: the
+    candidate of the highest ratio at least ``cutoff`` (of two, the greater string), tried
+    only when difflib's two upper bounds of the ratio reach ``cutoff``. ``letters``: each
+    candidate's letter counts, filled in as they are counted."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)  # as difflib does: the word is b, each candidate a
+    mine = _letters(word).items()
+    size = len(word)
+    top: tuple[float, str] | None = None
+    for candidate in pool:
+        length = len(candidate)
+        total = length + size  # difflib's ratios are 2.0 * matches / total, 1.0 for 0 / 0
+        if total and 2.0 * (length if length < size else size) / total < cutoff:
+            continue  # real_quick_ratio
+        theirs = letters.get(candidate)
+        if theirs is None:
+            theirs = letters[candidate] = _letters(candidate)
+        common = 0
+        for letter, count in mine:  # a loop, not sum(min(...)): this is the hot line
+            have = theirs.get(letter)
+            if have:
+                common += count if count < have else have
+        if total and 2.0 * common / total < cutoff:
+            continue  # quick_ratio
+        matcher.set_seq1(candidate)
+        ratio = matcher.ratio()
+        if ratio >= cutoff and (top is None or (ratio, candidate) > top):
+            top = (ratio, candidate)
+    return top[1] if top is not None else None
+
+
+def _letters(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for letter in text:
+        counts[letter] = counts.get(letter, 0) + 1
+    return counts
