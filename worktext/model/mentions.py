@@ -28,6 +28,12 @@ LINK = re.compile(
     r"\[(?:[^\]\\\n]|\\.)*\]\(\s*(<[^>\n]*>|[^\s()]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# A "](" that may start a relative target: its first character after the spaces (taken
+# whole: the lookahead-and-backreference is an atomic group) starts no scheme and is no "#",
+# "/" or "\\". Code only ever blanks what it covers, so a text with none of these has no
+# relative link in its prose, and is not blanked to find out (most bodies that link at all
+# link to the web).
+_MAYBE_RELATIVE = re.compile(r"\]\((?=(\s*))\1(?![#/\\]|[A-Za-z][A-Za-z0-9+.-]*:)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,7 @@ def mentions(text: str) -> list[Found]:
 def links(text: str) -> list[Found]:
     """Every relative link and image target in ``text`` (not external, not a bare
     ``#fragment``, not rooted at ``/``), in order."""
-    if "](" not in text:
+    if "](" not in text or _MAYBE_RELATIVE.search(text) is None:
         return []
     plain = prose(text)
     out = []
