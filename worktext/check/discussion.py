@@ -20,14 +20,16 @@ from worktext.model.mentions import Names, link_path, mentions
 from worktext.model.workspace import Workspace
 
 
-def texts(ws: Workspace) -> Iterator[tuple[str, str, int]]:
+def texts(ws: Workspace, needle: str) -> Iterator[tuple[str, str, int]]:
     """(path, text, file line of the text's first line) of every body, comment and document
-    that could hold a mention or a link. For an item's body the line is 0: its file is read
-    again (``body_line``) only when a problem is found in it."""
-    for _kind, item in ws.items():
-        body = getattr(item, "body", "")
-        if body and ("@" in body or "](" in body):
-            yield item.path, body, 0
+    that could hold a mention (``needle`` "@") or a link ("]("): each rule looks for its own
+    in the bodies, once. For an item's body the line is 0: it is looked up (``body_line``)
+    only when a problem is found in it."""
+    for _kind, registry in ws.registries():
+        for item in registry:
+            body = getattr(item, "body", "")
+            if body and needle in body:
+                yield item.path, body, 0
     for comment in ws.discussion.all_comments():
         yield comment.path, comment.body, comment.body_line
     for doc in ws.discussion.documents.values():
@@ -84,7 +86,7 @@ def comment_rules(ws: Workspace) -> Iterator[Diagnostic]:
 
 def unknown_mentions(ws: Workspace) -> Iterator[Diagnostic]:
     names = Names(list(ws.people))
-    for path, text, first_line in texts(ws):
+    for path, text, first_line in texts(ws, "@"):
         for found in mentions(text):
             if names.resolve(found.text) is not None:
                 continue
@@ -106,7 +108,7 @@ def unknown_mentions(ws: Workspace) -> Iterator[Diagnostic]:
 def broken_links(ws: Workspace) -> Iterator[Diagnostic]:
     root = str(ws.config.root)
     real_root = os.path.realpath(root)
-    for path, text, first_line in texts(ws):
+    for path, text, first_line in texts(ws, "]("):
         for found in ws.links(path, text):
             target = link_path(path, found.text)
             what = "image" if found.image else "link"

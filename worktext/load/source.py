@@ -269,6 +269,7 @@ class LazySources(dict[str, SourceFile]):
         self._paths = set(paths)
         self._load = load
         self._kept = kept or {}
+        self._placed: dict[str, SourceFile] = {}  # the kept positions read back
 
     @classmethod
     def from_disk(cls, root: str, paths: Iterable[str]) -> LazySources:
@@ -289,10 +290,15 @@ class LazySources(dict[str, SourceFile]):
         if read is not None:
             return read
         kept = self._kept.get(rel)
-        if kept is not None and (key is None or key in kept[0]):
+        if kept is None or (key is not None and key not in kept[0]):
+            return self.get(rel)
+        placed = self._placed.get(rel)
+        if placed is None:  # a file with several diagnostics is asked for several times
             keys, values, body_line = marshal.loads(kept[1])
-            return SourceFile(rel, keys=keys, values=values, body_line=body_line)
-        return self.get(rel)
+            placed = self._placed[rel] = SourceFile(
+                rel, keys=keys, values=values, body_line=body_line
+            )
+        return placed
 
     def get(self, rel: str, default: SourceFile | None = None) -> SourceFile | None:  # type: ignore[override]
         return self[rel] if rel in self._paths else default
