@@ -10,8 +10,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from worktext.load.source import parse_bytes
-from worktext.model.discussion import comment_name, comment_text, parse_timestamp
 from worktext.model import mentions as mentions_module
+from worktext.model.discussion import comment_name, comment_text, parse_timestamp
 from worktext.model.mentions import _SCHEME, links, mentions, prose
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_-]{0,10}[a-z0-9]", fullmatch=True)
