@@ -73,7 +73,7 @@ def build_workspace(
     but the files' rows (not the check's diagnostics, not the completion index)."""
     started = found.now_ns if found is not None else cache.now_ns()
     found = found or scan(config)
-    loaded = load_sources(config, use_cache=use_cache, found=found)
+    loaded = load_sources(config, use_cache=use_cache, found=found, write_later=not items_only)
     ws, diagnostics = _resolve(config, today, loaded)
     if items_only:
         ws.file_count = len(loaded.rows)
@@ -91,14 +91,20 @@ def build_workspace(
     store = cache.Cache(config.root, use_cache)
     checked = _kept_check(store.get(CHECKS_ENTRY, key)) if key else None
     if checked is not None:
+        loaded.write_cache()
         ws.diagnostics = checked[0]
         log.info("no file changed since the last check: its diagnostics are reused")
-    else:
-        _validate(ws, diagnostics)
+        return ws
+
+    def meanwhile() -> None:  # the caches, written while forks work out did-you-means
+        loaded.write_cache()
         if key:
-            stored = (ws.file_count, codec.encode_diagnostics(ws.diagnostics))
-            store.put(CHECKS_ENTRY, key, stored)
             completion.write(ws, started, found.keys)
+
+    _validate(ws, diagnostics, meanwhile)
+    if key:
+        stored = (ws.file_count, codec.encode_diagnostics(ws.diagnostics))
+        store.put(CHECKS_ENTRY, key, stored)
     return ws
 
 
@@ -186,9 +192,13 @@ def workspace_from_sources(
     return ws
 
 
-def _validate(ws: Workspace, diagnostics: list[Diagnostic]) -> None:
-    """Add the rules across files to the files' own diagnostics; apply ``rules:``; sort."""
-    diagnostics = [*diagnostics, *check_workspace(ws)]
+def _validate(
+    ws: Workspace, diagnostics: list[Diagnostic], meanwhile: Callable[[], None] | None = None
+) -> None:
+    """Add the rules across files to the files' own diagnostics; apply ``rules:``; sort.
+    ``meanwhile``: the caller's work, for this process to do while forks work for the rules
+    (``check_workspace``)."""
+    diagnostics = [*diagnostics, *check_workspace(ws, meanwhile)]
     diagnostics = apply_severities(diagnostics, dict(ws.config.rules))
     ws.diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
 

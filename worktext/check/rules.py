@@ -19,14 +19,17 @@ from worktext.model.values import as_day
 from worktext.model.workspace import Workspace, id_key
 
 
-def check_workspace(ws: Workspace) -> list[Diagnostic]:
+def check_workspace(ws: Workspace, meanwhile: Callable[[], None] | None = None) -> list[Diagnostic]:
     """Every rule's diagnostics. The dangling references are found first; when many ids need
     a did-you-mean, forks (one per CPU) work those out while this process runs the other
-    rules and reads where each reference is (``parallel.run_split``)."""
+    rules and reads where each reference is (``parallel.run_split``). ``meanwhile``: the
+    caller's own work (writing its caches), done here first, while the forks work."""
     found = _References(ws)
     words = sorted({(miss.kind, miss.ref) for miss in found.misses})
 
     def here() -> tuple[list[Diagnostic], list[tuple[str | int, ...]]]:
+        if meanwhile is not None:
+            meanwhile()
         diagnostics = list(found.immediate)
         for rule in RULES:
             diagnostics.extend(rule(ws))

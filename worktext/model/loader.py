@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,14 @@ class Loaded:
     fingerprint: str | None = None
     # By file: the keys whose positions its parse kept, and those positions (``keep_positions``).
     positions: dict[str, tuple[frozenset[str], bytes]] = field(default_factory=dict)
+    unwritten: Callable[[], None] | None = None  # the rows' cache entries, while not written
+
+    def write_cache(self) -> None:
+        """Write the cache entries of the rows (once; nothing when they are written)."""
+        write, self.unwritten = self.unwritten, None
+        if write is not None:
+            with cache.gc_paused():
+                write()
 
     @property
     def sources(self) -> dict[str, list[SourceFile]]:
@@ -77,9 +86,13 @@ def entry_name(folder: str) -> str:
     )
 
 
-def load_sources(config: Config, use_cache: bool = True, found: Scan | None = None) -> Loaded:
+def load_sources(
+    config: Config, use_cache: bool = True, found: Scan | None = None, write_later: bool = False
+) -> Loaded:
     """Every item file, parsed. ``found``: a ``scan(config)`` just made (to fingerprint the
-    workspace first), so the folders are not walked twice."""
+    workspace first), so the folders are not walked twice. ``write_later``: the rows parsed
+    are written to the cache by ``Loaded.write_cache``, when the caller has a moment (while
+    forks work for it), not before this returns."""
     found = found or scan(config)
     store = cache.Cache(config.root, use_cache)
     key = config.fingerprint  # built items depend on the configuration
@@ -106,10 +119,8 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
             if rel in kept
         }
         log.info("%d item files: %d parsed, %d from the cache", len(rows), len(todo), hits)
-        if use_cache:
-            _keep(store, key, by_folder, stored, rows, found)
     files = {kind: [rel for rel, _path in pairs] for kind, pairs in found.files.items()}
-    return Loaded(
+    loaded = Loaded(
         str(config.root),
         files,
         rows,
@@ -118,6 +129,11 @@ def load_sources(config: Config, use_cache: bool = True, found: Scan | None = No
         fingerprint(config, found),
         positions,
     )
+    if use_cache:
+        loaded.unwritten = lambda: _keep(store, key, by_folder, stored, rows, found)
+        if not write_later:
+            loaded.write_cache()
+    return loaded
 
 
 def _jobs_by_folder(found: Scan) -> dict[str, list[Job]]:
