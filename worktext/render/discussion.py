@@ -108,6 +108,7 @@ class DiscussionView:
         self.ws = data.ws
         self.names = Names(list(self.ws.people))
         self.inbox_cache: dict[str, Inbox] | None = None  # collab_pages.inboxes
+        self.newest_cache: list[Comment] | None = None  # collab_pages.newest_comments
 
     # -- pages ---------------------------------------------------------------------------
 
