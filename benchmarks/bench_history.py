@@ -1,14 +1,16 @@
 """Benchmark: history reconstruction of a 10,000-task repository with 5,000 status-changing
-commits, beside a plain ``git log --raw`` of the same repository, in one run.
+commits, beside what git alone needs for the same reads, in one run.
 
 Run: ``python benchmarks/bench_history.py [--tasks 10000] [--commits 5000] [--keep DIR]``.
 The repository is built with one ``git fast-import`` stream (seconds, not 5,000 ``git commit``
-processes). Prints best-of-3 times of the cold reconstruction (no cache) and of ``git log
---raw``, their ratio, what git alone needs for any reconstruction (``git log --raw`` and then
-``git cat-file`` of every task file version it names), the warm time (same HEAD, from the
-cache), and the peak RSS of a process that does one cold reconstruction. Targets from the
-issue: within 2x of ``git log --raw``, warm under 0.5 s, memory under 400 MiB. Nothing here
-is a timed test.
+processes). Prints best-of-3 times of ``git log --raw``; of git's floor for any
+reconstruction (``git log --raw`` and then ``git cat-file`` of every task file version it
+names); of the cold reconstruction (no cache entry: it reads every commit and writes the
+entry, as a first ``worktext history`` does) and its ratio to that floor; of the warm one
+(same HEAD, from the cache) with and without every event built; of one new commit; and the
+peak RSS of a process that does one cold reconstruction. Targets (issue 14): cold within 1.5x
+of git's floor, warm with every event built under 0.5 s; memory under 400 MiB. Nothing here is
+a timed test.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ from worktext.check.pipeline import open_workspace  # noqa: E402
 from worktext.history.reconstruct import load_history  # noqa: E402
 from worktext.model.config import load_config  # noqa: E402
 
+# Issue 14's targets: every commit's versions read cold within 1.5x of what git alone needs
+# for the same reads (its floor), and warm stats (every event built) under 0.5 s.
+FLOOR_RATIO_TARGET = 1.5
+WARM_TARGET_S = 0.5
 STATUS = re.compile(rb"^status: *(\S+)[ \t]*$", re.MULTILINE)
 EPOCH = int(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc).timestamp())
 AUTHORS = ["Ana Silva", "Bo Chen", "Dara Okafor", "Eli Novak", "Fay Lund"]
@@ -206,8 +212,11 @@ def main(argv: list[str] | None = None) -> int:
                 ["git", "log", "--raw"], cwd=root, env=env, stdout=subprocess.DEVNULL, check=True
             )
 
-        def cold() -> object:
-            return load_history(config, use_cache=False)
+        cache_entry = root / ".worktext" / "history.marshal"
+
+        def cold() -> object:  # a first run: no cache entry, and it writes one
+            cache_entry.unlink(missing_ok=True)
+            return load_history(config, use_cache=True)
 
         def warm() -> object:
             return load_history(config, use_cache=True)
@@ -237,18 +246,21 @@ def main(argv: list[str] | None = None) -> int:
             f"{floor[1]:7.3f} s   {floor[0] / peer[0]:.2f}x wall: the least git must do "
             f"({versions} blobs)"
         )
+        ratio = ours[0] / floor[0]
         print(
-            f"{'worktext history, cold (no cache)':<42} {ours[0]:7.3f} s {ours[1]:7.3f} s   "
-            f"{ours[0] / peer[0]:.2f}x wall, {ours[1] / peer[1]:.2f}x cpu of git log --raw "
-            "(target <= 2x)"
+            f"{'worktext history, cold (writes the cache)':<42} {ours[0]:7.3f} s "
+            f"{ours[1]:7.3f} s   {ratio:.2f}x wall of git's floor (target <= "
+            f"{FLOOR_RATIO_TARGET}x: {'PASS' if ratio <= FLOOR_RATIO_TARGET else 'FAIL'}); "
+            f"{ours[0] / peer[0]:.2f}x of git log --raw"
         )
         print(
             f"{'worktext history, warm (cache, same HEAD)':<42} {cached[0]:7.3f} s "
-            f"{cached[1]:7.3f} s   (target < 0.5 s)"
+            f"{cached[1]:7.3f} s"
         )
         print(
             f"{'  ... and every event built (log, stats)':<42} {cached_all[0]:7.3f} s "
-            f"{cached_all[1]:7.3f} s"
+            f"{cached_all[1]:7.3f} s   (target < {WARM_TARGET_S} s: "
+            f"{'PASS' if cached_all[0] < WARM_TARGET_S else 'FAIL'})"
         )
         print(
             f"{'worktext history, HEAD + 1 commit (cache)':<42} {extended[0]:7.3f} s "

@@ -405,7 +405,8 @@ def _recall_or_build(
     history, replay = built
     history.head, history.branch = state.head, state.branch
     link_mentions(history)
-    store.put(CACHE_NAME, key, (commit, encode(history, replay)))
+    if store.enabled:  # encoded only to be kept: not for another revision, nor --no-cache
+        store.put(CACHE_NAME, key, (commit, encode(history, replay)))
     return history, replay
 
 
