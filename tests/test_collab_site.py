@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 from conftest import write_workspace
+from hypothesis import given
+from hypothesis import strategies as st
 
 from worktext.check.pipeline import open_workspace
 from worktext.render.build import build_site
+from worktext.render.discussion import _when
 
 TODAY = dt.date(2026, 12, 3)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -158,3 +161,15 @@ def test_a_mention_inside_a_links_text_is_left_to_the_link(tmp_path: Path) -> No
         '<p><a href="../docs/spec.html">@ben\'s notes</a> and '
         '<a href="../people/ben.html">@ben</a></p>\n'
     )
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1, 1, 1), timezones=st.just(dt.timezone.utc))
+    | st.datetimes(min_value=dt.datetime(1, 1, 1))
+)
+def test_a_comment_s_time_reads_as_strftime_writes_it(when: dt.datetime) -> None:
+    assert _when(when) == (
+        when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        when.strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    assert _when(None) == ("", "undated")

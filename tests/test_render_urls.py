@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import string
 
@@ -63,6 +64,18 @@ def test_ids_that_sanitise_to_the_same_name_are_an_error() -> None:
     urls.item("goal", "a b")
     with pytest.raises(OutputCollision):
         urls.item("goal", "a_20_b")
+
+
+PARTS = st.sampled_from(["a", "b", "tasks", "x.html", ".", "..", "", "a b"])
+
+
+@given(st.lists(PARTS, max_size=4), st.lists(PARTS, min_size=1, max_size=4))
+def test_relative_is_what_relpath_says(start: list[str], target: list[str]) -> None:
+    """Worked out from the parts for plain paths, asked of relpath otherwise: the same."""
+    page, to = "/".join([*start, "p.html"]), "/".join(target)
+    if not to or to.startswith("/"):
+        return  # no page to link to
+    assert relative(page, to) == posixpath.relpath(to, posixpath.dirname(page) or ".")
 
 
 def test_relative_links_work_from_any_depth() -> None:

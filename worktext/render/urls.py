@@ -116,9 +116,25 @@ def _describe(owner: str | tuple[str, str]) -> str:
 
 
 def relative(from_page: str, to_page: str) -> str:
-    """A link from one page to another, both site-root relative; works from file://."""
+    """A link from one page to another, both site-root relative; works from file://.
+    ``posixpath.relpath``'s answer; for plain paths (no empty, "." or ".." part) it is
+    worked out from the parts alone, without the current folder relpath asks the system for
+    (a fifth of linking 10,000 mentions in comments to their people's pages)."""
     start = posixpath.dirname(from_page) or "."
-    return posixpath.relpath(to_page, start)
+    starts = [] if start == "." else start.split("/")
+    targets = to_page.split("/")
+    if not (_plain(starts) and _plain(targets)):
+        return posixpath.relpath(to_page, start)
+    common = 0
+    for mine, theirs in zip(targets, starts, strict=False):  # the shorter one ends it
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(starts) - common) + targets[common:]) or "."
+
+
+def _plain(parts: list[str]) -> bool:
+    return all(part not in ("", ".", "..") for part in parts)
 
 
 def root_prefix(page: str) -> str:
