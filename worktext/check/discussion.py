@@ -22,8 +22,8 @@ from worktext.model.workspace import Workspace
 
 def texts(ws: Workspace, needle: str) -> Iterator[tuple[str, str, int]]:
     """(path, text, file line of the text's first line) of every body, comment and document
-    that could hold a mention (``needle`` "@") or a link ("]("): each rule looks for its own
-    in the bodies, once. For an item's body the line is 0: it is looked up (``body_line``)
+    that could hold a mention (``needle`` "@") or a link ("]("): each rule looks for its own,
+    once. For an item's body the line is 0: it is looked up (``body_line``)
     only when a problem is found in it."""
     for _kind, registry in ws.registries():
         for item in registry:
@@ -31,9 +31,11 @@ def texts(ws: Workspace, needle: str) -> Iterator[tuple[str, str, int]]:
             if body and needle in body:
                 yield item.path, body, 0
     for comment in ws.discussion.all_comments():
-        yield comment.path, comment.body, comment.body_line
+        if needle in comment.body:
+            yield comment.path, comment.body, comment.body_line
     for doc in ws.discussion.documents.values():
-        yield doc.path, doc.body, doc.body_line
+        if needle in doc.body:
+            yield doc.path, doc.body, doc.body_line
 
 
 def _first_line(ws: Workspace, path: str, given: int) -> int:
