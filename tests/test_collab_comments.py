@@ -7,13 +7,18 @@ import datetime as dt
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from conftest import TODAY
 from git_helpers import Repo
 
+from worktext import parallel
 from worktext.check.pipeline import open_workspace
 from worktext.cli import cli
+from worktext.model import discussion_load
+from worktext.model.config import load_config
 
 PEOPLE = {
     "people/ana.md": "---\nname: Ana\nemail: ana@example.com\nteams: [web]\n---\n",
@@ -299,3 +304,46 @@ def test_comment_rows_come_from_the_cache_and_one_new_comment_is_parsed_alone(
     assert len(first.thread("WEB-1")) == 5
     assert [c.body for c in second.thread("WEB-1")] == [c.body for c in third.thread("WEB-1")]
     assert first.fingerprint != second.fingerprint == third.fingerprint
+
+
+COMMENT = "---\nauthor: ana\ndate: 2026-11-01T10:00:00Z\n---\nLooks good.\n"
+
+
+def test_the_scan_of_many_comment_folders_is_shared_with_a_fork(
+    make_workspace, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With many items' folders, a fork walks every other one: the same files, the same keys,
+    as one process finds, and what is no comment is left out in both."""
+    files = {f"comments/T-{n}/20261101T10000{n % 10}Z-ana.md": COMMENT for n in range(30)}
+    files["comments/T-3/nested/20261102T100000Z-bo.md"] = COMMENT  # the item 'T-3/nested'
+    files["comments/T-4/README.md"] = "# not a comment\n"
+    files["comments/loose.md"] = COMMENT  # in no item's folder
+    files["comments/_drafts/20261101T100000Z-ana.md"] = COMMENT
+    files["comments/.hidden/20261101T100000Z-ana.md"] = COMMENT
+    files["docs/spec.md"] = "---\ntitle: Spec\n---\nText.\n"
+    root = make_workspace(files)
+    (root / "comments" / "T-5" / "linked.md").symlink_to(
+        root / "comments/T-6" / next(p.name for p in (root / "comments/T-6").iterdir())
+    )
+    config, _ = load_config(root)
+    monkeypatch.setattr(discussion_load, "PARALLEL_MIN_FOLDERS", 10)
+    monkeypatch.setenv(parallel.JOBS_ENV, "1")
+    alone = discussion_load.scan_discussion(config)
+    shares: list[int] = []
+    real = parallel.run_split
+
+    def counting(portions: Any, accept: Any) -> Any:
+        shares.append(len(portions))
+        return real(portions, accept)
+
+    monkeypatch.setattr(parallel, "run_split", counting)
+    monkeypatch.setenv(parallel.JOBS_ENV, "2")
+    with caplog.at_level("WARNING", logger="worktext.parallel"):
+        shared = discussion_load.scan_discussion(config)
+    assert shares == [2] and caplog.records == []  # the fork's share came back
+    assert shared.jobs == alone.jobs and list(shared.keys.items()) == list(alone.keys.items())
+    rels = [rel for _kind, rel, _key in alone.jobs]
+    assert len(rels) == 30 + 1 + 1 + 1  # each item's, the nested one, the link, the document
+    assert ("comment", "comments/T-3/nested/20261102T100000Z-bo.md", "T-3/nested") in alone.jobs
+    assert "comments/T-5/linked.md" in rels and "docs/spec.md" in rels
+    assert not any("README" in r or "loose" in r or "_drafts" in r or ".hidden" in r for r in rels)

@@ -20,14 +20,17 @@ from worktext.load.yamlpos import ambiguity, resolve_plain
 log = logging.getLogger(__name__)
 
 
-def markdown_files(root: str, folder: str, found: list[tuple[str, str]]) -> None:
+def markdown_files(
+    root: str, folder: str, found: list[tuple[str, str]], only: list[str] | None = None
+) -> None:
     """Add every Markdown file under ``root/folder`` to ``found`` as (workspace-relative path,
     path below the folder); names starting with ``.`` or ``_`` are skipped, a symbolic link
-    is followed only to a file inside the workspace."""
+    is followed only to a file inside the workspace. ``only``: only the files under these of
+    the folder's subfolders (``subfolders``' names), not those of the folder itself."""
     top = os.path.join(root, folder)
     if not os.path.isdir(top):
         return
-    stack = [(top, "")]
+    stack = [(top, "")] if only is None else [(os.path.join(top, n), n + "/") for n in only]
     real_root = os.path.realpath(root)
     while stack:
         current, prefix = stack.pop()
@@ -49,6 +52,24 @@ def markdown_files(root: str, folder: str, found: list[tuple[str, str]]) -> None
                 target = os.path.realpath(entry.path)
                 if target.startswith(real_root + os.sep) and os.path.isfile(target):
                     found.append((f"{folder}/{below}", below))
+
+
+def subfolders(root: str, folder: str) -> list[str]:
+    """The names of the folders in ``root/folder`` that ``markdown_files`` walks into (not a
+    symbolic link, no name starting with ``.`` or ``_``), sorted; none when it is missing."""
+    top = os.path.join(root, folder)
+    if not os.path.isdir(top):
+        return []
+    try:
+        entries = list(os.scandir(top))
+    except OSError as error:
+        log.warning("cannot list %s: %s", top, error.strerror or error)
+        return []
+    return sorted(
+        entry.name
+        for entry in entries
+        if not entry.name.startswith((".", "_")) and entry.is_dir(follow_symlinks=False)
+    )
 
 
 # A comment's front matter as ``worktext comment`` writes it: each line a known key and a
@@ -106,4 +127,4 @@ def read_comment(path: str, rel: str) -> SourceFile | None:
     return source
 
 
-__all__ = ["markdown_files", "read_comment"]
+__all__ = ["markdown_files", "read_comment", "subfolders"]
