@@ -11,7 +11,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worktext.model.suggest import Suggestions, closest
+from worktext.model.suggest import Suggestions, best_match, closest
 
 ids = st.text(alphabet="abcdeft-0123456789", min_size=1, max_size=10)
 
@@ -20,6 +20,19 @@ ids = st.text(alphabet="abcdeft-0123456789", min_size=1, max_size=10)
 def test_a_short_list_gets_difflib_s_answer(candidates: list[str], word: str) -> None:
     expected = difflib.get_close_matches(word, list(dict.fromkeys(candidates)), n=1, cutoff=0.6)
     assert closest(word, candidates) == (expected[0] if expected else None)
+
+
+@given(st.lists(ids, max_size=60), ids, st.sampled_from([0.0, 0.3, 0.6, 0.9]))
+def test_best_match_is_get_close_matches_first_answer(
+    candidates: list[str], word: str, cutoff: float
+) -> None:
+    """Whatever the pool and cutoff, with letter counts kept across calls or not."""
+    pool = list(dict.fromkeys(candidates))
+    expected = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
+    assert best_match(word, pool, cutoff, {}) == (expected[0] if expected else None)
+    kept: dict[str, dict[str, int]] = {}
+    best_match(word[::-1], pool, cutoff, kept)  # fills the counts of the pool's candidates
+    assert best_match(word, pool, cutoff, kept) == (expected[0] if expected else None)
 
 
 def test_a_typo_among_ten_thousand_ids_finds_its_id() -> None:
