@@ -111,8 +111,9 @@ def scan_discussion(config: Config) -> DiscussionScan:
 
     jobs = _document_jobs(config)
     keys = _stat_keys(root, jobs)
-    for part_jobs, part_keys in parallel.run_split(
-        [share(number) for number in range(shares)], _is_share
+    walks = [share(number) for number in range(shares)]
+    for part_jobs, part_keys in (
+        parallel.run_split(walks, _is_share) if shares > 1 else [walks[0]()]
     ):
         jobs.extend(part_jobs)
         keys.update(part_keys)
