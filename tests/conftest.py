@@ -6,6 +6,7 @@ import datetime as dt
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,3 +35,20 @@ def make_workspace(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def template_root() -> Path:
     return Path(__file__).resolve().parent.parent / "workspace-template"
+
+
+@pytest.fixture
+def split_counts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many portions each call of ``parallel.run_split`` is given, in order (the calls
+    still run as they would)."""
+    from worktext import parallel
+
+    counts: list[int] = []
+    real = parallel.run_split
+
+    def counting(portions: Any, accept: Any) -> Any:
+        counts.append(len(portions))
+        return real(portions, accept)
+
+    monkeypatch.setattr(parallel, "run_split", counting)
+    return counts

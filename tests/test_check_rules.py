@@ -37,17 +37,10 @@ FORKS = pytest.mark.skipif(not parallel.can_fork(), reason="no fork here: all is
 
 @FORKS
 def test_did_you_means_from_forks_are_the_ones_worked_out_here(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split_counts: list[int]
 ) -> None:
     root = _backlog(tmp_path / "ws")
-    splits: list[int] = []
-    run_split = parallel.run_split
-
-    def counting(portions: Any, accept: Any) -> Any:
-        splits.append(len(portions))
-        return run_split(portions, accept)
-
-    monkeypatch.setattr(parallel, "run_split", counting)
+    splits = split_counts
     monkeypatch.setattr(parallel, "cpu_count", lambda wanted=None: 2)
     side_by_side = open_workspace(root, TODAY, use_cache=False).diagnostics
     assert splits == [3]  # the positions here, the did-you-means in two forks

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -310,7 +309,10 @@ COMMENT = "---\nauthor: ana\ndate: 2026-11-01T10:00:00Z\n---\nLooks good.\n"
 
 
 def test_the_scan_of_many_comment_folders_is_shared_with_a_fork(
-    make_workspace, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    make_workspace,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    split_counts: list[int],
 ) -> None:
     """With many items' folders, a fork walks every other one: the same files, the same keys,
     as one process finds, and what is no comment is left out in both."""
@@ -329,18 +331,11 @@ def test_the_scan_of_many_comment_folders_is_shared_with_a_fork(
     monkeypatch.setattr(discussion_load, "PARALLEL_MIN_FOLDERS", 10)
     monkeypatch.setenv(parallel.JOBS_ENV, "1")
     alone = discussion_load.scan_discussion(config)
-    shares: list[int] = []
-    real = parallel.run_split
-
-    def counting(portions: Any, accept: Any) -> Any:
-        shares.append(len(portions))
-        return real(portions, accept)
-
-    monkeypatch.setattr(parallel, "run_split", counting)
+    assert split_counts == []  # one process: nothing split
     monkeypatch.setenv(parallel.JOBS_ENV, "2")
     with caplog.at_level("WARNING", logger="worktext.parallel"):
         shared = discussion_load.scan_discussion(config)
-    assert shares == [2] and caplog.records == []  # the fork's share came back
+    assert split_counts == [2] and caplog.records == []  # the fork's share came back
     assert shared.jobs == alone.jobs and list(shared.keys.items()) == list(alone.keys.items())
     rels = [rel for _kind, rel, _key in alone.jobs]
     assert len(rels) == 30 + 1 + 1 + 1  # each item's, the nested one, the link, the document
