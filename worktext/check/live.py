@@ -20,7 +20,7 @@ from worktext.check.pipeline import _index, _reader, _validate
 from worktext.load import cache
 from worktext.load.source import LazySources, SourceFile, parse_bytes, read_file
 from worktext.model import codec
-from worktext.model.build import as_read, build_file, kind_fields
+from worktext.model.build import build_file, build_read, kind_fields
 from worktext.model.config import load_config
 from worktext.model.diagnostics import Diagnostic
 from worktext.model.discussion_load import load_discussion
@@ -176,8 +176,9 @@ class LiveWorkspace:
 
     def _parse(self, rel: str, kind: str, text: str) -> Parsed:
         source = parse_bytes(text.encode("utf-8", "surrogatepass"), rel)
-        item, diagnostics = build_file(kind, source, self.config, kind_fields(kind, self.config))
-        return Parsed(kind, text, as_read(kind, source, self.config), item, tuple(diagnostics))
+        fields = kind_fields(kind, self.config)
+        item, diagnostics, read = build_read(kind, source, self.config, fields)
+        return Parsed(kind, text, read, item, tuple(diagnostics))
 
     # -- the result ---------------------------------------------------------------------------
 

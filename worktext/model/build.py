@@ -61,9 +61,18 @@ def build_file(
     kind: str, source: SourceFile, config: Config, fields: dict[str, Field] | None = None
 ) -> tuple[Item | None, list[Diagnostic]]:
     """The item of one parsed file (None when it has none), and every problem of the file."""
+    item, diagnostics, _read = build_read(kind, source, config, fields)
+    return item, diagnostics
+
+
+def build_read(
+    kind: str, source: SourceFile, config: Config, fields: dict[str, Field] | None = None
+) -> tuple[Item | None, list[Diagnostic], SourceFile]:
+    """``build_file``'s item and problems, and the file as they were read from it
+    (``as_read``): the one whose key positions a caller keeps."""
     diagnostics = source_diagnostics(source)
     if source.data is None:
-        return None, diagnostics
+        return None, diagnostics, source
     source = as_read(kind, source, config)
     converter = Converter(source, config.units, kind)
     values, extra = converter.record(fields or kind_fields(kind, config), source.data or {})
@@ -71,7 +80,7 @@ def build_file(
     item = None
     if item_id is not None:
         item = BUILDERS[kind](item_id, source, values, extra, converter, config)
-    return item, diagnostics + converter.diagnostics
+    return item, diagnostics + converter.diagnostics, source
 
 
 def as_read(kind: str, source: SourceFile, config: Config) -> SourceFile:

@@ -24,7 +24,7 @@ from typing import Any
 from worktext import parallel
 from worktext.load import cache
 from worktext.load.source import SourceFile, keep_positions, read_file
-from worktext.model.build import as_read, build_file, kind_fields
+from worktext.model.build import build_read, kind_fields
 from worktext.model.codec import encode_diagnostics, encode_item, row_digest
 from worktext.model.config import Config
 from worktext.model.diagnostics import Diagnostic
@@ -212,13 +212,11 @@ def _parse(todo: list[Job], config: Config) -> Parsed:
     rows: dict[str, Row] = {}
     positions: dict[str, bytes] = {}
     for path, rel, _size, kind in todo:
-        source = read_file(path, rel)
-        item, diagnostics = build_file(kind, source, config, fields[kind])
+        item, diagnostics, read = build_read(kind, read_file(path, rel), config, fields[kind])
         item_row = encode_item(kind, item) if item is not None else None
         digest = row_digest(item_row) if item_row is not None else None
         rows[rel] = (item_row, encode_diagnostics(diagnostics), digest)
         if item is not None:
-            read = as_read(kind, source, config)
             positions[rel] = keep_positions(read, POSITIONED_KEYS[kind])
     return rows, positions
 
