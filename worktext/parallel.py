@@ -1,7 +1,9 @@
 """Work shared with forked processes, behind one guard.
 
 ``run_split`` runs a list of portions of work: the first here, the others each in a forked
-process, which sends back what its portion returns (plain data, marshalled through a pipe). A
+process, which sends back what its portion returns (plain data, marshalled through a pipe).
+``run_shared`` runs one piece of work here and in forks that all take numbered parts from one
+queue, so that a faster process does more of them: for parts whose costs are not known. A
 fork that fails, for any reason (an exception, a signal, data marshal cannot carry), is logged
 and its portion is done here instead: a dead worker costs time, never a result, and never a
 hang. ``can_fork`` is the guard: no fork while other threads run (a fork copies only the
@@ -20,10 +22,12 @@ import marshal
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
+
+MAX_SHARED_PARTS = 16_384  # a queue's parts: two bytes each, in a pipe's 64 KiB
 
 JOBS_ENV = "WORKTEXT_JOBS"  # processes to use; 1 turns forking off
 MAX_WORKERS = 8
@@ -123,5 +127,52 @@ def run_split(portions: Sequence[Callable[[], T]], accept: Callable[[Any], bool]
         children.clear()
         return results
     finally:
+        for child in children:  # interrupted: leave no worker behind
+            child.abandon()
+
+
+def run_shared(
+    parts: int, work: Callable[[Iterator[int]], T], accept: Callable[[Any], bool], workers: int
+) -> list[T]:
+    """``work(taken)`` here and in ``workers - 1`` forks (while ``can_fork()``), where
+    ``taken`` yields the numbers ``0 .. parts - 1`` that this process takes from one shared
+    queue, in order: each number goes to one process, whichever asks first. The results of
+    the processes whose work finished: a fork that failed, or whose result ``accept`` rejects,
+    is left out, and the caller does again what no result covers. The queue is a pipe filled
+    before the forks start (at most ``MAX_SHARED_PARTS``); a read of two bytes takes a part."""
+    if not 0 < parts <= MAX_SHARED_PARTS:
+        raise ValueError(f"a shared queue holds 1 to {MAX_SHARED_PARTS} parts, not {parts}")
+    if workers <= 1 or parts == 1 or not can_fork():
+        return [work(iter(range(parts)))]
+    read_fd, write_fd = os.pipe()
+    queue = b"".join(n.to_bytes(2, "big") for n in range(parts))
+    try:
+        os.set_blocking(write_fd, False)  # a pipe smaller than the queue: no hang, no forks
+        filled = os.write(write_fd, queue) == len(queue)
+    except BlockingIOError:
+        filled = False
+    finally:
+        os.close(write_fd)  # every process sees the end of the queue once it is empty
+    if not filled:
+        os.close(read_fd)
+        log.info("a queue of %d parts does not fit in a pipe here: all done here", parts)
+        return [work(iter(range(parts)))]
+
+    def taken() -> Iterator[int]:
+        while len(token := os.read(read_fd, 2)) == 2:
+            yield int.from_bytes(token, "big")
+
+    children: list[Fork] = []
+    try:
+        children.extend(Fork(lambda: work(taken())) for _ in range(workers - 1))
+        results = [work(taken())]
+        for child in children:
+            sent = child.result()
+            if sent is not None and accept(sent):
+                results.append(sent)
+        children.clear()
+        return results
+    finally:
+        os.close(read_fd)
         for child in children:  # interrupted: leave no worker behind
             child.abandon()

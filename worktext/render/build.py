@@ -5,8 +5,8 @@ The last build's manifest (a cache entry, ``site-<folder>``) holds, per output f
 fingerprint of what it was rendered from and the digest of its bytes. A page is rendered again
 only when its fingerprint changed (or its file is gone), and written only when its bytes
 changed; a build whose inputs are all as last time does nothing. A large build renders in this
-process and a forked one (``parallel.run_split``); a fork that fails has its pages rendered
-here.
+process and a forked one, which take the pages from one queue (``parallel.run_shared``); the
+pages a fork took and did not send back are rendered here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -340,34 +340,43 @@ class _Build:
     def _render(
         self, renderer: Renderer, pages: list[Page], todo: list[int]
     ) -> dict[int, tuple[str, bool]]:
-        """Render the pages ``todo``: here, or split between this process and a fork."""
-        total = len(todo)
+        """Render the pages ``todo``: here, or here and in a fork, which take the pages from
+        one queue (``parallel.run_shared``), the heaviest first: a page's cost is known only
+        roughly (a task's comments, a whole-site file's size), and a fork is slower than this
+        process by its copies of the pages it touches, so a split fixed beforehand leaves one
+        process idle while the other renders a second or more."""
+        if not todo:
+            return {}
         everything = len(self.data.ws.tasks)
         weights = {i: everything if "*" in pages[i].deps else len(pages[i].deps) for i in todo}
-        worth_it = total >= PARALLEL_PAGES or sum(weights.values()) >= PARALLEL_WEIGHT
-        halves = _split(todo, weights, min(2, parallel.cpu_count(self.jobs)) if worth_it else 1)
-        progress = _Progress(self.progress, total, len(halves))
-        previous = self.last.pages
+        worth_it = len(todo) >= PARALLEL_PAGES or sum(weights.values()) >= PARALLEL_WEIGHT
+        workers = min(2, parallel.cpu_count(self.jobs)) if worth_it else 1
+        order = sorted(todo, key=lambda i: -weights[i])
+        size = -(-len(order) // parallel.MAX_SHARED_PARTS)
+        parts = [order[i : i + size] for i in range(0, len(order), size)]
+        # Only this process reports progress: its pages, as a share of the whole.
+        progress = _Progress(self.progress, len(todo), workers)
+        previous, here = self.last.pages, os.getpid()
 
-        def portion(indexes: list[int], report: Progress | None) -> Callable[[], Any]:
-            def work() -> dict[int, tuple[str, bool]]:
-                done = render_pages(renderer, pages, indexes, self.out, previous, report)
-                renderer.save()  # the cards and rows of these pages, for the next build
-                return done
-
-            return work
+        def work(taken: Iterator[int]) -> dict[int, tuple[str, bool]]:
+            report = progress.part if os.getpid() == here else None
+            indexes = (index for number in taken for index in parts[number])
+            done = render_pages(renderer, pages, indexes, self.out, previous, report)
+            renderer.save()  # the cards and rows of these pages, for the next build
+            return done
 
         def accept(sent: Any) -> bool:
             return isinstance(sent, dict) and all(isinstance(k, int) for k in sent)
 
-        # Only this process reports progress: its half, counted twice, for a bar of the whole.
-        portions = [
-            portion(half, progress.part if n == 0 else None) for n, half in enumerate(halves)
-        ]
         results: dict[int, tuple[str, bool]] = {}
-        progress.part(0, total)
-        for done in parallel.run_split(portions, accept):
+        progress.part(0, len(todo))
+        for done in parallel.run_shared(len(parts), work, accept, workers):
             results.update(done)
+        missing = [index for index in todo if index not in results]
+        if missing:  # a fork failed: what it took is rendered here
+            log.info("%d pages a worker took are rendered here", len(missing))
+            results.update(render_pages(renderer, pages, missing, self.out, previous))
+            renderer.save()
         progress.done()
         return results
 
@@ -387,29 +396,16 @@ class _Progress:
             self.report(self.total, self.total)
 
 
-def _split(todo: list[int], weights: dict[int, int], count: int) -> list[list[int]]:
-    """``count`` portions of about the same weight: the heaviest pages first, each to the
-    lightest portion so far."""
-    if count <= 1:
-        return [todo]
-    portions: list[list[int]] = [[] for _ in range(count)]
-    load = [0] * count
-    for index in sorted(todo, key=lambda i: -weights[i]):
-        lightest = load.index(min(load))
-        portions[lightest].append(index)
-        load[lightest] += weights[index] + 1
-    return [sorted(portion) for portion in portions if portion]
-
-
 def render_pages(
     renderer: Renderer,
     pages: list[Page],
-    indexes: list[int],
+    indexes: Iterable[int],
     out: Path,
     previous: dict[str, tuple[str, str]],
     progress: Progress | None = None,
 ) -> dict[int, tuple[str, bool]]:
-    """Render pages and write those whose bytes changed: each page's (digest, written)."""
+    """Render pages and write those whose bytes changed: each page's (digest, written).
+    ``progress(done, done)`` is called every 100 pages."""
     done = {}
     folder = str(out)
     for count, index in enumerate(indexes, 1):
@@ -424,7 +420,7 @@ def render_pages(
             write_file(target, data)
         done[index] = (page_digest, changed)
         if progress and count % 100 == 0:
-            progress(count, len(indexes))
+            progress(count, count)
     return done
 
 
