@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import subprocess
 from pathlib import Path
 
@@ -342,3 +343,55 @@ def test_the_scan_of_many_comment_folders_is_shared_with_a_fork(
     assert ("comment", "comments/T-3/nested/20261102T100000Z-bo.md", "T-3/nested") in alone.jobs
     assert "comments/T-5/linked.md" in rels and "docs/spec.md" in rels
     assert not any("README" in r or "loose" in r or "_drafts" in r or ".hidden" in r for r in rels)
+
+
+def test_a_first_read_walks_and_reads_in_one_pass_as_a_scan_then_a_parse_does(
+    make_workspace,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    split_counts: list[int],
+) -> None:
+    """With nothing in the cache, the folders are walked and read at once, shared with a fork
+    by bucket; the fork keeps its buckets itself. What comes out is what a scan and a parse
+    give: the same comments, documents, problems, stat keys and fingerprint; and the next read
+    takes every row from the cache."""
+    from worktext.load import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # trust files this new, for the test
+    files = {f"comments/T-{n}/20261101T10000{n % 10}Z-ana.md": COMMENT for n in range(30)}
+    files["comments/T-3/nested/20261102T100000Z-bo.md"] = COMMENT
+    files["comments/T-4/README.md"] = "# not a comment\n"
+    files["comments/T-7/20261103T100000Z-ana.md"] = "---\nauthor: ana\r\n---\r\nCRLF.\r\n"
+    files["comments/T-8/20261103T100000Z-bo.md"] = "---\nauthor: [not, a, name]\n---\nBad.\n"
+    files["docs/spec.md"] = "---\ntitle: Spec\ntype: memo\n---\nText.\n"
+    root = make_workspace(files)
+    config, _ = load_config(root)
+    monkeypatch.setattr(discussion_load, "PARALLEL_MIN_FOLDERS", 10)
+    monkeypatch.setenv(parallel.JOBS_ENV, "2")
+    scanned = discussion_load.scan_discussion(config)
+    expected = discussion_load.load_discussion(config, use_cache=False, scanned=scanned)
+    split_counts.clear()
+    logger = logging.getLogger("worktext")
+    logger.addHandler(caplog.handler)  # the CLI's tests stop worktext's log propagating
+    try:
+        with caplog.at_level("INFO", logger="worktext"):
+            first = discussion_load.load_discussion(config)
+            assert split_counts == [2]  # one pass, shared with a fork
+            kept = sorted(p.name for p in cache.cache_dir(root).glob("comments-*.marshal"))
+            second = discussion_load.load_discussion(config)
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert "worker" not in caplog.text
+    buckets = {discussion_load._bucket(job) for job in scanned.jobs}
+    assert kept == sorted(f"comments-{bucket}.marshal" for bucket in buckets)
+    for found in (first, second):
+        assert found.comments == expected.comments
+        assert found.documents == expected.documents
+        assert found.diagnostics == expected.diagnostics
+        assert found.digests == expected.digests
+        assert found.fingerprint == expected.fingerprint
+        assert found.fingerprint == discussion_load.discussion_fingerprint(config)
+    assert {d.code for d in first.diagnostics} >= {"invalid-comment", "invalid-value"}
+    parsed = [m for m in caplog.messages if "comments and documents" in m]
+    assert parsed == ["34 comments and documents: 34 parsed", "34 comments and documents: 0 parsed"]
+

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from worktext.load import comments
 from worktext.load.source import parse_bytes
 from worktext.model import mentions as mentions_module
 from worktext.model.discussion import comment_name, comment_text, parse_timestamp
@@ -107,6 +108,9 @@ def test_an_image_is_a_link_after_a_bang() -> None:
     assert [(f.text, f.image) for f in found] == [("a.png", True), ("b.md", False), ("d.md", False)]
 
 
+TEXT_VALUE = comments._TEXT_VALUE
+
+
 @given(
     NAMES,
     st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)),
@@ -147,7 +151,10 @@ def test_the_fast_reader_reads_what_comment_writes(author: str, body: str) -> No
     st.lists(
         st.tuples(
             st.sampled_from(["author", "date", "reply_to", "other"]),
-            st.from_regex(r"[A-Za-z0-9_.:+-]{1,12}|yes|null|0755|12:30", fullmatch=True),
+            st.one_of(
+                st.from_regex(r"[A-Za-z0-9_.:+-]{1,12}|yes|null|0755|12:30", fullmatch=True),
+                st.from_regex(TEXT_VALUE, fullmatch=True),
+            ),
         ),
         max_size=4,
     ),
@@ -214,3 +221,13 @@ def _in_cycle(comment, by_hash) -> bool:  # type: ignore[no-untyped-def]
         seen.add(current.hash)
         current = by_hash.get(current.reply_to)
     return False
+
+
+@given(st.from_regex(TEXT_VALUE, fullmatch=True))
+def test_a_date_or_reply_the_fast_reader_takes_as_it_is_is_text_to_yaml(value: str) -> None:
+    """The fast reader skips ``resolve_plain`` and ``ambiguity`` for these values: both
+    must have nothing to change or say about them."""
+    from worktext.load.yamlpos import ambiguity, resolve_plain
+
+    assert resolve_plain(value) == value
+    assert ambiguity(value) is None

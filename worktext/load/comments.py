@@ -80,23 +80,41 @@ _COMMENT_LINE = re.compile(
 )
 
 
+# The values ``worktext comment`` writes for a date and a reply (a time, a comment's id): each
+# is text to YAML 1.2 and 1.1 alike (``resolve_plain`` gives it back, ``ambiguity`` has nothing
+# to say; a test holds them so), so the reader needs neither of them for it.
+_TEXT_VALUE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z|[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9_.-]+"
+)
+
+
 def read_comment(path: str, rel: str) -> SourceFile | None:
     """A comment file of the usual shape, read without the general splitter and YAML reader
     (a third of their cost); None for anything else, which ``read_file`` reads and reports
     on. Declining is always safe: the result is the one ``read_file`` gives."""
+    return read_comment_stat(path, rel)[0]
+
+
+def read_comment_stat(path: str, rel: str) -> tuple[SourceFile | None, os.stat_result | None]:
+    """``read_comment``, and the file's ``stat`` as it was read (None when it could not be
+    opened): a first read of every comment needs no walk that stats them beforehand."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
-        return None
+        return None, None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > 64 * 1024:
-            return None
+            return None, info
         raw = os.read(fd, info.st_size + 1)
     except OSError:
-        return None
+        return None, None
     finally:
         os.close(fd)
+    return _comment(raw, info, rel), info
+
+
+def _comment(raw: bytes, info: os.stat_result, rel: str) -> SourceFile | None:
     if len(raw) != info.st_size or not raw.startswith(b"---\n") or b"\r" in raw:
         return None
     try:
@@ -116,7 +134,11 @@ def read_comment(path: str, rel: str) -> SourceFile | None:
         if match is None:
             return None
         key, value = match.groups()
-        if key in data or resolve_plain(value) != value or ambiguity(value) is not None:
+        if key in data:
+            return None
+        if _TEXT_VALUE.fullmatch(value) is None and (
+            resolve_plain(value) != value or ambiguity(value) is not None
+        ):
             return None
         data[key] = value
         width = len(key)
@@ -127,4 +149,4 @@ def read_comment(path: str, rel: str) -> SourceFile | None:
     return source
 
 
-__all__ = ["markdown_files", "read_comment", "subfolders"]
+__all__ = ["markdown_files", "read_comment", "read_comment_stat", "subfolders"]

@@ -20,7 +20,7 @@ from typing import Any
 
 from worktext import parallel
 from worktext.load import cache
-from worktext.load.comments import markdown_files, read_comment, subfolders
+from worktext.load.comments import markdown_files, read_comment_stat, subfolders
 from worktext.load.source import SourceFile, read_file
 from worktext.model.codec import decode_diagnostics, encode_diagnostics
 from worktext.model.config import Config
@@ -41,6 +41,7 @@ COMMENT_KEYS = frozenset({"author", "date", "reply_to"})
 PARALLEL_MIN_FILES = 2000
 PARALLEL_MIN_FOLDERS = 1000  # items' folders of comments from which a fork walks half of them
 BUCKETS = 32  # cache entries the comments' rows are spread over
+DOCUMENTS_BUCKET = "documents"
 _STAMP = re.compile(r"\d{8}T\d{6}Z")
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # Backlog.md's document types, as worktext's.
@@ -137,78 +138,163 @@ def load_discussion(
 ) -> Discussion:
     """Every comment and document of the workspace (each file's row from the cache while the
     file is unchanged), with the files' own problems. ``scanned``: a ``scan_discussion`` just
-    made (the build's check of what changed), so that the folders are not walked again."""
-    root = str(config.root)
-    scanned = scanned or scan_discussion(config)
-    jobs, keys, now = scanned.jobs, scanned.keys, scanned.now_ns
-    if not jobs:
-        return Discussion()
+    made (the build's check of what changed), so that the folders are not walked again.
+
+    With nothing in the cache (a first read) and no scan given, the folders are walked and
+    every file read in one pass, each file's stat taken from the open file (``_read_all``)."""
     store = cache.Cache(config.root, use_cache)
+    with cache.gc_paused():
+        stored = _stored(store, config.fingerprint)
+        if scanned is None and not any(stored.values()):
+            scanned, rows = _read_all(config, store)
+        else:
+            scanned = scanned or scan_discussion(config)
+            rows = _rows(config, store, stored, scanned)
+        if not scanned.jobs:
+            return Discussion()
+        discussion = _decode(scanned.jobs, rows)
+    discussion.fingerprint = _digest(config, scanned)
+    discussion.file_count = len(scanned.jobs)
+    return discussion
+
+
+def _stored(store: cache.Cache, key: str) -> dict[str, dict[str, Any]]:
+    """Every bucket's kept rows (empty when none are kept)."""
+    out: dict[str, dict[str, Any]] = {}
+    for bucket in (*map(str, range(BUCKETS)), DOCUMENTS_BUCKET):
+        kept = store.get(f"{COMMENTS_ENTRY}-{bucket}", key)
+        out[bucket] = kept if isinstance(kept, dict) else {}
+    return out
+
+
+def _rows(
+    config: Config,
+    store: cache.Cache,
+    stored: dict[str, dict[str, Any]],
+    scanned: DiscussionScan,
+) -> dict[str, Any]:
+    """Each file's row: from its bucket's kept rows while the file is unchanged, else parsed
+    (and the buckets that changed kept again)."""
+    jobs, keys, now = scanned.jobs, scanned.keys, scanned.now_ns
     by_bucket: dict[str, list[Job]] = {}
     for job in jobs:
         by_bucket.setdefault(_bucket(job), []).append(job)
     rows: dict[str, Any] = {}
-    stored: dict[str, dict[str, Any]] = {}
     todo: list[Job] = []
-    with cache.gc_paused():
+    for bucket, bucket_jobs in by_bucket.items():
+        kept = stored[bucket]
+        for job in bucket_jobs:
+            entry = kept.get(job[1])
+            key = keys[job[1]]
+            if (
+                isinstance(entry, tuple)
+                and len(entry) == 2
+                and key is not None
+                and entry[0] == key
+                and not cache.is_racy(key, now)
+            ):
+                rows[job[1]] = entry[1]
+            else:
+                todo.append(job)
+    rows.update(_parse_all(str(config.root), todo))
+    log.info("%d comments and documents: %d parsed", len(jobs), len(todo))
+    if store.enabled:
+        parsed = {job[1] for job in todo}
         for bucket, bucket_jobs in by_bucket.items():
-            kept = store.get(f"{COMMENTS_ENTRY}-{bucket}", config.fingerprint)
-            stored[bucket] = kept if isinstance(kept, dict) else {}
-            for job in bucket_jobs:
-                entry = stored[bucket].get(job[1])
-                key = keys[job[1]]
-                if (
-                    isinstance(entry, tuple)
-                    and len(entry) == 2
-                    and key is not None
-                    and entry[0] == key
-                    and not cache.is_racy(key, now)
-                ):
-                    rows[job[1]] = entry[1]
-                else:
-                    todo.append(job)
-        rows.update(_parse_all(root, todo))
-        log.info("%d comments and documents: %d parsed", len(jobs), len(todo))
-        if use_cache:
-            parsed = {job[1] for job in todo}
-            _keep(store, config.fingerprint, by_bucket, stored, rows, scanned, parsed)
-        discussion = _decode(jobs, rows)
-    discussion.fingerprint = _digest(config, scanned)
-    discussion.file_count = len(jobs)
-    return discussion
+            kept = stored[bucket]
+            if len(bucket_jobs) == len(kept) and not any(job[1] in parsed for job in bucket_jobs):
+                continue  # every file's row came from this very entry, and none is gone
+            _keep(store, config.fingerprint, bucket, bucket_jobs, keys, rows, now, kept)
+    return rows
+
+
+def _read_all(config: Config, store: cache.Cache) -> tuple[DiscussionScan, dict[str, Any]]:
+    """A first read: every comment and document found and read in one pass, each file's stat
+    taken from the open file. With many items' folders, a fork reads the folders of every
+    other bucket meanwhile (``parallel.run_split``) and keeps those buckets' rows itself: a
+    share's buckets are whole, since a bucket is chosen by the item's folder."""
+    root, folder = str(config.root), config.comments_folder
+    items = subfolders(root, folder)
+    shares = 2 if len(items) >= PARALLEL_MIN_FOLDERS and parallel.cpu_count() > 1 else 1
+    by_share: list[list[str]] = [[] for _ in range(shares)]
+    for name in items:
+        by_share[int(_bucket(("comment", "", name))) % shares].append(name)
+
+    def share(number: int) -> Callable[[], tuple[list[Job], dict[str, Any], dict[str, Any]]]:
+        def read() -> tuple[list[Job], dict[str, Any], dict[str, Any]]:
+            jobs = _comment_jobs(root, folder, by_share[number])
+            if number == 0:
+                jobs.extend(_document_jobs(config))
+            keys, rows = _parse_keyed(root, jobs)
+            if store.enabled:
+                now = cache.now_ns()
+                by_bucket: dict[str, list[Job]] = {}
+                for job in jobs:
+                    by_bucket.setdefault(_bucket(job), []).append(job)
+                for bucket, bucket_jobs in by_bucket.items():
+                    _keep(store, config.fingerprint, bucket, bucket_jobs, keys, rows, now, {})
+            return jobs, keys, rows
+
+        return read
+
+    reads = [share(number) for number in range(shares)]
+    jobs: list[Job] = []
+    keys: dict[str, StatKey | None] = {}
+    rows: dict[str, Any] = {}
+    for part_jobs, part_keys, part_rows in (
+        parallel.run_split(reads, _is_read) if shares > 1 else [reads[0]()]
+    ):
+        jobs.extend(part_jobs)
+        keys.update(part_keys)
+        rows.update(part_rows)
+    jobs.sort(key=lambda job: job[1])
+    log.info("%d comments and documents: %d parsed", len(jobs), len(jobs))
+    scanned = DiscussionScan(jobs, {job[1]: keys[job[1]] for job in jobs}, cache.now_ns())
+    return scanned, rows
+
+
+def _is_read(sent: object) -> bool:
+    """A fork's share of ``_read_all`` as marshal brings it back: jobs, keys and rows."""
+    return (
+        isinstance(sent, tuple)
+        and len(sent) == 3
+        and isinstance(sent[0], list)
+        and isinstance(sent[1], dict)
+        and isinstance(sent[2], dict)
+        and all(isinstance(job, tuple) and job[1] in sent[2] for job in sent[0])
+    )
 
 
 def _bucket(job: Job) -> str:
     """The cache entry a file's row is kept in: documents in one, comments in one of
-    ``BUCKETS`` by their item, so that a new comment rewrites a small entry."""
+    ``BUCKETS`` by their item's folder in the comments' folder (so that a new comment rewrites
+    a small entry, and ``_read_all`` can split the folders by bucket)."""
     if job[0] != "comment":
-        return "documents"
-    digest = hashlib.blake2b(job[2].encode("utf-8", "surrogateescape"), digest_size=2).digest()
+        return DOCUMENTS_BUCKET
+    top = job[2].split("/", 1)[0]
+    digest = hashlib.blake2b(top.encode("utf-8", "surrogateescape"), digest_size=2).digest()
     return str(int.from_bytes(digest, "big") % BUCKETS)
 
 
 def _keep(
     store: cache.Cache,
     key: str,
-    by_bucket: dict[str, list[Job]],
-    stored: dict[str, dict[str, Any]],
+    bucket: str,
+    jobs: list[Job],
+    keys: dict[str, StatKey | None],
     rows: dict[str, Any],
-    scanned: DiscussionScan,
-    parsed: set[str],
+    now: int,
+    kept: dict[str, Any],
 ) -> None:
-    """Write the entry of each bucket whose files are not exactly what it holds (``parsed``:
-    the files read afresh); a file too new to be trusted is left out."""
-    keys, now = scanned.keys, scanned.now_ns
-    for bucket, jobs in by_bucket.items():
-        if len(jobs) == len(stored[bucket]) and not any(job[1] in parsed for job in jobs):
-            continue  # every file's row came from this very entry, and none is gone
-        entries = {}
-        for _kind, rel, _item in jobs:
-            stamp = keys[rel]
-            if stamp is not None and not cache.is_racy(stamp, now):
-                entries[rel] = (stamp, rows[rel])
-        if entries != stored[bucket]:
-            store.put(f"{COMMENTS_ENTRY}-{bucket}", key, entries)
+    """Write a bucket's entry of its files' rows, unless it is what is ``kept`` already; a
+    file too new to be trusted is left out."""
+    entries = {}
+    for _kind, rel, _item in jobs:
+        stamp = keys[rel]
+        if stamp is not None and not cache.is_racy(stamp, now):
+            entries[rel] = (stamp, rows[rel])
+    if entries != kept:
+        store.put(f"{COMMENTS_ENTRY}-{bucket}", key, entries)
 
 
 def discussion_fingerprint(config: Config, scanned: DiscussionScan | None = None) -> str | None:
@@ -254,18 +340,36 @@ def _parse_all(root: str, todo: list[Job]) -> dict[str, Any]:
 
 
 def _parse(root: str, todo: list[Job]) -> dict[str, Any]:
+    return _parse_keyed(root, todo, stat=False)[1]
+
+
+def _parse_keyed(
+    root: str, todo: list[Job], stat: bool = True
+) -> tuple[dict[str, StatKey | None], dict[str, Any]]:
+    """Each file's row, and (``stat``) its stat key as it was read."""
+    keys: dict[str, StatKey | None] = {}
     rows: dict[str, Any] = {}
     for kind, rel, key in todo:
         path = os.path.join(root, rel)
+        info: os.stat_result | None = None
         if kind == "comment":
-            source = read_comment(path, rel) or read_file(path, rel)
+            found, info = read_comment_stat(path, rel)
+            source = found or read_file(path, rel)
             row, problems = _comment_row(source, key)
         else:
-            row, problems = _document_row(read_file(path, rel), key)
+            source = read_file(path, rel)
+            row, problems = _document_row(source, key)
+        if stat:
+            if info is None:
+                try:
+                    info = os.stat(path)
+                except OSError as error:
+                    log.debug("cannot stat %s: %s", rel, error)
+            keys[rel] = cache.stat_key(info) if info is not None else None
         # A digest of what the file says: it stands for the comment in the site's digests.
         digest = hashlib.blake2b(marshal.dumps((row, problems), 2), digest_size=12).hexdigest()
         rows[rel] = (row, problems, digest)
-    return rows
+    return keys, rows
 
 
 def _problem(

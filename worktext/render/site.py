@@ -71,8 +71,9 @@ def build(
     if existing is None:  # not listed by a fork
         existing = files_under(out)
     last = read_manifest(Cache(config.root, use_cache), out)
-    discussion = scan_discussion(config)
-    if not full:
+    discussion = None  # a first build reads the comments as it walks their folders
+    if not full and last.inputs is not None:
+        discussion = scan_discussion(config)
         current = up_to_date(
             config,
             today,
