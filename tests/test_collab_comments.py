@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import TODAY
 from git_helpers import Repo
+from hypothesis import given
+from hypothesis import strategies as st
 
 from worktext import parallel
 from worktext.check.pipeline import open_workspace
@@ -395,3 +397,34 @@ def test_a_first_read_walks_and_reads_in_one_pass_as_a_scan_then_a_parse_does(
     parsed = [m for m in caplog.messages if "comments and documents" in m]
     assert parsed == ["34 comments and documents: 34 parsed", "34 comments and documents: 0 parsed"]
 
+
+def _reference_depth(comment, comments):  # type: ignore[no-untyped-def]
+    """How deep a reply is, found as the thread's first version did: a search per step."""
+    from worktext.model.discussion import find_comment
+
+    depth, current, seen = 0, comment, set()
+    while current.reply_to and current.id not in seen:
+        seen.add(current.id)
+        parent = find_comment(comments, current.reply_to)
+        if parent is None:
+            break
+        depth, current = depth + 1, parent
+    return depth
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcdef"), st.one_of(st.none(), st.sampled_from("abcdefxyz"))),
+        max_size=12,
+    )
+)
+def test_depths_are_each_replys_depth_in_the_thread(links: list[tuple[str, str | None]]) -> None:
+    """Ids may repeat and replies may come round in a circle or name a hash: each depth is
+    the one a search along the thread finds."""
+    from worktext.model.discussion import Comment, depths
+
+    comments = [
+        Comment(f"20261101T1000{n:02d}Z-ana-{name}", "T-1", f"c/{n}.md", "ana", None, "", reply)
+        for n, (name, reply) in enumerate(links)
+    ]
+    assert depths(comments) == [_reference_depth(c, comments) for c in comments]

@@ -146,3 +146,44 @@ def test_html_comments_are_hidden_as_on_github() -> None:
     checklist = render("<!-- x -->\n\n- [x] done <b>bold</b>\n")
     assert 'class="task-check" disabled checked' in checklist
     assert "&lt;b&gt;bold&lt;/b&gt;" in checklist
+
+
+MARKDOWN_BITS = st.sampled_from(
+    [
+        "*a*",
+        "**b**",
+        "`c`",
+        "~~d~~",
+        "# h",
+        "- i",
+        "1. j",
+        "> k",
+        "---",
+        "| l | m |",
+        "&amp;",
+        "&#60;a href=x&#62;",
+        "http://x.test/y",
+        "www.x.test",
+        "\\",
+        "\n",
+        "\n\n",
+        "    code",
+        "```",
+    ]
+)
+
+
+@given(st.lists(st.one_of(st.text(max_size=20), MARKDOWN_BITS), max_size=12))
+def test_a_text_without_brackets_or_angles_has_nothing_for_the_link_rewriter(
+    parts: list[str],
+) -> None:
+    """The site renders such a text (most comments) without making a rewriter: no link,
+    image or checkbox can come out of it, so the rewriter would never be asked."""
+    text = "".join(parts).replace("[", "").replace("<", "")
+
+    def never(href: str) -> str:
+        raise AssertionError(f"asked to rewrite {href!r}")
+
+    html = render(text, never)
+    assert html == render(text, None)
+    assert "<a " not in html and "<img " not in html and "<input " not in html

@@ -133,16 +133,25 @@ def thread_order(comments: list[Comment]) -> list[Comment]:
     return out
 
 
-def depth_of(comment: Comment, comments: list[Comment]) -> int:
-    """How many replies deep ``comment`` is (0: it answers nothing)."""
-    depth, current, seen = 0, comment, set()
-    while current.reply_to and current.id not in seen:
-        seen.add(current.id)
-        parent = find_comment(comments, current.reply_to)
-        if parent is None:
-            break
-        depth, current = depth + 1, parent
-    return depth
+def depths(comments: list[Comment]) -> list[int]:
+    """How many replies deep each comment of a thread is (0: it answers nothing), in order.
+    A reply's target is the first comment with that id or hash (as ``find_comment`` finds
+    it); a chain that comes round in a circle stops where it would repeat."""
+    by_ref: dict[str, Comment] = {}
+    for comment in comments:
+        by_ref.setdefault(comment.id, comment)
+        by_ref.setdefault(comment.hash, comment)
+    out = []
+    for comment in comments:
+        depth, current, seen = 0, comment, set()
+        while current.reply_to and current.id not in seen:
+            seen.add(current.id)
+            parent = by_ref.get(current.reply_to)
+            if parent is None:
+                break
+            depth, current = depth + 1, parent
+        out.append(depth)
+    return out
 
 
 # -- file names ----------------------------------------------------------------------------
@@ -193,7 +202,7 @@ __all__ = [
     "Document",
     "comment_name",
     "comment_text",
-    "depth_of",
+    "depths",
     "find_comment",
     "parse_timestamp",
     "thread_order",

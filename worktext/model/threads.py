@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from worktext.model.discussion import Comment, depth_of
+from worktext.model.discussion import Comment, depths
 from worktext.model.workspace import Workspace
 
 
@@ -26,7 +26,7 @@ def comment_record(comment: Comment, depth: int = 0) -> dict[str, Any]:
 def thread_records(ws: Workspace, item_id: str) -> list[dict[str, Any]]:
     """The item's comments in thread order, as JSON-ready records."""
     thread = ws.discussion.thread(item_id)
-    return [comment_record(c, depth_of(c, thread)) for c in thread]
+    return [comment_record(c, d) for c, d in zip(thread, depths(thread), strict=True)]
 
 
 def thread_lines(ws: Workspace, item_id: str) -> list[str]:
@@ -36,8 +36,8 @@ def thread_lines(ws: Workspace, item_id: str) -> list[str]:
     if not thread:
         return []
     lines = [f"comments ({len(thread)}):"]
-    for comment in thread:
-        indent = "  " * (depth_of(comment, thread) + 1)
+    for comment, depth in zip(thread, depths(thread), strict=True):
+        indent = "  " * (depth + 1)
         person = ws.people.get(comment.author)
         who = f"{comment.author} ({person.name})" if person and person.name else comment.author
         when = comment.date.strftime("%Y-%m-%d %H:%M UTC") if comment.date else "undated"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from worktext.model.discussion import Comment, Document, depth_of
+from worktext.model.discussion import Comment, Document, depths
 from worktext.model.items import Person
 from worktext.model.mentions import Names, link_path, mentions
 from worktext.render.html import EMPTY, Html, join, person_link
@@ -231,9 +231,17 @@ class DiscussionView:
     def markdown(self, text: str, path: str, prefix: str) -> Markup:
         """Markdown of the file at ``path`` as safe HTML on a page at ``prefix``."""
         data = self.data
-        rewrite = repo_rewriter(path, self.pages, data.repo_url, self.ws.config.branch, prefix)
+        if "@" in text:
+            text = self.linked_mentions(text, path)
+        # Without "[" or "<" the text has no link, image or checkbox to rewrite (no autolink
+        # extension: a bare URL stays text), as most comments have none.
+        rewrite = (
+            repo_rewriter(path, self.pages, data.repo_url, self.ws.config.branch, prefix)
+            if "[" in text or "<" in text
+            else None
+        )
         # Safe: the renderer escapes raw HTML and drops unsafe links (see markdown.py).
-        return Markup(data.markdown.render(self.linked_mentions(text, path), rewrite))
+        return Markup(data.markdown.render(text, rewrite))
 
     def thread(
         self,
@@ -249,8 +257,8 @@ class DiscussionView:
         if not thread:
             return _NO_COMMENTS if empty else EMPTY
         out = [_THREAD_OPEN(len(thread))]
-        for comment in thread:
-            out.append(self._comment(view, comment, depth_of(comment, thread)))
+        for comment, depth in zip(thread, depths(thread), strict=True):
+            out.append(self._comment(view, comment, depth))
         out.append(Markup("</section>\n"))
         return join(out)
 
@@ -285,8 +293,12 @@ class DiscussionView:
     def item_extras(self, view: PageView, item_id: str, path: str, body: str) -> Markup:
         """What an item page shows below its content: its attachments and its thread."""
         thread = self.ws.discussion.thread(item_id)
-        texts = [(path, body), *((c.path, c.body) for c in thread)]
-        return join([self.attachments_of(view, texts), self.thread(view, item_id, thread=thread)])
+        linking = self.links_by_path
+        attached = EMPTY
+        if path in linking or any(c.path in linking for c in thread):
+            texts = [(path, body), *((c.path, c.body) for c in thread)]
+            attached = self.attachments_of(view, texts)
+        return join([attached, self.thread(view, item_id, thread=thread)])
 
     # -- backlinks -----------------------------------------------------------------------
 

@@ -87,7 +87,13 @@ def discussion_entries(ws: Workspace, urls: UrlMap) -> list[list[str]]:
 
 
 def comment_entry(comment: Comment, page: str) -> list[str]:
-    when = f"{comment.date:%Y-%m-%d}" if comment.date else ""
+    date = comment.date
+    if date is None:
+        when = ""
+    elif date.year >= 1000:  # "%Y-%m-%d" is the start of isoformat's, at a third of the cost
+        when = date.isoformat()[:10]
+    else:
+        when = f"{date:%Y-%m-%d}"
     return [
         "comment",
         comment.item,
@@ -128,13 +134,14 @@ def search_script(ws: Workspace, urls: UrlMap, pieces: ShareStore | None = None)
     def row(task_id: str) -> bytes:
         # A task's share is its row and its comments' rows: the task page's fingerprint,
         # which the share is kept under, changes with its thread.
+        # One JSON text of the rows, without its brackets: the rows' JSON joined by commas.
         task = ws.tasks.get(task_id)
-        own = [safe_json(task_entry(ws, urls, task))]
+        own = [task_entry(ws, urls, task)]
         thread = ws.discussion.comments.get(id_key(task.id))
         if thread:
             page = urls.item("task", task.id)
-            own.extend(safe_json(comment_entry(comment, page)) for comment in thread)
-        return ",".join(own).encode()
+            own.extend(comment_entry(comment, page) for comment in thread)
+        return safe_json(own)[1:-1].encode()
 
     ids = [t.id for t in ws.tasks]
     rows = pieces.many(ids, row) if pieces is not None else [row(task_id) for task_id in ids]
