@@ -15,7 +15,7 @@ import marshal
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from worktext import parallel
@@ -93,6 +93,9 @@ class DiscussionScan:
     jobs: list[Job]
     keys: dict[str, StatKey | None]
     now_ns: int
+    # Its digest (``_digest``) by the settings' fingerprint: the build's check of what is new
+    # and the read of the discussion both ask for it.
+    digests: dict[str, str | None] = field(default_factory=dict)
 
 
 def scan_discussion(config: Config) -> DiscussionScan:
@@ -315,6 +318,13 @@ def combined_key(items_key: str | None, discussion_key: str | None) -> str | Non
 def _digest(config: Config, scanned: DiscussionScan) -> str | None:
     """A digest of every file's path and identity; "" when there are none, None while a file
     changed too recently for its identity to be trusted (as ``scan.fingerprint``)."""
+    known = scanned.digests
+    if config.fingerprint not in known:
+        known[config.fingerprint] = _digest_of(config, scanned)
+    return known[config.fingerprint]
+
+
+def _digest_of(config: Config, scanned: DiscussionScan) -> str | None:
     keys = scanned.keys
     if not keys:
         return ""
