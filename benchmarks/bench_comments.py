@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_check import Run, best, measure, worktext_command  # noqa: E402
+from benchmarks.bench_check import Run, best, measure, set_aside, worktext_command  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 
 CHECK_RATIO_TARGET = 1.5
@@ -166,14 +166,16 @@ def main(argv: list[str] | None = None) -> int:
     wt = worktext_command()
     runs: dict[str, list[Run]] = {"baseline": [], "check": []}
     builds: dict[str, list[float]] = {"plain": [], "full": [], "rebuild": []}
+    trash = work / "trash"  # what the timed runs replace, deleted once nothing is timed
+    shutil.rmtree(trash, ignore_errors=True)
     for round_ in range(args.repeat):
         runs["baseline"].append(measure([sys.executable, "-c", BASELINE, str(full)]))
-        shutil.rmtree(full / ".worktext", ignore_errors=True)
+        set_aside(full / ".worktext", trash)
         runs["check"].append(measure([*wt, "-w", str(full), "check"]))
         for name, ws in (("plain", plain), ("full", full)):
             out = work / f"site-{name}"
-            shutil.rmtree(ws / ".worktext", ignore_errors=True)
-            shutil.rmtree(out, ignore_errors=True)
+            set_aside(ws / ".worktext", trash)
+            set_aside(out, trash)
             builds[name].append(timed([*wt, "-w", str(ws), "build", "-o", str(out)]))
         task = task_ids(full)[round_]
         subprocess.run(
@@ -217,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         f"rebuild            {rebuild_s:5.2f} s  target <= {REBUILD_TARGET_S} s   "
         f"{verdict(rebuild_s <= REBUILD_TARGET_S)}"
     )
+    shutil.rmtree(trash, ignore_errors=True)
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
