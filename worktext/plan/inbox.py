@@ -113,7 +113,17 @@ class _Context:
         self.ws = ws
         self.since = since
         self.names = Names(list(ws.people))
-        self.comments = [c for c in ws.discussion.all_comments() if c.date and c.date >= since]
+        self.comments: list[Comment] = []  # in the window, in ``all_comments``' order
+        self.commented: dict[str, set[str]] = {}  # by author: the keys of what they commented on
+        # Indexes, so that each person's inbox looks up what concerns them.
+        self.by_item: dict[str, list[Comment]] = {}
+        comments = ws.discussion.comments  # by the key of their item's id
+        for key in sorted(comments):
+            for comment in comments[key]:
+                self.commented.setdefault(comment.author, set()).add(key)
+                if comment.date and comment.date >= since:
+                    self.comments.append(comment)
+                    self.by_item.setdefault(key, []).append(comment)
         self.events = [
             e
             for e in (history.events() if history is not None and history.available else [])
@@ -124,15 +134,8 @@ class _Context:
         self.by_email = {p.email.casefold(): p.id for p in ws.people if p.email}
         self._mentioned: dict[str, set[str]] = {}
         self.entries: dict[tuple[str, str], Entry] = {}  # of each comment, by (path, kind)
-        self.commented: dict[str, set[str]] = {}  # by author: the keys of what they commented on
-        for comment in ws.discussion.all_comments():
-            self.commented.setdefault(comment.author, set()).add(id_key(comment.item))
         changed = {id_key(e.task_id) for e in self.events}
         self.changed_tasks = [t for t in ws.tasks if id_key(t.id) in changed]
-        # Indexes, so that each person's inbox looks up what concerns them.
-        self.by_item: dict[str, list[Comment]] = {}
-        for comment in self.comments:
-            self.by_item.setdefault(id_key(comment.item), []).append(comment)
         self.mention_entries: dict[str, list[Entry]] = {}
         for entry, person in self._mentions():
             self.mention_entries.setdefault(person, []).append(entry)
