@@ -142,7 +142,7 @@ def test_the_fast_reader_reads_what_comment_writes(author: str, body: str) -> No
         path = f"{folder}/c.md"
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(comment_text(author, when, body or "x", "abc1234"))
-        fast = read_comment(path, "c.md")
+        fast = read_comment(path, "c.md")[0]
     assert fast is not None
     assert fast.data == {"author": author, "date": "2026-12-03T13:21:00Z", "reply_to": "abc1234"}
 
@@ -172,7 +172,7 @@ def test_the_fast_comment_reader_agrees_with_the_general_one(
     text = "---\n" + "".join(f"{k}: {v}\n" for k, v in pairs) + "---\n" + body
     path = folder / "c.md"
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
-    fast = read_comment(str(path), "c.md")
+    fast = read_comment(str(path), "c.md")[0]
     if fast is None:
         return  # declined: the general reader reads it
     full = read_file(str(path), "c.md")

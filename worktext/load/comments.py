@@ -2,9 +2,10 @@
 the usual shape.
 
 ``read_comment`` reads what ``worktext comment`` writes (front matter lines of a known key and a
-plain word) without the general splitter and YAML reader, a third of their cost; it returns
-None for anything else, which ``source.read_file`` reads and reports on. It gives exactly what
-``read_file`` gives where it accepts (``tests/test_collab_mentions.py`` holds them equal).
+plain word) without the general splitter and YAML reader, a third of their cost, and gives the
+file's stat with it; its source is None for anything else, which ``source.read_file`` reads and
+reports on. It gives exactly what ``read_file`` gives where it accepts
+(``tests/test_collab_mentions.py`` holds them equal).
 """
 
 from __future__ import annotations
@@ -88,16 +89,12 @@ _TEXT_VALUE = re.compile(
 )
 
 
-def read_comment(path: str, rel: str) -> SourceFile | None:
+def read_comment(path: str, rel: str) -> tuple[SourceFile | None, os.stat_result | None]:
     """A comment file of the usual shape, read without the general splitter and YAML reader
     (a third of their cost); None for anything else, which ``read_file`` reads and reports
-    on. Declining is always safe: the result is the one ``read_file`` gives."""
-    return read_comment_stat(path, rel)[0]
-
-
-def read_comment_stat(path: str, rel: str) -> tuple[SourceFile | None, os.stat_result | None]:
-    """``read_comment``, and the file's ``stat`` as it was read (None when it could not be
-    opened): a first read of every comment needs no walk that stats them beforehand."""
+    on. Declining is always safe: the result is the one ``read_file`` gives. With it, the
+    file's ``stat`` as it was read (None when it could not be opened): a first read of every
+    comment needs no walk that stats them beforehand."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -149,4 +146,4 @@ def _comment(raw: bytes, info: os.stat_result, rel: str) -> SourceFile | None:
     return source
 
 
-__all__ = ["markdown_files", "read_comment", "read_comment_stat", "subfolders"]
+__all__ = ["markdown_files", "read_comment", "subfolders"]

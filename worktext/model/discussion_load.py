@@ -20,7 +20,7 @@ from typing import Any
 
 from worktext import parallel
 from worktext.load import cache
-from worktext.load.comments import markdown_files, read_comment_stat, subfolders
+from worktext.load.comments import markdown_files, read_comment, subfolders
 from worktext.load.source import SourceFile, read_file
 from worktext.model.codec import decode_diagnostics, encode_diagnostics
 from worktext.model.config import Config
@@ -346,7 +346,7 @@ def _parse_keyed(
         path = os.path.join(root, rel)
         info: os.stat_result | None = None
         if kind == "comment":
-            found, info = read_comment_stat(path, rel)
+            found, info = read_comment(path, rel)
             source = found or read_file(path, rel)
             row, problems = _comment_row(source, key)
         else:
