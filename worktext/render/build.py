@@ -354,7 +354,6 @@ class _Build:
         order = sorted(todo, key=lambda i: -weights[i])
         size = -(-len(order) // parallel.MAX_SHARED_PARTS)
         parts = [order[i : i + size] for i in range(0, len(order), size)]
-        # Only this process reports progress: its pages, as a share of the whole.
         progress = _Progress(self.progress, len(todo), workers)
         previous, here = self.last.pages, os.getpid()
 
@@ -382,14 +381,15 @@ class _Build:
 
 
 class _Progress:
-    """A build's progress, reported by the process that renders the first of ``parts``."""
+    """A build's progress, reported by this process alone: the pages it has rendered, times
+    the ``processes`` rendering, stand for the whole (they take from one queue)."""
 
-    def __init__(self, report: Progress | None, total: int, parts: int) -> None:
-        self.report, self.total, self.parts = report, total, parts
+    def __init__(self, report: Progress | None, total: int, processes: int) -> None:
+        self.report, self.total, self.processes = report, total, processes
 
     def part(self, done: int, _total: int) -> None:
         if self.report is not None:
-            self.report(min(self.total, done * self.parts), self.total)
+            self.report(min(self.total, done * self.processes), self.total)
 
     def done(self) -> None:
         if self.report is not None:
