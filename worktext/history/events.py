@@ -47,35 +47,48 @@ class Mention:
     closes: bool  # "Closes WEB-12", "fixes WEB-12"
 
 
+# A task's event as the replay records it and the cache keeps it: (index of its commit in
+# ``History.commits``, task id, action, path, old path, ((field, old, new), ...)).
+Row = tuple[int, str, str, str, str | None, tuple[tuple[str, Any, Any], ...]]
+
+
 class TaskHistory:
     """One task's events, oldest first, and the commits whose messages mention it.
 
-    From the cache, the events are built the first time they are read: a command that
-    needs one task's history does not pay for ten thousand.
+    The events are kept as rows (``Row``: what the replay records and the cache keeps) and
+    built into ``Event`` objects the first time they are read, the ones added since on the
+    next read: a command that needs one task's history does not pay for ten thousand, and a
+    reconstruction that is only cached builds none.
     """
 
-    __slots__ = ("_events", "_stored", "id", "mentions")
+    __slots__ = ("_built", "_commits", "_rows", "id", "mentions")
 
-    def __init__(self, task_id: str, stored: tuple | None = None) -> None:
+    def __init__(self, task_id: str, commits: list[Commit], rows: Iterable[Row] = ()) -> None:
         self.id = task_id
         self.mentions: list[Mention] = []
-        self._events: list[Event] = []
-        self._stored = stored  # (cached events, commits), until first read
+        self._commits = commits  # the history's commits, which the rows' indexes name
+        self._rows: list[Row] = list(rows)
+        self._built: list[Event] = []
 
     @property
     def events(self) -> list[Event]:
-        if self._stored is not None:
-            stored, self._stored = self._stored, None
-            self._events = rebuild_events(*stored)
-        return self._events
+        done = len(self._built)
+        if done < len(self._rows):
+            fields = self._built[-1].fields if done else {}
+            self._built.extend(rebuild_events(self._rows[done:], self._commits, fields))
+        return self._built
 
     @property
     def exists(self) -> bool:
-        return bool(self.events) and self.events[-1].action != "deleted"
+        return bool(self._rows) and self._rows[-1][2] != "deleted"
 
-    def stored_events(self) -> tuple | None:
-        """The cached events when they were never read (so never changed), else None."""
-        return self._stored[0] if self._stored is not None else None
+    def add(self, row: Row) -> None:
+        """Record one more event, after the others."""
+        self._rows.append(row)
+
+    def rows(self) -> list[Row]:
+        """The events in their compact form (not to be changed by the caller)."""
+        return self._rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +143,7 @@ def duplicate_key(key: str, path: str) -> str:
     return f"{key}\x1f{path}"
 
 
-def final_fields(events: tuple) -> dict[str, Any]:
+def final_fields(events: Iterable[Row]) -> dict[str, Any]:
     """The front matter after the last of a task's cached events."""
     fields: dict[str, Any] = {}
     for _, _, action, _, _, changes in events:
@@ -138,25 +151,27 @@ def final_fields(events: tuple) -> dict[str, Any]:
     return fields
 
 
-def _apply(fields: dict[str, Any], action: str, changes: Iterable[tuple]) -> dict[str, Any]:
+def _apply(fields: Mapping[str, Any], action: str, changes: Iterable[tuple]) -> dict[str, Any]:
     """The front matter after one event: a new dict, ``fields`` is left as it was."""
     if action == "deleted":
         return {}
     if action in ("changed", "moved"):
-        fields = dict(fields)
+        out = dict(fields)
         for name, _, new in changes:
             if new is None:
-                fields.pop(name, None)
+                out.pop(name, None)
             else:
-                fields[name] = new
-        return fields
+                out[name] = new
+        return out
     return {name: new for name, _, new in changes}
 
 
-def rebuild_events(events: tuple, commits: list[Commit]) -> list[Event]:
+def rebuild_events(
+    events: Iterable[Row], commits: list[Commit], fields: Mapping[str, Any]
+) -> list[Event]:
+    """The events of ``events`` (rows), the first one following front matter ``fields``."""
     new_event = tuple.__new__  # builds the named tuples without a Python-level call each
     new_change = partial(tuple.__new__, FieldChange)
-    fields: dict[str, Any] = {}
     rebuilt = []
     for ci, tid, action, path, old_path, changes in events:
         # Each event's front matter is the previous one with its changes applied.

@@ -411,29 +411,12 @@ def _recall_or_build(
 
 
 def encode(history: History, replay: Replay) -> tuple:
-    index = {c.sha: i for i, c in enumerate(history.commits)}
     commits = tuple(
         (c.sha, c.author, c.email, c.date.isoformat(), c.message) for c in history.commits
     )
-
-    def events_of(task: TaskHistory) -> tuple:
-        stored = task.stored_events()
-        if stored is not None:  # unread since the cache was loaded: stored as it came
-            return stored
-        return tuple(
-            (
-                index[e.commit.sha],
-                e.task_id,
-                e.action,
-                e.path,
-                e.old_path,
-                tuple((c.field, c.old, c.new) for c in e.changes),
-            )
-            for e in task.events
-        )
-
+    index = {c.sha: i for i, c in enumerate(history.commits)}
     tasks = tuple(
-        (key, t.id, tuple((index[m.commit.sha], m.closes) for m in t.mentions), events_of(t))
+        (key, t.id, tuple((index[m.commit.sha], m.closes) for m in t.mentions), tuple(t.rows()))
         for key, t in history.tasks.items()
     )
     skipped = tuple((index[s.commit.sha], s.path, s.reason) for s in history.skipped)
@@ -447,7 +430,7 @@ def decode(data: tuple, state: gitio.RepoState) -> tuple[History, Replay]:
     commits = [Commit(s, a, e, dt.datetime.fromisoformat(d), m) for s, a, e, d, m in commits_raw]
     history = History(head=state.head, branch=state.branch, commits=commits, shallow=state.shallow)
     for key, task_id, mentions, events in tasks_raw:
-        task = history.tasks[key] = TaskHistory(task_id, (events, commits))
+        task = history.tasks[key] = TaskHistory(task_id, commits, events)
         task.mentions = [Mention(commits[ci], closes) for ci, closes in mentions]
     history.skipped = [Skipped(commits[ci], p, r) for ci, p, r in skipped_raw]
     history.duplicated = {k: list(v) for k, v in duplicated}

@@ -10,8 +10,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from worktext.history.events import (
-    Event,
-    FieldChange,
     History,
     Skipped,
     TaskHistory,
@@ -21,6 +19,8 @@ from worktext.history.events import (
 from worktext.history.read import Commit
 from worktext.model.schema import ID_PATTERN
 from worktext.model.workspace import id_key
+
+Change = tuple[str, Any, Any]  # (field, old, new): a row's form of a ``FieldChange``
 
 
 def item_id(fields: Mapping[str, Any], rel: str) -> str | None:
@@ -99,9 +99,18 @@ class Replay:
                 held.append(path)
             arrived.append((path, fields))
         self._link_renames(before, vacated, renamed or {}, arrived)
+        ci = self._index(commit)
         for key, old in before.items():
-            self._record(commit, key, old, self._current(key), present)
+            self._record(ci, key, old, self._current(key), present)
         self._renamed.clear()
+
+    def _index(self, commit: Commit) -> int:
+        """The position of ``commit`` in the history's commits: the last one, as the callers
+        add each commit before they apply it."""
+        commits = self.history.commits
+        if commits and commits[-1] is commit:
+            return len(commits) - 1
+        return commits.index(commit)
 
     def _link_renames(
         self,
@@ -130,15 +139,15 @@ class Replay:
                 continue
             if self._current(old_key) is not None or before.get(new_key) is not None:
                 continue  # the old id is still there, or the new one was already: no rename
-            if new_key in tasks and tasks[new_key].events:
+            if new_key in tasks and tasks[new_key].rows():
                 continue  # the new id has a history of its own
             task = tasks.pop(old_key)
             tasks[new_key] = task
             self._renamed[new_key] = task.id
             old_state = before.pop(old_key, None)
-            if old_state is None and task.events and task.events[-1].action == "deleted":
-                last = task.events[-1]
-                old_state = (last.path, {})
+            rows = task.rows()
+            if old_state is None and rows and rows[-1][2] == "deleted":
+                old_state = (rows[-1][3], {})
             before[new_key] = old_state
 
     def _vacate(
@@ -175,55 +184,57 @@ class Replay:
 
     def _record(
         self,
-        commit: Commit,
+        ci: int,
         key: str,
         old: tuple[str, dict[str, Any]] | None,
         new: tuple[str, dict[str, Any]] | None,
         present: bool,
     ) -> None:
-        """The event of one task in one commit, from its state before and after it."""
+        """The event of one task in one commit (the ``ci``-th of the history), from its state
+        before and after it."""
         if new is None:
             if old is not None:
-                self._record_deletion(commit, key, old[0])
+                self._record_deletion(ci, key, old[0])
             return
         path, fields = new
         if None in fields.values():  # null keys are left out, as the cache does
             fields = {k: v for k, v in fields.items() if v is not None}
         task = self._task(key, self.at_path[path][0])
         if old is None:
-            self._record_arrival(task, commit, path, fields, present)
+            self._record_arrival(task, ci, path, fields, present)
             return
         changes = diff_fields(old[1], fields)
         old_id = self._renamed.get(key)
-        if old_id is not None and not any(c.field == "id" for c in changes):
-            changes = (FieldChange("id", old_id, task.id), *changes)
+        if old_id is not None and not any(c[0] == "id" for c in changes):
+            changes = (("id", old_id, task.id), *changes)
         if old[0] == path:
             if changes:  # else only the body changed
-                task.events.append(Event(task.id, commit, "changed", path, None, changes, fields))
+                task.add((ci, task.id, "changed", path, None, changes))
             return
-        task.events.append(Event(task.id, commit, "moved", path, old[0], changes, fields))
+        task.add((ci, task.id, "moved", path, old[0], changes))
 
     def _record_arrival(
-        self, task: TaskHistory, commit: Commit, path: str, fields: dict[str, Any], present: bool
+        self, task: TaskHistory, ci: int, path: str, fields: dict[str, Any], present: bool
     ) -> None:
         """The task appears: already there where a shallow history starts (``present``),
         back after a deletion, or new."""
-        action = "present" if present else ("restored" if task.events else "created")
-        changes = diff_fields({}, fields)
-        task.events.append(Event(task.id, commit, action, path, None, changes, fields))
+        action = "present" if present else ("restored" if task.rows() else "created")
+        task.add(
+            (ci, task.id, action, path, None, tuple([(k, None, v) for k, v in fields.items()]))
+        )
 
-    def _record_deletion(self, commit: Commit, key: str, path: str) -> None:
+    def _record_deletion(self, ci: int, key: str, path: str) -> None:
         task = self.history.tasks.get(key)
         if task is None:  # continued under a new id in this very commit
             return
-        task.events.append(Event(task.id, commit, "deleted", path, None, (), {}))
+        task.add((ci, task.id, "deleted", path, None, ()))
 
     def _task(self, key: str, task_id: str) -> TaskHistory:
         """The history of the task ``key`` (new on its first event), its id now spelt as
         ``task_id``: the file that holds it now spells it so."""
         task = self.history.tasks.get(key)
         if task is None:
-            task = self.history.tasks[key] = TaskHistory(task_id)
+            task = self.history.tasks[key] = TaskHistory(task_id, self.history.commits)
         task.id = task_id
         return task
 
@@ -239,30 +250,22 @@ class Replay:
     def _materialize(self) -> None:
         rows, self._pending = self._pending, ()
         for path, key in rows:
-            task = self.history.tasks[key]
-            stored = task.stored_events()
-            if stored is not None:  # no need to build every event of every task for this
-                self.at_path[path] = (stored[-1][1], final_fields(stored))
-            else:
-                last = task.events[-1]
-                self.at_path[path] = (last.task_id, dict(last.fields))
+            rows = self.history.tasks[key].rows()
+            self.at_path[path] = (rows[-1][1], final_fields(rows))  # no events built for it
             self.key_at[path] = key
             self.paths_of.setdefault(key, []).append(path)
 
 
-def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
-    make = tuple.__new__  # builds the named tuples without a Python-level call each
+def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[Change, ...]:
+    """The (field, old value, new value) of every key whose value differs (None: not set)."""
     if not old:
-        return tuple([make(FieldChange, (k, None, v)) for k, v in new.items() if v is not None])
+        return tuple([(k, None, v) for k, v in new.items() if v is not None])
     if old.keys() == new.keys():  # most commits change a value or two, not the keys
-        return tuple([make(FieldChange, (k, v, new[k])) for k, v in old.items() if v != new[k]])
+        return tuple([(k, v, new[k]) for k, v in old.items() if v != new[k]])
     return _diff_other_keys(old, new)
 
 
-def _diff_other_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+def _diff_other_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[Change, ...]:
     """``diff_fields`` of two sets of fields with keys added or removed."""
-    make = tuple.__new__
     keys = list(old) + [k for k in new if k not in old]
-    return tuple(
-        [make(FieldChange, (k, old.get(k), new.get(k))) for k in keys if old.get(k) != new.get(k)]
-    )
+    return tuple([(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)])

@@ -419,15 +419,11 @@ def _text(value: Any) -> str:
 def _task_key(history: History, found: TaskHistory | None) -> str:
     """What one task's history page shows, in a few values: how many events, and the commit of
     the last one (a commit id covers every commit before it, so a rewritten history changes it
-    too); the same for its mentions. Read from the cached form when the events were not built,
-    so it costs nothing per task. Uncommitted changes are covered by the task's own ``t:`` key."""
+    too); the same for its mentions. Read from the task's rows, so no event is built for
+    it. Uncommitted changes are covered by the task's own ``t:`` key."""
     if found is None:
         return "none"
-    stored = found.stored_events()
-    if stored is not None:
-        count, last = len(stored), history.commits[stored[-1][0]].sha if stored else ""
-    else:
-        events = found.events
-        count, last = len(events), events[-1].commit.sha if events else ""
+    rows = found.rows()
+    count, last = len(rows), history.commits[rows[-1][0]].sha if rows else ""
     mentions = found.mentions
     return f"{count}:{last}:{len(mentions)}:{mentions[-1].commit.sha if mentions else ''}"
