@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -108,41 +109,45 @@ def stream(cwd: Path, args: Sequence[str]) -> bytes:
 
 class Pending:
     """A git command that runs while the caller does other work (reads blobs while ``git
-    log`` runs on the other core); a thread collects its output so git never waits on a full
-    pipe. ``result()`` waits for it; leaving the ``with`` block early stops it."""
+    log`` runs on the other core). Its output goes to unnamed temporary files rather than to
+    pipes: a pipe that fills up stops git until a thread of this process empties it, and
+    such a thread waits for the interpreter's lock while this process parses (a 3 MB log
+    through a 64 KiB pipe took 0.27 s instead of git's 0.09 s). ``result()`` waits for it;
+    leaving the ``with`` block early stops it."""
 
     def __init__(self, cwd: Path, args: Sequence[str]) -> None:
         self._args = list(args)
+        # Closed by ``__exit__`` (or here, when git cannot start).
+        self._stdout = tempfile.TemporaryFile()  # noqa: SIM115
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         try:
             self._proc = subprocess.Popen(
                 _argv(args),
                 cwd=cwd,
                 env=git_env(),
                 stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
+                stdout=self._stdout,
+                stderr=self._stderr,
             )
         except FileNotFoundError:
+            self._close()
             raise GitMissing("git is not installed or not on PATH") from None
         except OSError as exc:
+            self._close()
             raise GitError(f"cannot run git: {exc}") from None
-        self._output: tuple[bytes, bytes] = (b"", b"")
-        self._thread = threading.Thread(target=self._collect, daemon=True)
-        self._thread.start()
-
-    def _collect(self) -> None:
-        try:
-            self._output = self._proc.communicate()
-        except (OSError, ValueError) as error:  # the command was stopped: result() says so
-            log.debug("git %s: output not collected (%s)", self._args[0], error)
 
     def result(self) -> bytes:
         """The whole standard output; GitError when git failed."""
-        self._thread.join()
-        stdout, stderr = self._output
-        if self._proc.wait() != 0:
-            raise GitError(_explain(self._args, stderr))
-        return stdout
+        status = self._proc.wait()
+        if status != 0:
+            self._stderr.seek(0)
+            raise GitError(_explain(self._args, self._stderr.read()))
+        self._stdout.seek(0)
+        return self._stdout.read()
+
+    def _close(self) -> None:
+        self._stdout.close()
+        self._stderr.close()
 
     def __enter__(self) -> Pending:
         return self
@@ -150,7 +155,8 @@ class Pending:
     def __exit__(self, *_: object) -> None:
         if self._proc.poll() is None:
             self._proc.kill()
-        self._thread.join()
+            self._proc.wait()
+        self._close()
 
 
 @dataclass(frozen=True)
