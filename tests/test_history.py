@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import subprocess
 from pathlib import Path
@@ -689,3 +690,74 @@ def test_pending_git_command_reports_its_failure(tmp_path: Path) -> None:
     pending = gitio.Pending(repo.root, ["log", "--end-of-options", "nope", "--"])
     with pending, pytest.raises(gitio.GitError, match="does not know that revision"):
         pending.result()
+
+
+def test_pending_git_command_reads_its_input_and_keeps_its_output_in_a_file(
+    tmp_path: Path,
+) -> None:
+    repo = Repo(tmp_path / "repo")
+    texts = {f"tasks/A-{n}.md": task(status="todo", n=n) for n in range(3)}
+    repo.write(texts)
+    repo.commit("Start", at_day(1))
+    blobs = {repo.git("rev-parse", f"HEAD:{path}"): text for path, text in texts.items()}
+    missing = "0" * 40
+    given = "".join(f"{sha}\n" for sha in [*blobs, missing]).encode()
+    with gitio.Pending(repo.root, ["cat-file", "--batch"], given) as reading:
+        reading.output()  # git is done: its answers are all in the file
+        answers = list(gitio.batch_answers(reading.output().fileno()))
+    assert answers == [*((sha, text.encode()) for sha, text in blobs.items()), (missing, None)]
+
+
+def _requests(patch: pytest.MonkeyPatch) -> list[str]:
+    """The blobs a reconstruction asks git cat-file for, as it asks."""
+    asked: list[str] = []
+    read = historyread._Older.read
+
+    def spy(self: historyread._Older, shas: list[str]) -> None:
+        asked.extend(shas)
+        read(self, shas)
+
+    patch.setattr(historyread._Older, "read", spy)
+    return asked
+
+
+def test_the_working_tree_s_unchanged_files_stand_in_for_their_blobs(tmp_path: Path) -> None:
+    """A cold history reads from the working tree only the files whose bytes are the blob
+    git lists for them: an edited, a staged and a deleted file, a FIFO, and a file that git
+    writes out differently (line endings) come from git. Either way the history is the one
+    read from git alone."""
+    repo = Repo(tmp_path / "repo")
+    texts = {f"tasks/A-{n}.md": task(status="todo", n=n) for n in range(8)}
+    (repo.root / ".gitattributes").write_text("tasks/crlf/*.md text eol=crlf\n")
+    texts["tasks/crlf/A-9.md"] = task("A-9", status="todo")
+    repo.write(texts)
+    repo.commit("Start", at_day(1))
+    for n in range(3):
+        repo.write({f"tasks/A-{n}.md": task(status="doing", n=n)})
+        repo.commit(f"Start A-{n}", at_day(2 + n))
+    head_blob = {path: repo.git("rev-parse", f"HEAD:{path}") for path in texts}
+    repo.write({"tasks/A-0.md": task(status="done", n=0)})  # edited, not committed
+    repo.write({"tasks/A-1.md": task(status="done", n=1)})
+    repo.git("add", "tasks/A-1.md")  # staged
+    (repo.root / "tasks/A-2.md").unlink()  # deleted
+    (repo.root / "tasks/A-3.md").unlink()
+    os.mkfifo(repo.root / "tasks/A-3.md")  # not a file: opened without waiting, not read
+    (repo.root / "tasks/crlf/A-9.md").unlink()
+    repo.git("checkout", "--", "tasks/crlf/A-9.md")  # written out with CRLF line endings
+    assert "A-9" not in repo.git("status", "--porcelain")
+    assert (repo.root / "tasks/crlf/A-9.md").read_bytes().count(b"\r\n") > 1
+    with pytest.MonkeyPatch.context() as patch:
+        asked = _requests(patch)
+        fast = load(repo, use_cache=False, uncommitted=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(historyread, "_tree_blobs", lambda *args: [])
+        plain = load(repo, use_cache=False, uncommitted=False)
+    changed = ["tasks/A-0.md", "tasks/A-1.md", "tasks/A-2.md", "tasks/A-3.md", "tasks/crlf/A-9.md"]
+    for path in changed:
+        assert head_blob[path] in asked, path
+    for n in range(4, 8):
+        assert head_blob[f"tasks/A-{n}.md"] not in asked
+    assert fast.commits == plain.commits
+    assert list(fast.tasks) == list(plain.tasks)
+    for key, found in fast.tasks.items():
+        assert found.events == plain.tasks[key].events

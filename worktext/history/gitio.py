@@ -115,35 +115,49 @@ class Pending:
     through a 64 KiB pipe took 0.27 s instead of git's 0.09 s). ``result()`` waits for it;
     leaving the ``with`` block early stops it."""
 
-    def __init__(self, cwd: Path, args: Sequence[str]) -> None:
+    def __init__(self, cwd: Path, args: Sequence[str], given: bytes | None = None) -> None:
+        """Start ``git ARGS`` in ``cwd``, with ``given`` as its input (else none)."""
         self._args = list(args)
         # Closed by ``__exit__`` (or here, when git cannot start).
         self._stdout = tempfile.TemporaryFile()  # noqa: SIM115
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
-        try:
-            self._proc = subprocess.Popen(
-                _argv(args),
-                cwd=cwd,
-                env=git_env(),
-                stdin=subprocess.DEVNULL,
-                stdout=self._stdout,
-                stderr=self._stderr,
-            )
-        except FileNotFoundError:
-            self._close()
-            raise GitMissing("git is not installed or not on PATH") from None
-        except OSError as exc:
-            self._close()
-            raise GitError(f"cannot run git: {exc}") from None
+        with tempfile.TemporaryFile() if given is not None else open(os.devnull, "rb") as stdin:
+            if given is not None:
+                stdin.write(given)
+                stdin.seek(0)
+            try:
+                self._proc = subprocess.Popen(
+                    _argv(args),
+                    cwd=cwd,
+                    env=git_env(),
+                    stdin=stdin,
+                    stdout=self._stdout,
+                    stderr=self._stderr,
+                )
+            except FileNotFoundError:
+                self._close()
+                raise GitMissing("git is not installed or not on PATH") from None
+            except OSError as exc:
+                self._close()
+                raise GitError(f"cannot run git: {exc}") from None
+
+    def done(self) -> bool:
+        """Whether git has finished (``result()`` will not wait)."""
+        return self._proc.poll() is not None
 
     def result(self) -> bytes:
         """The whole standard output; GitError when git failed."""
+        return self.output().read()
+
+    def output(self) -> IO[bytes]:
+        """The standard output, from its start, to read while the ``with`` block lasts;
+        GitError when git failed."""
         status = self._proc.wait()
         if status != 0:
             self._stderr.seek(0)
             raise GitError(_explain(self._args, self._stderr.read()))
         self._stdout.seek(0)
-        return self._stdout.read()
+        return self._stdout
 
     def _close(self) -> None:
         self._stdout.close()
@@ -243,6 +257,44 @@ def _write_requests(
             stdin.close()
 
 
+def batch_answers(fd: int) -> Iterator[tuple[str, bytes | None]]:
+    """(object name, content or None when it is missing) of each answer that ``git cat-file
+    --batch`` writes to ``fd`` (a pipe, or the file it wrote), until there are no more."""
+    buffer = b""
+    pos = 0
+    while True:
+        newline = buffer.find(b"\n", pos)
+        while newline < 0:
+            data = os.read(fd, 1 << 20)
+            if not data:
+                if pos < len(buffer):
+                    raise GitError("git cat-file stopped unexpectedly")
+                break
+            buffer, pos = buffer[pos:] + data, 0
+            newline = buffer.find(b"\n")
+        if newline < 0:
+            return  # every answer read, and git has finished
+        parts = buffer[pos:newline].split()
+        pos = newline + 1
+        sha = parts[0].decode("ascii") if parts else ""
+        if len(parts) < 3 or parts[-1] == b"missing":
+            yield sha, None
+            continue
+        end = pos + int(parts[2])
+        while len(buffer) < end + 1:  # the content and the line break after it
+            buffer, end, pos = buffer[pos:] + _chunk(fd), end - pos, 0
+        data = buffer[pos:end]
+        pos = end + 1
+        yield sha, data
+
+
+def _chunk(fd: int) -> bytes:
+    data = os.read(fd, 1 << 20)
+    if not data:
+        raise GitError("git cat-file stopped unexpectedly")
+    return data
+
+
 class BlobReader:
     """One ``git cat-file --batch --buffer`` process that answers one list of blob reads.
 
@@ -286,50 +338,13 @@ class BlobReader:
         )
         writer.start()
         try:
-            yield from self._answers(proc.stdout.fileno())
+            yield from batch_answers(proc.stdout.fileno())
         finally:
             if writer.is_alive():  # the caller stopped early: stop git rather than wait
                 proc.kill()
             writer.join()
         if failures:
             raise failures[0]
-
-    def _answers(self, fd: int) -> Iterator[tuple[str, bytes | None]]:
-        """(sha, content or None) of each answer git writes to ``fd``, until it has
-        finished."""
-        buffer = b""
-        pos = 0
-        while True:
-            newline = buffer.find(b"\n", pos)
-            while newline < 0:
-                data = os.read(fd, 1 << 20)
-                if not data:
-                    if pos < len(buffer):
-                        raise GitError("git cat-file stopped unexpectedly")
-                    break
-                buffer, pos = buffer[pos:] + data, 0
-                newline = buffer.find(b"\n")
-            if newline < 0:
-                return  # every answer read, and git has finished
-            parts = buffer[pos:newline].split()
-            pos = newline + 1
-            sha = parts[0].decode("ascii") if parts else ""
-            if len(parts) < 3 or parts[-1] == b"missing":
-                yield sha, None
-                continue
-            end = pos + int(parts[2])
-            while len(buffer) < end + 1:  # the content and the newline after it
-                buffer, end, pos = buffer[pos:] + self._chunk(fd), end - pos, 0
-            data = buffer[pos:end]
-            pos = end + 1
-            yield sha, data
-
-    @staticmethod
-    def _chunk(fd: int) -> bytes:
-        data = os.read(fd, 1 << 20)
-        if not data:
-            raise GitError("git cat-file stopped unexpectedly")
-        return data
 
     def close(self) -> None:
         if self._proc.stdin:

@@ -1,20 +1,23 @@
 """Reading git for history: one ``git log --raw`` stream names every task file version of
-every commit, one ``git cat-file --batch`` process per batch reads them, and each distinct
-blob's front matter is parsed once.
+every commit; each distinct blob's front matter is parsed once.
 
-A cold reconstruction reads every version of every task, so the order matters: the blobs of
-the commit being read (``git ls-tree``) are requested at once, while ``git log`` still runs on
-the other core, and the older versions the log names follow. Most older versions differ from
-a version already read in one line (a status change), so their front matter is assembled from
-the keys already read (see ``FrontMatterReader``) rather than parsed again.
-"""
+A cold reconstruction reads every version of every task, so where each comes from matters.
+The versions the working tree holds as they are (a file whose bytes hash to the blob git's
+index names for it) are read from there, while ``git log`` runs on the other core: reading
+a file costs a third of what ``git cat-file`` takes to inflate its blob. As soon as the log
+is done, one ``git cat-file --batch`` reads the other versions it names into a file, while
+the working tree's are still being parsed. Most older versions differ from a version
+already read in one line (a status change), so their front matter is assembled from the
+keys already read (see ``FrontMatterReader``) rather than parsed again."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,7 +174,8 @@ class FrontMatterReader:
     """
 
     def __init__(self) -> None:
-        self._groups: dict[bytes, tuple[str, Any]] = {}
+        # Each group of lines read, and the (key, value) it means.
+        self.groups: dict[bytes, tuple[str, Any]] = {}
 
     def read(self, raw: bytes) -> Parsed:
         end = raw.find(b"\n---\n", 3)
@@ -181,7 +185,7 @@ class FrontMatterReader:
         found = _KEY_GROUP.findall(block)
         if sum(map(len, found)) != len(block):  # a line of no group: a comment first, '...'
             return parse_front_matter(raw, "")
-        groups = self._groups
+        groups = self.groups
         new = [group for group in found if group not in groups]
         if new and not self._learn(new):
             return parse_front_matter(raw, "")
@@ -195,7 +199,7 @@ class FrontMatterReader:
         doc = fastyaml.parse_simple(b"".join(new).decode("utf-8"))
         if doc is None or len(doc.data) != len(new):
             return False
-        self._groups.update(zip(new, doc.data.items(), strict=True))  # one key a group
+        self.groups.update(zip(new, doc.data.items(), strict=True))  # one key a group
         return True
 
 
@@ -325,7 +329,8 @@ def read_versions(
     """The commits of ``spec`` and their task file versions, parsed.
 
     ``tip``: the commit ``spec`` ends at, when the whole history up to it is read; its task
-    files are all among the versions needed, so they are read while ``git log`` runs.
+    files are all among the versions needed, so those the working tree holds unchanged are
+    read from there while ``git log`` runs.
     ``after``: the commit the new ones must continue (the first-parent line of the newest
     must lead to it); None when they do not, before any blob is read. ``index``: the
     workspace-relative path of a board index whose versions are wanted as text.
@@ -342,31 +347,85 @@ def read_versions(
         after = None
     reader = FrontMatterReader()
     parsed: dict[str, Parsed] = {}
-    texts: dict[str, bytes] = {}
-    logged: list[list[Logged] | None] = []
-    raw_blobs: set[str] = set()
-    with gitio.Pending(root, log_args(spec, in_folder)) as log:
-        tree = _tree_blobs(root, config, state, tip, is_task) if tip is not None else []
+    # The listing first, on its own: git log has until the tip's versions are parsed.
+    listed = _tree_blobs(root, config, state, tip, is_task) if tip is not None else []
+    with (
+        gitio.Pending(root, log_args(spec, in_folder)) as log,
+        _Older(root, log, state.prefix, is_task, after, index) as older,
+    ):
+        older.known.update(sha for _, sha in listed)
+        unread = _read_working_copies(state.toplevel, listed, reader, parsed, older.poll)
+        commits = older.commits()
+        if commits is None:
+            return None
+        older.read(unread)
+        texts: dict[str, bytes] = {}
+        for sha, data in older.answers():
+            if sha in older.indexes:
+                texts[sha] = data or b""
+            else:
+                parsed[sha] = (None, MISSING) if data is None else reader.read(data)
+    return Versions(commits, parsed, texts)
 
-        def batches() -> Iterator[list[str]]:
-            # In the thread that writes to git cat-file: the tip's blobs at once, then, when
-            # git log is done, the other versions it names.
-            yield tree
-            found = _task_entries(log.result(), state.prefix, is_task, after, index)
-            commits, blobs, indexes = found
-            logged.append(commits)
-            raw_blobs.update(indexes)
-            known = set(tree)
-            yield [blob for blob in (*blobs, *indexes) if blob not in known]
 
-        with gitio.BlobReader(root) as blobs:
-            for sha, data in blobs.read_batches(batches()):
-                if sha in raw_blobs:
-                    texts[sha] = data or b""
-                else:
-                    parsed[sha] = (None, MISSING) if data is None else reader.read(data)
-    commits = logged[0]
-    return None if commits is None else Versions(commits, parsed, texts)
+class _Older:
+    """The versions the log names that the tip does not hold, read by a ``git cat-file``
+    that starts as soon as the log is done: git reads them on the other core while this
+    process still parses the tip's. Its output goes to a file (``gitio.Pending``), so git
+    never waits for this process to read it."""
+
+    def __init__(
+        self,
+        root: Path,
+        log: gitio.Pending,
+        prefix: str,
+        is_task: TaskPaths,
+        after: str | None,
+        index: str | None,
+    ) -> None:
+        self._root, self._log, self._prefix, self._is_task = root, log, prefix, is_task
+        self._after, self._index = after, index
+        self.known: set[str] = set()  # the tip's versions: read from elsewhere
+        self.indexes: set[str] = set()  # the board index's versions, wanted as text
+        self._done = False
+        self._commits: list[Logged] | None = None
+        self._readings: list[gitio.Pending] = []
+
+    def poll(self) -> None:
+        """Start reading if the log is done (called now and then meanwhile)."""
+        if not self._done and self._log.done():
+            self.commits()
+
+    def commits(self) -> list[Logged] | None:
+        """The logged commits, once the log is done (None when they do not continue
+        ``after``: then nothing is read)."""
+        if not self._done:
+            self._done = True
+            raw = self._log.result()
+            found = _task_entries(raw, self._prefix, self._is_task, self._after, self._index)
+            self._commits, blobs, indexes = found
+            self.indexes.update(indexes)
+            if self._commits is not None:
+                self.read([b for b in (*blobs, *indexes) if b not in self.known])
+        return self._commits
+
+    def read(self, shas: list[str]) -> None:
+        """Read ``shas`` too, through another ``git cat-file``."""
+        if shas:
+            given = "".join(f"{sha}\n" for sha in shas).encode("ascii")
+            self._readings.append(gitio.Pending(self._root, ["cat-file", "--batch"], given))
+
+    def answers(self) -> Iterator[tuple[str, bytes | None]]:
+        """(blob, content or None when it is missing) of every version read."""
+        for reading in self._readings:
+            yield from gitio.batch_answers(reading.output().fileno())
+
+    def __enter__(self) -> _Older:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for reading in self._readings:  # stops git if it still runs; removes the files
+            reading.__exit__()
 
 
 def _task_entries(
@@ -424,30 +483,86 @@ def _first_parent_line(logged: list[LogEntry], after: str | None) -> set[str] | 
     return line
 
 
+def _read_working_copies(
+    toplevel: Path,
+    listed: list[tuple[str, str]],
+    reader: FrontMatterReader,
+    parsed: dict[str, Parsed],
+    meanwhile: Callable[[], None] | None = None,
+) -> list[str]:
+    """Parse into ``parsed`` each listed (path, blob) whose file in the working tree is that
+    blob, byte for byte (its bytes hash to the blob's id, as git hashes them); return the
+    blobs it could not: changed, missing, unreadable files, and those that git's filters
+    (line endings, say) write differently. Reading a file costs a third of what git cat-file
+    takes to inflate the blob, and the working tree of a repository whose history is read is
+    most often clean. ``meanwhile`` is called every few hundred files."""
+    unread: list[str] = []
+    digests = {40: hashlib.sha1, 64: hashlib.sha256}  # SHA-1 and SHA-256 repositories
+    for number, (path, sha) in enumerate(listed):
+        if meanwhile is not None and number % 256 == 0:
+            meanwhile()
+        digest = digests.get(len(sha))
+        data = _regular_file(os.path.join(toplevel, path))
+        if data is None:
+            unread.append(sha)
+            continue
+        if digest is None or digest(b"blob %d\0%b" % (len(data), data)).hexdigest() != sha:
+            unread.append(sha)
+            continue
+        if sha not in parsed:
+            parsed[sha] = reader.read(data)
+    return unread
+
+
+# A regular file's entry in ``git ls-tree -r -z`` ("mode blob sha<TAB>path") or in ``git
+# ls-files -s -z`` ("mode sha stage<TAB>path"): its blob and its path.
+_TREE_ENTRY = re.compile("100(?:644|755) blob ([0-9a-f]+)\t([^\0]*)\0")
+_INDEX_ENTRY = re.compile("100(?:644|755) ([0-9a-f]+) [0-3]\t([^\0]*)\0")
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def _regular_file(path: str) -> bytes | None:
+    """The bytes of the regular file at ``path``; None for anything else (a FIFO is opened
+    without waiting for a writer, and left unread) or when it cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+    except OSError:
+        return None
+    with open(fd, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return handle.read()
+        except OSError:
+            return None
+
+
 def _tree_blobs(
     root: Path, config: Config, state: gitio.RepoState, commit: str, is_task: TaskPaths
-) -> list[str]:
-    """The blobs of the task files in ``commit``; [] when git cannot list them (the versions
-    are then read when the log names them)."""
+) -> list[tuple[str, str]]:
+    """The (repository path, blob) of the task files as they are likely to stand in the
+    working tree: in git's index when ``commit`` is HEAD (which git lists three times
+    faster than HEAD's tree, and which is HEAD's tree unless changes are staged), else in
+    ``commit``. [] when git cannot list them: the versions are then read when the log names
+    them. Only a guess of what to read from the working tree: a version is taken from there
+    only when the file's bytes are that blob."""
     pathspecs = task_pathspecs(config)
-    listing = gitio.run(
-        root,
-        ["ls-tree", "-r", "-z", "--full-name", "--end-of-options", commit, "--", *pathspecs],
-        check=False,
-    )
+    if commit == state.head:
+        args, entry = ["ls-files", "-s", "-z", "--full-name", "--", *pathspecs], _INDEX_ENTRY
+    else:
+        args = ["ls-tree", "-r", "-z", "--full-name", "--end-of-options", commit, "--"]
+        args, entry = [*args, *pathspecs], _TREE_ENTRY
+    listing = gitio.run(root, args, check=False)
     if listing.returncode != 0:
         return []
     prefix, cut = state.prefix, len(state.prefix)
-    blobs: dict[str, None] = {}
-    for entry in listing.stdout.split(b"\0"):
-        meta, _, name = entry.partition(b"\t")
-        parts = meta.split()
-        if len(parts) != 3 or parts[1] != b"blob":
-            continue
-        path = name.decode("utf-8", "surrogateescape")
-        if path.startswith(prefix) and is_task(path[cut:]):
-            blobs[parts[2].decode("ascii")] = None
-    return list(blobs)
+    return [
+        (path, sha)
+        for sha, path in entry.findall(listing.stdout.decode("utf-8", "surrogateescape"))
+        if path.startswith(prefix) and is_task(path[cut:])
+    ]
 
 
 def renamed_paths(root: Path, commit: str, parent: str, prefix: str) -> dict[str, str]:

@@ -128,6 +128,8 @@ class Replay:
                 links.append((new_path, old_key))
         for path, fields in arrived:
             previous = fields.get("previous_ids")
+            if previous is None:  # most files
+                continue
             names = previous if isinstance(previous, list) else [previous]
             for name in names:
                 if isinstance(name, str | int) and not isinstance(name, bool):
