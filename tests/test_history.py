@@ -761,3 +761,23 @@ def test_the_working_tree_s_unchanged_files_stand_in_for_their_blobs(tmp_path: P
     assert list(fast.tasks) == list(plain.tasks)
     for key, found in fast.tasks.items():
         assert found.events == plain.tasks[key].events
+
+
+def test_a_sha256_repository_s_files_stand_in_for_their_blobs(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", "--object-format=sha256", str(root)], check=True)
+    repo = Repo(root)
+    texts = {f"tasks/A-{n}.md": task(status="todo", n=n) for n in range(4)}
+    repo.write(texts)
+    repo.commit("Start", at_day(1))
+    repo.write({"tasks/A-0.md": task(status="doing", n=0)})
+    first = repo.commit("Start A-0", at_day(2))
+    assert len(first) == 64
+    with pytest.MonkeyPatch.context() as patch:
+        asked = _requests(patch)
+        history = load(repo, use_cache=False)
+    tip = [repo.git("rev-parse", f"HEAD:{path}") for path in texts]
+    assert not set(tip) & set(asked)  # every tip version came from the working tree
+    assert [e.action for e in history.task("A-0").events] == ["created", "changed"]
+    assert history.task("A-0").events[-1].fields["status"] == "doing"
