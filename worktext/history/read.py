@@ -525,18 +525,22 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 def _regular_file(path: str) -> bytes | None:
     """The bytes of the regular file at ``path``; None for anything else (a FIFO is opened
-    without waiting for a writer, and left unread) or when it cannot be read."""
+    without waiting for a writer, and left unread), when it cannot be read, or when it grows
+    while it is read (git has the version then)."""
     try:
         fd = os.open(path, os.O_RDONLY | _NONBLOCK)
     except OSError:
         return None
-    with open(fd, "rb") as handle:
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            return handle.read()
-        except OSError:
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
             return None
+        data = os.read(fd, found.st_size + 1)  # one read; one more byte: it is growing
+        return data if len(data) <= found.st_size else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _tree_blobs(
