@@ -48,8 +48,10 @@ class Mention:
 
 
 # A task's event as the replay records it and the cache keeps it: (index of its commit in
-# ``History.commits``, task id, action, path, old path, ((field, old, new), ...)).
-Row = tuple[int, str, str, str, str | None, tuple[tuple[str, Any, Any], ...]]
+# ``History.commits``, task id, action, path, old path, what changed). What changed is
+# ((field, old, new), ...), except when the task arrives (created, present, restored): then
+# it is the front matter it arrives with, {field: value}, every field a change from None.
+Row = tuple[int, str, str, str, str | None, tuple[tuple[str, Any, Any], ...] | dict[str, Any]]
 
 
 class TaskHistory:
@@ -151,8 +153,9 @@ def final_fields(events: Iterable[Row]) -> dict[str, Any]:
     return fields
 
 
-def _apply(fields: Mapping[str, Any], action: str, changes: Iterable[tuple]) -> dict[str, Any]:
-    """The front matter after one event: a new dict, ``fields`` is left as it was."""
+def _apply(fields: Mapping[str, Any], action: str, changes: Any) -> dict[str, Any]:
+    """The front matter after one event (its row's ``changes``): a new dict, ``fields`` is
+    left as it was."""
     if action == "deleted":
         return {}
     if action in ("changed", "moved"):
@@ -163,7 +166,7 @@ def _apply(fields: Mapping[str, Any], action: str, changes: Iterable[tuple]) -> 
             else:
                 out[name] = new
         return out
-    return {name: new for name, _, new in changes}
+    return dict(changes)  # an arrival's front matter
 
 
 def rebuild_events(
@@ -176,7 +179,10 @@ def rebuild_events(
     for ci, tid, action, path, old_path, changes in events:
         # Each event's front matter is the previous one with its changes applied.
         fields = _apply(fields, action, changes)
-        changes = tuple(map(new_change, changes))
+        if isinstance(changes, dict):  # an arrival: every field set
+            changes = tuple([new_change((name, None, new)) for name, new in changes.items()])
+        else:
+            changes = tuple(map(new_change, changes))
         rebuilt.append(
             new_event(Event, (tid, commits[ci], action, path, old_path, changes, fields))
         )

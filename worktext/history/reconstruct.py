@@ -64,7 +64,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 CACHE_NAME = "history"  # the cache entry of the reconstruction
-FORMAT = 4
+FORMAT = 5  # 5: an arrival's row holds its front matter as a mapping
 MENTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 ID_CHARACTER = re.compile(r"[0-9-]")  # a task id mentioned in a message has a digit or a '-'
 CLOSING_WORDS = re.compile(r"\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\s*:?\s+$", re.IGNORECASE)

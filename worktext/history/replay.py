@@ -221,9 +221,7 @@ class Replay:
         """The task appears: already there where a shallow history starts (``present``),
         back after a deletion, or new."""
         action = "present" if present else ("restored" if task.rows() else "created")
-        task.add(
-            (ci, task.id, action, path, None, tuple([(k, None, v) for k, v in fields.items()]))
-        )
+        task.add((ci, task.id, action, path, None, fields))  # its front matter, as it arrives
 
     def _record_deletion(self, ci: int, key: str, path: str) -> None:
         task = self.history.tasks.get(key)
