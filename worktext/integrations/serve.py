@@ -239,6 +239,11 @@ class Preview:
 
     def start(self, host: str = "127.0.0.1", port: int = 8000) -> str:
         """Serve the output folder from a background thread; returns the site's URL."""
+        # The watcher's module is loaded before the site is served, not when the watch
+        # starts: a Ctrl-C or SIGTERM that comes while a module is imported is raised inside
+        # the import machinery, which reports it and drops it, and the preview kept running.
+        import watchfiles  # noqa: F401  (only the preview needs the watcher)
+
         self.server = PreviewServer(self.out, host, port)
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
@@ -255,7 +260,7 @@ class Preview:
 
         ``on_build`` gets the result, or the error that stopped a rebuild (the last good site
         stays served), and the changed paths relative to the workspace."""
-        from watchfiles import watch  # only the preview needs the watcher
+        from watchfiles import watch  # loaded already (see start)
 
         for changes in watch(
             self.root,
