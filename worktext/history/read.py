@@ -174,8 +174,7 @@ class FrontMatterReader:
     """
 
     def __init__(self) -> None:
-        # Each group of lines read, and the (key, value) it means.
-        self.groups: dict[bytes, tuple[str, Any]] = {}
+        self._groups: dict[bytes, tuple[str, Any]] = {}
 
     def read(self, raw: bytes) -> Parsed:
         end = raw.find(b"\n---\n", 3)
@@ -185,7 +184,7 @@ class FrontMatterReader:
         found = _KEY_GROUP.findall(block)
         if sum(map(len, found)) != len(block):  # a line of no group: a comment first, '...'
             return parse_front_matter(raw, "")
-        groups = self.groups
+        groups = self._groups
         new = [group for group in found if group not in groups]
         if new and not self._learn(new):
             return parse_front_matter(raw, "")
@@ -199,7 +198,7 @@ class FrontMatterReader:
         doc = fastyaml.parse_simple(b"".join(new).decode("utf-8"))
         if doc is None or len(doc.data) != len(new):
             return False
-        self.groups.update(zip(new, doc.data.items(), strict=True))  # one key a group
+        self._groups.update(zip(new, doc.data.items(), strict=True))  # one key a group
         return True
 
 
@@ -502,16 +501,18 @@ def _read_working_copies(
         if meanwhile is not None and number % 256 == 0:
             meanwhile()
         digest = digests.get(len(sha))
-        data = _regular_file(os.path.join(toplevel, path))
-        if data is None:
-            unread.append(sha)
-            continue
-        if digest is None or digest(b"blob %d\0%b" % (len(data), data)).hexdigest() != sha:
+        data = _regular_file(os.path.join(toplevel, path)) if digest is not None else None
+        if data is None or digest is None or _blob_id(digest, data) != sha:
             unread.append(sha)
             continue
         if sha not in parsed:
             parsed[sha] = reader.read(data)
     return unread
+
+
+def _blob_id(digest: Callable[[bytes], Any], data: bytes) -> str:
+    """The id git gives a blob of ``data``, with the repository's hash."""
+    return str(digest(b"blob %d\0%b" % (len(data), data)).hexdigest())
 
 
 # A regular file's entry in ``git ls-tree -r -z`` ("mode blob sha<TAB>path") or in ``git
